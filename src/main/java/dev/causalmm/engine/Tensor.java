@@ -1,0 +1,542 @@
+package dev.causalmm.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A LibTorch tensor seen from Java. Each instance owns one native tensor handle; the handle is
+ * released when the instance is closed or when the {@link TensorScope} that owns it closes.
+ * Operations return new tensors owned by the current scope of the calling thread; methods ending
+ * in an underscore work in place and return {@code this}.
+ *
+ * <p>This class and the rest of {@code dev.causalmm.engine} are the only code that touches the
+ * JavaCPP presets.
+ */
+public final class Tensor implements AutoCloseable {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
+
+    final org.bytedeco.pytorch.Tensor h;
+    TensorScope owner;
+    private boolean closed;
+    /** Memory this tensor aliases but does not own (a wrapped {@link MemorySegment}), kept reachable. */
+    private final Object keepAlive;
+
+    Tensor(org.bytedeco.pytorch.Tensor handle) {
+        this(handle, null);
+    }
+
+    private Tensor(org.bytedeco.pytorch.Tensor handle, Object keepAlive) {
+        this.h = handle;
+        this.keepAlive = keepAlive;
+        this.owner = TensorScope.current();
+        if (owner != null) owner.adopt(this);
+        NativeMemory.LIVE_TENSORS.incrementAndGet();
+    }
+
+    static Tensor wrap(org.bytedeco.pytorch.Tensor handle) {
+        return new Tensor(handle);
+    }
+
+    // ------------------------------------------------------------------ lifetime
+
+    /** Frees the native handle now (idempotent). Tensors in a scope need no explicit close. */
+    @Override
+    public void close() {
+        release();
+    }
+
+    void release() {
+        if (closed) return;
+        closed = true;
+        h.close();
+        NativeMemory.LIVE_TENSORS.decrementAndGet();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Hands this tensor to the scope enclosing its owner; see {@link TensorScope#keep}. */
+    public Tensor keep() {
+        if (owner == null) return this;
+        return owner.keep(this);
+    }
+
+    /** Takes this tensor out of scope management: the caller must {@link #close()} it. */
+    public Tensor unscoped() {
+        owner = null;
+        return this;
+    }
+
+    private org.bytedeco.pytorch.Tensor h() {
+        if (closed) throw new IllegalStateException("tensor used after it was closed (its scope ended?)");
+        return h;
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    public long[] shape() {
+        org.bytedeco.pytorch.Tensor t = h();
+        int n = (int) t.dim();
+        long[] s = new long[n];
+        for (int i = 0; i < n; i++) s[i] = t.size(i);
+        return s;
+    }
+
+    public long size(int dim) {
+        return h().size(dim);
+    }
+
+    public int dim() {
+        return (int) h().dim();
+    }
+
+    public long numel() {
+        return h().numel();
+    }
+
+    public long nbytes() {
+        return closed ? 0 : h.nbytes();
+    }
+
+    public DType dtype() {
+        return DType.of(h().scalar_type());
+    }
+
+    public Device device() {
+        return h().is_cuda() ? Device.cuda(h.device().index()) : Device.CPU;
+    }
+
+    public boolean requiresGrad() {
+        return h().requires_grad();
+    }
+
+    String describe() {
+        return closed ? "Tensor[closed]" : "Tensor" + Arrays.toString(shape()) + " " + dtype() + " " + device();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    // ------------------------------------------------------------------ creation
+
+    private static TensorOptions options(DType dtype, Device device) {
+        TensorOptions o = new TensorOptions(dtype.scalarType);
+        if (device != null && device.isCuda()) {
+            try (var d = device.toNative(); var od = new org.bytedeco.pytorch.DeviceOptional(d)) {
+                TensorOptions o2 = o.device(od);
+                o.close();
+                return o2;
+            }
+        }
+        return o;
+    }
+
+    public static Tensor zeros(DType dtype, Device device, long... shape) {
+        Engine.init();
+        try (var o = options(dtype, device)) {
+            return wrap(torch.zeros(shape, o));
+        }
+    }
+
+    public static Tensor zeros(long... shape) {
+        return zeros(DType.FLOAT32, Device.CPU, shape);
+    }
+
+    public static Tensor ones(DType dtype, Device device, long... shape) {
+        Engine.init();
+        try (var o = options(dtype, device)) {
+            return wrap(torch.ones(shape, o));
+        }
+    }
+
+    public static Tensor ones(long... shape) {
+        return ones(DType.FLOAT32, Device.CPU, shape);
+    }
+
+    public static Tensor full(double value, DType dtype, Device device, long... shape) {
+        Engine.init();
+        try (var o = options(dtype, device); var s = new Scalar(value)) {
+            return wrap(torch.full(shape, s, o));
+        }
+    }
+
+    /** Standard normal samples from LibTorch's seeded generator. */
+    public static Tensor randn(DType dtype, Device device, long... shape) {
+        Engine.init();
+        try (var o = options(dtype, device)) {
+            return wrap(torch.randn(shape, o));
+        }
+    }
+
+    /** Uniform [0, 1) samples from LibTorch's seeded generator. */
+    public static Tensor rand(DType dtype, Device device, long... shape) {
+        Engine.init();
+        try (var o = options(dtype, device)) {
+            return wrap(torch.rand(shape, o));
+        }
+    }
+
+    public static Tensor arange(long n, DType dtype, Device device) {
+        Engine.init();
+        try (var o = options(dtype, device); var s = new Scalar(n)) {
+            return wrap(torch.arange(s, o));
+        }
+    }
+
+    public static Tensor eye(long n, Device device) {
+        Engine.init();
+        try (var o = options(DType.FLOAT32, device)) {
+            return wrap(torch.eye(n, o));
+        }
+    }
+
+    /** Copies a Java array into a new CPU tensor of the given shape. */
+    public static Tensor of(float[] data, long... shape) {
+        checkCount(data.length, shape);
+        Tensor t = zeros(DType.FLOAT32, Device.CPU, shape);
+        MemorySegment.copy(data, 0, t.asSegment(), F32, 0, data.length);
+        return t;
+    }
+
+    public static Tensor of(double[] data, long... shape) {
+        checkCount(data.length, shape);
+        Tensor t = zeros(DType.FLOAT64, Device.CPU, shape);
+        MemorySegment.copy(data, 0, t.asSegment(), ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, data.length);
+        return t;
+    }
+
+    public static Tensor of(long[] data, long... shape) {
+        checkCount(data.length, shape);
+        Tensor t = zeros(DType.INT64, Device.CPU, shape);
+        MemorySegment.copy(data, 0, t.asSegment(), ValueLayout.JAVA_LONG_UNALIGNED, 0, data.length);
+        return t;
+    }
+
+    public static Tensor of(int[] data, long... shape) {
+        checkCount(data.length, shape);
+        Tensor t = zeros(DType.INT32, Device.CPU, shape);
+        MemorySegment.copy(data, 0, t.asSegment(), ValueLayout.JAVA_INT_UNALIGNED, 0, data.length);
+        return t;
+    }
+
+    public static Tensor scalar(double v) {
+        return full(v, DType.FLOAT32, Device.CPU);
+    }
+
+    private static void checkCount(long n, long[] shape) {
+        long expect = 1;
+        for (long s : shape) expect *= s;
+        if (expect != n) {
+            throw new IllegalArgumentException("array of " + n + " elements does not fit shape " + Arrays.toString(shape));
+        }
+    }
+
+    // ------------------------------------------------------------------ zero-copy with java.lang.foreign
+
+    /** A JavaCPP pointer at a raw address; the memory is owned elsewhere (a MemorySegment's arena). */
+    private static final class AddressPointer extends Pointer {
+        AddressPointer(long address, long bytes) {
+            this.address = address;
+            this.capacity = bytes;
+            this.limit = bytes;
+        }
+    }
+
+    /**
+     * Wraps off-heap memory as a CPU tensor without copying: writes through either side are visible
+     * to the other. The segment's arena must stay open while the tensor (or any view of it) is in use;
+     * the tensor keeps the segment object reachable but does not extend an arena's explicit lifetime.
+     */
+    public static Tensor fromSegment(MemorySegment segment, DType dtype, long... shape) {
+        Engine.init();
+        if (!segment.isNative()) throw new IllegalArgumentException("fromSegment needs an off-heap (native) segment");
+        long n = 1;
+        for (long s : shape) n *= s;
+        if (n * dtype.byteSize() > segment.byteSize()) {
+            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for shape "
+                    + Arrays.toString(shape) + " of " + dtype);
+        }
+        try (var p = new AddressPointer(segment.address(), segment.byteSize()); var o = options(dtype, Device.CPU)) {
+            return new Tensor(torch.from_blob(p, shape, o), segment);
+        }
+    }
+
+    /**
+     * The storage of a contiguous CPU tensor as a {@link MemorySegment} (no copy). The segment is
+     * valid only while this tensor is open.
+     */
+    public MemorySegment asSegment() {
+        org.bytedeco.pytorch.Tensor t = h();
+        if (t.is_cuda()) throw new IllegalStateException("asSegment needs a CPU tensor, this one is on " + device());
+        if (!t.is_contiguous()) throw new IllegalStateException("asSegment needs a contiguous tensor; call contiguous() first");
+        try (Pointer p = t.data_ptr()) {
+            return MemorySegment.ofAddress(p.address()).reinterpret(t.nbytes());
+        }
+    }
+
+    // ------------------------------------------------------------------ to Java
+
+    public float[] toFloatArray() {
+        try (Tensor c = cpuContiguous(DType.FLOAT32)) {
+            return c.asSegment().toArray(F32);
+        }
+    }
+
+    public double[] toDoubleArray() {
+        try (Tensor c = cpuContiguous(DType.FLOAT64)) {
+            return c.asSegment().toArray(ValueLayout.JAVA_DOUBLE_UNALIGNED);
+        }
+    }
+
+    public long[] toLongArray() {
+        try (Tensor c = cpuContiguous(DType.INT64)) {
+            return c.asSegment().toArray(ValueLayout.JAVA_LONG_UNALIGNED);
+        }
+    }
+
+    private Tensor cpuContiguous(DType dt) {
+        try (var cpu = new org.bytedeco.pytorch.Device(torch.DeviceType.CPU)) {
+            return new Tensor(h().to(cpu, dt.scalarType).contiguous()).unscopedFromCurrent();
+        }
+    }
+
+    /** Removes a just-created temporary from the current scope (the caller closes it right away). */
+    private Tensor unscopedFromCurrent() {
+        // it stays in the scope's list but with owner null, so the scope skips it
+        owner = null;
+        return this;
+    }
+
+    /** The single value of a one-element tensor. */
+    public double item() {
+        if (numel() != 1) throw new IllegalStateException("item() needs one element, tensor has shape " + Arrays.toString(shape()));
+        try (Scalar s = h().item()) {
+            return s.toDouble();
+        }
+    }
+
+    /** Copies {@code src} (any device or dtype, same shape) into this tensor, in place. */
+    public Tensor copyFrom_(Tensor src) {
+        if (!Arrays.equals(shape(), src.shape())) {
+            throw new IllegalArgumentException("copy of shape " + Arrays.toString(src.shape()) + " into " + Arrays.toString(shape()));
+        }
+        h().copy_(src.h());
+        return this;
+    }
+
+    // ------------------------------------------------------------------ devices and types
+
+    public Tensor to(Device device) {
+        try (var d = device.toNative()) {
+            return wrap(h().to(d, h.scalar_type()));
+        }
+    }
+
+    /** Copy to {@code device}; with {@code nonBlocking} a pinned host tensor uploads asynchronously. */
+    public Tensor to(Device device, boolean nonBlocking) {
+        try (var d = device.toNative()) {
+            return wrap(h().to(d, h.scalar_type(), nonBlocking, false, new org.bytedeco.pytorch.MemoryFormatOptional()));
+        }
+    }
+
+    public Tensor to(DType dtype) {
+        return wrap(h().to(dtype.scalarType));
+    }
+
+    /** A copy in page-locked host memory (for fast, asynchronous host-to-GPU uploads). Needs CUDA. */
+    public Tensor pinned() {
+        return wrap(h().pin_memory());
+    }
+
+    public boolean isPinned() {
+        return h().is_pinned();
+    }
+
+    public Tensor contiguous() {
+        return wrap(h().contiguous());
+    }
+
+    public Tensor clone_() {
+        return wrap(h().clone());
+    }
+
+    // ------------------------------------------------------------------ autograd
+
+    /** Marks this tensor as a trainable leaf (in place). */
+    public Tensor requiresGrad_(boolean on) {
+        h().set_requires_grad(on);
+        return this;
+    }
+
+    /** The accumulated gradient, or {@code null} if none has been computed. */
+    public Tensor grad() {
+        org.bytedeco.pytorch.Tensor g = h().grad();
+        if (!g.defined()) {
+            g.close();
+            return null;
+        }
+        return wrap(g);
+    }
+
+    /** Drops the accumulated gradient (PyTorch's {@code zero_grad(set_to_none=True)}). */
+    public void clearGrad() {
+        org.bytedeco.pytorch.Tensor g = h().mutable_grad();
+        if (g.defined()) g.reset();
+    }
+
+    public void backward() {
+        h().backward();
+    }
+
+    public Tensor detach() {
+        return wrap(h().detach());
+    }
+
+    // ------------------------------------------------------------------ arithmetic
+
+    public Tensor add(Tensor o) { return wrap(h().add(o.h())); }
+    public Tensor sub(Tensor o) { return wrap(h().sub(o.h())); }
+    public Tensor mul(Tensor o) { return wrap(h().mul(o.h())); }
+    public Tensor div(Tensor o) { return wrap(h().div(o.h())); }
+
+    public Tensor add(double v) { try (var s = new Scalar(v)) { return wrap(h().add(s)); } }
+    public Tensor sub(double v) { try (var s = new Scalar(v)) { return wrap(h().sub(s)); } }
+    public Tensor mul(double v) { try (var s = new Scalar(v)) { return wrap(h().mul(s)); } }
+    public Tensor div(double v) { try (var s = new Scalar(v)) { return wrap(h().div(s)); } }
+
+    /** {@code this + alpha * o} in one kernel. */
+    public Tensor add(Tensor o, double alpha) { try (var s = new Scalar(alpha)) { return wrap(h().add(o.h(), s)); } }
+
+    public Tensor add_(Tensor o) { h().add_(o.h()); return this; }
+    public Tensor mul_(double v) { try (var s = new Scalar(v)) { h().mul_(s); } return this; }
+    public Tensor zero_() { h().zero_(); return this; }
+    public Tensor fill_(double v) { try (var s = new Scalar(v)) { h().fill_(s); } return this; }
+
+    public Tensor neg() { return wrap(torch.neg(h())); }
+    public Tensor abs() { return wrap(torch.abs(h())); }
+    public Tensor exp() { return wrap(torch.exp(h())); }
+    public Tensor log() { return wrap(torch.log(h())); }
+    public Tensor sqrt() { return wrap(torch.sqrt(h())); }
+    public Tensor square() { return wrap(torch.square(h())); }
+    public Tensor pow(double p) { try (var s = new Scalar(p)) { return wrap(torch.pow(h(), s)); } }
+    public Tensor sigmoid() { return wrap(torch.sigmoid(h())); }
+    public Tensor tanh() { return wrap(torch.tanh(h())); }
+    public Tensor relu() { return wrap(torch.relu(h())); }
+    public Tensor elu() { return wrap(torch.elu(h())); }
+    public Tensor softplus() { return wrap(torch.softplus(h())); }
+
+    public Tensor clamp(double min, double max) {
+        try (var a = new Scalar(min); var b = new Scalar(max);
+             var oa = new org.bytedeco.pytorch.ScalarOptional(a); var ob = new org.bytedeco.pytorch.ScalarOptional(b)) {
+            return wrap(torch.clamp(h(), oa, ob));
+        }
+    }
+
+    public Tensor matmul(Tensor o) { return wrap(torch.matmul(h(), o.h())); }
+
+    /** {@code x W^T + b} in one call ({@code bias} may be null). */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return wrap(bias == null ? torch.linear(x.h(), weight.h()) : torch.linear(x.h(), weight.h(), bias.h()));
+    }
+
+    /** {@code where(mask, a, b)} elementwise. */
+    public static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        return wrap(torch.where(mask.h(), a.h(), b.h()));
+    }
+
+    public Tensor maskedFill(Tensor mask, double value) {
+        try (var s = new Scalar(value)) { return wrap(torch.masked_fill(h(), mask.h(), s)); }
+    }
+
+    // ------------------------------------------------------------------ comparison
+
+    public Tensor eq(Tensor o) { return wrap(torch.eq(h(), o.h())); }
+    public Tensor eq(double v) { try (var s = new Scalar(v)) { return wrap(torch.eq(h(), s)); } }
+    public Tensor gt(double v) { try (var s = new Scalar(v)) { return wrap(torch.gt(h(), s)); } }
+    public Tensor lt(double v) { try (var s = new Scalar(v)) { return wrap(torch.lt(h(), s)); } }
+
+    // ------------------------------------------------------------------ reductions
+
+    public Tensor sum() { return wrap(h().sum()); }
+    public Tensor mean() { return wrap(h().mean()); }
+    public Tensor sum(int dim, boolean keepDim) {
+        try (var st = new ScalarTypeOptional()) { return wrap(h().sum(new long[] {dim}, keepDim, st)); }
+    }
+    public Tensor mean(int dim, boolean keepDim) {
+        try (var st = new ScalarTypeOptional()) { return wrap(h().mean(new long[] {dim}, keepDim, st)); }
+    }
+    public Tensor max() { return wrap(torch.max(h())); }
+    public Tensor min() { return wrap(torch.min(h())); }
+    public Tensor argmax(int dim) {
+        try (var d = new LongOptional(dim)) { return wrap(torch.argmax(h(), d, false)); }
+    }
+    public Tensor logsumexp(int dim, boolean keepDim) { return wrap(torch.logsumexp(h(), new long[] {dim}, keepDim)); }
+    public Tensor softmax(int dim) { return wrap(torch.softmax(h(), dim)); }
+    public Tensor logSoftmax(int dim) { return wrap(torch.log_softmax(h(), dim)); }
+    /** L2 norm over everything. */
+    public Tensor norm() { return wrap(torch.norm(h())); }
+
+    // ------------------------------------------------------------------ shape
+
+    public Tensor reshape(long... shape) { return wrap(h().reshape(shape)); }
+    public Tensor transpose(int a, int b) { return wrap(h().transpose(a, b)); }
+    public Tensor unsqueeze(int dim) { return wrap(h().unsqueeze(dim)); }
+    public Tensor squeeze(int dim) { return wrap(h().squeeze(dim)); }
+    public Tensor narrow(int dim, long start, long length) { return wrap(h().narrow(dim, start, length)); }
+    public Tensor select(int dim, long index) { return wrap(h().select(dim, index)); }
+    public Tensor expand(long... shape) { return wrap(h().expand(shape)); }
+    public Tensor roll(long shift, int dim) { return wrap(torch.roll(h(), new long[] {shift}, dim)); }
+    public Tensor indexSelect(int dim, Tensor index) { return wrap(torch.index_select(h(), dim, index.h())); }
+    public Tensor gather(int dim, Tensor index) { return wrap(torch.gather(h(), dim, index.h())); }
+    public Tensor oneHot(long classes) { return wrap(torch.one_hot(h(), classes)); }
+
+    public static Tensor cat(List<Tensor> ts, int dim) {
+        try (TensorVector v = vector(ts)) { return wrap(torch.cat(v, dim)); }
+    }
+
+    public static Tensor stack(List<Tensor> ts, int dim) {
+        try (TensorVector v = vector(ts)) { return wrap(torch.stack(v, dim)); }
+    }
+
+    static TensorVector vector(List<Tensor> ts) {
+        org.bytedeco.pytorch.Tensor[] hs = new org.bytedeco.pytorch.Tensor[ts.size()];
+        for (int i = 0; i < hs.length; i++) hs[i] = ts.get(i).h();
+        return new TensorVector(hs);
+    }
+
+    // ------------------------------------------------------------------ losses (batch-mean)
+
+    /** Mean cross-entropy of logits {@code B×C} against int64 labels {@code B}. */
+    public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+        return wrap(torch.cross_entropy(logits.h(), labels.h()));
+    }
+
+    public static Tensor mseLoss(Tensor a, Tensor b) {
+        return wrap(torch.mse_loss(a.h(), b.h()));
+    }
+
+    // ------------------------------------------------------------------ gradients
+
+    /**
+     * Rescales the gradients of {@code params} so their joint L2 norm is at most {@code maxNorm};
+     * returns the norm before clipping.
+     */
+    public static double clipGradNorm(List<Tensor> params, double maxNorm) {
+        try (TensorVector v = vector(params)) {
+            return torch.clip_grad_norm_(v, maxNorm);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.causalmm.engine;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TensorTest {
+
+    @Test
+    void arraysRoundTripWithShape() {
+        try (var s = TensorScope.open("t")) {
+            Tensor t = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+            assertArrayEquals(new long[] {2, 3}, t.shape());
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, t.toFloatArray());
+            Tensor sum = t.sum(1, false);
+            assertArrayEquals(new float[] {6, 15}, sum.toFloatArray());
+            assertEquals(21.0, t.sum().item(), 1e-6);
+            assertArrayEquals(new long[] {7, 8}, Tensor.of(new long[] {7, 8}, 2).toLongArray());
+        }
+    }
+
+    @Test
+    void wrongArrayLengthNamesTheShape() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[5], 2, 3));
+        assertTrue(e.getMessage().contains("[2, 3]"), e.getMessage());
+    }
+
+    @Test
+    void segmentWrappedAsTensorSharesMemoryBothWays() {
+        try (Arena arena = Arena.ofConfined(); var s = TensorScope.open("t")) {
+            MemorySegment seg = arena.allocate(ValueLayout.JAVA_FLOAT, 6);
+            for (int i = 0; i < 6; i++) seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, i);
+            Tensor t = Tensor.fromSegment(seg, DType.FLOAT32, 2, 3);
+            assertEquals(15.0, t.sum().item(), 1e-6);
+            // Java writes are seen by the tensor
+            seg.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 100f);
+            assertEquals(115.0, t.sum().item(), 1e-6);
+            // tensor writes are seen by Java
+            t.mul_(2.0);
+            assertEquals(200f, seg.getAtIndex(ValueLayout.JAVA_FLOAT, 0));
+            assertEquals(10f, seg.getAtIndex(ValueLayout.JAVA_FLOAT, 5));
+        }
+    }
+
+    @Test
+    void tensorStorageAsSegmentSharesMemoryBothWays() {
+        try (var s = TensorScope.open("t")) {
+            Tensor t = Tensor.zeros(4);
+            MemorySegment seg = t.asSegment();
+            assertEquals(16, seg.byteSize());
+            seg.setAtIndex(ValueLayout.JAVA_FLOAT, 2, 3.5f);
+            assertArrayEquals(new float[] {0, 0, 3.5f, 0}, t.toFloatArray());
+            t.fill_(7);
+            assertEquals(7f, seg.getAtIndex(ValueLayout.JAVA_FLOAT, 3));
+        }
+    }
+
+    @Test
+    void segmentTooSmallIsRejected() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(8);
+            var e = assertThrows(IllegalArgumentException.class, () -> Tensor.fromSegment(seg, DType.FLOAT32, 3));
+            assertTrue(e.getMessage().contains("too small"));
+        }
+    }
+
+    @Test
+    void scopeFreesWhatItOwnsAndKeepMovesToParent() {
+        long before = NativeMemory.liveTensors();
+        Tensor kept;
+        try (var outer = TensorScope.open("outer")) {
+            try (var inner = TensorScope.open("inner")) {
+                Tensor a = Tensor.ones(3);
+                Tensor b = a.mul(2.0);
+                kept = inner.keep(b);
+                assertEquals(2, inner.report().liveTensors() + 1); // a live in inner, b moved out
+                assertEquals(1, inner.report().liveTensors());
+            }
+            assertFalse(kept.isClosed());
+            assertEquals(6.0, kept.sum().item(), 1e-6);
+            assertEquals(2, outer.report().liveTensors()); // kept + the sum
+        }
+        assertTrue(kept.isClosed());
+        assertEquals(before, NativeMemory.liveTensors());
+    }
+
+    @Test
+    void useAfterScopeCloseIsAClearError() {
+        Tensor t;
+        try (var s = TensorScope.open("s")) {
+            t = Tensor.ones(2);
+        }
+        var e = assertThrows(IllegalStateException.class, t::shape);
+        assertTrue(e.getMessage().contains("closed"));
+    }
+
+    @Test
+    void strictScopeRefusesLeaks() {
+        var e = assertThrows(IllegalStateException.class, () -> {
+            try (var s = TensorScope.strict("leaky")) {
+                Tensor.zeros(5, 5);
+            }
+        });
+        assertTrue(e.getMessage().contains("leaky") && e.getMessage().contains("[5, 5]"), e.getMessage());
+        // a strict scope whose tensors were closed is fine
+        try (var s = TensorScope.strict("clean")) {
+            Tensor.zeros(2).close();
+        }
+        assertNull(TensorScope.current());
+    }
+
+    @Test
+    void scopesAreThreadConfined() throws Exception {
+        try (var s = TensorScope.open("main")) {
+            Thread t = Thread.ofVirtual().start(() -> assertThrows(IllegalStateException.class, s::close));
+            t.join();
+        }
+    }
+
+    @Test
+    void autogradThroughLinear() {
+        try (var s = TensorScope.open("t")) {
+            Tensor w = Tensor.of(new float[] {1, 2, 3}, 1, 3).requiresGrad_(true);
+            Tensor x = Tensor.of(new float[] {1, 1, 1, 2, 2, 2}, 2, 3);
+            Tensor y = Tensor.linear(x, w, null).sum();
+            assertEquals(18.0, y.item(), 1e-6);
+            y.backward();
+            assertArrayEquals(new float[] {3, 3, 3}, w.grad().toFloatArray());
+            w.clearGrad();
+            assertNull(w.grad());
+        }
+    }
+
+    @Test
+    void catStackAndCrossEntropy() {
+        try (var s = TensorScope.open("t")) {
+            Tensor a = Tensor.of(new float[] {1, 2}, 1, 2);
+            Tensor b = Tensor.of(new float[] {3, 4}, 1, 2);
+            assertArrayEquals(new long[] {2, 2}, Tensor.cat(List.of(a, b), 0).shape());
+            assertArrayEquals(new long[] {1, 2, 2}, Tensor.stack(List.of(a, b), 1).shape());
+            Tensor logits = Tensor.of(new float[] {0, 0}, 1, 2);
+            double ce = Tensor.crossEntropy(logits, Tensor.of(new long[] {1}, 1)).item();
+            assertEquals(Math.log(2), ce, 1e-6);
+        }
+    }
+}
