@@ -445,6 +445,12 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    public Tensor clampMin(double min) {
+        try (var a = new Scalar(min); var oa = new org.bytedeco.pytorch.ScalarOptional(a)) {
+            return wrap(torch.clamp(h(), oa));
+        }
+    }
+
     public Tensor matmul(Tensor o) { return wrap(torch.matmul(h(), o.h())); }
 
     /** {@code x W^T + b} in one call ({@code bias} may be null). */

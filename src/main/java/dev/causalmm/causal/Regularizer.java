@@ -1,0 +1,56 @@
+package dev.causalmm.causal;
+
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.nn.ForwardOutput;
+import dev.causalmm.nn.MultimodalModel;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training-time term added to a model's own loss (spec §8 {@code AuxLoss}). Regularisers see
+ * only the {@link MultimodalModel} seam (features, fused representation, classifier, fusion+head),
+ * so each one plugs into every model. They may own parameters (an instrument, an auxiliary head);
+ * the trainer optimises those together with the model's.
+ */
+public interface Regularizer extends AutoCloseable {
+
+    /** The name used on the command line and in results. */
+    String name();
+
+    /** Creates any parameters sized for {@code model}; called once before training. */
+    default void bind(MultimodalModel model) {}
+
+    /** Own trainable parameters by name (empty for parameter-free regularisers). */
+    default Map<String, Tensor> namedParameters() {
+        return Map.of();
+    }
+
+    default List<Tensor> parameters() {
+        return List.copyOf(namedParameters().values());
+    }
+
+    /**
+     * The extra loss for one batch.
+     *
+     * @param epoch 0-based epoch, for warm-ups
+     */
+    Output compute(MultimodalModel model, ForwardOutput out, Tensor labels, int epoch);
+
+    @Override
+    default void close() {
+        namedParameters().values().forEach(Tensor::close);
+    }
+
+    /**
+     * @param loss  scalar added to the base loss
+     * @param terms named scalar parts, logged as training metrics (detached by the trainer)
+     */
+    record Output(Tensor loss, Map<String, Tensor> terms) {}
+
+    /** No regularisation: plain empirical risk minimisation with the model's own loss. */
+    Regularizer NONE = new Regularizer() {
+        @Override public String name() { return "none"; }
+        @Override public Output compute(MultimodalModel model, ForwardOutput out, Tensor labels, int epoch) { return null; }
+        @Override public void close() {}
+    };
+}

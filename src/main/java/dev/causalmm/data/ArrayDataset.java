@@ -1,0 +1,97 @@
+package dev.causalmm.data;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An in-memory dataset: one row-major {@code float[]} per modality, int labels, and an optional
+ * availability mask.
+ */
+public final class ArrayDataset implements MultimodalDataset {
+    private final String name;
+    private final List<ModalitySpec> modalities;
+    private final float[][] values;
+    private final int[] labels;
+    private final boolean[][] available;
+    private final int numClasses;
+
+    /**
+     * @param values    {@code values[k]} holds {@code size × elementCount(k)} floats
+     * @param available {@code available[i][k]}, or null when every modality is always present
+     */
+    public ArrayDataset(String name, List<ModalitySpec> modalities, float[][] values, int[] labels,
+                        boolean[][] available, int numClasses) {
+        if (values.length != modalities.size()) {
+            throw new IllegalArgumentException(name + ": " + modalities.size() + " modalities but " + values.length + " value arrays");
+        }
+        for (int k = 0; k < values.length; k++) {
+            long expect = (long) labels.length * modalities.get(k).elementCount();
+            if (values[k].length != expect) {
+                throw new IllegalArgumentException(name + ": modality " + modalities.get(k) + " has " + values[k].length
+                        + " values, expected " + expect + " (" + labels.length + " samples)");
+            }
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= numClasses) {
+                throw new IllegalArgumentException(name + ": label " + labels[i] + " of sample " + i + " is outside [0, " + numClasses + ")");
+            }
+        }
+        if (available != null && available.length != labels.length) {
+            throw new IllegalArgumentException(name + ": availability mask has " + available.length + " rows for " + labels.length + " samples");
+        }
+        this.name = name;
+        this.modalities = List.copyOf(modalities);
+        this.values = values;
+        this.labels = labels;
+        this.available = available;
+        this.numClasses = numClasses;
+    }
+
+    @Override public String name() { return name; }
+    @Override public int size() { return labels.length; }
+    @Override public List<ModalitySpec> modalities() { return modalities; }
+    @Override public int numClasses() { return numClasses; }
+
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /** The row-major values of modality {@code k} (shared, not copied). */
+    public float[] values(int k) {
+        return values[k];
+    }
+
+    @Override
+    public void read(int index, SampleWriter out) {
+        for (int k = 0; k < values.length; k++) {
+            int n = (int) modalities.get(k).elementCount();
+            MemorySegment dst = out.modality(k);
+            if (available != null && !available[index][k]) {
+                dst.fill((byte) 0);
+                out.missing(k);
+            } else {
+                MemorySegment.copy(values[k], index * n, dst, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, n);
+            }
+        }
+        out.label(labels[index]);
+    }
+
+    /** A new dataset holding the given rows (for splits). */
+    public ArrayDataset subset(String subsetName, int[] rows) {
+        float[][] v = new float[values.length][];
+        for (int k = 0; k < values.length; k++) {
+            int n = (int) modalities.get(k).elementCount();
+            v[k] = new float[rows.length * n];
+            for (int r = 0; r < rows.length; r++) System.arraycopy(values[k], rows[r] * n, v[k], r * n, n);
+        }
+        int[] l = new int[rows.length];
+        boolean[][] a = available == null ? null : new boolean[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            l[r] = labels[rows[r]];
+            if (a != null) a[r] = available[rows[r]].clone();
+        }
+        return new ArrayDataset(subsetName, new ArrayList<>(modalities), v, l, a, numClasses);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.causalmm.data;
+
+import dev.causalmm.engine.Tensor;
+import java.util.List;
+
+/**
+ * One batch as tensors: inputs per modality ({@code B×shape}), availability mask {@code B×K}
+ * (float, 1 = present), labels {@code B} (int64) and the dataset indices of the rows.
+ * On CPU the tensors alias the loader's off-heap buffer; closing the batch frees them and hands the
+ * buffer back to the loader, so do not keep the batch's tensors (or views of them) past close.
+ */
+public final class Batch implements AutoCloseable {
+    private final List<Tensor> inputs;
+    private final Tensor mask;
+    private final Tensor labels;
+    private final int[] indices;
+    private final Runnable onClose;
+    private boolean closed;
+
+    Batch(List<Tensor> inputs, Tensor mask, Tensor labels, int[] indices, Runnable onClose) {
+        this.inputs = List.copyOf(inputs);
+        this.mask = mask;
+        this.labels = labels;
+        this.indices = indices;
+        this.onClose = onClose;
+    }
+
+    /** A batch over tensors the caller owns (tests, custom pipelines); closing frees them. */
+    public static Batch of(List<Tensor> inputs, Tensor mask, Tensor labels) {
+        int n = (int) labels.size(0);
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        return new Batch(inputs, mask, labels, idx, () -> {});
+    }
+
+    public List<Tensor> inputs() { return inputs; }
+    public Tensor mask() { return mask; }
+    public Tensor labels() { return labels; }
+    public int size() { return indices.length; }
+
+    /** Dataset indices of the rows, in row order. */
+    public int[] indices() {
+        return indices.clone();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        inputs.forEach(Tensor::close);
+        mask.close();
+        labels.close();
+        onClose.run();
+    }
+}

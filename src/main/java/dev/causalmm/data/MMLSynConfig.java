@@ -1,0 +1,57 @@
+package dev.causalmm.data;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Settings of the MMLSynData generator (spec §2.7: CaSN's SN/SF/NC/SP generator lifted to K
+ * modalities). Defaults follow the spec: 20,000 train / 500 test samples, block width d = 5,
+ * noise std 0.3, spurious degree 0.7 at train and 0.1 at test, K = 2, every modality sees every factor.
+ *
+ * @param factorMasks per modality, the factor blocks it observes (empty list = all factors everywhere)
+ */
+public record MMLSynConfig(int trainSize, int valSize, int testSize, int modalities, int blockDim,
+                           double spuriousTrain, double spuriousTest, double noiseStd, long seed,
+                           List<Set<MMLSynData.Factor>> factorMasks) {
+
+    public MMLSynConfig {
+        if (trainSize <= 0 || testSize <= 0 || valSize < 0) {
+            throw new IllegalArgumentException("mmlsyn sizes must be positive: train=" + trainSize + " val=" + valSize + " test=" + testSize);
+        }
+        if (modalities < 1) throw new IllegalArgumentException("mmlsyn needs at least one modality, got " + modalities);
+        if (blockDim < 1) throw new IllegalArgumentException("mmlsyn blockDim must be >= 1, got " + blockDim);
+        for (double s : new double[] {spuriousTrain, spuriousTest}) {
+            if (s < 0 || s > 1) throw new IllegalArgumentException("spurious degree must be in [0, 1], got " + s);
+        }
+        factorMasks = factorMasks == null ? List.of() : factorMasks.stream().map(m -> (Set<MMLSynData.Factor>) EnumSet.copyOf(m)).toList();
+        if (!factorMasks.isEmpty() && factorMasks.size() != modalities) {
+            throw new IllegalArgumentException("factorMasks has " + factorMasks.size() + " entries for " + modalities + " modalities");
+        }
+    }
+
+    public static MMLSynConfig defaults(long seed) {
+        return new MMLSynConfig(20_000, 2_000, 500, 2, 5, 0.7, 0.1, 0.3, seed, List.of());
+    }
+
+    public MMLSynConfig withSizes(int train, int val, int test) {
+        return new MMLSynConfig(train, val, test, modalities, blockDim, spuriousTrain, spuriousTest, noiseStd, seed, factorMasks);
+    }
+
+    public MMLSynConfig withSpurious(double train, double test) {
+        return new MMLSynConfig(trainSize, valSize, testSize, modalities, blockDim, train, test, noiseStd, seed, factorMasks);
+    }
+
+    public MMLSynConfig withSeed(long s) {
+        return new MMLSynConfig(trainSize, valSize, testSize, modalities, blockDim, spuriousTrain, spuriousTest, noiseStd, s, factorMasks);
+    }
+
+    public MMLSynConfig withModalities(int k) {
+        return new MMLSynConfig(trainSize, valSize, testSize, k, blockDim, spuriousTrain, spuriousTest, noiseStd, seed, List.of());
+    }
+
+    /** Input width of every modality: the four factor blocks, 4·d. */
+    public int inputDim() {
+        return 4 * blockDim;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.causalmm.nn;
+
+import dev.causalmm.engine.Tensor;
+
+/** Pointwise non-linearities used between layers. */
+public enum Activation {
+    ELU, RELU, TANH, IDENTITY;
+
+    public Tensor apply(Tensor x) {
+        return switch (this) {
+            case ELU -> x.elu();
+            case RELU -> x.relu();
+            case TANH -> x.tanh();
+            case IDENTITY -> x;
+        };
+    }
+}

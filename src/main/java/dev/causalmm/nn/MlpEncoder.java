@@ -1,0 +1,28 @@
+package dev.causalmm.nn;
+
+import dev.causalmm.engine.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Encodes one vector modality {@code B×in} into a feature {@code B×d}. */
+public final class MlpEncoder extends Module {
+    private final Mlp mlp;
+    private final EncoderConfig config;
+
+    public MlpEncoder(int inputDim, EncoderConfig config) {
+        this.config = config;
+        List<Integer> widths = new ArrayList<>();
+        widths.add(inputDim);
+        widths.addAll(config.hidden());
+        this.mlp = registerModule("mlp", new Mlp(widths, config.activation()));
+    }
+
+    public Tensor forward(Tensor x) {
+        Tensor h = mlp.forward(x);
+        return config.meanHalf() ? h.narrow(1, 0, config.featureDim()) : h;
+    }
+
+    public int featureDim() {
+        return config.featureDim();
+    }
+}

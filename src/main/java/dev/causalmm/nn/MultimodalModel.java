@@ -1,0 +1,60 @@
+package dev.causalmm.nn;
+
+import dev.causalmm.engine.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seam every method plugs into (spec §8): a model that exposes its per-modality features, its
+ * fused representation (when it has one), its classifier and its fusion+head function, so a causal
+ * regulariser can recompute predictions from perturbed or mixed features of any model.
+ */
+public interface MultimodalModel extends AutoCloseable {
+
+    int numModalities();
+
+    int numClasses();
+
+    /** Width {@code d_k} of modality {@code k}'s feature. */
+    int featureDim(int modality);
+
+    /** Width of the fused representation, or 0 when the model has none. */
+    int fusedDim();
+
+    /** Per-modality encoders: inputs (one tensor per modality) to features {@code H_k}. */
+    List<Tensor> encode(List<Tensor> inputs);
+
+    /** Fusion F: features to the fused representation {@code Z}, or {@code null} if the model has none. */
+    Tensor fuse(List<Tensor> features, Tensor mask);
+
+    /** The linear classifier W applied to {@code Z}; only for models with a fused representation. */
+    Tensor classify(Tensor fused);
+
+    /** Fusion and target mapping F&T: features (possibly perturbed or mixed) to fused logits. */
+    Tensor fuseAndPredict(List<Tensor> features, Tensor mask);
+
+    /** Weight and bias of the classifier W (for closed-form counterfactual gradients), or null. */
+    default Linear classifier() {
+        return null;
+    }
+
+    /** A full forward pass. */
+    ForwardOutput forward(List<Tensor> inputs, Tensor mask);
+
+    /** The model's own training loss on a forward output (batch mean). */
+    Tensor loss(ForwardOutput out, Tensor labels);
+
+    /** Trainable parameters by dotted name. */
+    Map<String, Tensor> namedParameters();
+
+    List<Tensor> parameters();
+
+    long parameterCount();
+
+    void setTraining(boolean on);
+
+    void to(dev.causalmm.engine.Device device);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,169 @@
+package dev.causalmm.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.io.AtomicFiles;
+import dev.causalmm.io.Json;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * A training checkpoint: parameters (model and regulariser), optimizer state, and the trainer's
+ * state as JSON (epoch, seeds, LR scheduler, early stopping, history).
+ *
+ * <p>File layout: {@code "CMMCKPT1"}, header length (int64 LE), header JSON (UTF-8), parameter
+ * values (float32 LE, in header order), optimizer state (LibTorch archive bytes), CRC-32 of
+ * everything before it (int64 LE). Files are replaced atomically; a torn or altered file fails the
+ * CRC check with a message that names it.
+ */
+public final class Checkpoint {
+    private static final byte[] MAGIC = "CMMCKPT1".getBytes(StandardCharsets.US_ASCII);
+
+    private final ObjectNode state;
+    private final Map<String, float[]> values;
+    private final Map<String, long[]> shapes;
+    private final byte[] optimizerState;
+
+    private Checkpoint(ObjectNode state, Map<String, float[]> values, Map<String, long[]> shapes, byte[] optimizerState) {
+        this.state = state;
+        this.values = values;
+        this.shapes = shapes;
+        this.optimizerState = optimizerState;
+    }
+
+    /** Captures the given parameters (copied to host) with trainer state and optimizer bytes. */
+    public static Checkpoint capture(Map<String, Tensor> params, byte[] optimizerState, ObjectNode state) {
+        Map<String, float[]> v = new LinkedHashMap<>();
+        Map<String, long[]> s = new LinkedHashMap<>();
+        params.forEach((name, t) -> {
+            v.put(name, t.toFloatArray());
+            s.put(name, t.shape());
+        });
+        return new Checkpoint(state.deepCopy(), v, s, optimizerState == null ? new byte[0] : optimizerState);
+    }
+
+    public ObjectNode state() {
+        return state;
+    }
+
+    public byte[] optimizerState() {
+        return optimizerState;
+    }
+
+    public Map<String, long[]> shapes() {
+        return shapes;
+    }
+
+    /** Copies the saved values into {@code params}, checking that names and shapes match. */
+    public void restoreInto(Map<String, Tensor> params, String source) {
+        for (var e : params.entrySet()) {
+            float[] v = values.get(e.getKey());
+            if (v == null) {
+                throw new IllegalArgumentException(source + ": no parameter '" + e.getKey() + "' (it holds " + values.keySet() + ")");
+            }
+            long[] want = e.getValue().shape();
+            if (!Arrays.equals(want, shapes.get(e.getKey()))) {
+                throw new IllegalArgumentException(source + ": parameter '" + e.getKey() + "' has shape "
+                        + Arrays.toString(shapes.get(e.getKey())) + ", the model expects " + Arrays.toString(want));
+            }
+            try (Tensor src = Tensor.of(v, want); var ng = dev.causalmm.engine.NoGrad.enter()) {
+                e.getValue().copyFrom_(src);
+            }
+        }
+    }
+
+    public void write(Path file) throws IOException {
+        ObjectNode header = Json.object();
+        header.set("state", state);
+        ArrayNode ps = header.putArray("parameters");
+        long payload = 0;
+        for (var e : values.entrySet()) {
+            ObjectNode p = ps.addObject();
+            p.put("name", e.getKey());
+            ArrayNode sh = p.putArray("shape");
+            for (long d : shapes.get(e.getKey())) sh.add(d);
+            payload += (long) e.getValue().length * Float.BYTES;
+        }
+        header.put("optimizerBytes", optimizerState.length);
+        byte[] h = Json.MAPPER.writeValueAsBytes(header);
+        long total = MAGIC.length + 8 + h.length + payload + optimizerState.length + 8;
+        if (total > Integer.MAX_VALUE - 16) throw new IOException("checkpoint of " + total + " bytes is too large for one file");
+        ByteBuffer buf = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put(MAGIC).putLong(h.length).put(h);
+        for (float[] v : values.values()) {
+            buf.asFloatBuffer().put(v);
+            buf.position(buf.position() + v.length * Float.BYTES);
+        }
+        buf.put(optimizerState);
+        CRC32 crc = new CRC32();
+        crc.update(buf.array(), 0, buf.position());
+        buf.putLong(crc.getValue());
+        AtomicFiles.write(file, buf.array());
+    }
+
+    public static Checkpoint read(Path file) throws IOException {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "checkpoint file does not exist");
+        }
+        if (all.length < MAGIC.length + 16 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+            throw new IOException(file + " is not a causalmm checkpoint (bad magic or too short)");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        if (crc.getValue() != buf.getLong(all.length - 8)) {
+            throw new IOException(file + " is corrupt (CRC mismatch): the file was truncated or altered");
+        }
+        buf.position(MAGIC.length);
+        long hl = buf.getLong();
+        if (hl <= 0 || hl > all.length) throw new IOException(file + ": bad header length " + hl);
+        byte[] h = new byte[(int) hl];
+        buf.get(h);
+        JsonNode header = Json.MAPPER.readTree(h);
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (JsonNode p : header.get("parameters")) {
+            long[] shape = new long[p.get("shape").size()];
+            long n = 1;
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = p.get("shape").get(i).asLong();
+                n *= shape[i];
+            }
+            if (n * Float.BYTES > buf.remaining()) throw new IOException(file + ": parameter " + p.get("name").asText() + " runs past the end");
+            float[] v = new float[(int) n];
+            buf.asFloatBuffer().get(v);
+            buf.position(buf.position() + (int) n * Float.BYTES);
+            values.put(p.get("name").asText(), v);
+            shapes.put(p.get("name").asText(), shape);
+        }
+        byte[] opt = new byte[header.get("optimizerBytes").asInt()];
+        buf.get(opt);
+        return new Checkpoint((ObjectNode) header.get("state"), values, shapes, opt);
+    }
+
+    /** Bytes of a checkpoint file as written (for tests and tools). */
+    static byte[] bytesOf(Checkpoint c) throws IOException {
+        Path tmp = Files.createTempFile("ckpt", ".bin");
+        try {
+            c.write(tmp);
+            return Files.readAllBytes(tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+}

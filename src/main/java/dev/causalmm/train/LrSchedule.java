@@ -1,0 +1,32 @@
+package dev.causalmm.train;
+
+/** How the learning rate changes over epochs. */
+public sealed interface LrSchedule {
+
+    /** The same rate throughout. */
+    record Constant() implements LrSchedule {}
+
+    /** Cosine decay from the base rate to {@code minLr} over the run, after {@code warmupEpochs} of linear warm-up. */
+    record Cosine(double minLr, int warmupEpochs) implements LrSchedule {
+        public Cosine {
+            if (minLr < 0 || warmupEpochs < 0) throw new IllegalArgumentException("cosine: minLr and warmupEpochs must be >= 0");
+        }
+    }
+
+    /** Multiply the rate by {@code factor} when validation accuracy has not improved for {@code patience} epochs. */
+    record Plateau(double factor, int patience, double minLr) implements LrSchedule {
+        public Plateau {
+            if (!(factor > 0 && factor < 1)) throw new IllegalArgumentException("plateau factor must be in (0, 1), got " + factor);
+            if (patience < 0) throw new IllegalArgumentException("plateau patience must be >= 0");
+        }
+    }
+
+    static LrSchedule parse(String name) {
+        return switch (name) {
+            case "constant" -> new Constant();
+            case "cosine" -> new Cosine(0, 0);
+            case "plateau" -> new Plateau(0.5, 2, 1e-6);
+            default -> throw new IllegalArgumentException("unknown LR schedule '" + name + "' (constant, cosine, plateau)");
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package dev.causalmm.train;
+
+import dev.causalmm.engine.Device;
+import dev.causalmm.engine.Optimizer;
+import java.nio.file.Path;
+
+/**
+ * Everything the {@link Trainer} needs to know, with the spec's defaults (Adam, lr 1e-3 — the
+ * C3R paper's 0.1 is unstable for these nets, spec §2.6 — weight decay 1e-4, batch 256).
+ *
+ * @param earlyStopPatience epochs without a better validation accuracy before stopping (0 = off)
+ * @param gradClipNorm      maximum joint L2 norm of the gradients (0 = no clipping)
+ * @param checkpointDir     where {@code last.ckpt} is written after every epoch (null = none)
+ * @param resume            continue from {@code checkpointDir/last.ckpt} when it exists
+ * @param restoreBest       at the end, put back the weights of the best validation epoch
+ */
+public record TrainConfig(int epochs, int batchSize, Optimizer.Settings optimizer, LrSchedule schedule,
+                          int earlyStopPatience, double gradClipNorm, long seed, Device device,
+                          Path checkpointDir, boolean resume, boolean restoreBest, int prefetch) {
+
+    public TrainConfig {
+        if (epochs <= 0) throw new IllegalArgumentException("epochs must be > 0, got " + epochs);
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+        if (earlyStopPatience < 0) throw new IllegalArgumentException("early-stopping patience must be >= 0");
+        if (gradClipNorm < 0) throw new IllegalArgumentException("gradient clip norm must be >= 0");
+    }
+
+    public static Optimizer.Settings adam(double lr) {
+        return new Optimizer.Settings(Optimizer.Kind.ADAM, lr, 1e-4, 0.9, 0.999, 1e-8, 0);
+    }
+
+    public static TrainConfig defaults(int epochs, long seed) {
+        return new TrainConfig(epochs, 256, adam(1e-3), new LrSchedule.Constant(), 0, 0, seed, Device.CPU,
+                null, false, true, 4);
+    }
+
+    public TrainConfig withOptimizer(Optimizer.Settings o) {
+        return new TrainConfig(epochs, batchSize, o, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+    }
+
+    public TrainConfig withSchedule(LrSchedule s) {
+        return new TrainConfig(epochs, batchSize, optimizer, s, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+    }
+
+    public TrainConfig withBatchSize(int b) {
+        return new TrainConfig(epochs, b, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+    }
+
+    public TrainConfig withEpochs(int e) {
+        return new TrainConfig(e, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+    }
+
+    public TrainConfig withEarlyStopping(int patience) {
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, patience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+    }
+
+    public TrainConfig withGradClip(double norm) {
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, norm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+    }
+
+    public TrainConfig withDevice(Device d) {
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, d, checkpointDir, resume, restoreBest, prefetch);
+    }
+
+    public TrainConfig withCheckpoints(Path dir, boolean resumeIfPresent) {
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, dir, resumeIfPresent, restoreBest, prefetch);
+    }
+
+    public TrainConfig withRestoreBest(boolean on) {
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, on, prefetch);
+    }
+}

@@ -1,0 +1,314 @@
+package dev.causalmm.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.causal.Regularizer;
+import dev.causalmm.data.Batch;
+import dev.causalmm.data.DataLoader;
+import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.engine.DType;
+import dev.causalmm.engine.Engine;
+import dev.causalmm.engine.Optimizer;
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.engine.TensorScope;
+import dev.causalmm.eval.EvalResult;
+import dev.causalmm.eval.Evaluator;
+import dev.causalmm.io.Json;
+import dev.causalmm.nn.ForwardOutput;
+import dev.causalmm.nn.MultimodalModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Trains a {@link MultimodalModel} plus an optional {@link Regularizer}: epochs of
+ * forward → base loss + regulariser loss → backward → gradient sync → clipping → optimizer step,
+ * then validation, LR schedule, early stopping and an atomic checkpoint.
+ *
+ * <p>Reproducibility: LibTorch's generator is re-seeded from (seed, epoch) at the start of every
+ * epoch and the loader's shuffle is seeded the same way, so a run resumed from the checkpoint of
+ * epoch e replays epochs e+1… exactly as the uninterrupted run would (on CPU, same thread count).
+ * The per-step loop reads nothing back from the device; losses and accuracy accumulate on the
+ * device and are read once per epoch (or when a progress bar asks).
+ */
+public final class Trainer {
+    private final TrainConfig config;
+    private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
+    private GradientSync gradientSync = GradientSync.LOCAL;
+
+    public Trainer(TrainConfig config) {
+        this.config = config;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    public Trainer addListener(TrainingListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    public Trainer gradientSync(GradientSync sync) {
+        this.gradientSync = sync;
+        return this;
+    }
+
+    /** Trains without a regulariser. */
+    public TrainResult fit(MultimodalModel model, MultimodalDataset train, MultimodalDataset val) {
+        return fit(model, Regularizer.NONE, train, val);
+    }
+
+    /**
+     * @param val validation data for metrics, plateau schedule, early stopping and best-epoch
+     *            selection; may be null
+     */
+    public TrainResult fit(MultimodalModel model, Regularizer regularizer, MultimodalDataset train, MultimodalDataset val) {
+        Engine.init();
+        Engine.seed(config.seed());
+        model.to(config.device());
+        regularizer.bind(model);
+        Map<String, Tensor> params = new LinkedHashMap<>(model.namedParameters());
+        regularizer.namedParameters().forEach((k, v) -> params.put("regularizer." + k, v));
+        List<Tensor> paramList = new ArrayList<>(params.values());
+
+        DataLoader loader = new DataLoader(train, new DataLoader.Options(config.batchSize(), true, false,
+                config.prefetch(), config.seed(), config.device()));
+        LrScheduler scheduler = new LrScheduler(config.schedule(), config.optimizer().lr(), config.epochs());
+        List<EpochMetrics> history = new ArrayList<>();
+        double bestVal = Double.NEGATIVE_INFINITY;
+        int bestEpoch = -1;
+        int badEpochs = 0;
+        int startEpoch = 0;
+        int resumedFrom = -1;
+        Map<String, float[]> bestWeights = null;
+        long t0 = System.nanoTime();
+
+        try (Optimizer optimizer = new Optimizer(config.optimizer(), paramList)) {
+            Path last = config.checkpointDir() == null ? null : config.checkpointDir().resolve("last.ckpt");
+            if (config.resume() && last != null && Files.exists(last)) {
+                Checkpoint ck = readCheckpoint(last);
+                ck.restoreInto(params, last.toString());
+                optimizer.loadState(ck.optimizerState());
+                ObjectNode st = ck.state();
+                checkCompatible(st, last);
+                startEpoch = st.get("epoch").asInt() + 1;
+                resumedFrom = startEpoch - 1;
+                scheduler.restore(st.get("scheduler"));
+                bestVal = st.get("bestVal").isNull() ? Double.NEGATIVE_INFINITY : st.get("bestVal").asDouble();
+                bestEpoch = st.get("bestEpoch").asInt();
+                badEpochs = st.get("badEpochs").asInt();
+                for (JsonNode h : st.get("history")) history.add(fromJson(h));
+                if (config.restoreBest() && bestEpoch >= 0) {
+                    Path best = config.checkpointDir().resolve("best.ckpt");
+                    if (Files.exists(best)) bestWeights = weightsOf(readCheckpoint(best));
+                }
+            }
+            for (TrainingListener l : listeners) l.onTrainStart(config, loader.batchesPerEpoch());
+            boolean stoppedEarly = false;
+            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+                if (config.earlyStopPatience() > 0 && badEpochs >= config.earlyStopPatience()) {
+                    stoppedEarly = true;
+                    break;
+                }
+                double lr = scheduler.rateFor(epoch);
+                optimizer.setLearningRate(lr);
+                EpochMetrics m = runEpoch(model, regularizer, loader, optimizer, paramList, val, epoch, lr);
+                history.add(m);
+                scheduler.observe(m.valAccuracy());
+                double score = Double.isNaN(m.valAccuracy()) ? epoch : m.valAccuracy();
+                boolean improved = score > bestVal;
+                if (improved) {
+                    bestVal = score;
+                    bestEpoch = epoch;
+                    badEpochs = 0;
+                    if (config.restoreBest()) bestWeights = snapshot(params);
+                } else {
+                    badEpochs++;
+                }
+                if (last != null) {
+                    ObjectNode st = state(epoch, scheduler, bestVal, bestEpoch, badEpochs, history);
+                    Checkpoint ck = Checkpoint.capture(params, optimizer.saveState(), st);
+                    writeCheckpoint(ck, last);
+                    if (improved && config.restoreBest()) writeCheckpoint(ck, config.checkpointDir().resolve("best.ckpt"));
+                }
+                for (TrainingListener l : listeners) l.onEpochEnd(m);
+            }
+            if (config.earlyStopPatience() > 0 && badEpochs >= config.earlyStopPatience() && history.size() < config.epochs()) {
+                stoppedEarly = true;
+            }
+            if (config.restoreBest() && bestWeights != null && bestEpoch != history.size() - 1) restore(params, bestWeights);
+            TrainResult result = new TrainResult(history, Math.max(bestEpoch, 0), stoppedEarly, (System.nanoTime() - t0) / 1e9, resumedFrom);
+            for (TrainingListener l : listeners) l.onTrainEnd(result);
+            return result;
+        }
+    }
+
+    private EpochMetrics runEpoch(MultimodalModel model, Regularizer regularizer, DataLoader loader, Optimizer optimizer,
+                                  List<Tensor> params, MultimodalDataset val, int epoch, double lr) {
+        Engine.seed(config.seed() * 1_000_003L + epoch);
+        model.setTraining(true);
+        for (TrainingListener l : listeners) l.onEpochStart(epoch, config.epochs());
+        long start = System.nanoTime();
+        long seen = 0;
+        int steps = loader.batchesPerEpoch();
+        Map<String, Tensor> termSums = new TreeMap<>();
+        double trainLoss;
+        double trainAcc;
+        try (var epochScope = TensorScope.open("epoch"); var batches = loader.epoch(epoch)) {
+            Tensor lossSum = Tensor.zeros(DType.FLOAT32, config.device());
+            Tensor correct = Tensor.zeros(DType.INT64, config.device());
+            int step = 0;
+            while (batches.hasNext()) {
+                try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
+                    ForwardOutput out = model.forward(b.inputs(), b.mask());
+                    Tensor loss = model.loss(out, b.labels());
+                    Regularizer.Output reg = regularizer.compute(model, out, b.labels(), epoch);
+                    if (reg != null) {
+                        loss = loss.add(reg.loss());
+                        for (var t : reg.terms().entrySet()) {
+                            Tensor sum = termSums.get(t.getKey());
+                            Tensor v = t.getValue().detach();
+                            if (sum == null) {
+                                termSums.put(t.getKey(), stepScope.keep(v.mul(1.0)));
+                            } else {
+                                sum.add_(v);
+                            }
+                        }
+                    }
+                    loss.backward();
+                    gradientSync.afterBackward(params);
+                    if (config.gradClipNorm() > 0) Tensor.clipGradNorm(params, config.gradClipNorm());
+                    optimizer.step();
+                    optimizer.zeroGrad();
+                    lossSum.add_(loss.detach().mul(b.size()));
+                    correct.add_(out.logits().argmax(1).eq(b.labels()).sum());
+                    seen += b.size();
+                }
+                final long seenNow = seen;
+                for (TrainingListener l : listeners) {
+                    l.onBatchEnd(epoch, step, steps, seen, () -> lossSum.item() / seenNow);
+                }
+                step++;
+            }
+            trainLoss = lossSum.item() / seen;
+            trainAcc = correct.item() / seen;
+            Map<String, Double> terms = new TreeMap<>();
+            for (var e : termSums.entrySet()) terms.put(e.getKey(), e.getValue().item() / steps);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double valLoss = Double.NaN;
+            double valAcc = Double.NaN;
+            if (val != null && val.size() > 0) {
+                EvalResult r = Evaluator.evaluate(model, val, Math.max(config.batchSize(), 512), config.device());
+                valLoss = r.loss();
+                valAcc = r.accuracy();
+            }
+            return new EpochMetrics(epoch, trainLoss, trainAcc, valLoss, valAcc, lr, seconds, seen, terms);
+        }
+    }
+
+    // ------------------------------------------------------------------ state and checkpoints
+
+    private ObjectNode state(int epoch, LrScheduler scheduler, double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history) {
+        ObjectNode st = Json.object();
+        st.put("format", "causalmm.checkpoint/1");
+        st.put("epoch", epoch);
+        st.put("seed", config.seed());
+        st.put("rng", "per-epoch: LibTorch seeded with seed*1000003+epoch, shuffle with (seed, epoch)");
+        st.put("epochs", config.epochs());
+        st.put("optimizer", config.optimizer().kind().name());
+        st.set("scheduler", scheduler.state());
+        Json.putNumber(st, "bestVal", bestVal);
+        st.put("bestEpoch", bestEpoch);
+        st.put("badEpochs", badEpochs);
+        ArrayNode h = st.putArray("history");
+        for (EpochMetrics m : history) h.add(toJson(m));
+        return st;
+    }
+
+    private void checkCompatible(ObjectNode st, Path file) {
+        if (st.get("seed").asLong() != config.seed()) {
+            throw new IllegalArgumentException(file + " was written with seed " + st.get("seed").asLong()
+                    + " but this run uses seed " + config.seed() + "; resume with the same seed or a fresh --out");
+        }
+        if (!st.get("optimizer").asText().equals(config.optimizer().kind().name())) {
+            throw new IllegalArgumentException(file + " holds " + st.get("optimizer").asText() + " state, this run uses "
+                    + config.optimizer().kind());
+        }
+    }
+
+    static ObjectNode toJson(EpochMetrics m) {
+        ObjectNode n = Json.object();
+        n.put("epoch", m.epoch());
+        Json.putNumber(n, "trainLoss", m.trainLoss());
+        Json.putNumber(n, "trainAccuracy", m.trainAccuracy());
+        Json.putNumber(n, "valLoss", m.valLoss());
+        Json.putNumber(n, "valAccuracy", m.valAccuracy());
+        n.put("learningRate", m.learningRate());
+        n.put("seconds", m.seconds());
+        n.put("samples", m.samples());
+        ObjectNode t = n.putObject("terms");
+        m.terms().forEach((k, v) -> Json.putNumber(t, k, v));
+        return n;
+    }
+
+    static EpochMetrics fromJson(JsonNode n) {
+        Map<String, Double> terms = new TreeMap<>();
+        n.get("terms").properties().forEach(e -> terms.put(e.getKey(), num(e.getValue())));
+        return new EpochMetrics(n.get("epoch").asInt(), num(n.get("trainLoss")), num(n.get("trainAccuracy")),
+                num(n.get("valLoss")), num(n.get("valAccuracy")), n.get("learningRate").asDouble(),
+                n.get("seconds").asDouble(), n.get("samples").asLong(), terms);
+    }
+
+    private static double num(JsonNode n) {
+        return n == null || n.isNull() ? Double.NaN : n.asDouble();
+    }
+
+    private static Checkpoint readCheckpoint(Path p) {
+        try {
+            return Checkpoint.read(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resume from " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeCheckpoint(Checkpoint c, Path p) {
+        try {
+            c.write(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, float[]> snapshot(Map<String, Tensor> params) {
+        Map<String, float[]> s = new LinkedHashMap<>();
+        params.forEach((k, v) -> s.put(k, v.toFloatArray()));
+        return s;
+    }
+
+    private static Map<String, float[]> weightsOf(Checkpoint c) {
+        Map<String, float[]> s = new LinkedHashMap<>();
+        try (var scope = TensorScope.open("weights")) {
+            c.shapes().forEach((k, shape) -> {
+                Tensor t = Tensor.zeros(shape);
+                c.restoreInto(Map.of(k, t), "best.ckpt");
+                s.put(k, t.toFloatArray());
+            });
+        }
+        return s;
+    }
+
+    private static void restore(Map<String, Tensor> params, Map<String, float[]> weights) {
+        try (var scope = TensorScope.open("restore")) {
+            params.forEach((k, t) -> t.detach().copyFrom_(Tensor.of(weights.get(k), t.shape())));
+        }
+    }
+}
