@@ -1,0 +1,91 @@
+package dev.causalmm.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.baselines.Baselines;
+import dev.causalmm.data.MMLSynConfig;
+import dev.causalmm.data.MMLSynData;
+import dev.causalmm.engine.Device;
+import dev.causalmm.eval.EvalResult;
+import dev.causalmm.eval.Evaluator;
+import dev.causalmm.experiment.Results;
+import dev.causalmm.io.AtomicFiles;
+import dev.causalmm.io.Json;
+import dev.causalmm.nn.EncoderConfig;
+import dev.causalmm.nn.MultimodalModel;
+import dev.causalmm.train.Checkpoint;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code causalmm eval}: evaluates a trained model checkpoint on a dataset's validation and test splits. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a model.ckpt written by 'train' and write OUT/results.json. Data options default to"
+                + " those recorded in the checkpoint; give them to evaluate under another setting (e.g. --spurious-test 0.9).")
+final class EvalCommand implements Callable<Integer> {
+    @Mixin CommonOptions common;
+
+    @Option(names = "--checkpoint", required = true, description = "A model.ckpt written by 'causalmm train'.")
+    Path checkpoint;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Evaluation seed, recorded in results.json (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--model", description = "Expected model name; checked against the checkpoint when given.")
+    String model;
+
+    @Option(names = "--spurious-test", description = "Override the checkpoint's mmlsyn test spurious degree s.")
+    Double spuriousTest;
+
+    @Option(names = "--test-size", description = "Override the checkpoint's mmlsyn test size.")
+    Integer testSize;
+
+    @Option(names = "--epochs", hidden = true, defaultValue = "0", description = "Accepted for symmetry with train; unused.")
+    int epochs;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        Checkpoint ck = Checkpoint.read(checkpoint);
+        ObjectNode st = ck.state();
+        if (!"causalmm.model/1".equals(st.path("format").asText())) {
+            throw new IllegalArgumentException(checkpoint + " is not a model checkpoint (use the model.ckpt that train writes)");
+        }
+        String model = st.get("model").asText();
+        if (this.model != null && !this.model.equals(model)) {
+            throw new IllegalArgumentException("--model " + this.model + " does not match the checkpoint's model '" + model + "'");
+        }
+        MMLSynConfig saved = Json.MAPPER.treeToValue(st.get("mmlsyn"), MMLSynConfig.class);
+        MMLSynConfig cfg = overrides(saved);
+        int[] dims = new int[st.get("inputDims").size()];
+        for (int i = 0; i < dims.length; i++) dims[i] = st.get("inputDims").get(i).asInt();
+        MMLSynData.Splits data = MMLSynData.generate(cfg);
+        Device device = Device.parse(common.device);
+        try (MultimodalModel m = Baselines.create(model, dims, st.get("numClasses").asInt(), EncoderConfig.c3rPaper())) {
+            ck.restoreInto(m.namedParameters(), checkpoint.toString());
+            m.to(device);
+            EvalResult val = Evaluator.evaluate(m, data.val().dataset(), 1024, device);
+            EvalResult test = Evaluator.evaluate(m, data.test().dataset(), 1024, device);
+            ObjectNode config = Json.object();
+            config.put("checkpoint", checkpoint.toString());
+            config.put("model", model);
+            config.put("dataset", common.dataset);
+            config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
+            config.put("device", device.toString());
+            ObjectNode root = Results.evalReport(config, seed, val, test, (System.nanoTime() - t0) / 1e9);
+            AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
+            System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f (s=%.2f)%n", model, val.accuracy(), test.accuracy(), cfg.spuriousTest());
+            System.out.println("wrote " + common.out.resolve("results.json"));
+        }
+        return 0;
+    }
+
+    private MMLSynConfig overrides(MMLSynConfig saved) {
+        MMLSynConfig c = saved;
+        if (spuriousTest != null) c = c.withSpurious(c.spuriousTrain(), spuriousTest);
+        if (testSize != null) c = c.withSizes(c.trainSize(), c.valSize(), testSize);
+        return c;
+    }
+}

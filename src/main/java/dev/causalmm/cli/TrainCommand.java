@@ -1,0 +1,102 @@
+package dev.causalmm.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.MMLSynData;
+import dev.causalmm.engine.Device;
+import dev.causalmm.engine.Engine;
+import dev.causalmm.engine.Optimizer;
+import dev.causalmm.experiment.ExperimentRunner;
+import dev.causalmm.experiment.ExperimentSpec;
+import dev.causalmm.experiment.Report;
+import dev.causalmm.experiment.Results;
+import dev.causalmm.experiment.RunResult;
+import dev.causalmm.io.AtomicFiles;
+import dev.causalmm.io.Json;
+import dev.causalmm.train.LrSchedule;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code causalmm train}: trains one model (optionally with a regulariser) over one or more seeds. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model and write OUT/results.json and OUT/checkpoints/<model>-seed<N>/{last,best,model}.ckpt."
+                + " Re-running with the same --out resumes an interrupted run from last.ckpt.")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin CommonOptions common;
+    @Mixin MMLSynOptions data;
+
+    @Option(names = "--model", defaultValue = "late-fusion",
+            description = "Model: late-fusion, concat (tmc, qmf, mmbt, unet3d: later versions). Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", split = ",", defaultValue = "1",
+            description = "Training seed(s), comma-separated for several runs (default: ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    @Option(names = "--regularizer", defaultValue = "none", description = "none, c3r, imml, cmir (default: ${DEFAULT-VALUE}).")
+    String regularizer;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "1e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "constant", description = "constant, cosine, plateau (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--early-stop", defaultValue = "0", description = "Early-stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
+    int earlyStop;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Show a progress bar when attached to a terminal.")
+    boolean progress;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        Regularizers.create(regularizer).close();
+        Device device = Device.parse(common.device);
+        ExperimentSpec spec = new ExperimentSpec(common.dataset, model, regularizer, epochs, common.batchSize,
+                optimizerSettings(optimizer, lr, weightDecay), parseSchedule(schedule), earlyStop, seeds, device,
+                data.mmlsyn(), data.dataSeed);
+        MMLSynData.Splits splits = MMLSynData.generate(spec.mmlsyn());
+        Engine.deterministic(true);
+        List<RunResult> runs = ExperimentRunner.run(spec, splits, common.out, progress);
+        ObjectNode results = Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - t0) / 1e9);
+        AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
+        System.out.print(Report.table(Report.rows(Map.of(spec.model(), runs))));
+        System.out.println("wrote " + common.out.resolve("results.json"));
+        return 0;
+    }
+
+    static Optimizer.Settings optimizerSettings(String name, double lr, double wd) {
+        Optimizer.Kind kind = switch (name) {
+            case "adam" -> Optimizer.Kind.ADAM;
+            case "adamw" -> Optimizer.Kind.ADAMW;
+            case "sgd" -> Optimizer.Kind.SGD;
+            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "' (adam, adamw, sgd)");
+        };
+        return new Optimizer.Settings(kind, lr, wd, 0.9, 0.999, 1e-8, 0.9);
+    }
+
+    static LrSchedule parseSchedule(String name) {
+        return switch (name) {
+            case "constant" -> new LrSchedule.Constant();
+            case "cosine" -> new LrSchedule.Cosine(0, 0);
+            case "plateau" -> new LrSchedule.Plateau(0.5, 2, 1e-6);
+            default -> throw new IllegalArgumentException("unknown --schedule '" + name + "' (constant, cosine, plateau)");
+        };
+    }
+
+}

@@ -1,0 +1,47 @@
+package dev.causalmm.experiment;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The human-readable summary: a table of mean/worst accuracy and time per model, as text or Markdown. */
+public final class Report {
+    private Report() {}
+
+    /** A row of the summary table. */
+    public record Row(String model, Stats testAccuracy, Stats valAccuracy, double seconds) {
+        static Row of(String model, List<RunResult> runs) {
+            return new Row(model,
+                    Stats.of(runs.stream().mapToDouble(r -> r.test().accuracy()).toArray()),
+                    Stats.of(runs.stream().mapToDouble(r -> r.val() == null ? Double.NaN : r.val().accuracy()).toArray()),
+                    runs.stream().mapToDouble(r -> r.training().seconds()).sum());
+        }
+    }
+
+    public static List<Row> rows(Map<String, List<RunResult>> byModel) {
+        return byModel.entrySet().stream().map(e -> Row.of(e.getKey(), e.getValue())).toList();
+    }
+
+    public static String table(List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-14s %10s %8s %10s %10s %9s%n", "model", "test mean", "± std", "test worst", "val mean", "time (s)"));
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "%-14s %10.4f %8.4f %10.4f %10.4f %9.1f%n", r.model(), r.testAccuracy().mean(),
+                    r.testAccuracy().std(), r.testAccuracy().worst(), r.valAccuracy().mean(), r.seconds()));
+        }
+        return b.toString();
+    }
+
+    public static String markdown(String title, String setup, List<Row> rows, String chartFile) {
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(title).append("\n\n").append(setup).append("\n\n");
+        b.append("| model | test accuracy (mean) | std | worst | val accuracy (mean) | training time (s) |\n");
+        b.append("|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.1f |%n", r.model(), r.testAccuracy().mean(),
+                    r.testAccuracy().std(), r.testAccuracy().worst(), r.valAccuracy().mean(), r.seconds()));
+        }
+        if (chartFile != null) b.append("\n![learning curves](").append(chartFile).append(")\n");
+        return b.toString();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.causalmm.experiment;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.engine.Engine;
+import dev.causalmm.eval.EvalResult;
+import dev.causalmm.io.Json;
+import dev.causalmm.train.EpochMetrics;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Builds {@code results.json} (schema {@code causalmm.results/1}, documented in the README):
+ * {@code config}, {@code seeds}, {@code runs[]} (per-epoch metrics and final metrics of each seed),
+ * {@code final} (per split: mean accuracy, std, worst, best, mean loss over seeds),
+ * {@code timings} and {@code versions}.
+ */
+public final class Results {
+    private Results() {}
+
+    public static ObjectNode build(String command, ObjectNode config, List<RunResult> runs, double totalSeconds) {
+        ObjectNode root = header(command, config);
+        ArrayNode seeds = root.putArray("seeds");
+        runs.forEach(r -> seeds.add(r.seed()));
+        ArrayNode arr = root.putArray("runs");
+        double trainSeconds = 0;
+        long samples = 0;
+        for (RunResult r : runs) {
+            ObjectNode run = arr.addObject();
+            run.put("seed", r.seed());
+            ArrayNode epochs = run.putArray("epochs");
+            for (EpochMetrics m : r.training().history()) {
+                ObjectNode e = epochs.addObject();
+                e.put("epoch", m.epoch() + 1);
+                ObjectNode tr = e.putObject("train");
+                Json.putNumber(tr, "loss", m.trainLoss());
+                Json.putNumber(tr, "accuracy", m.trainAccuracy());
+                ObjectNode va = e.putObject("val");
+                Json.putNumber(va, "loss", m.valLoss());
+                Json.putNumber(va, "accuracy", m.valAccuracy());
+                e.put("lr", m.learningRate());
+                e.put("seconds", m.seconds());
+                ObjectNode terms = e.putObject("terms");
+                m.terms().forEach((k, v) -> Json.putNumber(terms, k, v));
+                trainSeconds += m.seconds();
+                samples += m.samples();
+            }
+            run.put("bestEpoch", r.training().bestEpoch() + 1);
+            run.put("stoppedEarly", r.training().stoppedEarly());
+            ObjectNode fin = run.putObject("final");
+            if (r.val() != null) split(fin.putObject("val"), r.val());
+            split(fin.putObject("test"), r.test());
+            run.put("checkpoint", r.checkpoint() == null ? null : r.checkpoint().toString());
+            run.put("seconds", r.training().seconds());
+        }
+        ObjectNode fin = root.putObject("final");
+        aggregate(fin, "test", runs.stream().map(RunResult::test).toList());
+        if (runs.stream().allMatch(r -> r.val() != null)) aggregate(fin, "val", runs.stream().map(RunResult::val).toList());
+        ObjectNode t = root.putObject("timings");
+        t.put("totalSeconds", totalSeconds);
+        t.put("trainSeconds", trainSeconds);
+        Json.putNumber(t, "trainSamplesPerSecond", trainSeconds > 0 ? samples / trainSeconds : Double.NaN);
+        return root;
+    }
+
+    /** results.json of {@code eval}: one evaluation, same {@code final} layout as {@code train}. */
+    public static ObjectNode evalReport(ObjectNode config, long seed, EvalResult val, EvalResult test, double seconds) {
+        ObjectNode root = header("eval", config);
+        root.putArray("seeds").add(seed);
+        ObjectNode fin = root.putObject("final");
+        aggregate(fin, "val", List.of(val));
+        aggregate(fin, "test", List.of(test));
+        root.putObject("timings").put("totalSeconds", seconds);
+        return root;
+    }
+
+    static ObjectNode header(String command, ObjectNode config) {
+        ObjectNode root = Json.object();
+        root.put("schema", "causalmm.results/1");
+        root.put("command", command);
+        root.put("created", Instant.now().toString());
+        root.set("config", config);
+        ObjectNode v = root.putObject("versions");
+        String own = Results.class.getPackage().getImplementationVersion();
+        v.put("causalmm", own == null ? "0.1.0-SNAPSHOT" : own);
+        v.put("java", Runtime.version().toString());
+        v.put("libtorch", Engine.libtorchVersion());
+        v.put("javacppPresets", Engine.presetsVersion());
+        v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        v.put("threads", Engine.threads());
+        return root;
+    }
+
+    private static void split(ObjectNode n, EvalResult r) {
+        Json.putNumber(n, "accuracy", r.accuracy());
+        Json.putNumber(n, "loss", r.loss());
+        n.put("samples", r.samples());
+    }
+
+    private static void aggregate(ObjectNode fin, String name, List<EvalResult> rs) {
+        Stats acc = Stats.of(rs.stream().mapToDouble(EvalResult::accuracy).toArray());
+        Stats loss = Stats.of(rs.stream().mapToDouble(EvalResult::loss).toArray());
+        ObjectNode n = fin.putObject(name);
+        Json.putNumber(n, "accuracy", acc.mean());
+        Json.putNumber(n, "accuracyStd", acc.std());
+        Json.putNumber(n, "accuracyWorst", acc.worst());
+        Json.putNumber(n, "accuracyBest", acc.best());
+        Json.putNumber(n, "loss", loss.mean());
+        n.put("runs", acc.n());
+    }
+}
