@@ -1,0 +1,202 @@
+package dev.causalmm.data;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.causalmm.engine.NativeMemory;
+import dev.causalmm.engine.TensorScope;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class DataLoaderTest {
+
+    /** Sample i has value i in every slot of modality 0 and 2·i in modality 1; label i % 3. */
+    static ArrayDataset counting(int n) {
+        float[] a = new float[n * 2];
+        float[] b = new float[n * 3];
+        int[] y = new int[n];
+        boolean[][] avail = new boolean[n][];
+        for (int i = 0; i < n; i++) {
+            a[2 * i] = i;
+            a[2 * i + 1] = i;
+            for (int j = 0; j < 3; j++) b[3 * i + j] = 2 * i;
+            y[i] = i % 3;
+            avail[i] = new boolean[] {true, i % 5 != 0};
+        }
+        return new ArrayDataset("counting", List.of(ModalitySpec.vector("a", 2), ModalitySpec.vector("b", 3)),
+                new float[][] {a, b}, y, avail, 3);
+    }
+
+    @Test
+    void batchesCoverEveryRowOnceWithMatchingLabelsAndMasks() {
+        ArrayDataset ds = counting(103);
+        DataLoader loader = new DataLoader(ds, DataLoader.Options.shuffled(10, 42));
+        assertEquals(11, loader.batchesPerEpoch());
+        Set<Integer> seen = new HashSet<>();
+        try (var s = TensorScope.open("t"); var epoch = loader.epoch(0)) {
+            while (epoch.hasNext()) {
+                try (Batch b = epoch.next()) {
+                    float[] a = b.inputs().get(0).toFloatArray();
+                    float[] bb = b.inputs().get(1).toFloatArray();
+                    long[] y = b.labels().toLongArray();
+                    float[] mask = b.mask().toFloatArray();
+                    assertArrayEquals(new long[] {b.size(), 3}, b.inputs().get(1).shape());
+                    int[] idx = b.indices();
+                    for (int r = 0; r < b.size(); r++) {
+                        int i = idx[r];
+                        assertTrue(seen.add(i), "row " + i + " twice");
+                        assertEquals(i, a[2 * r], 0f);
+                        assertEquals(i % 5 == 0 ? 0f : 2f * i, bb[3 * r], 0f, "missing modality is zero-filled");
+                        assertEquals(i % 3, y[r]);
+                        assertEquals(1f, mask[2 * r]);
+                        assertEquals(i % 5 == 0 ? 0f : 1f, mask[2 * r + 1]);
+                    }
+                }
+            }
+        }
+        assertEquals(103, seen.size());
+    }
+
+    @Test
+    void orderIsDeterministicPerSeedAndEpoch() {
+        ArrayDataset ds = counting(50);
+        DataLoader a = new DataLoader(ds, DataLoader.Options.shuffled(8, 7));
+        DataLoader b = new DataLoader(ds, DataLoader.Options.shuffled(8, 7));
+        assertArrayEquals(a.order(3), b.order(3));
+        assertFalse(Arrays.equals(a.order(3), a.order(4)), "each epoch reshuffles");
+        int[] sorted = a.order(3).clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) assertEquals(i, sorted[i]);
+        // batch contents follow the order exactly, whatever the thread timing
+        try (var s = TensorScope.open("t"); var epoch = a.epoch(3)) {
+            int pos = 0;
+            int[] order = a.order(3);
+            while (epoch.hasNext()) {
+                try (Batch batch = epoch.next()) {
+                    for (int i : batch.indices()) assertEquals(order[pos++], i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void dropLastAndSequential() {
+        ArrayDataset ds = counting(25);
+        var o = new DataLoader.Options(10, false, true, 2, 0, dev.causalmm.engine.Device.CPU);
+        assertEquals(2, new DataLoader(ds, o).batchesPerEpoch());
+        assertArrayEquals(new int[] {0, 1, 2}, Arrays.copyOf(new DataLoader(ds, o).order(0), 3));
+    }
+
+    @Test
+    void prefetchIsBounded() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        ArrayDataset base = counting(400);
+        MultimodalDataset slowCounting = new Wrapping(base) {
+            @Override
+            public void read(int index, SampleWriter out) throws IOException {
+                reads.incrementAndGet();
+                super.read(index, out);
+            }
+        };
+        DataLoader loader = new DataLoader(slowCounting, new DataLoader.Options(10, false, false, 3, 0, dev.causalmm.engine.Device.CPU));
+        try (var s = TensorScope.open("t"); var epoch = loader.epoch(0)) {
+            try (Batch b = epoch.next()) {
+                Thread.sleep(200); // give the loader threads time to run ahead
+                // consumed 1 batch; at most 3 more may be decoded ahead
+                assertTrue(reads.get() <= 10 * 4, "read " + reads.get() + " samples ahead");
+            }
+        }
+    }
+
+    @Test
+    void aFailingSampleIsReportedWithItsIndexAndThreadsStop() {
+        MultimodalDataset broken = new Wrapping(counting(100)) {
+            @Override
+            public void read(int index, SampleWriter out) throws IOException {
+                if (index == 57) throw new IOException("corrupt record");
+                super.read(index, out);
+            }
+        };
+        DataLoader loader = new DataLoader(broken, DataLoader.Options.sequential(10));
+        long live = NativeMemory.liveTensors();
+        var e = assertThrows(DataLoadException.class, () -> {
+            try (var epoch = loader.epoch(0)) {
+                while (epoch.hasNext()) epoch.next().close();
+            }
+        });
+        assertTrue(e.getMessage().contains("sample 57") && e.getMessage().contains("corrupt record"), e.getMessage());
+        assertEquals(live, NativeMemory.liveTensors());
+    }
+
+    @Test
+    void interruptingTheConsumerShutsTheEpochDown() throws Exception {
+        CountDownLatch block = new CountDownLatch(1);
+        MultimodalDataset stuck = new Wrapping(counting(100)) {
+            @Override
+            public void read(int index, SampleWriter out) throws IOException {
+                if (index >= 10) {
+                    try {
+                        block.await();
+                    } catch (InterruptedException ie) {
+                        throw new IOException("interrupted", ie);
+                    }
+                }
+                super.read(index, out);
+            }
+        };
+        DataLoader loader = new DataLoader(stuck, DataLoader.Options.sequential(10));
+        Throwable[] thrown = new Throwable[1];
+        Thread consumer = Thread.ofPlatform().start(() -> {
+            try (var epoch = loader.epoch(0)) {
+                epoch.next().close();
+                epoch.next(); // blocks: sample 10 never finishes
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        });
+        Thread.sleep(200);
+        consumer.interrupt();
+        consumer.join(TimeUnit.SECONDS.toMillis(20));
+        assertFalse(consumer.isAlive(), "consumer did not stop");
+        assertInstanceOf(DataLoadException.class, thrown[0]);
+        assertTrue(thrown[0].getMessage().contains("interrupted"), thrown[0].getMessage());
+    }
+
+    @Test
+    void emptyDatasetIsRejected() {
+        ArrayDataset empty = new ArrayDataset("empty", List.of(ModalitySpec.vector("a", 1)), new float[][] {new float[0]}, new int[0], null, 2);
+        var e = assertThrows(IllegalArgumentException.class, () -> new DataLoader(empty, DataLoader.Options.sequential(4)));
+        assertTrue(e.getMessage().contains("empty"));
+    }
+
+    @Test
+    void badArraysNameTheModality() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new ArrayDataset("bad", List.of(ModalitySpec.vector("audio", 4)),
+                new float[][] {new float[7]}, new int[2], null, 2));
+        assertTrue(e.getMessage().contains("audio") && e.getMessage().contains("expected 8"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> new ArrayDataset("bad", List.of(ModalitySpec.vector("a", 1)),
+                new float[][] {new float[2]}, new int[] {0, 5}, null, 2));
+        assertTrue(e2.getMessage().contains("sample 1"), e2.getMessage());
+    }
+
+    /** Delegates to another dataset (to inject behaviour in tests). */
+    static class Wrapping implements MultimodalDataset {
+        final MultimodalDataset inner;
+
+        Wrapping(MultimodalDataset inner) {
+            this.inner = inner;
+        }
+
+        @Override public String name() { return inner.name(); }
+        @Override public int size() { return inner.size(); }
+        @Override public List<ModalitySpec> modalities() { return inner.modalities(); }
+        @Override public int numClasses() { return inner.numClasses(); }
+        @Override public void read(int index, SampleWriter out) throws IOException { inner.read(index, out); }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.causalmm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.engine.TensorScope;
+import dev.causalmm.io.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+
+    private static Map<String, Tensor> params(float a, float b) {
+        Map<String, Tensor> p = new LinkedHashMap<>();
+        p.put("layer.weight", Tensor.of(new float[] {a, a + 1, a + 2, a + 3}, 2, 2));
+        p.put("layer.bias", Tensor.of(new float[] {b}, 1));
+        return p;
+    }
+
+    @Test
+    void roundTripRestoresValuesStateAndOptimizerBytes(@TempDir Path dir) throws IOException {
+        try (var s = TensorScope.open("t")) {
+            var st = Json.object().put("epoch", 4);
+            Path f = dir.resolve("a.ckpt");
+            Checkpoint.capture(params(1, 9), new byte[] {1, 2, 3}, st).write(f);
+            Checkpoint back = Checkpoint.read(f);
+            Map<String, Tensor> target = params(0, 0);
+            back.restoreInto(target, f.toString());
+            assertArrayEquals(new float[] {1, 2, 3, 4}, target.get("layer.weight").toFloatArray());
+            assertArrayEquals(new float[] {9}, target.get("layer.bias").toFloatArray());
+            assertEquals(4, back.state().get("epoch").asInt());
+            assertArrayEquals(new byte[] {1, 2, 3}, back.optimizerState());
+        }
+    }
+
+    @Test
+    void corruptionIsDetectedAndNamesTheFile(@TempDir Path dir) throws IOException {
+        try (var s = TensorScope.open("t")) {
+            Path f = dir.resolve("b.ckpt");
+            Checkpoint.capture(params(1, 2), null, Json.object()).write(f);
+            byte[] bytes = Files.readAllBytes(f);
+            bytes[bytes.length / 2] ^= 0x5A;
+            Files.write(f, bytes);
+            var e = assertThrows(IOException.class, () -> Checkpoint.read(f));
+            assertTrue(e.getMessage().contains("b.ckpt") && e.getMessage().contains("corrupt"), e.getMessage());
+            Files.write(f, new byte[] {1, 2, 3});
+            var e2 = assertThrows(IOException.class, () -> Checkpoint.read(f));
+            assertTrue(e2.getMessage().contains("not a causalmm checkpoint"), e2.getMessage());
+        }
+    }
+
+    @Test
+    void shapeMismatchNamesTheParameter(@TempDir Path dir) throws IOException {
+        try (var s = TensorScope.open("t")) {
+            Path f = dir.resolve("c.ckpt");
+            Checkpoint.capture(params(1, 2), null, Json.object()).write(f);
+            Map<String, Tensor> other = Map.of("layer.weight", Tensor.zeros(3, 2), "layer.bias", Tensor.zeros(1));
+            var e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.read(f).restoreInto(other, "c.ckpt"));
+            assertTrue(e.getMessage().contains("layer.weight") && e.getMessage().contains("[3, 2]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFailedWriteLeavesThePreviousCheckpointIntact(@TempDir Path dir) throws IOException {
+        try (var s = TensorScope.open("t")) {
+            Path f = dir.resolve("last.ckpt");
+            Checkpoint.capture(params(1, 2), null, Json.object().put("epoch", 1)).write(f);
+            byte[] before = Files.readAllBytes(f);
+            // a crash between writing the temporary file and the rename: simulate by leaving a torn temp file
+            Files.write(dir.resolve(".last.ckpt.123.tmp"), new byte[] {9, 9, 9});
+            assertArrayEquals(before, Files.readAllBytes(f));
+            assertEquals(1, Checkpoint.read(f).state().get("epoch").asInt());
+            // a write into a folder that cannot be created fails without touching the old file
+            Path blocked = dir.resolve("file-not-dir");
+            Files.writeString(blocked, "x");
+            assertThrows(IOException.class, () -> Checkpoint.capture(params(5, 5), null, Json.object()).write(blocked.resolve("x.ckpt")));
+            assertEquals(1, Checkpoint.read(f).state().get("epoch").asInt());
+        }
+    }
+}
