@@ -1,0 +1,100 @@
+package dev.causalmm.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.causalmm.io.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+    private static String run(int expectedExit, String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true);
+        System.setOut(ps);
+        System.setErr(ps);
+        try {
+            int code = Main.execute(args);
+            assertEquals(expectedExit, code, buf.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return buf.toString();
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        assertTrue(run(0, "--help").contains("demo"));
+        for (String c : new String[] {"demo", "train", "eval"}) {
+            String h = run(0, c, "--help");
+            assertTrue(h.contains("--out"), c + ": " + h);
+        }
+        String train = run(0, "train", "--help");
+        for (String o : new String[] {"--dataset", "--model", "--epochs", "--seed", "--device", "--regularizer"}) {
+            assertTrue(train.contains(o), o);
+        }
+    }
+
+    @Test
+    void trainThenEvalWriteResultsJsonAndCheckpoints(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        String text = run(0, "train", "--dataset", "mmlsyn", "--model", "concat", "--epochs", "2", "--seed", "4",
+                "--device", "cpu", "--out", out.toString(), "--batch-size", "32", "--train-size", "2000", "--val-size", "200", "--test-size", "300",
+                "--no-progress");
+        assertTrue(text.contains("concat"), text);
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals("causalmm.results/1", r.get("schema").asText());
+        assertEquals("concat", r.at("/config/model").asText());
+        assertEquals(4, r.at("/seeds/0").asLong());
+        assertEquals(2, r.at("/runs/0/epochs").size());
+        double acc = r.at("/final/test/accuracy").asDouble();
+        assertTrue(acc > 0.6 && acc <= 1, "final.test.accuracy = " + acc);
+        assertTrue(r.at("/versions/java").asText().startsWith("25"));
+        Path ckpt = out.resolve("checkpoints/concat-seed4/model.ckpt");
+        assertTrue(Files.exists(ckpt));
+        assertTrue(Files.exists(out.resolve("checkpoints/concat-seed4/last.ckpt")));
+
+        Path evalOut = dir.resolve("eval");
+        run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--model", "concat");
+        JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
+        assertEquals("eval", e.get("command").asText());
+        assertEquals(acc, e.at("/final/test/accuracy").asDouble(), 1e-9, "eval reproduces train's test accuracy");
+
+        String mismatch = run(2, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--model", "late-fusion");
+        assertTrue(mismatch.contains("does not match"), mismatch);
+    }
+
+    @Test
+    void unavailableAndUnknownNamesFailClearly(@TempDir Path dir) {
+        String c3r = run(2, "train", "--regularizer", "c3r", "--out", dir.toString());
+        assertTrue(c3r.contains("'c3r' is not available yet"), c3r);
+        String model = run(2, "train", "--model", "qmf", "--out", dir.toString(), "--epochs", "1", "--train-size", "100");
+        assertTrue(model.contains("'qmf' is not available yet"), model);
+        String dataset = run(2, "train", "--dataset", "food101", "--out", dir.toString());
+        assertTrue(dataset.contains("unknown dataset 'food101'"), dataset);
+        String device = run(2, "train", "--device", "tpu", "--out", dir.toString());
+        assertTrue(device.contains("unknown device 'tpu'"), device);
+        String missing = run(2, "eval", "--checkpoint", dir.resolve("nope.ckpt").toString(), "--out", dir.toString());
+        assertTrue(missing.contains("nope.ckpt"), missing);
+    }
+
+    @Test
+    void demoWritesTableReportAndChart(@TempDir Path dir) throws Exception {
+        String text = run(0, "demo", "--out", dir.toString(), "--epochs", "2", "--seed", "1,2", "--train-size", "2000",
+                "--val-size", "200", "--test-size", "200", "--no-progress");
+        assertTrue(text.contains("late-fusion") && text.contains("concat") && text.contains("test worst"), text);
+        JsonNode r = Json.MAPPER.readTree(dir.resolve("results.json").toFile());
+        assertEquals(2, r.at("/models/concat/runs").size());
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("| late-fusion |"));
+        byte[] png = Files.readAllBytes(dir.resolve("learning-curves.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+    }
+}
