@@ -1,6 +1,14 @@
 package dev.causalmm.engine;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +22,41 @@ public final class NativeMemory {
     /** Number of {@link Tensor} wrappers created and not yet closed, in all scopes and threads. */
     public static long liveTensors() {
         return LIVE_TENSORS.get();
+    }
+
+    /** glibc's {@code struct mallinfo2}: ten {@code size_t} fields; {@code uordblks} is the 8th. */
+    private static final StructLayout MALLINFO2 = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("arena"), ValueLayout.JAVA_LONG.withName("ordblks"),
+            ValueLayout.JAVA_LONG.withName("smblks"), ValueLayout.JAVA_LONG.withName("hblks"),
+            ValueLayout.JAVA_LONG.withName("hblkhd"), ValueLayout.JAVA_LONG.withName("usmblks"),
+            ValueLayout.JAVA_LONG.withName("fsmblks"), ValueLayout.JAVA_LONG.withName("uordblks"),
+            ValueLayout.JAVA_LONG.withName("fordblks"), ValueLayout.JAVA_LONG.withName("keepcost"));
+    private static final MethodHandle MALLINFO2_FN = lookupMallinfo2();
+
+    private static MethodHandle lookupMallinfo2() {
+        try {
+            Linker linker = Linker.nativeLinker();
+            return linker.defaultLookup().find("mallinfo2")
+                    .map(addr -> linker.downcallHandle(addr, FunctionDescriptor.of(MALLINFO2)))
+                    .orElse(null);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * Bytes currently allocated through the C heap ({@code malloc}, which LibTorch's CPU allocator
+     * and JavaCPP use): glibc's {@code mallinfo2()} in-use total (small chunks plus mmapped blocks),
+     * or -1 where glibc is not available. Unlike RSS it does not move with the Java heap.
+     */
+    public static long mallocInUseBytes() {
+        if (MALLINFO2_FN == null) return -1;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment info = (MemorySegment) MALLINFO2_FN.invokeExact((java.lang.foreign.SegmentAllocator) a);
+            return info.get(ValueLayout.JAVA_LONG, 7 * 8) + info.get(ValueLayout.JAVA_LONG, 4 * 8);
+        } catch (Throwable t) {
+            return -1;
+        }
     }
 
     /** Resident set size of this process in bytes (Linux {@code /proc/self/statm}), or -1 if unknown. */

@@ -16,21 +16,27 @@ import dev.causalmm.nn.ForwardOutput;
 import org.junit.jupiter.api.Test;
 
 /**
- * 10,000 training steps (loader, forward, backward, Adam) must leave the process's resident memory
- * flat: after a 1,000-step warm-up, RSS may grow by at most 48 MiB (allocator noise and JIT code;
- * a leak of one batch per step would be ~1.7 GiB), and no tensor handle may be left behind.
+ * 10,000 training steps (loader epochs, forward, backward, Adam) must leave native memory flat:
+ * after a 2,000-step warm-up, the bytes in use on the C heap (glibc {@code mallinfo2}, where
+ * LibTorch's CPU tensors, JavaCPP objects and the loader's off-heap buffers live) may grow by at
+ * most 16 MiB (measured: it wanders within ±5 MiB with no trend over 30,000 steps), and no tensor handle may be left behind. A leak of one batch's tensors per step
+ * would add ~1.3 GiB. (RSS is printed too but not asserted: it also moves as the Java heap's
+ * eden is first touched.)
  */
 class NativeMemorySoakTest {
     static final int STEPS = 10_000;
-    static final long BOUND = 48L << 20;
+    static final int WARMUP = 2_000;
+    static final long BOUND = 16L << 20;
 
     @Test
-    void residentMemoryStaysFlatOverTenThousandSteps() {
+    void nativeMemoryStaysFlatOverTenThousandSteps() {
         var data = MMLSynData.generate(MMLSynConfig.defaults(1).withSizes(8192, 0, 10)).train().dataset();
         DataLoader loader = new DataLoader(data, DataLoader.Options.shuffled(128, 1));
         long handles = NativeMemory.liveTensors();
-        long rssAfterWarmup = -1;
-        long rssMax = 0;
+        long atWarmup = -1;
+        long max = Long.MIN_VALUE;
+        long rssWarm = -1;
+        long rssMax = -1;
         try (var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false);
              var opt = new Optimizer(TrainConfig.adam(1e-3), model.parameters())) {
             int step = 0;
@@ -45,20 +51,23 @@ class NativeMemorySoakTest {
                             opt.zeroGrad();
                         }
                         step++;
-                        if (step == 1_000) {
-                            System.gc();
-                            rssAfterWarmup = NativeMemory.residentBytes();
+                        if (step == WARMUP) {
+                            atWarmup = NativeMemory.mallocInUseBytes();
+                            rssWarm = NativeMemory.residentBytes();
                         }
-                        if (step > 1_000 && step % 500 == 0) rssMax = Math.max(rssMax, NativeMemory.residentBytes());
+                        if (step > WARMUP && step % 250 == 0) {
+                            max = Math.max(max, NativeMemory.mallocInUseBytes());
+                            rssMax = Math.max(rssMax, NativeMemory.residentBytes());
+                        }
                     }
                 }
             }
         }
         assertEquals(handles, NativeMemory.liveTensors(), "tensor handles leaked");
-        if (rssAfterWarmup < 0) return; // no /proc: nothing more to check
-        long growth = rssMax - rssAfterWarmup;
-        System.out.printf("soak: RSS after warm-up %d MiB, max later %d MiB, growth %d KiB over %d steps%n",
-                rssAfterWarmup >> 20, rssMax >> 20, growth >> 10, STEPS - 1_000);
-        assertTrue(growth < BOUND, "resident memory grew by " + (growth >> 20) + " MiB over " + STEPS + " steps");
+        System.out.printf("soak: C heap in use after warm-up %d KiB, max later %d KiB (growth %d KiB over %d steps); RSS %d -> %d MiB%n",
+                atWarmup >> 10, max >> 10, (max - atWarmup) >> 10, STEPS - WARMUP, rssWarm >> 20, rssMax >> 20);
+        if (atWarmup < 0) return; // not glibc: the handle count above is the check
+        long growth = max - atWarmup;
+        assertTrue(growth < BOUND, "native memory grew by " + (growth >> 10) + " KiB over " + (STEPS - WARMUP) + " steps");
     }
 }
