@@ -42,8 +42,6 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--test-size", description = "Override the checkpoint's mmlsyn test size.")
     Integer testSize;
 
-    @Option(names = "--epochs", hidden = true, defaultValue = "0", description = "Accepted for symmetry with train; unused.")
-    int epochs;
 
     @Override
     public Integer call() throws Exception {

@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
         Regularizers.create(regularizer).close();
         Device device = Device.parse(common.device);
         ExperimentSpec spec = new ExperimentSpec(common.dataset, model, regularizer, epochs, common.batchSize,
-                optimizerSettings(optimizer, lr, weightDecay), parseSchedule(schedule), earlyStop, seeds, device,
+                optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.dataSeed);
         MMLSynData.Splits splits = MMLSynData.generate(spec.mmlsyn());
         Engine.deterministic(true);
@@ -90,13 +90,5 @@ final class TrainCommand implements Callable<Integer> {
         return new Optimizer.Settings(kind, lr, wd, 0.9, 0.999, 1e-8, 0.9);
     }
 
-    static LrSchedule parseSchedule(String name) {
-        return switch (name) {
-            case "constant" -> new LrSchedule.Constant();
-            case "cosine" -> new LrSchedule.Cosine(0, 0);
-            case "plateau" -> new LrSchedule.Plateau(0.5, 2, 1e-6);
-            default -> throw new IllegalArgumentException("unknown --schedule '" + name + "' (constant, cosine, plateau)");
-        };
-    }
 
 }

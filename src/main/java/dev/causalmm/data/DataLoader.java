@@ -213,9 +213,16 @@ public final class DataLoader {
             return self[0];
         }
 
+        /**
+         * CPU: the zero-copy view itself. CUDA: staged through page-locked memory and uploaded
+         * asynchronously; LibTorch's pinned-memory allocator keeps the staging block until the copy
+         * has finished, so it can be released at once.
+         */
         private Tensor place(Tensor cpu) {
             if (!options.device().isCuda()) return cpu;
-            Tensor onDevice = cpu.to(options.device());
+            Tensor pinned = cpu.pinned();
+            Tensor onDevice = pinned.to(options.device(), true);
+            pinned.close();
             cpu.close();
             return onDevice;
         }

@@ -309,15 +309,9 @@ public final class Tensor implements AutoCloseable {
 
     private Tensor cpuContiguous(DType dt) {
         try (var cpu = new org.bytedeco.pytorch.Device(torch.DeviceType.CPU)) {
-            return new Tensor(h().to(cpu, dt.scalarType).contiguous()).unscopedFromCurrent();
+            // a temporary the caller closes at once: taken out of scope management
+            return new Tensor(h().to(cpu, dt.scalarType).contiguous()).unscoped();
         }
-    }
-
-    /** Removes a just-created temporary from the current scope (the caller closes it right away). */
-    private Tensor unscopedFromCurrent() {
-        // it stays in the scope's list but with owner null, so the scope skips it
-        owner = null;
-        return this;
     }
 
     /** The single value of a one-element tensor. */

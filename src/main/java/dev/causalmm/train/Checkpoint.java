@@ -155,15 +155,5 @@ public final class Checkpoint {
         return new Checkpoint((ObjectNode) header.get("state"), values, shapes, opt);
     }
 
-    /** Bytes of a checkpoint file as written (for tests and tools). */
-    static byte[] bytesOf(Checkpoint c) throws IOException {
-        Path tmp = Files.createTempFile("ckpt", ".bin");
-        try {
-            c.write(tmp);
-            return Files.readAllBytes(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 
 }

@@ -21,12 +21,13 @@ public sealed interface LrSchedule {
         }
     }
 
-    static LrSchedule parse(String name) {
+    /** The command-line names: {@code constant}, {@code cosine} (to 0), {@code plateau} (×0.5 after 2 flat epochs). */
+    public static LrSchedule parse(String name) {
         return switch (name) {
             case "constant" -> new Constant();
             case "cosine" -> new Cosine(0, 0);
             case "plateau" -> new Plateau(0.5, 2, 1e-6);
-            default -> throw new IllegalArgumentException("unknown LR schedule '" + name + "' (constant, cosine, plateau)");
+            default -> throw new IllegalArgumentException("unknown --schedule '" + name + "' (constant, cosine, plateau)");
         };
     }
 }

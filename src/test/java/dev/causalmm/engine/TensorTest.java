@@ -147,4 +147,30 @@ class TensorTest {
             assertEquals(Math.log(2), ce, 1e-6);
         }
     }
+
+    @Test
+    void gradientClippingBoundsTheJointNorm() {
+        try (var s = TensorScope.open("t")) {
+            Tensor a = Tensor.of(new float[] {1, 1}, 2).requiresGrad_(true);
+            Tensor b = Tensor.of(new float[] {1}, 1).requiresGrad_(true);
+            a.mul(3.0).sum().add(b.mul(4.0).sum()).backward(); // grads (3,3) and (4): norm sqrt(34)
+            double before = Tensor.clipGradNorm(List.of(a, b), 1.0);
+            assertEquals(Math.sqrt(34), before, 1e-5);
+            float[] ga = a.grad().toFloatArray();
+            float[] gb = b.grad().toFloatArray();
+            assertEquals(1.0, Math.sqrt(ga[0] * ga[0] + ga[1] * ga[1] + gb[0] * gb[0]), 1e-4);
+        }
+    }
+
+    @Test
+    void deviceNamesParse() {
+        assertEquals(Device.CPU, Device.parse("cpu"));
+        assertEquals(Engine.cudaAvailable() ? Device.cuda(0) : Device.CPU, Device.parse("auto"));
+        var e = assertThrows(IllegalArgumentException.class, () -> Device.parse("gpu0"));
+        assertTrue(e.getMessage().contains("gpu0"));
+        if (!Engine.cudaAvailable()) {
+            var c = assertThrows(IllegalArgumentException.class, () -> Device.parse("cuda:0"));
+            assertTrue(c.getMessage().contains("no CUDA device"), c.getMessage());
+        }
+    }
 }

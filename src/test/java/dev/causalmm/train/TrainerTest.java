@@ -74,4 +74,38 @@ class TrainerTest {
             }
         }
     }
+
+    @Test
+    void earlyStoppingGradientSyncAndListenersAreCalled() {
+        java.util.concurrent.atomic.AtomicInteger syncs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<String> events = new java.util.ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override public void onTrainStart(TrainConfig c, int steps) { events.add("start:" + steps); }
+            @Override public void onEpochEnd(EpochMetrics m) { events.add("epoch:" + m.epoch()); }
+            @Override public void onTrainEnd(TrainResult r) { events.add("end"); }
+        };
+        // lr so small that validation accuracy never improves after the first epoch: patience 2 stops at epoch 3
+        TrainConfig cfg = TrainConfig.defaults(20, 4).withOptimizer(TrainConfig.adam(1e-9)).withEarlyStopping(2).withBatchSize(500);
+        try (MultimodalModel m = lateFusion(4)) {
+            TrainResult r = new Trainer(cfg).addListener(recorder).gradientSync(p -> {
+                assertFalse(p.isEmpty());
+                assertNotNull(p.get(0).grad(), "sync runs after backward, before the optimizer clears gradients");
+                syncs.incrementAndGet();
+            }).fit(m, DATA.train().dataset(), DATA.val().dataset());
+            assertTrue(r.stoppedEarly(), r.toString());
+            assertEquals(3, r.history().size());
+            assertEquals(0, r.bestEpoch());
+            assertEquals(3 * 8, syncs.get(), "one sync per step");
+            assertEquals(java.util.List.of("start:8", "epoch:0", "epoch:1", "epoch:2", "end"), events);
+        }
+    }
+
+    @Test
+    void trainsWithoutValidationData() {
+        try (MultimodalModel m = lateFusion(5)) {
+            TrainResult r = new Trainer(TrainConfig.defaults(2, 5)).fit(m, DATA.train().dataset(), null);
+            assertTrue(Double.isNaN(r.last().valAccuracy()));
+            assertEquals(1, r.bestEpoch(), "without validation the last epoch is the best");
+        }
+    }
 }
