@@ -35,7 +35,7 @@ public final class ExperimentRunner {
             String label = spec.model() + (spec.regularizer().equals("none") ? "" : "+" + spec.regularizer()) + " seed " + seed;
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.model() + "-seed" + seed);
             TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
-                    spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, true, 4);
+                    spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
             try (MultimodalModel model = Baselines.create(spec.model(), dims, 2, EncoderConfig.c3rPaper());
                  Regularizer reg = Regularizers.create(spec.regularizer())) {
                 Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));

@@ -12,7 +12,9 @@ import java.nio.file.Path;
  * @param gradClipNorm      maximum joint L2 norm of the gradients (0 = no clipping)
  * @param checkpointDir     where {@code last.ckpt} is written after every epoch (null = none)
  * @param resume            continue from {@code checkpointDir/last.ckpt} when it exists
- * @param restoreBest       at the end, put back the weights of the best validation epoch
+ * @param restoreBest       at the end, put back the weights of the best validation epoch (default:
+ *                          only with early stopping, where it is what one expects; a fixed-length
+ *                          run keeps its last weights, as the papers' protocols do)
  */
 public record TrainConfig(int epochs, int batchSize, Optimizer.Settings optimizer, LrSchedule schedule,
                           int earlyStopPatience, double gradClipNorm, long seed, Device device,
@@ -31,7 +33,7 @@ public record TrainConfig(int epochs, int batchSize, Optimizer.Settings optimize
 
     public static TrainConfig defaults(int epochs, long seed) {
         return new TrainConfig(epochs, 256, adam(1e-3), new LrSchedule.Constant(), 0, 0, seed, Device.CPU,
-                null, false, true, 4);
+                null, false, false, 4);
     }
 
     public TrainConfig withOptimizer(Optimizer.Settings o) {
@@ -50,8 +52,9 @@ public record TrainConfig(int epochs, int batchSize, Optimizer.Settings optimize
         return new TrainConfig(e, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
     }
 
+    /** Early stopping after {@code patience} flat epochs (0 = off); turns best-weight restoring on with it. */
     public TrainConfig withEarlyStopping(int patience) {
-        return new TrainConfig(epochs, batchSize, optimizer, schedule, patience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, patience, gradClipNorm, seed, device, checkpointDir, resume, patience > 0, prefetch);
     }
 
     public TrainConfig withGradClip(double norm) {

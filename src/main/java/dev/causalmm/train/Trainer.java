@@ -160,7 +160,8 @@ public final class Trainer {
         long start = System.nanoTime();
         long seen = 0;
         int steps = loader.batchesPerEpoch();
-        Map<String, Tensor> termSums = new TreeMap<>();
+        List<String> termNames = null;
+        Tensor termSums = null;
         double trainLoss;
         double trainAcc;
         try (var epochScope = TensorScope.open("epoch"); var batches = loader.epoch(epoch)) {
@@ -174,13 +175,16 @@ public final class Trainer {
                     Regularizer.Output reg = regularizer.compute(model, out, b.labels(), epoch);
                     if (reg != null) {
                         loss = loss.add(reg.loss());
-                        for (var t : reg.terms().entrySet()) {
-                            Tensor sum = termSums.get(t.getKey());
-                            Tensor v = t.getValue().detach();
-                            if (sum == null) {
-                                termSums.put(t.getKey(), stepScope.keep(v.mul(1.0)));
-                            } else {
-                                sum.add_(v);
+                        if (!reg.terms().isEmpty()) {
+                            // all terms in one vector, one accumulation: two native calls per step
+                            try (var ng = dev.causalmm.engine.NoGrad.enter()) {
+                                Tensor values = Tensor.stack(List.copyOf(reg.terms().values()), 0);
+                                if (termSums == null) {
+                                    termNames = List.copyOf(reg.terms().keySet());
+                                    termSums = stepScope.keep(values);
+                                } else {
+                                    termSums.add_(values);
+                                }
                             }
                         }
                     }
@@ -202,7 +206,10 @@ public final class Trainer {
             trainLoss = lossSum.item() / seen;
             trainAcc = correct.item() / seen;
             Map<String, Double> terms = new TreeMap<>();
-            for (var e : termSums.entrySet()) terms.put(e.getKey(), e.getValue().item() / steps);
+            if (termSums != null) {
+                double[] sums = termSums.toDoubleArray();
+                for (int i = 0; i < sums.length; i++) terms.put(termNames.get(i), sums[i] / steps);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             double valLoss = Double.NaN;
             double valAcc = Double.NaN;

@@ -1,0 +1,85 @@
+package dev.causalmm.causal;
+
+/**
+ * Settings of {@link C3R}, with the defaults of spec §2.4/§2.6.
+ *
+ * @param lambdaV          weight of the instrument loss L_v (paper: 0.75)
+ * @param lambdaFe         weight of the counterfactual-distance loss L_fe (paper: 0.4)
+ * @param alpha            distance-penalty weight α of Eq. 6; NaN means the default 1/(2√d), 0 gives
+ *                         plain dot-product attention
+ * @param sign             +1: counterfactual step ascends the loss (default, Def. 3.1); −1: the
+ *                         literal Eq. 7 / released-code descent (ambiguity A1)
+ * @param eta              step size η (per-sample gradient, not divided by the batch size)
+ * @param normalizedStep   step {@code η·‖Ẑ‖·G/‖G‖} instead of {@code η·G}
+ * @param secondOrder      keep the graph through the counterfactual gradient (first order: detached)
+ * @param detachInstrument stop L_v's gradient at the instrument
+ * @param risk             relaxation of the indicator C3 risk
+ * @param weightSufficiency weight of the sufficiency risk (paper: equal weights)
+ * @param weightNecessity   weight of the necessity risk
+ * @param necessityWarmupEpochs epochs with the necessity weight at 0
+ * @param calibratorDim    width dz of the calibrator for models without a fused representation
+ */
+public record C3RConfig(double lambdaV, double lambdaFe, double alpha, int sign, double eta, boolean normalizedStep,
+                        boolean secondOrder, boolean detachInstrument, Risk risk, double weightSufficiency,
+                        double weightNecessity, int necessityWarmupEpochs, int calibratorDim) {
+
+    /** How the indicator risk of Eq. 8 is made differentiable. */
+    public enum Risk {
+        /** {@code R_suff = mean(1 − p_y(Ẑ))}, {@code R_nec = mean(p_y(Z̄))}: the exact expectation of Eq. 8 under softmax sampling. */
+        EXPECTED,
+        /** {@code R_suff = CE(Ẑ)}, {@code R_nec = −log(1 − p_y(Z̄) + 1e−6)} (CaSN-style). */
+        CE
+    }
+
+    public C3RConfig {
+        if (sign != 1 && sign != -1) throw new IllegalArgumentException("c3r sign must be +1 (ascent) or -1 (literal), got " + sign);
+        if (lambdaV < 0 || lambdaFe < 0) throw new IllegalArgumentException("c3r lambdas must be >= 0");
+        if (!(eta > 0)) throw new IllegalArgumentException("c3r step eta must be > 0, got " + eta);
+        if (!Double.isNaN(alpha) && alpha < 0) throw new IllegalArgumentException("c3r alpha must be >= 0, got " + alpha);
+        if (calibratorDim <= 0) throw new IllegalArgumentException("c3r calibrator width must be > 0");
+    }
+
+    public static C3RConfig defaults() {
+        return new C3RConfig(0.75, 0.4, Double.NaN, 1, 1.0, false, false, false, Risk.EXPECTED, 1, 1, 0, 64);
+    }
+
+    /** α for feature width {@code d}. */
+    public double alphaFor(int d) {
+        return Double.isNaN(alpha) ? 1.0 / (2 * Math.sqrt(d)) : alpha;
+    }
+
+    public C3RConfig withSign(int s) {
+        return new C3RConfig(lambdaV, lambdaFe, alpha, s, eta, normalizedStep, secondOrder, detachInstrument, risk,
+                weightSufficiency, weightNecessity, necessityWarmupEpochs, calibratorDim);
+    }
+
+    public C3RConfig withAlpha(double a) {
+        return new C3RConfig(lambdaV, lambdaFe, a, sign, eta, normalizedStep, secondOrder, detachInstrument, risk,
+                weightSufficiency, weightNecessity, necessityWarmupEpochs, calibratorDim);
+    }
+
+    public C3RConfig withLambdas(double v, double fe) {
+        return new C3RConfig(v, fe, alpha, sign, eta, normalizedStep, secondOrder, detachInstrument, risk,
+                weightSufficiency, weightNecessity, necessityWarmupEpochs, calibratorDim);
+    }
+
+    public C3RConfig withStep(double step, boolean normalized, boolean second) {
+        return new C3RConfig(lambdaV, lambdaFe, alpha, sign, step, normalized, second, detachInstrument, risk,
+                weightSufficiency, weightNecessity, necessityWarmupEpochs, calibratorDim);
+    }
+
+    public C3RConfig withRisk(Risk r) {
+        return new C3RConfig(lambdaV, lambdaFe, alpha, sign, eta, normalizedStep, secondOrder, detachInstrument, r,
+                weightSufficiency, weightNecessity, necessityWarmupEpochs, calibratorDim);
+    }
+
+    public C3RConfig withDetachInstrument(boolean d) {
+        return new C3RConfig(lambdaV, lambdaFe, alpha, sign, eta, normalizedStep, secondOrder, d, risk,
+                weightSufficiency, weightNecessity, necessityWarmupEpochs, calibratorDim);
+    }
+
+    public C3RConfig withNecessityWarmup(int epochs) {
+        return new C3RConfig(lambdaV, lambdaFe, alpha, sign, eta, normalizedStep, secondOrder, detachInstrument, risk,
+                weightSufficiency, weightNecessity, epochs, calibratorDim);
+    }
+}
