@@ -20,6 +20,9 @@ public interface Regularizer extends AutoCloseable {
     /** Creates any parameters sized for {@code model}; called once before training. */
     default void bind(MultimodalModel model) {}
 
+    /** Moves own parameters to {@code device} (the trainer calls it after {@link #bind}). */
+    default void to(dev.causalmm.engine.Device device) {}
+
     /** Own trainable parameters by name (empty for parameter-free regularisers). */
     default Map<String, Tensor> namedParameters() {
         return Map.of();

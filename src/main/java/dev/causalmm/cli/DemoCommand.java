@@ -26,12 +26,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code causalmm demo}: late fusion and concat fusion on MMLSynData with a spurious factor that
- * is strong at training (s = 0.7) and weak at test (s = 0.1), three seeds each, on CPU.
+ * {@code causalmm demo}: late fusion and concat fusion, each without and with C3R, on MMLSynData
+ * with a spurious factor that is strong at training (s = 0.7) and weak at test (s = 0.1), three
+ * seeds each, on CPU.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train late fusion and concat on MMLSynData (K=2, s=0.7 train / 0.1 test, 3 seeds) and write"
-                + " OUT/results.json, OUT/report.md and OUT/learning-curves.png.")
+        description = "Train late fusion and concat, each alone and with C3R, on MMLSynData (K=2, s=0.7 train / 0.1 test,"
+                + " 3 seeds) and write OUT/results.json, OUT/report.md, OUT/learning-curves.png and OUT/dcor.png.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -45,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", defaultValue = "late-fusion,concat", description = "Models (default: ${DEFAULT-VALUE}).")
     List<String> models;
 
+    @Option(names = "--regularizers", split = ",", defaultValue = "none,c3r",
+            description = "Regularisers crossed with every model (default: ${DEFAULT-VALUE}).")
+    List<String> regularizers;
+
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -53,6 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean progress;
 
     @Mixin MMLSynOptions data;
+    @Mixin C3ROptions c3r;
 
     @Override
     public Integer call() throws Exception {
@@ -69,12 +75,14 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, List<RunResult>> byModel = new LinkedHashMap<>();
         ObjectNode modelsJson = Json.object();
         for (String model : models) {
-            ExperimentSpec spec = new ExperimentSpec("mmlsyn", model, "none", epochs, 256, TrainConfig.adam(1e-3),
-                    new LrSchedule.Constant(), 0, seeds, dev, data.mmlsyn(), data.dataSeed);
-            long m0 = System.nanoTime();
-            List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
-            byModel.put(model, runs);
-            modelsJson.set(model, Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - m0) / 1e9));
+            for (String reg : regularizers) {
+                ExperimentSpec spec = new ExperimentSpec("mmlsyn", model, reg, epochs, 256, TrainConfig.adam(1e-3),
+                        new LrSchedule.Constant(), 0, seeds, dev, data.mmlsyn(), data.dataSeed, c3r.config(), true);
+                long m0 = System.nanoTime();
+                List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
+                byModel.put(spec.label(), runs);
+                modelsJson.set(spec.label(), Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - m0) / 1e9));
+            }
         }
         double total = (System.nanoTime() - t0) / 1e9;
         ObjectNode root = Json.object();
@@ -91,16 +99,26 @@ final class DemoCommand implements Callable<Integer> {
         });
         LearningCurveChart.write(out.resolve("learning-curves.png"), "MMLSynData: validation accuracy (mean of seeds)",
                 "accuracy", valCurves);
+        Map<String, double[]> dcorBars = new LinkedHashMap<>();
+        byModel.forEach((m, runs) -> {
+            double[] bars = new double[MMLSynData.Factor.values().length];
+            for (RunResult r : runs) {
+                for (MMLSynData.Factor f : MMLSynData.Factor.values()) bars[f.ordinal()] += r.dcor().get(f) / runs.size();
+            }
+            dcorBars.put(m, bars);
+        });
+        LearningCurveChart.writeBars(out.resolve("dcor.png"), "dCor(representation, factor) on the test set (mean of seeds)",
+                "distance correlation", List.of("SNC (sn)", "SC (sf)", "NC (nc)", "SP (sp)"), dcorBars);
         var rows = Report.rows(byModel);
         String setup = String.format("MMLSynData, K = %d, %d train samples with spurious degree s = %.1f, %d test samples with s = %.1f;"
                         + " seeds %s; %d epochs of Adam (lr 1e-3, wd 1e-4, batch 256) on %s, %d threads; total %.1f s.",
                 data.modalities, data.trainSize, data.spuriousTrain, data.testSize, data.spuriousTest, seeds, epochs, dev,
                 Engine.threads(), total);
-        AtomicFiles.writeString(out.resolve("report.md"), Report.markdown("causalmm demo", setup, rows, "learning-curves.png"));
+        AtomicFiles.writeString(out.resolve("report.md"), Report.markdown("causalmm demo", setup, rows, "learning-curves.png", "dcor.png"));
         System.out.println();
         System.out.print(Report.table(rows));
-        System.out.printf("total %.1f s; wrote %s, %s, %s%n", total, out.resolve("results.json"), out.resolve("report.md"),
-                out.resolve("learning-curves.png"));
+        System.out.printf("total %.1f s; wrote %s, %s, %s, %s%n", total, out.resolve("results.json"), out.resolve("report.md"),
+                out.resolve("learning-curves.png"), out.resolve("dcor.png"));
         return 0;
     }
 

@@ -2,6 +2,13 @@ package dev.causalmm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.baselines.Baselines;
+import dev.causalmm.causal.C3R;
+import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.causal.Regularizer;
+import dev.causalmm.causal.Regularizers;
+import dev.causalmm.eval.C3Score;
+import dev.causalmm.eval.Representations;
+import dev.causalmm.experiment.ExperimentRunner;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Device;
@@ -15,6 +22,8 @@ import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.train.Checkpoint;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,10 +51,22 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--test-size", description = "Override the checkpoint's mmlsyn test size.")
     Integer testSize;
 
+    @Option(names = "--metrics", split = ",", defaultValue = "c3",
+            description = "Metrics beside accuracy and loss: c3 (hard C3 sufficiency and necessity risks), dcor"
+                    + " (distance correlation of the representation with each MMLSynData factor). Default: ${DEFAULT-VALUE}.")
+    Set<String> metrics;
+
+    static void checkMetrics(Set<String> metrics) {
+        for (String m : metrics) {
+            if (!m.equals("c3") && !m.equals("dcor")) throw new IllegalArgumentException("unknown metric '" + m + "' (c3, dcor)");
+        }
+    }
+
 
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        checkMetrics(metrics);
         Checkpoint ck = Checkpoint.read(checkpoint);
         ObjectNode st = ck.state();
         if (!"causalmm.model/1".equals(st.path("format").asText())) {
@@ -61,20 +82,35 @@ final class EvalCommand implements Callable<Integer> {
         for (int i = 0; i < dims.length; i++) dims[i] = st.get("inputDims").get(i).asInt();
         MMLSynData.Splits data = MMLSynData.generate(cfg);
         Device device = Device.parse(common.device);
-        try (MultimodalModel m = Baselines.create(model, dims, st.get("numClasses").asInt(), EncoderConfig.c3rPaper())) {
-            ck.restoreInto(m.namedParameters(), checkpoint.toString());
+        String regName = st.path("regularizer").asText("none");
+        C3RConfig c3rConfig = st.has("c3r") ? Json.MAPPER.treeToValue(st.get("c3r"), C3RConfig.class) : C3RConfig.defaults();
+        try (MultimodalModel m = Baselines.create(model, dims, st.get("numClasses").asInt(), EncoderConfig.c3rPaper());
+             Regularizer reg = Regularizers.create(regName, c3rConfig)) {
+            reg.bind(m);
+            ck.restoreInto(ExperimentRunner.allParameters(m, reg), checkpoint.toString());
             m.to(device);
             EvalResult val = Evaluator.evaluate(m, data.val().dataset(), 1024, device);
             EvalResult test = Evaluator.evaluate(m, data.test().dataset(), 1024, device);
+            C3R c3r = reg instanceof C3R c ? c : null;
+            if (c3r != null) c3r.to(device);
+            boolean c3 = metrics.contains("c3");
+            C3Score c3Val = c3 ? C3Score.evaluate(m, c3r, data.val().dataset(), 1024, device) : null;
+            C3Score c3Test = c3 ? C3Score.evaluate(m, c3r, data.test().dataset(), 1024, device) : null;
+            Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.test(), device) : null;
             ObjectNode config = Json.object();
             config.put("checkpoint", checkpoint.toString());
             config.put("model", model);
             config.put("dataset", common.dataset);
             config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
             config.put("device", device.toString());
-            ObjectNode root = Results.evalReport(config, seed, val, test, (System.nanoTime() - t0) / 1e9);
+            config.put("regularizer", regName);
+            ObjectNode root = Results.evalReport(config, seed, val, test, c3Val, c3Test, dcor, (System.nanoTime() - t0) / 1e9);
             AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
             System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f (s=%.2f)%n", model, val.accuracy(), test.accuracy(), cfg.spuriousTest());
+            if (c3Test != null) {
+                System.out.printf(Locale.ROOT, "C3 risk on test: sufficiency %.4f, necessity %.4f%n", c3Test.sufficiencyRisk(), c3Test.necessityRisk());
+            }
+            if (dcor != null) System.out.println("dCor(representation, factor) on test: " + dcor);
             System.out.println("wrote " + common.out.resolve("results.json"));
         }
         return 0;

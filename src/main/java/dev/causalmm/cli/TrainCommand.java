@@ -28,6 +28,12 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Mixin MMLSynOptions data;
+    @Mixin C3ROptions c3r;
+
+    @Option(names = "--metrics", split = ",", defaultValue = "c3",
+            description = "Extra metrics: c3 (hard C3 risks, always on), dcor (distance correlation of the representation"
+                    + " with each MMLSynData factor). Default: ${DEFAULT-VALUE}.")
+    java.util.Set<String> metrics;
 
     @Option(names = "--model", defaultValue = "late-fusion",
             description = "Model: late-fusion, concat (tmc, qmf, mmbt, unet3d: later versions). Default: ${DEFAULT-VALUE}.")
@@ -65,17 +71,18 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        Regularizers.create(regularizer).close();
+        Regularizers.create(regularizer, c3r.config()).close();
+        EvalCommand.checkMetrics(metrics);
         Device device = Device.parse(common.device);
         ExperimentSpec spec = new ExperimentSpec(common.dataset, model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
-                data.mmlsyn(), data.dataSeed);
+                data.mmlsyn(), data.dataSeed, c3r.config(), metrics.contains("dcor"));
         MMLSynData.Splits splits = MMLSynData.generate(spec.mmlsyn());
         Engine.deterministic(true);
         List<RunResult> runs = ExperimentRunner.run(spec, splits, common.out, progress);
         ObjectNode results = Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
-        System.out.print(Report.table(Report.rows(Map.of(spec.model(), runs))));
+        System.out.print(Report.table(Report.rows(Map.of(spec.label(), runs))));
         System.out.println("wrote " + common.out.resolve("results.json"));
         return 0;
     }

@@ -1,11 +1,15 @@
 package dev.causalmm.experiment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Engine;
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.eval.C3Score;
 import dev.causalmm.eval.EvalResult;
+import dev.causalmm.eval.Representations;
 import dev.causalmm.eval.Evaluator;
 import dev.causalmm.io.Json;
 import dev.causalmm.nn.EncoderConfig;
@@ -20,35 +24,49 @@ import dev.causalmm.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Trains and evaluates an {@link ExperimentSpec} for every seed, writing one checkpoint per seed. */
 public final class ExperimentRunner {
     private ExperimentRunner() {}
 
     public static List<RunResult> run(ExperimentSpec spec, MMLSynData.Splits data, Path outDir, boolean progress) throws IOException {
-        Regularizers.create(spec.regularizer()).close(); // fail fast on an unavailable regulariser
+        Regularizers.create(spec.regularizer(), spec.c3r()).close(); // fail fast on an unavailable regulariser
         int[] dims = inputDims(data);
         List<RunResult> runs = new ArrayList<>();
         for (long seed : spec.seeds()) {
             Engine.seed(seed);
-            String label = spec.model() + (spec.regularizer().equals("none") ? "" : "+" + spec.regularizer()) + " seed " + seed;
-            Path ckDir = outDir.resolve("checkpoints").resolve(spec.model() + "-seed" + seed);
+            String label = spec.label() + " seed " + seed;
+            Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
             TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
             try (MultimodalModel model = Baselines.create(spec.model(), dims, 2, EncoderConfig.c3rPaper());
-                 Regularizer reg = Regularizers.create(spec.regularizer())) {
+                 Regularizer reg = Regularizers.create(spec.regularizer(), spec.c3r())) {
                 Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));
                 if (progress) trainer.addListener(new ProgressBar(label));
                 TrainResult tr = trainer.fit(model, reg, data.train().dataset(), data.val().dataset());
-                EvalResult val = Evaluator.evaluate(model, data.val().dataset(), 1024, spec.device());
+                boolean hasVal = data.val().dataset().size() > 0;
+                EvalResult val = hasVal ? Evaluator.evaluate(model, data.val().dataset(), 1024, spec.device()) : null;
                 EvalResult test = Evaluator.evaluate(model, data.test().dataset(), 1024, spec.device());
+                C3R c3r = reg instanceof C3R c ? c : null;
+                C3Score c3Val = hasVal ? C3Score.evaluate(model, c3r, data.val().dataset(), 1024, spec.device()) : null;
+                C3Score c3Test = C3Score.evaluate(model, c3r, data.test().dataset(), 1024, spec.device());
+                Map<MMLSynData.Factor, Double> dcor = spec.dcor() ? Representations.factorCorrelations(model, data.test(), spec.device()) : null;
                 Path modelFile = ckDir.resolve("model.ckpt");
-                Checkpoint.capture(model.namedParameters(), null, modelState(spec, seed, dims)).write(modelFile);
-                runs.add(new RunResult(seed, tr, val, test, modelFile));
+                Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, dims)).write(modelFile);
+                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, dcor, modelFile));
             }
         }
         return runs;
+    }
+
+    /** Model parameters plus the regulariser's under {@code regularizer.}: what model.ckpt holds. */
+    public static Map<String, Tensor> allParameters(MultimodalModel model, Regularizer reg) {
+        Map<String, Tensor> all = new LinkedHashMap<>(model.namedParameters());
+        reg.namedParameters().forEach((k, v) -> all.put("regularizer." + k, v));
+        return all;
     }
 
     public static int[] inputDims(MMLSynData.Splits data) {
@@ -71,6 +89,7 @@ public final class ExperimentRunner {
         for (int x : dims) d.add(x);
         st.put("encoder", "c3r-paper");
         st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
+        st.set("c3r", Json.MAPPER.valueToTree(spec.c3r()));
         return st;
     }
 }

@@ -1,5 +1,6 @@
 package dev.causalmm.experiment;
 
+import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.engine.Device;
 import dev.causalmm.train.LrSchedule;
@@ -10,15 +11,24 @@ import java.util.List;
  * One experiment: a dataset, a model and a regulariser trained once per seed.
  *
  * @param dataSeed seed of the synthetic data (fixed across training seeds, so seeds vary only the run)
+ * @param c3r      C3R settings, used when {@code regularizer} is {@code c3r}
+ * @param dcor     also measure the distance correlation of the representation with each MMLSynData factor
  */
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                              Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
-                             List<Long> seeds, Device device, MMLSynConfig mmlsyn, long dataSeed) {
+                             List<Long> seeds, Device device, MMLSynConfig mmlsyn, long dataSeed,
+                             C3RConfig c3r, boolean dcor) {
     public ExperimentSpec {
         seeds = List.copyOf(seeds);
+        if (c3r == null) c3r = C3RConfig.defaults();
         if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
         if (!dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: mmlsyn");
         }
+    }
+
+    /** The row label: {@code model} or {@code model+regularizer}. */
+    public String label() {
+        return regularizer.equals("none") ? model : model + "+" + regularizer;
     }
 }

@@ -10,7 +10,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Draws learning curves (mean over seeds per epoch) to a PNG with XChart. */
+/** Draws learning curves (mean over seeds per epoch) and bar charts to PNG files with XChart, written atomically. */
 public final class LearningCurveChart {
     private LearningCurveChart() {}
 
@@ -26,11 +26,29 @@ public final class LearningCurveChart {
             for (int i = 0; i < x.length; i++) x[i] = i + 1;
             chart.addSeries(e.getKey(), x, mean).setMarker(SeriesMarkers.CIRCLE);
         }
+        save(chart, png);
+    }
+
+    /** A grouped bar chart: one group per category, one bar per series (e.g. dCor per factor per model). */
+    public static void writeBars(Path png, String title, String yLabel, List<String> categories, Map<String, double[]> series) throws IOException {
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(800).height(480).title(title)
+                .xAxisTitle("").yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        for (var e : series.entrySet()) {
+            List<Double> ys = new java.util.ArrayList<>();
+            for (double v : e.getValue()) ys.add(v);
+            chart.addSeries(e.getKey(), categories, ys);
+        }
+        save(chart, png);
+    }
+
+    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) throws IOException {
         Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".chart", "");
         try {
             BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Path written = Path.of(tmp + ".png");
-            Files.move(written, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(Path.of(tmp + ".png"), png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(Path.of(tmp + ".png"));

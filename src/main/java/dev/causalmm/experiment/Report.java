@@ -9,11 +9,12 @@ public final class Report {
     private Report() {}
 
     /** A row of the summary table. */
-    public record Row(String model, Stats testAccuracy, Stats valAccuracy, double seconds) {
+    public record Row(String model, Stats testAccuracy, Stats valAccuracy, Stats necessity, double seconds) {
         static Row of(String model, List<RunResult> runs) {
             return new Row(model,
                     Stats.of(runs.stream().mapToDouble(r -> r.test().accuracy()).toArray()),
                     Stats.of(runs.stream().mapToDouble(r -> r.val() == null ? Double.NaN : r.val().accuracy()).toArray()),
+                    Stats.of(runs.stream().mapToDouble(r -> r.c3Test() == null ? Double.NaN : r.c3Test().necessityRisk()).toArray()),
                     runs.stream().mapToDouble(r -> r.training().seconds()).sum());
         }
     }
@@ -24,24 +25,27 @@ public final class Report {
 
     public static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-14s %10s %8s %10s %10s %9s%n", "model", "test mean", "± std", "test worst", "val mean", "time (s)"));
+        b.append(String.format(Locale.ROOT, "%-18s %10s %8s %10s %10s %10s %9s%n", "model", "test mean", "± std", "test worst",
+                "val mean", "necessity", "time (s)"));
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "%-14s %10.4f %8.4f %10.4f %10.4f %9.1f%n", r.model(), r.testAccuracy().mean(),
-                    r.testAccuracy().std(), r.testAccuracy().worst(), r.valAccuracy().mean(), r.seconds()));
+            b.append(String.format(Locale.ROOT, "%-18s %10.4f %8.4f %10.4f %10.4f %10.4f %9.1f%n", r.model(), r.testAccuracy().mean(),
+                    r.testAccuracy().std(), r.testAccuracy().worst(), r.valAccuracy().mean(), r.necessity().mean(), r.seconds()));
         }
         return b.toString();
     }
 
-    public static String markdown(String title, String setup, List<Row> rows, String chartFile) {
+    public static String markdown(String title, String setup, List<Row> rows, String... charts) {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(title).append("\n\n").append(setup).append("\n\n");
-        b.append("| model | test accuracy (mean) | std | worst | val accuracy (mean) | training time (s) |\n");
-        b.append("|---|---|---|---|---|---|\n");
+        b.append("| model | test accuracy (mean) | std | worst | val accuracy (mean) | C3 necessity risk (test) | training time (s) |\n");
+        b.append("|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.1f |%n", r.model(), r.testAccuracy().mean(),
-                    r.testAccuracy().std(), r.testAccuracy().worst(), r.valAccuracy().mean(), r.seconds()));
+            b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f |%n", r.model(), r.testAccuracy().mean(),
+                    r.testAccuracy().std(), r.testAccuracy().worst(), r.valAccuracy().mean(), r.necessity().mean(), r.seconds()));
         }
-        if (chartFile != null) b.append("\n![learning curves](").append(chartFile).append(")\n");
+        b.append("\nC3 necessity risk: share of test samples whose one-step counterfactual representation Z̄ is still"
+                + " classified as the true label (Eq. 8's necessity indicator; lower is better).\n");
+        for (String chart : charts) b.append("\n![").append(chart).append("](").append(chart).append(")\n");
         return b.toString();
     }
 }

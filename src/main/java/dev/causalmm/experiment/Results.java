@@ -2,17 +2,21 @@ package dev.causalmm.experiment;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Engine;
+import dev.causalmm.eval.C3Score;
 import dev.causalmm.eval.EvalResult;
 import dev.causalmm.io.Json;
 import dev.causalmm.train.EpochMetrics;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds {@code results.json} (schema {@code causalmm.results/1}, documented in the README):
  * {@code config}, {@code seeds}, {@code runs[]} (per-epoch metrics and final metrics of each seed),
- * {@code final} (per split: mean accuracy, std, worst, best, mean loss over seeds),
+ * {@code final} (per split: mean accuracy, std, worst, best, mean loss over seeds; the hard C3
+ * risks under {@code c3}; the factor distance correlations under {@code dcor} when measured),
  * {@code timings} and {@code versions}.
  */
 public final class Results {
@@ -48,14 +52,19 @@ public final class Results {
             run.put("bestEpoch", r.training().bestEpoch() + 1);
             run.put("stoppedEarly", r.training().stoppedEarly());
             ObjectNode fin = run.putObject("final");
-            if (r.val() != null) split(fin.putObject("val"), r.val());
-            split(fin.putObject("test"), r.test());
+            if (r.val() != null) split(fin.putObject("val"), r.val(), r.c3Val(), null);
+            split(fin.putObject("test"), r.test(), r.c3Test(), r.dcor());
             run.put("checkpoint", r.checkpoint() == null ? null : r.checkpoint().toString());
             run.put("seconds", r.training().seconds());
         }
         ObjectNode fin = root.putObject("final");
-        aggregate(fin, "test", runs.stream().map(RunResult::test).toList());
-        if (runs.stream().allMatch(r -> r.val() != null)) aggregate(fin, "val", runs.stream().map(RunResult::val).toList());
+        ObjectNode test = aggregate(fin, "test", runs.stream().map(RunResult::test).toList());
+        aggregateC3(test, runs.stream().map(RunResult::c3Test).toList());
+        aggregateDcor(test, runs.stream().map(RunResult::dcor).toList());
+        if (runs.stream().allMatch(r -> r.val() != null)) {
+            ObjectNode val = aggregate(fin, "val", runs.stream().map(RunResult::val).toList());
+            aggregateC3(val, runs.stream().map(RunResult::c3Val).toList());
+        }
         ObjectNode t = root.putObject("timings");
         t.put("totalSeconds", totalSeconds);
         t.put("trainSeconds", trainSeconds);
@@ -64,12 +73,16 @@ public final class Results {
     }
 
     /** results.json of {@code eval}: one evaluation, same {@code final} layout as {@code train}. */
-    public static ObjectNode evalReport(ObjectNode config, long seed, EvalResult val, EvalResult test, double seconds) {
+    public static ObjectNode evalReport(ObjectNode config, long seed, EvalResult val, EvalResult test, C3Score c3Val,
+                                        C3Score c3Test, Map<MMLSynData.Factor, Double> dcor, double seconds) {
         ObjectNode root = header("eval", config);
         root.putArray("seeds").add(seed);
         ObjectNode fin = root.putObject("final");
-        aggregate(fin, "val", List.of(val));
-        aggregate(fin, "test", List.of(test));
+        ObjectNode v = aggregate(fin, "val", List.of(val));
+        ObjectNode t = aggregate(fin, "test", List.of(test));
+        if (c3Val != null) aggregateC3(v, List.of(c3Val));
+        if (c3Test != null) aggregateC3(t, List.of(c3Test));
+        if (dcor != null) aggregateDcor(t, List.of(dcor));
         root.putObject("timings").put("totalSeconds", seconds);
         return root;
     }
@@ -91,13 +104,37 @@ public final class Results {
         return root;
     }
 
-    private static void split(ObjectNode n, EvalResult r) {
+    private static void split(ObjectNode n, EvalResult r, C3Score c3, Map<MMLSynData.Factor, Double> dcor) {
         Json.putNumber(n, "accuracy", r.accuracy());
         Json.putNumber(n, "loss", r.loss());
         n.put("samples", r.samples());
+        if (c3 != null) c3(n.putObject("c3"), c3.sufficiencyRisk(), c3.necessityRisk());
+        if (dcor != null) {
+            ObjectNode d = n.putObject("dcor");
+            dcor.forEach((f, v) -> Json.putNumber(d, f.name(), v));
+        }
     }
 
-    private static void aggregate(ObjectNode fin, String name, List<EvalResult> rs) {
+    private static void c3(ObjectNode n, double sufficiency, double necessity) {
+        Json.putNumber(n, "sufficiency_risk", sufficiency);
+        Json.putNumber(n, "necessity_risk", necessity);
+    }
+
+    private static void aggregateC3(ObjectNode split, List<C3Score> scores) {
+        if (scores.stream().anyMatch(java.util.Objects::isNull)) return;
+        c3(split.putObject("c3"), scores.stream().mapToDouble(C3Score::sufficiencyRisk).average().orElse(Double.NaN),
+                scores.stream().mapToDouble(C3Score::necessityRisk).average().orElse(Double.NaN));
+    }
+
+    private static void aggregateDcor(ObjectNode split, List<Map<MMLSynData.Factor, Double>> all) {
+        if (all.isEmpty() || all.stream().anyMatch(java.util.Objects::isNull)) return;
+        ObjectNode d = split.putObject("dcor");
+        for (MMLSynData.Factor f : MMLSynData.Factor.values()) {
+            Json.putNumber(d, f.name(), all.stream().mapToDouble(m -> m.get(f)).average().orElse(Double.NaN));
+        }
+    }
+
+    private static ObjectNode aggregate(ObjectNode fin, String name, List<EvalResult> rs) {
         Stats acc = Stats.of(rs.stream().mapToDouble(EvalResult::accuracy).toArray());
         Stats loss = Stats.of(rs.stream().mapToDouble(EvalResult::loss).toArray());
         ObjectNode n = fin.putObject(name);
@@ -107,5 +144,6 @@ public final class Results {
         Json.putNumber(n, "accuracyBest", acc.best());
         Json.putNumber(n, "loss", loss.mean());
         n.put("runs", acc.n());
+        return n;
     }
 }

@@ -1,8 +1,17 @@
 package dev.causalmm.experiment;
 
+import dev.causalmm.data.MMLSynData;
+import dev.causalmm.eval.C3Score;
 import dev.causalmm.eval.EvalResult;
 import dev.causalmm.train.TrainResult;
 import java.nio.file.Path;
+import java.util.Map;
 
-/** One seed of an experiment: its training history, its final evaluations and its checkpoint. */
-public record RunResult(long seed, TrainResult training, EvalResult val, EvalResult test, Path checkpoint) {}
+/**
+ * One seed of an experiment: its training history, its final evaluations and its checkpoint.
+ *
+ * @param c3Val  hard-indicator C3 risk on the validation split (null without one)
+ * @param dcor   distance correlation of the test representation with each factor (null unless asked)
+ */
+public record RunResult(long seed, TrainResult training, EvalResult val, EvalResult test, C3Score c3Val, C3Score c3Test,
+                        Map<MMLSynData.Factor, Double> dcor, Path checkpoint) {}

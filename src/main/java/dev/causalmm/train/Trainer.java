@@ -76,6 +76,7 @@ public final class Trainer {
         Engine.seed(config.seed());
         model.to(config.device());
         regularizer.bind(model);
+        regularizer.to(config.device());
         Map<String, Tensor> params = new LinkedHashMap<>(model.namedParameters());
         regularizer.namedParameters().forEach((k, v) -> params.put("regularizer." + k, v));
         List<Tensor> paramList = new ArrayList<>(params.values());

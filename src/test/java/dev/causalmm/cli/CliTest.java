@@ -73,8 +73,12 @@ class CliTest {
 
     @Test
     void unavailableAndUnknownNamesFailClearly(@TempDir Path dir) {
-        String c3r = run(2, "train", "--regularizer", "c3r", "--out", dir.toString());
-        assertTrue(c3r.contains("'c3r' is not available yet"), c3r);
+        String imml = run(2, "train", "--regularizer", "imml", "--out", dir.toString());
+        assertTrue(imml.contains("'imml' is not available yet"), imml);
+        String sign = run(2, "train", "--regularizer", "c3r", "--c3r.sign", "sideways", "--out", dir.toString());
+        assertTrue(sign.contains("--c3r.sign"), sign);
+        String metric = run(2, "train", "--metrics", "f1", "--out", dir.toString());
+        assertTrue(metric.contains("unknown metric 'f1'"), metric);
         String model = run(2, "train", "--model", "qmf", "--out", dir.toString(), "--epochs", "1", "--train-size", "100");
         assertTrue(model.contains("'qmf' is not available yet"), model);
         String dataset = run(2, "train", "--dataset", "food101", "--out", dir.toString());
@@ -86,12 +90,38 @@ class CliTest {
     }
 
     @Test
+    void trainWithC3rReportsC3RisksAndEvalReproducesThem(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("c3r");
+        run(0, "train", "--model", "late-fusion", "--regularizer", "c3r", "--c3r.alpha", "0", "--epochs", "2", "--seed", "2",
+                "--out", out.toString(), "--batch-size", "64", "--train-size", "2000", "--val-size", "200", "--test-size", "300",
+                "--metrics", "c3,dcor", "--no-progress");
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals("c3r", r.at("/config/regularizer").asText());
+        assertEquals(0.0, r.at("/config/c3r/alpha").asDouble());
+        double suff = r.at("/final/test/c3/sufficiency_risk").asDouble(-1);
+        double nec = r.at("/final/test/c3/necessity_risk").asDouble(-1);
+        assertTrue(suff >= 0 && suff <= 1 && nec >= 0 && nec <= 1, r.at("/final/test").toString());
+        assertTrue(r.at("/runs/0/epochs/1/terms").has("c3.necessity_risk"), "per-epoch C3 terms");
+        assertTrue(r.at("/final/test/dcor/SN").asDouble() > 0.3, r.at("/final/test/dcor").toString());
+        Path ckpt = out.resolve("checkpoints/late-fusion+c3r-seed2/model.ckpt");
+        Path evalOut = dir.resolve("eval");
+        String text = run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--metrics", "c3,dcor");
+        assertTrue(text.contains("C3 risk on test"), text);
+        JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
+        assertEquals(nec, e.at("/final/test/c3/necessity_risk").asDouble(), 1e-9, "eval rebuilds C3R's calibrator and head");
+        assertEquals(suff, e.at("/final/test/c3/sufficiency_risk").asDouble(), 1e-9);
+    }
+
+    @Test
     void demoWritesTableReportAndChart(@TempDir Path dir) throws Exception {
-        String text = run(0, "demo", "--out", dir.toString(), "--epochs", "2", "--seed", "1,2", "--train-size", "2000",
+        String text = run(0, "demo", "--out", dir.toString(), "--epochs", "2", "--seed", "1,2", "--train-size", "1000",
                 "--val-size", "200", "--test-size", "200", "--no-progress");
-        assertTrue(text.contains("late-fusion") && text.contains("concat") && text.contains("test worst"), text);
+        assertTrue(text.contains("late-fusion+c3r") && text.contains("concat") && text.contains("test worst"), text);
         JsonNode r = Json.MAPPER.readTree(dir.resolve("results.json").toFile());
         assertEquals(2, r.at("/models/concat/runs").size());
+        assertTrue(r.at("/models/concat+c3r/final/test/c3").has("necessity_risk"));
+        assertEquals(4, r.at("/models/late-fusion/final/test/dcor").size());
+        assertEquals((byte) 0x89, Files.readAllBytes(dir.resolve("dcor.png"))[0]);
         assertTrue(Files.readString(dir.resolve("report.md")).contains("| late-fusion |"));
         byte[] png = Files.readAllBytes(dir.resolve("learning-curves.png"));
         assertEquals((byte) 0x89, png[0]);
