@@ -149,26 +149,32 @@ public final class C3R extends Module implements Regularizer {
 
     /** Z̄ = Ẑ + s·η·G (or the normalised step), first or second order per the config. */
     public Tensor counterfactual(Tensor zHat, Tensor weight, Tensor bias, Tensor labels) {
-        boolean keep = config.secondOrder();
-        Tensor g = counterfactualGradient(keep ? zHat : zHat.detach(), keep ? weight : weight.detach(),
-                bias == null ? null : (keep ? bias : bias.detach()), labels);
-        double step = config.sign() * config.eta();
-        if (config.normalizedStep()) {
-            Tensor zn = rowNorm(keep ? zHat : zHat.detach());
-            Tensor gn = rowNorm(g).clampMin(1e-12);
-            g = g.mul(zn.div(gn));
+        Tensor g;
+        if (config.secondOrder()) {
+            g = step(zHat, counterfactualGradient(zHat, weight, bias, labels));
+        } else {
+            // first order: the step is a constant, computed without recording autograd nodes
+            try (var ng = dev.causalmm.engine.NoGrad.enter()) {
+                g = step(zHat, counterfactualGradient(zHat, weight, bias, labels));
+            }
         }
-        return zHat.add(g, step);
+        return zHat.add(g, config.sign() * config.eta());
+    }
+
+    private Tensor step(Tensor zHat, Tensor g) {
+        if (!config.normalizedStep()) return g;
+        return g.mul(rowNorm(zHat).div(rowNorm(g).clampMin(1e-12)));
     }
 
     /**
      * Per-sample gradient of {@code CE(zWᵀ + b, y)} with respect to z, in closed form:
-     * {@code (softmax(zWᵀ + b) − e_y) W} ({@code B×dz}); spec §1.2.
+     * {@code (softmax(zWᵀ + b) − e_y) W = softmax(zWᵀ + b) W − W_y} ({@code B×dz}); spec §1.2.
+     * The row lookup {@code W_y} replaces a one-hot product (LibTorch's {@code one_hot} validates
+     * its input with two reductions and a device-to-host read).
      */
     public static Tensor counterfactualGradient(Tensor z, Tensor weight, Tensor bias, Tensor labels) {
         Tensor logits = Tensor.linear(z, weight, bias);
-        Tensor residual = logits.softmax(1).sub(labels.oneHot(weight.size(0)).to(z.dtype()));
-        return residual.matmul(weight);
+        return logits.softmax(1).matmul(weight).sub(weight.indexSelect(0, labels));
     }
 
     /**
@@ -216,9 +222,7 @@ public final class C3R extends Module implements Regularizer {
 
     /** {@code mean_b Σ_k softmax(u)_k (log softmax(u)_k − log softmax(w)_k)}: KL between softmax-normalised vectors. */
     public static Tensor klf(Tensor u, Tensor w) {
-        Tensor lu = u.logSoftmax(1);
-        Tensor lw = w.logSoftmax(1);
-        return lu.exp().mul(lu.sub(lw)).sum(1, false).mean();
+        return Tensor.klDivLogSum(w.logSoftmax(1), u.logSoftmax(1)).div(u.size(0));
     }
 
     private static Tensor rowNorm(Tensor x) {

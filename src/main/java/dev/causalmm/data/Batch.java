@@ -14,14 +14,16 @@ public final class Batch implements AutoCloseable {
     private final Tensor mask;
     private final Tensor labels;
     private final int[] indices;
+    private final boolean allPresent;
     private final Runnable onClose;
     private boolean closed;
 
-    Batch(List<Tensor> inputs, Tensor mask, Tensor labels, int[] indices, Runnable onClose) {
+    Batch(List<Tensor> inputs, Tensor mask, Tensor labels, int[] indices, boolean allPresent, Runnable onClose) {
         this.inputs = List.copyOf(inputs);
         this.mask = mask;
         this.labels = labels;
         this.indices = indices;
+        this.allPresent = allPresent;
         this.onClose = onClose;
     }
 
@@ -30,11 +32,17 @@ public final class Batch implements AutoCloseable {
         int n = (int) labels.size(0);
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) idx[i] = i;
-        return new Batch(inputs, mask, labels, idx, () -> {});
+        return new Batch(inputs, mask, labels, idx, false, () -> {});
     }
 
     public List<Tensor> inputs() { return inputs; }
     public Tensor mask() { return mask; }
+
+    /**
+     * The mask, or {@code null} when every modality of every row is present (known on the loader
+     * thread for free), which lets models and regularisers skip their masking kernels.
+     */
+    public Tensor maskOrNull() { return allPresent ? null : mask; }
     public Tensor labels() { return labels; }
     public int size() { return indices.length; }
 

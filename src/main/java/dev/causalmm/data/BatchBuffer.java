@@ -18,6 +18,8 @@ final class BatchBuffer {
     final MemorySegment mask;
     final int[] indices;
     int rows;
+    /** Set by a loader thread when any row of this batch lacks a modality. */
+    volatile boolean anyMissing;
 
     BatchBuffer(Arena arena, List<ModalitySpec> specs, int capacity) {
         this.capacity = capacity;
@@ -50,6 +52,7 @@ final class BatchBuffer {
 
             @Override
             public void missing(int m) {
+                anyMissing = true;
                 mask.setAtIndex(ValueLayout.JAVA_FLOAT, (long) row * k + m, 0f);
             }
         };

@@ -143,6 +143,7 @@ public final class DataLoader {
 
         private BatchBuffer load(int b) throws InterruptedException {
             BatchBuffer buf = pool.take();
+            buf.anyMissing = false;
             int start = b * options.batchSize();
             int rows = Math.min(options.batchSize(), order.length - start);
             buf.rows = rows;
@@ -206,7 +207,7 @@ public final class DataLoader {
             // On CUDA the data was copied out already, so the buffer can be reused at once.
             if (!onCpu) pool.add(buf);
             Batch[] self = new Batch[1];
-            self[0] = new Batch(inputs, mask, labels, idx, () -> {
+            self[0] = new Batch(inputs, mask, labels, idx, !buf.anyMissing, () -> {
                 if (onCpu) pool.add(buf);
                 handedOut.remove(self[0]);
             });

@@ -114,7 +114,10 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Device device() {
-        return h().is_cuda() ? Device.cuda(h.device().index()) : Device.CPU;
+        if (!h().is_cuda()) return Device.CPU;
+        try (var d = h.device()) {
+            return Device.cuda(d.index());
+        }
     }
 
     public boolean requiresGrad() {
@@ -522,6 +525,14 @@ public final class Tensor implements AutoCloseable {
     /** Mean cross-entropy of logits {@code B×C} against int64 labels {@code B}. */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
         return wrap(torch.cross_entropy(logits.h(), labels.h()));
+    }
+
+    /**
+     * {@code Σ exp(logP)·(logP − logQ)} over all elements in one kernel (LibTorch {@code kl_div}
+     * with log-space target and sum reduction): KL(P ‖ Q) summed over rows.
+     */
+    public static Tensor klDivLogSum(Tensor logQ, Tensor logP) {
+        return wrap(torch.kl_div(logQ.h(), logP.h(), 2 /* at::Reduction::Sum */, true));
     }
 
     public static Tensor mseLoss(Tensor a, Tensor b) {

@@ -50,7 +50,7 @@ public record C3Score(double sufficiencyRisk, double necessityRisk, int samples)
 
     private static double[] headBatch(MultimodalModel model, C3R rule, Batch b) {
         try (NoGrad ng = NoGrad.enter()) {
-            ForwardOutput out = model.forward(b.inputs(), b.mask());
+            ForwardOutput out = model.forward(b.inputs(), b.maskOrNull());
             Tensor zHat;
             Tensor logits;
             dev.causalmm.nn.Linear head;
@@ -76,14 +76,14 @@ public record C3Score(double sufficiencyRisk, double necessityRisk, int samples)
             h = model.encode(b.inputs()).stream().map(Tensor::detach).toList();
         }
         h.forEach(t -> t.requiresGrad_(true));
-        Tensor logits = model.fuseAndPredict(h, b.mask());
+        Tensor logits = model.fuseAndPredict(h, b.maskOrNull());
         // per-sample gradients: the batch-mean loss times B
         Tensor.crossEntropy(logits, b.labels()).mul(b.size()).backward();
         model.parameters().forEach(Tensor::clearGrad);
         try (NoGrad ng = NoGrad.enter()) {
             List<Tensor> bar = new java.util.ArrayList<>(h.size());
             for (Tensor t : h) bar.add(t.add(t.grad(), cfg.sign() * cfg.eta()));
-            return indicators(logits.detach(), model.fuseAndPredict(bar, b.mask()), b.labels());
+            return indicators(logits.detach(), model.fuseAndPredict(bar, b.maskOrNull()), b.labels());
         }
     }
 

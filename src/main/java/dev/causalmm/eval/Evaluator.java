@@ -23,7 +23,7 @@ public final class Evaluator {
         try (NoGrad ng = NoGrad.enter(); var epoch = loader.epoch(0)) {
             while (epoch.hasNext()) {
                 try (var s = TensorScope.open("eval"); Batch b = epoch.next()) {
-                    ForwardOutput out = model.forward(b.inputs(), b.mask());
+                    ForwardOutput out = model.forward(b.inputs(), b.maskOrNull());
                     Tensor loss = model.loss(out, b.labels());
                     long[] pred = out.logits().argmax(1).toLongArray();
                     long[] labels = b.labels().toLongArray();

@@ -30,7 +30,7 @@ public final class Representations {
         try (NoGrad ng = NoGrad.enter(); var epoch = loader.epoch(0)) {
             while (epoch.hasNext()) {
                 try (var s = TensorScope.open("repr"); Batch b = epoch.next()) {
-                    ForwardOutput out = model.forward(b.inputs(), b.mask());
+                    ForwardOutput out = model.forward(b.inputs(), b.maskOrNull());
                     Tensor z = out.hasFused() ? out.fused() : Tensor.cat(out.features(), 1);
                     int width = (int) z.size(1);
                     double[] flat = z.toDoubleArray();

@@ -7,7 +7,8 @@ import java.util.List;
  * Everything a forward pass exposes to losses and regularisers.
  *
  * @param features          per-modality features {@code H_k}, each {@code B×d_k}
- * @param mask              availability {@code B×K} (1 = present), float
+ * @param mask              availability {@code B×K} (1 = present), float; {@code null} when every
+ *                          modality of every row is present
  * @param fused             fused representation {@code Z} ({@code B×dz}) that the classifier maps
  *                          linearly to the logits, or {@code null} if the model has none (late fusion)
  * @param logits            fused prediction {@code B×C}

@@ -24,7 +24,11 @@ public interface MultimodalModel extends AutoCloseable {
     /** Per-modality encoders: inputs (one tensor per modality) to features {@code H_k}. */
     List<Tensor> encode(List<Tensor> inputs);
 
-    /** Fusion F: features to the fused representation {@code Z}, or {@code null} if the model has none. */
+    /**
+     * Fusion F: features to the fused representation {@code Z}, or {@code null} if the model has none.
+     * Every {@code mask} argument of this interface is {@code B×K} (1 = present) or {@code null} for
+     * "all present".
+     */
     Tensor fuse(List<Tensor> features, Tensor mask);
 
     /** The linear classifier W applied to {@code Z}; only for models with a fused representation. */

@@ -171,7 +171,7 @@ public final class Trainer {
             int step = 0;
             while (batches.hasNext()) {
                 try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
-                    ForwardOutput out = model.forward(b.inputs(), b.mask());
+                    ForwardOutput out = model.forward(b.inputs(), b.maskOrNull());
                     Tensor loss = model.loss(out, b.labels());
                     Regularizer.Output reg = regularizer.compute(model, out, b.labels(), epoch);
                     if (reg != null) {

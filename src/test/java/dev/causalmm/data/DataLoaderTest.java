@@ -48,6 +48,8 @@ class DataLoaderTest {
                     float[] mask = b.mask().toFloatArray();
                     assertArrayEquals(new long[] {b.size(), 3}, b.inputs().get(1).shape());
                     int[] idx = b.indices();
+                    boolean anyMissing = java.util.Arrays.stream(idx).anyMatch(i -> i % 5 == 0);
+                    assertEquals(anyMissing, b.maskOrNull() != null, "maskOrNull is null exactly when nothing is missing");
                     for (int r = 0; r < b.size(); r++) {
                         int i = idx[r];
                         assertTrue(seen.add(i), "row " + i + " twice");

@@ -1,6 +1,8 @@
 package dev.causalmm.bench;
 
 import dev.causalmm.baselines.Baselines;
+import dev.causalmm.causal.Regularizer;
+import dev.causalmm.causal.Regularizers;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
@@ -16,13 +18,15 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
 
 /**
- * One training step (forward, CE, backward, Adam) of the paper-sized models on MMLSynData-shaped
- * batches (2 modalities × 20 features, C3R-preset encoders). Score: samples per second
- * (one operation = one sample). {@code -p device=cuda} measures the GPU build.
+ * One training step (forward, CE, optional regulariser, backward, Adam) on MMLSynData-shaped
+ * batches (2 modalities × 20 features). {@code size=paper}: the C3R paper's encoders
+ * (in→64→32→128, μ = 64) at batch 256; {@code size=large}: in→512→256→1024 (μ = 512) at batch
+ * 1024. Score: microseconds per step (samples/s = batch / time); the C3R overhead ratio is
+ * {@code c3r / none} at the same size. {@code -p device=cuda} measures the GPU build.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
@@ -30,13 +34,18 @@ public class TrainStepBenchmark {
     @Param({"late-fusion", "concat"})
     public String model;
 
-    @Param({"256"})
-    public int batch;
+    @Param({"none", "c3r"})
+    public String regularizer;
+
+    @Param({"paper", "large"})
+    public String size;
 
     @Param({"cpu"})
     public String device;
 
+    private int batch;
     private MultimodalModel net;
+    private Regularizer reg;
     private Optimizer opt;
     private List<Tensor> inputs;
     private Tensor mask;
@@ -47,32 +56,44 @@ public class TrainStepBenchmark {
         Engine.init();
         Engine.seed(0);
         Device d = Device.parse(device);
-        net = Baselines.create(model, new int[] {20, 20}, 2, EncoderConfig.c3rPaper());
+        batch = size.equals("paper") ? 256 : 1024;
+        EncoderConfig enc = size.equals("paper") ? EncoderConfig.c3rPaper()
+                : new EncoderConfig(List.of(512, 256, 1024), dev.causalmm.nn.Activation.ELU, true);
+        net = Baselines.create(model, new int[] {20, 20}, 2, enc);
         net.to(d);
-        opt = new Optimizer(TrainConfig.adam(1e-3), net.parameters());
+        reg = Regularizers.create(regularizer);
+        reg.bind(net);
+        reg.to(d);
+        List<Tensor> params = new java.util.ArrayList<>(net.parameters());
+        params.addAll(reg.parameters());
+        opt = new Optimizer(TrainConfig.adam(1e-3), params);
         inputs = List.of(Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped(), Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped());
-        mask = Tensor.ones(DType.FLOAT32, d, batch, 2).unscoped();
+        mask = null; // every modality present: what the loader hands over for MMLSynData (Batch.maskOrNull)
         labels = Tensor.zeros(DType.INT64, d, batch).unscoped();
     }
 
+    /** One step: the score is µs per step; samples/s = batch / step time. */
     @Benchmark
-    @OperationsPerInvocation(256)
-    public void step() {
+    public int step() {
         try (var s = TensorScope.open("step")) {
             ForwardOutput out = net.forward(inputs, mask);
-            net.loss(out, labels).backward();
+            Tensor loss = net.loss(out, labels);
+            Regularizer.Output r = reg.compute(net, out, labels, 0);
+            if (r != null) loss = loss.add(r.loss());
+            loss.backward();
             opt.step();
             opt.zeroGrad();
         }
         if (!"cpu".equals(device)) Engine.synchronize();
+        return batch;
     }
 
     @TearDown
     public void tearDown() {
         opt.close();
+        reg.close();
         net.close();
         inputs.forEach(Tensor::close);
-        mask.close();
         labels.close();
     }
 }
