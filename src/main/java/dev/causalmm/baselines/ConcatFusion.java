@@ -70,8 +70,7 @@ public final class ConcatFusion extends Module implements MultimodalModel {
     }
 
     @Override
-    public ForwardOutput forward(List<Tensor> inputs, Tensor mask) {
-        List<Tensor> h = encode(inputs);
+    public ForwardOutput forwardFeatures(List<Tensor> h, Tensor mask) {
         Tensor z = fuse(h, mask);
         return new ForwardOutput(h, mask, z, classify(z), List.of());
     }

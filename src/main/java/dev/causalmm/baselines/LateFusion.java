@@ -77,8 +77,7 @@ public final class LateFusion extends Module implements MultimodalModel {
     }
 
     @Override
-    public ForwardOutput forward(List<Tensor> inputs, Tensor mask) {
-        List<Tensor> h = encode(inputs);
+    public ForwardOutput forwardFeatures(List<Tensor> h, Tensor mask) {
         List<Tensor> l = headLogits(h);
         return new ForwardOutput(h, mask, null, combine(l, mask), l);
     }

@@ -17,6 +17,17 @@ public interface Regularizer extends AutoCloseable {
     /** The name used on the command line and in results. */
     String name();
 
+    /**
+     * The model to train and deploy with this regulariser: {@code model} itself, or a wrapper when
+     * the method changes inference too (IMML re-weights the features). Call before {@link #bind}.
+     */
+    default MultimodalModel adapt(MultimodalModel model) {
+        return model;
+    }
+
+    /** Sees the training and validation data once before training (e.g. to pick a predominant modality). */
+    default void observeData(dev.causalmm.data.MultimodalDataset train, dev.causalmm.data.MultimodalDataset val) {}
+
     /** Creates any parameters sized for {@code model}; called once before training. */
     default void bind(MultimodalModel model) {}
 

@@ -7,19 +7,31 @@ public final class Regularizers {
     /** Every name the command line accepts, available or not. */
     public static final List<String> NAMES = List.of("none", "c3r", "imml", "cmir");
 
+    /** Settings of every regulariser; each one reads its own. */
+    public record Settings(C3RConfig c3r, IMMLConfig imml) {
+        public static Settings defaults() {
+            return new Settings(C3RConfig.defaults(), IMMLConfig.defaults());
+        }
+
+        /** The same settings with the run's seed for regularisers that draw random numbers. */
+        public Settings withSeed(long seed) {
+            return new Settings(c3r, imml.withSeed(seed));
+        }
+    }
+
     private Regularizers() {}
 
     public static Regularizer create(String name) {
-        return create(name, C3RConfig.defaults());
+        return create(name, Settings.defaults());
     }
 
-    /** @param c3r settings used when {@code name} is {@code c3r} */
-    public static Regularizer create(String name, C3RConfig c3r) {
+    public static Regularizer create(String name, Settings settings) {
         return switch (name) {
             case "none" -> Regularizer.NONE;
-            case "c3r" -> new C3R(c3r);
-            case "imml", "cmir" -> throw new IllegalArgumentException("regularizer '" + name
-                    + "' is not available yet in this version of causalmm; available: none, c3r");
+            case "c3r" -> new C3R(settings.c3r());
+            case "imml" -> new IMML(settings.imml());
+            case "cmir" -> throw new IllegalArgumentException("regularizer '" + name
+                    + "' is not available yet in this version of causalmm; available: none, c3r, imml");
             default -> throw new IllegalArgumentException("unknown regularizer '" + name + "'; expected one of " + NAMES);
         };
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.baselines.Baselines;
 import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.eval.C3Score;
@@ -84,8 +85,9 @@ final class EvalCommand implements Callable<Integer> {
         Device device = Device.parse(common.device);
         String regName = st.path("regularizer").asText("none");
         C3RConfig c3rConfig = st.has("c3r") ? Json.MAPPER.treeToValue(st.get("c3r"), C3RConfig.class) : C3RConfig.defaults();
-        try (MultimodalModel m = Baselines.create(model, dims, st.get("numClasses").asInt(), EncoderConfig.c3rPaper());
-             Regularizer reg = Regularizers.create(regName, c3rConfig)) {
+        IMMLConfig immlConfig = st.has("imml") ? Json.MAPPER.treeToValue(st.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
+        try (Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3rConfig, immlConfig));
+             MultimodalModel m = reg.adapt(Baselines.create(model, dims, st.get("numClasses").asInt(), EncoderConfig.c3rPaper()))) {
             reg.bind(m);
             ck.restoreInto(ExperimentRunner.allParameters(m, reg), checkpoint.toString());
             m.to(device);

@@ -33,7 +33,7 @@ public final class ExperimentRunner {
     private ExperimentRunner() {}
 
     public static List<RunResult> run(ExperimentSpec spec, MMLSynData.Splits data, Path outDir, boolean progress) throws IOException {
-        Regularizers.create(spec.regularizer(), spec.c3r()).close(); // fail fast on an unavailable regulariser
+        Regularizers.create(spec.regularizer(), spec.regularizerSettings()).close(); // fail fast on an unavailable regulariser
         int[] dims = inputDims(data);
         List<RunResult> runs = new ArrayList<>();
         for (long seed : spec.seeds()) {
@@ -42,8 +42,8 @@ public final class ExperimentRunner {
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
             TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
-            try (MultimodalModel model = Baselines.create(spec.model(), dims, 2, EncoderConfig.c3rPaper());
-                 Regularizer reg = Regularizers.create(spec.regularizer(), spec.c3r())) {
+            try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
+                 MultimodalModel model = reg.adapt(Baselines.create(spec.model(), dims, 2, EncoderConfig.c3rPaper()))) {
                 Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));
                 if (progress) trainer.addListener(new ProgressBar(label));
                 TrainResult tr = trainer.fit(model, reg, data.train().dataset(), data.val().dataset());
@@ -90,6 +90,7 @@ public final class ExperimentRunner {
         st.put("encoder", "c3r-paper");
         st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
         st.set("c3r", Json.MAPPER.valueToTree(spec.c3r()));
+        st.set("imml", Json.MAPPER.valueToTree(spec.imml().withSeed(seed)));
         return st;
     }
 }

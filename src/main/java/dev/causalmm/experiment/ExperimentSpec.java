@@ -1,6 +1,8 @@
 package dev.causalmm.experiment;
 
 import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.causal.IMMLConfig;
+import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.engine.Device;
 import dev.causalmm.train.LrSchedule;
@@ -12,19 +14,26 @@ import java.util.List;
  *
  * @param dataSeed seed of the synthetic data (fixed across training seeds, so seeds vary only the run)
  * @param c3r      C3R settings, used when {@code regularizer} is {@code c3r}
+ * @param imml     IMML settings, used when {@code regularizer} is {@code imml}
  * @param dcor     also measure the distance correlation of the representation with each MMLSynData factor
  */
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                              Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
                              List<Long> seeds, Device device, MMLSynConfig mmlsyn, long dataSeed,
-                             C3RConfig c3r, boolean dcor) {
+                             C3RConfig c3r, IMMLConfig imml, boolean dcor) {
     public ExperimentSpec {
         seeds = List.copyOf(seeds);
         if (c3r == null) c3r = C3RConfig.defaults();
+        if (imml == null) imml = IMMLConfig.defaults();
         if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
         if (!dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: mmlsyn");
         }
+    }
+
+    /** The regularisers' settings, for {@link Regularizers#create(String, Regularizers.Settings)}. */
+    public Regularizers.Settings regularizerSettings() {
+        return new Regularizers.Settings(c3r, imml);
     }
 
     /** The row label: {@code model} or {@code model+regularizer}. */

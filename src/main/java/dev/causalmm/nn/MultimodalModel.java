@@ -42,11 +42,24 @@ public interface MultimodalModel extends AutoCloseable {
         return null;
     }
 
-    /** A full forward pass. */
-    ForwardOutput forward(List<Tensor> inputs, Tensor mask);
+    /** A full forward pass: {@code forwardFeatures(encode(inputs), mask)}. */
+    default ForwardOutput forward(List<Tensor> inputs, Tensor mask) {
+        return forwardFeatures(encode(inputs), mask);
+    }
+
+    /** The forward pass from per-modality features on (fusion, classifier, unimodal heads). */
+    ForwardOutput forwardFeatures(List<Tensor> features, Tensor mask);
 
     /** The model's own training loss on a forward output (batch mean). */
     Tensor loss(ForwardOutput out, Tensor labels);
+
+    /**
+     * The task loss of fused logits alone (batch mean): what mixing regularisers such as IMML's
+     * L_β train against. Cross-entropy unless the model's loss is of another kind (TMC's evidential loss).
+     */
+    default Tensor fusedLoss(Tensor logits, Tensor labels) {
+        return Tensor.crossEntropy(logits, labels);
+    }
 
     /** Trainable parameters by dotted name. */
     Map<String, Tensor> namedParameters();

@@ -75,6 +75,7 @@ public final class Trainer {
         Engine.init();
         Engine.seed(config.seed());
         model.to(config.device());
+        regularizer.observeData(train, val);
         regularizer.bind(model);
         regularizer.to(config.device());
         Map<String, Tensor> params = new LinkedHashMap<>(model.namedParameters());
