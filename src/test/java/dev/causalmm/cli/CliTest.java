@@ -73,8 +73,10 @@ class CliTest {
 
     @Test
     void unavailableAndUnknownNamesFailClearly(@TempDir Path dir) {
-        String imml = run(2, "train", "--regularizer", "imml", "--out", dir.toString());
-        assertTrue(imml.contains("'imml' is not available yet"), imml);
+        String cmir = run(2, "train", "--regularizer", "cmir", "--out", dir.toString());
+        assertTrue(cmir.contains("'cmir' is not available yet"), cmir);
+        String pred = run(2, "train", "--regularizer", "imml", "--imml.predominant", "text", "--out", dir.toString());
+        assertTrue(pred.contains("--imml.predominant"), pred);
         String sign = run(2, "train", "--regularizer", "c3r", "--c3r.sign", "sideways", "--out", dir.toString());
         assertTrue(sign.contains("--c3r.sign"), sign);
         String metric = run(2, "train", "--metrics", "f1", "--out", dir.toString());
@@ -110,6 +112,23 @@ class CliTest {
         JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
         assertEquals(nec, e.at("/final/test/c3/necessity_risk").asDouble(), 1e-9, "eval rebuilds C3R's calibrator and head");
         assertEquals(suff, e.at("/final/test/c3/sufficiency_risk").asDouble(), 1e-9);
+    }
+
+    @Test
+    void trainWithImmlAndEvalTheWeightedModel(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("imml");
+        run(0, "train", "--model", "concat", "--regularizer", "imml", "--imml.predominant", "1", "--epochs", "2", "--seed", "3",
+                "--out", out.toString(), "--batch-size", "64", "--train-size", "1000", "--val-size", "200", "--test-size", "300",
+                "--no-progress");
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals(1, r.at("/config/imml/predominant").asInt());
+        assertTrue(r.at("/runs/0/epochs/0/terms").has("imml.L_mdke") && r.at("/runs/0/epochs/0/terms").has("imml.L_beta"));
+        double acc = r.at("/final/test/accuracy").asDouble();
+        Path ckpt = out.resolve("checkpoints/concat+imml-seed3/model.ckpt");
+        Path evalOut = dir.resolve("eval");
+        run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString());
+        JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
+        assertEquals(acc, e.at("/final/test/accuracy").asDouble(), 1e-9, "eval restores the feature weights ω");
     }
 
     @Test
