@@ -1,17 +1,13 @@
 package dev.causalmm.causal;
 
 import dev.causalmm.data.MultimodalDataset;
-import dev.causalmm.data.SampleWriter;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.Activation;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.Mlp;
 import dev.causalmm.nn.Module;
 import dev.causalmm.nn.MultimodalModel;
-import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,12 +177,12 @@ public final class IMML extends Module implements Regularizer {
         double[][] centroid = new double[classes][dim];
         int[] count = new int[classes];
         try (Arena arena = Arena.ofConfined()) {
-            Reader reader = new Reader(arena, train.modalities());
+            SampleReader reader = new SampleReader(arena, train.modalities());
             int nTrain = Math.min(train.size(), 5000);
             for (int i = 0; i < nTrain; i++) {
                 reader.read(train, i);
                 if (reader.missing[m]) continue;
-                for (int j = 0; j < dim; j++) centroid[reader.label][j] += reader.rows[m].getAtIndex(ValueLayout.JAVA_FLOAT, j);
+                for (int j = 0; j < dim; j++) centroid[reader.label][j] += reader.value(m, j);
                 count[reader.label]++;
             }
             for (int c = 0; c < classes; c++) for (int j = 0; j < dim; j++) centroid[c][j] /= Math.max(1, count[c]);
@@ -200,7 +196,7 @@ public final class IMML extends Module implements Regularizer {
                     if (count[c] == 0) continue;
                     double d = 0;
                     for (int j = 0; j < dim; j++) {
-                        double t = reader.rows[m].getAtIndex(ValueLayout.JAVA_FLOAT, j) - centroid[c][j];
+                        double t = reader.value(m, j) - centroid[c][j];
                         d += t * t;
                     }
                     if (d < bestD) {
@@ -212,31 +208,5 @@ public final class IMML extends Module implements Regularizer {
             }
             return nVal == 0 ? 0 : (double) correct / nVal;
         }
-    }
-
-    /** Reads single samples into scratch memory (outside the loader). */
-    private static final class Reader implements SampleWriter {
-        final MemorySegment[] rows;
-        final boolean[] missing;
-        int label;
-
-        Reader(Arena arena, List<dev.causalmm.data.ModalitySpec> specs) {
-            rows = new MemorySegment[specs.size()];
-            missing = new boolean[specs.size()];
-            for (int m = 0; m < rows.length; m++) rows[m] = arena.allocate(specs.get(m).elementCount() * Float.BYTES, 8);
-        }
-
-        void read(MultimodalDataset ds, int i) {
-            java.util.Arrays.fill(missing, false);
-            try {
-                ds.read(i, this);
-            } catch (IOException e) {
-                throw new dev.causalmm.data.DataLoadException("dataset '" + ds.name() + "', sample " + i + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override public MemorySegment modality(int k) { return rows[k]; }
-        @Override public void label(long l) { label = (int) l; }
-        @Override public void missing(int k) { missing[k] = true; }
     }
 }

@@ -8,14 +8,14 @@ public final class Regularizers {
     public static final List<String> NAMES = List.of("none", "c3r", "imml", "cmir");
 
     /** Settings of every regulariser; each one reads its own. */
-    public record Settings(C3RConfig c3r, IMMLConfig imml) {
+    public record Settings(C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir) {
         public static Settings defaults() {
-            return new Settings(C3RConfig.defaults(), IMMLConfig.defaults());
+            return new Settings(C3RConfig.defaults(), IMMLConfig.defaults(), CmIRConfig.defaults());
         }
 
         /** The same settings with the run's seed for regularisers that draw random numbers. */
         public Settings withSeed(long seed) {
-            return new Settings(c3r, imml.withSeed(seed));
+            return new Settings(c3r, imml.withSeed(seed), cmir.withSeed(seed));
         }
     }
 
@@ -30,8 +30,7 @@ public final class Regularizers {
             case "none" -> Regularizer.NONE;
             case "c3r" -> new C3R(settings.c3r());
             case "imml" -> new IMML(settings.imml());
-            case "cmir" -> throw new IllegalArgumentException("regularizer '" + name
-                    + "' is not available yet in this version of causalmm; available: none, c3r, imml");
+            case "cmir" -> new CmIR(settings.cmir());
             default -> throw new IllegalArgumentException("unknown regularizer '" + name + "'; expected one of " + NAMES);
         };
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.baselines.Baselines;
 import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
@@ -86,7 +87,8 @@ final class EvalCommand implements Callable<Integer> {
         String regName = st.path("regularizer").asText("none");
         C3RConfig c3rConfig = st.has("c3r") ? Json.MAPPER.treeToValue(st.get("c3r"), C3RConfig.class) : C3RConfig.defaults();
         IMMLConfig immlConfig = st.has("imml") ? Json.MAPPER.treeToValue(st.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
-        try (Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3rConfig, immlConfig));
+        CmIRConfig cmirConfig = st.has("cmir") ? Json.MAPPER.treeToValue(st.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
+        try (Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3rConfig, immlConfig, cmirConfig));
              MultimodalModel m = reg.adapt(Baselines.create(model, dims, st.get("numClasses").asInt(), EncoderConfig.c3rPaper()))) {
             reg.bind(m);
             ck.restoreInto(ExperimentRunner.allParameters(m, reg), checkpoint.toString());

@@ -30,6 +30,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin MMLSynOptions data;
     @Mixin C3ROptions c3r;
     @Mixin IMMLOptions imml;
+    @Mixin CmIROptions cmir;
 
     @Option(names = "--metrics", split = ",", defaultValue = "c3",
             description = "Extra metrics: c3 (hard C3 risks, always on), dcor (distance correlation of the representation"
@@ -72,12 +73,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        Regularizers.create(regularizer, new Regularizers.Settings(c3r.config(), imml.config())).close();
+        Regularizers.create(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config())).close();
         EvalCommand.checkMetrics(metrics);
         Device device = Device.parse(common.device);
         ExperimentSpec spec = new ExperimentSpec(common.dataset, model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
-                data.mmlsyn(), data.dataSeed, c3r.config(), imml.config(), metrics.contains("dcor"));
+                data.mmlsyn(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"));
         MMLSynData.Splits splits = MMLSynData.generate(spec.mmlsyn());
         Engine.deterministic(true);
         List<RunResult> runs = ExperimentRunner.run(spec, splits, common.out, progress);

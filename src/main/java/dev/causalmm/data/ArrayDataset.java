@@ -78,6 +78,29 @@ public final class ArrayDataset implements MultimodalDataset {
         out.label(labels[index]);
     }
 
+    /**
+     * A copy with Gaussian noise of standard deviation {@code sigma[k]} added to every value of
+     * modality k (0 leaves it clean), drawn from a seeded {@link java.util.SplittableRandom}: a
+     * test-time corruption of feature-vector modalities.
+     */
+    public ArrayDataset withGaussianNoise(String noisyName, double[] sigma, long seed) {
+        if (sigma.length != values.length) {
+            throw new IllegalArgumentException(name + ": " + sigma.length + " noise levels for " + values.length + " modalities");
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[][] v = new float[values.length][];
+        for (int k = 0; k < values.length; k++) {
+            v[k] = values[k].clone();
+            if (sigma[k] == 0) continue;
+            for (int i = 0; i < v[k].length; i++) {
+                double u1 = r.nextDouble(), u2 = r.nextDouble();
+                v[k][i] += (float) (sigma[k] * Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2));
+            }
+        }
+        return new ArrayDataset(noisyName, new ArrayList<>(modalities), v, labels.clone(),
+                available == null ? null : available.clone(), numClasses);
+    }
+
     /** A new dataset holding the given rows (for splits). */
     public ArrayDataset subset(String subsetName, int[] rows) {
         float[][] v = new float[values.length][];

@@ -504,7 +504,18 @@ public final class Tensor implements AutoCloseable {
     public Tensor roll(long shift, int dim) { return wrap(torch.roll(h(), new long[] {shift}, dim)); }
     public Tensor indexSelect(int dim, Tensor index) { return wrap(torch.index_select(h(), dim, index.h())); }
     public Tensor gather(int dim, Tensor index) { return wrap(torch.gather(h(), dim, index.h())); }
+    /** One-hot rows (int64); LibTorch validates the range with two reductions and a host read. */
     public Tensor oneHot(long classes) { return wrap(torch.one_hot(h(), classes)); }
+
+    /**
+     * One-hot rows (float32) for int64 indices known to be in range, without the validation (and its
+     * device-to-host read) that {@link #oneHot} performs: an identity-matrix row lookup.
+     */
+    public Tensor oneHotUnchecked(long classes) {
+        try (Tensor eye = eye(classes, device())) {
+            return eye.indexSelect(0, this);
+        }
+    }
 
     public static Tensor cat(List<Tensor> ts, int dim) {
         try (TensorVector v = vector(ts)) { return wrap(torch.cat(v, dim)); }

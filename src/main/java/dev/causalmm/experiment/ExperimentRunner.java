@@ -91,6 +91,7 @@ public final class ExperimentRunner {
         st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
         st.set("c3r", Json.MAPPER.valueToTree(spec.c3r()));
         st.set("imml", Json.MAPPER.valueToTree(spec.imml().withSeed(seed)));
+        st.set("cmir", Json.MAPPER.valueToTree(spec.cmir().withSeed(seed)));
         return st;
     }
 }

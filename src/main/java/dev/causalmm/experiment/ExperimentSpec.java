@@ -1,6 +1,7 @@
 package dev.causalmm.experiment;
 
 import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.MMLSynConfig;
@@ -15,16 +16,18 @@ import java.util.List;
  * @param dataSeed seed of the synthetic data (fixed across training seeds, so seeds vary only the run)
  * @param c3r      C3R settings, used when {@code regularizer} is {@code c3r}
  * @param imml     IMML settings, used when {@code regularizer} is {@code imml}
+ * @param cmir     CmIR settings, used when {@code regularizer} is {@code cmir}
  * @param dcor     also measure the distance correlation of the representation with each MMLSynData factor
  */
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                              Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
                              List<Long> seeds, Device device, MMLSynConfig mmlsyn, long dataSeed,
-                             C3RConfig c3r, IMMLConfig imml, boolean dcor) {
+                             C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor) {
     public ExperimentSpec {
         seeds = List.copyOf(seeds);
         if (c3r == null) c3r = C3RConfig.defaults();
         if (imml == null) imml = IMMLConfig.defaults();
+        if (cmir == null) cmir = CmIRConfig.defaults();
         if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
         if (!dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: mmlsyn");
@@ -33,7 +36,7 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
 
     /** The regularisers' settings, for {@link Regularizers#create(String, Regularizers.Settings)}. */
     public Regularizers.Settings regularizerSettings() {
-        return new Regularizers.Settings(c3r, imml);
+        return new Regularizers.Settings(c3r, imml, cmir);
     }
 
     /** The row label: {@code model} or {@code model+regularizer}. */

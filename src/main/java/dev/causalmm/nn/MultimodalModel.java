@@ -44,7 +44,7 @@ public interface MultimodalModel extends AutoCloseable {
 
     /** A full forward pass: {@code forwardFeatures(encode(inputs), mask)}. */
     default ForwardOutput forward(List<Tensor> inputs, Tensor mask) {
-        return forwardFeatures(encode(inputs), mask);
+        return forwardFeatures(encode(inputs), mask).withInputs(inputs);
     }
 
     /** The forward pass from per-modality features on (fusion, classifier, unimodal heads). */

@@ -73,8 +73,8 @@ class CliTest {
 
     @Test
     void unavailableAndUnknownNamesFailClearly(@TempDir Path dir) {
-        String cmir = run(2, "train", "--regularizer", "cmir", "--out", dir.toString());
-        assertTrue(cmir.contains("'cmir' is not available yet"), cmir);
+        String cmir = run(2, "train", "--regularizer", "cmir", "--cmir.pairing", "random", "--out", dir.toString());
+        assertTrue(cmir.contains("--cmir.pairing"), cmir);
         String pred = run(2, "train", "--regularizer", "imml", "--imml.predominant", "text", "--out", dir.toString());
         assertTrue(pred.contains("--imml.predominant"), pred);
         String sign = run(2, "train", "--regularizer", "c3r", "--c3r.sign", "sideways", "--out", dir.toString());
@@ -129,6 +129,23 @@ class CliTest {
         run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString());
         JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
         assertEquals(acc, e.at("/final/test/accuracy").asDouble(), 1e-9, "eval restores the feature weights ω");
+    }
+
+    @Test
+    void trainWithCmirAndEvalTheSplitModel(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("cmir");
+        run(0, "train", "--model", "late-fusion", "--regularizer", "cmir", "--cmir.pairing", "assigned", "--cmir.include-clean",
+                "--epochs", "2", "--seed", "5", "--out", out.toString(), "--batch-size", "64", "--train-size", "1000",
+                "--val-size", "200", "--test-size", "300", "--no-progress");
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertTrue(r.at("/config/cmir/assigned").asBoolean());
+        JsonNode terms = r.at("/runs/0/epochs/1/terms");
+        assertTrue(terms.has("cmir.R_inv") && terms.has("cmir.R_dec") && terms.has("cmir.R_rec"), terms.toString());
+        double acc = r.at("/final/test/accuracy").asDouble();
+        Path evalOut = dir.resolve("eval");
+        run(0, "eval", "--checkpoint", out.resolve("checkpoints/late-fusion+cmir-seed5/model.ckpt").toString(), "--out", evalOut.toString());
+        JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
+        assertEquals(acc, e.at("/final/test/accuracy").asDouble(), 1e-9, "eval restores the invariant/spurious heads");
     }
 
     @Test

@@ -1,0 +1,69 @@
+package dev.causalmm.causal;
+
+import dev.causalmm.data.DataLoadException;
+import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.data.SampleWriter;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.List;
+
+/** Reads single samples into scratch memory, for the small data scans regularisers do before training. */
+final class SampleReader implements SampleWriter {
+    final MemorySegment[] rows;
+    final boolean[] missing;
+    int label;
+
+    SampleReader(Arena arena, List<ModalitySpec> specs) {
+        rows = new MemorySegment[specs.size()];
+        missing = new boolean[specs.size()];
+        for (int m = 0; m < rows.length; m++) rows[m] = arena.allocate(specs.get(m).elementCount() * Float.BYTES, 8);
+    }
+
+    void read(MultimodalDataset ds, int i) {
+        Arrays.fill(missing, false);
+        try {
+            ds.read(i, this);
+        } catch (IOException e) {
+            throw new DataLoadException("dataset '" + ds.name() + "', sample " + i + ": " + e.getMessage(), e);
+        }
+    }
+
+    float value(int m, int j) {
+        return rows[m].getAtIndex(ValueLayout.JAVA_FLOAT, j);
+    }
+
+    /** Per-dimension standard deviation of modality m over up to {@code max} samples (1 where constant). */
+    static float[] perDimensionStd(MultimodalDataset ds, int m, int max) {
+        int dim = (int) ds.modalities().get(m).elementCount();
+        double[] sum = new double[dim], sq = new double[dim];
+        int n = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            SampleReader r = new SampleReader(arena, ds.modalities());
+            for (int i = 0; i < Math.min(ds.size(), max); i++) {
+                r.read(ds, i);
+                if (r.missing[m]) continue;
+                for (int j = 0; j < dim; j++) {
+                    double v = r.value(m, j);
+                    sum[j] += v;
+                    sq[j] += v * v;
+                }
+                n++;
+            }
+        }
+        float[] std = new float[dim];
+        for (int j = 0; j < dim; j++) {
+            double mean = n == 0 ? 0 : sum[j] / n;
+            double var = n == 0 ? 0 : sq[j] / n - mean * mean;
+            std[j] = var > 1e-12 ? (float) Math.sqrt(var) : 1f;
+        }
+        return std;
+    }
+
+    @Override public MemorySegment modality(int k) { return rows[k]; }
+    @Override public void label(long l) { label = (int) l; }
+    @Override public void missing(int k) { missing[k] = true; }
+}
