@@ -228,7 +228,7 @@ public final class CmIR extends Module implements Regularizer {
      */
     public static Tensor orthogonality(Tensor inv, Tensor spu, double offDiagonal, boolean weightOnSquares) {
         long b = inv.size(0);
-        Tensor c = normalizeRows(inv).matmul(normalizeRows(spu).transpose(0, 1));
+        Tensor c = inv.normalizeRows().matmul(spu.normalizeRows().transpose(0, 1));
         Tensor sq = c.square();
         Tensor eye = Tensor.eye(b, inv.device());
         Tensor diag = sq.mul(eye).sum();
@@ -238,9 +238,6 @@ public final class CmIR extends Module implements Regularizer {
         return b > 1 ? result.add(off.div((double) b * (b - 1)), w) : result;
     }
 
-    private static Tensor normalizeRows(Tensor x) {
-        return x.div(x.square().sum(1, true).sqrt().clampMin(1e-12));
-    }
 
     private void closeStd() {
         if (std != null) std.forEach(Tensor::close);

@@ -129,8 +129,8 @@ public final class IMML extends Module implements Regularizer {
      */
     public static Tensor ntXent(Tensor a, Tensor b, double tau) {
         long n = a.size(0);
-        Tensor an = normalizeRows(a);
-        Tensor bn = normalizeRows(b);
+        Tensor an = a.normalizeRows();
+        Tensor bn = b.normalizeRows();
         Tensor ab = an.matmul(bn.transpose(0, 1)).mul(1 / tau);              // N×N, positives on the diagonal
         Tensor eye = Tensor.eye(n, a.device());
         Tensor aa = an.matmul(an.transpose(0, 1)).mul(1 / tau).maskedFill(eye.gt(0.5), -1e9);
@@ -139,9 +139,6 @@ public final class IMML extends Module implements Regularizer {
         return all.logsumexp(1, false).sub(positive).mean();
     }
 
-    private static Tensor normalizeRows(Tensor x) {
-        return x.div(x.square().sum(1, true).sqrt().clampMin(1e-12));
-    }
 
     /** L_β: the mean over n = 1..N of the mixed-label fused loss on unpaired mixtures (spec §3.3). */
     Tensor frontDoor(MultimodalModel model, List<Tensor> h, Tensor mask, Tensor labels) {

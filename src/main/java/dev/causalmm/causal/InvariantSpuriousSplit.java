@@ -1,6 +1,5 @@
 package dev.causalmm.causal;
 
-import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.Linear;
@@ -18,8 +17,7 @@ import java.util.Map;
  * and head (the predictor never sees the spurious part). The spurious codes are handed to the
  * regulariser as extras {@code cmir.spu<m>}. Parameters: the base model's plus {@code split.*}.
  */
-public final class InvariantSpuriousSplit implements MultimodalModel {
-    private final MultimodalModel base;
+public final class InvariantSpuriousSplit extends ModelWrapper {
     private final Heads heads;
 
     private static final class Heads extends Module {
@@ -36,12 +34,12 @@ public final class InvariantSpuriousSplit implements MultimodalModel {
     }
 
     public InvariantSpuriousSplit(MultimodalModel base) {
-        this.base = base;
-        this.heads = new Heads(base);
+        this(base, new Heads(base));
     }
 
-    public MultimodalModel base() {
-        return base;
+    private InvariantSpuriousSplit(MultimodalModel base, Heads heads) {
+        super(base, heads, "split");
+        this.heads = heads;
     }
 
     /** Invariant codes of the given inputs (the features the predictor sees). */
@@ -63,45 +61,5 @@ public final class InvariantSpuriousSplit implements MultimodalModel {
             extras.put("cmir.spu" + m, heads.spu.get(m).forward(h.get(m)));
         }
         return base.forwardFeatures(inv, mask).withInputs(inputs).withExtras(extras);
-    }
-
-    @Override public int numModalities() { return base.numModalities(); }
-    @Override public int numClasses() { return base.numClasses(); }
-    @Override public int featureDim(int m) { return base.featureDim(m); }
-    @Override public int fusedDim() { return base.fusedDim(); }
-    @Override public Linear classifier() { return base.classifier(); }
-    @Override public Tensor fuse(List<Tensor> features, Tensor mask) { return base.fuse(features, mask); }
-    @Override public Tensor classify(Tensor fused) { return base.classify(fused); }
-    @Override public Tensor fuseAndPredict(List<Tensor> features, Tensor mask) { return base.fuseAndPredict(features, mask); }
-    @Override public ForwardOutput forwardFeatures(List<Tensor> features, Tensor mask) { return base.forwardFeatures(features, mask); }
-    @Override public Tensor loss(ForwardOutput out, Tensor labels) { return base.loss(out, labels); }
-    @Override public Tensor fusedLoss(Tensor logits, Tensor labels) { return base.fusedLoss(logits, labels); }
-
-    @Override
-    public Map<String, Tensor> namedParameters() {
-        Map<String, Tensor> all = new LinkedHashMap<>(base.namedParameters());
-        heads.namedParameters().forEach((k, v) -> all.put("split." + k, v));
-        return all;
-    }
-
-    @Override public List<Tensor> parameters() { return new ArrayList<>(namedParameters().values()); }
-    @Override public long parameterCount() { return base.parameterCount() + heads.parameterCount(); }
-
-    @Override
-    public void setTraining(boolean on) {
-        base.setTraining(on);
-        heads.setTraining(on);
-    }
-
-    @Override
-    public void to(Device device) {
-        base.to(device);
-        heads.to(device);
-    }
-
-    @Override
-    public void close() {
-        heads.close();
-        base.close();
     }
 }

@@ -489,6 +489,11 @@ public final class Tensor implements AutoCloseable {
     public Tensor logsumexp(int dim, boolean keepDim) { return wrap(torch.logsumexp(h(), new long[] {dim}, keepDim)); }
     public Tensor softmax(int dim) { return wrap(torch.softmax(h(), dim)); }
     public Tensor logSoftmax(int dim) { return wrap(torch.log_softmax(h(), dim)); }
+    /** Each row divided by its L2 norm (at least 1e−12): rows of unit length for cosine similarities. */
+    public Tensor normalizeRows() {
+        return div(square().sum(1, true).sqrt().clampMin(1e-12));
+    }
+
     /** L2 norm over everything. */
     public Tensor norm() { return wrap(torch.norm(h())); }
 
