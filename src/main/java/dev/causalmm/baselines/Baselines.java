@@ -12,11 +12,21 @@ public final class Baselines {
     private Baselines() {}
 
     public static MultimodalModel create(String name, int[] inputDims, int numClasses, EncoderConfig encoder) {
+        return create(name, inputDims, numClasses, encoder, 0);
+    }
+
+    /** @param trainSize number of training samples (QMF keeps a per-sample history) */
+    public static MultimodalModel create(String name, int[] inputDims, int numClasses, EncoderConfig encoder, int trainSize) {
         return switch (name) {
             case "late-fusion" -> new LateFusion(inputDims, numClasses, encoder, false);
             case "concat" -> new ConcatFusion(inputDims, numClasses, encoder);
-            case "tmc", "qmf", "mmbt", "unet3d" -> throw new IllegalArgumentException("model '" + name
-                    + "' is not available yet in this version of causalmm; available: late-fusion, concat");
+            case "tmc" -> new TMC(inputDims, numClasses, encoder, 10);
+            case "qmf" -> {
+                if (trainSize <= 0) throw new IllegalArgumentException("QMF needs the training-set size for its ranking history");
+                yield new QMF(inputDims, numClasses, encoder, 1.0, true, trainSize);
+            }
+            case "mmbt", "unet3d" -> throw new IllegalArgumentException("model '" + name
+                    + "' is not available yet in this version of causalmm; available: late-fusion, concat, tmc, qmf");
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + NAMES);
         };
     }

@@ -44,6 +44,8 @@ abstract class ModelWrapper implements MultimodalModel {
     @Override public ForwardOutput forwardFeatures(List<Tensor> features, Tensor mask) { return base.forwardFeatures(features, mask); }
     @Override public Tensor loss(ForwardOutput out, Tensor labels) { return base.loss(out, labels); }
     @Override public Tensor fusedLoss(Tensor logits, Tensor labels) { return base.fusedLoss(logits, labels); }
+    @Override public Tensor loss(ForwardOutput out, Tensor labels, Tensor indices) { return base.loss(out, labels, indices); }
+    @Override public void startEpoch(int epoch) { base.startEpoch(epoch); }
 
     @Override
     public Map<String, Tensor> namedParameters() {

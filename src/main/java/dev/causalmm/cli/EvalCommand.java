@@ -89,7 +89,8 @@ final class EvalCommand implements Callable<Integer> {
         IMMLConfig immlConfig = st.has("imml") ? Json.MAPPER.treeToValue(st.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
         CmIRConfig cmirConfig = st.has("cmir") ? Json.MAPPER.treeToValue(st.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
         try (Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3rConfig, immlConfig, cmirConfig));
-             MultimodalModel m = reg.adapt(Baselines.create(model, dims, st.get("numClasses").asInt(), EncoderConfig.c3rPaper()))) {
+             MultimodalModel m = reg.adapt(Baselines.create(model, dims, st.get("numClasses").asInt(), EncoderConfig.c3rPaper(),
+                     cfg.trainSize()))) {
             reg.bind(m);
             ck.restoreInto(ExperimentRunner.allParameters(m, reg), checkpoint.toString());
             m.to(device);

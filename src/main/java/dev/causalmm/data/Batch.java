@@ -15,6 +15,7 @@ public final class Batch implements AutoCloseable {
     private final Tensor labels;
     private final int[] indices;
     private final boolean allPresent;
+    private Tensor indexTensor;
     private final Runnable onClose;
     private boolean closed;
 
@@ -46,6 +47,17 @@ public final class Batch implements AutoCloseable {
     public Tensor labels() { return labels; }
     public int size() { return indices.length; }
 
+    /** Dataset indices of the rows as an int64 tensor on the batch's device (made on first use). */
+    public Tensor indexTensor() {
+        if (indexTensor == null) {
+            long[] idx = new long[indices.length];
+            for (int i = 0; i < idx.length; i++) idx[i] = indices[i];
+            Tensor cpu = Tensor.of(idx, idx.length);
+            indexTensor = labels.device().isCuda() ? cpu.to(labels.device()) : cpu;
+        }
+        return indexTensor;
+    }
+
     /** Dataset indices of the rows, in row order. */
     public int[] indices() {
         return indices.clone();
@@ -58,6 +70,7 @@ public final class Batch implements AutoCloseable {
         inputs.forEach(Tensor::close);
         mask.close();
         labels.close();
+        if (indexTensor != null) indexTensor.close();
         onClose.run();
     }
 }

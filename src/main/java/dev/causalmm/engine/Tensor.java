@@ -434,6 +434,15 @@ public final class Tensor implements AutoCloseable {
     public Tensor relu() { return wrap(torch.relu(h())); }
     public Tensor elu() { return wrap(torch.elu(h())); }
     public Tensor softplus() { return wrap(torch.softplus(h())); }
+    public Tensor digamma() { return wrap(torch.digamma(h())); }
+    public Tensor lgamma() { return wrap(torch.lgamma(h())); }
+    public Tensor sign() { return wrap(torch.sign(h())); }
+
+    /** In place: {@code this[index[i]] += source[i]} along {@code dim} (duplicate indices accumulate). */
+    public Tensor indexAdd_(int dim, Tensor index, Tensor source) {
+        h().index_add_(dim, index.h(), source.h());
+        return this;
+    }
 
     public Tensor clamp(double min, double max) {
         try (var a = new Scalar(min); var b = new Scalar(max);
@@ -541,6 +550,11 @@ public final class Tensor implements AutoCloseable {
     /** Mean cross-entropy of logits {@code B×C} against int64 labels {@code B}. */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
         return wrap(torch.cross_entropy(logits.h(), labels.h()));
+    }
+
+    /** Per-sample cross-entropy ({@code B}), no reduction. */
+    public static Tensor crossEntropyPerSample(Tensor logits, Tensor labels) {
+        return logits.logSoftmax(1).gather(1, labels.unsqueeze(1)).squeeze(1).neg();
     }
 
     /**

@@ -43,7 +43,8 @@ public final class ExperimentRunner {
             TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
-                 MultimodalModel model = reg.adapt(Baselines.create(spec.model(), dims, 2, EncoderConfig.c3rPaper()))) {
+                 MultimodalModel model = reg.adapt(Baselines.create(spec.model(), dims, 2, EncoderConfig.c3rPaper(),
+                         data.train().dataset().size()))) {
                 Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));
                 if (progress) trainer.addListener(new ProgressBar(label));
                 TrainResult tr = trainer.fit(model, reg, data.train().dataset(), data.val().dataset());

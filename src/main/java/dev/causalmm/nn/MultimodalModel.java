@@ -54,6 +54,17 @@ public interface MultimodalModel extends AutoCloseable {
     Tensor loss(ForwardOutput out, Tensor labels);
 
     /**
+     * The training loss when the rows' dataset indices are known (the trainer always passes them):
+     * models with per-sample history (QMF) override this; others use {@link #loss(ForwardOutput, Tensor)}.
+     */
+    default Tensor loss(ForwardOutput out, Tensor labels, Tensor indices) {
+        return loss(out, labels);
+    }
+
+    /** Told at the start of every training epoch (0-based), for schedules inside the loss (TMC's KL annealing). */
+    default void startEpoch(int epoch) {}
+
+    /**
      * The task loss of fused logits alone (batch mean): what mixing regularisers such as IMML's
      * L_β train against. Cross-entropy unless the model's loss is of another kind (TMC's evidential loss).
      */

@@ -158,6 +158,7 @@ public final class Trainer {
                                   List<Tensor> params, MultimodalDataset val, int epoch, double lr) {
         Engine.seed(config.seed() * 1_000_003L + epoch);
         model.setTraining(true);
+        model.startEpoch(epoch);
         for (TrainingListener l : listeners) l.onEpochStart(epoch, config.epochs());
         long start = System.nanoTime();
         long seen = 0;
@@ -173,7 +174,7 @@ public final class Trainer {
             while (batches.hasNext()) {
                 try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
                     ForwardOutput out = model.forward(b.inputs(), b.maskOrNull());
-                    Tensor loss = model.loss(out, b.labels());
+                    Tensor loss = model.loss(out, b.labels(), b.indexTensor());
                     Regularizer.Output reg = regularizer.compute(model, out, b.labels(), epoch);
                     if (reg != null) {
                         loss = loss.add(reg.loss());

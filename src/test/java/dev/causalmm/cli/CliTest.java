@@ -81,8 +81,8 @@ class CliTest {
         assertTrue(sign.contains("--c3r.sign"), sign);
         String metric = run(2, "train", "--metrics", "f1", "--out", dir.toString());
         assertTrue(metric.contains("unknown metric 'f1'"), metric);
-        String model = run(2, "train", "--model", "qmf", "--out", dir.toString(), "--epochs", "1", "--train-size", "100");
-        assertTrue(model.contains("'qmf' is not available yet"), model);
+        String model = run(2, "train", "--model", "mmbt", "--out", dir.toString(), "--epochs", "1", "--train-size", "100");
+        assertTrue(model.contains("'mmbt' is not available yet"), model);
         String dataset = run(2, "train", "--dataset", "food101", "--out", dir.toString());
         assertTrue(dataset.contains("unknown dataset 'food101'"), dataset);
         String device = run(2, "train", "--device", "tpu", "--out", dir.toString());

@@ -1,0 +1,160 @@
+package dev.causalmm.baselines;
+
+import dev.causalmm.engine.DType;
+import dev.causalmm.engine.Device;
+import dev.causalmm.engine.NoGrad;
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.nn.EncoderConfig;
+import dev.causalmm.nn.ForwardOutput;
+import dev.causalmm.nn.Linear;
+import dev.causalmm.nn.MlpEncoder;
+import dev.causalmm.nn.Module;
+import dev.causalmm.nn.MultimodalModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * QMF, quality-aware multimodal fusion (spec §5.6): per-modality heads, energy-based confidence
+ * {@code w_m = logsumexp(logits_m)/10} (detached inside the fusion, as the text–image code),
+ * fused logits {@code Σ_m w_m·logits_m}. Loss: {@code Σ_m CE(logits_m) + CE(fused) + λ_rank·Σ_m L_rank^m}
+ * where each modality keeps a history of every training sample's accumulated CE (detached) and
+ * {@code L_rank = mean_i max(0, t·(w_i − w_j) − μ)} over pairs (i, i+1 in the batch),
+ * {@code t = sign(Ĥ_i − Ĥ_j)}, {@code μ = |Ĥ_i − Ĥ_j|}, Ĥ = history min–max normalised — the
+ * reference code's tolerance form (history updated first, then ranked). When the history is flat
+ * (the first batch: max = min) the normalisation divides by a clamped 1e−12 and the term is 0, the
+ * spec's guard without a host read. The history lives on the model's device, sized to the
+ * training set on first use; it is training state, not saved in checkpoints.
+ */
+public final class QMF extends Module implements MultimodalModel {
+    private final List<MlpEncoder> encoders = new ArrayList<>();
+    private final List<Linear> heads = new ArrayList<>();
+    private final int numClasses;
+    private final double rankWeight;
+    private final boolean detachWeights;
+    private final int historySize;
+    private final List<Tensor> history = new ArrayList<>();
+
+    /**
+     * @param historySize number of training samples (dataset indices must be below it)
+     */
+    public QMF(int[] inputDims, int numClasses, EncoderConfig encoder, double rankWeight, boolean detachWeights, int historySize) {
+        this.numClasses = numClasses;
+        this.rankWeight = rankWeight;
+        this.detachWeights = detachWeights;
+        this.historySize = historySize;
+        for (int k = 0; k < inputDims.length; k++) {
+            MlpEncoder e = registerModule("encoder" + k, new MlpEncoder(inputDims[k], encoder));
+            encoders.add(e);
+            heads.add(registerModule("head" + k, new Linear(e.featureDim(), numClasses)));
+        }
+    }
+
+    @Override public int numModalities() { return encoders.size(); }
+    @Override public int numClasses() { return numClasses; }
+    @Override public int featureDim(int k) { return encoders.get(k).featureDim(); }
+    @Override public int fusedDim() { return 0; }
+    @Override public Tensor fuse(List<Tensor> features, Tensor mask) { return null; }
+
+    @Override
+    public Tensor classify(Tensor fused) {
+        throw new UnsupportedOperationException("QMF has no fused representation; use fuseAndPredict");
+    }
+
+    @Override
+    public List<Tensor> encode(List<Tensor> inputs) {
+        if (inputs.size() != encoders.size()) {
+            throw new IllegalArgumentException("QMF built for " + encoders.size() + " modalities, got " + inputs.size() + " inputs");
+        }
+        List<Tensor> h = new ArrayList<>(inputs.size());
+        for (int k = 0; k < inputs.size(); k++) h.add(encoders.get(k).forward(inputs.get(k)));
+        return h;
+    }
+
+    /** Energy-based confidence {@code logsumexp(logits)/10} ({@code B×1}). */
+    public static Tensor confidence(Tensor logits) {
+        return logits.logsumexp(1, true).div(10.0);
+    }
+
+    @Override
+    public Tensor fuseAndPredict(List<Tensor> features, Tensor mask) {
+        return fusedLogits(headLogits(features), mask);
+    }
+
+    private List<Tensor> headLogits(List<Tensor> features) {
+        List<Tensor> l = new ArrayList<>(features.size());
+        for (int k = 0; k < features.size(); k++) l.add(heads.get(k).forward(features.get(k)));
+        return l;
+    }
+
+    private Tensor fusedLogits(List<Tensor> logits, Tensor mask) {
+        Tensor fused = null;
+        for (int k = 0; k < logits.size(); k++) {
+            Tensor w = confidence(logits.get(k));
+            if (detachWeights) w = w.detach();
+            if (mask != null) w = w.mul(mask.narrow(1, k, 1));
+            Tensor term = logits.get(k).mul(w);
+            fused = fused == null ? term : fused.add(term);
+        }
+        return fused;
+    }
+
+    @Override
+    public ForwardOutput forwardFeatures(List<Tensor> features, Tensor mask) {
+        List<Tensor> l = headLogits(features);
+        return new ForwardOutput(features, mask, null, fusedLogits(l, mask), l);
+    }
+
+    @Override
+    public Tensor loss(ForwardOutput out, Tensor labels) {
+        Tensor loss = Tensor.crossEntropy(out.logits(), labels);
+        for (Tensor l : out.modalityLogits()) loss = loss.add(Tensor.crossEntropy(l, labels));
+        return loss;
+    }
+
+    @Override
+    public Tensor loss(ForwardOutput out, Tensor labels, Tensor indices) {
+        Tensor loss = loss(out, labels);
+        if (rankWeight == 0) return loss;
+        for (int k = 0; k < out.modalityLogits().size(); k++) {
+            Tensor logits = out.modalityLogits().get(k);
+            Tensor h = history(k, logits.device());
+            try (NoGrad ng = NoGrad.enter()) {
+                h.indexAdd_(0, indices, Tensor.crossEntropyPerSample(logits, labels));
+            }
+            loss = loss.add(rankingLoss(confidence(logits).squeeze(1), h, indices), rankWeight);
+        }
+        return loss;
+    }
+
+    /**
+     * {@code mean_i max(0, t_i·(w_i − w_j) − μ_i)}, j = i+1 (cyclic), from the min–max normalised
+     * history of the batch's samples; 0 while the history is flat.
+     */
+    public static Tensor rankingLoss(Tensor w, Tensor history, Tensor indices) {
+        Tensor hn;
+        try (NoGrad ng = NoGrad.enter()) {
+            Tensor min = history.min();
+            Tensor range = history.max().sub(min).clampMin(1e-12);
+            hn = history.indexSelect(0, indices).sub(min).div(range);
+        }
+        Tensor diff = hn.sub(hn.roll(-1, 0));
+        Tensor t = diff.sign();
+        Tensor mu = diff.abs();
+        return t.mul(w.sub(w.roll(-1, 0))).sub(mu).relu().mean();
+    }
+
+    private Tensor history(int k, Device device) {
+        while (history.size() <= k) history.add(null);
+        if (history.get(k) == null) history.set(k, Tensor.zeros(DType.FLOAT32, device, historySize).unscoped());
+        return history.get(k);
+    }
+
+    @Override
+    public void close() {
+        history.forEach(t -> {
+            if (t != null) t.close();
+        });
+        history.clear();
+        super.close();
+    }
+}

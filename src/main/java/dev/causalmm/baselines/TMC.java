@@ -1,0 +1,151 @@
+package dev.causalmm.baselines;
+
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.nn.EncoderConfig;
+import dev.causalmm.nn.ForwardOutput;
+import dev.causalmm.nn.Linear;
+import dev.causalmm.nn.MlpEncoder;
+import dev.causalmm.nn.Module;
+import dev.causalmm.nn.MultimodalModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * TMC, trusted multi-view classification (spec §5.5): each modality's head gives evidence
+ * {@code e = softplus(logits)}, a Dirichlet {@code α = e + 1} and a subjective opinion (beliefs
+ * {@code b = e/S}, uncertainty {@code u = C/S}); opinions are combined by Dempster–Shafer's rule,
+ * folded left over the modalities, and turned back into a fused Dirichlet. The model's "logits"
+ * are the fused Dirichlet parameters α (argmax α is the prediction). Loss: the evidential loss
+ * {@code Σ_k y_k(ψ(S) − ψ(α_k)) + λ_t·KL(Dir(α̃) ‖ Dir(1))} of every modality's Dirichlet and of the
+ * fused one, {@code λ_t = min(1, epoch/T_a)}, T_a = 10. A missing modality contributes the vacuous
+ * opinion (b = 0, u = 1), which the combination rule leaves neutral.
+ */
+public final class TMC extends Module implements MultimodalModel {
+    private final List<MlpEncoder> encoders = new ArrayList<>();
+    private final List<Linear> heads = new ArrayList<>();
+    private final int numClasses;
+    private final int annealEpochs;
+    private int epoch;
+
+    public TMC(int[] inputDims, int numClasses, EncoderConfig encoder, int annealEpochs) {
+        this.numClasses = numClasses;
+        this.annealEpochs = annealEpochs;
+        for (int k = 0; k < inputDims.length; k++) {
+            MlpEncoder e = registerModule("encoder" + k, new MlpEncoder(inputDims[k], encoder));
+            encoders.add(e);
+            heads.add(registerModule("head" + k, new Linear(e.featureDim(), numClasses)));
+        }
+    }
+
+    @Override public int numModalities() { return encoders.size(); }
+    @Override public int numClasses() { return numClasses; }
+    @Override public int featureDim(int k) { return encoders.get(k).featureDim(); }
+    @Override public int fusedDim() { return 0; }
+    @Override public Tensor fuse(List<Tensor> features, Tensor mask) { return null; }
+
+    @Override
+    public Tensor classify(Tensor fused) {
+        throw new UnsupportedOperationException("TMC has no fused representation; use fuseAndPredict");
+    }
+
+    @Override
+    public void startEpoch(int e) {
+        epoch = e;
+    }
+
+    @Override
+    public List<Tensor> encode(List<Tensor> inputs) {
+        if (inputs.size() != encoders.size()) {
+            throw new IllegalArgumentException("TMC built for " + encoders.size() + " modalities, got " + inputs.size() + " inputs");
+        }
+        List<Tensor> h = new ArrayList<>(inputs.size());
+        for (int k = 0; k < inputs.size(); k++) h.add(encoders.get(k).forward(inputs.get(k)));
+        return h;
+    }
+
+    /** Per-modality Dirichlet parameters α = softplus(head(h)) + 1 (vacuous α = 1 where missing). */
+    private List<Tensor> alphas(List<Tensor> features, Tensor mask) {
+        List<Tensor> a = new ArrayList<>(features.size());
+        for (int k = 0; k < features.size(); k++) {
+            Tensor evidence = heads.get(k).forward(features.get(k)).softplus();
+            if (mask != null) evidence = evidence.mul(mask.narrow(1, k, 1));
+            a.add(evidence.add(1.0));
+        }
+        return a;
+    }
+
+    @Override
+    public Tensor fuseAndPredict(List<Tensor> features, Tensor mask) {
+        return combineAll(alphas(features, mask), numClasses);
+    }
+
+    @Override
+    public ForwardOutput forwardFeatures(List<Tensor> features, Tensor mask) {
+        List<Tensor> a = alphas(features, mask);
+        return new ForwardOutput(features, mask, null, combineAll(a, numClasses), a);
+    }
+
+    /** Folds Dempster–Shafer combination over the modalities' Dirichlets: ((1⊕2)⊕3)… */
+    public static Tensor combineAll(List<Tensor> alphas, int classes) {
+        Tensor fused = alphas.get(0);
+        for (int k = 1; k < alphas.size(); k++) fused = combine(fused, alphas.get(k), classes);
+        return fused;
+    }
+
+    /** Dempster–Shafer combination of two Dirichlet opinions, returned as a Dirichlet (spec §5.5). */
+    public static Tensor combine(Tensor alpha1, Tensor alpha2, int classes) {
+        Tensor s1 = alpha1.sum(1, true);
+        Tensor s2 = alpha2.sum(1, true);
+        Tensor b1 = alpha1.sub(1.0).div(s1);
+        Tensor b2 = alpha2.sub(1.0).div(s2);
+        Tensor u1 = s1.pow(-1).mul(classes);                               // u = C / S
+        Tensor u2 = s2.pow(-1).mul(classes);
+        // conflict κ = Σ_{i≠j} b1_i b2_j = Σb1·Σb2 − Σ b1_i b2_i
+        Tensor kappa = b1.sum(1, true).mul(b2.sum(1, true)).sub(b1.mul(b2).sum(1, true));
+        Tensor norm = kappa.neg().add(1.0).clampMin(1e-8);
+        Tensor b = b1.mul(b2).add(b1.mul(u2)).add(b2.mul(u1)).div(norm);
+        Tensor u = u1.mul(u2).div(norm);
+        Tensor s = u.pow(-1).mul(classes);                                  // S = C/u
+        return b.mul(s).add(1.0);                                           // α = b·S + 1
+    }
+
+    /**
+     * The evidential loss of one Dirichlet (batch mean):
+     * {@code Σ_k y_k(ψ(S) − ψ(α_k)) + λ·KL(Dir(α̃) ‖ Dir(1))}, {@code α̃ = y + (1 − y)⊙α}.
+     */
+    public static Tensor evidentialLoss(Tensor alpha, Tensor labels, double klWeight) {
+        int classes = (int) alpha.size(1);
+        Tensor y = labels.oneHotUnchecked(classes);
+        Tensor s = alpha.sum(1, true);
+        Tensor fit = y.mul(s.digamma().sub(alpha.digamma())).sum(1, false);
+        if (klWeight == 0) return fit.mean();
+        Tensor at = y.add(y.neg().add(1.0).mul(alpha));
+        Tensor st = at.sum(1, true);
+        Tensor kl = st.lgamma().squeeze(1).sub(at.lgamma().sum(1, false)).sub(logGamma(classes))
+                .add(at.sub(1.0).mul(at.digamma().sub(st.digamma())).sum(1, false));
+        return fit.add(kl, klWeight).mean();
+    }
+
+    private static double logGamma(int n) {
+        double s = 0;
+        for (int i = 2; i < n; i++) s += Math.log(i);
+        return s; // ln Γ(n) = ln (n−1)!
+    }
+
+    private double klWeight() {
+        return Math.min(1.0, (double) epoch / annealEpochs);
+    }
+
+    @Override
+    public Tensor loss(ForwardOutput out, Tensor labels) {
+        double w = klWeight();
+        Tensor loss = evidentialLoss(out.logits(), labels, w);
+        for (Tensor a : out.modalityLogits()) loss = loss.add(evidentialLoss(a, labels, w));
+        return loss;
+    }
+
+    @Override
+    public Tensor fusedLoss(Tensor alpha, Tensor labels) {
+        return evidentialLoss(alpha, labels, klWeight());
+    }
+}
