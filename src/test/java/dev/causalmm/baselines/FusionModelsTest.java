@@ -65,7 +65,7 @@ class FusionModelsTest {
             assertEquals(2, m.numModalities());
             assertTrue(m.parameterCount() > 0);
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> Baselines.create("tmc", new int[] {2}, 2, EncoderConfig.c3rPaper()));
+        var e = assertThrows(IllegalArgumentException.class, () -> Baselines.create("mmbt", new int[] {2}, 2, EncoderConfig.c3rPaper()));
         assertTrue(e.getMessage().contains("not available yet"));
         var e2 = assertThrows(IllegalArgumentException.class, () -> Baselines.create("resnet", new int[] {2}, 2, EncoderConfig.c3rPaper()));
         assertTrue(e2.getMessage().contains("unknown model"));
