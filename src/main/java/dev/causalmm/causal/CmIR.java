@@ -1,6 +1,7 @@
 package dev.causalmm.causal;
 
 import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.data.SampleReader;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;

@@ -1,6 +1,7 @@
 package dev.causalmm.causal;
 
 import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.data.SampleReader;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.Activation;
 import dev.causalmm.nn.ForwardOutput;
@@ -178,9 +179,9 @@ public final class IMML extends Module implements Regularizer {
             int nTrain = Math.min(train.size(), 5000);
             for (int i = 0; i < nTrain; i++) {
                 reader.read(train, i);
-                if (reader.missing[m]) continue;
-                for (int j = 0; j < dim; j++) centroid[reader.label][j] += reader.value(m, j);
-                count[reader.label]++;
+                if (reader.isMissing(m)) continue;
+                for (int j = 0; j < dim; j++) centroid[reader.label()][j] += reader.value(m, j);
+                count[reader.label()]++;
             }
             for (int c = 0; c < classes; c++) for (int j = 0; j < dim; j++) centroid[c][j] /= Math.max(1, count[c]);
             int correct = 0;
@@ -201,7 +202,7 @@ public final class IMML extends Module implements Regularizer {
                         bestC = c;
                     }
                 }
-                if (bestC == reader.label) correct++;
+                if (bestC == reader.label()) correct++;
             }
             return nVal == 0 ? 0 : (double) correct / nVal;
         }

@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         for (String model : models) {
             for (String reg : regularizers) {
                 ExperimentSpec spec = new ExperimentSpec("mmlsyn", model, reg, epochs, 256, TrainConfig.adam(1e-3),
-                        new LrSchedule.Constant(), 0, seeds, dev, data.mmlsyn(), data.dataSeed, c3r.config(), null, null, true);
+                        new LrSchedule.Constant(), 0, seeds, dev, data.mmlsyn(), data.dataSeed, c3r.config(), null, null, true, List.of(), 0);
                 long m0 = System.nanoTime();
                 List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
                 byModel.put(spec.label(), runs);

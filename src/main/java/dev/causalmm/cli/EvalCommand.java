@@ -8,7 +8,10 @@ import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.eval.C3Score;
+import dev.causalmm.eval.CorruptedDataset;
+import dev.causalmm.eval.NoiseProtocol;
 import dev.causalmm.eval.Representations;
 import dev.causalmm.experiment.ExperimentRunner;
 import dev.causalmm.data.MMLSynConfig;
@@ -58,6 +61,16 @@ final class EvalCommand implements Callable<Integer> {
                     + " (distance correlation of the representation with each MMLSynData factor). Default: ${DEFAULT-VALUE}.")
     Set<String> metrics;
 
+    @Option(names = "--noise", description = "Evaluate under the noise protocol at level ε (spec §6.1): each modality of a"
+            + " random half of the samples gets Gaussian noise of 0.1·ε feature std.")
+    Double noise;
+
+    @Option(names = "--noise-modalities", split = ",", description = "Modality indices to corrupt (default: all).")
+    int[] noiseModalities;
+
+    @Option(names = "--eval-seed", defaultValue = "1", description = "Seed of the noise protocol (default: ${DEFAULT-VALUE}).")
+    long evalSeed;
+
     static void checkMetrics(Set<String> metrics) {
         for (String m : metrics) {
             if (!m.equals("c3") && !m.equals("dcor")) throw new IllegalArgumentException("unknown metric '" + m + "' (c3, dcor)");
@@ -94,13 +107,20 @@ final class EvalCommand implements Callable<Integer> {
             reg.bind(m);
             ck.restoreInto(ExperimentRunner.allParameters(m, reg), checkpoint.toString());
             m.to(device);
-            EvalResult val = Evaluator.evaluate(m, data.val().dataset(), 1024, device);
-            EvalResult test = Evaluator.evaluate(m, data.test().dataset(), 1024, device);
+            MultimodalDataset valSet = data.val().dataset();
+            MultimodalDataset testSet = data.test().dataset();
+            if (noise != null) {
+                NoiseProtocol protocol = NoiseProtocol.of(noise, evalSeed).onModalities(noiseModalities == null ? new int[0] : noiseModalities);
+                valSet = new CorruptedDataset(valSet, protocol);
+                testSet = new CorruptedDataset(testSet, protocol);
+            }
+            EvalResult val = Evaluator.evaluate(m, valSet, 1024, device);
+            EvalResult test = Evaluator.evaluate(m, testSet, 1024, device);
             C3R c3r = reg instanceof C3R c ? c : null;
             if (c3r != null) c3r.to(device);
             boolean c3 = metrics.contains("c3");
-            C3Score c3Val = c3 ? C3Score.evaluate(m, c3r, data.val().dataset(), 1024, device) : null;
-            C3Score c3Test = c3 ? C3Score.evaluate(m, c3r, data.test().dataset(), 1024, device) : null;
+            C3Score c3Val = c3 ? C3Score.evaluate(m, c3r, valSet, 1024, device) : null;
+            C3Score c3Test = c3 ? C3Score.evaluate(m, c3r, testSet, 1024, device) : null;
             Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.test(), device) : null;
             ObjectNode config = Json.object();
             config.put("checkpoint", checkpoint.toString());
@@ -109,6 +129,13 @@ final class EvalCommand implements Callable<Integer> {
             config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
             config.put("device", device.toString());
             config.put("regularizer", regName);
+            if (noise != null) {
+                ObjectNode nz = config.putObject("noise");
+                nz.put("eps", noise);
+                nz.put("evalSeed", evalSeed);
+                var mods = nz.putArray("modalities");
+                if (noiseModalities != null) for (int x : noiseModalities) mods.add(x);
+            }
             ObjectNode root = Results.evalReport(config, seed, val, test, c3Val, c3Test, dcor, (System.nanoTime() - t0) / 1e9);
             AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
             System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f (s=%.2f)%n", model, val.accuracy(), test.accuracy(), cfg.spuriousTest());

@@ -66,6 +66,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--early-stop", defaultValue = "0", description = "Early-stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
     int earlyStop;
 
+    @Option(names = "--eval-noise", split = ",",
+            description = "After training, evaluate the test set under the noise protocol at these levels ε (e.g. 0,5,10).")
+    List<Double> evalNoise;
+
+    @Option(names = "--eval-seeds", defaultValue = "0",
+            description = "Evaluation seeds per training seed for --eval-noise (0: one, = the training seed; 5: QMF's 5×5 layout).")
+    int evalSeeds;
+
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar when attached to a terminal.")
     boolean progress;
@@ -78,13 +86,16 @@ final class TrainCommand implements Callable<Integer> {
         Device device = Device.parse(common.device);
         ExperimentSpec spec = new ExperimentSpec(common.dataset, model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
-                data.mmlsyn(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"));
+                data.mmlsyn(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"), evalNoise, evalSeeds);
         MMLSynData.Splits splits = MMLSynData.generate(spec.mmlsyn());
         Engine.deterministic(true);
         List<RunResult> runs = ExperimentRunner.run(spec, splits, common.out, progress);
         ObjectNode results = Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
         System.out.print(Report.table(Report.rows(Map.of(spec.label(), runs))));
+        results.at("/final/test/noise").properties().forEach(e -> System.out.printf(java.util.Locale.ROOT,
+                "noise ε=%s: test accuracy avg %.4f, worst %.4f (%d evaluations)%n", e.getKey(), e.getValue().get("avg").asDouble(),
+                e.getValue().get("worst").asDouble(), e.getValue().get("evaluations").asInt()));
         System.out.println("wrote " + common.out.resolve("results.json"));
         return 0;
     }

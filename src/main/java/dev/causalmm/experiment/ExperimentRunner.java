@@ -8,6 +8,8 @@ import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.eval.C3Score;
+import dev.causalmm.eval.CorruptedDataset;
+import dev.causalmm.eval.NoiseProtocol;
 import dev.causalmm.eval.EvalResult;
 import dev.causalmm.eval.Representations;
 import dev.causalmm.eval.Evaluator;
@@ -55,9 +57,20 @@ public final class ExperimentRunner {
                 C3Score c3Val = hasVal ? C3Score.evaluate(model, c3r, data.val().dataset(), 1024, spec.device()) : null;
                 C3Score c3Test = C3Score.evaluate(model, c3r, data.test().dataset(), 1024, spec.device());
                 Map<MMLSynData.Factor, Double> dcor = spec.dcor() ? Representations.factorCorrelations(model, data.test(), spec.device()) : null;
+                Map<Double, double[]> noise = new java.util.TreeMap<>();
+                for (double eps : spec.evalNoise()) {
+                    int n = spec.evalSeeds() == 0 ? 1 : spec.evalSeeds();
+                    double[] acc = new double[n];
+                    for (int e = 0; e < n; e++) {
+                        long evalSeed = spec.evalSeeds() == 0 ? seed : e + 1;
+                        var noisy = new CorruptedDataset(data.test().dataset(), NoiseProtocol.of(eps, evalSeed));
+                        acc[e] = Evaluator.evaluate(model, noisy, 1024, spec.device()).accuracy();
+                    }
+                    noise.put(eps, acc);
+                }
                 Path modelFile = ckDir.resolve("model.ckpt");
                 Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, dims)).write(modelFile);
-                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, dcor, modelFile));
+                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, dcor, noise, modelFile));
             }
         }
         return runs;

@@ -18,16 +18,22 @@ import java.util.List;
  * @param imml     IMML settings, used when {@code regularizer} is {@code imml}
  * @param cmir     CmIR settings, used when {@code regularizer} is {@code cmir}
  * @param dcor     also measure the distance correlation of the representation with each MMLSynData factor
+ * @param evalNoise test-time noise levels ε of the robustness protocol (spec §6.1; empty = none)
+ * @param evalSeeds evaluation seeds per training seed (0: one, equal to the training seed — the
+ *                  "runs" layout; 5: QMF's 5 × 5 layout)
  */
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                              Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
                              List<Long> seeds, Device device, MMLSynConfig mmlsyn, long dataSeed,
-                             C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor) {
+                             C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
+                             List<Double> evalNoise, int evalSeeds) {
     public ExperimentSpec {
         seeds = List.copyOf(seeds);
         if (c3r == null) c3r = C3RConfig.defaults();
         if (imml == null) imml = IMMLConfig.defaults();
         if (cmir == null) cmir = CmIRConfig.defaults();
+        evalNoise = evalNoise == null ? List.of() : List.copyOf(evalNoise);
+        if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
         if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
         if (!dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: mmlsyn");

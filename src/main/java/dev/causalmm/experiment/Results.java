@@ -53,7 +53,15 @@ public final class Results {
             run.put("stoppedEarly", r.training().stoppedEarly());
             ObjectNode fin = run.putObject("final");
             if (r.val() != null) split(fin.putObject("val"), r.val(), r.c3Val(), null);
-            split(fin.putObject("test"), r.test(), r.c3Test(), r.dcor());
+            ObjectNode testNode = fin.putObject("test");
+            split(testNode, r.test(), r.c3Test(), r.dcor());
+            if (!r.noise().isEmpty()) {
+                ObjectNode nz = testNode.putObject("noise");
+                r.noise().forEach((eps, acc) -> {
+                    ArrayNode a = nz.putObject(epsKey(eps)).putArray("accuracies");
+                    for (double v : acc) a.add(v);
+                });
+            }
             run.put("checkpoint", r.checkpoint() == null ? null : r.checkpoint().toString());
             run.put("seconds", r.training().seconds());
         }
@@ -61,6 +69,7 @@ public final class Results {
         ObjectNode test = aggregate(fin, "test", runs.stream().map(RunResult::test).toList());
         aggregateC3(test, runs.stream().map(RunResult::c3Test).toList());
         aggregateDcor(test, runs.stream().map(RunResult::dcor).toList());
+        aggregateNoise(test, runs);
         if (runs.stream().allMatch(r -> r.val() != null)) {
             ObjectNode val = aggregate(fin, "val", runs.stream().map(RunResult::val).toList());
             aggregateC3(val, runs.stream().map(RunResult::c3Val).toList());
@@ -112,6 +121,30 @@ public final class Results {
         if (dcor != null) {
             ObjectNode d = n.putObject("dcor");
             dcor.forEach((f, v) -> Json.putNumber(d, f.name(), v));
+        }
+    }
+
+    /** ε as a JSON key: "0", "5", "2.5". */
+    static String epsKey(double eps) {
+        return eps == Math.rint(eps) ? Long.toString((long) eps) : Double.toString(eps);
+    }
+
+    /**
+     * Avg./Worst. per noise level over every (training seed, evaluation seed) accuracy: with one
+     * evaluation seed per run this is spec §6.1's "runs" layout, with 5 it is QMF's 5 × 5 layout.
+     */
+    private static void aggregateNoise(ObjectNode split, List<RunResult> runs) {
+        if (runs.isEmpty() || runs.getFirst().noise().isEmpty()) return;
+        ObjectNode nz = split.putObject("noise");
+        for (double eps : runs.getFirst().noise().keySet()) {
+            double[] all = runs.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.noise().get(eps))).toArray();
+            Stats st = Stats.of(all);
+            ObjectNode n = nz.putObject(epsKey(eps));
+            Json.putNumber(n, "avg", st.mean());
+            Json.putNumber(n, "worst", st.worst());
+            Json.putNumber(n, "std", st.std());
+            n.put("evaluations", st.n());
+            n.put("layout", runs.getFirst().noise().get(eps).length == 1 ? "runs" : "seeds x eval-seeds");
         }
     }
 

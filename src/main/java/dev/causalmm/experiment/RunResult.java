@@ -12,6 +12,7 @@ import java.util.Map;
  *
  * @param c3Val  hard-indicator C3 risk on the validation split (null without one)
  * @param dcor   distance correlation of the test representation with each factor (null unless asked)
+ * @param noise  per noise level ε, the test accuracy under each evaluation seed (empty unless asked)
  */
 public record RunResult(long seed, TrainResult training, EvalResult val, EvalResult test, C3Score c3Val, C3Score c3Test,
-                        Map<MMLSynData.Factor, Double> dcor, Path checkpoint) {}
+                        Map<MMLSynData.Factor, Double> dcor, Map<Double, double[]> noise, Path checkpoint) {}

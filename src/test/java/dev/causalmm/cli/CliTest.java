@@ -149,6 +149,27 @@ class CliTest {
     }
 
     @Test
+    void noiseRobustnessProtocolAfterTrainingAndInEval(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("noise");
+        String text = run(0, "train", "--model", "late-fusion", "--epochs", "2", "--seed", "1,2", "--out", out.toString(),
+                "--batch-size", "64", "--train-size", "1000", "--val-size", "100", "--test-size", "400",
+                "--eval-noise", "0,10", "--eval-seeds", "2", "--no-progress");
+        assertTrue(text.contains("noise ε=10"), text);
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        JsonNode n10 = r.at("/final/test/noise/10");
+        assertEquals(4, n10.get("evaluations").asInt(), "2 training seeds × 2 evaluation seeds");
+        assertTrue(n10.get("worst").asDouble() <= n10.get("avg").asDouble());
+        assertEquals(r.at("/runs/0/final/test/accuracy").asDouble(), r.at("/runs/0/final/test/noise/0/accuracies/0").asDouble(), 1e-12,
+                "ε = 0 equals the clean evaluation");
+        Path evalOut = dir.resolve("eval");
+        run(0, "eval", "--checkpoint", out.resolve("checkpoints/late-fusion-seed1/model.ckpt").toString(), "--out", evalOut.toString(),
+                "--noise", "10", "--noise-modalities", "0", "--eval-seed", "3");
+        JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
+        assertEquals(10.0, e.at("/config/noise/eps").asDouble());
+        assertEquals(0, e.at("/config/noise/modalities/0").asInt());
+    }
+
+    @Test
     void demoWritesTableReportAndChart(@TempDir Path dir) throws Exception {
         String text = run(0, "demo", "--out", dir.toString(), "--epochs", "2", "--seed", "1,2", "--train-size", "1000",
                 "--val-size", "200", "--test-size", "200", "--no-progress");

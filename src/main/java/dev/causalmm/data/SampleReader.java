@@ -1,9 +1,5 @@
-package dev.causalmm.causal;
+package dev.causalmm.data;
 
-import dev.causalmm.data.DataLoadException;
-import dev.causalmm.data.ModalitySpec;
-import dev.causalmm.data.MultimodalDataset;
-import dev.causalmm.data.SampleWriter;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,19 +7,23 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reads single samples into scratch memory, for the small data scans regularisers do before training. */
-final class SampleReader implements SampleWriter {
-    final MemorySegment[] rows;
-    final boolean[] missing;
-    int label;
+/**
+ * Reads single samples into scratch memory, outside the loader: for the small scans done before
+ * training (statistics, probes). Not thread-safe; one per thread.
+ */
+public final class SampleReader implements SampleWriter {
+    private final MemorySegment[] rows;
+    private final boolean[] missing;
+    private int label;
 
-    SampleReader(Arena arena, List<ModalitySpec> specs) {
+    public SampleReader(Arena arena, List<ModalitySpec> specs) {
         rows = new MemorySegment[specs.size()];
         missing = new boolean[specs.size()];
         for (int m = 0; m < rows.length; m++) rows[m] = arena.allocate(specs.get(m).elementCount() * Float.BYTES, 8);
     }
 
-    void read(MultimodalDataset ds, int i) {
+    /** Reads sample {@code i} of {@code ds}; a failure names the dataset and the sample. */
+    public void read(MultimodalDataset ds, int i) {
         Arrays.fill(missing, false);
         try {
             ds.read(i, this);
@@ -32,12 +32,21 @@ final class SampleReader implements SampleWriter {
         }
     }
 
-    float value(int m, int j) {
+    /** Value j of modality m of the last sample read. */
+    public float value(int m, int j) {
         return rows[m].getAtIndex(ValueLayout.JAVA_FLOAT, j);
     }
 
+    public int label() {
+        return label;
+    }
+
+    public boolean isMissing(int m) {
+        return missing[m];
+    }
+
     /** Per-dimension standard deviation of modality m over up to {@code max} samples (1 where constant). */
-    static float[] perDimensionStd(MultimodalDataset ds, int m, int max) {
+    public static float[] perDimensionStd(MultimodalDataset ds, int m, int max) {
         int dim = (int) ds.modalities().get(m).elementCount();
         double[] sum = new double[dim], sq = new double[dim];
         int n = 0;
@@ -45,7 +54,7 @@ final class SampleReader implements SampleWriter {
             SampleReader r = new SampleReader(arena, ds.modalities());
             for (int i = 0; i < Math.min(ds.size(), max); i++) {
                 r.read(ds, i);
-                if (r.missing[m]) continue;
+                if (r.isMissing(m)) continue;
                 for (int j = 0; j < dim; j++) {
                     double v = r.value(m, j);
                     sum[j] += v;
