@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code causalmm}: the command-line entry point. */
 @Command(name = "causalmm", mixinStandardHelpOptions = true, version = "causalmm 0.1.0 (LibTorch 2.10.0, JavaCPP 1.5.13)",
         description = "Causal multimodal representation learning on LibTorch.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -29,6 +29,14 @@ public final class LearningCurveChart {
         save(chart, png);
     }
 
+    /** One line per series over shared x values (e.g. accuracy against noise level). */
+    public static void writeLines(Path png, String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series) throws IOException {
+        XYChart chart = new XYChartBuilder().width(800).height(480).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendVisible(true);
+        for (var e : series.entrySet()) chart.addSeries(e.getKey(), x, e.getValue()).setMarker(SeriesMarkers.CIRCLE);
+        save(chart, png);
+    }
+
     /** A grouped bar chart: one group per category, one bar per series (e.g. dCor per factor per model). */
     public static void writeBars(Path png, String title, String yLabel, List<String> categories, Map<String, double[]> series) throws IOException {
         org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(800).height(480).title(title)

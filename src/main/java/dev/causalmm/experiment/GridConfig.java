@@ -1,0 +1,78 @@
+package dev.causalmm.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.causalmm.data.MMLSynConfig;
+import dev.causalmm.io.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An experiment grid read from JSON: every model × regulariser cell is trained for every seed and
+ * evaluated at every noise level. Fields (defaults in brackets): {@code name}, {@code dataset}
+ * [mmlsyn], {@code models} [late-fusion], {@code regularizers} [none, c3r], {@code seeds} [1, 2, 3],
+ * {@code evalSeeds} [0: one per training seed], {@code noise} [0, 5, 10], {@code epochs} [10],
+ * {@code batchSize} [256], {@code lr} [1e-3], {@code mmlsyn} (any {@link MMLSynConfig} field).
+ */
+public record GridConfig(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
+                         int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn) {
+
+    public static GridConfig read(Path file) throws IOException {
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException("cannot read experiment config " + file + ": " + e.getMessage(), e);
+        }
+        if (n == null || !n.isObject()) throw new IllegalArgumentException(file + ": an experiment config is a JSON object");
+        MMLSynConfig base = MMLSynConfig.defaults(0);
+        MMLSynConfig syn = base;
+        if (n.has("mmlsyn")) {
+            JsonNode merged = Json.MAPPER.valueToTree(base);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) merged).setAll((com.fasterxml.jackson.databind.node.ObjectNode) n.get("mmlsyn"));
+            try {
+                syn = Json.MAPPER.treeToValue(merged, MMLSynConfig.class);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": field 'mmlsyn': " + e.getMessage(), e);
+            }
+        }
+        return new GridConfig(text(n, "name", file.getFileName().toString().replaceFirst("\\.json$", "")),
+                text(n, "dataset", "mmlsyn"), strings(n, "models", List.of("late-fusion"), file),
+                strings(n, "regularizers", List.of("none", "c3r"), file), longs(n, "seeds", List.of(1L, 2L, 3L), file),
+                n.path("evalSeeds").asInt(0), doubles(n, "noise", List.of(0.0, 5.0, 10.0), file),
+                n.path("epochs").asInt(10), n.path("batchSize").asInt(256), n.path("lr").asDouble(1e-3), syn);
+    }
+
+    private static String text(JsonNode n, String f, String dflt) {
+        return n.has(f) ? n.get(f).asText() : dflt;
+    }
+
+    private static List<String> strings(JsonNode n, String f, List<String> dflt, Path file) {
+        if (!n.has(f)) return dflt;
+        if (!n.get(f).isArray()) throw new IllegalArgumentException(file + ": field '" + f + "' must be an array");
+        List<String> out = new ArrayList<>();
+        n.get(f).forEach(x -> out.add(x.asText()));
+        return out;
+    }
+
+    private static List<Long> longs(JsonNode n, String f, List<Long> dflt, Path file) {
+        return strings(n, f, dflt.stream().map(String::valueOf).toList(), file).stream().map(s -> {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + ": field '" + f + "' holds a non-integer '" + s + "'");
+            }
+        }).toList();
+    }
+
+    private static List<Double> doubles(JsonNode n, String f, List<Double> dflt, Path file) {
+        return strings(n, f, dflt.stream().map(String::valueOf).toList(), file).stream().map(s -> {
+            try {
+                return Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + ": field '" + f + "' holds a non-number '" + s + "'");
+            }
+        }).toList();
+    }
+}

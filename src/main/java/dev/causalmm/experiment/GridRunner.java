@@ -1,0 +1,131 @@
+package dev.causalmm.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.data.MMLSynData;
+import dev.causalmm.engine.Device;
+import dev.causalmm.eval.TTest;
+import dev.causalmm.io.AtomicFiles;
+import dev.causalmm.io.Json;
+import dev.causalmm.train.LrSchedule;
+import dev.causalmm.train.TrainConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link GridConfig}: one cell per model × regulariser, each written atomically to
+ * {@code OUT/cells/<label>/results.json} as soon as it finishes, so a restarted grid skips the
+ * finished cells. Then writes {@code OUT/results.json} (every cell), {@code OUT/report.md} (a
+ * C3R-Table-1-style table: Avg./Worst. test accuracy per noise level, best in bold, Student t-test
+ * p-values of each regularised model against its base) and {@code OUT/accuracy-vs-noise.png}.
+ */
+public final class GridRunner {
+    private GridRunner() {}
+
+    public static ObjectNode run(GridConfig grid, Path out, Device device, boolean progress) throws IOException {
+        long t0 = System.nanoTime();
+        MMLSynData.Splits data = MMLSynData.generate(grid.mmlsyn());
+        Map<String, JsonNode> cells = new LinkedHashMap<>();
+        for (String model : grid.models()) {
+            for (String reg : grid.regularizers()) {
+                ExperimentSpec spec = new ExperimentSpec(grid.dataset(), model, reg, grid.epochs(), grid.batchSize(),
+                        TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(),
+                        grid.mmlsyn().seed(), null, null, null, false, grid.noise(), grid.evalSeeds());
+                Path cellFile = out.resolve("cells").resolve(spec.label()).resolve("results.json");
+                // compared as written (a round trip turns NaN into "NaN"), so a re-run recognises its own cells
+                JsonNode specJson = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(spec));
+                if (Files.exists(cellFile)) {
+                    JsonNode done = Json.MAPPER.readTree(cellFile.toFile());
+                    if (done.path("config").equals(specJson)) {
+                        LoggerFactory.getLogger(GridRunner.class).info("cell {} already done, skipped", spec.label());
+                        cells.put(spec.label(), done);
+                        continue;
+                    }
+                }
+                long c0 = System.nanoTime();
+                List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress);
+                ObjectNode cell = Results.build("experiment", (ObjectNode) specJson, runs, (System.nanoTime() - c0) / 1e9);
+                AtomicFiles.writeString(cellFile, Json.MAPPER.writeValueAsString(cell));
+                cells.put(spec.label(), cell);
+            }
+        }
+        ObjectNode root = Json.object();
+        root.put("schema", "causalmm.experiment/1");
+        root.put("name", grid.name());
+        root.set("grid", Json.MAPPER.valueToTree(grid));
+        root.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
+        ObjectNode cellsJson = root.putObject("cells");
+        cells.forEach(cellsJson::set);
+        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
+        AtomicFiles.writeString(out.resolve("report.md"), report(grid, cells));
+        Map<String, double[]> lines = new LinkedHashMap<>();
+        cells.forEach((label, cell) -> lines.put(label, grid.noise().stream()
+                .mapToDouble(e -> cell.at("/final/test/noise/" + Results.epsKey(e) + "/avg").asDouble(Double.NaN)).toArray()));
+        LearningCurveChart.writeLines(out.resolve("accuracy-vs-noise.png"), grid.name() + ": test accuracy (Avg.) vs noise",
+                "noise level ε", "accuracy", grid.noise().stream().mapToDouble(Double::doubleValue).toArray(), lines);
+        return root;
+    }
+
+    /** All (training seed × evaluation seed) accuracies of a cell at noise ε. */
+    static double[] accuracies(JsonNode cell, double eps) {
+        List<Double> all = new ArrayList<>();
+        cell.path("runs").forEach(r -> r.at("/final/test/noise/" + Results.epsKey(eps) + "/accuracies").forEach(a -> all.add(a.asDouble())));
+        return all.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    static String report(GridConfig grid, Map<String, JsonNode> cells) {
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(grid.name()).append("\n\n");
+        b.append(String.format(Locale.ROOT, "Dataset %s (%d train, s = %.1f train / %.1f test), seeds %s, %s evaluation seed(s) per run,"
+                        + " %d epochs, batch %d, Adam lr %.0e. Test accuracy (%%) with half of the samples' modalities corrupted at"
+                        + " noise level ε: Avg. = mean, Worst. = minimum over all evaluations; best per column in bold;"
+                        + " p = Student t-test of the row against its base model (no regulariser).%n%n",
+                grid.dataset(), grid.mmlsyn().trainSize(), grid.mmlsyn().spuriousTrain(), grid.mmlsyn().spuriousTest(), grid.seeds(),
+                grid.evalSeeds() == 0 ? "1" : String.valueOf(grid.evalSeeds()), grid.epochs(), grid.batchSize(), grid.lr()));
+        b.append("| model |");
+        for (double e : grid.noise()) b.append(" ε=").append(Results.epsKey(e)).append(" Avg. | ε=").append(Results.epsKey(e)).append(" Worst. | p |");
+        b.append("\n|---|");
+        for (int i = 0; i < grid.noise().size(); i++) b.append("---|---|---|");
+        b.append("\n");
+        Map<Double, double[]> best = new LinkedHashMap<>();
+        for (double e : grid.noise()) {
+            double bestAvg = Double.NEGATIVE_INFINITY, bestWorst = Double.NEGATIVE_INFINITY;
+            for (JsonNode c : cells.values()) {
+                bestAvg = Math.max(bestAvg, c.at("/final/test/noise/" + Results.epsKey(e) + "/avg").asDouble(Double.NaN));
+                bestWorst = Math.max(bestWorst, c.at("/final/test/noise/" + Results.epsKey(e) + "/worst").asDouble(Double.NaN));
+            }
+            best.put(e, new double[] {bestAvg, bestWorst});
+        }
+        for (var entry : cells.entrySet()) {
+            String label = entry.getKey();
+            JsonNode c = entry.getValue();
+            String baseLabel = label.contains("+") ? label.substring(0, label.indexOf('+')) : null;
+            b.append("| ").append(label).append(" |");
+            for (double e : grid.noise()) {
+                double avg = c.at("/final/test/noise/" + Results.epsKey(e) + "/avg").asDouble(Double.NaN);
+                double worst = c.at("/final/test/noise/" + Results.epsKey(e) + "/worst").asDouble(Double.NaN);
+                b.append(' ').append(cellText(avg, best.get(e)[0])).append(" | ").append(cellText(worst, best.get(e)[1])).append(" | ");
+                JsonNode base = baseLabel == null ? null : cells.get(baseLabel);
+                double[] mine = accuracies(c, e);
+                double[] theirs = base == null ? new double[0] : accuracies(base, e);
+                b.append(mine.length >= 2 && theirs.length >= 2 ? String.format(Locale.ROOT, "%.3f", TTest.student(mine, theirs).p()) : "–");
+                b.append(" |");
+            }
+            b.append("\n");
+        }
+        b.append("\n![accuracy vs noise](accuracy-vs-noise.png)\n");
+        return b.toString();
+    }
+
+    private static String cellText(double v, double best) {
+        String s = String.format(Locale.ROOT, "%.2f", 100 * v);
+        return v == best ? "**" + s + "**" : s;
+    }
+}

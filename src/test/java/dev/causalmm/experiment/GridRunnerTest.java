@@ -1,0 +1,48 @@
+package dev.causalmm.experiment;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.causalmm.engine.Device;
+import dev.causalmm.io.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GridRunnerTest {
+
+    @Test
+    void smallGridRunsEndToEndAndResumes(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("tiny.json");
+        Files.writeString(cfg, """
+                {"name": "tiny", "models": ["late-fusion", "tmc"], "regularizers": ["none", "c3r"], "seeds": [1, 2],
+                 "noise": [0, 10], "epochs": 2, "batchSize": 64,
+                 "mmlsyn": {"trainSize": 600, "valSize": 100, "testSize": 200}}
+                """);
+        GridConfig grid = GridConfig.read(cfg);
+        assertEquals(600, grid.mmlsyn().trainSize());
+        assertEquals(0.7, grid.mmlsyn().spuriousTrain(), "unnamed fields keep their defaults");
+        Path out = dir.resolve("out");
+        GridRunner.run(grid, out, Device.CPU, false);
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals(4, r.get("cells").size());
+        assertTrue(r.at("/cells/tmc+c3r/final/test/noise/10/avg").isNumber());
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("| tmc+c3r |") && report.contains("ε=10 Worst.") && report.contains("**"), report);
+        assertEquals((byte) 0x89, Files.readAllBytes(out.resolve("accuracy-vs-noise.png"))[0]);
+
+        Path cell = out.resolve("cells/late-fusion/results.json");
+        var before = Files.getLastModifiedTime(cell);
+        GridRunner.run(grid, out, Device.CPU, false);
+        assertEquals(before, Files.getLastModifiedTime(cell), "a finished cell is skipped on a re-run");
+    }
+
+    @Test
+    void badConfigNamesTheFileAndField(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("bad.json");
+        Files.writeString(cfg, "{\"seeds\": [1, \"two\"]}");
+        var e = assertThrows(IllegalArgumentException.class, () -> GridConfig.read(cfg));
+        assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("seeds"), e.getMessage());
+    }
+}
