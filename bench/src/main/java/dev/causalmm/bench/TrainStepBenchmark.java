@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.*;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class TrainStepBenchmark {
-    @Param({"late-fusion", "concat"})
+    @Param({"late-fusion", "concat", "tmc", "qmf"})
     public String model;
 
     @Param({"none", "c3r", "imml", "cmir"})
@@ -50,6 +50,7 @@ public class TrainStepBenchmark {
     private List<Tensor> inputs;
     private Tensor mask;
     private Tensor labels;
+    private Tensor indices;
 
     @Setup
     public void setup() {
@@ -60,7 +61,7 @@ public class TrainStepBenchmark {
         EncoderConfig enc = size.equals("paper") ? EncoderConfig.c3rPaper()
                 : new EncoderConfig(List.of(512, 256, 1024), dev.causalmm.nn.Activation.ELU, true);
         reg = Regularizers.create(regularizer);
-        net = reg.adapt(Baselines.create(model, new int[] {20, 20}, 2, enc));
+        net = reg.adapt(Baselines.create(model, new int[] {20, 20}, 2, enc, batch));
         net.to(d);
         var sample = dev.causalmm.data.MMLSynData.generate(dev.causalmm.data.MMLSynConfig.defaults(0).withSizes(512, 64, 8));
         reg.observeData(sample.train().dataset(), sample.val().dataset());
@@ -72,6 +73,7 @@ public class TrainStepBenchmark {
         inputs = List.of(Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped(), Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped());
         mask = null; // every modality present: what the loader hands over for MMLSynData (Batch.maskOrNull)
         labels = Tensor.zeros(DType.INT64, d, batch).unscoped();
+        indices = Tensor.arange(batch, DType.INT64, d).unscoped();
     }
 
     /** One step: the score is µs per step; samples/s = batch / step time. */
@@ -79,7 +81,7 @@ public class TrainStepBenchmark {
     public int step() {
         try (var s = TensorScope.open("step")) {
             ForwardOutput out = net.forward(inputs, mask);
-            Tensor loss = net.loss(out, labels);
+            Tensor loss = net.loss(out, labels, indices);
             Regularizer.Output r = reg.compute(net, out, labels, 0);
             if (r != null) loss = loss.add(r.loss());
             loss.backward();
@@ -97,5 +99,6 @@ public class TrainStepBenchmark {
         net.close();
         inputs.forEach(Tensor::close);
         labels.close();
+        indices.close();
     }
 }
