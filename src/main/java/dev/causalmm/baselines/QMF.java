@@ -6,10 +6,6 @@ import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.ForwardOutput;
-import dev.causalmm.nn.Linear;
-import dev.causalmm.nn.MlpEncoder;
-import dev.causalmm.nn.Module;
-import dev.causalmm.nn.MultimodalModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,10 +21,7 @@ import java.util.List;
  * spec's guard without a host read. The history lives on the model's device, sized to the
  * training set on first use; it is training state, not saved in checkpoints.
  */
-public final class QMF extends Module implements MultimodalModel {
-    private final List<MlpEncoder> encoders = new ArrayList<>();
-    private final List<Linear> heads = new ArrayList<>();
-    private final int numClasses;
+public final class QMF extends UnimodalHeadsModel {
     private final double rankWeight;
     private final boolean detachWeights;
     private final int historySize;
@@ -38,36 +31,10 @@ public final class QMF extends Module implements MultimodalModel {
      * @param historySize number of training samples (dataset indices must be below it)
      */
     public QMF(int[] inputDims, int numClasses, EncoderConfig encoder, double rankWeight, boolean detachWeights, int historySize) {
-        this.numClasses = numClasses;
+        super("QMF", inputDims, numClasses, encoder);
         this.rankWeight = rankWeight;
         this.detachWeights = detachWeights;
         this.historySize = historySize;
-        for (int k = 0; k < inputDims.length; k++) {
-            MlpEncoder e = registerModule("encoder" + k, new MlpEncoder(inputDims[k], encoder));
-            encoders.add(e);
-            heads.add(registerModule("head" + k, new Linear(e.featureDim(), numClasses)));
-        }
-    }
-
-    @Override public int numModalities() { return encoders.size(); }
-    @Override public int numClasses() { return numClasses; }
-    @Override public int featureDim(int k) { return encoders.get(k).featureDim(); }
-    @Override public int fusedDim() { return 0; }
-    @Override public Tensor fuse(List<Tensor> features, Tensor mask) { return null; }
-
-    @Override
-    public Tensor classify(Tensor fused) {
-        throw new UnsupportedOperationException("QMF has no fused representation; use fuseAndPredict");
-    }
-
-    @Override
-    public List<Tensor> encode(List<Tensor> inputs) {
-        if (inputs.size() != encoders.size()) {
-            throw new IllegalArgumentException("QMF built for " + encoders.size() + " modalities, got " + inputs.size() + " inputs");
-        }
-        List<Tensor> h = new ArrayList<>(inputs.size());
-        for (int k = 0; k < inputs.size(); k++) h.add(encoders.get(k).forward(inputs.get(k)));
-        return h;
     }
 
     /** Energy-based confidence {@code logsumexp(logits)/10} ({@code B×1}). */
@@ -78,12 +45,6 @@ public final class QMF extends Module implements MultimodalModel {
     @Override
     public Tensor fuseAndPredict(List<Tensor> features, Tensor mask) {
         return fusedLogits(headLogits(features), mask);
-    }
-
-    private List<Tensor> headLogits(List<Tensor> features) {
-        List<Tensor> l = new ArrayList<>(features.size());
-        for (int k = 0; k < features.size(); k++) l.add(heads.get(k).forward(features.get(k)));
-        return l;
     }
 
     private Tensor fusedLogits(List<Tensor> logits, Tensor mask) {

@@ -3,10 +3,6 @@ package dev.causalmm.baselines;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.ForwardOutput;
-import dev.causalmm.nn.Linear;
-import dev.causalmm.nn.MlpEncoder;
-import dev.causalmm.nn.Module;
-import dev.causalmm.nn.MultimodalModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,32 +16,13 @@ import java.util.List;
  * fused one, {@code λ_t = min(1, epoch/T_a)}, T_a = 10. A missing modality contributes the vacuous
  * opinion (b = 0, u = 1), which the combination rule leaves neutral.
  */
-public final class TMC extends Module implements MultimodalModel {
-    private final List<MlpEncoder> encoders = new ArrayList<>();
-    private final List<Linear> heads = new ArrayList<>();
-    private final int numClasses;
+public final class TMC extends UnimodalHeadsModel {
     private final int annealEpochs;
     private int epoch;
 
     public TMC(int[] inputDims, int numClasses, EncoderConfig encoder, int annealEpochs) {
-        this.numClasses = numClasses;
+        super("TMC", inputDims, numClasses, encoder);
         this.annealEpochs = annealEpochs;
-        for (int k = 0; k < inputDims.length; k++) {
-            MlpEncoder e = registerModule("encoder" + k, new MlpEncoder(inputDims[k], encoder));
-            encoders.add(e);
-            heads.add(registerModule("head" + k, new Linear(e.featureDim(), numClasses)));
-        }
-    }
-
-    @Override public int numModalities() { return encoders.size(); }
-    @Override public int numClasses() { return numClasses; }
-    @Override public int featureDim(int k) { return encoders.get(k).featureDim(); }
-    @Override public int fusedDim() { return 0; }
-    @Override public Tensor fuse(List<Tensor> features, Tensor mask) { return null; }
-
-    @Override
-    public Tensor classify(Tensor fused) {
-        throw new UnsupportedOperationException("TMC has no fused representation; use fuseAndPredict");
     }
 
     @Override
@@ -53,21 +30,12 @@ public final class TMC extends Module implements MultimodalModel {
         epoch = e;
     }
 
-    @Override
-    public List<Tensor> encode(List<Tensor> inputs) {
-        if (inputs.size() != encoders.size()) {
-            throw new IllegalArgumentException("TMC built for " + encoders.size() + " modalities, got " + inputs.size() + " inputs");
-        }
-        List<Tensor> h = new ArrayList<>(inputs.size());
-        for (int k = 0; k < inputs.size(); k++) h.add(encoders.get(k).forward(inputs.get(k)));
-        return h;
-    }
-
     /** Per-modality Dirichlet parameters α = softplus(head(h)) + 1 (vacuous α = 1 where missing). */
     private List<Tensor> alphas(List<Tensor> features, Tensor mask) {
+        List<Tensor> logits = headLogits(features);
         List<Tensor> a = new ArrayList<>(features.size());
         for (int k = 0; k < features.size(); k++) {
-            Tensor evidence = heads.get(k).forward(features.get(k)).softplus();
+            Tensor evidence = logits.get(k).softplus();
             if (mask != null) evidence = evidence.mul(mask.narrow(1, k, 1));
             a.add(evidence.add(1.0));
         }
@@ -76,13 +44,13 @@ public final class TMC extends Module implements MultimodalModel {
 
     @Override
     public Tensor fuseAndPredict(List<Tensor> features, Tensor mask) {
-        return combineAll(alphas(features, mask), numClasses);
+        return combineAll(alphas(features, mask), numClasses());
     }
 
     @Override
     public ForwardOutput forwardFeatures(List<Tensor> features, Tensor mask) {
         List<Tensor> a = alphas(features, mask);
-        return new ForwardOutput(features, mask, null, combineAll(a, numClasses), a);
+        return new ForwardOutput(features, mask, null, combineAll(a, numClasses()), a);
     }
 
     /** Folds Dempster–Shafer combination over the modalities' Dirichlets: ((1⊕2)⊕3)… */

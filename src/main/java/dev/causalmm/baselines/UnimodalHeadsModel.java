@@ -1,0 +1,60 @@
+package dev.causalmm.baselines;
+
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.nn.EncoderConfig;
+import dev.causalmm.nn.Linear;
+import dev.causalmm.nn.MlpEncoder;
+import dev.causalmm.nn.Module;
+import dev.causalmm.nn.MultimodalModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The shape shared by late fusion, TMC and QMF: one encoder and one linear head per modality, and
+ * a fusion of the heads' outputs rather than of a fused vector (so no fused representation Z;
+ * C3R uses its calibrator for these models). Subclasses decide how the unimodal logits are fused.
+ */
+abstract class UnimodalHeadsModel extends Module implements MultimodalModel {
+    private final List<MlpEncoder> encoders = new ArrayList<>();
+    private final List<Linear> heads = new ArrayList<>();
+    private final int numClasses;
+    private final String kind;
+
+    UnimodalHeadsModel(String kind, int[] inputDims, int numClasses, EncoderConfig encoder) {
+        this.kind = kind;
+        this.numClasses = numClasses;
+        for (int k = 0; k < inputDims.length; k++) {
+            MlpEncoder e = registerModule("encoder" + k, new MlpEncoder(inputDims[k], encoder));
+            encoders.add(e);
+            heads.add(registerModule("head" + k, new Linear(e.featureDim(), numClasses)));
+        }
+    }
+
+    @Override public int numModalities() { return encoders.size(); }
+    @Override public int numClasses() { return numClasses; }
+    @Override public int featureDim(int k) { return encoders.get(k).featureDim(); }
+    @Override public int fusedDim() { return 0; }
+    @Override public Tensor fuse(List<Tensor> features, Tensor mask) { return null; }
+
+    @Override
+    public Tensor classify(Tensor fused) {
+        throw new UnsupportedOperationException(kind + " has no fused representation; use fuseAndPredict");
+    }
+
+    @Override
+    public List<Tensor> encode(List<Tensor> inputs) {
+        if (inputs.size() != encoders.size()) {
+            throw new IllegalArgumentException(kind + " built for " + encoders.size() + " modalities, got " + inputs.size() + " inputs");
+        }
+        List<Tensor> h = new ArrayList<>(inputs.size());
+        for (int k = 0; k < inputs.size(); k++) h.add(encoders.get(k).forward(inputs.get(k)));
+        return h;
+    }
+
+    /** Each modality's head applied to its feature. */
+    final List<Tensor> headLogits(List<Tensor> features) {
+        List<Tensor> l = new ArrayList<>(features.size());
+        for (int k = 0; k < features.size(); k++) l.add(heads.get(k).forward(features.get(k)));
+        return l;
+    }
+}
