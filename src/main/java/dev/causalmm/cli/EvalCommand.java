@@ -44,8 +44,6 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "A model.ckpt written by 'causalmm train'.")
     Path checkpoint;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Evaluation seed, recorded in results.json (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--model", description = "Expected model name; checked against the checkpoint when given.")
     String model;
@@ -68,7 +66,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--noise-modalities", split = ",", description = "Modality indices to corrupt (default: all).")
     int[] noiseModalities;
 
-    @Option(names = "--eval-seed", defaultValue = "1", description = "Seed of the noise protocol (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--seed", "--eval-seed"}, defaultValue = "1",
+            description = "Evaluation seed: drives the noise protocol and is recorded in results.json (default: ${DEFAULT-VALUE}).")
     long evalSeed;
 
     static void checkMetrics(Set<String> metrics) {
@@ -114,13 +113,13 @@ final class EvalCommand implements Callable<Integer> {
                 valSet = new CorruptedDataset(valSet, protocol);
                 testSet = new CorruptedDataset(testSet, protocol);
             }
-            EvalResult val = Evaluator.evaluate(m, valSet, 1024, device);
-            EvalResult test = Evaluator.evaluate(m, testSet, 1024, device);
+            EvalResult val = Evaluator.evaluate(m, valSet, common.batchSize, device);
+            EvalResult test = Evaluator.evaluate(m, testSet, common.batchSize, device);
             C3R c3r = reg instanceof C3R c ? c : null;
             if (c3r != null) c3r.to(device);
             boolean c3 = metrics.contains("c3");
-            C3Score c3Val = c3 ? C3Score.evaluate(m, c3r, valSet, 1024, device) : null;
-            C3Score c3Test = c3 ? C3Score.evaluate(m, c3r, testSet, 1024, device) : null;
+            C3Score c3Val = c3 ? C3Score.evaluate(m, c3r, valSet, common.batchSize, device) : null;
+            C3Score c3Test = c3 ? C3Score.evaluate(m, c3r, testSet, common.batchSize, device) : null;
             Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.test(), device) : null;
             ObjectNode config = Json.object();
             config.put("checkpoint", checkpoint.toString());
@@ -136,7 +135,7 @@ final class EvalCommand implements Callable<Integer> {
                 var mods = nz.putArray("modalities");
                 if (noiseModalities != null) for (int x : noiseModalities) mods.add(x);
             }
-            ObjectNode root = Results.evalReport(config, seed, val, test, c3Val, c3Test, dcor, (System.nanoTime() - t0) / 1e9);
+            ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, dcor, (System.nanoTime() - t0) / 1e9);
             AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
             System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f (s=%.2f)%n", model, val.accuracy(), test.accuracy(), cfg.spuriousTest());
             if (c3Test != null) {
