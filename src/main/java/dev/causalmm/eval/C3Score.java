@@ -38,8 +38,8 @@ public record C3Score(double sufficiencyRisk, double necessityRisk, int samples)
             while (epoch.hasNext()) {
                 try (var s = TensorScope.open("c3-eval"); Batch b = epoch.next()) {
                     double[] r = featureSpace ? featureSpaceBatch(model, b, cfg) : headBatch(model, rule, b);
-                    suff += r[0] * b.size();
-                    nec += r[1] * b.size();
+                    suff += r[0];
+                    nec += r[1];
                 }
             }
         } finally {
@@ -87,9 +87,10 @@ public record C3Score(double sufficiencyRisk, double necessityRisk, int samples)
         }
     }
 
+    /** Counts (exact integers, so the score does not depend on the batch size): misclassified Ẑ, still-correct Z̄. */
     private static double[] indicators(Tensor logitsHat, Tensor logitsBar, Tensor labels) {
-        double correct = logitsHat.argmax(1).eq(labels).to(dev.causalmm.engine.DType.FLOAT32).mean().item();
-        double stillCorrect = logitsBar.argmax(1).eq(labels).to(dev.causalmm.engine.DType.FLOAT32).mean().item();
-        return new double[] {1 - correct, stillCorrect};
+        double correct = logitsHat.argmax(1).eq(labels).sum().item();
+        double stillCorrect = logitsBar.argmax(1).eq(labels).sum().item();
+        return new double[] {labels.size(0) - correct, stillCorrect};
     }
 }
