@@ -13,11 +13,11 @@ import picocli.CommandLine.Option;
 
 /** {@code causalmm experiment --config FILE}: a resumable grid of models × regularisers × seeds × noise levels. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Run an experiment grid from a JSON config (see experiments/*.json) and write OUT/results.json,"
+        description = "Run an experiment grid from a JSON or YAML config (see experiments/*.json) and write OUT/results.json,"
                 + " OUT/report.md (Avg./Worst. per noise level, best in bold, t-test p-values) and OUT/accuracy-vs-noise.png."
                 + " Finished cells are kept in OUT/cells/ and skipped when the grid is run again.")
 final class ExperimentCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "Experiment config (JSON).")
+    @Option(names = "--config", required = true, description = "Experiment config (JSON, or YAML by .yaml/.yml).")
     Path config;
 
     @Option(names = "--out", description = "Output folder (default: runs/<config name>).")

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An experiment grid read from JSON: every model × regulariser cell is trained for every seed and
+ * An experiment grid read from JSON or YAML (by extension: {@code .yaml}/{@code .yml}): every model × regulariser cell is trained for every seed and
  * evaluated at every noise level. Fields (defaults in brackets): {@code name}, {@code dataset}
  * [mmlsyn], {@code models} [late-fusion], {@code regularizers} [none, c3r], {@code seeds} [1, 2, 3],
  * {@code evalSeeds} [0: one per training seed], {@code noise} [0, 5, 10], {@code epochs} [10],
@@ -20,8 +20,11 @@ public record GridConfig(String name, String dataset, List<String> models, List<
 
     public static GridConfig read(Path file) throws IOException {
         JsonNode n;
+        String fname = file.getFileName().toString();
+        boolean yaml = fname.endsWith(".yaml") || fname.endsWith(".yml");
         try {
-            n = Json.MAPPER.readTree(file.toFile());
+            n = yaml ? new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(file.toFile())
+                    : Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw new IOException("cannot read experiment config " + file + ": " + e.getMessage(), e);
         }
@@ -37,7 +40,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
                 throw new IllegalArgumentException(file + ": field 'mmlsyn': " + e.getMessage(), e);
             }
         }
-        return new GridConfig(text(n, "name", file.getFileName().toString().replaceFirst("\\.json$", "")),
+        return new GridConfig(text(n, "name", fname.replaceFirst("\\.(json|ya?ml)$", "")),
                 text(n, "dataset", "mmlsyn"), strings(n, "models", List.of("late-fusion"), file),
                 strings(n, "regularizers", List.of("none", "c3r"), file), longs(n, "seeds", List.of(1L, 2L, 3L), file),
                 n.path("evalSeeds").asInt(0), doubles(n, "noise", List.of(0.0, 5.0, 10.0), file),

@@ -39,6 +39,26 @@ class GridRunnerTest {
     }
 
     @Test
+    void yamlConfigsReadLikeJson(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("grid.yaml");
+        Files.writeString(cfg, """
+                models: [concat, qmf]
+                regularizers: [none, imml]
+                seeds: [4]
+                noise: [0, 5]
+                mmlsyn:
+                  trainSize: 300
+                  spuriousTest: 0.3
+                """);
+        GridConfig g = GridConfig.read(cfg);
+        assertEquals("grid", g.name());
+        assertEquals(java.util.List.of("concat", "qmf"), g.models());
+        assertEquals(java.util.List.of(4L), g.seeds());
+        assertEquals(0.3, g.mmlsyn().spuriousTest());
+        assertEquals(300, g.mmlsyn().trainSize());
+    }
+
+    @Test
     void badConfigNamesTheFileAndField(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("bad.json");
         Files.writeString(cfg, "{\"seeds\": [1, \"two\"]}");
