@@ -73,6 +73,11 @@ public final class QMF extends UnimodalHeadsModel {
     }
 
     @Override
+    public boolean usesSampleIndices() {
+        return rankWeight != 0;
+    }
+
+    @Override
     public Tensor loss(ForwardOutput out, Tensor labels, Tensor indices) {
         Tensor loss = loss(out, labels);
         if (rankWeight == 0) return loss;

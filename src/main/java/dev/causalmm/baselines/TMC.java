@@ -83,7 +83,7 @@ public final class TMC extends UnimodalHeadsModel {
      */
     public static Tensor evidentialLoss(Tensor alpha, Tensor labels, double klWeight) {
         int classes = (int) alpha.size(1);
-        Tensor y = labels.oneHotUnchecked(classes);
+        Tensor y = labels.oneHot(classes);
         Tensor s = alpha.sum(1, true);
         Tensor fit = y.mul(s.digamma().sub(alpha.digamma())).sum(1, false);
         if (klWeight == 0) return fit.mean();

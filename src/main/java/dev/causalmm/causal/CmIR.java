@@ -203,7 +203,7 @@ public final class CmIR extends Module implements Regularizer {
             noisyInputs.add(x.add(eps.mul(std.get(m)).mul(rowScale)).reshape(inputs.get(m).shape()));
         }
         List<Tensor> z = model.encode(noisyInputs);
-        Tensor assign = Tensor.of(env, b).to(device).oneHotUnchecked(envs);                     // B×E
+        Tensor assign = Tensor.of(env, b).to(device).oneHot(envs);                     // B×E
         float[] inv = new float[envs];
         for (int e = 0; e < envs; e++) inv[e] = count[e] == 0 ? 0 : 1f / count[e];
         Tensor weights = assign.mul(Tensor.of(inv, 1, envs).to(device));                       // B×E, columns average

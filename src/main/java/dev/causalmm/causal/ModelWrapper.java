@@ -45,6 +45,7 @@ abstract class ModelWrapper implements MultimodalModel {
     @Override public Tensor loss(ForwardOutput out, Tensor labels) { return base.loss(out, labels); }
     @Override public Tensor fusedLoss(Tensor logits, Tensor labels) { return base.fusedLoss(logits, labels); }
     @Override public Tensor loss(ForwardOutput out, Tensor labels, Tensor indices) { return base.loss(out, labels, indices); }
+    @Override public boolean usesSampleIndices() { return base.usesSampleIndices(); }
     @Override public void startEpoch(int epoch) { base.startEpoch(epoch); }
 
     @Override

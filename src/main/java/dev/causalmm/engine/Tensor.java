@@ -518,14 +518,11 @@ public final class Tensor implements AutoCloseable {
     public Tensor roll(long shift, int dim) { return wrap(torch.roll(h(), new long[] {shift}, dim)); }
     public Tensor indexSelect(int dim, Tensor index) { return wrap(torch.index_select(h(), dim, index.h())); }
     public Tensor gather(int dim, Tensor index) { return wrap(torch.gather(h(), dim, index.h())); }
-    /** One-hot rows (int64); LibTorch validates the range with two reductions and a host read. */
-    public Tensor oneHot(long classes) { return wrap(torch.one_hot(h(), classes)); }
-
     /**
-     * One-hot rows (float32) for int64 indices known to be in range, without the validation (and its
-     * device-to-host read) that {@link #oneHot} performs: an identity-matrix row lookup.
+     * One-hot rows (float32) of int64 indices in {@code [0, classes)}: an identity-matrix row lookup,
+     * which (unlike LibTorch's {@code one_hot}) reads nothing back from the device to validate.
      */
-    public Tensor oneHotUnchecked(long classes) {
+    public Tensor oneHot(long classes) {
         try (Tensor eye = eye(classes, device())) {
             return eye.indexSelect(0, this);
         }

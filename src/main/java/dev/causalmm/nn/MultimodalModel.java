@@ -54,11 +54,16 @@ public interface MultimodalModel extends AutoCloseable {
     Tensor loss(ForwardOutput out, Tensor labels);
 
     /**
-     * The training loss when the rows' dataset indices are known (the trainer always passes them):
-     * models with per-sample history (QMF) override this; others use {@link #loss(ForwardOutput, Tensor)}.
+     * The training loss when the rows' dataset indices are known: models with per-sample history
+     * (QMF) override this and {@link #usesSampleIndices()}; others use {@link #loss(ForwardOutput, Tensor)}.
      */
     default Tensor loss(ForwardOutput out, Tensor labels, Tensor indices) {
         return loss(out, labels);
+    }
+
+    /** Whether {@link #loss(ForwardOutput, Tensor, Tensor)} needs the indices (else the trainer passes null). */
+    default boolean usesSampleIndices() {
+        return false;
     }
 
     /** Told at the start of every training epoch (0-based), for schedules inside the loss (TMC's KL annealing). */

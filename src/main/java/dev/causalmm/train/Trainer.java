@@ -174,7 +174,8 @@ public final class Trainer {
             while (batches.hasNext()) {
                 try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
                     ForwardOutput out = model.forward(b.inputs(), b.maskOrNull());
-                    Tensor loss = model.loss(out, b.labels(), b.indexTensor());
+                    // the index tensor is built (and uploaded) only for models that keep per-sample state
+                    Tensor loss = model.loss(out, b.labels(), model.usesSampleIndices() ? b.indexTensor() : null);
                     Regularizer.Output reg = regularizer.compute(model, out, b.labels(), epoch);
                     if (reg != null) {
                         loss = loss.add(reg.loss());
