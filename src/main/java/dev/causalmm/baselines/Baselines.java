@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
 import java.util.List;
@@ -7,26 +8,36 @@ import java.util.List;
 /** Builds models by their command-line names. */
 public final class Baselines {
     /** Names the command line accepts; those not built yet fail with a clear message. */
-    public static final List<String> NAMES = List.of("late-fusion", "concat", "tmc", "qmf", "mmbt", "unet3d");
+    public static final List<String> NAMES = List.of("late-fusion", "concat", "concatbow", "tmc", "qmf", "mmbt", "mmbt-small", "unet3d");
 
     private Baselines() {}
 
     public static MultimodalModel create(String name, int[] inputDims, int numClasses, EncoderConfig encoder) {
-        return create(name, inputDims, numClasses, encoder, 0);
+        return create(name, ModalitySpec.vectors(inputDims), numClasses, encoder, 0);
     }
 
-    /** @param trainSize number of training samples (QMF keeps a per-sample history) */
     public static MultimodalModel create(String name, int[] inputDims, int numClasses, EncoderConfig encoder, int trainSize) {
+        return create(name, ModalitySpec.vectors(inputDims), numClasses, encoder, trainSize);
+    }
+
+    /**
+     * @param modalities what each input holds (features, image, tokens): picks the encoders
+     * @param trainSize  number of training samples (QMF keeps a per-sample history)
+     */
+    public static MultimodalModel create(String name, List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, int trainSize) {
         return switch (name) {
-            case "late-fusion" -> new LateFusion(inputDims, numClasses, encoder, false);
-            case "concat" -> new ConcatFusion(inputDims, numClasses, encoder);
-            case "tmc" -> new TMC(inputDims, numClasses, encoder, 10);
+            case "late-fusion" -> new LateFusion(modalities, numClasses, encoder, false);
+            case "concat" -> new ConcatFusion(modalities, numClasses, encoder);
+            case "concatbow" -> new ConcatBow(modalities, numClasses);
+            case "tmc" -> new TMC(modalities, numClasses, encoder, 10);
             case "qmf" -> {
                 if (trainSize <= 0) throw new IllegalArgumentException("QMF needs the training-set size for its ranking history");
-                yield new QMF(inputDims, numClasses, encoder, 1.0, true, trainSize);
+                yield new QMF(modalities, numClasses, encoder, 1.0, true, trainSize);
             }
-            case "mmbt", "unet3d" -> throw new IllegalArgumentException("model '" + name
-                    + "' is not available yet in this version of causalmm; available: late-fusion, concat, tmc, qmf");
+            case "mmbt" -> new MMBT(modalities, numClasses, MMBTConfig.defaults());
+            case "mmbt-small" -> new MMBT(modalities, numClasses, MMBTConfig.small());
+            case "unet3d" -> throw new IllegalArgumentException("model 'unet3d' is a segmentation model and is not available yet in this"
+                    + " version of causalmm; classification models: late-fusion, concat, concatbow, tmc, qmf, mmbt, mmbt-small");
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + NAMES);
         };
     }

@@ -4,7 +4,9 @@ import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.Linear;
-import dev.causalmm.nn.MlpEncoder;
+import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.nn.Encoders;
+import dev.causalmm.nn.ModalityEncoder;
 import dev.causalmm.nn.Module;
 import dev.causalmm.nn.MultimodalModel;
 import java.util.ArrayList;
@@ -15,17 +17,27 @@ import java.util.List;
  * representation is the concatenation of the per-modality features (missing modalities zeroed),
  * and a single linear classifier maps it to logits. Loss: CE.
  */
-public final class ConcatFusion extends Module implements MultimodalModel {
-    private final List<MlpEncoder> encoders = new ArrayList<>();
+public class ConcatFusion extends Module implements MultimodalModel {
+    private final List<ModalityEncoder> encoders = new ArrayList<>();
     private final Linear classifier;
     private final int numClasses;
     private final int fusedDim;
 
     public ConcatFusion(int[] inputDims, int numClasses, EncoderConfig encoder) {
+        this(ModalitySpec.vectors(inputDims), numClasses, encoder);
+    }
+
+    /** Each modality encoded by {@link Encoders#create} (MLP, CNN or bag of words, then the MLP). */
+    public ConcatFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder) {
+        this(modalities.stream().map(m -> Encoders.create(m, encoder)).toList(), numClasses);
+    }
+
+    /** Over the given encoders (the model takes ownership of them). */
+    protected ConcatFusion(List<? extends ModalityEncoder> modalityEncoders, int numClasses) {
         this.numClasses = numClasses;
         int dz = 0;
-        for (int k = 0; k < inputDims.length; k++) {
-            MlpEncoder e = registerModule("encoder" + k, new MlpEncoder(inputDims[k], encoder));
+        for (int k = 0; k < modalityEncoders.size(); k++) {
+            ModalityEncoder e = registerModule("encoder" + k, modalityEncoders.get(k));
             encoders.add(e);
             dz += e.featureDim();
         }

@@ -1,5 +1,7 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.data.ModalitySpec;
+
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.ForwardOutput;
@@ -15,7 +17,11 @@ public final class LateFusion extends UnimodalHeadsModel {
     private final boolean auxUnimodalLoss;
 
     public LateFusion(int[] inputDims, int numClasses, EncoderConfig encoder, boolean auxUnimodalLoss) {
-        super("late fusion", inputDims, numClasses, encoder);
+        this(ModalitySpec.vectors(inputDims), numClasses, encoder, auxUnimodalLoss);
+    }
+
+    public LateFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, boolean auxUnimodalLoss) {
+        super("late fusion", modalities, numClasses, encoder);
         this.auxUnimodalLoss = auxUnimodalLoss;
     }
 

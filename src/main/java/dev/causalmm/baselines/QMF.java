@@ -1,5 +1,7 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.data.ModalitySpec;
+
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.NoGrad;
@@ -31,7 +33,11 @@ public final class QMF extends UnimodalHeadsModel {
      * @param historySize number of training samples (dataset indices must be below it)
      */
     public QMF(int[] inputDims, int numClasses, EncoderConfig encoder, double rankWeight, boolean detachWeights, int historySize) {
-        super("QMF", inputDims, numClasses, encoder);
+        this(ModalitySpec.vectors(inputDims), numClasses, encoder, rankWeight, detachWeights, historySize);
+    }
+
+    public QMF(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, double rankWeight, boolean detachWeights, int historySize) {
+        super("QMF", modalities, numClasses, encoder);
         this.rankWeight = rankWeight;
         this.detachWeights = detachWeights;
         this.historySize = historySize;

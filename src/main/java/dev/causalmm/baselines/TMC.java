@@ -1,5 +1,7 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.data.ModalitySpec;
+
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.ForwardOutput;
@@ -21,7 +23,11 @@ public final class TMC extends UnimodalHeadsModel {
     private int epoch;
 
     public TMC(int[] inputDims, int numClasses, EncoderConfig encoder, int annealEpochs) {
-        super("TMC", inputDims, numClasses, encoder);
+        this(ModalitySpec.vectors(inputDims), numClasses, encoder, annealEpochs);
+    }
+
+    public TMC(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, int annealEpochs) {
+        super("TMC", modalities, numClasses, encoder);
         this.annealEpochs = annealEpochs;
     }
 

@@ -3,7 +3,9 @@ package dev.causalmm.baselines;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.Linear;
-import dev.causalmm.nn.MlpEncoder;
+import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.nn.Encoders;
+import dev.causalmm.nn.ModalityEncoder;
 import dev.causalmm.nn.Module;
 import dev.causalmm.nn.MultimodalModel;
 import java.util.ArrayList;
@@ -15,16 +17,16 @@ import java.util.List;
  * C3R uses its calibrator for these models). Subclasses decide how the unimodal logits are fused.
  */
 abstract class UnimodalHeadsModel extends Module implements MultimodalModel {
-    private final List<MlpEncoder> encoders = new ArrayList<>();
+    private final List<ModalityEncoder> encoders = new ArrayList<>();
     private final List<Linear> heads = new ArrayList<>();
     private final int numClasses;
     private final String kind;
 
-    UnimodalHeadsModel(String kind, int[] inputDims, int numClasses, EncoderConfig encoder) {
+    UnimodalHeadsModel(String kind, List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder) {
         this.kind = kind;
         this.numClasses = numClasses;
-        for (int k = 0; k < inputDims.length; k++) {
-            MlpEncoder e = registerModule("encoder" + k, new MlpEncoder(inputDims[k], encoder));
+        for (int k = 0; k < modalities.size(); k++) {
+            ModalityEncoder e = registerModule("encoder" + k, Encoders.create(modalities.get(k), encoder));
             encoders.add(e);
             heads.add(registerModule("head" + k, new Linear(e.featureDim(), numClasses)));
         }

@@ -2,17 +2,75 @@ package dev.causalmm.data;
 
 import java.util.Arrays;
 
-/** Name and per-sample shape of one modality (float32 values). */
-public record ModalitySpec(String name, long[] shape) {
+/**
+ * Name, kind and per-sample shape of one modality. Every kind travels as float32 values, so one
+ * buffer layout serves all of them:
+ * <ul>
+ *   <li>{@link Kind#FEATURES}: a feature vector or tensor of real values;</li>
+ *   <li>{@link Kind#IMAGE}: {@code C×H×W} pixels in 0–255 units (the noise protocol of spec §6.1
+ *       adds its noise in pixel space; models normalise on the device);</li>
+ *   <li>{@link Kind#TOKENS}: {@code L} word ids below {@code vocabSize} (exact in float32 up to
+ *       2<sup>24</sup>), with {@link #PAD} = 0 and {@link #BLANK} = 1 (the "_" of word-blank noise).</li>
+ * </ul>
+ *
+ * @param vocabSize vocabulary size for {@link Kind#TOKENS}, 0 otherwise
+ */
+public record ModalitySpec(String name, long[] shape, Kind kind, int vocabSize) {
+    /** What the values of a modality mean, which decides its encoder and its test-time noise. */
+    public enum Kind { FEATURES, IMAGE, TOKENS }
+
+    /** Padding token id. */
+    public static final int PAD = 0;
+    /** The blank word ("_") that word-blanking noise puts in place of a word. */
+    public static final int BLANK = 1;
+
     public ModalitySpec {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("a modality needs a name");
         shape = shape.clone();
         for (long s : shape) {
             if (s <= 0) throw new IllegalArgumentException("modality " + name + ": bad shape " + Arrays.toString(shape));
         }
+        if (kind == null) kind = Kind.FEATURES;
+        switch (kind) {
+            case IMAGE -> {
+                if (shape.length != 3) throw new IllegalArgumentException("image modality " + name + " needs a C×H×W shape, got " + Arrays.toString(shape));
+            }
+            case TOKENS -> {
+                if (shape.length != 1) throw new IllegalArgumentException("token modality " + name + " needs a [length] shape, got " + Arrays.toString(shape));
+                if (vocabSize < 3 || vocabSize > (1 << 24)) {
+                    throw new IllegalArgumentException("token modality " + name + ": vocabulary size must be in [3, 2^24], got " + vocabSize);
+                }
+            }
+            case FEATURES -> {
+                if (vocabSize != 0) throw new IllegalArgumentException("feature modality " + name + " has no vocabulary");
+            }
+        }
+    }
+
+    /** A feature-valued modality of the given shape. */
+    public ModalitySpec(String name, long[] shape) {
+        this(name, shape, Kind.FEATURES, 0);
     }
 
     public static ModalitySpec vector(String name, int dim) {
         return new ModalitySpec(name, new long[] {dim});
+    }
+
+    /** Feature-vector modalities {@code m0, m1, …} of the given widths. */
+    public static java.util.List<ModalitySpec> vectors(int... dims) {
+        java.util.List<ModalitySpec> l = new java.util.ArrayList<>(dims.length);
+        for (int k = 0; k < dims.length; k++) l.add(vector("m" + k, dims[k]));
+        return java.util.List.copyOf(l);
+    }
+
+    /** An image of {@code channels×height×width} pixels in 0–255 units. */
+    public static ModalitySpec image(String name, int channels, int height, int width) {
+        return new ModalitySpec(name, new long[] {channels, height, width}, Kind.IMAGE, 0);
+    }
+
+    /** A sequence of {@code length} word ids from a vocabulary of {@code vocabSize} (0 = padding, 1 = blank). */
+    public static ModalitySpec tokens(String name, int length, int vocabSize) {
+        return new ModalitySpec(name, new long[] {length}, Kind.TOKENS, vocabSize);
     }
 
     /** Number of float values one sample of this modality holds. */
@@ -24,16 +82,17 @@ public record ModalitySpec(String name, long[] shape) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModalitySpec m && m.name.equals(name) && Arrays.equals(m.shape, shape);
+        return o instanceof ModalitySpec m && m.name.equals(name) && Arrays.equals(m.shape, shape) && m.kind == kind && m.vocabSize == vocabSize;
     }
 
     @Override
     public int hashCode() {
-        return name.hashCode() * 31 + Arrays.hashCode(shape);
+        return (name.hashCode() * 31 + Arrays.hashCode(shape)) * 31 + kind.hashCode();
     }
 
     @Override
     public String toString() {
-        return name + Arrays.toString(shape);
+        return name + Arrays.toString(shape) + (kind == Kind.FEATURES ? "" : " " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                + (kind == Kind.TOKENS ? " vocab " + vocabSize : ""));
     }
 }

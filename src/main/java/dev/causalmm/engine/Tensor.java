@@ -542,6 +542,55 @@ public final class Tensor implements AutoCloseable {
         return new TensorVector(hs);
     }
 
+    // ------------------------------------------------------------------ image, sequence and attention layers
+
+    /**
+     * 2-D convolution of {@code x} ({@code B×C×H×W}) with {@code weight} ({@code O×C×kh×kw}) and an
+     * optional {@code bias} ({@code O}), symmetric zero {@code padding}, given {@code stride}.
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
+        try (var b = bias == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(bias.h())) {
+            return wrap(torch.conv2d(x.h(), weight.h(), b, new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1));
+        }
+    }
+
+    /** Max pooling over {@code k×k} windows with stride {@code k} ({@code B×C×H×W}). */
+    public Tensor maxPool2d(long k) {
+        return wrap(torch.max_pool2d(h(), new long[] {k, k}, new long[] {k, k}, new long[] {0, 0}, new long[] {1, 1}, false));
+    }
+
+    /** Adaptive average pooling of {@code B×C×H×W} to {@code B×C×outH×outW}. */
+    public Tensor adaptiveAvgPool2d(long outH, long outW) {
+        return wrap(torch.adaptive_avg_pool2d(h(), outH, outW));
+    }
+
+    /** Rows of {@code table} ({@code V×E}) picked by the int64 ids in {@code ids}: shape {@code ids.shape×E}. */
+    public static Tensor embedding(Tensor table, Tensor ids) {
+        return wrap(torch.embedding(table.h(), ids.h()));
+    }
+
+    /** Layer normalisation over the last dimension with elementwise affine {@code weight}, {@code bias}. */
+    public Tensor layerNorm(Tensor weight, Tensor bias, double eps) {
+        try (var w = new org.bytedeco.pytorch.TensorOptional(weight.h()); var b = new org.bytedeco.pytorch.TensorOptional(bias.h())) {
+            return wrap(torch.layer_norm(h(), new long[] {size(dim() - 1)}, w, b, eps, true));
+        }
+    }
+
+    public Tensor gelu() { return wrap(torch.gelu(h())); }
+
+    /** Inverted dropout with drop probability {@code p} when {@code train}, the identity otherwise. */
+    public Tensor dropout(double p, boolean train) {
+        return wrap(torch.dropout(h(), p, train));
+    }
+
+    /**
+     * {@code softmax(Q Kᵀ/√d) V} over the last two dimensions ({@code …×L×d}) in LibTorch's fused
+     * kernel (one call; flash/memory-efficient kernels on CUDA).
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v) {
+        return wrap(torch.scaled_dot_product_attention(q.h(), k.h(), v.h()));
+    }
+
     // ------------------------------------------------------------------ losses (batch-mean)
 
     /** Mean cross-entropy of logits {@code B×C} against int64 labels {@code B}. */

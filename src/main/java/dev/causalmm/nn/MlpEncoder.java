@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Encodes one vector modality {@code B×in} into a feature {@code B×d}. */
-public final class MlpEncoder extends Module {
+public final class MlpEncoder extends ModalityEncoder {
     private final Mlp mlp;
     private final EncoderConfig config;
 
@@ -17,11 +17,13 @@ public final class MlpEncoder extends Module {
         this.mlp = registerModule("mlp", new Mlp(widths, config.activation()));
     }
 
+    @Override
     public Tensor forward(Tensor x) {
         Tensor h = mlp.forward(x);
         return config.meanHalf() ? h.narrow(1, 0, config.featureDim()) : h;
     }
 
+    @Override
     public int featureDim() {
         return config.featureDim();
     }

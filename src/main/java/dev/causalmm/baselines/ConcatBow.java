@@ -1,0 +1,17 @@
+package dev.causalmm.baselines;
+
+import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.nn.Encoders;
+import java.util.List;
+
+/**
+ * ConcatBow (spec §5.3): the raw representations of the modalities — a text's summed word
+ * embeddings, an image's pooled CNN regions, a feature vector as it is — concatenated and mapped to
+ * logits by a single linear layer (loss: CE). The reference sums frozen GloVe vectors and pools a
+ * pretrained ResNet-152; here both are learned from scratch ({@link Encoders#raw}).
+ */
+public final class ConcatBow extends ConcatFusion {
+    public ConcatBow(List<ModalitySpec> modalities, int numClasses) {
+        super(modalities.stream().map(Encoders::raw).toList(), numClasses);
+    }
+}

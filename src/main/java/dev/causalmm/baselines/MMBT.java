@@ -1,0 +1,172 @@
+package dev.causalmm.baselines;
+
+import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.engine.DType;
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.nn.Embedding;
+import dev.causalmm.nn.ForwardOutput;
+import dev.causalmm.nn.ImageTrunk;
+import dev.causalmm.nn.LayerNorm;
+import dev.causalmm.nn.Linear;
+import dev.causalmm.nn.Module;
+import dev.causalmm.nn.MultimodalModel;
+import dev.causalmm.nn.TransformerBlock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A small supervised multimodal bitransformer in the layout of MMBT (spec §5.4), trained from
+ * scratch. One sequence goes through one pre-LN transformer:
+ * {@code [CLS] img_1 … img_N [SEP]} (type 0, positions 0…N+1) followed by each text's word
+ * embeddings (type 1, positions restarting at 0, no [CLS]/[SEP]). Image tokens are the
+ * {@link ImageTrunk}'s region vectors projected to H; a feature-vector modality becomes one token
+ * the same way. Output: the pooler {@code tanh(Linear(first position))} is the fused
+ * representation Z, and a linear classifier maps Z to logits (loss: CE).
+ *
+ * <p>The {@link MultimodalModel} seam: a modality's feature is its token embeddings before the
+ * transformer, flattened ({@code B × n_k·H}); fusion is the transformer plus pooler, so C3R, IMML
+ * and CmIR all act on MMBT. Deviations from the reference: no pretrained BERT/ResNet (so no freeze
+ * schedule), [CLS]/[SEP] come from a two-row table of their own rather than the word table, and
+ * padding positions are attended to (the feature seam carries embeddings, not ids, so there is no
+ * attention mask; the bundled tasks have fixed-length texts).
+ */
+public final class MMBT extends Module implements MultimodalModel {
+    private final MMBTConfig config;
+    private final int numClasses;
+    private final List<ModalitySpec> modalities;
+    private final List<Module> tokenizers = new ArrayList<>();
+    private final List<Linear> projections = new ArrayList<>();
+    /** Tokens each modality contributes to the sequence. */
+    private final int[] tokensPerModality;
+    private final int imageSegment;
+    private final Embedding special;
+    private final Embedding positions;
+    private final Embedding types;
+    private final LayerNorm embedNorm;
+    private final List<TransformerBlock> blocks = new ArrayList<>();
+    private final LayerNorm finalNorm;
+    private final Linear pooler;
+    private final Linear classifier;
+
+    public MMBT(List<ModalitySpec> modalities, int numClasses, MMBTConfig config) {
+        if (modalities.isEmpty()) throw new IllegalArgumentException("MMBT needs at least one modality");
+        this.config = config;
+        this.numClasses = numClasses;
+        this.modalities = List.copyOf(modalities);
+        int h = config.hidden();
+        tokensPerModality = new int[modalities.size()];
+        int seg0 = 0, longestText = 0;
+        for (int k = 0; k < modalities.size(); k++) {
+            ModalitySpec s = modalities.get(k);
+            switch (s.kind()) {
+                case IMAGE -> {
+                    ImageTrunk t = registerModule("image" + k, new ImageTrunk((int) s.shape()[0], 32, config.imageTokens()));
+                    tokenizers.add(t);
+                    projections.add(registerModule("project" + k, new Linear(t.width(), h)));
+                    tokensPerModality[k] = t.tokens();
+                    seg0 += t.tokens();
+                }
+                case FEATURES -> {
+                    tokenizers.add(null);
+                    projections.add(registerModule("project" + k, new Linear((int) s.elementCount(), h)));
+                    tokensPerModality[k] = 1;
+                    seg0 += 1;
+                }
+                case TOKENS -> {
+                    tokenizers.add(registerModule("words" + k, new Embedding(s.vocabSize(), h, 0.02, true)));
+                    projections.add(null);
+                    tokensPerModality[k] = (int) s.shape()[0];
+                    longestText = Math.max(longestText, tokensPerModality[k]);
+                }
+            }
+        }
+        imageSegment = seg0 + 2;
+        special = registerModule("special", new Embedding(2, h, 0.02, false));
+        positions = registerModule("positions", new Embedding(Math.max(imageSegment, longestText), h, 0.02, false));
+        types = registerModule("types", new Embedding(2, h, 0.02, false));
+        embedNorm = registerModule("embedNorm", new LayerNorm(h));
+        for (int i = 0; i < config.layers(); i++) {
+            blocks.add(registerModule("block" + i, new TransformerBlock(h, config.heads(), config.ffn(), config.dropout())));
+        }
+        finalNorm = registerModule("finalNorm", new LayerNorm(h));
+        pooler = registerModule("pooler", new Linear(h, h));
+        classifier = registerModule("classifier", new Linear(h, numClasses));
+    }
+
+    @Override public int numModalities() { return modalities.size(); }
+    @Override public int numClasses() { return numClasses; }
+    @Override public int featureDim(int k) { return tokensPerModality[k] * config.hidden(); }
+    @Override public int fusedDim() { return config.hidden(); }
+    @Override public Linear classifier() { return classifier; }
+
+    public MMBTConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<Tensor> encode(List<Tensor> inputs) {
+        if (inputs.size() != modalities.size()) {
+            throw new IllegalArgumentException("MMBT built for " + modalities.size() + " modalities, got " + inputs.size() + " inputs");
+        }
+        List<Tensor> f = new ArrayList<>(inputs.size());
+        for (int k = 0; k < inputs.size(); k++) {
+            Tensor x = inputs.get(k);
+            long b = x.size(0);
+            Tensor tokens = switch (modalities.get(k).kind()) {
+                case IMAGE -> projections.get(k).forward(((ImageTrunk) tokenizers.get(k)).forward(x));
+                case FEATURES -> projections.get(k).forward(x.reshape(b, modalities.get(k).elementCount()));
+                case TOKENS -> ((Embedding) tokenizers.get(k)).forward(x.to(DType.INT64));
+            };
+            f.add(tokens.reshape(b, (long) featureDim(k)));
+        }
+        return f;
+    }
+
+    @Override
+    public Tensor fuse(List<Tensor> features, Tensor mask) {
+        long b = features.get(0).size(0);
+        int h = config.hidden();
+        List<Tensor> imagePart = new ArrayList<>();
+        List<Tensor> textParts = new ArrayList<>();
+        Tensor specials = special.weight();
+        imagePart.add(specials.narrow(0, 0, 1).unsqueeze(0).expand(b, 1, h));
+        for (int k = 0; k < features.size(); k++) {
+            Tensor f = features.get(k);
+            if (mask != null) f = f.mul(mask.narrow(1, k, 1));
+            Tensor seq = f.reshape(b, tokensPerModality[k], h);
+            if (modalities.get(k).kind() == ModalitySpec.Kind.TOKENS) textParts.add(seq);
+            else imagePart.add(seq);
+        }
+        imagePart.add(specials.narrow(0, 1, 1).unsqueeze(0).expand(b, 1, h));
+        Tensor pos = positions.weight();
+        Tensor type = types.weight();
+        List<Tensor> segments = new ArrayList<>();
+        segments.add(Tensor.cat(imagePart, 1).add(pos.narrow(0, 0, imageSegment).add(type.narrow(0, 0, 1))));
+        for (Tensor t : textParts) segments.add(t.add(pos.narrow(0, 0, t.size(1)).add(type.narrow(0, 1, 1))));
+        Tensor x = (segments.size() == 1 ? segments.get(0) : Tensor.cat(segments, 1));
+        x = embedNorm.forward(x).dropout(config.dropout(), isTraining());
+        for (TransformerBlock block : blocks) x = block.forward(x);
+        return pooler.forward(finalNorm.forward(x.select(1, 0))).tanh();
+    }
+
+    @Override
+    public Tensor classify(Tensor fused) {
+        return classifier.forward(fused);
+    }
+
+    @Override
+    public Tensor fuseAndPredict(List<Tensor> features, Tensor mask) {
+        return classify(fuse(features, mask));
+    }
+
+    @Override
+    public ForwardOutput forwardFeatures(List<Tensor> h, Tensor mask) {
+        Tensor z = fuse(h, mask);
+        return new ForwardOutput(h, mask, z, classify(z), List.of());
+    }
+
+    @Override
+    public Tensor loss(ForwardOutput out, Tensor labels) {
+        return Tensor.crossEntropy(out.logits(), labels);
+    }
+}

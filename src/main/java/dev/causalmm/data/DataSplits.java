@@ -1,0 +1,21 @@
+package dev.causalmm.data;
+
+/**
+ * A dataset's train, validation and test sets, as experiments and the command line use them.
+ *
+ * @param name   the dataset's command-line name ({@code mmlsyn}, {@code imagetext})
+ * @param mmlsyn the MMLSynData splits with their latent factors (for dCor), or null for other data
+ */
+public record DataSplits(String name, MultimodalDataset train, MultimodalDataset val, MultimodalDataset test, MMLSynData.Splits mmlsyn) {
+    public static DataSplits of(MMLSynData.Splits s) {
+        return new DataSplits("mmlsyn", s.train().dataset(), s.val().dataset(), s.test().dataset(), s);
+    }
+
+    public int numClasses() {
+        return train.numClasses();
+    }
+
+    public java.util.List<ModalitySpec> modalities() {
+        return train.modalities();
+    }
+}
