@@ -2,6 +2,7 @@ package dev.causalmm.eval;
 
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.data.SampleReader;
 import dev.causalmm.data.SampleWriter;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -11,24 +12,43 @@ import java.util.SplittableRandom;
 
 /**
  * A view of a dataset with {@link NoiseProtocol} corruption applied as samples are read (on the
- * loader's threads, into the batch buffer: no copy of the data set). The per-dimension std that
- * scales the noise is measured once over the wrapped data.
+ * loader's threads, into the batch buffer: no copy of the data set). Each modality is corrupted
+ * by its kind: Gaussian noise scaled by the per-dimension std (measured once over the wrapped data)
+ * for features, a shared-channel pixel noise plane for images, word blanking for texts.
  */
 public final class CorruptedDataset implements MultimodalDataset {
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private final MultimodalDataset inner;
     private final NoiseProtocol protocol;
     private final float[][] std;
+    /** Per image modality, the one noise field every corrupted image gets under {@code qmfCompat}. */
+    private final float[][] fixedField;
 
     public CorruptedDataset(MultimodalDataset inner, NoiseProtocol protocol) {
         this.inner = inner;
         this.protocol = protocol;
-        this.std = new float[inner.modalities().size()][];
-        for (int m = 0; m < std.length; m++) {
-            if (protocol.appliesTo(m)) std[m] = dev.causalmm.data.SampleReader.perDimensionStd(inner, m, 20_000);
-        }
+        List<ModalitySpec> specs = inner.modalities();
         for (int m : protocol.modalities()) {
-            if (m < 0 || m >= std.length) {
-                throw new IllegalArgumentException("noise modality " + m + " does not exist in '" + inner.name() + "' (" + std.length + " modalities)");
+            if (m < 0 || m >= specs.size()) {
+                throw new IllegalArgumentException("noise modality " + m + " does not exist in '" + inner.name() + "' (" + specs.size() + " modalities)");
+            }
+        }
+        this.std = new float[specs.size()][];
+        this.fixedField = new float[specs.size()][];
+        for (int m = 0; m < specs.size(); m++) {
+            if (!protocol.appliesTo(m) || protocol.eps() == 0) continue;
+            ModalitySpec s = specs.get(m);
+            switch (s.kind()) {
+                case FEATURES -> std[m] = SampleReader.perDimensionStd(inner, m, 20_000);
+                case IMAGE -> {
+                    if (protocol.qmfCompat()) {
+                        float[] f = new float[(int) (s.shape()[1] * s.shape()[2])];
+                        SplittableRandom r = new SplittableRandom(0);
+                        for (int j = 0; j < f.length; j++) f[j] = (float) (protocol.pixelSigma() * gaussian(r));
+                        fixedField[m] = f;
+                    }
+                }
+                case TOKENS -> { }
             }
         }
     }
@@ -41,15 +61,55 @@ public final class CorruptedDataset implements MultimodalDataset {
     @Override
     public void read(int index, SampleWriter out) throws IOException {
         inner.read(index, out);
-        for (int m = 0; m < std.length; m++) {
+        List<ModalitySpec> specs = inner.modalities();
+        for (int m = 0; m < specs.size(); m++) {
             if (!protocol.corrupts(index, m)) continue;
             MemorySegment row = out.modality(m);
             SplittableRandom r = new SplittableRandom(protocol.mix(index, m, 2));
-            double scale = protocol.eps() * protocol.sigmaPerEps();
-            for (int j = 0; j < std[m].length; j++) {
-                float v = row.getAtIndex(ValueLayout.JAVA_FLOAT, j);
-                row.setAtIndex(ValueLayout.JAVA_FLOAT, j, (float) (v + scale * std[m][j] * gaussian(r)));
+            switch (specs.get(m).kind()) {
+                case FEATURES -> addFeatureNoise(row, std[m], protocol.eps() * protocol.sigmaPerEps(), r);
+                case IMAGE -> addPixelNoise(row, specs.get(m).shape(), fixedField[m], r);
+                case TOKENS -> blankWords(row, (int) specs.get(m).elementCount(), r);
             }
+        }
+    }
+
+    private static void addFeatureNoise(MemorySegment row, float[] std, double scale, SplittableRandom r) {
+        for (int j = 0; j < std.length; j++) {
+            row.setAtIndex(F, j, (float) (row.getAtIndex(F, j) + scale * std[j] * gaussian(r)));
+        }
+    }
+
+    /** One noise plane shared by the channels: fresh per image, or the fixed field under qmfCompat. */
+    private void addPixelNoise(MemorySegment row, long[] shape, float[] fixed, SplittableRandom r) {
+        int channels = (int) shape[0], plane = (int) (shape[1] * shape[2]);
+        float[] noise = fixed;
+        if (noise == null) {
+            noise = new float[plane];
+            double sigma = protocol.pixelSigma();
+            for (int j = 0; j < plane; j++) noise[j] = (float) (sigma * gaussian(r));
+        }
+        boolean compat = protocol.qmfCompat();
+        for (int c = 0; c < channels; c++) {
+            for (int j = 0; j < plane; j++) {
+                long at = (long) c * plane + j;
+                float v = row.getAtIndex(F, at) + noise[j];
+                row.setAtIndex(F, at, compat ? uint8Cast(v) : Math.clamp(v, 0f, 255f));
+            }
+        }
+    }
+
+    /** The reference's {@code min(v, 255)} then uint8 cast: truncation toward zero, negatives wrap modulo 256. */
+    static float uint8Cast(float v) {
+        long t = (long) Math.min(v, 255f);
+        return (float) Math.floorMod(t, 256);
+    }
+
+    private void blankWords(MemorySegment row, int length, SplittableRandom r) {
+        double p = protocol.wordBlankProbability();
+        for (int j = 0; j < length; j++) {
+            if (row.getAtIndex(F, j) == ModalitySpec.PAD) continue;
+            if (r.nextDouble() < p) row.setAtIndex(F, j, ModalitySpec.BLANK);
         }
     }
 
