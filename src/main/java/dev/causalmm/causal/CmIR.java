@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.data.SampleReader;
 import dev.causalmm.engine.DType;
@@ -25,14 +26,16 @@ import java.util.SplittableRandom;
  *       ({@link InvariantSpuriousSplit}); the predictor (the base model's fusion and head) sees the
  *       invariant codes only.</li>
  *   <li>Invariance: K virtual environments add Gaussian noise of intensity α1·e (e = 1..K), scaled
- *       by each input dimension's training std; {@code R_inv} is the mean L1 distance between the
+ *       by each input dimension's training std (a text's words are blanked with probability
+ *       min(1, α1·e) instead); {@code R_inv} is the mean L1 distance between the
  *       invariant codes of the same sample under every pair of environments ("paired", default), or
  *       between per-environment batch means when each sample gets one random environment
  *       ("assigned").</li>
  *   <li>Orthogonality: {@code C = Nor(Z^inv)·Nor(Z^spu)ᵀ} (B×B, rows L2-normalised),
  *       {@code R_dec = mean_i C_ii² + α_od²·mean_{i≠j} C_ij²} (α_od with {@code weightOnSquares}).</li>
  *   <li>Reconstruction: a decoder per modality ({@code 2d → hidden → D_m}, ReLU) rebuilds the clean
- *       input from both codes; {@code R_rec} = mean squared error.</li>
+ *       input from both codes; {@code R_rec} = mean squared error (images on a 0–1 scale; texts have
+ *       no decoder: regressing word ids means nothing).</li>
  * </ul>
  * Added to the base loss: {@code Σ_m λ1·R_inv + λ2·R_dec + λ3·R_rec}. Classification only for now:
  * a regression task needs a regression model (its L1 prediction loss is the model's own loss).
@@ -44,6 +47,8 @@ public final class CmIR extends Module implements Regularizer {
     private int[] inputDims;
     private boolean bound;
     private int modalities;
+    /** What each input holds: tokens get word blanking instead of Gaussian noise and no decoder. */
+    private List<ModalitySpec.Kind> kinds = List.of();
     private int rngEpoch = Integer.MIN_VALUE;
     private SplittableRandom random;
 
@@ -69,12 +74,14 @@ public final class CmIR extends Module implements Regularizer {
     @Override
     public void observeData(MultimodalDataset train, MultimodalDataset val) {
         int k = train.modalities().size();
+        kinds = train.modalities().stream().map(ModalitySpec::kind).toList();
         inputDims = new int[k];
         closeStd();
         std = new ArrayList<>(k);
         for (int m = 0; m < k; m++) {
             inputDims[m] = (int) train.modalities().get(m).elementCount();
-            float[] s = config.absoluteNoise() ? filled(inputDims[m]) : SampleReader.perDimensionStd(train, m, 20_000);
+            float[] s = config.absoluteNoise() || kinds.get(m) == ModalitySpec.Kind.TOKENS ? filled(inputDims[m])
+                    : SampleReader.perDimensionStd(train, m, 20_000);
             std.add(Tensor.of(s, 1, inputDims[m]).unscoped());
         }
     }
@@ -97,7 +104,8 @@ public final class CmIR extends Module implements Regularizer {
         if (inputDims == null) return; // evaluation only: no decoders needed
         for (int m = 0; m < modalities; m++) {
             int d = model.featureDim(m);
-            decoders.add(registerModule("decoder" + m, new Mlp(List.of(2 * d, config.decoderHidden(), inputDims[m]), Activation.RELU)));
+            decoders.add(isTokens(m) ? null
+                    : registerModule("decoder" + m, new Mlp(List.of(2 * d, config.decoderHidden(), inputDims[m]), Activation.RELU)));
         }
     }
 
@@ -135,13 +143,16 @@ public final class CmIR extends Module implements Regularizer {
         Tensor dec = null;
         for (int m = 0; m < modalities; m++) {
             Tensor spu = out.extras().get("cmir.spu" + m);
-            Tensor x = inputs.get(m).reshape(inputs.get(m).size(0), -1);
-            Tensor r = Tensor.mseLoss(decoders.get(m).forward(Tensor.cat(List.of(inv.get(m), spu), 1)), x);
             Tensor o = orthogonality(inv.get(m), spu, config.offDiagonal(), config.weightOnSquares());
-            rec = rec == null ? r : rec.add(r);
             dec = dec == null ? o : dec.add(o);
+            if (decoders.get(m) == null) continue; // word ids are not regressed
+            Tensor x = inputs.get(m).reshape(inputs.get(m).size(0), -1);
+            if (kinds.get(m) == ModalitySpec.Kind.IMAGE) x = x.div(255.0); // pixels rebuilt on a 0–1 scale
+            Tensor r = Tensor.mseLoss(decoders.get(m).forward(Tensor.cat(List.of(inv.get(m), spu), 1)), x);
+            rec = rec == null ? r : rec.add(r);
         }
         Tensor invariance = config.assigned() ? assignedInvariance(model, inputs, out.mask()) : pairedInvariance(model, inputs, out);
+        if (rec == null) rec = Tensor.zeros(DType.FLOAT32, invariance.device());
         Tensor loss = invariance.mul(config.lambdaInv()).add(dec, config.lambdaDec()).add(rec, config.lambdaRec());
         Map<String, Tensor> terms = new LinkedHashMap<>();
         terms.put("cmir.R_inv", invariance);
@@ -150,14 +161,34 @@ public final class CmIR extends Module implements Regularizer {
         return new Output(loss, terms);
     }
 
-    /** Inputs of environment e: {@code X + α1·e·σ ⊙ ε} per modality (LibTorch's seeded generator). */
+    private boolean isTokens(int m) {
+        return m < kinds.size() && kinds.get(m) == ModalitySpec.Kind.TOKENS;
+    }
+
+    /**
+     * Inputs of environment e: {@code X + α1·e·σ ⊙ ε} per modality (LibTorch's seeded generator);
+     * a text instead has each word blanked with probability {@code min(1, α1·e)} (padding kept),
+     * the word-level counterpart of the noise protocol. {@code scale}: a number or a {@code B×1} tensor.
+     */
+    private Tensor perturb(Tensor input, int m, double intensity, Tensor rowScale) {
+        Tensor x = input.reshape(input.size(0), -1);                                   // B×D_m
+        Tensor out;
+        if (isTokens(m)) {
+            Tensor p = rowScale == null ? null : rowScale.clamp(0, 1);
+            Tensor u = Tensor.rand(DType.FLOAT32, x.device(), x.shape());
+            Tensor hit = (p == null ? u.lt(Math.min(1, intensity)).to(DType.FLOAT32) : u.sub(p).lt(0).to(DType.FLOAT32))
+                    .mul(x.gt(ModalitySpec.PAD + 0.5).to(DType.FLOAT32));
+            out = x.add(hit.mul(x.neg().add(ModalitySpec.BLANK)));                     // blanked words become BLANK
+        } else {
+            Tensor eps = Tensor.randn(DType.FLOAT32, x.device(), x.shape()).mul(std.get(m));
+            out = rowScale == null ? x.add(eps, intensity) : x.add(eps.mul(rowScale));
+        }
+        return out.reshape(input.shape());
+    }
+
     private List<Tensor> noisy(List<Tensor> inputs, double intensity) {
         List<Tensor> env = new ArrayList<>(inputs.size());
-        for (int m = 0; m < inputs.size(); m++) {
-            Tensor x = inputs.get(m).reshape(inputs.get(m).size(0), -1);           // B×D_m
-            Tensor eps = Tensor.randn(DType.FLOAT32, x.device(), x.shape());
-            env.add(x.add(eps.mul(std.get(m)), intensity).reshape(inputs.get(m).shape()));
-        }
+        for (int m = 0; m < inputs.size(); m++) env.add(perturb(inputs.get(m), m, intensity, null));
         return env;
     }
 
@@ -197,11 +228,7 @@ public final class CmIR extends Module implements Regularizer {
         Device device = inputs.get(0).device();
         Tensor rowScale = Tensor.of(scale, b, 1).to(device);
         List<Tensor> noisyInputs = new ArrayList<>(inputs.size());
-        for (int m = 0; m < inputs.size(); m++) {
-            Tensor x = inputs.get(m).reshape(b, -1);
-            Tensor eps = Tensor.randn(DType.FLOAT32, device, x.shape());
-            noisyInputs.add(x.add(eps.mul(std.get(m)).mul(rowScale)).reshape(inputs.get(m).shape()));
-        }
+        for (int m = 0; m < inputs.size(); m++) noisyInputs.add(perturb(inputs.get(m), m, 0, rowScale));
         List<Tensor> z = model.encode(noisyInputs);
         Tensor assign = Tensor.of(env, b).to(device).oneHot(envs);                     // B×E
         float[] inv = new float[envs];

@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.data.SampleReader;
 import dev.causalmm.engine.Tensor;
@@ -167,10 +168,13 @@ public final class IMML extends Module implements Regularizer {
     /**
      * Unimodal validation accuracy of modality m by a nearest-class-centroid probe on its raw inputs
      * (centroids from up to 5,000 training samples): a cheap, deterministic stand-in for "train each
-     * unimodal model and compare", good enough to rank modalities.
+     * unimodal model and compare", good enough to rank modalities. A text is seen as its word counts.
      */
     static double nearestCentroidAccuracy(MultimodalDataset train, MultimodalDataset val, int m) {
-        int dim = (int) train.modalities().get(m).elementCount();
+        ModalitySpec spec = train.modalities().get(m);
+        boolean text = spec.kind() == ModalitySpec.Kind.TOKENS;
+        int dim = text ? spec.vocabSize() : (int) spec.elementCount();
+        double[] v = new double[dim];
         int classes = train.numClasses();
         double[][] centroid = new double[classes][dim];
         int[] count = new int[classes];
@@ -180,7 +184,8 @@ public final class IMML extends Module implements Regularizer {
             for (int i = 0; i < nTrain; i++) {
                 reader.read(train, i);
                 if (reader.isMissing(m)) continue;
-                for (int j = 0; j < dim; j++) centroid[reader.label()][j] += reader.value(m, j);
+                probeVector(reader, m, spec, v);
+                for (int j = 0; j < dim; j++) centroid[reader.label()][j] += v[j];
                 count[reader.label()]++;
             }
             for (int c = 0; c < classes; c++) for (int j = 0; j < dim; j++) centroid[c][j] /= Math.max(1, count[c]);
@@ -188,13 +193,14 @@ public final class IMML extends Module implements Regularizer {
             int nVal = Math.min(val.size(), 5000);
             for (int i = 0; i < nVal; i++) {
                 reader.read(val, i);
+                probeVector(reader, m, spec, v);
                 int bestC = 0;
                 double bestD = Double.MAX_VALUE;
                 for (int c = 0; c < classes; c++) {
                     if (count[c] == 0) continue;
                     double d = 0;
                     for (int j = 0; j < dim; j++) {
-                        double t = reader.value(m, j) - centroid[c][j];
+                        double t = v[j] - centroid[c][j];
                         d += t * t;
                     }
                     if (d < bestD) {
@@ -205,6 +211,19 @@ public final class IMML extends Module implements Regularizer {
                 if (bestC == reader.label()) correct++;
             }
             return nVal == 0 ? 0 : (double) correct / nVal;
+        }
+    }
+
+    /** The values the probe compares: the raw input, or a text's word counts (padding left out). */
+    private static void probeVector(SampleReader reader, int m, ModalitySpec spec, double[] out) {
+        if (spec.kind() != ModalitySpec.Kind.TOKENS) {
+            for (int j = 0; j < out.length; j++) out[j] = reader.value(m, j);
+            return;
+        }
+        java.util.Arrays.fill(out, 0);
+        for (int j = 0; j < spec.elementCount(); j++) {
+            int id = (int) reader.value(m, j);
+            if (id != ModalitySpec.PAD && id >= 0 && id < out.length) out[id]++;
         }
     }
 }

@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Show a progress bar when attached to a terminal.")
     boolean progress;
 
-    @Mixin MMLSynOptions data;
+    @Mixin DataOptions data;
     @Mixin C3ROptions c3r;
 
     @Override
@@ -70,14 +70,14 @@ final class DemoCommand implements Callable<Integer> {
         deleteRecursively(out.resolve("checkpoints"));
         MMLSynData.Splits splits = MMLSynData.generate(data.mmlsyn());
         System.out.printf("MMLSynData: %d modalities x %d features, %d train (s=%.1f) / %d val / %d test (s=%.1f); %d threads%n",
-                data.modalities, splits.config().inputDim(), data.trainSize, data.spuriousTrain, data.valSize, data.testSize,
+                data.modalities, splits.config().inputDim(), splits.config().trainSize(), data.spuriousTrain, splits.config().valSize(), splits.config().testSize(),
                 data.spuriousTest, Engine.threads());
         Map<String, List<RunResult>> byModel = new LinkedHashMap<>();
         ObjectNode modelsJson = Json.object();
         for (String model : models) {
             for (String reg : regularizers) {
                 ExperimentSpec spec = new ExperimentSpec("mmlsyn", model, reg, epochs, 256, TrainConfig.adam(1e-3),
-                        new LrSchedule.Constant(), 0, seeds, dev, data.mmlsyn(), data.dataSeed, c3r.config(), null, null, true, List.of(), 0);
+                        new LrSchedule.Constant(), 0, seeds, dev, data.mmlsyn(), null, data.dataSeed, c3r.config(), null, null, true, List.of(), 0, false);
                 long m0 = System.nanoTime();
                 List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
                 byModel.put(spec.label(), runs);
@@ -112,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         var rows = Report.rows(byModel);
         String setup = String.format("MMLSynData, K = %d, %d train samples with spurious degree s = %.1f, %d test samples with s = %.1f;"
                         + " seeds %s; %d epochs of Adam (lr 1e-3, wd 1e-4, batch 256) on %s, %d threads; total %.1f s.",
-                data.modalities, data.trainSize, data.spuriousTrain, data.testSize, data.spuriousTest, seeds, epochs, dev,
+                data.modalities, splits.config().trainSize(), data.spuriousTrain, splits.config().testSize(), data.spuriousTest, seeds, epochs, dev,
                 Engine.threads(), total);
         AtomicFiles.writeString(out.resolve("report.md"), Report.markdown("causalmm demo", setup, rows, "learning-curves.png", "dcor.png"));
         System.out.println();

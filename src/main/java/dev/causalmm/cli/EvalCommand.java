@@ -16,6 +16,11 @@ import dev.causalmm.eval.Representations;
 import dev.causalmm.experiment.ExperimentRunner;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
+import dev.causalmm.data.DataSplits;
+import dev.causalmm.data.ImageTextConfig;
+import dev.causalmm.data.ImageTextData;
+import dev.causalmm.data.ModalitySpec;
+import java.util.List;
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.EvalResult;
 import dev.causalmm.eval.Evaluator;
@@ -60,11 +65,15 @@ final class EvalCommand implements Callable<Integer> {
     Set<String> metrics;
 
     @Option(names = "--noise", description = "Evaluate under the noise protocol at level ε (spec §6.1): each modality of a"
-            + " random half of the samples gets Gaussian noise of 0.1·ε feature std.")
+            + " random half of the samples is corrupted — Gaussian noise of 0.1·ε feature std for features, 10·ε pixels"
+            + " (one plane for all channels, clipped) for images, each word blanked with probability 0.1·ε for texts.")
     Double noise;
 
     @Option(names = "--noise-modalities", split = ",", description = "Modality indices to corrupt (default: all).")
     int[] noiseModalities;
+
+    @Option(names = "--qmf-compat", description = "With --noise: the reference code's image quirks (one fixed noise field, uint8 wraparound).")
+    boolean qmfCompat;
 
     @Option(names = {"--seed", "--eval-seed"}, defaultValue = "1",
             description = "Evaluation seed: drives the noise protocol and is recorded in results.json (default: ${DEFAULT-VALUE}).")
@@ -90,26 +99,43 @@ final class EvalCommand implements Callable<Integer> {
         if (this.model != null && !this.model.equals(model)) {
             throw new IllegalArgumentException("--model " + this.model + " does not match the checkpoint's model '" + model + "'");
         }
-        MMLSynConfig saved = Json.MAPPER.treeToValue(st.get("mmlsyn"), MMLSynConfig.class);
-        MMLSynConfig cfg = overrides(saved);
-        int[] dims = new int[st.get("inputDims").size()];
-        for (int i = 0; i < dims.length; i++) dims[i] = st.get("inputDims").get(i).asInt();
-        MMLSynData.Splits data = MMLSynData.generate(cfg);
+        String dataset = st.path("dataset").asText("mmlsyn");
+        if (!common.datasetGiven() ) common.dataset = dataset;
+        if (!common.dataset.equals(dataset)) {
+            throw new IllegalArgumentException("--dataset " + common.dataset + " does not match the checkpoint's dataset '" + dataset + "'");
+        }
+        MMLSynConfig cfg = null;
+        ImageTextConfig itCfg = null;
+        DataSplits data;
+        if (dataset.equals("imagetext")) {
+            if (spuriousTest != null) throw new IllegalArgumentException("--spurious-test applies to mmlsyn only; this checkpoint was trained on imagetext");
+            itCfg = Json.MAPPER.treeToValue(st.get("imagetext"), ImageTextConfig.class);
+            if (testSize != null) itCfg = itCfg.withSizes(itCfg.trainSize(), itCfg.valSize(), testSize);
+            data = ImageTextData.generate(itCfg);
+        } else {
+            cfg = overrides(Json.MAPPER.treeToValue(st.get("mmlsyn"), MMLSynConfig.class));
+            data = DataSplits.of(MMLSynData.generate(cfg));
+        }
+        List<ModalitySpec> modalities = ExperimentRunner.modalities(st);
+        if (!modalities.equals(data.modalities())) {
+            throw new IllegalArgumentException(checkpoint + " was trained on modalities " + modalities + " but the data has " + data.modalities());
+        }
         Device device = Device.parse(common.device);
         String regName = st.path("regularizer").asText("none");
         C3RConfig c3rConfig = st.has("c3r") ? Json.MAPPER.treeToValue(st.get("c3r"), C3RConfig.class) : C3RConfig.defaults();
         IMMLConfig immlConfig = st.has("imml") ? Json.MAPPER.treeToValue(st.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
         CmIRConfig cmirConfig = st.has("cmir") ? Json.MAPPER.treeToValue(st.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
         try (Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3rConfig, immlConfig, cmirConfig));
-             MultimodalModel m = reg.adapt(Baselines.create(model, dims, st.get("numClasses").asInt(), EncoderConfig.c3rPaper(),
-                     cfg.trainSize()))) {
+             MultimodalModel m = reg.adapt(Baselines.create(model, modalities, st.get("numClasses").asInt(), EncoderConfig.c3rPaper(),
+                     data.train().size()))) {
             reg.bind(m);
             ck.restoreInto(ExperimentRunner.allParameters(m, reg), checkpoint.toString());
             m.to(device);
-            MultimodalDataset valSet = data.val().dataset();
-            MultimodalDataset testSet = data.test().dataset();
+            MultimodalDataset valSet = data.val();
+            MultimodalDataset testSet = data.test();
             if (noise != null) {
-                NoiseProtocol protocol = NoiseProtocol.of(noise, evalSeed).onModalities(noiseModalities == null ? new int[0] : noiseModalities);
+                NoiseProtocol protocol = NoiseProtocol.of(noise, evalSeed).withQmfCompat(qmfCompat)
+                        .onModalities(noiseModalities == null ? new int[0] : noiseModalities);
                 valSet = new CorruptedDataset(valSet, protocol);
                 testSet = new CorruptedDataset(testSet, protocol);
             }
@@ -120,24 +146,27 @@ final class EvalCommand implements Callable<Integer> {
             boolean c3 = metrics.contains("c3");
             C3Score c3Val = c3 ? C3Score.evaluate(m, c3r, valSet, common.batchSize, device) : null;
             C3Score c3Test = c3 ? C3Score.evaluate(m, c3r, testSet, common.batchSize, device) : null;
-            Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.test(), device) : null;
+            Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.mmlsyn().test(), device) : null;
             ObjectNode config = Json.object();
             config.put("checkpoint", checkpoint.toString());
             config.put("model", model);
             config.put("dataset", common.dataset);
-            config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
+            if (cfg != null) config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
+            if (itCfg != null) config.set("imagetext", Json.MAPPER.valueToTree(itCfg));
             config.put("device", device.toString());
             config.put("regularizer", regName);
             if (noise != null) {
                 ObjectNode nz = config.putObject("noise");
                 nz.put("eps", noise);
                 nz.put("evalSeed", evalSeed);
+                nz.put("qmfCompat", qmfCompat);
                 var mods = nz.putArray("modalities");
                 if (noiseModalities != null) for (int x : noiseModalities) mods.add(x);
             }
             ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, dcor, (System.nanoTime() - t0) / 1e9);
             AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
-            System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f (s=%.2f)%n", model, val.accuracy(), test.accuracy(), cfg.spuriousTest());
+            System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f%s%n", model, val.accuracy(), test.accuracy(),
+                    cfg == null ? "" : String.format(Locale.ROOT, " (s=%.2f)", cfg.spuriousTest()));
             if (c3Test != null) {
                 System.out.printf(Locale.ROOT, "C3 risk on test: sufficiency %.4f, necessity %.4f%n", c3Test.sufficiencyRisk(), c3Test.necessityRisk());
             }

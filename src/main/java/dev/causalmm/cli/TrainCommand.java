@@ -2,7 +2,7 @@ package dev.causalmm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.Regularizers;
-import dev.causalmm.data.MMLSynData;
+import dev.causalmm.data.DataSplits;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.Optimizer;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
                 + " Re-running with the same --out resumes an interrupted run from last.ckpt.")
 final class TrainCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
-    @Mixin MMLSynOptions data;
+    @Mixin DataOptions data;
     @Mixin C3ROptions c3r;
     @Mixin IMMLOptions imml;
     @Mixin CmIROptions cmir;
@@ -38,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     java.util.Set<String> metrics;
 
     @Option(names = "--model", defaultValue = "late-fusion",
-            description = "Model: late-fusion, concat (tmc, qmf, mmbt, unet3d: later versions). Default: ${DEFAULT-VALUE}.")
+            description = "Model: late-fusion, concat, concatbow, tmc, qmf, mmbt (spec sizes), mmbt-small. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
@@ -74,6 +74,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Evaluation seeds per training seed for --eval-noise (0: one, = the training seed; 5: QMF's 5×5 layout).")
     int evalSeeds;
 
+    @Option(names = "--qmf-compat", description = "Noise protocol with the reference code's image quirks (one fixed noise field, uint8 wraparound).")
+    boolean qmfCompat;
+
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar when attached to a terminal.")
     boolean progress;
@@ -86,8 +89,9 @@ final class TrainCommand implements Callable<Integer> {
         Device device = Device.parse(common.device);
         ExperimentSpec spec = new ExperimentSpec(common.dataset, model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
-                data.mmlsyn(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"), evalNoise, evalSeeds);
-        MMLSynData.Splits splits = MMLSynData.generate(spec.mmlsyn());
+                data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
+                evalNoise, evalSeeds, qmfCompat);
+        DataSplits splits = spec.generateData();
         Engine.deterministic(true);
         List<RunResult> runs = ExperimentRunner.run(spec, splits, common.out, progress);
         ObjectNode results = Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - t0) / 1e9);

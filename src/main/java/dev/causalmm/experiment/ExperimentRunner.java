@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.MMLSynData;
+import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.eval.C3Score;
@@ -35,8 +37,16 @@ public final class ExperimentRunner {
     private ExperimentRunner() {}
 
     public static List<RunResult> run(ExperimentSpec spec, MMLSynData.Splits data, Path outDir, boolean progress) throws IOException {
+        return run(spec, DataSplits.of(data), outDir, progress);
+    }
+
+    public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress) throws IOException {
         Regularizers.create(spec.regularizer(), spec.regularizerSettings()).close(); // fail fast on an unavailable regulariser
-        int[] dims = inputDims(data);
+        if (spec.dcor() && data.mmlsyn() == null) {
+            throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + data.name() + "' has none");
+        }
+        List<ModalitySpec> modalities = data.modalities();
+        int numClasses = data.numClasses();
         List<RunResult> runs = new ArrayList<>();
         for (long seed : spec.seeds()) {
             Engine.seed(seed);
@@ -45,35 +55,52 @@ public final class ExperimentRunner {
             TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
-                 MultimodalModel model = reg.adapt(Baselines.create(spec.model(), dims, 2, EncoderConfig.c3rPaper(),
-                         data.train().dataset().size()))) {
+                 MultimodalModel model = reg.adapt(Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
+                         data.train().size()))) {
                 Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));
                 if (progress) trainer.addListener(new ProgressBar(label));
-                TrainResult tr = trainer.fit(model, reg, data.train().dataset(), data.val().dataset());
-                boolean hasVal = data.val().dataset().size() > 0;
-                EvalResult val = hasVal ? Evaluator.evaluate(model, data.val().dataset(), 1024, spec.device()) : null;
-                EvalResult test = Evaluator.evaluate(model, data.test().dataset(), 1024, spec.device());
+                TrainResult tr = trainer.fit(model, reg, data.train(), data.val());
+                boolean hasVal = data.val().size() > 0;
+                EvalResult val = hasVal ? Evaluator.evaluate(model, data.val(), 1024, spec.device()) : null;
+                EvalResult test = Evaluator.evaluate(model, data.test(), 1024, spec.device());
                 C3R c3r = reg instanceof C3R c ? c : null;
-                C3Score c3Val = hasVal ? C3Score.evaluate(model, c3r, data.val().dataset(), 1024, spec.device()) : null;
-                C3Score c3Test = C3Score.evaluate(model, c3r, data.test().dataset(), 1024, spec.device());
-                Map<MMLSynData.Factor, Double> dcor = spec.dcor() ? Representations.factorCorrelations(model, data.test(), spec.device()) : null;
+                C3Score c3Val = hasVal ? C3Score.evaluate(model, c3r, data.val(), 1024, spec.device()) : null;
+                C3Score c3Test = C3Score.evaluate(model, c3r, data.test(), 1024, spec.device());
+                Map<MMLSynData.Factor, Double> dcor = spec.dcor() ? Representations.factorCorrelations(model, data.mmlsyn().test(), spec.device()) : null;
                 Map<Double, double[]> noise = new java.util.TreeMap<>();
                 for (double eps : spec.evalNoise()) {
                     int n = spec.evalSeeds() == 0 ? 1 : spec.evalSeeds();
                     double[] acc = new double[n];
                     for (int e = 0; e < n; e++) {
                         long evalSeed = spec.evalSeeds() == 0 ? seed : e + 1;
-                        var noisy = new CorruptedDataset(data.test().dataset(), NoiseProtocol.of(eps, evalSeed));
+                        var noisy = new CorruptedDataset(data.test(), NoiseProtocol.of(eps, evalSeed).withQmfCompat(spec.qmfCompat()));
                         acc[e] = Evaluator.evaluate(model, noisy, 1024, spec.device()).accuracy();
                     }
                     noise.put(eps, acc);
                 }
                 Path modelFile = ckDir.resolve("model.ckpt");
-                Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, dims)).write(modelFile);
+                Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses)).write(modelFile);
                 runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, dcor, noise, modelFile));
             }
         }
         return runs;
+    }
+
+    /** The modalities a {@code model.ckpt} records (older checkpoints: feature vectors of {@code inputDims}). */
+    public static List<ModalitySpec> modalities(ObjectNode state) {
+        if (!state.has("modalities")) {
+            int[] dims = new int[state.path("inputDims").size()];
+            for (int i = 0; i < dims.length; i++) dims[i] = state.get("inputDims").get(i).asInt();
+            return ModalitySpec.vectors(dims);
+        }
+        List<ModalitySpec> out = new ArrayList<>();
+        for (var o : state.get("modalities")) {
+            long[] shape = new long[o.get("shape").size()];
+            for (int i = 0; i < shape.length; i++) shape[i] = o.get("shape").get(i).asLong();
+            out.add(new ModalitySpec(o.get("name").asText(), shape,
+                    ModalitySpec.Kind.valueOf(o.get("kind").asText().toUpperCase(java.util.Locale.ROOT)), o.path("vocabSize").asInt(0)));
+        }
+        return out;
     }
 
     /** Model parameters plus the regulariser's under {@code regularizer.}: what model.ckpt holds. */
@@ -83,26 +110,27 @@ public final class ExperimentRunner {
         return all;
     }
 
-    public static int[] inputDims(MMLSynData.Splits data) {
-        var mods = data.train().dataset().modalities();
-        int[] dims = new int[mods.size()];
-        for (int k = 0; k < dims.length; k++) dims[k] = (int) mods.get(k).elementCount();
-        return dims;
-    }
-
     /** What {@code eval} needs to rebuild the model and its data from a checkpoint alone. */
-    static ObjectNode modelState(ExperimentSpec spec, long seed, int[] dims) {
+    static ObjectNode modelState(ExperimentSpec spec, long seed, List<ModalitySpec> modalities, int numClasses) {
         ObjectNode st = Json.object();
         st.put("format", "causalmm.model/1");
         st.put("model", spec.model());
         st.put("regularizer", spec.regularizer());
         st.put("dataset", spec.dataset());
         st.put("seed", seed);
-        st.put("numClasses", 2);
-        var d = st.putArray("inputDims");
-        for (int x : dims) d.add(x);
+        st.put("numClasses", numClasses);
+        var d = st.putArray("modalities");
+        for (ModalitySpec m : modalities) {
+            ObjectNode o = d.addObject();
+            o.put("name", m.name());
+            o.put("kind", m.kind().name().toLowerCase(java.util.Locale.ROOT));
+            var sh = o.putArray("shape");
+            for (long x : m.shape()) sh.add(x);
+            if (m.vocabSize() > 0) o.put("vocabSize", m.vocabSize());
+        }
         st.put("encoder", "c3r-paper");
         st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
+        st.set("imagetext", Json.MAPPER.valueToTree(spec.imagetext()));
         st.set("c3r", Json.MAPPER.valueToTree(spec.c3r()));
         st.set("imml", Json.MAPPER.valueToTree(spec.imml().withSeed(seed)));
         st.set("cmir", Json.MAPPER.valueToTree(spec.cmir().withSeed(seed)));

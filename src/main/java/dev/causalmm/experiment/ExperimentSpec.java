@@ -4,7 +4,11 @@ import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.DataSplits;
+import dev.causalmm.data.ImageTextConfig;
+import dev.causalmm.data.ImageTextData;
 import dev.causalmm.data.MMLSynConfig;
+import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Device;
 import dev.causalmm.train.LrSchedule;
 import dev.causalmm.engine.Optimizer;
@@ -13,6 +17,9 @@ import java.util.List;
 /**
  * One experiment: a dataset, a model and a regulariser trained once per seed.
  *
+ * @param dataset  {@code mmlsyn} or {@code imagetext}
+ * @param mmlsyn   MMLSynData settings, used when {@code dataset} is {@code mmlsyn}
+ * @param imagetext settings of the synthetic image+text task, used when {@code dataset} is {@code imagetext}
  * @param dataSeed seed of the synthetic data (fixed across training seeds, so seeds vary only the run)
  * @param c3r      C3R settings, used when {@code regularizer} is {@code c3r}
  * @param imml     IMML settings, used when {@code regularizer} is {@code imml}
@@ -21,12 +28,16 @@ import java.util.List;
  * @param evalNoise test-time noise levels ε of the robustness protocol (spec §6.1; empty = none)
  * @param evalSeeds evaluation seeds per training seed (0: one, equal to the training seed — the
  *                  "runs" layout; 5: QMF's 5 × 5 layout)
+ * @param qmfCompat the noise protocol reproduces the reference code's image quirks (fixed field, uint8 wraparound)
  */
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                              Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
-                             List<Long> seeds, Device device, MMLSynConfig mmlsyn, long dataSeed,
+                             List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
                              C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
-                             List<Double> evalNoise, int evalSeeds) {
+                             List<Double> evalNoise, int evalSeeds, boolean qmfCompat) {
+    /** Datasets an experiment can name. */
+    public static final List<String> DATASETS = List.of("mmlsyn", "imagetext");
+
     public ExperimentSpec {
         seeds = List.copyOf(seeds);
         if (c3r == null) c3r = C3RConfig.defaults();
@@ -35,9 +46,22 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         evalNoise = evalNoise == null ? List.of() : List.copyOf(evalNoise);
         if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
         if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
-        if (!dataset.equals("mmlsyn")) {
-            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: mmlsyn");
+        if (!DATASETS.contains(dataset)) {
+            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS));
         }
+        if (mmlsyn == null) mmlsyn = MMLSynConfig.defaults(dataSeed);
+        if (imagetext == null) imagetext = ImageTextConfig.defaults(dataSeed);
+        if (dcor && !dataset.equals("mmlsyn")) {
+            throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + dataset + "' has none");
+        }
+    }
+
+    /** Generates the dataset this experiment names. */
+    public DataSplits generateData() {
+        return switch (dataset) {
+            case "imagetext" -> ImageTextData.generate(imagetext);
+            default -> DataSplits.of(MMLSynData.generate(mmlsyn));
+        };
     }
 
     /** The regularisers' settings, for {@link Regularizers#create(String, Regularizers.Settings)}. */

@@ -1,6 +1,7 @@
 package dev.causalmm.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.io.Json;
 import java.io.IOException;
@@ -13,10 +14,21 @@ import java.util.List;
  * evaluated at every noise level. Fields (defaults in brackets): {@code name}, {@code dataset}
  * [mmlsyn], {@code models} [late-fusion], {@code regularizers} [none, c3r], {@code seeds} [1, 2, 3],
  * {@code evalSeeds} [0: one per training seed], {@code noise} [0, 5, 10], {@code epochs} [10],
- * {@code batchSize} [256], {@code lr} [1e-3], {@code mmlsyn} (any {@link MMLSynConfig} field).
+ * {@code batchSize} [256], {@code lr} [1e-3], {@code mmlsyn} (any {@link MMLSynConfig} field),
+ * {@code imagetext} (any {@link ImageTextConfig} field), {@code qmfCompat} [false].
  */
 public record GridConfig(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
-                         int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn) {
+                         int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn,
+                         ImageTextConfig imagetext, boolean qmfCompat) {
+
+    /** The settings of the dataset the grid names, as they go into the report's header. */
+    public String dataDescription() {
+        return dataset.equals("imagetext")
+                ? String.format(java.util.Locale.ROOT, "imagetext (%d train, %d test, %d×%d images, %d-word texts)", imagetext.trainSize(),
+                        imagetext.testSize(), imagetext.imageSize(), imagetext.imageSize(), imagetext.textLength())
+                : String.format(java.util.Locale.ROOT, "mmlsyn (%d train, s = %.1f train / %.1f test)", mmlsyn.trainSize(),
+                        mmlsyn.spuriousTrain(), mmlsyn.spuriousTest());
+    }
 
     public static GridConfig read(Path file) throws IOException {
         JsonNode n;
@@ -29,22 +41,27 @@ public record GridConfig(String name, String dataset, List<String> models, List<
             throw new IOException("cannot read experiment config " + file + ": " + e.getMessage(), e);
         }
         if (n == null || !n.isObject()) throw new IllegalArgumentException(file + ": an experiment config is a JSON object");
-        MMLSynConfig base = MMLSynConfig.defaults(0);
-        MMLSynConfig syn = base;
-        if (n.has("mmlsyn")) {
-            JsonNode merged = Json.MAPPER.valueToTree(base);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) merged).setAll((com.fasterxml.jackson.databind.node.ObjectNode) n.get("mmlsyn"));
-            try {
-                syn = Json.MAPPER.treeToValue(merged, MMLSynConfig.class);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": field 'mmlsyn': " + e.getMessage(), e);
-            }
-        }
+        MMLSynConfig syn = merge(n, "mmlsyn", MMLSynConfig.defaults(0), MMLSynConfig.class, file);
+        ImageTextConfig it = merge(n, "imagetext", ImageTextConfig.defaults(0), ImageTextConfig.class, file);
         return new GridConfig(text(n, "name", fname.replaceFirst("\\.(json|ya?ml)$", "")),
                 text(n, "dataset", "mmlsyn"), strings(n, "models", List.of("late-fusion"), file),
                 strings(n, "regularizers", List.of("none", "c3r"), file), longs(n, "seeds", List.of(1L, 2L, 3L), file),
                 n.path("evalSeeds").asInt(0), doubles(n, "noise", List.of(0.0, 5.0, 10.0), file),
-                n.path("epochs").asInt(10), n.path("batchSize").asInt(256), n.path("lr").asDouble(1e-3), syn);
+                n.path("epochs").asInt(10), n.path("batchSize").asInt(256), n.path("lr").asDouble(1e-3), syn, it,
+                n.path("qmfCompat").asBoolean(false));
+    }
+
+    /** The defaults of {@code type} with the fields the config's object {@code field} gives. */
+    private static <T> T merge(JsonNode n, String field, T defaults, Class<T> type, Path file) {
+        if (!n.has(field)) return defaults;
+        if (!n.get(field).isObject()) throw new IllegalArgumentException(file + ": field '" + field + "' must be an object");
+        JsonNode merged = Json.MAPPER.valueToTree(defaults);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) merged).setAll((com.fasterxml.jackson.databind.node.ObjectNode) n.get(field));
+        try {
+            return Json.MAPPER.treeToValue(merged, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": field '" + field + "': " + e.getMessage(), e);
+        }
     }
 
     private static String text(JsonNode n, String f, String dflt) {

@@ -2,7 +2,7 @@ package dev.causalmm.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.causalmm.data.MMLSynData;
+import dev.causalmm.data.DataSplits;
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.TTest;
 import dev.causalmm.io.AtomicFiles;
@@ -31,13 +31,14 @@ public final class GridRunner {
 
     public static ObjectNode run(GridConfig grid, Path out, Device device, boolean progress) throws IOException {
         long t0 = System.nanoTime();
-        MMLSynData.Splits data = MMLSynData.generate(grid.mmlsyn());
+        DataSplits data = null; // generated on the first cell that is not done yet
         Map<String, JsonNode> cells = new LinkedHashMap<>();
         for (String model : grid.models()) {
             for (String reg : grid.regularizers()) {
                 ExperimentSpec spec = new ExperimentSpec(grid.dataset(), model, reg, grid.epochs(), grid.batchSize(),
-                        TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(),
-                        grid.mmlsyn().seed(), null, null, null, false, grid.noise(), grid.evalSeeds());
+                        TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(), grid.imagetext(),
+                        grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed(), null, null, null, false,
+                        grid.noise(), grid.evalSeeds(), grid.qmfCompat());
                 Path cellFile = out.resolve("cells").resolve(spec.label()).resolve("results.json");
                 // compared as written (a round trip turns NaN into "NaN"), so a re-run recognises its own cells
                 JsonNode specJson = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(spec));
@@ -50,6 +51,7 @@ public final class GridRunner {
                     }
                 }
                 long c0 = System.nanoTime();
+                if (data == null) data = spec.generateData();
                 List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress);
                 ObjectNode cell = Results.build("experiment", (ObjectNode) specJson, runs, (System.nanoTime() - c0) / 1e9);
                 AtomicFiles.writeString(cellFile, Json.MAPPER.writeValueAsString(cell));
@@ -83,11 +85,11 @@ public final class GridRunner {
     static String report(GridConfig grid, Map<String, JsonNode> cells) {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(grid.name()).append("\n\n");
-        b.append(String.format(Locale.ROOT, "Dataset %s (%d train, s = %.1f train / %.1f test), seeds %s, %s evaluation seed(s) per run,"
+        b.append(String.format(Locale.ROOT, "Dataset %s, seeds %s, %s evaluation seed(s) per run,"
                         + " %d epochs, batch %d, Adam lr %.0e. Test accuracy (%%) with half of the samples' modalities corrupted at"
                         + " noise level ε: Avg. = mean, Worst. = minimum over all evaluations; best per column in bold;"
                         + " p = Student t-test of the row against its base model (no regulariser).%n%n",
-                grid.dataset(), grid.mmlsyn().trainSize(), grid.mmlsyn().spuriousTrain(), grid.mmlsyn().spuriousTest(), grid.seeds(),
+                grid.dataDescription(), grid.seeds(),
                 grid.evalSeeds() == 0 ? "1" : String.valueOf(grid.evalSeeds()), grid.epochs(), grid.batchSize(), grid.lr()));
         b.append("| model |");
         for (double e : grid.noise()) b.append(" ε=").append(Results.epsKey(e)).append(" Avg. | ε=").append(Results.epsKey(e)).append(" Worst. | p |");

@@ -65,7 +65,11 @@ class FusionModelsTest {
             assertEquals(2, m.numModalities());
             assertTrue(m.parameterCount() > 0);
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> Baselines.create("mmbt", new int[] {2}, 2, EncoderConfig.c3rPaper()));
+        try (MultimodalModel m = Baselines.create("mmbt", new int[] {2, 5}, 2, EncoderConfig.c3rPaper())) {
+            assertEquals(256, m.fusedDim(), "spec sizes: H = 256");
+            assertEquals(256, m.featureDim(0), "a feature vector is one token");
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Baselines.create("unet3d", new int[] {2}, 2, EncoderConfig.c3rPaper()));
         assertTrue(e.getMessage().contains("not available yet"));
         var e2 = assertThrows(IllegalArgumentException.class, () -> Baselines.create("resnet", new int[] {2}, 2, EncoderConfig.c3rPaper()));
         assertTrue(e2.getMessage().contains("unknown model"));

@@ -2,9 +2,8 @@ package dev.causalmm.baselines;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.causalmm.causal.C3R;
-import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.Regularizer;
+import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextData;
@@ -25,13 +24,20 @@ class ImageTextModelsTest {
     static final DataSplits DATA = ImageTextData.generate(ImageTextConfig.defaults(3).withSizes(2_000, 0, 500));
 
     static double train(String name, boolean c3r, int epochs) {
+        return train(name, c3r ? "c3r" : "none", epochs);
+    }
+
+    static double train(String name, String regularizer, int epochs) {
         Engine.seed(1);
-        try (MultimodalModel m = Baselines.create(name, DATA.modalities(), DATA.numClasses(), EncoderConfig.c3rPaper(), DATA.train().size());
-             Regularizer reg = c3r ? new C3R(C3RConfig.defaults()) : Regularizer.NONE) {
+        boolean c3r = regularizer.equals("c3r");
+        try (Regularizer reg = Regularizers.create(regularizer);
+             MultimodalModel m = reg.adapt(Baselines.create(name, DATA.modalities(), DATA.numClasses(), EncoderConfig.c3rPaper(),
+                     DATA.train().size()))) {
             long t0 = System.nanoTime();
             new Trainer(TrainConfig.defaults(epochs, 1).withBatchSize(64)).fit(m, reg, DATA.train(), null);
             double acc = Evaluator.evaluate(m, DATA.test(), 256, Device.CPU).accuracy();
-            System.out.printf("imagetext %s%s: test accuracy %.3f (%d params, %.1f s)%n", name, c3r ? "+c3r" : "", acc,
+            System.out.printf("imagetext %s%s: test accuracy %.3f (%d params, %.1f s)%n", name, c3r || !regularizer.equals("none")
+                    ? "+" + regularizer : "", acc,
                     m.parameterCount(), (System.nanoTime() - t0) / 1e9);
             return acc;
         }
@@ -41,6 +47,13 @@ class ImageTextModelsTest {
     void lateFusionAndConcatBowLearnBothModalities() {
         assertTrue(train("late-fusion", false, 6) > 0.8);
         assertTrue(train("concatbow", false, 6) > 0.8);
+    }
+
+    @Test
+    void immlAndCmirWorkOnImagesAndTexts() {
+        // IMML's probe reads a text as word counts; CmIR blanks words in its virtual environments
+        assertTrue(train("late-fusion", "imml", 6) > 0.8);
+        assertTrue(train("concatbow", "cmir", 6) > 0.8);
     }
 
     @Test

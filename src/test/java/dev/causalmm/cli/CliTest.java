@@ -81,8 +81,10 @@ class CliTest {
         assertTrue(sign.contains("--c3r.sign"), sign);
         String metric = run(2, "train", "--metrics", "f1", "--out", dir.toString());
         assertTrue(metric.contains("unknown metric 'f1'"), metric);
-        String model = run(2, "train", "--model", "mmbt", "--out", dir.toString(), "--epochs", "1", "--train-size", "100");
-        assertTrue(model.contains("'mmbt' is not available yet"), model);
+        String model = run(2, "train", "--model", "unet3d", "--out", dir.toString(), "--epochs", "1", "--train-size", "100");
+        assertTrue(model.contains("'unet3d' is a segmentation model"), model);
+        String dcor = run(2, "train", "--dataset", "imagetext", "--metrics", "dcor", "--out", dir.toString());
+        assertTrue(dcor.contains("latent factors"), dcor);
         String dataset = run(2, "train", "--dataset", "food101", "--out", dir.toString());
         assertTrue(dataset.contains("unknown dataset 'food101'"), dataset);
         String device = run(2, "train", "--device", "tpu", "--out", dir.toString());
@@ -167,6 +169,30 @@ class CliTest {
         JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
         assertEquals(10.0, e.at("/config/noise/eps").asDouble());
         assertEquals(0, e.at("/config/noise/modalities/0").asInt());
+    }
+
+    @Test
+    void imageTextTrainAndEvalWithImageAndWordNoise(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("it");
+        String text = run(0, "train", "--dataset", "imagetext", "--model", "mmbt-small", "--regularizer", "c3r", "--epochs", "2",
+                "--out", out.toString(), "--batch-size", "64", "--train-size", "600", "--val-size", "100", "--test-size", "300",
+                "--eval-noise", "0,10", "--no-progress");
+        assertTrue(text.contains("noise ε=10"), text);
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals("imagetext", r.at("/config/dataset").asText());
+        assertEquals(600, r.at("/config/imagetext/trainSize").asInt());
+        double clean = r.at("/runs/0/final/test/accuracy").asDouble();
+        Path ckpt = out.resolve("checkpoints/mmbt-small+c3r-seed1/model.ckpt");
+        Path evalOut = dir.resolve("eval");
+        run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString());
+        JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
+        assertEquals(clean, e.at("/final/test/accuracy").asDouble(), 1e-12, "eval rebuilds the image+text model and its data");
+        run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--noise", "10", "--noise-modalities", "1",
+                "--qmf-compat");
+        JsonNode n = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
+        assertTrue(n.at("/config/noise/qmfCompat").asBoolean());
+        String wrong = run(2, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--spurious-test", "0.5");
+        assertTrue(wrong.contains("mmlsyn only"), wrong);
     }
 
     @Test

@@ -39,6 +39,33 @@ class GridRunnerTest {
     }
 
     @Test
+    void imageTextGridWithEveryImageTextModel(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("it.yaml");
+        Files.writeString(cfg, """
+                dataset: imagetext
+                imagetext: {trainSize: 300, valSize: 50, testSize: 100}
+                models: [concatbow, mmbt-small]
+                regularizers: [none, c3r]
+                seeds: [1, 2]
+                noise: [0, 10]
+                epochs: 1
+                batchSize: 64
+                qmfCompat: true
+                """);
+        GridConfig grid = GridConfig.read(cfg);
+        assertTrue(grid.qmfCompat());
+        Path out = dir.resolve("out");
+        GridRunner.run(grid, out, Device.CPU, false);
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals(4, r.get("cells").size());
+        assertTrue(r.at("/cells/mmbt-small+c3r/final/test/noise/10/worst").isNumber());
+        assertTrue(r.at("/cells/concatbow/config/qmfCompat").asBoolean());
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("imagetext (300 train") && report.contains("| mmbt-small+c3r |"), report);
+        assertTrue(Files.size(out.resolve("accuracy-vs-noise.png")) > 0);
+    }
+
+    @Test
     void yamlConfigsReadLikeJson(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("grid.yaml");
         Files.writeString(cfg, """

@@ -1,0 +1,44 @@
+package dev.causalmm.cli;
+
+import dev.causalmm.data.ImageTextConfig;
+import dev.causalmm.data.MMLSynConfig;
+import picocli.CommandLine.Option;
+
+/** How the synthetic data sets are generated (train and demo): sizes apply to either dataset. */
+final class DataOptions {
+    @Option(names = "--data-seed", defaultValue = "0", description = "Seed of the synthetic data (default: ${DEFAULT-VALUE}).")
+    long dataSeed;
+
+    @Option(names = "--train-size", description = "Training samples (default: mmlsyn 20000, imagetext 4000).")
+    Integer trainSize;
+
+    @Option(names = "--test-size", description = "Test samples (default: mmlsyn 500, imagetext 1000).")
+    Integer testSize;
+
+    @Option(names = "--val-size", description = "Validation samples (default: mmlsyn 2000, imagetext 1000).")
+    Integer valSize;
+
+    @Option(names = "--spurious-train", defaultValue = "0.7", description = "mmlsyn spurious degree s at train (default: ${DEFAULT-VALUE}).")
+    double spuriousTrain;
+
+    @Option(names = "--spurious-test", defaultValue = "0.1", description = "mmlsyn spurious degree s at test (default: ${DEFAULT-VALUE}).")
+    double spuriousTest;
+
+    @Option(names = "--modalities", defaultValue = "2", description = "mmlsyn number of modalities K (default: ${DEFAULT-VALUE}).")
+    int modalities;
+
+    MMLSynConfig mmlsyn() {
+        MMLSynConfig d = MMLSynConfig.defaults(dataSeed);
+        return d.withSizes(or(trainSize, d.trainSize()), or(valSize, d.valSize()), or(testSize, d.testSize()))
+                .withSpurious(spuriousTrain, spuriousTest).withModalities(modalities);
+    }
+
+    ImageTextConfig imagetext() {
+        ImageTextConfig d = ImageTextConfig.defaults(dataSeed);
+        return d.withSizes(or(trainSize, d.trainSize()), or(valSize, d.valSize()), or(testSize, d.testSize()));
+    }
+
+    private static int or(Integer v, int dflt) {
+        return v == null ? dflt : v;
+    }
+}
