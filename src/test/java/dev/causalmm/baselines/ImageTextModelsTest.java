@@ -9,6 +9,7 @@ import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextData;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
+import dev.causalmm.engine.NativeMemory;
 import dev.causalmm.eval.Evaluator;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
@@ -27,20 +28,22 @@ class ImageTextModelsTest {
         return train(name, c3r ? "c3r" : "none", epochs);
     }
 
+    /** Trains, evaluates, and checks that every native tensor handle of the run was freed. */
     static double train(String name, String regularizer, int epochs) {
         Engine.seed(1);
-        boolean c3r = regularizer.equals("c3r");
+        long handles = NativeMemory.liveTensors();
+        double acc;
         try (Regularizer reg = Regularizers.create(regularizer);
              MultimodalModel m = reg.adapt(Baselines.create(name, DATA.modalities(), DATA.numClasses(), EncoderConfig.c3rPaper(),
                      DATA.train().size()))) {
             long t0 = System.nanoTime();
             new Trainer(TrainConfig.defaults(epochs, 1).withBatchSize(64)).fit(m, reg, DATA.train(), null);
-            double acc = Evaluator.evaluate(m, DATA.test(), 256, Device.CPU).accuracy();
-            System.out.printf("imagetext %s%s: test accuracy %.3f (%d params, %.1f s)%n", name, c3r || !regularizer.equals("none")
-                    ? "+" + regularizer : "", acc,
-                    m.parameterCount(), (System.nanoTime() - t0) / 1e9);
-            return acc;
+            acc = Evaluator.evaluate(m, DATA.test(), 256, Device.CPU).accuracy();
+            System.out.printf("imagetext %s%s: test accuracy %.3f (%d params, %.1f s)%n", name,
+                    regularizer.equals("none") ? "" : "+" + regularizer, acc, m.parameterCount(), (System.nanoTime() - t0) / 1e9);
         }
+        assertEquals(handles, NativeMemory.liveTensors(), name + "+" + regularizer + " left native tensors behind");
+        return acc;
     }
 
     @Test
