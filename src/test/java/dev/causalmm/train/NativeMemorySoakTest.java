@@ -3,6 +3,12 @@ package dev.causalmm.train;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.causalmm.baselines.LateFusion;
+import dev.causalmm.baselines.MMBT;
+import dev.causalmm.baselines.MMBTConfig;
+import dev.causalmm.data.ImageTextConfig;
+import dev.causalmm.data.ImageTextData;
+import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.data.Batch;
@@ -36,21 +42,38 @@ class NativeMemorySoakTest {
     @Test
     void nativeMemoryStaysFlatOverTenThousandSteps() {
         var data = MMLSynData.generate(MMLSynConfig.defaults(1).withSizes(8192, 0, 10)).train().dataset();
-        DataLoader loader = new DataLoader(data, DataLoader.Options.shuffled(32, 1));
+        try (var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false)) {
+            soak("late fusion + C3R", model, data, 32, STEPS, WARMUP, 250);
+        }
+    }
+
+    /**
+     * The image+text path (CNN, embeddings, layer norm, fused attention, dropout) through MMBT-small +
+     * C3R: 2,000 steps at batch 16, sampled every 80 steps after 400.
+     */
+    @Test
+    void imageTextTransformerStaysFlatToo() {
+        var data = ImageTextData.generate(ImageTextConfig.defaults(2).withSizes(2048, 0, 10)).train();
+        try (var model = new MMBT(data.modalities(), data.numClasses(), MMBTConfig.small())) {
+            soak("MMBT-small + C3R", model, data, 16, 2_000, 400, 80);
+        }
+    }
+
+    private static void soak(String what, MultimodalModel model, MultimodalDataset data, int batch, int steps, int warmup, int every) {
+        DataLoader loader = new DataLoader(data, DataLoader.Options.shuffled(batch, 1));
         long handles = NativeMemory.liveTensors();
         java.util.List<Long> samples = new java.util.ArrayList<>();
         long rssWarm = -1;
         long rssMax = -1;
-        try (var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false);
-             var c3r = new C3R(C3RConfig.defaults())) {
+        try (var c3r = new C3R(C3RConfig.defaults())) {
             c3r.bind(model);
             var params = new java.util.ArrayList<>(model.parameters());
             params.addAll(c3r.parameters());
             try (var opt = new Optimizer(TrainConfig.adam(1e-3), params)) {
             int step = 0;
-            for (int epoch = 0; step < STEPS; epoch++) {
+            for (int epoch = 0; step < steps; epoch++) {
                 try (var ep = loader.epoch(epoch)) {
-                    while (ep.hasNext() && step < STEPS) {
+                    while (ep.hasNext() && step < steps) {
                         try (var s = TensorScope.open("step"); Batch b = ep.next()) {
                             ForwardOutput out = model.forward(b.inputs(), b.maskOrNull());
                             Tensor loss = model.loss(out, b.labels()).add(c3r.compute(model, out, b.labels(), epoch).loss());
@@ -59,8 +82,8 @@ class NativeMemorySoakTest {
                             opt.zeroGrad();
                         }
                         step++;
-                        if (step == WARMUP) rssWarm = NativeMemory.residentBytes();
-                        if (step >= WARMUP && step % 250 == 0) {
+                        if (step == warmup) rssWarm = NativeMemory.residentBytes();
+                        if (step >= warmup && step % every == 0) {
                             samples.add(NativeMemory.mallocInUseBytes());
                             rssMax = Math.max(rssMax, NativeMemory.residentBytes());
                         }
@@ -69,14 +92,15 @@ class NativeMemorySoakTest {
             }
             }
         }
-        assertEquals(handles, NativeMemory.liveTensors(), "tensor handles leaked");
+        assertEquals(handles, NativeMemory.liveTensors(), what + ": tensor handles leaked");
         if (samples.get(0) < 0) return; // not glibc: the handle count above is the check
-        long first = median(samples.subList(0, 10));
-        long last = median(samples.subList(samples.size() - 10, samples.size()));
+        int n = Math.min(10, samples.size() / 3);
+        long first = median(samples.subList(0, n));
+        long last = median(samples.subList(samples.size() - n, samples.size()));
         long max = samples.stream().mapToLong(Long::longValue).max().orElseThrow();
-        System.out.printf("soak: C heap in use, median of first/last 10 samples %d / %d KiB (max %d KiB) over %d steps; RSS %d -> %d MiB%n",
-                first >> 10, last >> 10, max >> 10, STEPS - WARMUP, rssWarm >> 20, rssMax >> 20);
-        assertTrue(last - first < BOUND, "native memory grew by " + ((last - first) >> 10) + " KiB over " + (STEPS - WARMUP) + " steps");
+        System.out.printf("soak %s: C heap in use, median of first/last %d samples %d / %d KiB (max %d KiB) over %d steps; RSS %d -> %d MiB%n",
+                what, n, first >> 10, last >> 10, max >> 10, steps - warmup, rssWarm >> 20, rssMax >> 20);
+        assertTrue(last - first < BOUND, what + ": native memory grew by " + ((last - first) >> 10) + " KiB over " + (steps - warmup) + " steps");
     }
 
     private static long median(java.util.List<Long> xs) {
