@@ -2,13 +2,10 @@ package dev.causalmm.baselines;
 
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
-import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.Linear;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.nn.Encoders;
 import dev.causalmm.nn.ModalityEncoder;
-import dev.causalmm.nn.Module;
-import dev.causalmm.nn.MultimodalModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,10 +14,9 @@ import java.util.List;
  * representation is the concatenation of the per-modality features (missing modalities zeroed),
  * and a single linear classifier maps it to logits. Loss: CE.
  */
-public class ConcatFusion extends Module implements MultimodalModel {
+public class ConcatFusion extends FusedHeadModel {
     private final List<ModalityEncoder> encoders = new ArrayList<>();
     private final Linear classifier;
-    private final int numClasses;
     private final int fusedDim;
 
     public ConcatFusion(int[] inputDims, int numClasses, EncoderConfig encoder) {
@@ -34,7 +30,7 @@ public class ConcatFusion extends Module implements MultimodalModel {
 
     /** Over the given encoders (the model takes ownership of them). */
     protected ConcatFusion(List<? extends ModalityEncoder> modalityEncoders, int numClasses) {
-        this.numClasses = numClasses;
+        super(numClasses);
         int dz = 0;
         for (int k = 0; k < modalityEncoders.size(); k++) {
             ModalityEncoder e = registerModule("encoder" + k, modalityEncoders.get(k));
@@ -46,7 +42,6 @@ public class ConcatFusion extends Module implements MultimodalModel {
     }
 
     @Override public int numModalities() { return encoders.size(); }
-    @Override public int numClasses() { return numClasses; }
     @Override public int featureDim(int k) { return encoders.get(k).featureDim(); }
     @Override public int fusedDim() { return fusedDim; }
     @Override public Linear classifier() { return classifier; }
@@ -71,24 +66,7 @@ public class ConcatFusion extends Module implements MultimodalModel {
         return Tensor.cat(masked, 1);
     }
 
-    @Override
-    public Tensor classify(Tensor fused) {
-        return classifier.forward(fused);
-    }
 
-    @Override
-    public Tensor fuseAndPredict(List<Tensor> features, Tensor mask) {
-        return classify(fuse(features, mask));
-    }
 
-    @Override
-    public ForwardOutput forwardFeatures(List<Tensor> h, Tensor mask) {
-        Tensor z = fuse(h, mask);
-        return new ForwardOutput(h, mask, z, classify(z), List.of());
-    }
 
-    @Override
-    public Tensor loss(ForwardOutput out, Tensor labels) {
-        return Tensor.crossEntropy(out.logits(), labels);
-    }
 }

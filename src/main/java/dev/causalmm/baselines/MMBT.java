@@ -4,12 +4,10 @@ import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.Embedding;
-import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.ImageTrunk;
 import dev.causalmm.nn.LayerNorm;
 import dev.causalmm.nn.Linear;
 import dev.causalmm.nn.Module;
-import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.nn.TransformerBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +21,15 @@ import java.util.List;
  * the same way. Output: the pooler {@code tanh(Linear(first position))} is the fused
  * representation Z, and a linear classifier maps Z to logits (loss: CE).
  *
- * <p>The {@link MultimodalModel} seam: a modality's feature is its token embeddings before the
+ * <p>The {@link dev.causalmm.nn.MultimodalModel} seam: a modality's feature is its token embeddings before the
  * transformer, flattened ({@code B × n_k·H}); fusion is the transformer plus pooler, so C3R, IMML
  * and CmIR all act on MMBT. Deviations from the reference: no pretrained BERT/ResNet (so no freeze
  * schedule), [CLS]/[SEP] come from a two-row table of their own rather than the word table, and
  * padding positions are attended to (the feature seam carries embeddings, not ids, so there is no
  * attention mask; the bundled tasks have fixed-length texts).
  */
-public final class MMBT extends Module implements MultimodalModel {
+public final class MMBT extends FusedHeadModel {
     private final MMBTConfig config;
-    private final int numClasses;
     private final List<ModalitySpec> modalities;
     private final List<Module> tokenizers = new ArrayList<>();
     private final List<Linear> projections = new ArrayList<>();
@@ -49,9 +46,9 @@ public final class MMBT extends Module implements MultimodalModel {
     private final Linear classifier;
 
     public MMBT(List<ModalitySpec> modalities, int numClasses, MMBTConfig config) {
+        super(numClasses);
         if (modalities.isEmpty()) throw new IllegalArgumentException("MMBT needs at least one modality");
         this.config = config;
-        this.numClasses = numClasses;
         this.modalities = List.copyOf(modalities);
         int h = config.hidden();
         tokensPerModality = new int[modalities.size()];
@@ -94,7 +91,6 @@ public final class MMBT extends Module implements MultimodalModel {
     }
 
     @Override public int numModalities() { return modalities.size(); }
-    @Override public int numClasses() { return numClasses; }
     @Override public int featureDim(int k) { return tokensPerModality[k] * config.hidden(); }
     @Override public int fusedDim() { return config.hidden(); }
     @Override public Linear classifier() { return classifier; }
@@ -149,24 +145,7 @@ public final class MMBT extends Module implements MultimodalModel {
         return pooler.forward(finalNorm.forward(x.select(1, 0))).tanh();
     }
 
-    @Override
-    public Tensor classify(Tensor fused) {
-        return classifier.forward(fused);
-    }
 
-    @Override
-    public Tensor fuseAndPredict(List<Tensor> features, Tensor mask) {
-        return classify(fuse(features, mask));
-    }
 
-    @Override
-    public ForwardOutput forwardFeatures(List<Tensor> h, Tensor mask) {
-        Tensor z = fuse(h, mask);
-        return new ForwardOutput(h, mask, z, classify(z), List.of());
-    }
 
-    @Override
-    public Tensor loss(ForwardOutput out, Tensor labels) {
-        return Tensor.crossEntropy(out.logits(), labels);
-    }
 }

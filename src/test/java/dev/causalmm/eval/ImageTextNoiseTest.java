@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.causalmm.data.ArrayDataset;
 import dev.causalmm.data.ModalitySpec;
-import dev.causalmm.data.MultimodalDataset;
-import dev.causalmm.data.SampleReader;
-import java.lang.foreign.Arena;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,16 +21,6 @@ class ImageTextNoiseTest {
                 new float[][] {img, txt}, new int[N], null, 2);
     }
 
-    static float[] row(MultimodalDataset ds, int i, int m) {
-        int n = (int) ds.modalities().get(m).elementCount();
-        try (Arena arena = Arena.ofConfined()) {
-            SampleReader r = new SampleReader(arena, ds.modalities());
-            r.read(ds, i);
-            float[] v = new float[n];
-            for (int j = 0; j < n; j++) v[j] = r.value(m, j);
-            return v;
-        }
-    }
 
     @Test
     void pixelNoiseIsOnePlaneSharedByTheChannelsWithSigmaTenEps() {
@@ -44,9 +31,9 @@ class ImageTextNoiseTest {
         long count = 0;
         int corrupted = 0;
         for (int i = 0; i < N; i++) {
-            float[] v = row(noisy, i, 0);
+            float[] v = Rows.row(noisy, i, 0);
             if (!p.corrupts(i, 0)) {
-                assertArrayEquals(row(clean, i, 0), v, "an uncorrupted image is untouched");
+                assertArrayEquals(Rows.row(clean, i, 0), v, "an uncorrupted image is untouched");
                 continue;
             }
             corrupted++;
@@ -63,7 +50,7 @@ class ImageTextNoiseTest {
         double mean = sum / count, sd = Math.sqrt(sq / count - mean * mean);
         assertEquals(0, mean, 0.5);
         assertEquals(20, sd, 0.5, "σ = 10·ε pixels");
-        assertNotEquals(row(noisy, firstCorrupted(p, 0), 0)[0], row(noisy, secondCorrupted(p, 0), 0)[0], "fresh noise per image");
+        assertNotEquals(Rows.row(noisy, firstCorrupted(p, 0), 0)[0], Rows.row(noisy, secondCorrupted(p, 0), 0)[0], "fresh noise per image");
     }
 
     @Test
@@ -71,8 +58,8 @@ class ImageTextNoiseTest {
         CorruptedDataset noisy = new CorruptedDataset(data(250), NoiseProtocol.of(10, 3));
         CorruptedDataset dark = new CorruptedDataset(data(5), NoiseProtocol.of(10, 3));
         for (int i = 0; i < 200; i++) {
-            for (float v : row(noisy, i, 0)) assertTrue(v >= 0 && v <= 255, "pixel " + v);
-            for (float v : row(dark, i, 0)) assertTrue(v >= 0 && v <= 255, "pixel " + v);
+            for (float v : Rows.row(noisy, i, 0)) assertTrue(v >= 0 && v <= 255, "pixel " + v);
+            for (float v : Rows.row(dark, i, 0)) assertTrue(v >= 0 && v <= 255, "pixel " + v);
         }
     }
 
@@ -80,7 +67,7 @@ class ImageTextNoiseTest {
     void qmfCompatUsesOneFieldAndWrapsNegativesAround() {
         NoiseProtocol p = NoiseProtocol.of(10, 3).withQmfCompat(true);
         CorruptedDataset noisy = new CorruptedDataset(data(5), p);
-        float[] a = row(noisy, firstCorrupted(p, 0), 0), b = row(noisy, secondCorrupted(p, 0), 0);
+        float[] a = Rows.row(noisy, firstCorrupted(p, 0), 0), b = Rows.row(noisy, secondCorrupted(p, 0), 0);
         assertArrayEquals(a, b, "every corrupted image gets the same field");
         boolean wrapped = false;
         for (float v : a) {
@@ -101,11 +88,11 @@ class ImageTextNoiseTest {
             CorruptedDataset noisy = new CorruptedDataset(clean, p);
             long words = 0, blanks = 0;
             for (int i = 0; i < N; i++) {
-                float[] t = row(noisy, i, 1);
+                float[] t = Rows.row(noisy, i, 1);
                 assertEquals(0f, t[L - 1], "padding stays padding");
                 assertEquals(0f, t[L - 2]);
                 if (!p.corrupts(i, 1)) {
-                    assertArrayEquals(row(clean, i, 1), t);
+                    assertArrayEquals(Rows.row(clean, i, 1), t);
                     continue;
                 }
                 for (int j = 0; j < L - 2; j++) {
@@ -116,7 +103,7 @@ class ImageTextNoiseTest {
             }
             assertEquals(Math.min(1, 0.1 * eps), blanks / (double) words, 0.02, "blank fraction at ε = " + eps);
         }
-        assertArrayEquals(row(clean, 4, 1), row(new CorruptedDataset(clean, NoiseProtocol.of(0, 9)), 4, 1), "ε = 0 is the identity");
+        assertArrayEquals(Rows.row(clean, 4, 1), Rows.row(new CorruptedDataset(clean, NoiseProtocol.of(0, 9)), 4, 1), "ε = 0 is the identity");
     }
 
     @Test
@@ -133,7 +120,7 @@ class ImageTextNoiseTest {
         assertEquals(0.5, txt / (double) n, 0.02);
         assertEquals(0.25, both / (double) n, 0.02);
         int i = firstCorrupted(p, 0);
-        assertArrayEquals(row(new CorruptedDataset(data(128), p), i, 0), row(new CorruptedDataset(data(128), p), i, 0));
+        assertArrayEquals(Rows.row(new CorruptedDataset(data(128), p), i, 0), Rows.row(new CorruptedDataset(data(128), p), i, 0));
     }
 
     static int firstCorrupted(NoiseProtocol p, int m) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.causalmm.data.ArrayDataset;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
-import dev.causalmm.data.SampleReader;
-import java.lang.foreign.Arena;
 import org.junit.jupiter.api.Test;
 
 class NoiseProtocolTest {
@@ -33,15 +31,6 @@ class NoiseProtocolTest {
         for (int i = 0; ; i++) if (p.corrupts(i, m)) return i;
     }
 
-    private static float[] row(dev.causalmm.data.MultimodalDataset ds, int i, int m) {
-        try (Arena arena = Arena.ofConfined()) {
-            SampleReader r = new SampleReader(arena, ds.modalities());
-            r.read(ds, i);
-            float[] v = new float[20];
-            for (int j = 0; j < 20; j++) v[j] = r.value(m, j);
-            return v;
-        }
-    }
 
     @Test
     void corruptionIsReproducibleAndLeavesCleanSamplesAlone() {
@@ -49,14 +38,14 @@ class NoiseProtocolTest {
         CorruptedDataset a = new CorruptedDataset(DATA, p), b = new CorruptedDataset(DATA, p);
         CorruptedDataset other = new CorruptedDataset(DATA, NoiseProtocol.of(5, 12));
         int hit = findCorrupted(p, 0);
-        assertArrayEquals(row(a, hit, 0), row(b, hit, 0), "same seed, same noise");
-        assertFalse(java.util.Arrays.equals(row(DATA, hit, 0), row(a, hit, 0)), "a corrupted sample changes");
+        assertArrayEquals(Rows.row(a, hit, 0), Rows.row(b, hit, 0), "same seed, same noise");
+        assertFalse(java.util.Arrays.equals(Rows.row(DATA, hit, 0), Rows.row(a, hit, 0)), "a corrupted sample changes");
         int clean = 0;
         while (p.corrupts(clean, 1)) clean++;
-        assertArrayEquals(row(DATA, clean, 1), row(a, clean, 1), "an uncorrupted modality is untouched");
-        assertArrayEquals(row(DATA, hit, 0), row(new CorruptedDataset(DATA, NoiseProtocol.of(0, 11)), hit, 0), "ε = 0 is the identity");
+        assertArrayEquals(Rows.row(DATA, clean, 1), Rows.row(a, clean, 1), "an uncorrupted modality is untouched");
+        assertArrayEquals(Rows.row(DATA, hit, 0), Rows.row(new CorruptedDataset(DATA, NoiseProtocol.of(0, 11)), hit, 0), "ε = 0 is the identity");
         boolean differs = false;
-        for (int i = 0; i < 50 && !differs; i++) differs = !java.util.Arrays.equals(row(a, i, 0), row(other, i, 0));
+        for (int i = 0; i < 50 && !differs; i++) differs = !java.util.Arrays.equals(Rows.row(a, i, 0), Rows.row(other, i, 0));
         assertTrue(differs, "another seed, other noise");
     }
 

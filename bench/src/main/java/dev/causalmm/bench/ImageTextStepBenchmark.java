@@ -5,17 +5,13 @@ import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextData;
-import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
-import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import dev.causalmm.nn.EncoderConfig;
-import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.MultimodalModel;
-import dev.causalmm.train.TrainConfig;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
@@ -43,61 +39,32 @@ public class ImageTextStepBenchmark {
     public String device;
 
     private static final int BATCH = 64;
-    private MultimodalModel net;
-    private Regularizer reg;
-    private Optimizer opt;
-    private List<Tensor> inputs;
-    private Tensor labels;
-    private Tensor indices;
+    private TrainingStep step;
 
     @Setup
     public void setup() {
         Engine.init();
         Engine.seed(0);
         Device d = Device.parse(device);
-        ImageTextConfig cfg = ImageTextConfig.defaults(0).withSizes(256, 64, 8);
-        var data = ImageTextData.generate(cfg);
-        List<ModalitySpec> mods = data.modalities();
-        reg = Regularizers.create(regularizer);
-        net = reg.adapt(Baselines.create(model, mods, data.numClasses(), EncoderConfig.c3rPaper(), BATCH));
-        net.to(d);
-        reg.observeData(data.train(), data.val());
-        reg.bind(net);
-        reg.to(d);
-        List<Tensor> params = new java.util.ArrayList<>(net.parameters());
-        params.addAll(reg.parameters());
-        opt = new Optimizer(TrainConfig.adam(1e-3), params);
+        var data = ImageTextData.generate(ImageTextConfig.defaults(0).withSizes(256, 64, 8));
+        Regularizer reg = Regularizers.create(regularizer);
+        MultimodalModel net = reg.adapt(Baselines.create(model, data.modalities(), data.numClasses(), EncoderConfig.c3rPaper(), BATCH));
+        List<Tensor> inputs;
         try (var s = TensorScope.open("inputs")) {
             Tensor img = Tensor.rand(DType.FLOAT32, d, BATCH, 3, 16, 16).mul(255);
             Tensor txt = Tensor.rand(DType.FLOAT32, d, BATCH, 12).mul(60).add(2).to(DType.INT64).to(DType.FLOAT32);
             inputs = List.of(s.keep(img).unscoped(), s.keep(txt).unscoped());
         }
-        labels = Tensor.zeros(DType.INT64, d, BATCH).unscoped();
-        indices = Tensor.arange(BATCH, DType.INT64, d).unscoped();
+        step = new TrainingStep(net, reg, data.train(), data.val(), inputs, d);
     }
 
     @Benchmark
     public int step() {
-        try (var s = TensorScope.open("step")) {
-            ForwardOutput out = net.forward(inputs, null);
-            Tensor loss = net.loss(out, labels, indices);
-            Regularizer.Output r = reg.compute(net, out, labels, 0);
-            if (r != null) loss = loss.add(r.loss());
-            loss.backward();
-            opt.step();
-            opt.zeroGrad();
-        }
-        if (!"cpu".equals(device)) Engine.synchronize();
-        return BATCH;
+        return step.run();
     }
 
     @TearDown
     public void tearDown() {
-        opt.close();
-        reg.close();
-        net.close();
-        inputs.forEach(Tensor::close);
-        labels.close();
-        indices.close();
+        step.close();
     }
 }
