@@ -23,10 +23,11 @@ import java.util.List;
  *
  * <p>The {@link dev.causalmm.nn.MultimodalModel} seam: a modality's feature is its token embeddings before the
  * transformer, flattened ({@code B × n_k·H}); fusion is the transformer plus pooler, so C3R, IMML
- * and CmIR all act on MMBT. Deviations from the reference: no pretrained BERT/ResNet (so no freeze
- * schedule), [CLS]/[SEP] come from a two-row table of their own rather than the word table, and
- * padding positions are attended to (the feature seam carries embeddings, not ids, so there is no
- * attention mask; the bundled tasks have fixed-length texts).
+ * and CmIR all act on MMBT. Padded words get no attention, as with BERT's attention mask: the
+ * padding row of the word table is zero and stays zero (no gradient reaches it), so a text
+ * position whose feature is all zeros is padding. Deviations from the reference: no pretrained
+ * BERT/ResNet (so no freeze schedule), and [CLS]/[SEP] come from a two-row table of their own
+ * rather than the word table.
  */
 public final class MMBT extends FusedHeadModel {
     private final MMBTConfig config;
@@ -138,10 +139,19 @@ public final class MMBT extends FusedHeadModel {
         Tensor type = types.weight();
         List<Tensor> segments = new ArrayList<>();
         segments.add(Tensor.cat(imagePart, 1).add(pos.narrow(0, 0, imageSegment).add(type.narrow(0, 0, 1))));
-        for (Tensor t : textParts) segments.add(t.add(pos.narrow(0, 0, t.size(1)).add(type.narrow(0, 1, 1))));
+        List<Tensor> keep = new ArrayList<>();
+        for (Tensor t : textParts) {
+            segments.add(t.add(pos.narrow(0, 0, t.size(1)).add(type.narrow(0, 1, 1))));
+            keep.add(t.abs().sum(2, false).gt(0));                                 // B×L: false at padding
+        }
         Tensor x = (segments.size() == 1 ? segments.get(0) : Tensor.cat(segments, 1));
+        Tensor keyMask = null;
+        if (!keep.isEmpty()) {
+            keep.addFirst(Tensor.ones(DType.BOOL, x.device(), b, imageSegment));
+            keyMask = Tensor.cat(keep, 1).reshape(b, 1, 1, x.size(1));
+        }
         x = embedNorm.forward(x).dropout(config.dropout(), isTraining());
-        for (TransformerBlock block : blocks) x = block.forward(x);
+        for (TransformerBlock block : blocks) x = block.forward(x, keyMask);
         return pooler.forward(finalNorm.forward(x.select(1, 0))).tanh();
     }
 

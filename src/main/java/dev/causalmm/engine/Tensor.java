@@ -569,6 +569,11 @@ public final class Tensor implements AutoCloseable {
         return wrap(torch.embedding(table.h(), ids.h()));
     }
 
+    /** As {@link #embedding(Tensor, Tensor)}, but row {@code paddingIdx} receives no gradient (stays as it is). */
+    public static Tensor embedding(Tensor table, Tensor ids, long paddingIdx) {
+        return wrap(torch.embedding(table.h(), ids.h(), paddingIdx, false, false));
+    }
+
     /** Layer normalisation over the last dimension with elementwise affine {@code weight}, {@code bias}. */
     public Tensor layerNorm(Tensor weight, Tensor bias, double eps) {
         try (var w = new org.bytedeco.pytorch.TensorOptional(weight.h()); var b = new org.bytedeco.pytorch.TensorOptional(bias.h())) {
@@ -589,6 +594,17 @@ public final class Tensor implements AutoCloseable {
      */
     public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v) {
         return wrap(torch.scaled_dot_product_attention(q.h(), k.h(), v.h()));
+    }
+
+    /**
+     * As {@link #scaledDotProductAttention(Tensor, Tensor, Tensor)} with a boolean {@code keep}
+     * mask broadcastable to {@code …×Lq×Lk}: keys where it is false get no attention (padding).
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor keep) {
+        if (keep == null) return scaledDotProductAttention(q, k, v);
+        try (var m = new org.bytedeco.pytorch.TensorOptional(keep.h()); var scale = new org.bytedeco.pytorch.DoubleOptional()) {
+            return wrap(torch.scaled_dot_product_attention(q.h(), k.h(), v.h(), m, 0.0, false, scale, false));
+        }
     }
 
     // ------------------------------------------------------------------ losses (batch-mean)

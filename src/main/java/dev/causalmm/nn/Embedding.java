@@ -12,11 +12,13 @@ import dev.causalmm.engine.TensorScope;
  */
 public final class Embedding extends Module {
     private final int dim;
+    private final boolean zeroPadding;
 
     /** @param std standard deviation of the normal initialisation (1 as PyTorch, 0.02 as BERT) */
     public Embedding(int vocab, int dim, double std, boolean zeroPadding) {
         if (vocab <= 0 || dim <= 0) throw new IllegalArgumentException("Embedding(" + vocab + ", " + dim + "): sizes must be > 0");
         this.dim = dim;
+        this.zeroPadding = zeroPadding;
         try (var s = TensorScope.open("init")) {
             Tensor w = Tensor.randn(DType.FLOAT32, Device.CPU, vocab, dim).mul(std);
             if (zeroPadding) w.narrow(0, ModalitySpec.PAD, 1).zero_();
@@ -26,7 +28,7 @@ public final class Embedding extends Module {
 
     /** ids (int64, any shape) → {@code ids.shape × dim}. */
     public Tensor forward(Tensor ids) {
-        return Tensor.embedding(param("weight"), ids);
+        return zeroPadding ? Tensor.embedding(param("weight"), ids, ModalitySpec.PAD) : Tensor.embedding(param("weight"), ids);
     }
 
     public Tensor weight() {

@@ -33,13 +33,18 @@ public final class TransformerBlock extends Module {
 
     /** {@code B×L×H → B×L×H}. */
     public Tensor forward(Tensor x) {
+        return forward(x, null);
+    }
+
+    /** As {@link #forward(Tensor)}; {@code keep} ({@code B×1×1×L} bool, or null) hides padded keys. */
+    public Tensor forward(Tensor x, Tensor keep) {
         long b = x.size(0), l = x.size(1), dh = hidden / heads;
         // B×L×3H → 3×B×A×L×dh (one reshape and one permute-like transpose pair)
         Tensor p = qkv.forward(ln1.forward(x)).reshape(b, l, 3, heads, dh);
         Tensor q = p.select(2, 0).transpose(1, 2);
         Tensor k = p.select(2, 1).transpose(1, 2);
         Tensor v = p.select(2, 2).transpose(1, 2);
-        Tensor a = Tensor.scaledDotProductAttention(q, k, v).transpose(1, 2).reshape(b, l, hidden);
+        Tensor a = Tensor.scaledDotProductAttention(q, k, v, keep).transpose(1, 2).reshape(b, l, hidden);
         x = x.add(out.forward(a).dropout(dropout, isTraining()));
         Tensor f = ff2.forward(ff1.forward(ln2.forward(x)).gelu()).dropout(dropout, isTraining());
         return x.add(f);

@@ -54,9 +54,38 @@ class MMBTTest {
     }
 
     @Test
+    void paddedWordsGetNoAttention() {
+        try (var s = TensorScope.open("t"); var m = new MMBT(List.of(ModalitySpec.image("img", 3, 16, 16), ModalitySpec.tokens("txt", 8, 40)),
+                3, new MMBTConfig(2, 32, 4, 64, 3, 0.1))) {
+            m.setTraining(false);
+            Engine.seed(5);
+            Tensor img = Tensor.rand(DType.FLOAT32, Device.CPU, 2, 3, 16, 16).mul(255);
+            Tensor txt = Tensor.of(new float[] {5, 6, 7, 0, 0, 0, 0, 0, 9, 10, 11, 12, 13, 14, 0, 0}, 2, 8);
+            float[] before = m.forward(List.of(img, txt), null).logits().toFloatArray();
+            // (a random shift: a constant one would vanish in the embedding LayerNorm)
+            // text positions 6 and 7 hold padding in both samples, position 5 a word of sample 1 only
+            // (the image segment uses positions 0..4)
+            try (var ng = dev.causalmm.engine.NoGrad.enter()) {
+                m.namedParameters().get("positions.weight").narrow(0, 7, 1).add_(Tensor.randn(DType.FLOAT32, Device.CPU, 1, 32));
+            }
+            float[] after = m.forward(List.of(img, txt), null).logits().toFloatArray();
+            for (int c = 0; c < 3; c++) assertEquals(before[c], after[c], 1e-5f, "padding at position 7 changed sample 0's logits");
+            for (int c = 0; c < 3; c++) assertEquals(before[3 + c], after[3 + c], 1e-5f, "padding at position 7 changed sample 1's logits");
+            try (var ng = dev.causalmm.engine.NoGrad.enter()) {
+                m.namedParameters().get("positions.weight").narrow(0, 5, 1).add_(Tensor.randn(DType.FLOAT32, Device.CPU, 1, 32));
+            }
+            float[] moved = m.forward(List.of(img, txt), null).logits().toFloatArray();
+            for (int c = 0; c < 3; c++) assertEquals(before[c], moved[c], 1e-5f, "sample 0 has padding at position 5");
+            assertNotEquals(before[3], moved[3], 1e-6f, "sample 1's word at position 5 is attended");
+        }
+    }
+
+    @Test
     void everyParameterGetsAGradient() {
         try (var s = TensorScope.open("t"); var m = new MMBT(MODS, 3, MMBTConfig.small())) {
-            ForwardOutput out = m.forward(inputs(3), null);
+            List<Tensor> in = inputs(3);
+            Tensor padded = in.get(1).mul(Tensor.of(new float[] {1, 1, 1, 1, 1, 0, 0}, 1, 7));   // last two words are padding
+            ForwardOutput out = m.forward(List.of(in.get(0), padded), null);
             m.loss(out, Tensor.of(new long[] {0, 1, 2, 0, 1}, 5)).backward();
             m.namedParameters().forEach((name, p) -> {
                 Tensor g = p.grad();
