@@ -65,8 +65,4 @@ public class ConcatFusion extends FusedHeadModel {
         }
         return Tensor.cat(masked, 1);
     }
-
-
-
-
 }

@@ -25,7 +25,8 @@ import java.util.List;
  * transformer, flattened ({@code B × n_k·H}); fusion is the transformer plus pooler, so C3R, IMML
  * and CmIR all act on MMBT. Padded words get no attention, as with BERT's attention mask: the
  * padding row of the word table is zero and stays zero (no gradient reaches it), so a text
- * position whose feature is all zeros is padding. Deviations from the reference: no pretrained
+ * position whose feature is all zeros is padding (under CmIR, whose invariant head maps the whole
+ * flattened text, padding is no longer zero and is attended to). Deviations from the reference: no pretrained
  * BERT/ResNet (so no freeze schedule), and [CLS]/[SEP] come from a two-row table of their own
  * rather than the word table.
  */
@@ -154,8 +155,4 @@ public final class MMBT extends FusedHeadModel {
         for (TransformerBlock block : blocks) x = block.forward(x, keyMask);
         return pooler.forward(finalNorm.forward(x.select(1, 0))).tanh();
     }
-
-
-
-
 }

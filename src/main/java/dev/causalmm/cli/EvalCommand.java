@@ -100,7 +100,11 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--model " + this.model + " does not match the checkpoint's model '" + model + "'");
         }
         String dataset = st.path("dataset").asText("mmlsyn");
-        if (!common.datasetGiven() ) common.dataset = dataset;
+        if (!common.datasetGiven()) common.dataset = dataset;
+        if (metrics.contains("dcor") && !dataset.equals("mmlsyn")) {
+            throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
+        }
+        if (qmfCompat && noise == null) throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --noise EPS too");
         if (!common.dataset.equals(dataset)) {
             throw new IllegalArgumentException("--dataset " + common.dataset + " does not match the checkpoint's dataset '" + dataset + "'");
         }

@@ -86,6 +86,9 @@ final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Regularizers.create(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config())).close();
         EvalCommand.checkMetrics(metrics);
+        if (qmfCompat && (evalNoise == null || evalNoise.isEmpty())) {
+            throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --eval-noise too");
+        }
         Device device = Device.parse(common.device);
         ExperimentSpec spec = new ExperimentSpec(common.dataset, model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,

@@ -15,7 +15,8 @@ public record ImageTextConfig(int trainSize, int valSize, int testSize, int imag
                               double pixelNoise, double weakCue, long seed) {
     public ImageTextConfig {
         if (trainSize <= 0 || testSize <= 0 || valSize < 0) {
-            throw new IllegalArgumentException("imagetext sizes must be positive: train=" + trainSize + " val=" + valSize + " test=" + testSize);
+            throw new IllegalArgumentException("imagetext sizes: train and test must be > 0, val >= 0; got train=" + trainSize
+                    + " val=" + valSize + " test=" + testSize);
         }
         if (imageSize < 8) throw new IllegalArgumentException("imagetext imageSize must be >= 8, got " + imageSize);
         if (textLength < 8) throw new IllegalArgumentException("imagetext textLength must be >= 8, got " + textLength);

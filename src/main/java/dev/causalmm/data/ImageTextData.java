@@ -64,7 +64,8 @@ public final class ImageTextData {
                 }
             }
             for (int p = 0; p < 3 * plane; p++) images[base + p] = Math.clamp(images[base + p], 0f, 255f);
-            // text: 8…L words; two say b, one hints a, the rest are distractors; shuffled
+            // text: 8…L words; one says b (a quarter of texts add one saying the other b), one hints a,
+            // the rest are distractors; shuffled
             int words = 8 + r.nextInt(l - 7);
             int[] t = new int[words];
             t[0] = (b == 0 ? B0 : B1) + r.nextInt(8);

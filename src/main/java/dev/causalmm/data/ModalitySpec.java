@@ -34,6 +34,7 @@ public record ModalitySpec(String name, long[] shape, Kind kind, int vocabSize) 
         switch (kind) {
             case IMAGE -> {
                 if (shape.length != 3) throw new IllegalArgumentException("image modality " + name + " needs a C×H×W shape, got " + Arrays.toString(shape));
+                if (vocabSize != 0) throw new IllegalArgumentException("image modality " + name + " has no vocabulary");
             }
             case TOKENS -> {
                 if (shape.length != 1) throw new IllegalArgumentException("token modality " + name + " needs a [length] shape, got " + Arrays.toString(shape));

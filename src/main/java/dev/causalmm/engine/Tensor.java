@@ -344,8 +344,8 @@ public final class Tensor implements AutoCloseable {
 
     /** Copy to {@code device}; with {@code nonBlocking} a pinned host tensor uploads asynchronously. */
     public Tensor to(Device device, boolean nonBlocking) {
-        try (var d = device.toNative()) {
-            return wrap(h().to(d, h.scalar_type(), nonBlocking, false, new org.bytedeco.pytorch.MemoryFormatOptional()));
+        try (var d = device.toNative(); var format = new org.bytedeco.pytorch.MemoryFormatOptional()) {
+            return wrap(h().to(d, h.scalar_type(), nonBlocking, false, format));
         }
     }
 

@@ -21,8 +21,8 @@ import java.util.Arrays;
  * <p>{@code qmfCompat} reproduces the reference code's image quirks: every corrupted image gets the
  * same noise field (the reference re-seeds NumPy with 0 inside the transform; ours is drawn from
  * seed 0 of our generator, so its values differ from NumPy's), and values below 0 wrap around as in
- * the reference's uint8 cast ({@code −3.7 → 253}) instead of being clipped; all pixels are truncated
- * to integers as the uint8 image holds them.
+ * the reference's uint8 cast ({@code −3.7 → 253}) instead of being clipped; corrupted pixels are
+ * truncated to integers as the uint8 image holds them (clean images are left as they are).
  *
  * @param modalities indices of the modalities to corrupt (empty = all)
  */

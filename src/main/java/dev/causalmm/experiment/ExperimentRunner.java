@@ -129,8 +129,8 @@ public final class ExperimentRunner {
             if (m.vocabSize() > 0) o.put("vocabSize", m.vocabSize());
         }
         st.put("encoder", "c3r-paper");
-        st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
-        st.set("imagetext", Json.MAPPER.valueToTree(spec.imagetext()));
+        if (spec.mmlsyn() != null) st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
+        if (spec.imagetext() != null) st.set("imagetext", Json.MAPPER.valueToTree(spec.imagetext()));
         st.set("c3r", Json.MAPPER.valueToTree(spec.c3r()));
         st.set("imml", Json.MAPPER.valueToTree(spec.imml().withSeed(seed)));
         st.set("cmir", Json.MAPPER.valueToTree(spec.cmir().withSeed(seed)));

@@ -18,8 +18,8 @@ import java.util.List;
  * One experiment: a dataset, a model and a regulariser trained once per seed.
  *
  * @param dataset  {@code mmlsyn} or {@code imagetext}
- * @param mmlsyn   MMLSynData settings, used when {@code dataset} is {@code mmlsyn}
- * @param imagetext settings of the synthetic image+text task, used when {@code dataset} is {@code imagetext}
+ * @param mmlsyn   MMLSynData settings when {@code dataset} is {@code mmlsyn} (null otherwise)
+ * @param imagetext settings of the synthetic image+text task when {@code dataset} is {@code imagetext} (null otherwise)
  * @param dataSeed seed of the synthetic data (fixed across training seeds, so seeds vary only the run)
  * @param c3r      C3R settings, used when {@code regularizer} is {@code c3r}
  * @param imml     IMML settings, used when {@code regularizer} is {@code imml}
@@ -30,6 +30,7 @@ import java.util.List;
  *                  "runs" layout; 5: QMF's 5 × 5 layout)
  * @param qmfCompat the noise protocol reproduces the reference code's image quirks (fixed field, uint8 wraparound)
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                              Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
                              List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
@@ -49,8 +50,15 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         if (!DATASETS.contains(dataset)) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS));
         }
-        if (mmlsyn == null) mmlsyn = MMLSynConfig.defaults(dataSeed);
-        if (imagetext == null) imagetext = ImageTextConfig.defaults(dataSeed);
+        // only the named dataset's settings are kept (and written to results and checkpoints), so
+        // another dataset's defaults never change what identifies a finished grid cell
+        if (dataset.equals("mmlsyn")) {
+            if (mmlsyn == null) mmlsyn = MMLSynConfig.defaults(dataSeed);
+            imagetext = null;
+        } else {
+            if (imagetext == null) imagetext = ImageTextConfig.defaults(dataSeed);
+            mmlsyn = null;
+        }
         if (dcor && !dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + dataset + "' has none");
         }

@@ -193,6 +193,11 @@ class CliTest {
         assertTrue(n.at("/config/noise/qmfCompat").asBoolean());
         String wrong = run(2, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--spurious-test", "0.5");
         assertTrue(wrong.contains("mmlsyn only"), wrong);
+        String dcor = run(2, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--metrics", "dcor");
+        assertTrue(dcor.contains("latent factors"), dcor);
+        String compat = run(2, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--qmf-compat");
+        assertTrue(compat.contains("--noise"), compat);
+        assertTrue(r.at("/config/mmlsyn").isMissingNode(), "only the named dataset's settings are recorded");
     }
 
     @Test
