@@ -18,11 +18,12 @@ final class DataOptions {
     @Option(names = "--val-size", description = "Validation samples (default: mmlsyn 2000, imagetext 1000).")
     Integer valSize;
 
-    @Option(names = "--spurious-train", defaultValue = "0.7", description = "mmlsyn spurious degree s at train (default: ${DEFAULT-VALUE}).")
-    double spuriousTrain;
+    @Option(names = "--spurious-train", description = "Spurious degree s at train: mmlsyn's spurious factor (default 0.7),"
+            + " imagetext's class-coloured corner badge (default 0: no badge).")
+    Double spuriousTrain;
 
-    @Option(names = "--spurious-test", defaultValue = "0.1", description = "mmlsyn spurious degree s at test (default: ${DEFAULT-VALUE}).")
-    double spuriousTest;
+    @Option(names = "--spurious-test", description = "Spurious degree s at test (default: mmlsyn 0.1, imagetext 0).")
+    Double spuriousTest;
 
     @Option(names = "--modalities", defaultValue = "2", description = "mmlsyn number of modalities K (default: ${DEFAULT-VALUE}).")
     int modalities;
@@ -30,15 +31,20 @@ final class DataOptions {
     MMLSynConfig mmlsyn() {
         MMLSynConfig d = MMLSynConfig.defaults(dataSeed);
         return d.withSizes(or(trainSize, d.trainSize()), or(valSize, d.valSize()), or(testSize, d.testSize()))
-                .withSpurious(spuriousTrain, spuriousTest).withModalities(modalities);
+                .withSpurious(or(spuriousTrain, d.spuriousTrain()), or(spuriousTest, d.spuriousTest())).withModalities(modalities);
     }
 
     ImageTextConfig imagetext() {
         ImageTextConfig d = ImageTextConfig.defaults(dataSeed);
-        return d.withSizes(or(trainSize, d.trainSize()), or(valSize, d.valSize()), or(testSize, d.testSize()));
+        return d.withSizes(or(trainSize, d.trainSize()), or(valSize, d.valSize()), or(testSize, d.testSize()))
+                .withSpurious(or(spuriousTrain, d.spuriousTrain()), or(spuriousTest, d.spuriousTest()));
     }
 
     private static int or(Integer v, int dflt) {
+        return v == null ? dflt : v;
+    }
+
+    private static double or(Double v, double dflt) {
         return v == null ? dflt : v;
     }
 }

@@ -70,8 +70,8 @@ final class DemoCommand implements Callable<Integer> {
         deleteRecursively(out.resolve("checkpoints"));
         MMLSynData.Splits splits = MMLSynData.generate(data.mmlsyn());
         System.out.printf("MMLSynData: %d modalities x %d features, %d train (s=%.1f) / %d val / %d test (s=%.1f); %d threads%n",
-                data.modalities, splits.config().inputDim(), splits.config().trainSize(), data.spuriousTrain, splits.config().valSize(), splits.config().testSize(),
-                data.spuriousTest, Engine.threads());
+                data.modalities, splits.config().inputDim(), splits.config().trainSize(), splits.config().spuriousTrain(), splits.config().valSize(),
+                splits.config().testSize(), splits.config().spuriousTest(), Engine.threads());
         Map<String, List<RunResult>> byModel = new LinkedHashMap<>();
         ObjectNode modelsJson = Json.object();
         for (String model : models) {
@@ -112,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         var rows = Report.rows(byModel);
         String setup = String.format("MMLSynData, K = %d, %d train samples with spurious degree s = %.1f, %d test samples with s = %.1f;"
                         + " seeds %s; %d epochs of Adam (lr 1e-3, wd 1e-4, batch 256) on %s, %d threads; total %.1f s.",
-                data.modalities, splits.config().trainSize(), data.spuriousTrain, splits.config().testSize(), data.spuriousTest, seeds, epochs, dev,
+                data.modalities, splits.config().trainSize(), splits.config().spuriousTrain(), splits.config().testSize(), splits.config().spuriousTest(), seeds, epochs, dev,
                 Engine.threads(), total);
         AtomicFiles.writeString(out.resolve("report.md"), Report.markdown("causalmm demo", setup, rows, "learning-curves.png", "dcor.png"));
         System.out.println();

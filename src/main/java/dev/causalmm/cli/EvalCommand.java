@@ -53,7 +53,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Expected model name; checked against the checkpoint when given.")
     String model;
 
-    @Option(names = "--spurious-test", description = "Override the checkpoint's mmlsyn test spurious degree s.")
+    @Option(names = "--spurious-test", description = "Override the checkpoint's test spurious degree s (mmlsyn's spurious"
+            + " factor, imagetext's corner badge).")
     Double spuriousTest;
 
     @Option(names = "--test-size", description = "Override the checkpoint's mmlsyn test size.")
@@ -112,8 +113,8 @@ final class EvalCommand implements Callable<Integer> {
         ImageTextConfig itCfg = null;
         DataSplits data;
         if (dataset.equals("imagetext")) {
-            if (spuriousTest != null) throw new IllegalArgumentException("--spurious-test applies to mmlsyn only; this checkpoint was trained on imagetext");
             itCfg = Json.MAPPER.treeToValue(st.get("imagetext"), ImageTextConfig.class);
+            if (spuriousTest != null) itCfg = itCfg.withSpurious(itCfg.spuriousTrain(), spuriousTest);
             if (testSize != null) itCfg = itCfg.withSizes(itCfg.trainSize(), itCfg.valSize(), testSize);
             data = ImageTextData.generate(itCfg);
         } else {

@@ -10,9 +10,12 @@ package dev.causalmm.data;
  * @param vocabSize   vocabulary size, including padding (0) and blank (1); at least 32
  * @param pixelNoise  standard deviation of the per-pixel noise every image has, in 0–255 units
  * @param weakCue     probability that a modality's weak cue of the other modality's factor is right
+ * @param spuriousTrain probability that the image's corner badge shows the sample's class in the
+ *                    training and validation sets (0 = no badge, the default)
+ * @param spuriousTest the same at test (a badge of a random class otherwise)
  */
 public record ImageTextConfig(int trainSize, int valSize, int testSize, int imageSize, int textLength, int vocabSize,
-                              double pixelNoise, double weakCue, long seed) {
+                              double pixelNoise, double weakCue, double spuriousTrain, double spuriousTest, long seed) {
     public ImageTextConfig {
         if (trainSize <= 0 || testSize <= 0 || valSize < 0) {
             throw new IllegalArgumentException("imagetext sizes: train and test must be > 0, val >= 0; got train=" + trainSize
@@ -23,17 +26,30 @@ public record ImageTextConfig(int trainSize, int valSize, int testSize, int imag
         if (vocabSize < 32) throw new IllegalArgumentException("imagetext vocabSize must be >= 32, got " + vocabSize);
         if (pixelNoise < 0) throw new IllegalArgumentException("imagetext pixelNoise must be >= 0, got " + pixelNoise);
         if (weakCue < 0 || weakCue > 1) throw new IllegalArgumentException("imagetext weakCue must be in [0, 1], got " + weakCue);
+        for (double s : new double[] {spuriousTrain, spuriousTest}) {
+            if (s < 0 || s > 1) throw new IllegalArgumentException("imagetext spurious degree must be in [0, 1], got " + s);
+        }
     }
 
     public static ImageTextConfig defaults(long seed) {
-        return new ImageTextConfig(4_000, 1_000, 1_000, 16, 12, 64, 70, 0.75, seed);
+        return new ImageTextConfig(4_000, 1_000, 1_000, 16, 12, 64, 70, 0.75, 0, 0, seed);
     }
 
     public ImageTextConfig withSizes(int train, int val, int test) {
-        return new ImageTextConfig(train, val, test, imageSize, textLength, vocabSize, pixelNoise, weakCue, seed);
+        return new ImageTextConfig(train, val, test, imageSize, textLength, vocabSize, pixelNoise, weakCue, spuriousTrain, spuriousTest, seed);
     }
 
     public ImageTextConfig withSeed(long s) {
-        return new ImageTextConfig(trainSize, valSize, testSize, imageSize, textLength, vocabSize, pixelNoise, weakCue, s);
+        return new ImageTextConfig(trainSize, valSize, testSize, imageSize, textLength, vocabSize, pixelNoise, weakCue, spuriousTrain, spuriousTest, s);
+    }
+
+    /** With a spurious corner badge: right with probability {@code train} in training, {@code test} at test. */
+    public ImageTextConfig withSpurious(double train, double test) {
+        return new ImageTextConfig(trainSize, valSize, testSize, imageSize, textLength, vocabSize, pixelNoise, weakCue, train, test, seed);
+    }
+
+    /** Whether images carry the spurious badge at all. */
+    public boolean hasBadge() {
+        return spuriousTrain > 0 || spuriousTest > 0;
     }
 }

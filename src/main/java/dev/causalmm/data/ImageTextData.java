@@ -15,7 +15,10 @@ import java.util.SplittableRandom;
  *       and one word that is a weak cue of {@code a} (right with probability {@code weakCue});
  *       a quarter of the texts also hold an indicator of the other {@code b}.</li>
  * </ul>
- * With the defaults the image alone allows about 0.75 accuracy (a, and b from the tint), the text
+ * With {@code spuriousTrain > 0} every image also carries a corner badge coloured by the class with
+ * that probability (a random class otherwise), and with probability {@code spuriousTest} at test:
+ * a shortcut that is reliable in training and not at test, like MMLSynData's spurious factor.
+ * With the defaults (no badge) the image alone allows about 0.75 accuracy (a, and b from the tint), the text
  * alone about 0.66 (b unless ambiguous, a from the hint), both together about 0.93 — so corrupting either modality at test time (spec §6.1) costs accuracy, and a model that keeps the
  * other modality's weak cue degrades more gracefully.
  */
@@ -24,6 +27,9 @@ public final class ImageTextData {
     static final int B0 = 2, B1 = 10, A0 = 18, A1 = 22, DISTRACTORS = 26;
     /** Brightness of the square over the background, and the extra of its tint channel (0–255 units). */
     static final double CONTRAST = 45, TINT = 30;
+    /** Side of the spurious badge and its colour per class (RGB, 0–255). */
+    static final int BADGE = 3;
+    static final float[][] BADGE_COLOURS = {{255, 40, 40}, {40, 255, 40}, {40, 40, 255}, {255, 255, 40}};
     /** Share of texts holding an indicator word of each b. */
     static final double CONFUSING_TEXT = 0.25;
 
@@ -37,11 +43,15 @@ public final class ImageTextData {
     /** Train, validation and test sets from independent streams of one seed. */
     public static DataSplits generate(ImageTextConfig c) {
         SplittableRandom root = new SplittableRandom(c.seed() * 0x9E3779B97F4A7C15L + 17);
-        return new DataSplits("imagetext", split("imagetext-train", c, c.trainSize(), root.split()),
-                split("imagetext-val", c, c.valSize(), root.split()), split("imagetext-test", c, c.testSize(), root.split()), null);
+        // the badges come from a stream of their own, so adding them leaves every other value as it was
+        long badges = c.seed() * 0xBF58476D1CE4E5B9L + 29;
+        return new DataSplits("imagetext", split("imagetext-train", c, c.trainSize(), c.spuriousTrain(), root.split(), badges + 1),
+                split("imagetext-val", c, c.valSize(), c.spuriousTrain(), root.split(), badges + 2),
+                split("imagetext-test", c, c.testSize(), c.spuriousTest(), root.split(), badges + 3), null);
     }
 
-    static ArrayDataset split(String name, ImageTextConfig c, int n, SplittableRandom r) {
+    static ArrayDataset split(String name, ImageTextConfig c, int n, double spurious, SplittableRandom r, long badgeSeed) {
+        SplittableRandom badgeRandom = new SplittableRandom(badgeSeed);
         int s = c.imageSize(), l = c.textLength();
         int plane = s * s;
         float[] images = new float[n * 3 * plane];
@@ -64,6 +74,16 @@ public final class ImageTextData {
                 }
             }
             for (int p = 0; p < 3 * plane; p++) images[base + p] = Math.clamp(images[base + p], 0f, 255f);
+            if (c.hasBadge()) {
+                // the spurious badge: a 3×3 patch in the free top-right corner, coloured by the class
+                // with probability `spurious`, by a random class otherwise
+                int shown = badgeRandom.nextDouble() < spurious ? labels[i] : badgeRandom.nextInt(4);
+                for (int ch = 0; ch < 3; ch++) {
+                    for (int y = 0; y < BADGE; y++) {
+                        for (int x = s - BADGE; x < s; x++) images[base + ch * plane + y * s + x] = BADGE_COLOURS[shown][ch];
+                    }
+                }
+            }
             // text: 8…L words; one says b (a quarter of texts add one saying the other b), one hints a,
             // the rest are distractors; shuffled
             int words = 8 + r.nextInt(l - 7);

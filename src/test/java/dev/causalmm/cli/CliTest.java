@@ -191,8 +191,9 @@ class CliTest {
                 "--qmf-compat");
         JsonNode n = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
         assertTrue(n.at("/config/noise/qmfCompat").asBoolean());
-        String wrong = run(2, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--spurious-test", "0.5");
-        assertTrue(wrong.contains("mmlsyn only"), wrong);
+        run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--spurious-test", "1");
+        JsonNode badge = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
+        assertEquals(1.0, badge.at("/config/imagetext/spuriousTest").asDouble(), "test images carry the class badge");
         String dcor = run(2, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--metrics", "dcor");
         assertTrue(dcor.contains("latent factors"), dcor);
         String compat = run(2, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--qmf-compat");
