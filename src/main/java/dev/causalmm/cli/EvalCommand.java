@@ -11,6 +11,7 @@ import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.eval.C3Score;
 import dev.causalmm.eval.CorruptedDataset;
+import dev.causalmm.eval.MissingModalityDataset;
 import dev.causalmm.eval.NoiseProtocol;
 import dev.causalmm.eval.Representations;
 import dev.causalmm.experiment.ExperimentRunner;
@@ -72,6 +73,14 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--noise-modalities", split = ",", description = "Modality indices to corrupt (default: all).")
     int[] noiseModalities;
+
+    @Option(names = "--missing-modalities", split = ",",
+            description = "Modality indices that are missing at test time (zeroed and masked), e.g. 1 to evaluate without the text.")
+    int[] missingModalities;
+
+    @Option(names = "--missing-rate", defaultValue = "1",
+            description = "With --missing-modalities: the share of samples that lose each of them (default: ${DEFAULT-VALUE}, all).")
+    double missingRate;
 
     @Option(names = "--qmf-compat", description = "With --noise: the reference code's image quirks (one fixed noise field, uint8 wraparound).")
     boolean qmfCompat;
@@ -144,6 +153,10 @@ final class EvalCommand implements Callable<Integer> {
                 valSet = new CorruptedDataset(valSet, protocol);
                 testSet = new CorruptedDataset(testSet, protocol);
             }
+            if (missingModalities != null) {
+                valSet = new MissingModalityDataset(valSet, missingModalities, missingRate, evalSeed);
+                testSet = new MissingModalityDataset(testSet, missingModalities, missingRate, evalSeed);
+            }
             EvalResult val = Evaluator.evaluate(m, valSet, common.batchSize, device);
             EvalResult test = Evaluator.evaluate(m, testSet, common.batchSize, device);
             C3R c3r = reg instanceof C3R c ? c : null;
@@ -167,6 +180,13 @@ final class EvalCommand implements Callable<Integer> {
                 nz.put("qmfCompat", qmfCompat);
                 var mods = nz.putArray("modalities");
                 if (noiseModalities != null) for (int x : noiseModalities) mods.add(x);
+            }
+            if (missingModalities != null) {
+                ObjectNode ms = config.putObject("missing");
+                var mods = ms.putArray("modalities");
+                for (int x : missingModalities) mods.add(x);
+                ms.put("rate", missingRate);
+                ms.put("evalSeed", evalSeed);
             }
             ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, dcor, (System.nanoTime() - t0) / 1e9);
             AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));

@@ -191,6 +191,10 @@ class CliTest {
                 "--qmf-compat");
         JsonNode n = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
         assertTrue(n.at("/config/noise/qmfCompat").asBoolean());
+        run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--missing-modalities", "1", "--missing-rate", "0.5");
+        JsonNode missing = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
+        assertEquals(1, missing.at("/config/missing/modalities/0").asInt());
+        assertEquals(0.5, missing.at("/config/missing/rate").asDouble());
         run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--spurious-test", "1");
         JsonNode badge = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
         assertEquals(1.0, badge.at("/config/imagetext/spuriousTest").asDouble(), "test images carry the class badge");
