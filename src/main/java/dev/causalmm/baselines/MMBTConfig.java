@@ -16,7 +16,9 @@ public record MMBTConfig(int layers, int hidden, int heads, int ffn, int imageTo
             throw new IllegalArgumentException("MMBT sizes must be > 0: " + layers + " layers, hidden " + hidden
                     + ", " + heads + " heads, ffn " + ffn + ", " + imageTokens + " image tokens");
         }
-        if (hidden % heads != 0) throw new IllegalArgumentException("MMBT hidden size " + hidden + " is not a multiple of " + heads + " heads");
+        if (hidden % heads != 0) {
+            throw new IllegalArgumentException("MMBT hidden size " + hidden + " is not a multiple of " + heads + " heads");
+        }
         if (dropout < 0 || dropout >= 1) throw new IllegalArgumentException("MMBT dropout must be in [0, 1), got " + dropout);
     }
 

@@ -12,7 +12,8 @@ final class CommonOptions {
                 && mixee.commandLine().getParseResult().hasMatchedOption("--dataset");
     }
 
-    @Option(names = "--dataset", defaultValue = "mmlsyn", description = "Dataset: mmlsyn (synthetic feature vectors, spec §2.7) or imagetext (synthetic images + texts). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dataset", defaultValue = "mmlsyn", description = "Dataset: mmlsyn (synthetic feature vectors, spec §2.7)"
+            + " or imagetext (synthetic images + texts). Default: ${DEFAULT-VALUE} (eval: the checkpoint's).")
     String dataset;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE}).")

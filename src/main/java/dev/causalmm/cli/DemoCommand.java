@@ -1,6 +1,7 @@
 package dev.causalmm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
@@ -69,9 +70,10 @@ final class DemoCommand implements Callable<Integer> {
         // fresh results each time: drop checkpoints of an earlier demo so nothing is resumed by accident
         deleteRecursively(out.resolve("checkpoints"));
         MMLSynData.Splits splits = MMLSynData.generate(data.mmlsyn());
+        MMLSynConfig cfg = splits.config();
         System.out.printf("MMLSynData: %d modalities x %d features, %d train (s=%.1f) / %d val / %d test (s=%.1f); %d threads%n",
-                data.modalities, splits.config().inputDim(), splits.config().trainSize(), splits.config().spuriousTrain(), splits.config().valSize(),
-                splits.config().testSize(), splits.config().spuriousTest(), Engine.threads());
+                data.modalities, cfg.inputDim(), cfg.trainSize(), cfg.spuriousTrain(), cfg.valSize(), cfg.testSize(), cfg.spuriousTest(),
+                Engine.threads());
         Map<String, List<RunResult>> byModel = new LinkedHashMap<>();
         ObjectNode modelsJson = Json.object();
         for (String model : models) {
@@ -112,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
         var rows = Report.rows(byModel);
         String setup = String.format("MMLSynData, K = %d, %d train samples with spurious degree s = %.1f, %d test samples with s = %.1f;"
                         + " seeds %s; %d epochs of Adam (lr 1e-3, wd 1e-4, batch 256) on %s, %d threads; total %.1f s.",
-                data.modalities, splits.config().trainSize(), splits.config().spuriousTrain(), splits.config().testSize(), splits.config().spuriousTest(), seeds, epochs, dev,
+                data.modalities, cfg.trainSize(), cfg.spuriousTrain(), cfg.testSize(), cfg.spuriousTest(), seeds, epochs, dev,
                 Engine.threads(), total);
         AtomicFiles.writeString(out.resolve("report.md"), Report.markdown("causalmm demo", setup, rows, "learning-curves.png", "dcor.png"));
         System.out.println();

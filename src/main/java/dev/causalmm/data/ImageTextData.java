@@ -18,9 +18,10 @@ import java.util.SplittableRandom;
  * With {@code spuriousTrain > 0} every image also carries a corner badge coloured by the class with
  * that probability (a random class otherwise), and with probability {@code spuriousTest} at test:
  * a shortcut that is reliable in training and not at test, like MMLSynData's spurious factor.
- * With the defaults (no badge) the image alone allows about 0.75 accuracy (a, and b from the tint), the text
- * alone about 0.66 (b unless ambiguous, a from the hint), both together about 0.93 — so corrupting either modality at test time (spec §6.1) costs accuracy, and a model that keeps the
- * other modality's weak cue degrades more gracefully.
+ * With the defaults (no badge) the image alone allows about 0.75 accuracy (a, and b from the
+ * tint), the text alone about 0.66 (b unless ambiguous, a from the hint), both together about
+ * 0.93 — so corrupting either modality at test time (spec §6.1) costs accuracy, and a model that
+ * keeps the other modality's weak cue degrades more gracefully.
  */
 public final class ImageTextData {
     /** Word ids: 2–9 say b = 0, 10–17 say b = 1, 18–21 hint a = 0, 22–25 hint a = 1, the rest are distractors. */

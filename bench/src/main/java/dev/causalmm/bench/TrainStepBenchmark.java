@@ -52,7 +52,8 @@ public class TrainStepBenchmark {
         Regularizer reg = Regularizers.create(regularizer);
         MultimodalModel net = reg.adapt(Baselines.create(model, new int[] {20, 20}, 2, enc, batch));
         var sample = dev.causalmm.data.MMLSynData.generate(dev.causalmm.data.MMLSynConfig.defaults(0).withSizes(512, 64, 8));
-        List<Tensor> inputs = List.of(Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped(), Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped());
+        List<Tensor> inputs = List.of(Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped(),
+                Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped());
         step = new TrainingStep(net, reg, sample.train().dataset(), sample.val().dataset(), inputs, d);
     }
 
