@@ -583,9 +583,13 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor gelu() { return wrap(torch.gelu(h())); }
 
-    /** Inverted dropout with drop probability {@code p} when {@code train}, the identity otherwise. */
+    /**
+     * Inverted dropout with drop probability {@code p} when {@code train}; otherwise (or with p = 0)
+     * {@code this} itself, without a native call.
+     */
     public Tensor dropout(double p, boolean train) {
-        return wrap(torch.dropout(h(), p, train));
+        if (!train || p == 0) return this;
+        return wrap(torch.dropout(h(), p, true));
     }
 
     /**

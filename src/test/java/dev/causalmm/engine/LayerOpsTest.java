@@ -78,8 +78,15 @@ class LayerOpsTest {
                     assertEquals(o, got[i * 4 + d], 1e-5);
                 }
             }
-            Tensor drop = Tensor.ones(1000).dropout(0.5, false);
-            assertEquals(1000, drop.sum().item(), 1e-6, "dropout off at evaluation");
+            Tensor ones = Tensor.ones(10_000);
+            assertSame(ones, ones.dropout(0.5, false), "dropout off at evaluation: no native call, no copy");
+            float[] kept = ones.dropout(0.5, true).toFloatArray();
+            int zeros = 0;
+            for (float v : kept) {
+                if (v == 0) zeros++;
+                else assertEquals(2f, v, "survivors are scaled by 1/(1 − p)");
+            }
+            assertEquals(0.5, zeros / 10_000.0, 0.03);
         }
     }
 }
