@@ -82,9 +82,9 @@ class LayerOpsTest {
             assertSame(ones, ones.dropout(0.5, false), "dropout off at evaluation: no native call, no copy");
             float[] kept = ones.dropout(0.5, true).toFloatArray();
             int zeros = 0;
-            for (float v : kept) {
-                if (v == 0) zeros++;
-                else assertEquals(2f, v, "survivors are scaled by 1/(1 − p)");
+            for (float kv : kept) {
+                if (kv == 0) zeros++;
+                else assertEquals(2f, kv, "survivors are scaled by 1/(1 − p)");
             }
             assertEquals(0.5, zeros / 10_000.0, 0.03);
         }
