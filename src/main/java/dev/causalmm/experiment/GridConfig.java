@@ -1,6 +1,9 @@
 package dev.causalmm.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.causal.CmIRConfig;
+import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.io.Json;
@@ -15,11 +18,13 @@ import java.util.List;
  * [mmlsyn], {@code models} [late-fusion], {@code regularizers} [none, c3r], {@code seeds} [1, 2, 3],
  * {@code evalSeeds} [0: one per training seed], {@code noise} [0, 5, 10], {@code epochs} [10],
  * {@code batchSize} [256], {@code lr} [1e-3], {@code mmlsyn} (any {@link MMLSynConfig} field),
- * {@code imagetext} (any {@link ImageTextConfig} field), {@code qmfCompat} [false].
+ * {@code imagetext} (any {@link ImageTextConfig} field), {@code qmfCompat} [false], and the
+ * regularisers' settings {@code c3r}, {@code imml}, {@code cmir} (any field of {@link C3RConfig},
+ * {@link IMMLConfig}, {@link CmIRConfig}; spec defaults otherwise).
  */
 public record GridConfig(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
                          int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn,
-                         ImageTextConfig imagetext, boolean qmfCompat) {
+                         ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir) {
 
     /** The settings of the dataset the grid names, as they go into the report's header. */
     public String dataDescription() {
@@ -48,7 +53,8 @@ public record GridConfig(String name, String dataset, List<String> models, List<
                 strings(n, "regularizers", List.of("none", "c3r"), file), longs(n, "seeds", List.of(1L, 2L, 3L), file),
                 n.path("evalSeeds").asInt(0), doubles(n, "noise", List.of(0.0, 5.0, 10.0), file),
                 n.path("epochs").asInt(10), n.path("batchSize").asInt(256), n.path("lr").asDouble(1e-3), syn, it,
-                n.path("qmfCompat").asBoolean(false));
+                n.path("qmfCompat").asBoolean(false), merge(n, "c3r", C3RConfig.defaults(), C3RConfig.class, file),
+                merge(n, "imml", IMMLConfig.defaults(), IMMLConfig.class, file), merge(n, "cmir", CmIRConfig.defaults(), CmIRConfig.class, file));
     }
 
     /** The defaults of {@code type} with the fields the config's object {@code field} gives. */

@@ -37,7 +37,7 @@ public final class GridRunner {
             for (String reg : grid.regularizers()) {
                 ExperimentSpec spec = new ExperimentSpec(grid.dataset(), model, reg, grid.epochs(), grid.batchSize(),
                         TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(), grid.imagetext(),
-                        grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed(), null, null, null, false,
+                        grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed(), grid.c3r(), grid.imml(), grid.cmir(), false,
                         grid.noise(), grid.evalSeeds(), grid.qmfCompat());
                 Path cellFile = out.resolve("cells").resolve(spec.label()).resolve("results.json");
                 // compared as written (a round trip turns NaN into "NaN"), so a re-run recognises its own cells

@@ -76,6 +76,9 @@ class GridRunnerTest {
                 mmlsyn:
                   trainSize: 300
                   spuriousTest: 0.3
+                c3r:
+                  normalizedStep: true
+                  eta: 0.5
                 """);
         GridConfig g = GridConfig.read(cfg);
         assertEquals("grid", g.name());
@@ -83,6 +86,14 @@ class GridRunnerTest {
         assertEquals(java.util.List.of(4L), g.seeds());
         assertEquals(0.3, g.mmlsyn().spuriousTest());
         assertEquals(300, g.mmlsyn().trainSize());
+        assertTrue(g.c3r().normalizedStep());
+        assertEquals(0.5, g.c3r().eta());
+        assertEquals(0.75, g.c3r().lambdaV(), "unnamed C3R fields keep the spec's defaults");
+        assertEquals(dev.causalmm.causal.IMMLConfig.defaults(), g.imml());
+        Path bad = dir.resolve("bad-c3r.yaml");
+        Files.writeString(bad, "c3r: {eta: fast}\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> GridConfig.read(bad));
+        assertTrue(e.getMessage().contains("bad-c3r.yaml") && e.getMessage().contains("'c3r'"), e.getMessage());
     }
 
     @Test
