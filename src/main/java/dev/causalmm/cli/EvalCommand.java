@@ -55,7 +55,8 @@ final class EvalCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--spurious-test", description = "Override the checkpoint's test spurious degree s (mmlsyn's spurious"
-            + " factor, imagetext's corner badge).")
+            + " factor, imagetext's corner badge; for an imagetext model trained without badges, its validation images then"
+            + " carry random badges too).")
     Double spuriousTest;
 
     @Option(names = "--test-size", description = "Override the checkpoint's mmlsyn test size.")
@@ -78,9 +79,9 @@ final class EvalCommand implements Callable<Integer> {
             description = "Modality indices that are missing at test time (zeroed and masked), e.g. 1 to evaluate without the text.")
     int[] missingModalities;
 
-    @Option(names = "--missing-rate", defaultValue = "1",
-            description = "With --missing-modalities: the share of samples that lose each of them (default: ${DEFAULT-VALUE}, all).")
-    double missingRate;
+    @Option(names = "--missing-rate",
+            description = "With --missing-modalities: the share of samples that lose each of them (default: 1, all).")
+    Double missingRate;
 
     @Option(names = "--qmf-compat", description = "With --noise: the reference code's image quirks (one fixed noise field, uint8 wraparound).")
     boolean qmfCompat;
@@ -115,6 +116,10 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
         }
         if (qmfCompat && noise == null) throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --noise EPS too");
+        if (missingRate != null && missingModalities == null) {
+            throw new IllegalArgumentException("--missing-rate needs --missing-modalities (which modalities go missing)");
+        }
+        double dropRate = missingRate == null ? 1.0 : missingRate;
         if (!common.dataset.equals(dataset)) {
             throw new IllegalArgumentException("--dataset " + common.dataset + " does not match the checkpoint's dataset '" + dataset + "'");
         }
@@ -154,8 +159,8 @@ final class EvalCommand implements Callable<Integer> {
                 testSet = new CorruptedDataset(testSet, protocol);
             }
             if (missingModalities != null) {
-                valSet = new MissingModalityDataset(valSet, missingModalities, missingRate, evalSeed);
-                testSet = new MissingModalityDataset(testSet, missingModalities, missingRate, evalSeed);
+                valSet = new MissingModalityDataset(valSet, missingModalities, dropRate, evalSeed);
+                testSet = new MissingModalityDataset(testSet, missingModalities, dropRate, evalSeed);
             }
             EvalResult val = Evaluator.evaluate(m, valSet, common.batchSize, device);
             EvalResult test = Evaluator.evaluate(m, testSet, common.batchSize, device);
@@ -185,7 +190,7 @@ final class EvalCommand implements Callable<Integer> {
                 ObjectNode ms = config.putObject("missing");
                 var mods = ms.putArray("modalities");
                 for (int x : missingModalities) mods.add(x);
-                ms.put("rate", missingRate);
+                ms.put("rate", dropRate);
                 ms.put("evalSeed", evalSeed);
             }
             ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, dcor, (System.nanoTime() - t0) / 1e9);

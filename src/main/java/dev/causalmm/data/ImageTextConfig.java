@@ -11,8 +11,9 @@ package dev.causalmm.data;
  * @param pixelNoise  standard deviation of the per-pixel noise every image has, in 0–255 units
  * @param weakCue     probability that a modality's weak cue of the other modality's factor is right
  * @param spuriousTrain probability that the image's corner badge shows the sample's class in the
- *                    training and validation sets (0 = no badge, the default)
- * @param spuriousTest the same at test (a badge of a random class otherwise)
+ *                    training and validation sets (otherwise a random class, which may also be
+ *                    the right one); images carry no badge when both degrees are 0 (the default)
+ * @param spuriousTest the same at test
  */
 public record ImageTextConfig(int trainSize, int valSize, int testSize, int imageSize, int textLength, int vocabSize,
                               double pixelNoise, double weakCue, double spuriousTrain, double spuriousTest, long seed) {

@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
  *       and one word that is a weak cue of {@code a} (right with probability {@code weakCue});
  *       a quarter of the texts also hold an indicator of the other {@code b}.</li>
  * </ul>
- * With {@code spuriousTrain > 0} every image also carries a corner badge coloured by the class with
- * that probability (a random class otherwise), and with probability {@code spuriousTest} at test:
+ * When either spurious degree is above 0 every image also carries a corner badge coloured by the
+ * class with probability {@code spuriousTrain} in training and validation and {@code spuriousTest}
+ * at test (by a random class otherwise):
  * a shortcut that is reliable in training and not at test, like MMLSynData's spurious factor.
  * With the defaults (no badge) the image alone allows about 0.75 accuracy (a, and b from the
  * tint), the text alone about 0.66 (b unless ambiguous, a from the hint), both together about

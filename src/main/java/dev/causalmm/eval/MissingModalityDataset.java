@@ -22,8 +22,9 @@ public final class MissingModalityDataset implements MultimodalDataset {
     private final NoiseProtocol draws;
 
     public MissingModalityDataset(MultimodalDataset inner, int[] modalities, double rate, long seed) {
-        if (rate < 0 || rate > 1) throw new IllegalArgumentException("missing rate must be in [0, 1], got " + rate);
+        if (!(rate >= 0 && rate <= 1)) throw new IllegalArgumentException("missing rate must be in [0, 1], got " + rate);
         if (modalities == null || modalities.length == 0) throw new IllegalArgumentException("name at least one modality to drop");
+        modalities = Arrays.stream(modalities).distinct().toArray();
         int k = inner.modalities().size();
         for (int m : modalities) {
             if (m < 0 || m >= k) throw new IllegalArgumentException("missing modality " + m + " does not exist in '" + inner.name() + "' (" + k + " modalities)");

@@ -1,6 +1,8 @@
 package dev.causalmm.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
@@ -52,6 +54,7 @@ public final class ExperimentRunner {
             Engine.seed(seed);
             String label = spec.label() + " seed " + seed;
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
+            claimCheckpointDir(ckDir, spec, seed);
             TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
@@ -84,6 +87,26 @@ public final class ExperimentRunner {
             }
         }
         return runs;
+    }
+
+    /**
+     * Records which run a checkpoint folder belongs to ({@code run.json}: the experiment and the
+     * seed), and refuses to resume a {@code last.ckpt} written by another configuration: the trainer
+     * would otherwise continue (or, at its last epoch, simply keep) the other run's model.
+     */
+    static void claimCheckpointDir(Path ckDir, ExperimentSpec spec, long seed) throws IOException {
+        ObjectNode run = Json.MAPPER.valueToTree(spec);
+        run.put("runSeed", seed);
+        JsonNode current = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run)); // as written (NaN → "NaN")
+        Path runFile = ckDir.resolve("run.json");
+        if (java.nio.file.Files.exists(ckDir.resolve("last.ckpt")) && java.nio.file.Files.exists(runFile)) {
+            JsonNode stored = Json.MAPPER.readTree(runFile.toFile());
+            if (!stored.equals(current)) {
+                throw new IllegalArgumentException(ckDir + " holds a checkpoint of another configuration (see its run.json);"
+                        + " use a fresh --out, or delete that folder to start over");
+            }
+        }
+        AtomicFiles.writeString(runFile, Json.MAPPER.writeValueAsString(current));
     }
 
     /** The modalities a {@code model.ckpt} records (older checkpoints: feature vectors of {@code inputDims}). */

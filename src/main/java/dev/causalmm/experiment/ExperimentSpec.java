@@ -41,9 +41,11 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
 
     public ExperimentSpec {
         seeds = List.copyOf(seeds);
-        if (c3r == null) c3r = C3RConfig.defaults();
-        if (imml == null) imml = IMMLConfig.defaults();
-        if (cmir == null) cmir = CmIRConfig.defaults();
+        // settings of regularisers this experiment does not use are the defaults, so changing, say,
+        // C3R's options in a grid does not change (and re-train) the cells without C3R
+        if (c3r == null || !regularizer.equals("c3r")) c3r = C3RConfig.defaults();
+        if (imml == null || !regularizer.equals("imml")) imml = IMMLConfig.defaults();
+        if (cmir == null || !regularizer.equals("cmir")) cmir = CmIRConfig.defaults();
         evalNoise = evalNoise == null ? List.of() : List.copyOf(evalNoise);
         if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
         if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");

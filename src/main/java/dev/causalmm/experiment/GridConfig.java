@@ -26,11 +26,22 @@ public record GridConfig(String name, String dataset, List<String> models, List<
                          int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn,
                          ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir) {
 
+    /** The regularisers' settings that differ from the spec's defaults, for the report's header ("" if none). */
+    public String regularizerDescription() {
+        StringBuilder b = new StringBuilder();
+        if (!c3r.equals(C3RConfig.defaults())) b.append(" C3R settings: ").append(c3r).append('.');
+        if (!imml.equals(IMMLConfig.defaults())) b.append(" IMML settings: ").append(imml).append('.');
+        if (!cmir.equals(CmIRConfig.defaults())) b.append(" CmIR settings: ").append(cmir).append('.');
+        return b.toString();
+    }
+
     /** The settings of the dataset the grid names, as they go into the report's header. */
     public String dataDescription() {
         return dataset.equals("imagetext")
-                ? String.format(java.util.Locale.ROOT, "imagetext (%d train, %d test, %d×%d images, %d-word texts)", imagetext.trainSize(),
-                        imagetext.testSize(), imagetext.imageSize(), imagetext.imageSize(), imagetext.textLength())
+                ? String.format(java.util.Locale.ROOT, "imagetext (%d train, %d test, %d×%d images, %d-word texts%s)", imagetext.trainSize(),
+                        imagetext.testSize(), imagetext.imageSize(), imagetext.imageSize(), imagetext.textLength(),
+                        imagetext.hasBadge() ? String.format(java.util.Locale.ROOT, ", class badge s = %.2f train / %.2f test",
+                                imagetext.spuriousTrain(), imagetext.spuriousTest()) : "")
                 : String.format(java.util.Locale.ROOT, "mmlsyn (%d train, s = %.1f train / %.1f test)", mmlsyn.trainSize(),
                         mmlsyn.spuriousTrain(), mmlsyn.spuriousTest());
     }

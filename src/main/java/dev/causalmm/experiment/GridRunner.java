@@ -50,6 +50,14 @@ public final class GridRunner {
                         continue;
                     }
                 }
+                // a cell whose settings changed since its checkpoints were written starts over
+                Path cellSpec = cellFile.resolveSibling("spec.json");
+                boolean changed = Files.exists(cellSpec) ? !Json.MAPPER.readTree(cellSpec.toFile()).equals(specJson)
+                        : Files.exists(cellFile); // finished by a version that wrote no spec.json, with other settings
+                if (changed) {
+                    deleteRecursively(cellFile.resolveSibling("checkpoints"));
+                }
+                AtomicFiles.writeString(cellSpec, Json.MAPPER.writeValueAsString(specJson));
                 long c0 = System.nanoTime();
                 if (data == null) data = spec.generateData();
                 List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress);
@@ -75,6 +83,13 @@ public final class GridRunner {
         return root;
     }
 
+    private static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
     /** All (training seed × evaluation seed) accuracies of a cell at noise ε. */
     static double[] accuracies(JsonNode cell, double eps) {
         List<Double> all = new ArrayList<>();
@@ -88,9 +103,10 @@ public final class GridRunner {
         b.append(String.format(Locale.ROOT, "Dataset %s, seeds %s, %s evaluation seed(s) per run,"
                         + " %d epochs, batch %d, Adam lr %.0e. Test accuracy (%%) with half of the samples' modalities corrupted at"
                         + " noise level ε: Avg. = mean, Worst. = minimum over all evaluations; best per column in bold;"
-                        + " p = Student t-test of the row against its base model (no regulariser).%n%n",
+                        + " p = Student t-test of the row against its base model (no regulariser).%s%n%n",
                 grid.dataDescription(), grid.seeds(),
-                grid.evalSeeds() == 0 ? "1" : String.valueOf(grid.evalSeeds()), grid.epochs(), grid.batchSize(), grid.lr()));
+                grid.evalSeeds() == 0 ? "1" : String.valueOf(grid.evalSeeds()), grid.epochs(), grid.batchSize(), grid.lr(),
+                grid.regularizerDescription() + (grid.qmfCompat() ? " Noise with the reference code's image quirks (qmfCompat)." : "")));
         b.append("| model |");
         for (double e : grid.noise()) b.append(" ε=").append(Results.epsKey(e)).append(" Avg. | ε=").append(Results.epsKey(e)).append(" Worst. | p |");
         b.append("\n|---|");

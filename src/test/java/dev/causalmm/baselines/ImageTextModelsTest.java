@@ -94,8 +94,8 @@ class ImageTextModelsTest {
             double noText = Evaluator.evaluate(m, new MissingModalityDataset(DATA.test(), new int[] {1}, 1, 1), 256, Device.CPU).accuracy();
             double noImage = Evaluator.evaluate(m, new MissingModalityDataset(DATA.test(), new int[] {0}, 1, 1), 256, Device.CPU).accuracy();
             System.out.printf("imagetext late fusion: both %.3f, without text %.3f, without image %.3f%n", both, noText, noImage);
-            assertTrue(noText < both - 0.05 && noText > 0.5, "without text " + noText);
-            assertTrue(noImage < both - 0.05 && noImage > 0.4, "without image " + noImage);
+            assertTrue(noText < both - 0.05 && noText > 0.35, "without text " + noText);
+            assertTrue(noImage < both - 0.05 && noImage > 0.35, "without image " + noImage);
         }
     }
 

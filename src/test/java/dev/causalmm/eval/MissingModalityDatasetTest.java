@@ -45,6 +45,8 @@ class MissingModalityDatasetTest {
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new MissingModalityDataset(DATA, new int[] {2}, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new MissingModalityDataset(DATA, new int[] {0}, 1.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new MissingModalityDataset(DATA, new int[] {0}, Double.NaN, 0));
+        assertTrue(new MissingModalityDataset(DATA, new int[] {1, 1}, 1, 0).drops(0, 1), "a repeated index is one modality");
         var e = assertThrows(IllegalArgumentException.class, () -> new MissingModalityDataset(DATA, new int[] {0, 1}, 1, 0));
         assertTrue(e.getMessage().contains("nothing to predict"), e.getMessage());
     }

@@ -36,6 +36,20 @@ class GridRunnerTest {
         var before = Files.getLastModifiedTime(cell);
         GridRunner.run(grid, out, Device.CPU, false);
         assertEquals(before, Files.getLastModifiedTime(cell), "a finished cell is skipped on a re-run");
+
+        // changed settings: the cell trains again from scratch instead of resuming its old last.ckpt
+        Path last = out.resolve("cells/late-fusion+c3r/checkpoints/late-fusion+c3r-seed1/last.ckpt");
+        var lastBefore = Files.getLastModifiedTime(last);
+        var baseBefore = Files.getLastModifiedTime(cell);
+        Thread.sleep(20);
+        Files.writeString(cfg, Files.readString(cfg).replace("\"batchSize\": 64,", "\"batchSize\": 64, \"c3r\": {\"eta\": 0.5},"));
+        GridConfig changed = GridConfig.read(cfg);
+        assertEquals(0.5, changed.c3r().eta());
+        GridRunner.run(changed, out, Device.CPU, false);
+        assertNotEquals(lastBefore, Files.getLastModifiedTime(last), "the changed cell was retrained");
+        assertEquals(baseBefore, Files.getLastModifiedTime(cell), "C3R's settings do not touch the cells without C3R");
+        JsonNode r2 = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals(0.5, r2.at("/cells/late-fusion+c3r/config/c3r/eta").asDouble());
     }
 
     @Test
