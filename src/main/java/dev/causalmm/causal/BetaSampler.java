@@ -1,5 +1,7 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.data.Gaussian;
+
 import java.util.SplittableRandom;
 
 /**
@@ -37,18 +39,12 @@ public final class BetaSampler {
         double d = shape - 1.0 / 3;
         double c = 1 / Math.sqrt(9 * d);
         while (true) {
-            double x = gaussian();
+            double x = Gaussian.draw(random);
             double v = 1 + c * x;
             if (v <= 0) continue;
             v = v * v * v;
             double u = random.nextDouble();
             if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return Math.log(d * v);
         }
-    }
-
-    private double gaussian() {
-        double u1 = random.nextDouble();
-        double u2 = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
     }
 }

@@ -93,8 +93,7 @@ public final class ArrayDataset implements MultimodalDataset {
             v[k] = values[k].clone();
             if (sigma[k] == 0) continue;
             for (int i = 0; i < v[k].length; i++) {
-                double u1 = r.nextDouble(), u2 = r.nextDouble();
-                v[k][i] += (float) (sigma[k] * Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2));
+                v[k][i] += (float) (sigma[k] * Gaussian.draw(r));
             }
         }
         return new ArrayDataset(noisyName, new ArrayList<>(modalities), v, labels.clone(),

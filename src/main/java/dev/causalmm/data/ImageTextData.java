@@ -65,7 +65,7 @@ public final class ImageTextData {
             labels[i] = 2 * a + b;
             // image: grey + noise, a bright square in the quarter a, tinted by a weak cue of b
             int base = i * 3 * plane;
-            for (int p = 0; p < 3 * plane; p++) images[base + p] = (float) (128 + c.pixelNoise() * gaussian(r));
+            for (int p = 0; p < 3 * plane; p++) images[base + p] = (float) (128 + c.pixelNoise() * Gaussian.draw(r));
             int half = s / 2;
             int x0 = (a == 0 ? 0 : half) + r.nextInt(half - side + 1), y0 = (a == 0 ? 0 : half) + r.nextInt(half - side + 1);
             int tint = r.nextDouble() < c.weakCue() ? b : 1 - b;
@@ -106,9 +106,5 @@ public final class ImageTextData {
             // the rest stays 0 = padding
         }
         return new ArrayDataset(name, modalities(c), new float[][] {images, texts}, labels, null, 4);
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }
 }

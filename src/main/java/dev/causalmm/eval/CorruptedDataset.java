@@ -1,5 +1,6 @@
 package dev.causalmm.eval;
 
+import dev.causalmm.data.Gaussian;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.data.SampleReader;
@@ -44,7 +45,7 @@ public final class CorruptedDataset implements MultimodalDataset {
                     if (protocol.qmfCompat()) {
                         float[] f = new float[(int) (s.shape()[1] * s.shape()[2])];
                         SplittableRandom r = new SplittableRandom(0);
-                        for (int j = 0; j < f.length; j++) f[j] = (float) (protocol.pixelSigma() * gaussian(r));
+                        for (int j = 0; j < f.length; j++) f[j] = (float) (protocol.pixelSigma() * Gaussian.draw(r));
                         fixedField[m] = f;
                     }
                 }
@@ -76,24 +77,20 @@ public final class CorruptedDataset implements MultimodalDataset {
 
     private static void addFeatureNoise(MemorySegment row, float[] std, double scale, SplittableRandom r) {
         for (int j = 0; j < std.length; j++) {
-            row.setAtIndex(F, j, (float) (row.getAtIndex(F, j) + scale * std[j] * gaussian(r)));
+            row.setAtIndex(F, j, (float) (row.getAtIndex(F, j) + scale * std[j] * Gaussian.draw(r)));
         }
     }
 
     /** One noise plane shared by the channels: fresh per image, or the fixed field under qmfCompat. */
     private void addPixelNoise(MemorySegment row, long[] shape, float[] fixed, SplittableRandom r) {
         int channels = (int) shape[0], plane = (int) (shape[1] * shape[2]);
-        float[] noise = fixed;
-        if (noise == null) {
-            noise = new float[plane];
-            double sigma = protocol.pixelSigma();
-            for (int j = 0; j < plane; j++) noise[j] = (float) (sigma * gaussian(r));
-        }
+        double sigma = protocol.pixelSigma();
         boolean compat = protocol.qmfCompat();
-        for (int c = 0; c < channels; c++) {
-            for (int j = 0; j < plane; j++) {
+        for (int j = 0; j < plane; j++) {
+            float noise = fixed != null ? fixed[j] : (float) (sigma * Gaussian.draw(r));
+            for (int c = 0; c < channels; c++) {
                 long at = (long) c * plane + j;
-                float v = row.getAtIndex(F, at) + noise[j];
+                float v = row.getAtIndex(F, at) + noise;
                 row.setAtIndex(F, at, compat ? uint8Cast(v) : Math.clamp(v, 0f, 255f));
             }
         }
@@ -111,9 +108,5 @@ public final class CorruptedDataset implements MultimodalDataset {
             if (row.getAtIndex(F, j) == ModalitySpec.PAD) continue;
             if (r.nextDouble() < p) row.setAtIndex(F, j, ModalitySpec.BLANK);
         }
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }
 }
