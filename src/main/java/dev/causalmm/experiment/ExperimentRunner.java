@@ -95,18 +95,32 @@ public final class ExperimentRunner {
      * would otherwise continue (or, at its last epoch, simply keep) the other run's model.
      */
     static void claimCheckpointDir(Path ckDir, ExperimentSpec spec, long seed) throws IOException {
-        ObjectNode run = Json.MAPPER.valueToTree(spec);
-        run.put("runSeed", seed);
-        JsonNode current = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run)); // as written (NaN → "NaN")
+        ObjectNode id = trainingIdentity(spec);
+        id.put("runSeed", seed);
+        JsonNode current = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)); // compared as read back (int vs long nodes)
         Path runFile = ckDir.resolve("run.json");
         if (java.nio.file.Files.exists(ckDir.resolve("last.ckpt")) && java.nio.file.Files.exists(runFile)) {
             JsonNode stored = Json.MAPPER.readTree(runFile.toFile());
             if (!stored.equals(current)) {
-                throw new IllegalArgumentException(ckDir + " holds a checkpoint of another configuration (see its run.json);"
-                        + " use a fresh --out, or delete that folder to start over");
+                List<String> differ = new ArrayList<>();
+                current.properties().forEach(e -> { if (!e.getValue().equals(stored.get(e.getKey()))) differ.add(e.getKey()); });
+                stored.properties().forEach(e -> { if (!current.has(e.getKey())) differ.add(e.getKey()); });
+                throw new IllegalArgumentException(ckDir + " holds a checkpoint of another configuration (it differs in "
+                        + String.join(", ", differ) + "; see its run.json); use a fresh --out, or delete that folder to start over");
             }
         }
         AtomicFiles.writeString(runFile, Json.MAPPER.writeValueAsString(current));
+    }
+
+    /**
+     * What decides a run's training (model, regulariser, data, optimisation), as written to JSON:
+     * the spec without the fields that only choose seeds, device or evaluation, so adding a seed or
+     * a noise level reuses finished checkpoints instead of refusing or retraining them.
+     */
+    static ObjectNode trainingIdentity(ExperimentSpec spec) throws IOException {
+        ObjectNode id = Json.MAPPER.valueToTree(spec);
+        id.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
+        return (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)); // as written (NaN → "NaN")
     }
 
     /** The modalities a {@code model.ckpt} records (older checkpoints: feature vectors of {@code inputDims}). */

@@ -50,14 +50,16 @@ public final class GridRunner {
                         continue;
                     }
                 }
-                // a cell whose settings changed since its checkpoints were written starts over
-                Path cellSpec = cellFile.resolveSibling("spec.json");
-                boolean changed = Files.exists(cellSpec) ? !Json.MAPPER.readTree(cellSpec.toFile()).equals(specJson)
-                        : Files.exists(cellFile); // finished by a version that wrote no spec.json, with other settings
+                // a cell whose training settings changed since its checkpoints were written starts over;
+                // one with only other seeds or noise levels reuses them
+                Path cellTraining = cellFile.resolveSibling("training.json");
+                JsonNode training = ExperimentRunner.trainingIdentity(spec);
+                boolean changed = Files.exists(cellTraining) ? !Json.MAPPER.readTree(cellTraining.toFile()).equals(training)
+                        : Files.exists(cellFile); // finished by a version that wrote no training.json
                 if (changed) {
                     deleteRecursively(cellFile.resolveSibling("checkpoints"));
                 }
-                AtomicFiles.writeString(cellSpec, Json.MAPPER.writeValueAsString(specJson));
+                AtomicFiles.writeString(cellTraining, Json.MAPPER.writeValueAsString(training));
                 long c0 = System.nanoTime();
                 if (data == null) data = spec.generateData();
                 List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress);

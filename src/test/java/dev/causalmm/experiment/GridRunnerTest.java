@@ -50,6 +50,16 @@ class GridRunnerTest {
         assertEquals(baseBefore, Files.getLastModifiedTime(cell), "C3R's settings do not touch the cells without C3R");
         JsonNode r2 = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         assertEquals(0.5, r2.at("/cells/late-fusion+c3r/config/c3r/eta").asDouble());
+
+        // another noise level: every cell is evaluated again, from its finished checkpoints, without retraining
+        var lastTrained = Files.getLastModifiedTime(last);
+        Files.writeString(cfg, Files.readString(cfg).replace("\"noise\": [0, 10]", "\"noise\": [0, 5, 10]"));
+        GridRunner.run(GridConfig.read(cfg), out, Device.CPU, false);
+        assertEquals(lastTrained, Files.getLastModifiedTime(last), "evaluation-only changes reuse the trained model");
+        JsonNode r3 = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertTrue(r3.at("/cells/late-fusion+c3r/final/test/noise/5/avg").isNumber());
+        assertEquals(r2.at("/cells/late-fusion+c3r/final/test/noise/10/avg").asDouble(),
+                r3.at("/cells/late-fusion+c3r/final/test/noise/10/avg").asDouble(), 1e-12, "same model, same noise, same accuracy");
     }
 
     @Test
