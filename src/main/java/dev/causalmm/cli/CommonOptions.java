@@ -4,17 +4,14 @@ import picocli.CommandLine.Option;
 
 /** Options shared by {@code train} and {@code eval}. */
 final class CommonOptions {
-    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE) picocli.CommandLine.Model.CommandSpec mixee;
-
-    /** Whether --dataset was given on the command line (eval then checks it against the checkpoint). */
-    boolean datasetGiven() {
-        return mixee != null && mixee.commandLine() != null && mixee.commandLine().getParseResult() != null
-                && mixee.commandLine().getParseResult().hasMatchedOption("--dataset");
-    }
-
-    @Option(names = "--dataset", defaultValue = "mmlsyn", description = "Dataset: mmlsyn (synthetic feature vectors, spec §2.7)"
-            + " or imagetext (synthetic images + texts). Default: ${DEFAULT-VALUE} (eval: the checkpoint's).")
+    @Option(names = "--dataset", description = "Dataset: mmlsyn (synthetic feature vectors, spec §2.7)"
+            + " or imagetext (synthetic images + texts). Default: mmlsyn (eval: the checkpoint's).")
     String dataset;
+
+    /** The --dataset given, or {@code dflt} when none was. */
+    String dataset(String dflt) {
+        return dataset == null ? dflt : dataset;
+    }
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE}).")
     String device;

@@ -111,7 +111,6 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--model " + this.model + " does not match the checkpoint's model '" + model + "'");
         }
         String dataset = st.path("dataset").asText("mmlsyn");
-        if (!common.datasetGiven()) common.dataset = dataset;
         if (metrics.contains("dcor") && !dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
         }
@@ -120,7 +119,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--missing-rate needs --missing-modalities (which modalities go missing)");
         }
         double dropRate = missingRate == null ? 1.0 : missingRate;
-        if (!common.dataset.equals(dataset)) {
+        if (!common.dataset(dataset).equals(dataset)) {
             throw new IllegalArgumentException("--dataset " + common.dataset + " does not match the checkpoint's dataset '" + dataset + "'");
         }
         MMLSynConfig cfg = null;
@@ -173,7 +172,7 @@ final class EvalCommand implements Callable<Integer> {
             ObjectNode config = Json.object();
             config.put("checkpoint", checkpoint.toString());
             config.put("model", model);
-            config.put("dataset", common.dataset);
+            config.put("dataset", dataset);
             if (cfg != null) config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
             if (itCfg != null) config.set("imagetext", Json.MAPPER.valueToTree(itCfg));
             config.put("device", device.toString());

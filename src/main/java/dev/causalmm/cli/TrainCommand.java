@@ -90,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --eval-noise too");
         }
         Device device = Device.parse(common.device);
-        ExperimentSpec spec = new ExperimentSpec(common.dataset, model, regularizer, epochs, common.batchSize,
+        ExperimentSpec spec = new ExperimentSpec(common.dataset("mmlsyn"), model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
                 evalNoise, evalSeeds, qmfCompat);
