@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class C3RSyntheticTest {
     static final int SEEDS = 5;
 
-    private record Outcome(double accuracy, double necessity) {}
+    private record Outcome(double accuracy, double necessity, double twinNecessity) {}
 
     private static Outcome train(MMLSynData.Splits data, long seed, C3RConfig c3r) {
         Engine.seed(seed);
@@ -33,8 +33,9 @@ class C3RSyntheticTest {
              Regularizer reg = c3r == null ? Regularizer.NONE : new C3R(c3r)) {
             new Trainer(TrainConfig.defaults(10, seed)).fit(model, reg, data.train().dataset(), null);
             double acc = Evaluator.evaluate(model, data.test().dataset(), 512, Device.CPU).accuracy();
-            double nec = C3Score.evaluate(model, reg instanceof C3R c ? c : null, data.test().dataset(), 512, Device.CPU).necessityRisk();
-            return new Outcome(acc, nec);
+            double nec = C3Score.predictor(model, data.test().dataset(), C3Score.DEFAULT_ETA_REL, 512, Device.CPU).necessityRisk();
+            double twin = reg instanceof C3R c ? C3Score.twin(model, c, data.test().dataset(), 512, Device.CPU).necessityRisk() : Double.NaN;
+            return new Outcome(acc, nec, twin);
         }
     }
 
