@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train late fusion and concat, each alone and with C3R, on MMLSynData (K=2, s=0.7 train / 0.1 test,"
-                + " 3 seeds) and write OUT/results.json, OUT/report.md, OUT/learning-curves.png and OUT/dcor.png.")
+                + " 5 seeds) and write OUT/results.json, OUT/report.md, OUT/learning-curves.png and OUT/dcor.png.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs per run (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--seed", split = ",", defaultValue = "1,2,3", description = "Training seeds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", split = ",", defaultValue = "1,2,3,4,5", description = "Training seeds (default: ${DEFAULT-VALUE}).")
     List<Long> seeds;
 
     @Option(names = "--models", split = ",", defaultValue = "late-fusion,concat", description = "Models (default: ${DEFAULT-VALUE}).")
