@@ -101,7 +101,7 @@ class GridRunnerTest {
                   trainSize: 300
                   spuriousTest: 0.3
                 c3r:
-                  normalizedStep: true
+                  normalizedStep: false
                   eta: 0.5
                 """);
         GridConfig g = GridConfig.read(cfg);
@@ -110,7 +110,7 @@ class GridRunnerTest {
         assertEquals(java.util.List.of(4L), g.seeds());
         assertEquals(0.3, g.mmlsyn().spuriousTest());
         assertEquals(300, g.mmlsyn().trainSize());
-        assertTrue(g.c3r().normalizedStep());
+        assertFalse(g.c3r().normalizedStep(), "the plain step, chosen over the normalised default");
         assertEquals(0.5, g.c3r().eta());
         assertEquals(0.75, g.c3r().lambdaV(), "unnamed C3R fields keep the spec's defaults");
         assertEquals(dev.causalmm.causal.IMMLConfig.defaults(), g.imml());
