@@ -19,9 +19,25 @@ final class CliChecks {
         if (out == null || out.toString().isBlank()) {
             throw new IllegalArgumentException(option + " must name a folder; got an empty path (use " + option + " . for the current folder)");
         }
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException(option + " " + out + " is a file, not a folder");
+        for (Path p = out.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new IllegalArgumentException(option + " " + out + ": " + (p.equals(out.toAbsolutePath().normalize()) ? "it" : p)
+                            + " is a file, not a folder");
+                }
+                break;
+            }
         }
+        if (Files.isDirectory(out.resolve("results.json"))) {
+            throw new IllegalArgumentException("cannot write results to " + out.resolve("results.json") + ": it is a directory");
+        }
+        return out;
+    }
+
+    /** Creates the output folder once every check passed, so a folder that cannot be made fails before any work. */
+    static Path create(Path out) throws java.io.IOException {
+        Files.createDirectories(out);
+        if (!Files.isWritable(out)) throw new IllegalArgumentException("cannot write results to " + out + ": the folder is not writable");
         return out;
     }
 

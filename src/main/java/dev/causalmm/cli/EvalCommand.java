@@ -124,6 +124,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         checkEvalOut(out, checkpoint);
         Checkpoint ck = Checkpoint.read(checkpoint);
+        CliChecks.create(out);
         ObjectNode st = ck.state();
         if (!"causalmm.model/1".equals(st.path("format").asText())) {
             throw new IllegalArgumentException(checkpoint + " is not a model checkpoint (use the model.ckpt that train writes)");

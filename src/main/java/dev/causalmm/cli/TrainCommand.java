@@ -105,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
                 evalNoise, evalSeeds, qmfCompat);
         ExperimentRunner.checkResultsOwnership(out, spec);
-        AtomicFiles.deleteStaleTemporaries(out);
+        AtomicFiles.deleteStaleTemporaries(CliChecks.create(out));
         DataSplits splits = spec.generateData();
         Engine.deterministic(true);
         List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);

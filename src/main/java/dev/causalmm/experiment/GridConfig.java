@@ -110,7 +110,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
     private static ObjectMapper strict(ObjectMapper m) {
         m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                 DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
-                DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS, DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
+                DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
         m.configure(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
         m.coercionConfigDefaults().setCoercion(CoercionInputShape.String, CoercionAction.Fail)
@@ -153,14 +153,14 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         Raw r = bind(mapper, n, Raw.class, file, "");
         MMLSynConfig syn = merge(mapper, r.mmlsyn(), "mmlsyn", MMLSynConfig.defaults(0), MMLSynConfig.class, file);
         ImageTextConfig it = merge(mapper, r.imagetext(), "imagetext", ImageTextConfig.defaults(0), ImageTextConfig.class, file);
+        C3RConfig c3r = merge(mapper, r.c3r(), "c3r", C3RConfig.defaults(), C3RConfig.class, file);
+        IMMLConfig imml = merge(mapper, r.imml(), "imml", IMMLConfig.defaults(), IMMLConfig.class, file);
+        CmIRConfig cmir = merge(mapper, r.cmir(), "cmir", CmIRConfig.defaults(), CmIRConfig.class, file);
         try {
             return new GridConfig(or(r.name(), fname.replaceFirst("\\.(json|ya?ml)$", "")), or(r.dataset(), "mmlsyn"),
                     or(r.models(), List.of("late-fusion")), or(r.regularizers(), List.of("none", "c3r")), or(r.seeds(), List.of(1L, 2L, 3L)),
                     or(r.evalSeeds(), 0), or(r.noise(), List.of(0.0, 5.0, 10.0)), or(r.epochs(), 10), or(r.batchSize(), 256),
-                    or(r.lr(), 1e-3), syn, it, or(r.qmfCompat(), false),
-                    merge(mapper, r.c3r(), "c3r", C3RConfig.defaults(), C3RConfig.class, file),
-                    merge(mapper, r.imml(), "imml", IMMLConfig.defaults(), IMMLConfig.class, file),
-                    merge(mapper, r.cmir(), "cmir", CmIRConfig.defaults(), CmIRConfig.class, file));
+                    or(r.lr(), 1e-3), syn, it, or(r.qmfCompat(), false), c3r, imml, cmir);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -60,6 +60,7 @@ public final class GridRunner {
                     + ". Finished cells are never overwritten: run the changed grid with a fresh --out (or another name),"
                     + " or delete those cell folders to retrain them");
         }
+        Files.createDirectories(out);
         AtomicFiles.deleteStaleTemporaries(out);
         for (ExperimentSpec spec : specs) AtomicFiles.deleteStaleTemporaries(out.resolve("cells").resolve(spec.label()));
         DataSplits data = null; // generated on the first cell that is not done yet
@@ -107,6 +108,7 @@ public final class GridRunner {
     static void checkOwnership(GridConfig grid, Path out) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
         Path results = out.resolve("results.json");
+        if (Files.isDirectory(results)) throw new IllegalArgumentException("cannot write results to " + results + ": it is a directory");
         if (!Files.exists(results)) return;
         JsonNode r = readJson(results);
         if (!"causalmm.experiment/1".equals(r.path("schema").asText()) || !grid.name().equals(r.path("name").asText())) {
