@@ -60,19 +60,28 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // train and experiment resume where they stopped: say so when Ctrl-C (or a kill) stops them
-        boolean resumable = args.length > 0 && (args[0].equals("train") || args[0].equals("experiment"));
-        boolean[] finished = {false};
-        if (resumable) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                if (!finished[0]) {
-                    System.err.println();
-                    System.err.println("causalmm: interrupted — rerun the same command to resume from the last finished epoch");
-                    System.err.flush();
-                }
-            }, "causalmm-interrupt-notice"));
-        }
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread notice = interruptNotice(args, finished::get, System.err);
+        if (notice != null) Runtime.getRuntime().addShutdownHook(notice);
         int code = execute(args);
-        finished[0] = true;
+        finished.set(true);
         System.exit(code);
+    }
+
+    /**
+     * For the commands that resume ({@code train}, {@code experiment}): a shutdown hook that, when
+     * the JVM stops before the command finished (Ctrl-C, kill), tells the user how to go on.
+     * Null for the other commands.
+     */
+    static Thread interruptNotice(String[] args, java.util.function.BooleanSupplier finished, java.io.PrintStream err) {
+        boolean resumable = args.length > 0 && (args[0].equals("train") || args[0].equals("experiment"));
+        if (!resumable) return null;
+        return new Thread(() -> {
+            if (!finished.getAsBoolean()) {
+                err.println();
+                err.println("causalmm: interrupted — rerun the same command to resume from the last finished epoch");
+                err.flush();
+            }
+        }, "causalmm-interrupt-notice");
     }
 }

@@ -62,7 +62,12 @@ public final class ExperimentRunner {
                          data.train().size()))) {
                 Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));
                 if (progress) trainer.addListener(new ProgressBar(label));
-                TrainResult tr = trainer.fit(model, reg, data.train(), data.val());
+                TrainResult tr;
+                try {
+                    tr = trainer.fit(model, reg, data.train(), data.val());
+                } catch (dev.causalmm.train.NonFiniteLossException e) {
+                    throw e.in(label);
+                }
                 boolean hasVal = data.val().size() > 0;
                 EvalResult val = hasVal ? Evaluator.evaluate(model, data.val(), 1024, spec.device()) : null;
                 EvalResult test = Evaluator.evaluate(model, data.test(), 1024, spec.device());

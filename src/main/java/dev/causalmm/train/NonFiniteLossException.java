@@ -15,11 +15,20 @@ public final class NonFiniteLossException extends IllegalStateException {
     private final int step;
 
     public NonFiniteLossException(int epoch, int step, int steps, double epochLoss, double lr, long seed) {
-        super(String.format(Locale.ROOT, "training diverged: the loss became %s at epoch %d, step %d of %d (seed %d, learning rate %s);"
+        this(String.format(Locale.ROOT, "training diverged: the loss became %s at epoch %d, step %d of %d (seed %d, learning rate %s);"
                         + " the run was stopped and nothing of that epoch was saved. Try a lower --lr or check the settings",
-                Double.isNaN(epochLoss) ? "NaN" : "non-finite", epoch + 1, step + 1, steps, seed, fmt(lr)));
+                Double.isNaN(epochLoss) ? "NaN" : "non-finite", epoch + 1, step + 1, steps, seed, fmt(lr)), epoch, step, null);
+    }
+
+    private NonFiniteLossException(String message, int epoch, int step, Throwable cause) {
+        super(message, cause);
         this.epoch = epoch;
         this.step = step;
+    }
+
+    /** The same failure with the run it happened in ({@code "late-fusion+c3r seed 2"}) in front of the message. */
+    public NonFiniteLossException in(String run) {
+        return new NonFiniteLossException(run + ": " + getMessage(), epoch, step, this);
     }
 
     private static String fmt(double v) {

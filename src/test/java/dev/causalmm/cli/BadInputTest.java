@@ -119,10 +119,26 @@ class BadInputTest {
     void divergingTrainingStopsWithAClearErrorAndStoresNoResults() {
         Path out = dir.resolve("run");
         String o = run(Main.EXIT_DIVERGED, train(out, "--lr", "1e9", "--epochs", "2", "--batch-size", "32"));
-        assertTrue(o.contains("training diverged") && o.contains("epoch 1, step") && o.contains("learning rate 1.0E9"), o);
+        assertTrue(o.contains("causalmm: late-fusion seed 1: training diverged") && o.contains("epoch 1, step")
+                && o.contains("learning rate 1.0E9"), o);
         assertFalse(Files.exists(out.resolve("results.json")), "no results with a NaN loss");
         assertFalse(Files.exists(out.resolve("checkpoints/late-fusion-seed1/last.ckpt")), "the diverged epoch is not checkpointed");
         assertFalse(Files.exists(out.resolve("checkpoints/late-fusion-seed1/model.ckpt")), "no model saved");
+    }
+
+    @Test
+    void anInterruptedTrainingSaysHowToResume() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        boolean[] finished = {false};
+        Thread hook = Main.interruptNotice(new String[] {"train", "--out", "x"}, () -> finished[0], new PrintStream(buf, true));
+        hook.run(); // what the JVM runs on Ctrl-C while training
+        assertTrue(buf.toString().contains("interrupted — rerun the same command to resume"), buf.toString());
+        buf.reset();
+        finished[0] = true;
+        hook.run(); // a normal exit says nothing
+        assertEquals("", buf.toString());
+        assertNull(Main.interruptNotice(new String[] {"eval"}, () -> false, System.err), "eval does not resume");
+        assertNotNull(Main.interruptNotice(new String[] {"experiment"}, () -> false, System.err));
     }
 
     @Test
