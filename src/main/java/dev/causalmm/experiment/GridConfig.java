@@ -151,6 +151,21 @@ public record GridConfig(String name, String dataset, List<String> models, List<
             if (e.getValue().isNull()) throw new IllegalArgumentException(file + ": key '" + e.getKey() + "' is null; give a value or leave the key out");
         });
         Raw r = bind(mapper, n, Raw.class, file, "");
+        // settings of a dataset or regulariser the grid does not use would be ignored: a mistake, not a no-op
+        String dataset = or(r.dataset(), "mmlsyn");
+        List<String> regs = or(r.regularizers(), List.of("none", "c3r"));
+        for (String d : ExperimentSpec.DATASETS) {
+            if (n.has(d) && !d.equals(dataset)) {
+                throw new IllegalArgumentException(file + ": key '" + d + "' has no effect: the grid's dataset is '" + dataset
+                        + "'; remove it, or set \"dataset\": \"" + d + "\"");
+            }
+        }
+        for (String reg : List.of("c3r", "imml", "cmir")) {
+            if (n.has(reg) && !regs.contains(reg)) {
+                throw new IllegalArgumentException(file + ": key '" + reg + "' has no effect: the grid's regularizers are " + regs
+                        + "; remove it, or add \"" + reg + "\" to regularizers");
+            }
+        }
         MMLSynConfig syn = merge(mapper, r.mmlsyn(), "mmlsyn", MMLSynConfig.defaults(0), MMLSynConfig.class, file);
         ImageTextConfig it = merge(mapper, r.imagetext(), "imagetext", ImageTextConfig.defaults(0), ImageTextConfig.class, file);
         C3RConfig c3r = merge(mapper, r.c3r(), "c3r", C3RConfig.defaults(), C3RConfig.class, file);

@@ -314,8 +314,18 @@ class BadInputTest {
         assertRefused(o, out, "g.json: unknown key 'epoch'", "known keys:", "epochs");
         String y = experiment(2, writeGrid("g.yaml", "epochs: 1\nseeds: [1]\nmodel: [concat]\n"), out);
         assertRefused(y, out, "g.yaml: unknown key 'model'");
-        String nested = experiment(2, writeGrid("n.json", "{" + TINY + ", \"c3r\": {\"etaa\": 0.5}}"), out);
+        String nested = experiment(2, writeGrid("n.json", "{\"epochs\": 1, \"c3r\": {\"etaa\": 0.5}}"), out);
         assertRefused(nested, out, "n.json: unknown key 'c3r.etaa'", "known keys of 'c3r'");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void gridSettingsOfAnUnusedDatasetOrRegularizerAreRefused() throws Exception {
+        Path out = dir.resolve("out");
+        String d = experiment(2, writeGrid("d.json", "{\"dataset\": \"imagetext\", \"mmlsyn\": {\"trainSize\": 300}}"), out);
+        assertRefused(d, out, "d.json: key 'mmlsyn' has no effect: the grid's dataset is 'imagetext'");
+        String r = experiment(2, writeGrid("r.yaml", "regularizers: [none, imml]\ncmir: {lambdaInv: 0.5}\n"), out);
+        assertRefused(r, out, "r.yaml: key 'cmir' has no effect: the grid's regularizers are [none, imml]");
         assertFalse(Files.exists(out));
     }
 

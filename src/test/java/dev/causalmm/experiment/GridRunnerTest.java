@@ -106,7 +106,7 @@ class GridRunnerTest {
         Path cfg = dir.resolve("grid.yaml");
         Files.writeString(cfg, """
                 models: [concat, qmf]
-                regularizers: [none, imml]
+                regularizers: [none, imml, c3r]
                 seeds: [4]
                 noise: [0, 5]
                 mmlsyn:
