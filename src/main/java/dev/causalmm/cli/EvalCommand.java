@@ -69,6 +69,10 @@ final class EvalCommand implements Callable<Integer> {
                     + " (distance correlation of the representation with each MMLSynData factor). Default: ${DEFAULT-VALUE}.")
     Set<String> metrics;
 
+    @Option(names = "--c3-eta", description = "Relative step η_rel of the C3 diagnostic's counterfactual, Z̄ = Z + η_rel·‖Z‖·G/‖G‖"
+            + " on the deployed predictor (default: " + C3Score.DEFAULT_ETA_REL + ", as in train).")
+    Double c3Eta;
+
     @Option(names = "--noise", description = "Evaluate under the noise protocol at level ε (spec §6.1): each modality of a"
             + " random half of the samples is corrupted — Gaussian noise of 0.1·ε feature std for features, 10·ε pixels"
             + " (one plane for all channels, clipped) for images, each word blanked with probability 0.1·ε for texts.")
@@ -105,6 +109,10 @@ final class EvalCommand implements Callable<Integer> {
         // everything the options alone decide is checked before the checkpoint is read
         Path out = CliChecks.outFolder("--out", common.out);
         checkMetrics(metrics);
+        if (c3Eta != null && !(c3Eta > 0 && Double.isFinite(c3Eta))) {
+            throw new IllegalArgumentException("--c3-eta must be a finite number > 0, got " + c3Eta);
+        }
+        if (c3Eta != null && !metrics.contains("c3")) throw new IllegalArgumentException("--c3-eta needs the c3 metric (--metrics c3)");
         if (noise != null) NoiseProtocol.of(noise, evalSeed); // a finite level >= 0
         CliChecks.needs(commandSpec, "--noise-modalities", noise != null, "--noise EPS");
         if (qmfCompat && noise == null) throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --noise EPS too");
@@ -185,8 +193,10 @@ final class EvalCommand implements Callable<Integer> {
             C3R c3r = reg instanceof C3R c ? c : null;
             if (c3r != null) c3r.to(device);
             boolean c3 = metrics.contains("c3");
-            C3Score c3Val = c3 ? C3Score.evaluate(m, c3r, valSet, common.batchSize, device) : null;
-            C3Score c3Test = c3 ? C3Score.evaluate(m, c3r, testSet, common.batchSize, device) : null;
+            double eta = c3Eta == null ? C3Score.DEFAULT_ETA_REL : c3Eta;
+            C3Score c3Val = c3 ? C3Score.predictor(m, valSet, eta, common.batchSize, device) : null;
+            C3Score c3Test = c3 ? C3Score.predictor(m, testSet, eta, common.batchSize, device) : null;
+            C3Score twin = c3 && c3r != null ? C3Score.twin(m, c3r, testSet, common.batchSize, device) : null;
             Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.mmlsyn().test(), device) : null;
             ObjectNode config = Json.object();
             config.put("checkpoint", checkpoint.toString());
@@ -211,12 +221,13 @@ final class EvalCommand implements Callable<Integer> {
                 ms.put("rate", dropRate);
                 ms.put("evalSeed", evalSeed);
             }
-            ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, dcor, (System.nanoTime() - t0) / 1e9);
+            ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, twin, dcor, (System.nanoTime() - t0) / 1e9);
             AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
             System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f%s%n", model, val.accuracy(), test.accuracy(),
                     cfg == null ? "" : String.format(Locale.ROOT, " (s=%.2f)", cfg.spuriousTest()));
             if (c3Test != null) {
-                System.out.printf(Locale.ROOT, "C3 risk on test: sufficiency %.4f, necessity %.4f%n", c3Test.sufficiencyRisk(), c3Test.necessityRisk());
+                System.out.printf(Locale.ROOT, "C3 risk on test (deployed predictor, step %.2f·‖Z‖): sufficiency %.4f, necessity %.4f%n",
+                        c3Test.etaRel(), c3Test.sufficiencyRisk(), c3Test.necessityRisk());
             }
             if (dcor != null) System.out.println("dCor(representation, factor) on test: " + dcor);
             System.out.println("wrote " + out.resolve("results.json"));

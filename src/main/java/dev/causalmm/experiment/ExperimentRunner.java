@@ -72,8 +72,10 @@ public final class ExperimentRunner {
                 EvalResult val = hasVal ? Evaluator.evaluate(model, data.val(), 1024, spec.device()) : null;
                 EvalResult test = Evaluator.evaluate(model, data.test(), 1024, spec.device());
                 C3R c3r = reg instanceof C3R c ? c : null;
-                C3Score c3Val = hasVal ? C3Score.evaluate(model, c3r, data.val(), 1024, spec.device()) : null;
-                C3Score c3Test = C3Score.evaluate(model, c3r, data.test(), 1024, spec.device());
+                // one diagnostic for every model: the deployed predictor, the same scale-invariant step
+                C3Score c3Val = hasVal ? C3Score.predictor(model, data.val(), C3Score.DEFAULT_ETA_REL, 1024, spec.device()) : null;
+                C3Score c3Test = C3Score.predictor(model, data.test(), C3Score.DEFAULT_ETA_REL, 1024, spec.device());
+                C3Score twin = c3r == null ? null : C3Score.twin(model, c3r, data.test(), 1024, spec.device());
                 Map<MMLSynData.Factor, Double> dcor = spec.dcor() ? Representations.factorCorrelations(model, data.mmlsyn().test(), spec.device()) : null;
                 Map<Double, double[]> noise = new java.util.TreeMap<>();
                 for (double eps : spec.evalNoise()) {
@@ -88,7 +90,7 @@ public final class ExperimentRunner {
                 }
                 Path modelFile = ckDir.resolve("model.ckpt");
                 Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses)).write(modelFile);
-                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, dcor, noise, modelFile));
+                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile));
             }
         }
         return runs;

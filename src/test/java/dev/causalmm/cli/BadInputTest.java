@@ -113,6 +113,8 @@ class BadInputTest {
         assertFalse(Files.exists(out));
         String inf = run(2, train(out, "--regularizer", "c3r", "--c3r.alpha", "Infinity"));
         assertRefused(inf, out, "--c3r.alpha must be a finite number");
+        String eta = run(2, train(out, "--regularizer", "c3r", "--c3r.eta", "NaN"));
+        assertRefused(eta, out, "--c3r.eta must be a finite number > 0");
     }
 
     @Test
