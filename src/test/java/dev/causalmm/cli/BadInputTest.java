@@ -221,8 +221,8 @@ class BadInputTest {
         Path out = dir.resolve("run");
         String o = run(2, train(out, "--regularizer", "c3r", "--cmir.alpha", "0.2"));
         assertRefused(o, out, "--cmir.alpha applies only with --regularizer cmir, but this run uses --regularizer c3r");
-        String o2 = run(2, train(out, "--c3r.eta", "0.5", "--c3r.normalized-step"));
-        assertRefused(o2, out, "--c3r.eta, --c3r.normalized-step apply only with --regularizer c3r", "--regularizer none");
+        String o2 = run(2, train(out, "--c3r.eta", "0.5", "--c3r.step", "plain"));
+        assertRefused(o2, out, "--c3r.eta, --c3r.step apply only with --regularizer c3r", "--regularizer none");
         String o3 = run(2, train(out, "--regularizer", "imml", "--c3r.lambda-v", "1"));
         assertRefused(o3, out, "--c3r.lambda-v applies only with --regularizer c3r");
         String demo = run(2, "demo", "--out", out.toString(), "--regularizers", "none", "--c3r.eta", "0.5");
