@@ -60,31 +60,47 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin DataOptions data;
     @Mixin C3ROptions c3r;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        CliChecks.outFolder("--out", out);
+        CliChecks.onlyWith(commandSpec, "--c3r.", regularizers.contains("c3r"), "--regularizers including c3r", "--regularizers " + regularizers);
         Device dev = Device.parse(device);
+        var mmlsyn = data.mmlsyn();
+        List<ExperimentSpec> specs = new ArrayList<>();
+        for (String model : models) {
+            for (String reg : regularizers) {
+                specs.add(new ExperimentSpec("mmlsyn", model, reg, epochs, 256, TrainConfig.adam(1e-3),
+                        new LrSchedule.Constant(), 0, seeds, dev, mmlsyn, null, data.dataSeed, c3r.config(), null, null, true, List.of(), 0, false));
+            }
+        }
+        ExperimentSpec.requireDistinct("model", models);
+        ExperimentSpec.requireDistinct("regularizer", regularizers);
+        Path earlier = out.resolve("results.json");
+        if ((Files.exists(earlier) && !Files.readString(earlier).contains("\"causalmm.demo/1\""))
+                || (!Files.exists(earlier) && Files.isDirectory(out.resolve("checkpoints")))) {
+            // the demo starts afresh and deletes OUT/checkpoints: never in another command's folder
+            throw new IllegalArgumentException(out + " holds the results or checkpoints of another command; the demo replaces"
+                    + " its folder's results and checkpoints, so give it a fresh --out");
+        }
         Engine.deterministic(true);
         Files.createDirectories(out);
         // fresh results each time: drop checkpoints of an earlier demo so nothing is resumed by accident
         deleteRecursively(out.resolve("checkpoints"));
-        MMLSynData.Splits splits = MMLSynData.generate(data.mmlsyn());
+        MMLSynData.Splits splits = MMLSynData.generate(mmlsyn);
         MMLSynConfig cfg = splits.config();
         System.out.printf("MMLSynData: %d modalities x %d features, %d train (s=%.1f) / %d val / %d test (s=%.1f); %d threads%n",
                 data.modalities, cfg.inputDim(), cfg.trainSize(), cfg.spuriousTrain(), cfg.valSize(), cfg.testSize(), cfg.spuriousTest(),
                 Engine.threads());
         Map<String, List<RunResult>> byModel = new LinkedHashMap<>();
         ObjectNode modelsJson = Json.object();
-        for (String model : models) {
-            for (String reg : regularizers) {
-                ExperimentSpec spec = new ExperimentSpec("mmlsyn", model, reg, epochs, 256, TrainConfig.adam(1e-3),
-                        new LrSchedule.Constant(), 0, seeds, dev, data.mmlsyn(), null, data.dataSeed, c3r.config(), null, null, true, List.of(), 0, false);
-                long m0 = System.nanoTime();
-                List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
-                byModel.put(spec.label(), runs);
-                modelsJson.set(spec.label(), Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - m0) / 1e9));
-            }
+        for (ExperimentSpec spec : specs) {
+            long m0 = System.nanoTime();
+            List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
+            byModel.put(spec.label(), runs);
+            modelsJson.set(spec.label(), Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - m0) / 1e9));
         }
         double total = (System.nanoTime() - t0) / 1e9;
         ObjectNode root = Json.object();
