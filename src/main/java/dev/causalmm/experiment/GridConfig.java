@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
+import dev.causalmm.data.FeatureFileDatasets;
+import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.io.Json;
@@ -20,11 +22,26 @@ import java.util.List;
  * {@code batchSize} [256], {@code lr} [1e-3], {@code mmlsyn} (any {@link MMLSynConfig} field),
  * {@code imagetext} (any {@link ImageTextConfig} field), {@code qmfCompat} [false], and the
  * regularisers' settings {@code c3r}, {@code imml}, {@code cmir} (any field of {@link C3RConfig},
- * {@link IMMLConfig}, {@link CmIRConfig}; spec defaults otherwise).
+ * {@link IMMLConfig}, {@link CmIRConfig}; spec defaults otherwise). {@code dataset} may also be a
+ * feature file or manifest (relative to the working directory); {@code featureFile} then sets any
+ * {@link FeatureFileOptions} field (split ratios, {@code splitSeed}, {@code standardize}, …).
  */
 public record GridConfig(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
                          int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn,
-                         ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir) {
+                         ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir,
+                         FeatureFileOptions featureFile) {
+
+    public GridConfig(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
+                      int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn,
+                      ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir) {
+        this(name, dataset, models, regularizers, seeds, evalSeeds, noise, epochs, batchSize, lr, mmlsyn, imagetext, qmfCompat, c3r, imml,
+                cmir, null);
+    }
+
+    /** Whether the grid's dataset is a feature file or manifest. */
+    public boolean isFileDataset() {
+        return FeatureFileDatasets.isFileDataset(dataset);
+    }
 
     /** The regularisers' settings that differ from the spec's defaults, for the report's header ("" if none). */
     public String regularizerDescription() {
@@ -37,6 +54,12 @@ public record GridConfig(String name, String dataset, List<String> models, List<
 
     /** The settings of the dataset the grid names, as they go into the report's header. */
     public String dataDescription() {
+        if (isFileDataset()) {
+            FeatureFileOptions o = featureFile == null ? FeatureFileOptions.defaults() : featureFile;
+            return String.format(java.util.Locale.ROOT, "%s (split: the file's own train/test with %.2f of train for validation,"
+                    + " or stratified %.2f/%.2f/%.2f; seed %d; %s)", dataset, o.valRatio(), o.trainRatio(), o.valRatio(), o.testRatio(),
+                    o.splitSeed(), o.standardize() ? "views z-scored on train" : "raw features");
+        }
         return dataset.equals("imagetext")
                 ? String.format(java.util.Locale.ROOT, "imagetext (%d train, %d test, %d×%d images, %d-word texts%s)", imagetext.trainSize(),
                         imagetext.testSize(), imagetext.imageSize(), imagetext.imageSize(), imagetext.textLength(),
@@ -65,7 +88,8 @@ public record GridConfig(String name, String dataset, List<String> models, List<
                 n.path("evalSeeds").asInt(0), doubles(n, "noise", List.of(0.0, 5.0, 10.0), file),
                 n.path("epochs").asInt(10), n.path("batchSize").asInt(256), n.path("lr").asDouble(1e-3), syn, it,
                 n.path("qmfCompat").asBoolean(false), merge(n, "c3r", C3RConfig.defaults(), C3RConfig.class, file),
-                merge(n, "imml", IMMLConfig.defaults(), IMMLConfig.class, file), merge(n, "cmir", CmIRConfig.defaults(), CmIRConfig.class, file));
+                merge(n, "imml", IMMLConfig.defaults(), IMMLConfig.class, file), merge(n, "cmir", CmIRConfig.defaults(), CmIRConfig.class, file),
+                merge(n, "featureFile", FeatureFileOptions.defaults(), FeatureFileOptions.class, file));
     }
 
     /** The defaults of {@code type} with the fields the config's object {@code field} gives. */

@@ -3,6 +3,7 @@ package dev.causalmm.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.data.DataSplits;
+import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.TTest;
 import dev.causalmm.io.AtomicFiles;
@@ -38,7 +39,8 @@ public final class GridRunner {
                 ExperimentSpec spec = new ExperimentSpec(grid.dataset(), model, reg, grid.epochs(), grid.batchSize(),
                         TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(), grid.imagetext(),
                         grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed(), grid.c3r(), grid.imml(), grid.cmir(), false,
-                        grid.noise(), grid.evalSeeds(), grid.qmfCompat());
+                        grid.noise(), grid.evalSeeds(), grid.qmfCompat(),
+                        grid.isFileDataset() ? (grid.featureFile() == null ? FeatureFileOptions.defaults() : grid.featureFile()) : null);
                 Path cellFile = out.resolve("cells").resolve(spec.label()).resolve("results.json");
                 // compared as written (a round trip turns NaN into "NaN"), so a re-run recognises its own cells
                 JsonNode specJson = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(spec));
