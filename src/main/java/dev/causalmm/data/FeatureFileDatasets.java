@@ -171,6 +171,15 @@ public final class FeatureFileDatasets {
     }
 
     private static void checkSame(FeatureFileInfo stored, Files2 files, Path path) {
+        if (stored.files().size() == 1 && files.sha.size() == 1) { // one file, perhaps moved or renamed
+            String want = stored.files().values().iterator().next(), have = files.sha.values().iterator().next();
+            if (!want.equals(have)) {
+                throw new IllegalArgumentException(files.sha.keySet().iterator().next() + " has changed since the checkpoint was trained (SHA-256 "
+                        + have.substring(0, 12) + "…, recorded " + want.substring(0, 12) + "… for " + stored.files().keySet().iterator().next()
+                        + "); evaluate on the file it was trained on");
+            }
+            return;
+        }
         Map<String, String> byName = new HashMap<>();
         stored.files().forEach((f, h) -> byName.put(Path.of(f).getFileName().toString(), h));
         files.sha.forEach((f, h) -> {
@@ -529,11 +538,11 @@ public final class FeatureFileDatasets {
             if (l.testY != null) for (double y : l.testY) vals.add(y);
             classes = vals.stream().mapToDouble(Double::doubleValue).toArray();
         }
-        if (classes.length < 2) throw new IllegalArgumentException(path + ": the labels hold " + classes.length + " class; at least 2 are needed");
         Map<Double, Integer> map = new HashMap<>();
         for (int i = 0; i < classes.length; i++) map.put(classes[i], i);
         int[] ytr = mapLabels(l.trainY, map, classes, l.trainYWhere);
         int[] yte = l.testY == null ? null : mapLabels(l.testY, map, classes, l.testYWhere);
+        if (classes.length < 2) throw new IllegalArgumentException(path + ": the labels hold " + classes.length + " class; at least 2 are needed");
         int[] trRows, vaRows, teRows;
         String split;
         Random rnd = new Random(o.splitSeed());
