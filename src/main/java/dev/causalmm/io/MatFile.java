@@ -70,14 +70,14 @@ public final class MatFile {
         if (bytes.length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'H' && bytes[2] == 'D' && bytes[3] == 'F') {
             throw v73();
         }
-        if (bytes.length < 128) {
-            throw new FormatException(source + ": not a MATLAB v5 MAT-file: " + bytes.length + " bytes, a MAT-file header alone is 128");
-        }
-        String text = new String(bytes, 0, 116, StandardCharsets.ISO_8859_1);
-        if (!text.startsWith("MATLAB")) {
+        if (!looksLikeMat(bytes)) {
             throw new FormatException(source + ": not a MATLAB v5 MAT-file (its header does not start with 'MATLAB';"
                     + " MATLAB v4 files are not supported: save it with -v7)");
         }
+        if (bytes.length < 128) {
+            throw new FormatException(source + ": truncated MAT-file header: " + bytes.length + " bytes, the header alone is 128");
+        }
+        String text = new String(bytes, 0, 116, StandardCharsets.ISO_8859_1);
         ByteOrder order;
         if (bytes[126] == 'I' && bytes[127] == 'M') order = ByteOrder.LITTLE_ENDIAN;
         else if (bytes[126] == 'M' && bytes[127] == 'I') order = ByteOrder.BIG_ENDIAN;
