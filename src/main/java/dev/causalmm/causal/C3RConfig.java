@@ -42,19 +42,24 @@ public record C3RConfig(double lambdaV, double lambdaFe, double alpha, int sign,
 
     public C3RConfig {
         if (sign != 1 && sign != -1) throw new IllegalArgumentException("c3r sign must be +1 (ascent) or -1 (literal), got " + sign);
-        if (lambdaV < 0 || lambdaFe < 0) throw new IllegalArgumentException("c3r lambdas must be >= 0");
-        if (!Double.isNaN(eta) && !(eta > 0 && Double.isFinite(eta))) {
+        if (!(lambdaV >= 0 && lambdaV < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("c3r lambda-v must be a finite number >= 0, got " + lambdaV);
+        }
+        if (!(lambdaFe >= 0 && lambdaFe < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("c3r lambda-fe must be a finite number >= 0, got " + lambdaFe);
+        }
+        if (!Double.isNaN(eta) && !(eta > 0 && eta < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("c3r step eta must be a finite number > 0, got " + eta);
         }
-        if (!Double.isFinite(lambdaV) || !Double.isFinite(lambdaFe)) {
-            throw new IllegalArgumentException("c3r lambdas must be finite, got lambdaV=" + lambdaV + ", lambdaFe=" + lambdaFe);
+        if (!Double.isNaN(alpha) && !(alpha >= 0 && alpha < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("c3r alpha must be a finite number >= 0, got " + alpha);
         }
-        if (!Double.isFinite(weightSufficiency) || !Double.isFinite(weightNecessity) || weightSufficiency < 0 || weightNecessity < 0) {
-            throw new IllegalArgumentException("c3r risk weights must be finite and >= 0");
+        if (!(weightSufficiency >= 0 && weightSufficiency < Double.POSITIVE_INFINITY
+                && weightNecessity >= 0 && weightNecessity < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("c3r risk weights must be finite numbers >= 0, got " + weightSufficiency + ", " + weightNecessity);
         }
-        if (!Double.isNaN(alpha) && !Double.isFinite(alpha)) throw new IllegalArgumentException("c3r alpha must be finite, got " + alpha);
-        if (necessityWarmupEpochs < 0) throw new IllegalArgumentException("c3r necessity warm-up must be >= 0 epochs");
-        if (!Double.isNaN(alpha) && alpha < 0) throw new IllegalArgumentException("c3r alpha must be >= 0, got " + alpha);
+        if (necessityWarmupEpochs < 0) throw new IllegalArgumentException("c3r necessity warm-up must be >= 0 epochs, got " + necessityWarmupEpochs);
+        if (risk == null) throw new IllegalArgumentException("c3r risk must be expected or ce");
         if (calibratorDim <= 0) throw new IllegalArgumentException("c3r calibrator width must be > 0");
     }
 

@@ -40,6 +40,12 @@ final class C3ROptions {
     int necessityWarmup;
 
     C3RConfig config() {
+        if (eta != null && !(eta > 0 && Double.isFinite(eta))) {
+            throw new IllegalArgumentException("--c3r.eta must be a finite number > 0 (leave it out for the default), got " + eta);
+        }
+        if (alpha != null && !Double.isFinite(alpha)) {
+            throw new IllegalArgumentException("--c3r.alpha must be a finite number >= 0 (leave it out for the default 1/(2·sqrt(d))), got " + alpha);
+        }
         int s = switch (sign) {
             case "ascent", "+1", "1" -> 1;
             case "literal", "-1" -> -1;
