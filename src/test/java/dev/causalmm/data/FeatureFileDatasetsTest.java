@@ -166,6 +166,10 @@ class FeatureFileDatasetsTest {
         assertArrayEquals(new int[] {240, 76, 216, 47, 64, 6}, hw.featureFile().widths());
         assertArrayEquals(new int[] {1440, 160, 400}, hw.featureFile().sizes());
         assertEquals(10, hw.numClasses());
+        DataSplits named = FeatureFileDatasets.open(Path.of("datasets/examples/handwritten.yaml"), FeatureFileOptions.defaults());
+        assertEquals(java.util.List.of("pix", "fou", "fac", "zer", "kar", "mor"), named.featureFile().views());
+        assertArrayEquals(hw.featureFile().sizes(), named.featureFile().sizes());
+        assertArrayEquals(((ArrayDataset) hw.test()).values(2), ((ArrayDataset) named.test()).values(2));
         DataSplits scene = FeatureFileDatasets.open(SHARED.resolve("Scene-15.mat"), FeatureFileOptions.defaults());
         assertArrayEquals(new int[] {20, 59, 40}, scene.featureFile().widths());
         assertEquals(15, scene.numClasses());
