@@ -18,6 +18,8 @@ import dev.causalmm.experiment.ExperimentRunner;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.data.DataSplits;
+import dev.causalmm.data.FeatureFileDatasets;
+import dev.causalmm.data.FeatureFileInfo;
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextData;
 import dev.causalmm.data.ModalitySpec;
@@ -52,6 +54,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "A model.ckpt written by 'causalmm train'.")
     Path checkpoint;
 
+
+    @Option(names = "--data-file", description = "Feature-file checkpoints: where the dataset file (or manifest) is now, if it"
+            + " moved since training (its SHA-256 must match the one recorded).")
+    Path dataFile;
 
     @Option(names = "--model", description = "Expected model name; checked against the checkpoint when given.")
     String model;
@@ -146,13 +152,21 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
         }
         double dropRate = missingRate == null ? 1.0 : missingRate;
-        if (!common.dataset(dataset).equals(dataset)) {
+        FeatureFileInfo featureFile = st.has("featureFile") ? Json.MAPPER.treeToValue(st.get("featureFile"), FeatureFileInfo.class) : null;
+        if (dataFile != null && featureFile == null) throw new IllegalArgumentException("--data-file is for checkpoints trained on a feature file");
+        if (featureFile != null && (spuriousTest != null || testSize != null)) {
+            throw new IllegalArgumentException("--spurious-test and --test-size apply to the generated datasets, not to a feature file");
+        }
+        if (featureFile == null && !common.dataset(dataset).equals(dataset)) {
             throw new IllegalArgumentException("--dataset " + common.dataset + " does not match the checkpoint's dataset '" + dataset + "'");
         }
         MMLSynConfig cfg = null;
         ImageTextConfig itCfg = null;
         DataSplits data;
-        if (dataset.equals("imagetext")) {
+        if (featureFile != null) {
+            data = FeatureFileDatasets.reopen(featureFile, dataFile != null ? dataFile
+                    : common.dataset != null && !common.dataset.equals(dataset) ? Path.of(common.dataset) : null);
+        } else if (dataset.equals("imagetext")) {
             itCfg = Json.MAPPER.treeToValue(st.get("imagetext"), ImageTextConfig.class);
             if (spuriousTest != null) itCfg = itCfg.withSpurious(itCfg.spuriousTrain(), spuriousTest);
             if (testSize != null) itCfg = itCfg.withSizes(itCfg.trainSize(), itCfg.valSize(), testSize);
@@ -204,6 +218,7 @@ final class EvalCommand implements Callable<Integer> {
             config.put("dataset", dataset);
             if (cfg != null) config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
             if (itCfg != null) config.set("imagetext", Json.MAPPER.valueToTree(itCfg));
+            if (data.featureFile() != null) config.set("data", Json.MAPPER.valueToTree(data.featureFile().summary()));
             config.put("device", device.toString());
             config.put("regularizer", regName);
             if (noise != null) {

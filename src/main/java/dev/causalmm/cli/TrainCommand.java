@@ -3,6 +3,7 @@ package dev.causalmm.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.DataSplits;
+import dev.causalmm.data.FeatureFileDatasets;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.Optimizer;
@@ -31,6 +32,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin C3ROptions c3r;
     @Mixin IMMLOptions imml;
     @Mixin CmIROptions cmir;
+    @Mixin FeatureFileCliOptions featureFile;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Option(names = "--metrics", split = ",", defaultValue = "c3",
@@ -103,13 +105,16 @@ final class TrainCommand implements Callable<Integer> {
         ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
-                evalNoise, evalSeeds, qmfCompat);
+                evalNoise, evalSeeds, qmfCompat,
+                FeatureFileDatasets.isFileDataset(dataset) ? featureFile.options(data.dataSeed) : null);
         ExperimentRunner.checkResultsOwnership(out, spec);
         AtomicFiles.deleteStaleTemporaries(CliChecks.create(out));
         DataSplits splits = spec.generateData();
+        if (splits.featureFile() != null) System.out.println(splits.featureFile().describe());
         Engine.deterministic(true);
         List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
         ObjectNode results = Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - t0) / 1e9);
+        if (splits.featureFile() != null) ((ObjectNode) results.get("config")).set("data", Json.MAPPER.valueToTree(splits.featureFile().summary()));
         AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
         System.out.print(Report.table(Report.rows(Map.of(spec.label(), runs))));
         results.at("/final/test/noise").properties().forEach(e -> System.out.printf(java.util.Locale.ROOT,

@@ -89,7 +89,7 @@ public final class ExperimentRunner {
                     noise.put(eps, acc);
                 }
                 Path modelFile = ckDir.resolve("model.ckpt");
-                Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses)).write(modelFile);
+                Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data.featureFile())).write(modelFile);
                 runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile));
             }
         }
@@ -197,7 +197,8 @@ public final class ExperimentRunner {
     }
 
     /** What {@code eval} needs to rebuild the model and its data from a checkpoint alone. */
-    static ObjectNode modelState(ExperimentSpec spec, long seed, List<ModalitySpec> modalities, int numClasses) {
+    static ObjectNode modelState(ExperimentSpec spec, long seed, List<ModalitySpec> modalities, int numClasses,
+                                 dev.causalmm.data.FeatureFileInfo featureFile) {
         ObjectNode st = Json.object();
         st.put("format", "causalmm.model/1");
         st.put("model", spec.model());
@@ -217,6 +218,7 @@ public final class ExperimentRunner {
         st.put("encoder", "c3r-paper");
         if (spec.mmlsyn() != null) st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
         if (spec.imagetext() != null) st.set("imagetext", Json.MAPPER.valueToTree(spec.imagetext()));
+        if (featureFile != null) st.set("featureFile", Json.MAPPER.valueToTree(featureFile));
         st.set("c3r", Json.MAPPER.valueToTree(spec.c3r()));
         st.set("imml", Json.MAPPER.valueToTree(spec.imml().withSeed(seed)));
         st.set("cmir", Json.MAPPER.valueToTree(spec.cmir().withSeed(seed)));

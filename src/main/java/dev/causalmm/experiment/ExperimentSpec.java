@@ -6,6 +6,8 @@ import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.DataSplits;
+import dev.causalmm.data.FeatureFileDatasets;
+import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextData;
 import dev.causalmm.data.MMLSynConfig;
@@ -30,13 +32,15 @@ import java.util.List;
  * @param evalSeeds evaluation seeds per training seed (0: one, equal to the training seed — the
  *                  "runs" layout; 5: QMF's 5 × 5 layout)
  * @param qmfCompat the noise protocol reproduces the reference code's image quirks (fixed field, uint8 wraparound)
+ * @param featureFile how a feature-file {@code dataset} (a path to a .mat/.npz/.csv file or a manifest) is split and
+ *                  standardised; null for the generators
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                              Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
                              List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
                              C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
-                             List<Double> evalNoise, int evalSeeds, boolean qmfCompat) {
+                             List<Double> evalNoise, int evalSeeds, boolean qmfCompat, FeatureFileOptions featureFile) {
     /** Datasets an experiment can name. */
     public static final List<String> DATASETS = List.of("mmlsyn", "imagetext");
 
@@ -68,19 +72,31 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         if (cmir == null || !regularizer.equals("cmir")) cmir = CmIRConfig.defaults();
         evalNoise = evalNoise == null ? List.of() : List.copyOf(evalNoise);
         if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
-        if (!DATASETS.contains(dataset)) {
-            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS));
+        boolean file = FeatureFileDatasets.isFileDataset(dataset);
+        if (!DATASETS.contains(dataset) && !file) {
+            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS)
+                    + ", or a feature file (.mat, .npz, .csv) or manifest (.yaml)");
         }
         // only the named dataset's settings are kept (and written to results and checkpoints), so
         // another dataset's defaults never change what identifies a finished grid cell
-        if (dataset.equals("mmlsyn")) {
+        if (file) {
+            mmlsyn = null;
+            imagetext = null;
+            if (featureFile == null) featureFile = FeatureFileOptions.defaults().withSplit(0.7, 0.1, 0.2, dataSeed);
+        } else if (dataset.equals("mmlsyn")) {
+            featureFile = null;
             if (mmlsyn == null) mmlsyn = MMLSynConfig.defaults(dataSeed);
             imagetext = null;
         } else {
+            featureFile = null;
             if (imagetext == null) imagetext = ImageTextConfig.defaults(dataSeed);
             mmlsyn = null;
         }
-        int valSize = dataset.equals("mmlsyn") ? mmlsyn.valSize() : imagetext.valSize();
+        if (file && !(featureFile.valRatio() > 0)) {
+            throw new IllegalArgumentException("the validation set must not be empty (validation share " + featureFile.valRatio()
+                    + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
+        }
+        int valSize = file ? 1 : dataset.equals("mmlsyn") ? mmlsyn.valSize() : imagetext.valSize();
         if (valSize <= 0) {
             throw new IllegalArgumentException("the validation set must not be empty (val size " + valSize
                     + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
@@ -88,6 +104,16 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         if (dcor && !dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + dataset + "' has none");
         }
+    }
+
+    /** An experiment on a generated dataset (no feature file). */
+    public ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
+                          Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
+                          List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
+                          C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
+                          List<Double> evalNoise, int evalSeeds, boolean qmfCompat) {
+        this(dataset, model, regularizer, epochs, batchSize, optimizer, schedule, earlyStopPatience, seeds, device, mmlsyn, imagetext,
+                dataSeed, c3r, imml, cmir, dcor, evalNoise, evalSeeds, qmfCompat, null);
     }
 
     /** Fails when {@code values} holds one value twice: a repeated seed would count one run twice. */
@@ -100,8 +126,15 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         }
     }
 
-    /** Generates the dataset this experiment names. */
+    /** Generates (or, for a feature file, reads) the dataset this experiment names. */
     public DataSplits generateData() {
+        if (featureFile != null) {
+            try {
+                return FeatureFileDatasets.open(java.nio.file.Path.of(dataset), featureFile);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
+        }
         return switch (dataset) {
             case "imagetext" -> ImageTextData.generate(imagetext);
             default -> DataSplits.of(MMLSynData.generate(mmlsyn));

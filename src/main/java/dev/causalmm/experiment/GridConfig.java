@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
+import dev.causalmm.data.FeatureFileDatasets;
+import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.io.Json;
@@ -31,11 +33,26 @@ import java.util.List;
  * {@code batchSize} [256], {@code lr} [1e-3], {@code mmlsyn} (any {@link MMLSynConfig} field),
  * {@code imagetext} (any {@link ImageTextConfig} field), {@code qmfCompat} [false], and the
  * regularisers' settings {@code c3r}, {@code imml}, {@code cmir} (any field of {@link C3RConfig},
- * {@link IMMLConfig}, {@link CmIRConfig}; spec defaults otherwise).
+ * {@link IMMLConfig}, {@link CmIRConfig}; spec defaults otherwise). {@code dataset} may also be a
+ * feature file or manifest (relative to the working directory); {@code featureFile} then sets any
+ * {@link FeatureFileOptions} field (split ratios, {@code splitSeed}, {@code standardize}, …).
  */
 public record GridConfig(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
                          int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn,
-                         ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir) {
+                         ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir,
+                         FeatureFileOptions featureFile) {
+
+    public GridConfig(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
+                      int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn,
+                      ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir) {
+        this(name, dataset, models, regularizers, seeds, evalSeeds, noise, epochs, batchSize, lr, mmlsyn, imagetext, qmfCompat, c3r, imml,
+                cmir, null);
+    }
+
+    /** Whether the grid's dataset is a feature file or manifest. */
+    public boolean isFileDataset() {
+        return FeatureFileDatasets.isFileDataset(dataset);
+    }
 
     /** The regularisers' settings that differ from the spec's defaults, for the report's header ("" if none). */
     public String regularizerDescription() {
@@ -48,6 +65,12 @@ public record GridConfig(String name, String dataset, List<String> models, List<
 
     /** The settings of the dataset the grid names, as they go into the report's header. */
     public String dataDescription() {
+        if (isFileDataset()) {
+            FeatureFileOptions o = featureFile == null ? FeatureFileOptions.defaults() : featureFile;
+            return String.format(java.util.Locale.ROOT, "%s (split: the file's own train/test with %.2f of train for validation,"
+                    + " or stratified %.2f/%.2f/%.2f; seed %d; %s)", dataset, o.valRatio(), o.trainRatio(), o.valRatio(), o.testRatio(),
+                    o.splitSeed(), o.standardize() ? "views z-scored on train" : "raw features");
+        }
         return dataset.equals("imagetext")
                 ? String.format(java.util.Locale.ROOT, "imagetext (%d train, %d test, %d×%d images, %d-word texts%s)", imagetext.trainSize(),
                         imagetext.testSize(), imagetext.imageSize(), imagetext.imageSize(), imagetext.textLength(),
@@ -60,8 +83,10 @@ public record GridConfig(String name, String dataset, List<String> models, List<
     public GridConfig {
         // a grid is checked whole before its first cell trains: a bad value found after hours of training wastes them
         if (name == null || name.isBlank()) throw new IllegalArgumentException("the grid's name must not be empty");
-        if (!ExperimentSpec.DATASETS.contains(dataset)) {
-            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", ExperimentSpec.DATASETS));
+        boolean file = FeatureFileDatasets.isFileDataset(dataset);
+        if (!ExperimentSpec.DATASETS.contains(dataset) && !file) {
+            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", ExperimentSpec.DATASETS)
+                    + ", or a feature file (.mat, .npz, .csv) or manifest (.yaml)");
         }
         models = nonEmpty("models", models);
         for (String m : models) Baselines.requireAvailable(m);
@@ -85,7 +110,10 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         if (mmlsyn == null || imagetext == null || c3r == null || imml == null || cmir == null) {
             throw new IllegalArgumentException("the grid's mmlsyn, imagetext, c3r, imml and cmir settings must not be null");
         }
-        int valSize = dataset.equals("imagetext") ? imagetext.valSize() : mmlsyn.valSize();
+        if (file && featureFile == null) featureFile = FeatureFileOptions.defaults();
+        if (!file) featureFile = null;
+        int valSize = file ? (featureFile.valRatio() > 0 ? 1 : 0) : dataset.equals("imagetext") ? imagetext.valSize() : mmlsyn.valSize();
+        if (file && valSize <= 0) throw new IllegalArgumentException("featureFile.valRatio must be > 0 (the validation set is reported)");
         if (valSize <= 0) throw new IllegalArgumentException(dataset + ".valSize must be > 0 (the validation set is reported), got " + valSize);
     }
 
@@ -105,7 +133,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
      */
     private record Raw(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
                        Integer evalSeeds, List<Double> noise, Integer epochs, Integer batchSize, Double lr, JsonNode mmlsyn,
-                       JsonNode imagetext, Boolean qmfCompat, JsonNode c3r, JsonNode imml, JsonNode cmir) {}
+                       JsonNode imagetext, Boolean qmfCompat, JsonNode c3r, JsonNode imml, JsonNode cmir, JsonNode featureFile) {}
 
     private static ObjectMapper strict(ObjectMapper m) {
         m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
@@ -160,6 +188,10 @@ public record GridConfig(String name, String dataset, List<String> models, List<
                         + "'; remove it, or set \"dataset\": \"" + d + "\"");
             }
         }
+        if (n.has("featureFile") && !FeatureFileDatasets.isFileDataset(dataset)) {
+            throw new IllegalArgumentException(file + ": key 'featureFile' has no effect: the grid's dataset '" + dataset
+                    + "' is not a feature file; remove it, or set \"dataset\" to a .mat, .npz, .csv or manifest path");
+        }
         for (String reg : List.of("c3r", "imml", "cmir")) {
             if (n.has(reg) && !regs.contains(reg)) {
                 throw new IllegalArgumentException(file + ": key '" + reg + "' has no effect: the grid's regularizers are " + regs
@@ -171,11 +203,13 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         C3RConfig c3r = merge(mapper, r.c3r(), "c3r", C3RConfig.defaults(), C3RConfig.class, file);
         IMMLConfig imml = merge(mapper, r.imml(), "imml", IMMLConfig.defaults(), IMMLConfig.class, file);
         CmIRConfig cmir = merge(mapper, r.cmir(), "cmir", CmIRConfig.defaults(), CmIRConfig.class, file);
+        FeatureFileOptions ff = FeatureFileDatasets.isFileDataset(dataset)
+                ? merge(mapper, r.featureFile(), "featureFile", FeatureFileOptions.defaults(), FeatureFileOptions.class, file) : null;
         try {
             return new GridConfig(or(r.name(), fname.replaceFirst("\\.(json|ya?ml)$", "")), or(r.dataset(), "mmlsyn"),
                     or(r.models(), List.of("late-fusion")), or(r.regularizers(), List.of("none", "c3r")), or(r.seeds(), List.of(1L, 2L, 3L)),
                     or(r.evalSeeds(), 0), or(r.noise(), List.of(0.0, 5.0, 10.0)), or(r.epochs(), 10), or(r.batchSize(), 256),
-                    or(r.lr(), 1e-3), syn, it, or(r.qmfCompat(), false), c3r, imml, cmir);
+                    or(r.lr(), 1e-3), syn, it, or(r.qmfCompat(), false), c3r, imml, cmir, ff);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package dev.causalmm.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.data.DataSplits;
+import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.TTest;
 import dev.causalmm.io.AtomicFiles;
@@ -38,7 +39,8 @@ public final class GridRunner {
                 specs.add(new ExperimentSpec(grid.dataset(), model, reg, grid.epochs(), grid.batchSize(),
                         TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(), grid.imagetext(),
                         grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed(), grid.c3r(), grid.imml(), grid.cmir(), false,
-                        grid.noise(), grid.evalSeeds(), grid.qmfCompat()));
+                        grid.noise(), grid.evalSeeds(), grid.qmfCompat(),
+                        grid.isFileDataset() ? (grid.featureFile() == null ? FeatureFileOptions.defaults() : grid.featureFile()) : null));
             }
         }
         checkOwnership(grid, out);

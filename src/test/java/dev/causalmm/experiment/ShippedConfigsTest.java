@@ -21,7 +21,7 @@ class ShippedConfigsTest {
         for (Path f : files) {
             GridConfig g = GridConfig.read(f);
             assertEquals(f.getFileName().toString().replaceFirst("\\.(json|ya?ml)$", ""), g.name(), f + ": name matches the file");
-            assertTrue(ExperimentSpec.DATASETS.contains(g.dataset()), f + ": dataset " + g.dataset());
+            assertTrue(ExperimentSpec.DATASETS.contains(g.dataset()) || g.isFileDataset(), f + ": dataset " + g.dataset());
             for (String m : g.models()) assertTrue(Baselines.NAMES.contains(m) && !m.equals("unet3d"), f + ": model " + m);
             for (String r : g.regularizers()) assertTrue(Regularizers.NAMES.contains(r), f + ": regulariser " + r);
             assertFalse(g.seeds().isEmpty(), f + ": seeds");
