@@ -28,8 +28,7 @@ class C3RSyntheticTest {
     private record Outcome(double accuracy, double necessity) {}
 
     private static Outcome train(MMLSynData.Splits data, long seed, C3RConfig c3r) {
-        Engine.seed(seed);
-        try (var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false);
+        try (var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, seed);
              Regularizer reg = c3r == null ? Regularizer.NONE : new C3R(c3r)) {
             new Trainer(TrainConfig.defaults(10, seed)).fit(model, reg, data.train().dataset(), null);
             double acc = Evaluator.evaluate(model, data.test().dataset(), 512, Device.CPU).accuracy();

@@ -34,9 +34,8 @@ class CmIRShiftedNoiseTest {
     static final double TEST_NOISE_STD_UNITS = 3.0;
 
     static double run(MMLSynData.Splits data, ArrayDataset noisyTest, long seed, boolean cmir) {
-        Engine.seed(seed);
         try (Regularizer reg = cmir ? new CmIR(CmIRConfig.defaults().withSeed(seed)) : Regularizer.NONE;
-             MultimodalModel model = reg.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false))) {
+             MultimodalModel model = reg.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, seed), seed)) {
             new Trainer(TrainConfig.defaults(8, seed).withBatchSize(64)).fit(model, reg, data.train().dataset(), null);
             return Evaluator.evaluate(model, noisyTest, 512, Device.CPU).accuracy();
         }

@@ -38,9 +38,9 @@ class CmIRTest {
     private static double invarianceAfterBind(CmIRConfig cfg) {
         Engine.seed(1);
         CmIR cmir = new CmIR(cfg);
-        try (var s = TensorScope.open("t"); MultimodalModel model = cmir.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false))) {
+        try (var s = TensorScope.open("t"); MultimodalModel model = cmir.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, 1), 1)) {
             cmir.observeData(DATA.train().dataset(), null);
-            cmir.bind(model);
+            cmir.bind(model, 1);
             var ds = DATA.train().dataset();
             Tensor x0 = Tensor.of(java.util.Arrays.copyOf(ds.values(0), 16 * 20), 16, 20);
             Tensor x1 = Tensor.of(java.util.Arrays.copyOf(ds.values(1), 16 * 20), 16, 20);
@@ -71,7 +71,7 @@ class CmIRTest {
     void reconstructionDecreasesDuringTraining() {
         Engine.seed(2);
         CmIR cmir = new CmIR(CmIRConfig.defaults());
-        try (MultimodalModel model = cmir.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false))) {
+        try (MultimodalModel model = cmir.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, 2), 2)) {
             TrainResult r = new Trainer(TrainConfig.defaults(4, 2).withBatchSize(64)).fit(model, cmir, DATA.train().dataset(), DATA.val().dataset());
             double first = r.history().getFirst().terms().get("cmir.R_rec");
             double last = r.last().terms().get("cmir.R_rec");
@@ -84,8 +84,8 @@ class CmIRTest {
 
     @Test
     void bindRefusesAModelThatWasNotAdapted() {
-        try (var model = new LateFusion(new int[] {2, 2}, 2, EncoderConfig.c3rPaper(), false); var cmir = new CmIR(CmIRConfig.defaults())) {
-            var e = assertThrows(IllegalArgumentException.class, () -> cmir.bind(model));
+        try (var model = new LateFusion(new int[] {2, 2}, 2, EncoderConfig.c3rPaper(), false, 0); var cmir = new CmIR(CmIRConfig.defaults())) {
+            var e = assertThrows(IllegalArgumentException.class, () -> cmir.bind(model, 0));
             assertTrue(e.getMessage().contains("adapt"));
         }
         assertThrows(IllegalArgumentException.class, () -> CmIRConfig.defaults().withEnvironments(1, 0.1, false, false));

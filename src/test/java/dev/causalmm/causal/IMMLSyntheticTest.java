@@ -32,9 +32,8 @@ class IMMLSyntheticTest {
     static final int SEEDS = 5;
 
     static double run(MMLSynData.Splits data, long seed, boolean imml) {
-        Engine.seed(seed);
         try (Regularizer reg = imml ? new IMML(IMMLConfig.defaults().withSeed(seed)) : Regularizer.NONE;
-             MultimodalModel model = reg.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false))) {
+             MultimodalModel model = reg.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, seed), seed)) {
             new Trainer(TrainConfig.defaults(Integer.getInteger("imml.epochs", 10), seed).withBatchSize(64))
                     .fit(model, reg, data.train().dataset(), data.val().dataset());
             return Evaluator.evaluate(model, data.test().dataset(), 512, Device.CPU).accuracy();
