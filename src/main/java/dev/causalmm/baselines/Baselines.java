@@ -12,6 +12,17 @@ public final class Baselines {
 
     private Baselines() {}
 
+    /** Fails, as {@link #create} would, when {@code name} names no model that can be built. */
+    public static void requireAvailable(String name) {
+        if (name == null || !NAMES.contains(name)) throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + NAMES.subList(0, NAMES.size() - 1));
+        if (name.equals("unet3d")) unavailable(name);
+    }
+
+    private static MultimodalModel unavailable(String name) {
+        throw new IllegalArgumentException("model '" + name + "' is a segmentation model and is not available yet in this"
+                + " version of causalmm; classification models: late-fusion, concat, concatbow, tmc, qmf, mmbt, mmbt-small");
+    }
+
     /** Over feature vectors of the given widths (see the general form). */
     public static MultimodalModel create(String name, int[] inputDims, int numClasses, EncoderConfig encoder, int trainSize, long seed) {
         return create(name, ModalitySpec.vectors(inputDims), numClasses, encoder, trainSize, seed);
@@ -36,9 +47,8 @@ public final class Baselines {
             }
             case "mmbt" -> new MMBT(modalities, numClasses, MMBTConfig.defaults(), seed);
             case "mmbt-small" -> new MMBT(modalities, numClasses, MMBTConfig.small(), seed);
-            case "unet3d" -> throw new IllegalArgumentException("model 'unet3d' is a segmentation model and is not available yet in this"
-                    + " version of causalmm; classification models: late-fusion, concat, concatbow, tmc, qmf, mmbt, mmbt-small");
-            default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + NAMES);
+            case "unet3d" -> unavailable(name);
+            default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + NAMES.subList(0, NAMES.size() - 1));
         };
     }
 }

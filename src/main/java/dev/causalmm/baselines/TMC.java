@@ -123,6 +123,18 @@ public final class TMC extends UnimodalHeadsModel {
         return loss;
     }
 
+    /**
+     * The gradient of the evidential fit term {@code Σ_k y_k(ψ(S) − ψ(α_k))} on the fused Dirichlet α
+     * (autograd): TMC's own loss, not a cross-entropy of α as if it were logits. The KL term is left
+     * out because its weight depends on the training epoch, which a diagnostic must not.
+     */
+    @Override
+    public Tensor lossAscentDirection(Tensor alpha, Tensor labels) {
+        Tensor a = alpha.detach().requiresGrad_(true);
+        evidentialLoss(a, labels, 0).mul(alpha.size(0)).backward();
+        return a.grad().detach();
+    }
+
     @Override
     public Tensor fusedLoss(Tensor alpha, Tensor labels) {
         return evidentialLoss(alpha, labels, klWeight());

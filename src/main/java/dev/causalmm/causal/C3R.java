@@ -24,8 +24,17 @@ import java.util.Map;
  *       {@code S_ij = q_i·k_j/√d − α‖q_i − k_j‖²}, missing modalities masked, averaged over the
  *       available queries, projected to dz when needed.</li>
  *   <li>{@code L_v = mean KLf(v ‖ Ẑ)} over softmax-normalised feature vectors.</li>
- *   <li>Counterfactual {@code Z̄ = Ẑ + s·η·G}, {@code G = (softmax(ẐWᵀ+b) − e_y)W} in closed form
- *       (no {@code autograd::grad}); s = +1 ascends the loss (default), s = −1 is the literal Eq. 7.</li>
+ *   <li>Counterfactual {@code Z̄ = Ẑ + s·η_rel·‖Ẑ‖·G/‖G‖} (default), {@code G} the direction of
+ *       {@code ∇_Z CE(ẐWᵀ+b, y)} in closed form (no {@code autograd::grad}); s = +1 ascends the loss
+ *       (default), s = −1 is the literal Eq. 7. <b>Deviation from spec §2.4 step 4</b>, whose default
+ *       is the plain step {@code η·(softmax(ẐWᵀ+b) − e_y)W} (still available as
+ *       {@code normalizedStep = false}): the plain step is not invariant to rescaling — Ẑ → Ẑ/c with
+ *       W → c·W leaves every prediction unchanged but multiplies the step's effect on the logits by
+ *       c², so R_nec can be minimised by rescaling alone — and it vanishes once a model is confident
+ *       ({@code softmax − e_y ≈ 0}). The normalised step moves Ẑ by a fixed fraction of its own
+ *       length, which is unchanged by such a rescaling; its direction is computed as
+ *       {@code (q − e_y)W}, q the softmax over the classes other than y, which is the CE gradient's
+ *       direction without the cancellation that makes {@code p − e_y} exactly 0 in float32.</li>
  *   <li>Risk {@code R_suff + R_nec} (expected-indicator relaxation), {@code L_fe = mean KLf(Ẑ ‖ Z̄)},
  *       total {@code w_s R_suff + w_n R_nec + λ_v L_v + λ_fe L_fe}.</li>
  * </ol>
@@ -149,23 +158,33 @@ public final class C3R extends Module implements Regularizer {
         return logits.argmax(1).eq(labels).to(DType.FLOAT32).mean();
     }
 
-    /** Z̄ = Ẑ + s·η·G (or the normalised step), first or second order per the config. */
+    /** Z̄ = Ẑ + s·η_rel·‖Ẑ‖·G/‖G‖ (or the plain step Ẑ + s·η·G), first or second order per the config. */
     public Tensor counterfactual(Tensor zHat, Tensor weight, Tensor bias, Tensor labels) {
         Tensor g;
         if (config.secondOrder()) {
-            g = step(zHat, counterfactualGradient(zHat, weight, bias, labels));
+            g = step(zHat, weight, bias, labels);
         } else {
             // first order: the step is a constant, computed without recording autograd nodes
             try (var ng = dev.causalmm.engine.NoGrad.enter()) {
-                g = step(zHat, counterfactualGradient(zHat, weight, bias, labels));
+                g = step(zHat, weight, bias, labels);
             }
         }
-        return zHat.add(g, config.sign() * config.eta());
+        return zHat.add(g, config.sign() * config.effectiveEta());
     }
 
-    private Tensor step(Tensor zHat, Tensor g) {
-        if (!config.normalizedStep()) return g;
-        return g.mul(rowNorm(zHat).div(rowNorm(g).clampMin(1e-12)));
+    private Tensor step(Tensor zHat, Tensor weight, Tensor bias, Tensor labels) {
+        if (!config.normalizedStep()) return counterfactualGradient(zHat, weight, bias, labels);
+        Tensor direction = Tensor.crossEntropyAscent(Tensor.linear(zHat, weight, bias), labels).matmul(weight);
+        return normalizedStep(zHat, direction);
+    }
+
+    /**
+     * {@code ‖x‖·g/‖g‖} per row: a step as long as the row itself, along g. Rescaling x by 1/c and
+     * g by c (what Ẑ → Ẑ/c, W → c·W does to the representation and its gradient) scales the step
+     * by 1/c, so its effect on the prediction is unchanged.
+     */
+    public static Tensor normalizedStep(Tensor x, Tensor g) {
+        return g.mul(rowNorm(x).div(rowNorm(g).clampMin(1e-30)));
     }
 
     /**

@@ -9,8 +9,10 @@ package dev.causalmm.causal;
  *                         plain dot-product attention
  * @param sign             +1: counterfactual step ascends the loss (default, Def. 3.1); −1: the
  *                         literal Eq. 7 / released-code descent (ambiguity A1)
- * @param eta              step size η (per-sample gradient, not divided by the batch size)
- * @param normalizedStep   step {@code η·‖Ẑ‖·G/‖G‖} instead of {@code η·G}
+ * @param eta              step size η; NaN means the default for the step kind ({@link #DEFAULT_ETA_REL}
+ *                         for the normalised step, 1 for the plain one, per-sample, not divided by B)
+ * @param normalizedStep   the scale-invariant step {@code η_rel·‖Ẑ‖·G/‖G‖} (default) instead of the
+ *                         spec's plain {@code η·G}; see {@link C3R} for why the default deviates
  * @param secondOrder      keep the graph through the counterfactual gradient (first order: detached)
  * @param detachInstrument stop L_v's gradient at the instrument
  * @param risk             relaxation of the indicator C3 risk
@@ -31,16 +33,44 @@ public record C3RConfig(double lambdaV, double lambdaFe, double alpha, int sign,
         CE
     }
 
+    /**
+     * Default relative step of the normalised counterfactual: chosen by the η_rel sweep in
+     * docs/c3r.md (the smallest step at which C3R still drives the necessity indicator down at
+     * unchanged accuracy; at η_rel = 1 the step is as large as Ẑ itself and flips are trivial).
+     */
+    public static final double DEFAULT_ETA_REL = 0.1;
+
     public C3RConfig {
         if (sign != 1 && sign != -1) throw new IllegalArgumentException("c3r sign must be +1 (ascent) or -1 (literal), got " + sign);
-        if (lambdaV < 0 || lambdaFe < 0) throw new IllegalArgumentException("c3r lambdas must be >= 0");
-        if (!(eta > 0)) throw new IllegalArgumentException("c3r step eta must be > 0, got " + eta);
-        if (!Double.isNaN(alpha) && alpha < 0) throw new IllegalArgumentException("c3r alpha must be >= 0, got " + alpha);
+        if (!(lambdaV >= 0 && lambdaV < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("c3r lambda-v must be a finite number >= 0, got " + lambdaV);
+        }
+        if (!(lambdaFe >= 0 && lambdaFe < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("c3r lambda-fe must be a finite number >= 0, got " + lambdaFe);
+        }
+        if (!Double.isNaN(eta) && !(eta > 0 && eta < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("c3r step eta must be a finite number > 0, got " + eta);
+        }
+        if (!Double.isNaN(alpha) && !(alpha >= 0 && alpha < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("c3r alpha must be a finite number >= 0, got " + alpha);
+        }
+        if (!(weightSufficiency >= 0 && weightSufficiency < Double.POSITIVE_INFINITY
+                && weightNecessity >= 0 && weightNecessity < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("c3r risk weights must be finite numbers >= 0, got " + weightSufficiency + ", " + weightNecessity);
+        }
+        if (necessityWarmupEpochs < 0) throw new IllegalArgumentException("c3r necessity warm-up must be >= 0 epochs, got " + necessityWarmupEpochs);
+        if (risk == null) throw new IllegalArgumentException("c3r risk must be expected or ce");
         if (calibratorDim <= 0) throw new IllegalArgumentException("c3r calibrator width must be > 0");
     }
 
     public static C3RConfig defaults() {
-        return new C3RConfig(0.75, 0.4, Double.NaN, 1, 1.0, false, false, false, Risk.EXPECTED, 1, 1, 0, 64);
+        return new C3RConfig(0.75, 0.4, Double.NaN, 1, Double.NaN, true, false, false, Risk.EXPECTED, 1, 1, 0, 64);
+    }
+
+    /** The step size in use: {@code eta}, or the step kind's default when it is NaN. */
+    public double effectiveEta() {
+        if (!Double.isNaN(eta)) return eta;
+        return normalizedStep ? DEFAULT_ETA_REL : 1.0;
     }
 
     /** α for feature width {@code d}. */

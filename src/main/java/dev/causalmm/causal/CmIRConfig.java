@@ -27,8 +27,17 @@ public record CmIRConfig(int environments, double alpha1, double offDiagonal, bo
             throw new IllegalArgumentException("cmir needs at least two environments to compare, got " + environments
                     + (includeCleanEnv ? " plus the clean one" : ""));
         }
-        if (alpha1 < 0 || offDiagonal < 0) throw new IllegalArgumentException("cmir alpha and off-diagonal weight must be >= 0");
-        if (lambdaInv < 0 || lambdaDec < 0 || lambdaRec < 0) throw new IllegalArgumentException("cmir lambdas must be >= 0");
+        if (!finiteNonNegative(alpha1) || !finiteNonNegative(offDiagonal)) {
+            throw new IllegalArgumentException("cmir alpha and off-diagonal weight must be finite numbers >= 0, got " + alpha1 + ", " + offDiagonal);
+        }
+        if (!finiteNonNegative(lambdaInv) || !finiteNonNegative(lambdaDec) || !finiteNonNegative(lambdaRec)) {
+            throw new IllegalArgumentException("cmir lambdas must be finite numbers >= 0, got " + lambdaInv + ", " + lambdaDec + ", " + lambdaRec);
+        }
+        if (decoderHidden <= 0) throw new IllegalArgumentException("cmir decoder width must be > 0, got " + decoderHidden);
+    }
+
+    private static boolean finiteNonNegative(double v) {
+        return v >= 0 && v < Double.POSITIVE_INFINITY;
     }
 
     public static CmIRConfig defaults() {

@@ -19,10 +19,13 @@ package dev.causalmm.causal;
 public record IMMLConfig(double gamma1, double gamma2, double tau, int neighbours, double betaA, double betaB,
                          int projHidden, int projDim, int predominant, long seed) {
     public IMMLConfig {
-        if (gamma1 < 0 || gamma2 < 0) throw new IllegalArgumentException("imml gammas must be >= 0");
-        if (!(tau > 0)) throw new IllegalArgumentException("imml tau must be > 0, got " + tau);
+        if (!(gamma1 >= 0 && gamma1 < Double.POSITIVE_INFINITY && gamma2 >= 0 && gamma2 < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("imml gammas must be finite numbers >= 0, got " + gamma1 + ", " + gamma2);
+        }
+        if (!(tau > 0 && tau < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("imml tau must be a finite number > 0, got " + tau);
+        if (projHidden <= 0 || projDim <= 0) throw new IllegalArgumentException("imml projection widths must be > 0");
         if (neighbours < 1) throw new IllegalArgumentException("imml neighbours must be >= 1, got " + neighbours);
-        if (!(betaA > 0 && betaB > 0)) throw new IllegalArgumentException("imml Beta parameters must be > 0");
+        if (!(betaA > 0 && betaB > 0 && betaA < Double.POSITIVE_INFINITY && betaB < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("imml Beta parameters must be > 0");
         if (predominant < -1) throw new IllegalArgumentException("imml predominant modality must be -1 (auto) or an index");
     }
 

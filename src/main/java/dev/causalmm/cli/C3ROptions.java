@@ -18,11 +18,14 @@ final class C3ROptions {
             description = "Counterfactual step: ascent (default, Def. 3.1) or literal (Eq. 7 as printed).")
     String sign;
 
-    @Option(names = "--c3r.eta", defaultValue = "1.0", description = "Counterfactual step size η (default: ${DEFAULT-VALUE}).")
-    double eta;
+    @Option(names = "--c3r.eta", description = "Counterfactual step size: η_rel of the normalised step (default: "
+            + C3RConfig.DEFAULT_ETA_REL + "), η of the plain step (default: 1).")
+    Double eta;
 
-    @Option(names = "--c3r.normalized-step", description = "Step η·‖Ẑ‖·G/‖G‖ instead of η·G.")
-    boolean normalizedStep;
+    @Option(names = "--c3r.step", defaultValue = "normalized",
+            description = "Counterfactual step: normalized (default; η_rel·‖Ẑ‖·G/‖G‖, invariant to rescaling Ẑ and W) or plain"
+                    + " (η·G, spec §2.4's form).")
+    String step;
 
     @Option(names = "--c3r.second-order", description = "Keep the graph through the counterfactual gradient.")
     boolean secondOrder;
@@ -37,6 +40,12 @@ final class C3ROptions {
     int necessityWarmup;
 
     C3RConfig config() {
+        if (eta != null && !(eta > 0 && Double.isFinite(eta))) {
+            throw new IllegalArgumentException("--c3r.eta must be a finite number > 0 (leave it out for the default), got " + eta);
+        }
+        if (alpha != null && !Double.isFinite(alpha)) {
+            throw new IllegalArgumentException("--c3r.alpha must be a finite number >= 0 (leave it out for the default 1/(2·sqrt(d))), got " + alpha);
+        }
         int s = switch (sign) {
             case "ascent", "+1", "1" -> 1;
             case "literal", "-1" -> -1;
@@ -47,8 +56,13 @@ final class C3ROptions {
             case "ce" -> C3RConfig.Risk.CE;
             default -> throw new IllegalArgumentException("--c3r.risk must be expected or ce, got '" + risk + "'");
         };
+        boolean normalizedStep = switch (step) {
+            case "normalized" -> true;
+            case "plain" -> false;
+            default -> throw new IllegalArgumentException("--c3r.step must be normalized or plain, got '" + step + "'");
+        };
         return C3RConfig.defaults().withLambdas(lambdaV, lambdaFe).withAlpha(alpha == null ? Double.NaN : alpha).withSign(s)
-                .withStep(eta, normalizedStep, secondOrder).withDetachInstrument(detachInstrument).withRisk(r)
+                .withStep(eta == null ? Double.NaN : eta, normalizedStep, secondOrder).withDetachInstrument(detachInstrument).withRisk(r)
                 .withNecessityWarmup(necessityWarmup);
     }
 }

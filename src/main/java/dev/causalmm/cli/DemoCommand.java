@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train late fusion and concat, each alone and with C3R, on MMLSynData (K=2, s=0.7 train / 0.1 test,"
-                + " 3 seeds) and write OUT/results.json, OUT/report.md, OUT/learning-curves.png and OUT/dcor.png.")
+                + " 5 seeds) and write OUT/results.json, OUT/report.md, OUT/learning-curves.png and OUT/dcor.png.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs per run (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--seed", split = ",", defaultValue = "1,2,3", description = "Training seeds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", split = ",", defaultValue = "1,2,3,4,5", description = "Training seeds (default: ${DEFAULT-VALUE}).")
     List<Long> seeds;
 
     @Option(names = "--models", split = ",", defaultValue = "late-fusion,concat", description = "Models (default: ${DEFAULT-VALUE}).")
@@ -60,31 +60,47 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin DataOptions data;
     @Mixin C3ROptions c3r;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        CliChecks.outFolder("--out", out);
+        CliChecks.onlyWith(commandSpec, "--c3r.", regularizers.contains("c3r"), "--regularizers including c3r", "--regularizers " + regularizers);
         Device dev = Device.parse(device);
+        var mmlsyn = data.mmlsyn();
+        List<ExperimentSpec> specs = new ArrayList<>();
+        for (String model : models) {
+            for (String reg : regularizers) {
+                specs.add(new ExperimentSpec("mmlsyn", model, reg, epochs, 256, TrainConfig.adam(1e-3),
+                        new LrSchedule.Constant(), 0, seeds, dev, mmlsyn, null, data.dataSeed, c3r.config(), null, null, true, List.of(), 0, false));
+            }
+        }
+        ExperimentSpec.requireDistinct("model", models);
+        ExperimentSpec.requireDistinct("regularizer", regularizers);
+        Path earlier = out.resolve("results.json");
+        if ((Files.exists(earlier) && !Files.readString(earlier).contains("\"causalmm.demo/1\""))
+                || (!Files.exists(earlier) && Files.isDirectory(out.resolve("checkpoints")))) {
+            // the demo starts afresh and deletes OUT/checkpoints: never in another command's folder
+            throw new IllegalArgumentException(out + " holds the results or checkpoints of another command; the demo replaces"
+                    + " its folder's results and checkpoints, so give it a fresh --out");
+        }
         Engine.deterministic(true);
         Files.createDirectories(out);
         // fresh results each time: drop checkpoints of an earlier demo so nothing is resumed by accident
         deleteRecursively(out.resolve("checkpoints"));
-        MMLSynData.Splits splits = MMLSynData.generate(data.mmlsyn());
+        MMLSynData.Splits splits = MMLSynData.generate(mmlsyn);
         MMLSynConfig cfg = splits.config();
         System.out.printf("MMLSynData: %d modalities x %d features, %d train (s=%.1f) / %d val / %d test (s=%.1f); %d threads%n",
                 data.modalities, cfg.inputDim(), cfg.trainSize(), cfg.spuriousTrain(), cfg.valSize(), cfg.testSize(), cfg.spuriousTest(),
                 Engine.threads());
         Map<String, List<RunResult>> byModel = new LinkedHashMap<>();
         ObjectNode modelsJson = Json.object();
-        for (String model : models) {
-            for (String reg : regularizers) {
-                ExperimentSpec spec = new ExperimentSpec("mmlsyn", model, reg, epochs, 256, TrainConfig.adam(1e-3),
-                        new LrSchedule.Constant(), 0, seeds, dev, data.mmlsyn(), null, data.dataSeed, c3r.config(), null, null, true, List.of(), 0, false);
-                long m0 = System.nanoTime();
-                List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
-                byModel.put(spec.label(), runs);
-                modelsJson.set(spec.label(), Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - m0) / 1e9));
-            }
+        for (ExperimentSpec spec : specs) {
+            long m0 = System.nanoTime();
+            List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
+            byModel.put(spec.label(), runs);
+            modelsJson.set(spec.label(), Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - m0) / 1e9));
         }
         double total = (System.nanoTime() - t0) / 1e9;
         ObjectNode root = Json.object();

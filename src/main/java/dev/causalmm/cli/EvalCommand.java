@@ -31,6 +31,7 @@ import dev.causalmm.io.Json;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.train.Checkpoint;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Option;
                 + " those recorded in the checkpoint; give them to evaluate under another setting (e.g. --spurious-test 0.9).")
 final class EvalCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Option(names = "--checkpoint", required = true, description = "A model.ckpt written by 'causalmm train'.")
     Path checkpoint;
@@ -66,6 +68,10 @@ final class EvalCommand implements Callable<Integer> {
             description = "Metrics beside accuracy and loss: c3 (hard C3 sufficiency and necessity risks), dcor"
                     + " (distance correlation of the representation with each MMLSynData factor). Default: ${DEFAULT-VALUE}.")
     Set<String> metrics;
+
+    @Option(names = "--c3-eta", description = "Relative step η_rel of the C3 diagnostic's counterfactual, Z̄ = Z + η_rel·‖Z‖·G/‖G‖"
+            + " on the deployed predictor (default: " + C3Score.DEFAULT_ETA_REL + ", as in train).")
+    Double c3Eta;
 
     @Option(names = "--noise", description = "Evaluate under the noise protocol at level ε (spec §6.1): each modality of a"
             + " random half of the samples is corrupted — Gaussian noise of 0.1·ε feature std for features, 10·ε pixels"
@@ -100,8 +106,33 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        // everything the options alone decide is checked before the checkpoint is read
+        Path out = CliChecks.outFolder("--out", common.out);
         checkMetrics(metrics);
+        if (c3Eta != null && !(c3Eta > 0 && Double.isFinite(c3Eta))) {
+            throw new IllegalArgumentException("--c3-eta must be a finite number > 0, got " + c3Eta);
+        }
+        if (c3Eta != null && !metrics.contains("c3")) throw new IllegalArgumentException("--c3-eta needs the c3 metric (--metrics c3)");
+        if (noise != null) NoiseProtocol.of(noise, evalSeed); // a finite level >= 0
+        CliChecks.needs(commandSpec, "--noise-modalities", noise != null, "--noise EPS");
+        if (qmfCompat && noise == null) throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --noise EPS too");
+        if (missingRate != null && missingModalities == null) {
+            throw new IllegalArgumentException("--missing-rate needs --missing-modalities (which modalities go missing)");
+        }
+        if (missingRate != null && !(missingRate >= 0 && missingRate <= 1)) {
+            throw new IllegalArgumentException("--missing-rate must be in [0, 1], got " + missingRate);
+        }
+        if (testSize != null && testSize <= 0) throw new IllegalArgumentException("--test-size must be > 0, got " + testSize);
+        if (spuriousTest != null && !(spuriousTest >= 0 && spuriousTest <= 1)) {
+            throw new IllegalArgumentException("--spurious-test must be in [0, 1], got " + spuriousTest);
+        }
+        if (common.batchSize <= 0) throw new IllegalArgumentException("--batch-size must be > 0, got " + common.batchSize);
+        if (Files.isDirectory(checkpoint)) {
+            throw new IllegalArgumentException("--checkpoint " + checkpoint + " is a folder; give the model.ckpt file that train writes in it");
+        }
+        checkEvalOut(out, checkpoint);
         Checkpoint ck = Checkpoint.read(checkpoint);
+        CliChecks.create(out);
         ObjectNode st = ck.state();
         if (!"causalmm.model/1".equals(st.path("format").asText())) {
             throw new IllegalArgumentException(checkpoint + " is not a model checkpoint (use the model.ckpt that train writes)");
@@ -113,10 +144,6 @@ final class EvalCommand implements Callable<Integer> {
         String dataset = st.path("dataset").asText("mmlsyn");
         if (metrics.contains("dcor") && !dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
-        }
-        if (qmfCompat && noise == null) throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --noise EPS too");
-        if (missingRate != null && missingModalities == null) {
-            throw new IllegalArgumentException("--missing-rate needs --missing-modalities (which modalities go missing)");
         }
         double dropRate = missingRate == null ? 1.0 : missingRate;
         if (!common.dataset(dataset).equals(dataset)) {
@@ -167,8 +194,10 @@ final class EvalCommand implements Callable<Integer> {
             C3R c3r = reg instanceof C3R c ? c : null;
             if (c3r != null) c3r.to(device);
             boolean c3 = metrics.contains("c3");
-            C3Score c3Val = c3 ? C3Score.evaluate(m, c3r, valSet, common.batchSize, device) : null;
-            C3Score c3Test = c3 ? C3Score.evaluate(m, c3r, testSet, common.batchSize, device) : null;
+            double eta = c3Eta == null ? C3Score.DEFAULT_ETA_REL : c3Eta;
+            C3Score c3Val = c3 ? C3Score.predictor(m, valSet, eta, common.batchSize, device) : null;
+            C3Score c3Test = c3 ? C3Score.predictor(m, testSet, eta, common.batchSize, device) : null;
+            C3Score twin = c3 && c3r != null ? C3Score.twin(m, c3r, testSet, common.batchSize, device) : null;
             Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.mmlsyn().test(), device) : null;
             ObjectNode config = Json.object();
             config.put("checkpoint", checkpoint.toString());
@@ -193,17 +222,45 @@ final class EvalCommand implements Callable<Integer> {
                 ms.put("rate", dropRate);
                 ms.put("evalSeed", evalSeed);
             }
-            ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, dcor, (System.nanoTime() - t0) / 1e9);
-            AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
+            ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, twin, dcor, (System.nanoTime() - t0) / 1e9);
+            AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
             System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f%s%n", model, val.accuracy(), test.accuracy(),
                     cfg == null ? "" : String.format(Locale.ROOT, " (s=%.2f)", cfg.spuriousTest()));
             if (c3Test != null) {
-                System.out.printf(Locale.ROOT, "C3 risk on test: sufficiency %.4f, necessity %.4f%n", c3Test.sufficiencyRisk(), c3Test.necessityRisk());
+                System.out.printf(Locale.ROOT, "C3 risk on test (deployed predictor, step %.2f·‖Z‖): sufficiency %.4f, necessity %.4f%n",
+                        c3Test.etaRel(), c3Test.sufficiencyRisk(), c3Test.necessityRisk());
             }
             if (dcor != null) System.out.println("dCor(representation, factor) on test: " + dcor);
-            System.out.println("wrote " + common.out.resolve("results.json"));
+            System.out.println("wrote " + out.resolve("results.json"));
         }
         return 0;
+    }
+
+    /**
+     * {@code eval} writes {@code out/results.json}: refuse a folder that holds a training run (its
+     * results.json or checkpoints) or the evaluation of another checkpoint, so no results are lost.
+     * Evaluating the same checkpoint again (e.g. at another noise level) replaces its own results.
+     */
+    static void checkEvalOut(Path out, Path checkpoint) throws java.io.IOException {
+        Path results = out.resolve("results.json");
+        String hint = "; give eval its own --out (e.g. " + out.resolve("eval") + ") so they are not overwritten";
+        if (Files.exists(results)) {
+            com.fasterxml.jackson.databind.JsonNode r;
+            try {
+                r = Json.MAPPER.readTree(results.toFile());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException(results + " is not a causalmm results file" + hint, e);
+            }
+            String command = r.path("command").asText(r.path("schema").asText("unknown"));
+            if (!command.equals("eval")) throw new IllegalArgumentException(results + " holds the results of '" + command + "'" + hint);
+            Path theirs = Path.of(r.at("/config/checkpoint").asText("")).toAbsolutePath().normalize();
+            if (!theirs.equals(checkpoint.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException(results + " holds the evaluation of another checkpoint (" + r.at("/config/checkpoint").asText() + ")" + hint);
+            }
+        }
+        if (Files.isDirectory(out.resolve("checkpoints")) || Files.isDirectory(out.resolve("cells"))) {
+            throw new IllegalArgumentException(out + " is a training or experiment folder" + hint);
+        }
     }
 
     private MMLSynConfig overrides(MMLSynConfig saved) {

@@ -32,9 +32,10 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.exists(config)) throw new IllegalArgumentException("experiment config " + config + " does not exist");
+        if (out != null) CliChecks.outFolder("--out", out);
         GridConfig grid = GridConfig.read(config);
         Path dir = out != null ? out : Path.of("runs", grid.name());
+        CliChecks.outFolder("--out", dir);
         Engine.deterministic(true);
         ObjectNode root = GridRunner.run(grid, dir, Device.parse(device), progress);
         System.out.print(Files.readString(dir.resolve("report.md")));

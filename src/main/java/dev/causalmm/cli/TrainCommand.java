@@ -31,6 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin C3ROptions c3r;
     @Mixin IMMLOptions imml;
     @Mixin CmIROptions cmir;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Option(names = "--metrics", split = ",", defaultValue = "c3",
             description = "Extra metrics: c3 (hard C3 risks, always on), dcor (distance correlation of the representation"
@@ -84,26 +85,37 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        Regularizers.create(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config())).close();
-        EvalCommand.checkMetrics(metrics);
-        if (qmfCompat && (evalNoise == null || evalNoise.isEmpty())) {
+        // everything is checked before any data is generated or any model trained
+        java.nio.file.Path out = CliChecks.outFolder("--out", common.out);
+        String dataset = common.dataset("mmlsyn");
+        CliChecks.onlyWith(commandSpec, "--c3r.", regularizer.equals("c3r"), "--regularizer c3r", "--regularizer " + regularizer);
+        CliChecks.onlyWith(commandSpec, "--imml.", regularizer.equals("imml"), "--regularizer imml", "--regularizer " + regularizer);
+        CliChecks.onlyWith(commandSpec, "--cmir.", regularizer.equals("cmir"), "--regularizer cmir", "--regularizer " + regularizer);
+        CliChecks.onlyWith(commandSpec, "--modalities", dataset.equals("mmlsyn"), "--dataset mmlsyn", "--dataset " + dataset);
+        boolean noise = evalNoise != null && !evalNoise.isEmpty();
+        CliChecks.needs(commandSpec, "--eval-seeds", noise, "--eval-noise");
+        if (qmfCompat && !noise) {
             throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --eval-noise too");
         }
+        EvalCommand.checkMetrics(metrics);
+        Regularizers.create(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config())).close();
         Device device = Device.parse(common.device);
-        ExperimentSpec spec = new ExperimentSpec(common.dataset("mmlsyn"), model, regularizer, epochs, common.batchSize,
+        ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
                 evalNoise, evalSeeds, qmfCompat);
+        ExperimentRunner.checkResultsOwnership(out, spec);
+        AtomicFiles.deleteStaleTemporaries(CliChecks.create(out));
         DataSplits splits = spec.generateData();
         Engine.deterministic(true);
-        List<RunResult> runs = ExperimentRunner.run(spec, splits, common.out, progress);
+        List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
         ObjectNode results = Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - t0) / 1e9);
-        AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
+        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
         System.out.print(Report.table(Report.rows(Map.of(spec.label(), runs))));
         results.at("/final/test/noise").properties().forEach(e -> System.out.printf(java.util.Locale.ROOT,
                 "noise ε=%s: test accuracy avg %.4f, worst %.4f (%d evaluations)%n", e.getKey(), e.getValue().get("avg").asDouble(),
                 e.getValue().get("worst").asDouble(), e.getValue().get("evaluations").asInt()));
-        System.out.println("wrote " + common.out.resolve("results.json"));
+        System.out.println("wrote " + out.resolve("results.json"));
         return 0;
     }
 

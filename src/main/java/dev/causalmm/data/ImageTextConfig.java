@@ -25,10 +25,10 @@ public record ImageTextConfig(int trainSize, int valSize, int testSize, int imag
         if (imageSize < 8) throw new IllegalArgumentException("imagetext imageSize must be >= 8, got " + imageSize);
         if (textLength < 8) throw new IllegalArgumentException("imagetext textLength must be >= 8, got " + textLength);
         if (vocabSize < 32) throw new IllegalArgumentException("imagetext vocabSize must be >= 32, got " + vocabSize);
-        if (pixelNoise < 0) throw new IllegalArgumentException("imagetext pixelNoise must be >= 0, got " + pixelNoise);
-        if (weakCue < 0 || weakCue > 1) throw new IllegalArgumentException("imagetext weakCue must be in [0, 1], got " + weakCue);
+        if (!(pixelNoise >= 0 && pixelNoise < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("imagetext pixelNoise must be >= 0, got " + pixelNoise);
+        if (!(weakCue >= 0 && weakCue <= 1)) throw new IllegalArgumentException("imagetext weakCue must be in [0, 1], got " + weakCue);
         for (double s : new double[] {spuriousTrain, spuriousTest}) {
-            if (s < 0 || s > 1) throw new IllegalArgumentException("imagetext spurious degree must be in [0, 1], got " + s);
+            if (!(s >= 0 && s <= 1)) throw new IllegalArgumentException("imagetext spurious degree must be in [0, 1], got " + s);
         }
     }
 

@@ -22,7 +22,10 @@ public record MMLSynConfig(int trainSize, int valSize, int testSize, int modalit
         if (modalities < 1) throw new IllegalArgumentException("mmlsyn needs at least one modality, got " + modalities);
         if (blockDim < 1) throw new IllegalArgumentException("mmlsyn blockDim must be >= 1, got " + blockDim);
         for (double s : new double[] {spuriousTrain, spuriousTest}) {
-            if (s < 0 || s > 1) throw new IllegalArgumentException("spurious degree must be in [0, 1], got " + s);
+            if (!(s >= 0 && s <= 1)) throw new IllegalArgumentException("spurious degree must be in [0, 1], got " + s);
+        }
+        if (!(noiseStd >= 0 && noiseStd < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("mmlsyn noiseStd must be a finite number >= 0, got " + noiseStd);
         }
         factorMasks = factorMasks == null ? List.of() : factorMasks.stream().map(m -> (Set<MMLSynData.Factor>) EnumSet.copyOf(m)).toList();
         if (!factorMasks.isEmpty() && factorMasks.size() != modalities) {

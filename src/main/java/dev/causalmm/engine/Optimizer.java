@@ -30,9 +30,15 @@ public final class Optimizer implements AutoCloseable {
      */
     public record Settings(Kind kind, double lr, double weightDecay, double beta1, double beta2, double eps, double momentum) {
         public Settings {
-            if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
-            if (weightDecay < 0) throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
-            if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
+            if (kind == null) throw new IllegalArgumentException("optimizer kind is missing");
+            if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + lr);
+            if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + weightDecay);
+            }
+            if (!(eps > 0 && eps < Double.POSITIVE_INFINITY) || !(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("optimizer eps must be a finite number >= 0 and momentum in [0, 1), got " + eps + ", " + momentum);
+            }
+            if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
                 throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
             }
         }

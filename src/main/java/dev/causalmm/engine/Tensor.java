@@ -619,6 +619,17 @@ public final class Tensor implements AutoCloseable {
     }
 
     /** Per-sample cross-entropy ({@code B}), no reduction. */
+    /**
+     * The direction in which cross-entropy rises fastest on the logits, {@code q − e_y} (B×C), q the
+     * softmax over the classes other than y (q_y = 0). It equals {@code (softmax − e_y)/(1 − p_y)}: the
+     * CE gradient rescaled per row, computed without the cancellation that makes {@code p − e_y}
+     * exactly zero once a float32 softmax saturates at p_y = 1.
+     */
+    public static Tensor crossEntropyAscent(Tensor logits, Tensor labels) {
+        Tensor y = labels.oneHot(logits.size(1));
+        return logits.maskedFill(y.gt(0.5), Double.NEGATIVE_INFINITY).softmax(1).sub(y);
+    }
+
     public static Tensor crossEntropyPerSample(Tensor logits, Tensor labels) {
         return logits.logSoftmax(1).gather(1, labels.unsqueeze(1)).squeeze(1).neg();
     }

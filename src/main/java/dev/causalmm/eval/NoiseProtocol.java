@@ -29,9 +29,10 @@ import java.util.Arrays;
 public record NoiseProtocol(double eps, double pSample, double sigmaPerEps, double pixelSigmaPerEps, double wordBlankPerEps,
                             boolean qmfCompat, int[] modalities, long seed) {
     public NoiseProtocol {
-        if (eps < 0) throw new IllegalArgumentException("noise level must be >= 0, got " + eps);
-        if (pSample < 0 || pSample > 1) throw new IllegalArgumentException("corruption probability must be in [0, 1], got " + pSample);
-        if (sigmaPerEps < 0 || pixelSigmaPerEps < 0 || wordBlankPerEps < 0) {
+        if (!(eps >= 0 && eps < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("noise level must be a finite number >= 0, got " + eps);
+        if (!(pSample >= 0 && pSample <= 1)) throw new IllegalArgumentException("corruption probability must be in [0, 1], got " + pSample);
+        if (!(sigmaPerEps >= 0 && pixelSigmaPerEps >= 0 && wordBlankPerEps >= 0)
+                || !Double.isFinite(sigmaPerEps + pixelSigmaPerEps + wordBlankPerEps)) {
             throw new IllegalArgumentException("noise scales must be >= 0: feature " + sigmaPerEps + ", pixel " + pixelSigmaPerEps
                     + ", word blank " + wordBlankPerEps);
         }

@@ -60,13 +60,20 @@ public final class ExperimentRunner {
                          data.train().size(), seed), seed)) {
                 Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));
                 if (progress) trainer.addListener(new ProgressBar(label));
-                TrainResult tr = trainer.fit(model, reg, data.train(), data.val());
+                TrainResult tr;
+                try {
+                    tr = trainer.fit(model, reg, data.train(), data.val());
+                } catch (dev.causalmm.train.NonFiniteLossException e) {
+                    throw e.in(label);
+                }
                 boolean hasVal = data.val().size() > 0;
                 EvalResult val = hasVal ? Evaluator.evaluate(model, data.val(), 1024, spec.device()) : null;
                 EvalResult test = Evaluator.evaluate(model, data.test(), 1024, spec.device());
                 C3R c3r = reg instanceof C3R c ? c : null;
-                C3Score c3Val = hasVal ? C3Score.evaluate(model, c3r, data.val(), 1024, spec.device()) : null;
-                C3Score c3Test = C3Score.evaluate(model, c3r, data.test(), 1024, spec.device());
+                // one diagnostic for every model: the deployed predictor, the same scale-invariant step
+                C3Score c3Val = hasVal ? C3Score.predictor(model, data.val(), C3Score.DEFAULT_ETA_REL, 1024, spec.device()) : null;
+                C3Score c3Test = C3Score.predictor(model, data.test(), C3Score.DEFAULT_ETA_REL, 1024, spec.device());
+                C3Score twin = c3r == null ? null : C3Score.twin(model, c3r, data.test(), 1024, spec.device());
                 Map<MMLSynData.Factor, Double> dcor = spec.dcor() ? Representations.factorCorrelations(model, data.mmlsyn().test(), spec.device()) : null;
                 Map<Double, double[]> noise = new java.util.TreeMap<>();
                 for (double eps : spec.evalNoise()) {
@@ -81,7 +88,7 @@ public final class ExperimentRunner {
                 }
                 Path modelFile = ckDir.resolve("model.ckpt");
                 Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses)).write(modelFile);
-                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, dcor, noise, modelFile));
+                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile));
             }
         }
         return runs;
@@ -100,14 +107,56 @@ public final class ExperimentRunner {
         if (java.nio.file.Files.exists(ckDir.resolve("last.ckpt")) && java.nio.file.Files.exists(runFile)) {
             JsonNode stored = Json.MAPPER.readTree(runFile.toFile());
             if (!stored.equals(current)) {
-                List<String> differ = new ArrayList<>();
-                current.properties().forEach(e -> { if (!e.getValue().equals(stored.get(e.getKey()))) differ.add(e.getKey()); });
-                stored.properties().forEach(e -> { if (!current.has(e.getKey())) differ.add(e.getKey()); });
                 throw new IllegalArgumentException(ckDir + " holds a checkpoint of another configuration (it differs in "
-                        + String.join(", ", differ) + "; see its run.json); use a fresh --out, or delete that folder to start over");
+                        + differingFields(current, stored) + "; see its run.json); use a fresh --out, or delete that folder to start over");
             }
         }
+        int stale = AtomicFiles.deleteStaleTemporaries(ckDir);
+        if (stale > 0) org.slf4j.LoggerFactory.getLogger("causalmm.train").info("removed {} stale temporary file(s) in {}", stale, ckDir);
         AtomicFiles.writeString(runFile, Json.MAPPER.writeValueAsString(current));
+    }
+
+    /** The top-level fields in which two JSON objects differ, comma-separated. */
+    static String differingFields(JsonNode current, JsonNode stored) {
+        List<String> differ = new ArrayList<>();
+        current.properties().forEach(e -> { if (!e.getValue().equals(stored.get(e.getKey()))) differ.add(e.getKey()); });
+        stored.properties().forEach(e -> { if (!current.has(e.getKey())) differ.add(e.getKey()); });
+        return String.join(", ", differ);
+    }
+
+    /**
+     * Refuses to let a {@code train} run replace {@code out/results.json} when it holds the results of
+     * another command or another training configuration; re-running the same training (to resume,
+     * to add seeds or to evaluate again) is allowed. Call before any work starts.
+     */
+    public static void checkResultsOwnership(Path out, ExperimentSpec spec) throws IOException {
+        Path results = out.resolve("results.json");
+        if (!java.nio.file.Files.exists(results)) return;
+        JsonNode r;
+        try {
+            r = Json.MAPPER.readTree(results.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(results + " is not a causalmm results file; use a fresh --out so it is not overwritten", e);
+        }
+        String hint = "; use a fresh --out so they are not overwritten (or delete " + out + " to start over)";
+        if (!"train".equals(r.path("command").asText()) || !r.path("config").isObject()) {
+            throw new IllegalArgumentException(results + " holds the results of another command ('"
+                    + r.path("command").asText(r.path("schema").asText("unknown")) + "')" + hint);
+        }
+        ObjectNode storedId = (ObjectNode) r.get("config").deepCopy();
+        storedId.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
+        ObjectNode currentId = trainingIdentity(spec);
+        if (!storedId.equals(currentId)) {
+            throw new IllegalArgumentException(results + " holds the results of another configuration ("
+                    + r.at("/config/model").asText() + " + " + r.at("/config/regularizer").asText() + "; it differs in "
+                    + differingFields(currentId, storedId) + ")" + hint);
+        }
+        List<Long> dropped = new ArrayList<>();
+        r.path("seeds").forEach(s -> { if (!spec.seeds().contains(s.asLong())) dropped.add(s.asLong()); });
+        if (!dropped.isEmpty()) {
+            throw new IllegalArgumentException(results + " holds runs of seed(s) " + dropped + " that --seed " + spec.seeds()
+                    + " would drop; give them too (finished seeds are not retrained)" + hint);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.causalmm.experiment;
 
+import dev.causalmm.baselines.Baselines;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
@@ -40,7 +41,26 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
     public static final List<String> DATASETS = List.of("mmlsyn", "imagetext");
 
     public ExperimentSpec {
+        // everything is checked here, before any data is generated or any model trained
+        if (seeds == null || seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
         seeds = List.copyOf(seeds);
+        requireDistinct("seed", seeds);
+        Baselines.requireAvailable(model);
+        if (regularizer == null || !Regularizers.NAMES.contains(regularizer)) {
+            throw new IllegalArgumentException("unknown regularizer '" + regularizer + "'; expected one of " + Regularizers.NAMES);
+        }
+        if (epochs <= 0) throw new IllegalArgumentException("epochs must be > 0, got " + epochs);
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+        if (earlyStopPatience < 0) throw new IllegalArgumentException("early-stopping patience must be >= 0, got " + earlyStopPatience);
+        if (optimizer == null || schedule == null || device == null) throw new IllegalArgumentException("optimizer, schedule and device are required");
+        if (evalNoise != null) {
+            for (Double eps : evalNoise) {
+                if (eps == null || !(eps >= 0 && eps < Double.POSITIVE_INFINITY)) {
+                    throw new IllegalArgumentException("noise levels must be finite numbers >= 0, got " + eps + " in " + evalNoise);
+                }
+            }
+            requireDistinct("noise level", evalNoise);
+        }
         // settings of regularisers this experiment does not use are the defaults, so changing, say,
         // C3R's options in a grid does not change (and re-train) the cells without C3R
         if (c3r == null || !regularizer.equals("c3r")) c3r = C3RConfig.defaults();
@@ -48,7 +68,6 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         if (cmir == null || !regularizer.equals("cmir")) cmir = CmIRConfig.defaults();
         evalNoise = evalNoise == null ? List.of() : List.copyOf(evalNoise);
         if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
-        if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
         if (!DATASETS.contains(dataset)) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS));
         }
@@ -61,8 +80,23 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
             if (imagetext == null) imagetext = ImageTextConfig.defaults(dataSeed);
             mmlsyn = null;
         }
+        int valSize = dataset.equals("mmlsyn") ? mmlsyn.valSize() : imagetext.valSize();
+        if (valSize <= 0) {
+            throw new IllegalArgumentException("the validation set must not be empty (val size " + valSize
+                    + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
+        }
         if (dcor && !dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + dataset + "' has none");
+        }
+    }
+
+    /** Fails when {@code values} holds one value twice: a repeated seed would count one run twice. */
+    public static void requireDistinct(String what, List<?> values) {
+        java.util.Set<Object> seen = new java.util.HashSet<>();
+        for (Object v : values) {
+            if (!seen.add(v)) {
+                throw new IllegalArgumentException(what + " " + v + " is given twice in " + values + "; each " + what + " must be distinct");
+            }
         }
     }
 

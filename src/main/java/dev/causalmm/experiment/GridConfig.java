@@ -1,6 +1,18 @@
 package dev.causalmm.experiment;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.causalmm.baselines.Baselines;
+import dev.causalmm.causal.Regularizers;
+import java.nio.file.Files;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
@@ -9,7 +21,6 @@ import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,70 +57,183 @@ public record GridConfig(String name, String dataset, List<String> models, List<
                         mmlsyn.spuriousTrain(), mmlsyn.spuriousTest());
     }
 
+    public GridConfig {
+        // a grid is checked whole before its first cell trains: a bad value found after hours of training wastes them
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("the grid's name must not be empty");
+        if (!ExperimentSpec.DATASETS.contains(dataset)) {
+            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", ExperimentSpec.DATASETS));
+        }
+        models = nonEmpty("models", models);
+        for (String m : models) Baselines.requireAvailable(m);
+        regularizers = nonEmpty("regularizers", regularizers);
+        for (String r : regularizers) {
+            if (!Regularizers.NAMES.contains(r)) throw new IllegalArgumentException("unknown regularizer '" + r + "'; expected one of " + Regularizers.NAMES);
+        }
+        ExperimentSpec.requireDistinct("model", models);
+        ExperimentSpec.requireDistinct("regularizer", regularizers);
+        seeds = nonEmpty("seeds", seeds);
+        ExperimentSpec.requireDistinct("seed", seeds);
+        noise = nonEmpty("noise", noise);
+        for (Double e : noise) {
+            if (!(e >= 0 && e < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("noise levels must be finite numbers >= 0, got " + e);
+        }
+        ExperimentSpec.requireDistinct("noise level", noise);
+        if (evalSeeds < 0) throw new IllegalArgumentException("evalSeeds must be >= 0, got " + evalSeeds);
+        if (epochs <= 0) throw new IllegalArgumentException("epochs must be > 0, got " + epochs);
+        if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be > 0, got " + batchSize);
+        if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("lr must be a finite number > 0, got " + lr);
+        if (mmlsyn == null || imagetext == null || c3r == null || imml == null || cmir == null) {
+            throw new IllegalArgumentException("the grid's mmlsyn, imagetext, c3r, imml and cmir settings must not be null");
+        }
+        int valSize = dataset.equals("imagetext") ? imagetext.valSize() : mmlsyn.valSize();
+        if (valSize <= 0) throw new IllegalArgumentException(dataset + ".valSize must be > 0 (the validation set is reported), got " + valSize);
+    }
+
+    private static <T> List<T> nonEmpty(String field, List<T> values) {
+        if (values == null || values.isEmpty()) throw new IllegalArgumentException("'" + field + "' must list at least one value");
+        for (T v : values) if (v == null) throw new IllegalArgumentException("'" + field + "' holds a null: " + values);
+        return List.copyOf(values);
+    }
+
+    /** The keys a config file may hold: exactly the record's components (any other key is a typo). */
+    public static final List<String> KEYS = java.util.Arrays.stream(GridConfig.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName).toList();
+
+    /**
+     * A config file as written: every key optional (absent = the default), but none unknown and
+     * none of the wrong type ({@code "epochs": "one"} is an error, not the default).
+     */
+    private record Raw(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
+                       Integer evalSeeds, List<Double> noise, Integer epochs, Integer batchSize, Double lr, JsonNode mmlsyn,
+                       JsonNode imagetext, Boolean qmfCompat, JsonNode c3r, JsonNode imml, JsonNode cmir) {}
+
+    private static ObjectMapper strict(ObjectMapper m) {
+        m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+        m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+        m.configure(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+        m.coercionConfigDefaults().setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        for (LogicalType t : new LogicalType[] {LogicalType.Textual, LogicalType.Enum}) {
+            m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
+        }
+        m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        return m;
+    }
+
+    private static final ObjectMapper JSON = strict(new ObjectMapper());
+    private static final ObjectMapper YAML = strict(new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()));
+
     public static GridConfig read(Path file) throws IOException {
-        JsonNode n;
         String fname = file.getFileName().toString();
         boolean yaml = fname.endsWith(".yaml") || fname.endsWith(".yml");
+        if (Files.isDirectory(file)) throw new IllegalArgumentException("experiment config " + file + " is a directory, not a file");
+        if (!Files.exists(file)) throw new IllegalArgumentException("experiment config " + file + " does not exist");
+        ObjectMapper mapper = yaml ? YAML : JSON;
+        JsonNode n;
         try {
-            n = yaml ? new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(file.toFile())
-                    : Json.MAPPER.readTree(file.toFile());
+            n = mapper.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IOException("cannot read experiment config " + file + ": " + e.getMessage(), e);
         }
-        if (n == null || !n.isObject()) throw new IllegalArgumentException(file + ": an experiment config is a JSON object");
-        MMLSynConfig syn = merge(n, "mmlsyn", MMLSynConfig.defaults(0), MMLSynConfig.class, file);
-        ImageTextConfig it = merge(n, "imagetext", ImageTextConfig.defaults(0), ImageTextConfig.class, file);
-        return new GridConfig(text(n, "name", fname.replaceFirst("\\.(json|ya?ml)$", "")),
-                text(n, "dataset", "mmlsyn"), strings(n, "models", List.of("late-fusion"), file),
-                strings(n, "regularizers", List.of("none", "c3r"), file), longs(n, "seeds", List.of(1L, 2L, 3L), file),
-                n.path("evalSeeds").asInt(0), doubles(n, "noise", List.of(0.0, 5.0, 10.0), file),
-                n.path("epochs").asInt(10), n.path("batchSize").asInt(256), n.path("lr").asDouble(1e-3), syn, it,
-                n.path("qmfCompat").asBoolean(false), merge(n, "c3r", C3RConfig.defaults(), C3RConfig.class, file),
-                merge(n, "imml", IMMLConfig.defaults(), IMMLConfig.class, file), merge(n, "cmir", CmIRConfig.defaults(), CmIRConfig.class, file));
-    }
-
-    /** The defaults of {@code type} with the fields the config's object {@code field} gives. */
-    private static <T> T merge(JsonNode n, String field, T defaults, Class<T> type, Path file) {
-        if (!n.has(field)) return defaults;
-        if (!n.get(field).isObject()) throw new IllegalArgumentException(file + ": field '" + field + "' must be an object");
-        JsonNode merged = Json.MAPPER.valueToTree(defaults);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) merged).setAll((com.fasterxml.jackson.databind.node.ObjectNode) n.get(field));
+        if (n == null || n.isMissingNode()) throw new IllegalArgumentException(file + ": the experiment config is empty");
+        if (!n.isObject()) throw new IllegalArgumentException(file + ": an experiment config is a " + (yaml ? "YAML mapping" : "JSON object")
+                + " of keys " + KEYS);
+        n.properties().forEach(e -> {
+            if (!KEYS.contains(e.getKey())) {
+                throw new IllegalArgumentException(file + ": unknown key '" + e.getKey() + "' (known keys: " + String.join(", ", KEYS) + ")");
+            }
+            if (e.getValue().isNull()) throw new IllegalArgumentException(file + ": key '" + e.getKey() + "' is null; give a value or leave the key out");
+        });
+        Raw r = bind(mapper, n, Raw.class, file, "");
+        // settings of a dataset or regulariser the grid does not use would be ignored: a mistake, not a no-op
+        String dataset = or(r.dataset(), "mmlsyn");
+        List<String> regs = or(r.regularizers(), List.of("none", "c3r"));
+        for (String d : ExperimentSpec.DATASETS) {
+            if (n.has(d) && !d.equals(dataset)) {
+                throw new IllegalArgumentException(file + ": key '" + d + "' has no effect: the grid's dataset is '" + dataset
+                        + "'; remove it, or set \"dataset\": \"" + d + "\"");
+            }
+        }
+        for (String reg : List.of("c3r", "imml", "cmir")) {
+            if (n.has(reg) && !regs.contains(reg)) {
+                throw new IllegalArgumentException(file + ": key '" + reg + "' has no effect: the grid's regularizers are " + regs
+                        + "; remove it, or add \"" + reg + "\" to regularizers");
+            }
+        }
+        MMLSynConfig syn = merge(mapper, r.mmlsyn(), "mmlsyn", MMLSynConfig.defaults(0), MMLSynConfig.class, file);
+        ImageTextConfig it = merge(mapper, r.imagetext(), "imagetext", ImageTextConfig.defaults(0), ImageTextConfig.class, file);
+        C3RConfig c3r = merge(mapper, r.c3r(), "c3r", C3RConfig.defaults(), C3RConfig.class, file);
+        IMMLConfig imml = merge(mapper, r.imml(), "imml", IMMLConfig.defaults(), IMMLConfig.class, file);
+        CmIRConfig cmir = merge(mapper, r.cmir(), "cmir", CmIRConfig.defaults(), CmIRConfig.class, file);
         try {
-            return Json.MAPPER.treeToValue(merged, type);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": field '" + field + "': " + e.getMessage(), e);
+            return new GridConfig(or(r.name(), fname.replaceFirst("\\.(json|ya?ml)$", "")), or(r.dataset(), "mmlsyn"),
+                    or(r.models(), List.of("late-fusion")), or(r.regularizers(), List.of("none", "c3r")), or(r.seeds(), List.of(1L, 2L, 3L)),
+                    or(r.evalSeeds(), 0), or(r.noise(), List.of(0.0, 5.0, 10.0)), or(r.epochs(), 10), or(r.batchSize(), 256),
+                    or(r.lr(), 1e-3), syn, it, or(r.qmfCompat(), false), c3r, imml, cmir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 
-    private static String text(JsonNode n, String f, String dflt) {
-        return n.has(f) ? n.get(f).asText() : dflt;
+    private static <T> T or(T v, T dflt) {
+        return v == null ? dflt : v;
     }
 
-    private static List<String> strings(JsonNode n, String f, List<String> dflt, Path file) {
-        if (!n.has(f)) return dflt;
-        if (!n.get(f).isArray()) throw new IllegalArgumentException(file + ": field '" + f + "' must be an array");
-        List<String> out = new ArrayList<>();
-        n.get(f).forEach(x -> out.add(x.asText()));
-        return out;
-    }
-
-    private static List<Long> longs(JsonNode n, String f, List<Long> dflt, Path file) {
-        return strings(n, f, dflt.stream().map(String::valueOf).toList(), file).stream().map(s -> {
-            try {
-                return Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + ": field '" + f + "' holds a non-integer '" + s + "'");
+    /** The defaults of {@code type} with the fields the config's object {@code field} gives. */
+    private static <T> T merge(ObjectMapper mapper, JsonNode given, String field, T defaults, Class<T> type, Path file) {
+        if (given == null) return defaults;
+        if (!given.isObject()) throw new IllegalArgumentException(file + ": key '" + field + "' must be an object of settings");
+        ObjectNode merged = Json.MAPPER.valueToTree(defaults);
+        given.properties().forEach(e -> {
+            if (!merged.has(e.getKey())) {
+                List<String> known = new java.util.ArrayList<>();
+                merged.fieldNames().forEachRemaining(known::add);
+                throw new IllegalArgumentException(file + ": unknown key '" + field + "." + e.getKey() + "' (known keys of '" + field + "': "
+                        + String.join(", ", known) + ")");
             }
-        }).toList();
+        });
+        merged.setAll((ObjectNode) given);
+        return bind(mapper, merged, type, file, field + ".");
     }
 
-    private static List<Double> doubles(JsonNode n, String f, List<Double> dflt, Path file) {
-        return strings(n, f, dflt.stream().map(String::valueOf).toList(), file).stream().map(s -> {
-            try {
-                return Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + ": field '" + f + "' holds a non-number '" + s + "'");
-            }
-        }).toList();
+    private static <T> T bind(ObjectMapper mapper, JsonNode node, Class<T> type, Path file, String prefix) {
+        try {
+            return mapper.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            if (root instanceof IllegalArgumentException iae) throw new IllegalArgumentException(file + ": key '" + prefix.replaceFirst("\\.$", "") + "': " + iae.getMessage(), e);
+            String key = prefix + pathOf(e);
+            String got = e instanceof InvalidFormatException ife ? " " + Json.MAPPER.valueToTree(ife.getValue()) : "";
+            String want = e instanceof MismatchedInputException mie && mie.getTargetType() != null ? typeName(mie.getTargetType()) : "another type";
+            throw new IllegalArgumentException(file + ": key '" + key + "' has the wrong type: expected " + want
+                    + (got.isEmpty() ? "" : ", got" + got), e);
+        }
+    }
+
+    private static String pathOf(JsonProcessingException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException jme)) return "?";
+        StringBuilder b = new StringBuilder();
+        for (var ref : jme.getPath()) {
+            if (ref.getFieldName() != null) b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
+            else if (ref.getIndex() >= 0) b.append('[').append(ref.getIndex()).append(']');
+        }
+        return b.toString();
+    }
+
+    private static String typeName(Class<?> t) {
+        if (t == int.class || t == Integer.class || t == long.class || t == Long.class) return "an integer";
+        if (t == double.class || t == Double.class || t == float.class || t == Float.class) return "a number";
+        if (t == boolean.class || t == Boolean.class) return "true or false";
+        if (t == String.class) return "a string";
+        if (t.isEnum()) return "one of " + java.util.Arrays.toString(t.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
+        if (List.class.isAssignableFrom(t) || t.isArray()) return "a list";
+        return "a " + t.getSimpleName();
     }
 }

@@ -31,42 +31,61 @@ public final class GridRunner {
 
     public static ObjectNode run(GridConfig grid, Path out, Device device, boolean progress) throws IOException {
         long t0 = System.nanoTime();
-        DataSplits data = null; // generated on the first cell that is not done yet
-        Map<String, JsonNode> cells = new LinkedHashMap<>();
+        // every cell's spec is built (and so checked) before the first one trains
+        List<ExperimentSpec> specs = new ArrayList<>();
         for (String model : grid.models()) {
             for (String reg : grid.regularizers()) {
-                ExperimentSpec spec = new ExperimentSpec(grid.dataset(), model, reg, grid.epochs(), grid.batchSize(),
+                specs.add(new ExperimentSpec(grid.dataset(), model, reg, grid.epochs(), grid.batchSize(),
                         TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(), grid.imagetext(),
                         grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed(), grid.c3r(), grid.imml(), grid.cmir(), false,
-                        grid.noise(), grid.evalSeeds(), grid.qmfCompat());
-                Path cellFile = out.resolve("cells").resolve(spec.label()).resolve("results.json");
-                // compared as written (a round trip turns NaN into "NaN"), so a re-run recognises its own cells
-                JsonNode specJson = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(spec));
-                if (Files.exists(cellFile)) {
-                    JsonNode done = Json.MAPPER.readTree(cellFile.toFile());
-                    if (done.path("config").equals(specJson)) {
-                        LoggerFactory.getLogger(GridRunner.class).info("cell {} already done, skipped", spec.label());
-                        cells.put(spec.label(), done);
-                        continue;
-                    }
-                }
-                // a cell whose training settings changed since its checkpoints were written starts over;
-                // one with only other seeds or noise levels reuses them
-                Path cellTraining = cellFile.resolveSibling("training.json");
-                JsonNode training = ExperimentRunner.trainingIdentity(spec);
-                boolean changed = Files.exists(cellTraining) ? !Json.MAPPER.readTree(cellTraining.toFile()).equals(training)
-                        : Files.exists(cellFile); // finished by a version that wrote no training.json
-                if (changed) {
-                    deleteRecursively(cellFile.resolveSibling("checkpoints"));
-                }
-                AtomicFiles.writeString(cellTraining, Json.MAPPER.writeValueAsString(training));
-                long c0 = System.nanoTime();
-                if (data == null) data = spec.generateData();
-                List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress);
-                ObjectNode cell = Results.build("experiment", (ObjectNode) specJson, runs, (System.nanoTime() - c0) / 1e9);
-                AtomicFiles.writeString(cellFile, Json.MAPPER.writeValueAsString(cell));
-                cells.put(spec.label(), cell);
+                        grid.noise(), grid.evalSeeds(), grid.qmfCompat()));
             }
+        }
+        checkOwnership(grid, out);
+        List<String> changedCells = new ArrayList<>();
+        for (ExperimentSpec spec : specs) {
+            Path cellDir = out.resolve("cells").resolve(spec.label());
+            Path cellTraining = cellDir.resolve("training.json");
+            if (Files.exists(cellTraining)) {
+                JsonNode stored = readJson(cellTraining);
+                JsonNode training = ExperimentRunner.trainingIdentity(spec);
+                if (!stored.equals(training)) changedCells.add(cellDir + " (" + ExperimentRunner.differingFields(training, stored) + ")");
+            } else if (Files.exists(cellDir.resolve("results.json"))) {
+                changedCells.add(cellDir + " (written by an older version without training.json)");
+            }
+        }
+        if (!changedCells.isEmpty()) {
+            // retraining them would replace finished results with those of other settings
+            throw new IllegalArgumentException("these cells of " + out + " were trained with other settings: " + String.join("; ", changedCells)
+                    + ". Finished cells are never overwritten: run the changed grid with a fresh --out (or another name),"
+                    + " or delete those cell folders to retrain them");
+        }
+        Files.createDirectories(out);
+        AtomicFiles.deleteStaleTemporaries(out);
+        for (ExperimentSpec spec : specs) AtomicFiles.deleteStaleTemporaries(out.resolve("cells").resolve(spec.label()));
+        DataSplits data = null; // generated on the first cell that is not done yet
+        Map<String, JsonNode> cells = new LinkedHashMap<>();
+        for (ExperimentSpec spec : specs) {
+            Path cellFile = out.resolve("cells").resolve(spec.label()).resolve("results.json");
+            // compared as written (a round trip turns NaN into "NaN"), so a re-run recognises its own cells
+            JsonNode specJson = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(spec));
+            if (Files.exists(cellFile)) {
+                JsonNode done = readJson(cellFile);
+                if (done.path("config").equals(specJson)) {
+                    LoggerFactory.getLogger(GridRunner.class).info("cell {} already done, skipped", spec.label());
+                    cells.put(spec.label(), done);
+                    continue;
+                }
+            }
+            // same training settings, other seeds or noise levels: the finished checkpoints are reused
+            Path cellTraining = cellFile.resolveSibling("training.json");
+            AtomicFiles.writeString(cellTraining, Json.MAPPER.writeValueAsString(ExperimentRunner.trainingIdentity(spec)));
+            long c0 = System.nanoTime();
+            if (data == null) data = spec.generateData();
+            List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress);
+            ObjectNode cell = Results.build("experiment", (ObjectNode) specJson, runs, (System.nanoTime() - c0) / 1e9);
+            AtomicFiles.writeString(cellFile, Json.MAPPER.writeValueAsString(cell));
+            cells.put(spec.label(), cell);
         }
         ObjectNode root = Json.object();
         root.put("schema", "causalmm.experiment/1");
@@ -85,10 +104,25 @@ public final class GridRunner {
         return root;
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+    /** {@code out} holds nothing, or this grid's own earlier results: never another grid's or another command's. */
+    static void checkOwnership(GridConfig grid, Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
+        Path results = out.resolve("results.json");
+        if (Files.isDirectory(results)) throw new IllegalArgumentException("cannot write results to " + results + ": it is a directory");
+        if (!Files.exists(results)) return;
+        JsonNode r = readJson(results);
+        if (!"causalmm.experiment/1".equals(r.path("schema").asText()) || !grid.name().equals(r.path("name").asText())) {
+            String what = r.has("name") ? "grid '" + r.path("name").asText() + "'" : "'" + r.path("command").asText(r.path("schema").asText("?")) + "'";
+            throw new IllegalArgumentException(results + " holds the results of " + what + ", not of grid '" + grid.name()
+                    + "'; use a fresh --out so they are not overwritten");
+        }
+    }
+
+    private static JsonNode readJson(Path file) throws IOException {
+        try {
+            return Json.MAPPER.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + " is not valid JSON (" + e.getOriginalMessage() + "); move it away or use a fresh --out", e);
         }
     }
 

@@ -43,8 +43,9 @@ public final class Report {
             b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f |%n", r.model(), r.testAccuracy().mean(),
                     r.testAccuracy().std(), r.testAccuracy().worst(), r.valAccuracy().mean(), r.necessity().mean(), r.seconds()));
         }
-        b.append("\nC3 necessity risk: share of test samples whose one-step counterfactual representation Z̄ is still"
-                + " classified as the true label (Eq. 8's necessity indicator; lower is better).\n");
+        b.append("\nC3 necessity risk: share of test samples that the deployed predictor still classifies as the true label"
+                + " after a counterfactual step of 0.1·‖Z‖ along its own loss gradient (Eq. 8's necessity indicator, the same"
+                + " diagnostic for every model; lower is better).\n");
         for (String chart : charts) b.append("\n![").append(chart).append("](").append(chart).append(")\n");
         return b.toString();
     }

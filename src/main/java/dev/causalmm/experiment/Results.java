@@ -55,6 +55,7 @@ public final class Results {
             if (r.val() != null) split(fin.putObject("val"), r.val(), r.c3Val(), null);
             ObjectNode testNode = fin.putObject("test");
             split(testNode, r.test(), r.c3Test(), r.dcor());
+            if (r.c3rTwinTest() != null) c3(testNode.putObject("c3r_twin"), r.c3rTwinTest());
             if (!r.noise().isEmpty()) {
                 ObjectNode nz = testNode.putObject("noise");
                 r.noise().forEach((eps, acc) -> {
@@ -68,6 +69,7 @@ public final class Results {
         ObjectNode fin = root.putObject("final");
         ObjectNode test = aggregate(fin, "test", runs.stream().map(RunResult::test).toList());
         aggregateC3(test, runs.stream().map(RunResult::c3Test).toList());
+        aggregateC3(test, "c3r_twin", runs.stream().map(RunResult::c3rTwinTest).toList());
         aggregateDcor(test, runs.stream().map(RunResult::dcor).toList());
         aggregateNoise(test, runs);
         if (runs.stream().allMatch(r -> r.val() != null)) {
@@ -83,7 +85,7 @@ public final class Results {
 
     /** results.json of {@code eval}: one evaluation, same {@code final} layout as {@code train}. */
     public static ObjectNode evalReport(ObjectNode config, long seed, EvalResult val, EvalResult test, C3Score c3Val,
-                                        C3Score c3Test, Map<MMLSynData.Factor, Double> dcor, double seconds) {
+                                        C3Score c3Test, C3Score c3rTwinTest, Map<MMLSynData.Factor, Double> dcor, double seconds) {
         ObjectNode root = header("eval", config);
         root.putArray("seeds").add(seed);
         ObjectNode fin = root.putObject("final");
@@ -91,6 +93,7 @@ public final class Results {
         ObjectNode t = aggregate(fin, "test", List.of(test));
         if (c3Val != null) aggregateC3(v, List.of(c3Val));
         if (c3Test != null) aggregateC3(t, List.of(c3Test));
+        if (c3rTwinTest != null) aggregateC3(t, "c3r_twin", List.of(c3rTwinTest));
         if (dcor != null) aggregateDcor(t, List.of(dcor));
         root.putObject("timings").put("totalSeconds", seconds);
         return root;
@@ -117,7 +120,7 @@ public final class Results {
         Json.putNumber(n, "accuracy", r.accuracy());
         Json.putNumber(n, "loss", r.loss());
         n.put("samples", r.samples());
-        if (c3 != null) c3(n.putObject("c3"), c3.sufficiencyRisk(), c3.necessityRisk());
+        if (c3 != null) c3(n.putObject("c3"), c3);
         if (dcor != null) {
             ObjectNode d = n.putObject("dcor");
             dcor.forEach((f, v) -> Json.putNumber(d, f.name(), v));
@@ -148,15 +151,26 @@ public final class Results {
         }
     }
 
-    private static void c3(ObjectNode n, double sufficiency, double necessity) {
+    private static void c3(ObjectNode n, C3Score c3) {
+        c3(n, c3.sufficiencyRisk(), c3.necessityRisk(), c3);
+    }
+
+    /** The risks plus where they were measured: {@code space} (predictor or c3r_twin) and the relative step. */
+    private static void c3(ObjectNode n, double sufficiency, double necessity, C3Score kind) {
         Json.putNumber(n, "sufficiency_risk", sufficiency);
         Json.putNumber(n, "necessity_risk", necessity);
+        n.put("space", kind.space());
+        Json.putNumber(n, "eta", kind.etaRel());
     }
 
     private static void aggregateC3(ObjectNode split, List<C3Score> scores) {
-        if (scores.stream().anyMatch(java.util.Objects::isNull)) return;
-        c3(split.putObject("c3"), scores.stream().mapToDouble(C3Score::sufficiencyRisk).average().orElse(Double.NaN),
-                scores.stream().mapToDouble(C3Score::necessityRisk).average().orElse(Double.NaN));
+        aggregateC3(split, "c3", scores);
+    }
+
+    private static void aggregateC3(ObjectNode split, String name, List<C3Score> scores) {
+        if (scores.isEmpty() || scores.stream().anyMatch(java.util.Objects::isNull)) return;
+        c3(split.putObject(name), scores.stream().mapToDouble(C3Score::sufficiencyRisk).average().orElse(Double.NaN),
+                scores.stream().mapToDouble(C3Score::necessityRisk).average().orElse(Double.NaN), scores.getFirst());
     }
 
     private static void aggregateDcor(ObjectNode split, List<Map<MMLSynData.Factor, Double>> all) {

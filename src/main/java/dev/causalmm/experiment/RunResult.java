@@ -10,9 +10,10 @@ import java.util.Map;
 /**
  * One seed of an experiment: its training history, its final evaluations and its checkpoint.
  *
- * @param c3Val  hard-indicator C3 risk on the validation split (null without one)
+ * @param c3Val  hard-indicator C3 risk of the deployed predictor on the validation split (null without one)
+ * @param c3rTwinTest C3R's own twin view of the C3 risk on the test split (null without C3R): a training diagnostic
  * @param dcor   distance correlation of the test representation with each factor (null unless asked)
  * @param noise  per noise level ε, the test accuracy under each evaluation seed (empty unless asked)
  */
-public record RunResult(long seed, TrainResult training, EvalResult val, EvalResult test, C3Score c3Val, C3Score c3Test,
+public record RunResult(long seed, TrainResult training, EvalResult val, EvalResult test, C3Score c3Val, C3Score c3Test, C3Score c3rTwinTest,
                         Map<MMLSynData.Factor, Double> dcor, Map<Double, double[]> noise, Path checkpoint) {}

@@ -9,19 +9,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Crash-safe file replacement: write a temporary file beside the target, force it to disk, then
  * rename it over the target in one atomic step. A crash at any point leaves either the old or the
- * new file complete, never a torn one.
+ * new file complete, never a torn one (and, at worst, a stale {@code .NAME.RANDOM.tmp} file that
+ * {@link #deleteStaleTemporaries} removes on resume). Files get the permissions the user's umask
+ * gives a new file, as any other program's output does.
  */
 public final class AtomicFiles {
+    private static final String TMP_SUFFIX = ".tmp";
+
     private AtomicFiles() {}
 
     public static void write(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
+        if (Files.isDirectory(target)) {
+            throw new IOException("cannot write " + target + ": it is a directory, not a file");
+        }
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = newTemporary(dir, target.getFileName().toString());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
@@ -39,8 +47,72 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * A one-line description of an I/O failure that names the file and what went wrong (the JDK's
+     * own messages are often just the path, or just "Is a directory").
+     */
+    public static String describe(java.io.IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            String reason = f.getReason();
+            if (reason == null) {
+                reason = switch (f) {
+                    case java.nio.file.NoSuchFileException x -> "no such file or folder";
+                    case java.nio.file.AccessDeniedException x -> "permission denied";
+                    case java.nio.file.FileAlreadyExistsException x -> "it already exists";
+                    case java.nio.file.DirectoryNotEmptyException x -> "it is a folder that is not empty";
+                    case java.nio.file.NotDirectoryException x -> "it is not a folder";
+                    default -> f.getClass().getSimpleName();
+                };
+            }
+            return "cannot access " + f.getFile() + (f.getOtherFile() == null ? "" : " or " + f.getOtherFile()) + ": " + reason;
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
     public static void writeString(Path target, String content) throws IOException {
         write(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Removes the temporary files a crashed {@link #write} left in {@code dir} (not recursive).
+     * Call it only when no other process writes to {@code dir}, e.g. when resuming a run there.
+     *
+     * @return how many were removed
+     */
+    public static int deleteStaleTemporaries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        int n = 0;
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                if (isTemporary(p.getFileName().toString()) && Files.isRegularFile(p) && Files.deleteIfExists(p)) n++;
+            }
+        }
+        return n;
+    }
+
+    /** Whether {@code name} has the form of this class's temporary files: {@code .TARGET.DIGITS.tmp}. */
+    static boolean isTemporary(String name) {
+        if (!name.startsWith(".") || !name.endsWith(TMP_SUFFIX)) return false;
+        String core = name.substring(1, name.length() - TMP_SUFFIX.length());
+        int dot = core.lastIndexOf('.');
+        return dot > 0 && dot < core.length() - 1 && core.substring(dot + 1).chars().allMatch(Character::isDigit);
+    }
+
+    /**
+     * A new empty file {@code .NAME.RANDOM.tmp} in {@code dir}, created without explicit
+     * permissions so the umask applies ({@code Files.createTempFile} would make it 0600).
+     */
+    private static Path newTemporary(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + TMP_SUFFIX);
+            try {
+                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return tmp;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) throw e;
+            }
+        }
     }
 
     private static void syncDirectory(Path dir) {

@@ -77,6 +77,17 @@ public interface MultimodalModel extends AutoCloseable {
         return Tensor.crossEntropy(logits, labels);
     }
 
+    /**
+     * Per sample, the direction on the fused output {@code logits} (B×C; any positive scale per row)
+     * in which the model's own loss rises fastest: what a counterfactual step pushes the deployed
+     * prediction along (the C3 diagnostic, {@code eval.C3Score}). Cross-entropy models use
+     * {@link Tensor#crossEntropyAscent}; models with another loss (TMC) override this. Called with
+     * grad mode on; the result carries no graph.
+     */
+    default Tensor lossAscentDirection(Tensor logits, Tensor labels) {
+        return Tensor.crossEntropyAscent(logits.detach(), labels);
+    }
+
     /** Trainable parameters by dotted name. */
     Map<String, Tensor> namedParameters();
 

@@ -7,9 +7,27 @@ import org.slf4j.LoggerFactory;
 public final class LoggingListener implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger("causalmm.train");
     private final String label;
+    private int epochs;
 
     public LoggingListener(String label) {
         this.label = label;
+    }
+
+    @Override
+    public void onResume(int epoch, java.nio.file.Path checkpoint) {
+        LOG.info("{}", resumeMessage(label, epoch, epochs, checkpoint));
+    }
+
+    @Override
+    public void onTrainStart(TrainConfig config, int stepsPerEpoch) {
+        epochs = config.epochs();
+    }
+
+    /** "resuming from epoch N" (N 1-based), or that every epoch is already trained. */
+    static String resumeMessage(String label, int nextEpoch, int epochs, java.nio.file.Path checkpoint) {
+        return nextEpoch >= epochs && epochs > 0
+                ? label + ": all " + epochs + " epochs already trained (" + checkpoint + "); evaluating"
+                : label + ": resuming from epoch " + (nextEpoch + 1) + (epochs > 0 ? " of " + epochs : "") + " (" + checkpoint + ")";
     }
 
     @Override

@@ -40,6 +40,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * device and are read once per epoch (or when a progress bar asks).
  */
 public final class Trainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("causalmm.train");
     private final TrainConfig config;
     private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
     private GradientSync gradientSync = GradientSync.LOCAL;
@@ -115,6 +116,7 @@ public final class Trainer {
                 }
             }
             for (TrainingListener l : listeners) l.onTrainStart(config, loader.batchesPerEpoch());
+            if (resumedFrom >= 0) for (TrainingListener l : listeners) l.onResume(startEpoch, last);
             boolean stoppedEarly = false;
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
                 if (config.earlyStopPatience() > 0 && badEpochs >= config.earlyStopPatience()) {
@@ -170,6 +172,9 @@ public final class Trainer {
         try (var epochScope = TensorScope.open("epoch"); var batches = loader.epoch(epoch)) {
             Tensor lossSum = Tensor.zeros(DType.FLOAT32, config.device());
             Tensor correct = Tensor.zeros(DType.INT64, config.device());
+            // finite steps before the first non-finite loss, counted on the device (no per-step read-back)
+            Tensor nonFiniteSoFar = Tensor.zeros(DType.INT64, config.device());
+            Tensor finitePrefix = Tensor.zeros(DType.INT64, config.device());
             int step = 0;
             while (batches.hasNext()) {
                 try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
@@ -198,6 +203,8 @@ public final class Trainer {
                     optimizer.step();
                     optimizer.zeroGrad();
                     lossSum.add_(loss.detach().mul(b.size()));
+                    nonFiniteSoFar.add_(loss.detach().abs().lt(Double.POSITIVE_INFINITY).eq(0).to(DType.INT64));
+                    finitePrefix.add_(nonFiniteSoFar.eq(0).to(DType.INT64));
                     correct.add_(out.logits().argmax(1).eq(b.labels()).sum());
                     seen += b.size();
                 }
@@ -208,6 +215,14 @@ public final class Trainer {
                 step++;
             }
             trainLoss = lossSum.item() / seen;
+            int finiteSteps = (int) finitePrefix.item();
+            if (finiteSteps < step || !Double.isFinite(trainLoss)) {
+                // stop before this epoch's weights reach a checkpoint: last.ckpt keeps the last finite epoch
+                NonFiniteLossException e = new NonFiniteLossException(epoch, Math.min(finiteSteps, step - 1), steps, trainLoss, lr, config.seed());
+                LOG.warn(e.getMessage());
+                for (TrainingListener l : listeners) l.onNonFiniteLoss(e);
+                throw e;
+            }
             trainAcc = correct.item() / seen;
             Map<String, Double> terms = new TreeMap<>();
             if (termSums != null) {
@@ -287,7 +302,7 @@ public final class Trainer {
         try {
             return Checkpoint.read(p);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot resume from " + p + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot resume from " + p + ": " + dev.causalmm.io.AtomicFiles.describe(e), e);
         }
     }
 
@@ -295,7 +310,7 @@ public final class Trainer {
         try {
             c.write(p);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + p + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write checkpoint " + p + ": " + dev.causalmm.io.AtomicFiles.describe(e), e);
         }
     }
 

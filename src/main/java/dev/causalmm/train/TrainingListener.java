@@ -7,6 +7,12 @@ public interface TrainingListener {
 
     default void onTrainStart(TrainConfig config, int stepsPerEpoch) {}
 
+    /** Right after {@link #onTrainStart}, when the run continues from {@code checkpoint}: {@code epoch} (0-based) is the next to train. */
+    default void onResume(int epoch, java.nio.file.Path checkpoint) {}
+
+    /** The training loss became NaN or infinite; the trainer throws {@code e} right after the listeners. */
+    default void onNonFiniteLoss(NonFiniteLossException e) {}
+
     default void onEpochStart(int epoch, int epochs) {}
 
     /**

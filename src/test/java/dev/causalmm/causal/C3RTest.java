@@ -16,6 +16,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class C3RTest {
+    /** The spec's plain step η·G with η = 1 (the default is the normalised step). */
+    private static final C3RConfig PLAIN = C3RConfig.defaults().withStep(1.0, false, false);
 
     private static double[] randoms(int n, long seed) {
         Random r = new Random(seed);
@@ -133,7 +135,7 @@ class C3RTest {
         // against the tensors C3R exposes on a real forward pass
         Engine.seed(3);
         try (var s = TensorScope.open("t"); var model = new ConcatFusion(new int[] {3, 3}, 2, EncoderConfig.c3rPaper(), 3);
-             var c3r = new C3R(C3RConfig.defaults())) {
+             var c3r = new C3R(PLAIN)) {
             c3r.bind(model, 7);
             assertTrue(c3r.usesModelHead());
             List<Tensor> x = List.of(Tensor.rand(DType.FLOAT32, Device.CPU, 6, 3), Tensor.rand(DType.FLOAT32, Device.CPU, 6, 3));
@@ -189,6 +191,52 @@ class C3RTest {
     }
 
     @Test
+    void normalisedStepIsInvariantToRescalingZAndW() {
+        int b = 6, dz = 4, c = 3;
+        try (var s = TensorScope.open("t")) {
+            Tensor z = Tensor.of(randoms(b * dz, 11), b, dz).mul(3.0);
+            Tensor w = Tensor.of(randoms(c * dz, 12), c, dz);
+            Tensor bias = Tensor.of(randoms(c, 13), c);
+            Tensor y = Tensor.of(new long[] {0, 1, 2, 2, 1, 0}, b);
+            C3R normalised = new C3R(C3RConfig.defaults().withStep(0.3, true, false));
+            double[] ref = Tensor.linear(normalised.counterfactual(z, w, bias, y), w, bias).toDoubleArray();
+            double[] plainRef = Tensor.linear(new C3R(PLAIN).counterfactual(z, w, bias, y), w, bias).toDoubleArray();
+            for (double k : new double[] {0.25, 4}) {
+                Tensor zk = z.div(k);
+                Tensor wk = w.mul(k);
+                double[] scaled = Tensor.linear(normalised.counterfactual(zk, wk, bias, y), wk, bias).toDoubleArray();
+                double[] plain = Tensor.linear(new C3R(PLAIN).counterfactual(zk, wk, bias, y), wk, bias).toDoubleArray();
+                double plainDiff = 0;
+                for (int i = 0; i < ref.length; i++) {
+                    assertEquals(ref[i], scaled[i], 1e-4 * Math.max(1, Math.abs(ref[i])), "c = " + k + ", logit " + i);
+                    plainDiff = Math.max(plainDiff, Math.abs(plainRef[i] - plain[i]));
+                }
+                assertTrue(plainDiff > 0.05, "the plain step's logits do change under rescaling (c = " + k + "): " + plainDiff);
+            }
+        }
+    }
+
+    @Test
+    void normalisedStepSurvivesASaturatedSoftmax() {
+        try (var s = TensorScope.open("t")) {
+            // a margin of 200 logits: softmax(ẐWᵀ) − e_y is exactly 0 in float32
+            Tensor z = Tensor.of(new float[] {100, -100}, 1, 2);
+            Tensor w = Tensor.of(new float[] {1, 0, 0, 1}, 2, 2);
+            Tensor y = Tensor.of(new long[] {0}, 1);
+            float[] plain = new C3R(PLAIN).counterfactual(z, w, null, y).toFloatArray();
+            assertArrayEquals(new float[] {100, -100}, plain, "the plain step vanishes");
+            float[] norm = new C3R(C3RConfig.defaults()).counterfactual(z, w, null, y).toFloatArray();
+            double len = 0.1 * Math.hypot(100, 100);
+            // direction (q − e_y)W = (−1, 1)/√2
+            assertEquals(100 - len / Math.sqrt(2), norm[0], 1e-3);
+            assertEquals(-100 + len / Math.sqrt(2), norm[1], 1e-3);
+            double[] dir = Tensor.crossEntropyAscent(Tensor.of(new float[] {2, 0, -1}, 1, 3), Tensor.of(new long[] {1}, 1)).toDoubleArray();
+            double p0 = Math.exp(2) / (Math.exp(2) + Math.exp(-1));
+            assertArrayEquals(new double[] {p0, -1, 1 - p0}, dir, 1e-6, "q − e_y: softmax over the other classes");
+        }
+    }
+
+    @Test
     void signAndStepOptions() {
         try (var s = TensorScope.open("t")) {
             Tensor z = Tensor.of(new float[] {1, 0}, 1, 2);
@@ -196,15 +244,20 @@ class C3RTest {
             Tensor y = Tensor.of(new long[] {0}, 1);
             // G = (softmax(z) − e_0) W = (p0 − 1, p1)
             double p0 = Math.exp(1) / (Math.exp(1) + 1);
-            float[] ascent = new C3R(C3RConfig.defaults()).counterfactual(z, w, null, y).toFloatArray();
+            float[] ascent = new C3R(PLAIN).counterfactual(z, w, null, y).toFloatArray();
             assertEquals(1 + (p0 - 1), ascent[0], 1e-6);
             assertEquals(1 - p0, ascent[1], 1e-6);
-            float[] literal = new C3R(C3RConfig.defaults().withSign(-1)).counterfactual(z, w, null, y).toFloatArray();
+            float[] literal = new C3R(PLAIN.withSign(-1)).counterfactual(z, w, null, y).toFloatArray();
             assertEquals(1 - (p0 - 1), literal[0], 1e-6);
             float[] norm = new C3R(C3RConfig.defaults().withStep(0.5, true, false)).counterfactual(z, w, null, y).toFloatArray();
             double step = Math.hypot(ascent[0] - 1, ascent[1]);
             assertEquals(0.5, Math.hypot(norm[0] - 1, norm[1]), 1e-6, "normalised step has length η·‖Ẑ‖ = 0.5");
             assertTrue(step > 0);
+            // the default: normalised, η_rel = 0.1, along the same direction as the plain ascent step
+            float[] def = new C3R(C3RConfig.defaults()).counterfactual(z, w, null, y).toFloatArray();
+            assertEquals(C3RConfig.DEFAULT_ETA_REL, Math.hypot(def[0] - 1, def[1]), 1e-6, "default step has length 0.1·‖Ẑ‖");
+            assertEquals((ascent[0] - 1) / step, (def[0] - 1) / C3RConfig.DEFAULT_ETA_REL, 1e-5, "same direction as the CE gradient");
+            assertEquals(ascent[1] / step, def[1] / C3RConfig.DEFAULT_ETA_REL, 1e-5);
         }
         assertThrows(IllegalArgumentException.class, () -> C3RConfig.defaults().withSign(0));
         assertEquals(1 / (2 * Math.sqrt(64)), C3RConfig.defaults().alphaFor(64), 1e-15);

@@ -69,10 +69,16 @@ class CliTest {
 
         String mismatch = run(2, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--model", "late-fusion");
         assertTrue(mismatch.contains("does not match"), mismatch);
-        // the same command again resumes its own finished run; with other evaluation options too
+        // the same command again resumes its own finished run; with other evaluation options too,
+        // and removes the temporary files a crash mid-write would have left
+        Path staleCk = Files.writeString(out.resolve("checkpoints/concat-seed4/.last.ckpt.8123456789.tmp"), "torn");
+        Path staleOut = Files.writeString(out.resolve(".results.json.42.tmp"), "torn");
+        Path notOurs = Files.writeString(out.resolve("notes.tmp"), "user file");
         run(0, "train", "--dataset", "mmlsyn", "--model", "concat", "--epochs", "2", "--seed", "4",
                 "--device", "cpu", "--out", out.toString(), "--batch-size", "32", "--train-size", "2000", "--val-size", "200", "--test-size", "300",
                 "--eval-noise", "0,5", "--no-progress");
+        assertFalse(Files.exists(staleCk) || Files.exists(staleOut), "stale temporary files are removed on resume");
+        assertTrue(Files.exists(notOurs), "other files are left alone");
         // the same --out with other settings must not resume (or silently keep) the finished model
         String other = run(2, "train", "--dataset", "mmlsyn", "--model", "concat", "--epochs", "2", "--seed", "4", "--lr", "0.01",
                 "--out", out.toString(), "--train-size", "1000", "--val-size", "200", "--test-size", "200", "--no-progress");

@@ -37,14 +37,26 @@ class GridRunnerTest {
         GridRunner.run(grid, out, Device.CPU, false);
         assertEquals(before, Files.getLastModifiedTime(cell), "a finished cell is skipped on a re-run");
 
-        // changed settings: the cell trains again from scratch instead of resuming its old last.ckpt
+        // changed settings: finished cells are never overwritten — the grid is refused before any cell trains
         Path last = out.resolve("cells/late-fusion+c3r/checkpoints/late-fusion+c3r-seed1/last.ckpt");
         var lastBefore = Files.getLastModifiedTime(last);
         var baseBefore = Files.getLastModifiedTime(cell);
+        var c3rResults = Files.readString(out.resolve("cells/late-fusion+c3r/results.json"));
         Thread.sleep(20);
         Files.writeString(cfg, Files.readString(cfg).replace("\"batchSize\": 64,", "\"batchSize\": 64, \"c3r\": {\"eta\": 0.5},"));
         GridConfig changed = GridConfig.read(cfg);
         assertEquals(0.5, changed.c3r().eta());
+        var refused = assertThrows(IllegalArgumentException.class, () -> GridRunner.run(changed, out, Device.CPU, false));
+        assertTrue(refused.getMessage().contains("cells/late-fusion+c3r (c3r)") && refused.getMessage().contains("cells/tmc+c3r (c3r)")
+                && !refused.getMessage().contains("cells/late-fusion ("), refused.getMessage());
+        assertEquals(lastBefore, Files.getLastModifiedTime(last), "nothing retrained");
+        assertEquals(c3rResults, Files.readString(out.resolve("cells/late-fusion+c3r/results.json")), "the finished cell is kept");
+        // deleting the changed cells (as the message says) retrains them; the others are kept
+        for (String c : new String[] {"late-fusion+c3r", "tmc+c3r"}) {
+            try (var s = Files.walk(out.resolve("cells").resolve(c))) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
         GridRunner.run(changed, out, Device.CPU, false);
         assertNotEquals(lastBefore, Files.getLastModifiedTime(last), "the changed cell was retrained");
         assertEquals(baseBefore, Files.getLastModifiedTime(cell), "C3R's settings do not touch the cells without C3R");
@@ -94,14 +106,14 @@ class GridRunnerTest {
         Path cfg = dir.resolve("grid.yaml");
         Files.writeString(cfg, """
                 models: [concat, qmf]
-                regularizers: [none, imml]
+                regularizers: [none, imml, c3r]
                 seeds: [4]
                 noise: [0, 5]
                 mmlsyn:
                   trainSize: 300
                   spuriousTest: 0.3
                 c3r:
-                  normalizedStep: true
+                  normalizedStep: false
                   eta: 0.5
                 """);
         GridConfig g = GridConfig.read(cfg);
@@ -110,14 +122,14 @@ class GridRunnerTest {
         assertEquals(java.util.List.of(4L), g.seeds());
         assertEquals(0.3, g.mmlsyn().spuriousTest());
         assertEquals(300, g.mmlsyn().trainSize());
-        assertTrue(g.c3r().normalizedStep());
+        assertFalse(g.c3r().normalizedStep(), "the plain step, chosen over the normalised default");
         assertEquals(0.5, g.c3r().eta());
         assertEquals(0.75, g.c3r().lambdaV(), "unnamed C3R fields keep the spec's defaults");
         assertEquals(dev.causalmm.causal.IMMLConfig.defaults(), g.imml());
         Path bad = dir.resolve("bad-c3r.yaml");
         Files.writeString(bad, "c3r: {eta: fast}\n");
         var e = assertThrows(IllegalArgumentException.class, () -> GridConfig.read(bad));
-        assertTrue(e.getMessage().contains("bad-c3r.yaml") && e.getMessage().contains("'c3r'"), e.getMessage());
+        assertTrue(e.getMessage().contains("bad-c3r.yaml") && e.getMessage().contains("'c3r.eta'"), e.getMessage());
     }
 
     @Test

@@ -50,9 +50,24 @@ class TrainerTest {
         }
         assertTrue(Files.exists(dir.resolve("last.ckpt")));
         TrainResult resumed;
+        List<String> notices = new java.util.ArrayList<>();
+        TrainingListener notice = new TrainingListener() {
+            int epochs;
+
+            @Override
+            public void onTrainStart(TrainConfig config, int stepsPerEpoch) {
+                epochs = config.epochs();
+            }
+
+            @Override
+            public void onResume(int epoch, Path checkpoint) {
+                notices.add(LoggingListener.resumeMessage("lf", epoch, epochs, checkpoint));
+            }
+        };
         try (MultimodalModel m = lateFusion(99)) { // different init: everything must come from the checkpoint
-            resumed = new Trainer(cfg.withCheckpoints(dir, true)).fit(m, DATA.train().dataset(), DATA.val().dataset());
+            resumed = new Trainer(cfg.withCheckpoints(dir, true)).addListener(notice).fit(m, DATA.train().dataset(), DATA.val().dataset());
         }
+        assertEquals(List.of("lf: resuming from epoch 3 of 4 (" + dir.resolve("last.ckpt") + ")"), notices, "the user is told where it resumes");
         assertEquals(1, resumed.resumedFrom());
         assertEquals(4, resumed.history().size());
         for (int e = 0; e < 4; e++) {
@@ -106,5 +121,22 @@ class TrainerTest {
             assertTrue(Double.isNaN(r.last().valAccuracy()));
             assertEquals(1, r.bestEpoch(), "without validation the last epoch is the best");
         }
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingBeforeItsEpochIsCheckpointed(@TempDir Path dir) {
+        List<NonFiniteLossException> seen = new java.util.ArrayList<>();
+        TrainingListener l = new TrainingListener() {
+            @Override public void onNonFiniteLoss(NonFiniteLossException e) { seen.add(e); }
+        };
+        TrainConfig cfg = TrainConfig.defaults(3, 6).withOptimizer(TrainConfig.adam(1e9)).withBatchSize(100).withCheckpoints(dir, true);
+        try (MultimodalModel m = lateFusion(6)) {
+            var e = assertThrows(NonFiniteLossException.class, () -> new Trainer(cfg).addListener(l).fit(m, DATA.train().dataset(), DATA.val().dataset()));
+            assertEquals(List.of(e), seen, "listeners hear of it first");
+            assertEquals(0, e.epoch(), e.getMessage());
+            assertTrue(e.step() >= 1 && e.step() < 20, "the first step's loss is finite, a later one is not: " + e.getMessage());
+            assertTrue(e.getMessage().contains("training diverged") && e.getMessage().contains("epoch 1, step " + (e.step() + 1) + " of"), e.getMessage());
+        }
+        assertFalse(Files.exists(dir.resolve("last.ckpt")), "the diverged epoch is not saved");
     }
 }
