@@ -23,30 +23,30 @@ public final class Baselines {
                 + " version of causalmm; classification models: late-fusion, concat, concatbow, tmc, qmf, mmbt, mmbt-small");
     }
 
-    public static MultimodalModel create(String name, int[] inputDims, int numClasses, EncoderConfig encoder) {
-        return create(name, ModalitySpec.vectors(inputDims), numClasses, encoder, 0);
-    }
-
-    public static MultimodalModel create(String name, int[] inputDims, int numClasses, EncoderConfig encoder, int trainSize) {
-        return create(name, ModalitySpec.vectors(inputDims), numClasses, encoder, trainSize);
+    /** Over feature vectors of the given widths (see the general form). */
+    public static MultimodalModel create(String name, int[] inputDims, int numClasses, EncoderConfig encoder, int trainSize, long seed) {
+        return create(name, ModalitySpec.vectors(inputDims), numClasses, encoder, trainSize, seed);
     }
 
     /**
      * @param modalities what each input holds (features, image, tokens): picks the encoders
-     * @param trainSize  number of training samples (QMF keeps a per-sample history)
+     * @param trainSize  number of training samples (QMF keeps a per-sample history; other models ignore it)
+     * @param seed       seed of the initial weights: the same name, shapes and seed build the same
+     *                   model in every process
      */
-    public static MultimodalModel create(String name, List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, int trainSize) {
+    public static MultimodalModel create(String name, List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, int trainSize,
+                                         long seed) {
         return switch (name) {
-            case "late-fusion" -> new LateFusion(modalities, numClasses, encoder, false);
-            case "concat" -> new ConcatFusion(modalities, numClasses, encoder);
-            case "concatbow" -> new ConcatBow(modalities, numClasses);
-            case "tmc" -> new TMC(modalities, numClasses, encoder, 10);
+            case "late-fusion" -> new LateFusion(modalities, numClasses, encoder, false, seed);
+            case "concat" -> new ConcatFusion(modalities, numClasses, encoder, seed);
+            case "concatbow" -> new ConcatBow(modalities, numClasses, seed);
+            case "tmc" -> new TMC(modalities, numClasses, encoder, 10, seed);
             case "qmf" -> {
                 if (trainSize <= 0) throw new IllegalArgumentException("QMF needs the training-set size for its ranking history");
-                yield new QMF(modalities, numClasses, encoder, 1.0, true, trainSize);
+                yield new QMF(modalities, numClasses, encoder, 1.0, true, trainSize, seed);
             }
-            case "mmbt" -> new MMBT(modalities, numClasses, MMBTConfig.defaults());
-            case "mmbt-small" -> new MMBT(modalities, numClasses, MMBTConfig.small());
+            case "mmbt" -> new MMBT(modalities, numClasses, MMBTConfig.defaults(), seed);
+            case "mmbt-small" -> new MMBT(modalities, numClasses, MMBTConfig.small(), seed);
             case "unet3d" -> unavailable(name);
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + NAMES.subList(0, NAMES.size() - 1));
         };

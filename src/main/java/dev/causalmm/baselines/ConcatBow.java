@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.nn.Encoders;
 import java.util.List;
@@ -11,7 +12,12 @@ import java.util.List;
  * pretrained ResNet-152; here both are learned from scratch ({@link Encoders#raw}).
  */
 public final class ConcatBow extends ConcatFusion {
-    public ConcatBow(List<ModalitySpec> modalities, int numClasses) {
-        super(modalities.stream().map(Encoders::raw).toList(), numClasses);
+    /** @param seed seed of the initial weights (the same seed builds the same model in every process) */
+    public ConcatBow(List<ModalitySpec> modalities, int numClasses, long seed) {
+        this(modalities, numClasses, Init.seeded(seed));
+    }
+
+    private ConcatBow(List<ModalitySpec> modalities, int numClasses, Init init) {
+        super(modalities.stream().map(m -> Encoders.raw(m, init)).toList(), numClasses, init);
     }
 }

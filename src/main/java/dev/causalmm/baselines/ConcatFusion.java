@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.Linear;
@@ -19,17 +20,26 @@ public class ConcatFusion extends FusedHeadModel {
     private final Linear classifier;
     private final int fusedDim;
 
-    public ConcatFusion(int[] inputDims, int numClasses, EncoderConfig encoder) {
-        this(ModalitySpec.vectors(inputDims), numClasses, encoder);
+    /** Over feature vectors of the given widths; {@code seed} seeds the initial weights. */
+    public ConcatFusion(int[] inputDims, int numClasses, EncoderConfig encoder, long seed) {
+        this(ModalitySpec.vectors(inputDims), numClasses, encoder, seed);
     }
 
-    /** Each modality encoded by {@link Encoders#create} (MLP, CNN or bag of words, then the MLP). */
-    public ConcatFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder) {
-        this(modalities.stream().map(m -> Encoders.create(m, encoder)).toList(), numClasses);
+    /**
+     * Each modality encoded by {@link Encoders#create} (MLP, CNN or bag of words, then the MLP).
+     *
+     * @param seed seed of the initial weights (the same seed builds the same model in every process)
+     */
+    public ConcatFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, long seed) {
+        this(modalities, numClasses, encoder, Init.seeded(seed));
     }
 
-    /** Over the given encoders (the model takes ownership of them). */
-    protected ConcatFusion(List<? extends ModalityEncoder> modalityEncoders, int numClasses) {
+    private ConcatFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, Init init) {
+        this(modalities.stream().map(m -> Encoders.create(m, encoder, init)).toList(), numClasses, init);
+    }
+
+    /** Over the given encoders (the model takes ownership of them); {@code init} draws the classifier. */
+    protected ConcatFusion(List<? extends ModalityEncoder> modalityEncoders, int numClasses, Init init) {
         super(numClasses);
         int dz = 0;
         for (int k = 0; k < modalityEncoders.size(); k++) {
@@ -38,7 +48,7 @@ public class ConcatFusion extends FusedHeadModel {
             dz += e.featureDim();
         }
         this.fusedDim = dz;
-        this.classifier = registerModule("classifier", new Linear(dz, numClasses));
+        this.classifier = registerModule("classifier", new Linear(dz, numClasses, init));
     }
 
     @Override public int numModalities() { return encoders.size(); }

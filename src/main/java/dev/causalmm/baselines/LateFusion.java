@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 
 import dev.causalmm.engine.Tensor;
@@ -16,12 +17,16 @@ import java.util.List;
 public final class LateFusion extends UnimodalHeadsModel {
     private final boolean auxUnimodalLoss;
 
-    public LateFusion(int[] inputDims, int numClasses, EncoderConfig encoder, boolean auxUnimodalLoss) {
-        this(ModalitySpec.vectors(inputDims), numClasses, encoder, auxUnimodalLoss);
+    /** Over feature vectors of the given widths; {@code seed} seeds the initial weights. */
+    public LateFusion(int[] inputDims, int numClasses, EncoderConfig encoder, boolean auxUnimodalLoss, long seed) {
+        this(ModalitySpec.vectors(inputDims), numClasses, encoder, auxUnimodalLoss, seed);
     }
 
-    public LateFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, boolean auxUnimodalLoss) {
-        super("late fusion", modalities, numClasses, encoder);
+    /**
+     * @param seed seed of the initial weights (the same seed builds the same model in every process)
+     */
+    public LateFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, boolean auxUnimodalLoss, long seed) {
+        super("late fusion", modalities, numClasses, encoder, Init.seeded(seed));
         this.auxUnimodalLoss = auxUnimodalLoss;
     }
 

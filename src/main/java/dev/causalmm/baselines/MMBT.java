@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Tensor;
@@ -47,7 +48,14 @@ public final class MMBT extends FusedHeadModel {
     private final Linear pooler;
     private final Linear classifier;
 
-    public MMBT(List<ModalitySpec> modalities, int numClasses, MMBTConfig config) {
+    /**
+     * @param seed seed of the initial weights (the same seed builds the same model in every process)
+     */
+    public MMBT(List<ModalitySpec> modalities, int numClasses, MMBTConfig config, long seed) {
+        this(modalities, numClasses, config, Init.seeded(seed));
+    }
+
+    private MMBT(List<ModalitySpec> modalities, int numClasses, MMBTConfig config, Init init) {
         super(numClasses);
         if (modalities.isEmpty()) throw new IllegalArgumentException("MMBT needs at least one modality");
         this.config = config;
@@ -59,20 +67,20 @@ public final class MMBT extends FusedHeadModel {
             ModalitySpec s = modalities.get(k);
             switch (s.kind()) {
                 case IMAGE -> {
-                    ImageTrunk t = registerModule("image" + k, new ImageTrunk((int) s.shape()[0], 32, config.imageTokens()));
+                    ImageTrunk t = registerModule("image" + k, new ImageTrunk((int) s.shape()[0], 32, config.imageTokens(), init));
                     tokenizers.add(t);
-                    projections.add(registerModule("project" + k, new Linear(t.width(), h)));
+                    projections.add(registerModule("project" + k, new Linear(t.width(), h, init)));
                     tokensPerModality[k] = t.tokens();
                     seg0 += t.tokens();
                 }
                 case FEATURES -> {
                     tokenizers.add(null);
-                    projections.add(registerModule("project" + k, new Linear((int) s.elementCount(), h)));
+                    projections.add(registerModule("project" + k, new Linear((int) s.elementCount(), h, init)));
                     tokensPerModality[k] = 1;
                     seg0 += 1;
                 }
                 case TOKENS -> {
-                    tokenizers.add(registerModule("words" + k, new Embedding(s.vocabSize(), h, 0.02, true)));
+                    tokenizers.add(registerModule("words" + k, new Embedding(s.vocabSize(), h, 0.02, true, init)));
                     projections.add(null);
                     tokensPerModality[k] = (int) s.shape()[0];
                     longestText = Math.max(longestText, tokensPerModality[k]);
@@ -80,16 +88,16 @@ public final class MMBT extends FusedHeadModel {
             }
         }
         imageSegment = seg0 + 2;
-        special = registerModule("special", new Embedding(2, h, 0.02, false));
-        positions = registerModule("positions", new Embedding(Math.max(imageSegment, longestText), h, 0.02, false));
-        types = registerModule("types", new Embedding(2, h, 0.02, false));
+        special = registerModule("special", new Embedding(2, h, 0.02, false, init));
+        positions = registerModule("positions", new Embedding(Math.max(imageSegment, longestText), h, 0.02, false, init));
+        types = registerModule("types", new Embedding(2, h, 0.02, false, init));
         embedNorm = registerModule("embedNorm", new LayerNorm(h));
         for (int i = 0; i < config.layers(); i++) {
-            blocks.add(registerModule("block" + i, new TransformerBlock(h, config.heads(), config.ffn(), config.dropout())));
+            blocks.add(registerModule("block" + i, new TransformerBlock(h, config.heads(), config.ffn(), config.dropout(), init)));
         }
         finalNorm = registerModule("finalNorm", new LayerNorm(h));
-        pooler = registerModule("pooler", new Linear(h, h));
-        classifier = registerModule("classifier", new Linear(h, numClasses));
+        pooler = registerModule("pooler", new Linear(h, h, init));
+        classifier = registerModule("classifier", new Linear(h, numClasses, init));
     }
 
     @Override public int numModalities() { return modalities.size(); }

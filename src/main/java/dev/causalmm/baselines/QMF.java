@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 
 import dev.causalmm.engine.DType;
@@ -32,12 +33,17 @@ public final class QMF extends UnimodalHeadsModel {
     /**
      * @param historySize number of training samples (dataset indices must be below it)
      */
-    public QMF(int[] inputDims, int numClasses, EncoderConfig encoder, double rankWeight, boolean detachWeights, int historySize) {
-        this(ModalitySpec.vectors(inputDims), numClasses, encoder, rankWeight, detachWeights, historySize);
+    /** Over feature vectors of the given widths; {@code seed} seeds the initial weights. */
+    public QMF(int[] inputDims, int numClasses, EncoderConfig encoder, double rankWeight, boolean detachWeights, int historySize, long seed) {
+        this(ModalitySpec.vectors(inputDims), numClasses, encoder, rankWeight, detachWeights, historySize, seed);
     }
 
-    public QMF(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, double rankWeight, boolean detachWeights, int historySize) {
-        super("QMF", modalities, numClasses, encoder);
+    /**
+     * @param seed seed of the initial weights (the same seed builds the same model in every process)
+     */
+    public QMF(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, double rankWeight, boolean detachWeights, int historySize,
+               long seed) {
+        super("QMF", modalities, numClasses, encoder, Init.seeded(seed));
         this.rankWeight = rankWeight;
         this.detachWeights = detachWeights;
         this.historySize = historySize;

@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 
 import dev.causalmm.engine.Tensor;
@@ -22,12 +23,16 @@ public final class TMC extends UnimodalHeadsModel {
     private final int annealEpochs;
     private int epoch;
 
-    public TMC(int[] inputDims, int numClasses, EncoderConfig encoder, int annealEpochs) {
-        this(ModalitySpec.vectors(inputDims), numClasses, encoder, annealEpochs);
+    /** Over feature vectors of the given widths; {@code seed} seeds the initial weights. */
+    public TMC(int[] inputDims, int numClasses, EncoderConfig encoder, int annealEpochs, long seed) {
+        this(ModalitySpec.vectors(inputDims), numClasses, encoder, annealEpochs, seed);
     }
 
-    public TMC(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, int annealEpochs) {
-        super("TMC", modalities, numClasses, encoder);
+    /**
+     * @param seed seed of the initial weights (the same seed builds the same model in every process)
+     */
+    public TMC(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, int annealEpochs, long seed) {
+        super("TMC", modalities, numClasses, encoder, Init.seeded(seed));
         this.annealEpochs = annealEpochs;
     }
 

@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.Linear;
@@ -22,13 +23,13 @@ abstract class UnimodalHeadsModel extends Module implements MultimodalModel {
     private final int numClasses;
     private final String kind;
 
-    UnimodalHeadsModel(String kind, List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder) {
+    UnimodalHeadsModel(String kind, List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, Init init) {
         this.kind = kind;
         this.numClasses = numClasses;
         for (int k = 0; k < modalities.size(); k++) {
-            ModalityEncoder e = registerModule("encoder" + k, Encoders.create(modalities.get(k), encoder));
+            ModalityEncoder e = registerModule("encoder" + k, Encoders.create(modalities.get(k), encoder, init));
             encoders.add(e);
-            heads.add(registerModule("head" + k, new Linear(e.featureDim(), numClasses)));
+            heads.add(registerModule("head" + k, new Linear(e.featureDim(), numClasses, init)));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.ForwardOutput;
@@ -66,28 +67,29 @@ public final class C3R extends Module implements Regularizer {
     }
 
     @Override
-    public void bind(MultimodalModel model) {
+    public void bind(MultimodalModel model, long seed) {
         if (bound) return;
         bound = true;
+        Init init = Init.seeded(seed, "c3r");
         k = model.numModalities();
         int first = model.featureDim(0);
         boolean same = true;
         for (int m = 1; m < k; m++) same &= model.featureDim(m) == first;
         d = same ? first : config.calibratorDim();
         if (!same) {
-            for (int m = 0; m < k; m++) projections.add(registerModule("project" + m, new Linear(model.featureDim(m), d)));
+            for (int m = 0; m < k; m++) projections.add(registerModule("project" + m, new Linear(model.featureDim(m), d, init)));
         }
         // W_Q, W_K, W_V stacked into one d → 3d map: one matrix product instead of three
-        wqkv = registerModule("wqkv", new Linear(d, 3 * d, false));
+        wqkv = registerModule("wqkv", new Linear(d, 3 * d, false, init));
         modelHead = model.fusedDim() > 0 && model.classifier() != null;
         int dz = modelHead ? model.fusedDim() : config.calibratorDim();
         if (!modelHead) {
             int in = 0;
             for (int m = 0; m < k; m++) in += model.featureDim(m);
-            calibrator = registerModule("calibrator", new Linear(in, dz));
-            auxHead = registerModule("head", new Linear(dz, model.numClasses()));
+            calibrator = registerModule("calibrator", new Linear(in, dz, init));
+            auxHead = registerModule("head", new Linear(dz, model.numClasses(), init));
         }
-        if (dz != d) pv = registerModule("pv", new Linear(d, dz));
+        if (dz != d) pv = registerModule("pv", new Linear(d, dz, init));
     }
 
     /** Whether this C3R uses the model's own classifier (true) or its calibrator and auxiliary head. */
@@ -256,6 +258,6 @@ public final class C3R extends Module implements Regularizer {
     }
 
     private void requireBound() {
-        if (!bound) throw new IllegalStateException("C3R is not bound to a model yet: call bind(model) first");
+        if (!bound) throw new IllegalStateException("C3R is not bound to a model yet: call bind(model, seed) first");
     }
 }

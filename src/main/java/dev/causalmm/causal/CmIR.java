@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.data.SampleReader;
@@ -76,8 +77,8 @@ public final class CmIR extends Module implements Regularizer {
     }
 
     @Override
-    public MultimodalModel adapt(MultimodalModel model) {
-        return model instanceof InvariantSpuriousSplit ? model : new InvariantSpuriousSplit(model);
+    public MultimodalModel adapt(MultimodalModel model, long seed) {
+        return model instanceof InvariantSpuriousSplit ? model : new InvariantSpuriousSplit(model, Init.seeded(seed, "cmir.split"));
     }
 
     /** Records the input widths (for the decoders) and the per-dimension training std (for the noise). */
@@ -103,19 +104,20 @@ public final class CmIR extends Module implements Regularizer {
     }
 
     @Override
-    public void bind(MultimodalModel model) {
+    public void bind(MultimodalModel model, long seed) {
         if (bound) return;
         if (!(model instanceof InvariantSpuriousSplit)) {
-            throw new IllegalArgumentException("CmIR trains the model returned by cmir.adapt(model) (it splits the features"
+            throw new IllegalArgumentException("CmIR trains the model returned by cmir.adapt(model, seed) (it splits the features"
                     + " into invariant and spurious codes); got " + model.getClass().getSimpleName());
         }
         bound = true;
         modalities = model.numModalities();
         if (inputDims == null) return; // evaluation only: no decoders needed
+        Init init = Init.seeded(seed, "cmir.decoders");
         for (int m = 0; m < modalities; m++) {
             int d = model.featureDim(m);
             decoders.add(isTokens(m) ? null
-                    : registerModule("decoder" + m, new Mlp(List.of(2 * d, config.decoderHidden(), inputDims[m]), Activation.RELU)));
+                    : registerModule("decoder" + m, new Mlp(List.of(2 * d, config.decoderHidden(), inputDims[m]), Activation.RELU, init)));
         }
     }
 
@@ -138,7 +140,7 @@ public final class CmIR extends Module implements Regularizer {
     @Override
     public Output compute(MultimodalModel model, ForwardOutput out, Tensor labels, int epoch) {
         if (!bound || decoders.isEmpty()) {
-            throw new IllegalStateException("CmIR needs observeData(train, val) and bind(model) before training (the trainer calls both)");
+            throw new IllegalStateException("CmIR needs observeData(train, val) and bind(model, seed) before training (the trainer calls both)");
         }
         if (out.inputs().isEmpty()) {
             throw new IllegalArgumentException("CmIR needs the raw inputs: train with model.forward(inputs, mask)");

@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.data.SampleReader;
@@ -57,7 +58,7 @@ public final class IMML extends Module implements Regularizer {
 
     /** Wraps the model with the per-dimension weights ω that IMML trains and inference keeps. */
     @Override
-    public MultimodalModel adapt(MultimodalModel model) {
+    public MultimodalModel adapt(MultimodalModel model, long seed) { // ω starts at 1: nothing to draw
         return model instanceof FeatureWeighting ? model : new FeatureWeighting(model);
     }
 
@@ -83,10 +84,10 @@ public final class IMML extends Module implements Regularizer {
     }
 
     @Override
-    public void bind(MultimodalModel model) {
+    public void bind(MultimodalModel model, long seed) {
         if (bound) return;
         if (!(model instanceof FeatureWeighting)) {
-            throw new IllegalArgumentException("IMML trains the model returned by imml.adapt(model) (it adds the"
+            throw new IllegalArgumentException("IMML trains the model returned by imml.adapt(model, seed) (it adds the"
                     + " discriminative-knowledge weights ω); got " + model.getClass().getSimpleName());
         }
         bound = true;
@@ -96,14 +97,15 @@ public final class IMML extends Module implements Regularizer {
         if (predominant >= modalities) {
             throw new IllegalArgumentException("imml predominant modality " + predominant + " does not exist (model has " + modalities + ")");
         }
+        Init init = Init.seeded(seed, "imml.heads");
         for (int m = 0; m < modalities; m++) {
-            heads.add(registerModule("proj" + m, new Mlp(List.of(model.featureDim(m), config.projHidden(), config.projDim()), Activation.RELU)));
+            heads.add(registerModule("proj" + m, new Mlp(List.of(model.featureDim(m), config.projHidden(), config.projDim()), Activation.RELU, init)));
         }
     }
 
     @Override
     public Output compute(MultimodalModel model, ForwardOutput out, Tensor labels, int epoch) {
-        if (!bound) throw new IllegalStateException("IMML is not bound to a model yet: call bind(model) first");
+        if (!bound) throw new IllegalStateException("IMML is not bound to a model yet: call bind(model, seed) first");
         if (epoch != rngEpoch) {
             rngEpoch = epoch;
             beta = new BetaSampler(config.betaA(), config.betaB(), config.seed() * 0x9E3779B97F4A7C15L + epoch);

@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.nn.Init;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.Linear;
@@ -24,17 +25,18 @@ public final class InvariantSpuriousSplit extends ModelWrapper {
         final List<Linear> inv = new ArrayList<>();
         final List<Linear> spu = new ArrayList<>();
 
-        Heads(MultimodalModel base) {
+        Heads(MultimodalModel base, Init init) {
             for (int m = 0; m < base.numModalities(); m++) {
                 int d = base.featureDim(m);
-                inv.add(registerModule("inv" + m, new Linear(d, d)));
-                spu.add(registerModule("spu" + m, new Linear(d, d)));
+                inv.add(registerModule("inv" + m, new Linear(d, d, init)));
+                spu.add(registerModule("spu" + m, new Linear(d, d, init)));
             }
         }
     }
 
-    public InvariantSpuriousSplit(MultimodalModel base) {
-        this(base, new Heads(base));
+    /** @param init draws the heads' initial weights ({@link CmIR#adapt} seeds it) */
+    public InvariantSpuriousSplit(MultimodalModel base, Init init) {
+        this(base, new Heads(base, Init.require(init, "InvariantSpuriousSplit")));
     }
 
     private InvariantSpuriousSplit(MultimodalModel base, Heads heads) {

@@ -20,16 +20,22 @@ public interface Regularizer extends AutoCloseable {
     /**
      * The model to train and deploy with this regulariser: {@code model} itself, or a wrapper when
      * the method changes inference too (IMML re-weights the features). Call before {@link #bind}.
+     *
+     * @param seed seed of any parameters the wrapper adds (CmIR's invariant and spurious heads);
+     *             they never come from LibTorch's global generator
      */
-    default MultimodalModel adapt(MultimodalModel model) {
+    default MultimodalModel adapt(MultimodalModel model, long seed) {
         return model;
     }
 
     /** Sees the training and validation data once before training (e.g. to pick a predominant modality). */
     default void observeData(dev.causalmm.data.MultimodalDataset train, dev.causalmm.data.MultimodalDataset val) {}
 
-    /** Creates any parameters sized for {@code model}; called once before training. */
-    default void bind(MultimodalModel model) {}
+    /**
+     * Creates any parameters sized for {@code model}, their initial values drawn from {@code seed};
+     * called once before training ({@link dev.causalmm.train.Trainer} passes its own seed).
+     */
+    default void bind(MultimodalModel model, long seed) {}
 
     /** Moves own parameters to {@code device} (the trainer calls it after {@link #bind}). */
     default void to(dev.causalmm.engine.Device device) {}

@@ -185,9 +185,10 @@ final class EvalCommand implements Callable<Integer> {
         IMMLConfig immlConfig = st.has("imml") ? Json.MAPPER.treeToValue(st.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
         CmIRConfig cmirConfig = st.has("cmir") ? Json.MAPPER.treeToValue(st.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
         try (Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3rConfig, immlConfig, cmirConfig));
+             // every parameter is then overwritten by the checkpoint, so the seed of the initial weights does not matter
              MultimodalModel m = reg.adapt(Baselines.create(model, modalities, st.get("numClasses").asInt(), EncoderConfig.c3rPaper(),
-                     data.train().size()))) {
-            reg.bind(m);
+                     data.train().size(), 0), 0)) {
+            reg.bind(m, 0);
             ck.restoreInto(ExperimentRunner.allParameters(m, reg), checkpoint.toString());
             m.to(device);
             MultimodalDataset valSet = data.val();

@@ -111,6 +111,14 @@ public final class Optimizer implements AutoCloseable {
         return lr;
     }
 
+    /** The learning rate of each of LibTorch's parameter groups: what a step actually uses. */
+    double[] nativeLearningRates() {
+        var groups = impl.param_groups();
+        double[] out = new double[(int) groups.size()];
+        for (int i = 0; i < out.length; i++) out[i] = groups.get(i).options().get_lr();
+        return out;
+    }
+
     public void setLearningRate(double newLr) {
         var groups = impl.param_groups();
         for (long i = 0; i < groups.size(); i++) groups.get(i).options().set_lr(newLr);
@@ -138,7 +146,11 @@ public final class Optimizer implements AutoCloseable {
         }
     }
 
-    /** Restores state written by {@link #saveState()} for the same parameter list. */
+    /**
+     * Restores state written by {@link #saveState()} for the same parameter list: moments and step
+     * counts. The learning rate stays the current one (LibTorch's archive carries the rate of the
+     * moment it was saved; the schedule, not the archive, decides the rate).
+     */
     public void loadState(byte[] state) {
         try (BytePointer bytes = new BytePointer(state); InputArchive a = new InputArchive()) {
             a.load_from(bytes, state.length);

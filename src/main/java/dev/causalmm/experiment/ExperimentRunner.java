@@ -9,7 +9,6 @@ import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.data.ModalitySpec;
-import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.eval.C3Score;
 import dev.causalmm.eval.CorruptedDataset;
@@ -51,7 +50,6 @@ public final class ExperimentRunner {
         int numClasses = data.numClasses();
         List<RunResult> runs = new ArrayList<>();
         for (long seed : spec.seeds()) {
-            Engine.seed(seed);
             String label = spec.label() + " seed " + seed;
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
             claimCheckpointDir(ckDir, spec, seed);
@@ -59,7 +57,7 @@ public final class ExperimentRunner {
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
                  MultimodalModel model = reg.adapt(Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
-                         data.train().size()))) {
+                         data.train().size(), seed), seed)) {
                 Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));
                 if (progress) trainer.addListener(new ProgressBar(label));
                 TrainResult tr;

@@ -15,9 +15,9 @@ public final class BagOfWordsEncoder extends ModalityEncoder {
     private final Embedding embedding;
     private final MlpEncoder head;
 
-    public BagOfWordsEncoder(int vocab, int dim, EncoderConfig config) {
-        this.embedding = registerModule("embedding", new Embedding(vocab, dim, 1.0 / Math.sqrt(dim), true));
-        this.head = config == null ? null : registerModule("mlp", new MlpEncoder(dim, config));
+    public BagOfWordsEncoder(int vocab, int dim, EncoderConfig config, Init init) {
+        this.embedding = registerModule("embedding", new Embedding(vocab, dim, 1.0 / Math.sqrt(dim), true, init));
+        this.head = config == null ? null : registerModule("mlp", new MlpEncoder(dim, config, init));
     }
 
     /** Token ids as float32 {@code B×L} (the loader's layout) → {@code B×featureDim}. */

@@ -9,14 +9,15 @@ import dev.causalmm.engine.Tensor;
 public final class Conv2d extends Module {
     private final int kernel;
 
-    public Conv2d(int inChannels, int outChannels, int kernel) {
+    public Conv2d(int inChannels, int outChannels, int kernel, Init init) {
+        Init.require(init, "Conv2d(" + inChannels + ", " + outChannels + ", " + kernel + ")");
         if (inChannels <= 0 || outChannels <= 0 || kernel <= 0 || kernel % 2 == 0) {
             throw new IllegalArgumentException("Conv2d(" + inChannels + ", " + outChannels + ", " + kernel + "): sizes must be > 0, kernel odd");
         }
         this.kernel = kernel;
         double bound = 1.0 / Math.sqrt((double) inChannels * kernel * kernel);
-        registerParameter("weight", uniform(bound, outChannels, inChannels, kernel, kernel));
-        registerParameter("bias", uniform(bound, outChannels));
+        registerParameter("weight", init.uniform(bound, outChannels, inChannels, kernel, kernel));
+        registerParameter("bias", init.uniform(bound, outChannels));
     }
 
     /** {@code B×C×H×W → B×O×H×W}. */

@@ -1,8 +1,6 @@
 package dev.causalmm.nn;
 
 import dev.causalmm.data.ModalitySpec;
-import dev.causalmm.engine.DType;
-import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 
@@ -15,15 +13,18 @@ public final class Embedding extends Module {
     private final boolean zeroPadding;
 
     /** @param std standard deviation of the normal initialisation (1 as PyTorch, 0.02 as BERT) */
-    public Embedding(int vocab, int dim, double std, boolean zeroPadding) {
+    public Embedding(int vocab, int dim, double std, boolean zeroPadding, Init init) {
+        Init.require(init, "Embedding(" + vocab + ", " + dim + ")");
         if (vocab <= 0 || dim <= 0) throw new IllegalArgumentException("Embedding(" + vocab + ", " + dim + "): sizes must be > 0");
         this.dim = dim;
         this.zeroPadding = zeroPadding;
-        try (var s = TensorScope.open("init")) {
-            Tensor w = Tensor.randn(DType.FLOAT32, Device.CPU, vocab, dim).mul(std);
-            if (zeroPadding) w.narrow(0, ModalitySpec.PAD, 1).zero_();
-            registerParameter("weight", s.keep(w).unscoped());
+        Tensor w = init.normal(std, vocab, dim);
+        if (zeroPadding) {
+            try (var s = TensorScope.open("init")) {
+                w.narrow(0, ModalitySpec.PAD, 1).zero_();
+            }
         }
+        registerParameter("weight", w);
     }
 
     /** ids (int64, any shape) → {@code ids.shape × dim}. */

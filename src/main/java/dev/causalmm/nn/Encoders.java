@@ -11,11 +11,11 @@ public final class Encoders {
      * {@link BagOfWordsEncoder} — the latter two end in the same MLP, so every fusion model and
      * regulariser sees features of {@code config.featureDim()} whatever the modality.
      */
-    public static ModalityEncoder create(ModalitySpec spec, EncoderConfig config) {
+    public static ModalityEncoder create(ModalitySpec spec, EncoderConfig config, Init init) {
         return switch (spec.kind()) {
-            case FEATURES -> new MlpEncoder((int) spec.elementCount(), config);
-            case IMAGE -> new ImageEncoder((int) spec.shape()[0], config);
-            case TOKENS -> new BagOfWordsEncoder(spec.vocabSize(), BagOfWordsEncoder.DEFAULT_DIM, config);
+            case FEATURES -> new MlpEncoder((int) spec.elementCount(), config, init);
+            case IMAGE -> new ImageEncoder((int) spec.shape()[0], config, init);
+            case TOKENS -> new BagOfWordsEncoder(spec.vocabSize(), BagOfWordsEncoder.DEFAULT_DIM, config, init);
         };
     }
 
@@ -23,11 +23,11 @@ public final class Encoders {
      * The raw representation ConcatBow concatenates (spec §5.3): features as they are, an image's
      * pooled CNN regions, a text's summed word embeddings — no MLP.
      */
-    public static ModalityEncoder raw(ModalitySpec spec) {
+    public static ModalityEncoder raw(ModalitySpec spec, Init init) {
         return switch (spec.kind()) {
             case FEATURES -> new IdentityEncoder((int) spec.elementCount());
-            case IMAGE -> new ImageEncoder((int) spec.shape()[0], null);
-            case TOKENS -> new BagOfWordsEncoder(spec.vocabSize(), BagOfWordsEncoder.DEFAULT_DIM, null);
+            case IMAGE -> new ImageEncoder((int) spec.shape()[0], null, init);
+            case TOKENS -> new BagOfWordsEncoder(spec.vocabSize(), BagOfWordsEncoder.DEFAULT_DIM, null, init);
         };
     }
 

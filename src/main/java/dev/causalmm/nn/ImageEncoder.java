@@ -10,9 +10,9 @@ public final class ImageEncoder extends ModalityEncoder {
     private final ImageTrunk trunk;
     private final MlpEncoder head;
 
-    public ImageEncoder(int channels, EncoderConfig config) {
-        this.trunk = registerModule("trunk", ImageTrunk.small(channels));
-        this.head = config == null ? null : registerModule("mlp", new MlpEncoder(trunk.tokens() * trunk.width(), config));
+    public ImageEncoder(int channels, EncoderConfig config, Init init) {
+        this.trunk = registerModule("trunk", ImageTrunk.small(channels, init));
+        this.head = config == null ? null : registerModule("mlp", new MlpEncoder(trunk.tokens() * trunk.width(), config, init));
     }
 
     @Override

@@ -16,17 +16,17 @@ public final class ImageTrunk extends Module {
     private final int tokens;
     private final int width;
 
-    public ImageTrunk(int channels, int width, int tokens) {
+    public ImageTrunk(int channels, int width, int tokens, Init init) {
         if (tokens <= 0) throw new IllegalArgumentException("image tokens must be > 0, got " + tokens);
         this.tokens = tokens;
         this.width = width;
-        this.conv1 = registerModule("conv1", new Conv2d(channels, Math.max(8, width / 2), 3));
-        this.conv2 = registerModule("conv2", new Conv2d(Math.max(8, width / 2), width, 3));
+        this.conv1 = registerModule("conv1", new Conv2d(channels, Math.max(8, width / 2), 3, init));
+        this.conv2 = registerModule("conv2", new Conv2d(Math.max(8, width / 2), width, 3, init));
     }
 
     /** The default trunk: 16 then 32 channels, 3 region tokens. */
-    public static ImageTrunk small(int channels) {
-        return new ImageTrunk(channels, 32, 3);
+    public static ImageTrunk small(int channels, Init init) {
+        return new ImageTrunk(channels, 32, 3, init);
     }
 
     /** {@code B×C×H×W} pixels → {@code B×tokens×width}. */

@@ -11,18 +11,19 @@ public final class Linear extends Module {
     private final int out;
     private final boolean withBias;
 
-    public Linear(int in, int out) {
-        this(in, out, true);
+    public Linear(int in, int out, Init init) {
+        this(in, out, true, init);
     }
 
-    public Linear(int in, int out, boolean withBias) {
+    public Linear(int in, int out, boolean withBias, Init init) {
+        Init.require(init, "Linear(" + in + ", " + out + ")");
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear(" + in + ", " + out + "): sizes must be > 0");
         this.in = in;
         this.out = out;
         double bound = 1.0 / Math.sqrt(in);
         this.withBias = withBias;
-        registerParameter("weight", uniform(bound, out, in));
-        if (withBias) registerParameter("bias", uniform(bound, out));
+        registerParameter("weight", init.uniform(bound, out, in));
+        if (withBias) registerParameter("bias", init.uniform(bound, out));
     }
 
     public Tensor forward(Tensor x) {

@@ -10,11 +10,12 @@ public final class Mlp extends Module {
     private final Activation activation;
 
     /** {@code widths} = input width followed by every layer's output width, e.g. {@code [20, 64, 32, 128]}. */
-    public Mlp(List<Integer> widths, Activation activation) {
+    public Mlp(List<Integer> widths, Activation activation, Init init) {
+        Init.require(init, "Mlp" + widths);
         if (widths.size() < 2) throw new IllegalArgumentException("an MLP needs an input and at least one layer width: " + widths);
         this.activation = activation;
         for (int i = 0; i + 1 < widths.size(); i++) {
-            layers.add(registerModule("layer" + i, new Linear(widths.get(i), widths.get(i + 1))));
+            layers.add(registerModule("layer" + i, new Linear(widths.get(i), widths.get(i + 1), init)));
         }
     }
 

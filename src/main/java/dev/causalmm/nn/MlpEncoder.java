@@ -9,12 +9,12 @@ public final class MlpEncoder extends ModalityEncoder {
     private final Mlp mlp;
     private final EncoderConfig config;
 
-    public MlpEncoder(int inputDim, EncoderConfig config) {
+    public MlpEncoder(int inputDim, EncoderConfig config, Init init) {
         this.config = config;
         List<Integer> widths = new ArrayList<>();
         widths.add(inputDim);
         widths.addAll(config.hidden());
-        this.mlp = registerModule("mlp", new Mlp(widths, config.activation()));
+        this.mlp = registerModule("mlp", new Mlp(widths, config.activation(), init));
     }
 
     @Override

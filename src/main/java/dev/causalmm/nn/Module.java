@@ -1,7 +1,6 @@
 package dev.causalmm.nn;
 
 import dev.causalmm.engine.Device;
-import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import java.util.ArrayList;
@@ -92,13 +91,5 @@ public abstract class Module implements AutoCloseable {
     public void close() {
         params.values().forEach(Tensor::close);
         children.values().forEach(Module::close);
-    }
-
-    /** Uniform U(-bound, bound) values of the given shape, from LibTorch's seeded generator. */
-    protected static Tensor uniform(double bound, long... shape) {
-        try (var s = TensorScope.open("init")) {
-            Tensor u = Tensor.rand(DType.FLOAT32, Device.CPU, shape).mul(2 * bound).sub(bound);
-            return s.keep(u).unscoped();
-        }
     }
 }

@@ -18,17 +18,17 @@ public final class TransformerBlock extends Module {
     private final Linear ff1;
     private final Linear ff2;
 
-    public TransformerBlock(int hidden, int heads, int ffn, double dropout) {
+    public TransformerBlock(int hidden, int heads, int ffn, double dropout, Init init) {
         if (hidden % heads != 0) throw new IllegalArgumentException("hidden size " + hidden + " is not a multiple of the " + heads + " heads");
         this.heads = heads;
         this.hidden = hidden;
         this.dropout = dropout;
         ln1 = registerModule("ln1", new LayerNorm(hidden));
-        qkv = registerModule("qkv", new Linear(hidden, 3 * hidden));
-        out = registerModule("out", new Linear(hidden, hidden));
+        qkv = registerModule("qkv", new Linear(hidden, 3 * hidden, init));
+        out = registerModule("out", new Linear(hidden, hidden, init));
         ln2 = registerModule("ln2", new LayerNorm(hidden));
-        ff1 = registerModule("ff1", new Linear(hidden, ffn));
-        ff2 = registerModule("ff2", new Linear(ffn, hidden));
+        ff1 = registerModule("ff1", new Linear(hidden, ffn, init));
+        ff2 = registerModule("ff2", new Linear(ffn, hidden, init));
     }
 
     /** {@code B×L×H → B×L×H}. */

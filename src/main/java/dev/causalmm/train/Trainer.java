@@ -77,7 +77,7 @@ public final class Trainer {
         Engine.seed(config.seed());
         model.to(config.device());
         regularizer.observeData(train, val);
-        regularizer.bind(model);
+        regularizer.bind(model, config.seed());
         regularizer.to(config.device());
         Map<String, Tensor> params = new LinkedHashMap<>(model.namedParameters());
         regularizer.namedParameters().forEach((k, v) -> params.put("regularizer." + k, v));

@@ -21,7 +21,7 @@ class FusionModelsTest {
     @Test
     void lateFusionAveragesTheAvailableHeads() {
         Engine.seed(0);
-        try (var s = TensorScope.open("t"); var m = new LateFusion(new int[] {6, 3}, 5, EncoderConfig.c3rPaper(), false)) {
+        try (var s = TensorScope.open("t"); var m = new LateFusion(new int[] {6, 3}, 5, EncoderConfig.c3rPaper(), false, 0)) {
             List<Tensor> x = inputs();
             Tensor both = Tensor.ones(4, 2);
             ForwardOutput out = m.forward(x, both);
@@ -43,7 +43,7 @@ class FusionModelsTest {
     @Test
     void concatExposesFusedRepresentationAndLinearClassifier() {
         Engine.seed(0);
-        try (var s = TensorScope.open("t"); var m = new ConcatFusion(new int[] {6, 3}, 5, EncoderConfig.c3rPaper())) {
+        try (var s = TensorScope.open("t"); var m = new ConcatFusion(new int[] {6, 3}, 5, EncoderConfig.c3rPaper(), 0)) {
             List<Tensor> x = inputs();
             ForwardOutput out = m.forward(x, Tensor.ones(4, 2));
             assertArrayEquals(new long[] {4, 128}, out.fused().shape());
@@ -61,23 +61,23 @@ class FusionModelsTest {
 
     @Test
     void factoryNamesAndErrors() {
-        try (MultimodalModel m = Baselines.create("concat", new int[] {2, 2}, 3, EncoderConfig.c3rPaper())) {
+        try (MultimodalModel m = Baselines.create("concat", new int[] {2, 2}, 3, EncoderConfig.c3rPaper(), 0, 1)) {
             assertEquals(2, m.numModalities());
             assertTrue(m.parameterCount() > 0);
         }
-        try (MultimodalModel m = Baselines.create("mmbt", new int[] {2, 5}, 2, EncoderConfig.c3rPaper())) {
+        try (MultimodalModel m = Baselines.create("mmbt", new int[] {2, 5}, 2, EncoderConfig.c3rPaper(), 0, 1)) {
             assertEquals(256, m.fusedDim(), "spec sizes: H = 256");
             assertEquals(256, m.featureDim(0), "a feature vector is one token");
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> Baselines.create("unet3d", new int[] {2}, 2, EncoderConfig.c3rPaper()));
+        var e = assertThrows(IllegalArgumentException.class, () -> Baselines.create("unet3d", new int[] {2}, 2, EncoderConfig.c3rPaper(), 0, 1));
         assertTrue(e.getMessage().contains("not available yet"));
-        var e2 = assertThrows(IllegalArgumentException.class, () -> Baselines.create("resnet", new int[] {2}, 2, EncoderConfig.c3rPaper()));
+        var e2 = assertThrows(IllegalArgumentException.class, () -> Baselines.create("resnet", new int[] {2}, 2, EncoderConfig.c3rPaper(), 0, 1));
         assertTrue(e2.getMessage().contains("unknown model"));
     }
 
     @Test
     void wrongNumberOfInputsIsAClearError() {
-        try (var s = TensorScope.open("t"); var m = new LateFusion(new int[] {6, 3}, 2, EncoderConfig.c3rPaper(), false)) {
+        try (var s = TensorScope.open("t"); var m = new LateFusion(new int[] {6, 3}, 2, EncoderConfig.c3rPaper(), false, 1)) {
             var e = assertThrows(IllegalArgumentException.class, () -> m.encode(List.of(Tensor.zeros(1, 6))));
             assertTrue(e.getMessage().contains("2 modalities"));
         }

@@ -31,12 +31,11 @@ class ImageTextModelsTest {
 
     /** Trains, evaluates, and checks that every native tensor handle of the run was freed. */
     static double train(String name, String regularizer, int epochs) {
-        Engine.seed(1);
         long handles = NativeMemory.liveTensors();
         double acc;
         try (Regularizer reg = Regularizers.create(regularizer);
              MultimodalModel m = reg.adapt(Baselines.create(name, DATA.modalities(), DATA.numClasses(), EncoderConfig.c3rPaper(),
-                     DATA.train().size()))) {
+                     DATA.train().size(), 1), 1)) {
             long t0 = System.nanoTime();
             new Trainer(TrainConfig.defaults(epochs, 1).withBatchSize(64)).fit(m, reg, DATA.train(), null);
             acc = Evaluator.evaluate(m, DATA.test(), 256, Device.CPU).accuracy();
@@ -66,10 +65,9 @@ class ImageTextModelsTest {
     void everyRegulariserPlugsIntoEveryModel(String model) {
         DataSplits small = ImageTextData.generate(ImageTextConfig.defaults(4).withSizes(256, 64, 64));
         for (String r : Regularizers.NAMES) {
-            Engine.seed(2);
             try (Regularizer reg = Regularizers.create(r);
                  MultimodalModel m = reg.adapt(Baselines.create(model, small.modalities(), small.numClasses(), EncoderConfig.c3rPaper(),
-                         small.train().size()))) {
+                         small.train().size(), 2), 2)) {
                 var result = new Trainer(TrainConfig.defaults(1, 1).withBatchSize(64)).fit(m, reg, small.train(), small.val());
                 var last = result.last();
                 assertTrue(Double.isFinite(last.trainLoss()) && Double.isFinite(last.valLoss()), model + "+" + r + ": " + last);
@@ -87,8 +85,7 @@ class ImageTextModelsTest {
      */
     @Test
     void aMissingModalityLeavesWhatTheOtherAllows() {
-        Engine.seed(1);
-        try (MultimodalModel m = Baselines.create("late-fusion", DATA.modalities(), DATA.numClasses(), EncoderConfig.c3rPaper(), 0)) {
+        try (MultimodalModel m = Baselines.create("late-fusion", DATA.modalities(), DATA.numClasses(), EncoderConfig.c3rPaper(), 0, 1)) {
             new Trainer(TrainConfig.defaults(6, 1).withBatchSize(64)).fit(m, Regularizer.NONE, DATA.train(), null);
             double both = Evaluator.evaluate(m, DATA.test(), 256, Device.CPU).accuracy();
             double noText = Evaluator.evaluate(m, new MissingModalityDataset(DATA.test(), new int[] {1}, 1, 1), 256, Device.CPU).accuracy();

@@ -25,7 +25,7 @@ class MMBTTest {
 
     @Test
     void featuresAreTokenEmbeddingsAndZIsThePooler() {
-        try (var s = TensorScope.open("t"); var m = new MMBT(MODS, 4, new MMBTConfig(2, 32, 4, 64, 3, 0.1))) {
+        try (var s = TensorScope.open("t"); var m = new MMBT(MODS, 4, new MMBTConfig(2, 32, 4, 64, 3, 0.1), 1)) {
             m.setTraining(false);
             ForwardOutput out = m.forward(inputs(1), null);
             assertArrayEquals(new long[] {5, 3 * 32}, out.features().get(0).shape(), "3 image tokens of H");
@@ -41,7 +41,7 @@ class MMBTTest {
 
     @Test
     void aMaskedModalityDoesNotReachThePrediction() {
-        try (var s = TensorScope.open("t"); var m = new MMBT(MODS, 3, MMBTConfig.small())) {
+        try (var s = TensorScope.open("t"); var m = new MMBT(MODS, 3, MMBTConfig.small(), 1)) {
             m.setTraining(false);
             List<Tensor> a = inputs(1), b = List.of(a.get(0), inputs(2).get(1));
             Tensor textMissing = Tensor.of(new float[] {1, 0, 1, 0, 1, 0, 1, 0, 1, 0}, 5, 2);
@@ -56,7 +56,7 @@ class MMBTTest {
     @Test
     void paddedWordsGetNoAttention() {
         try (var s = TensorScope.open("t"); var m = new MMBT(List.of(ModalitySpec.image("img", 3, 16, 16), ModalitySpec.tokens("txt", 8, 40)),
-                3, new MMBTConfig(2, 32, 4, 64, 3, 0.1))) {
+                3, new MMBTConfig(2, 32, 4, 64, 3, 0.1), 1)) {
             m.setTraining(false);
             Engine.seed(5);
             Tensor img = Tensor.rand(DType.FLOAT32, Device.CPU, 2, 3, 16, 16).mul(255);
@@ -82,7 +82,7 @@ class MMBTTest {
 
     @Test
     void everyParameterGetsAGradient() {
-        try (var s = TensorScope.open("t"); var m = new MMBT(MODS, 3, MMBTConfig.small())) {
+        try (var s = TensorScope.open("t"); var m = new MMBT(MODS, 3, MMBTConfig.small(), 1)) {
             List<Tensor> in = inputs(3);
             Tensor padded = in.get(1).mul(Tensor.of(new float[] {1, 1, 1, 1, 1, 0, 0}, 1, 7));   // last two words are padding
             ForwardOutput out = m.forward(List.of(in.get(0), padded), null);
@@ -99,7 +99,7 @@ class MMBTTest {
 
     @Test
     void concatBowIsOneLinearLayerOverRawRepresentations() {
-        try (var s = TensorScope.open("t"); var m = new ConcatBow(MODS, 4)) {
+        try (var s = TensorScope.open("t"); var m = new ConcatBow(MODS, 4, 1)) {
             assertEquals(3 * 32 + 64, m.fusedDim(), "3 pooled 32-channel regions + a 64-d word-embedding sum");
             assertEquals(4, m.classifier().outFeatures());
             long linear = (long) (3 * 32 + 64) * 4 + 4;

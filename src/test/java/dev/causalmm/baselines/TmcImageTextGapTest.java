@@ -9,7 +9,6 @@ import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextData;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.engine.Device;
-import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
@@ -75,14 +74,13 @@ class TmcImageTextGapTest {
         return new Row(variant, sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, sums[4] / n, sums[5] / n);
     }
 
-    static TMC tmc(DataSplits d, int annealEpochs) {
-        return new TMC(d.modalities(), d.numClasses(), EncoderConfig.c3rPaper(), annealEpochs);
+    static TMC tmc(DataSplits d, int annealEpochs, long seed) {
+        return new TMC(d.modalities(), d.numClasses(), EncoderConfig.c3rPaper(), annealEpochs, seed);
     }
 
     /** TMC whose encoders are copied from a late-fusion model trained for {@code epochs} and frozen: only the heads learn. */
     static Row frozen(DataSplits d, int epochs, long seed, int annealEpochs, String variant) {
-        Engine.seed(seed);
-        try (var lf = new LateFusion(d.modalities(), d.numClasses(), EncoderConfig.c3rPaper(), false); var model = tmc(d, annealEpochs)) {
+        try (var lf = new LateFusion(d.modalities(), d.numClasses(), EncoderConfig.c3rPaper(), false, seed); var model = tmc(d, annealEpochs, seed)) {
             new Trainer(config(epochs, seed)).fit(lf, d.train(), null);
             Map<String, Tensor> src = lf.namedParameters();
             try (NoGrad ng = NoGrad.enter()) {
@@ -98,16 +96,14 @@ class TmcImageTextGapTest {
     }
 
     static Row trained(DataSplits d, int epochs, long seed, int annealEpochs, String variant) {
-        Engine.seed(seed);
-        try (var model = tmc(d, annealEpochs)) {
+        try (var model = tmc(d, annealEpochs, seed)) {
             new Trainer(config(epochs, seed)).fit(model, d.train(), null);
             return measure(variant, model, d.test());
         }
     }
 
     static double lateFusion(DataSplits d, int epochs, long seed) {
-        Engine.seed(seed);
-        try (MultimodalModel lf = new LateFusion(d.modalities(), d.numClasses(), EncoderConfig.c3rPaper(), false)) {
+        try (MultimodalModel lf = new LateFusion(d.modalities(), d.numClasses(), EncoderConfig.c3rPaper(), false, seed)) {
             new Trainer(config(epochs, seed)).fit(lf, d.train(), null);
             return dev.causalmm.eval.Evaluator.evaluate(lf, d.test(), 500, Device.CPU).accuracy();
         }

@@ -118,7 +118,7 @@ class TmcQmfTest {
         MMLSynData.Splits data = MMLSynData.generate(MMLSynConfig.defaults(2).withSizes(2000, 300, 100));
         Engine.seed(1);
         var imml = new dev.causalmm.causal.IMML(dev.causalmm.causal.IMMLConfig.defaults().withPredominant(0));
-        try (MultimodalModel m = imml.adapt(Baselines.create("tmc", new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), 2000))) {
+        try (MultimodalModel m = imml.adapt(Baselines.create("tmc", new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), 2000, 1), 1)) {
             TrainResult r = new Trainer(TrainConfig.defaults(3, 1).withBatchSize(64)).fit(m, imml, data.train().dataset(), data.val().dataset());
             assertTrue(Double.isFinite(r.last().terms().get("imml.L_beta")), r.last().terms().toString());
             assertTrue(r.last().valAccuracy() > 0.7, "val accuracy " + r.last().valAccuracy());
@@ -132,8 +132,7 @@ class TmcQmfTest {
         MMLSynData.Splits data = MMLSynData.generate(MMLSynConfig.defaults(2).withSizes(2000, 300, 100));
         for (String name : new String[] {"tmc", "qmf"}) {
             for (boolean c3r : new boolean[] {false, true}) {
-                Engine.seed(1);
-                try (MultimodalModel m = Baselines.create(name, new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), 2000);
+                try (MultimodalModel m = Baselines.create(name, new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), 2000, 1);
                      Regularizer reg = c3r ? new C3R(C3RConfig.defaults()) : Regularizer.NONE) {
                     TrainResult r = new Trainer(TrainConfig.defaults(3, 1).withBatchSize(64)).fit(m, reg, data.train().dataset(), data.val().dataset());
                     assertTrue(Double.isFinite(r.last().trainLoss()), name + " loss " + r.last().trainLoss());

@@ -7,7 +7,6 @@ import dev.causalmm.baselines.LateFusion;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Device;
-import dev.causalmm.engine.Engine;
 import dev.causalmm.eval.C3Score;
 import dev.causalmm.eval.Evaluator;
 import dev.causalmm.nn.EncoderConfig;
@@ -15,7 +14,7 @@ import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.train.TrainConfig;
 import dev.causalmm.train.Trainer;
 import java.util.Arrays;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,9 +37,8 @@ class C3RSyntheticTest {
 
     private record Outcome(double accuracy, double necessity) {}
 
-    private static Outcome train(Supplier<MultimodalModel> build, long seed, C3RConfig c3r) {
-        Engine.seed(seed);
-        try (var model = build.get(); Regularizer reg = c3r == null ? Regularizer.NONE : new C3R(c3r)) {
+    private static Outcome train(LongFunction<MultimodalModel> build, long seed, C3RConfig c3r) {
+        try (var model = build.apply(seed); Regularizer reg = c3r == null ? Regularizer.NONE : new C3R(c3r)) {
             new Trainer(TrainConfig.defaults(10, seed)).fit(model, reg, DATA.train().dataset(), null);
             double acc = Evaluator.evaluate(model, DATA.test().dataset(), 512, Device.CPU).accuracy();
             double nec = C3Score.predictor(model, DATA.test().dataset(), C3Score.DEFAULT_ETA_REL, 512, Device.CPU).necessityRisk();
@@ -54,7 +52,7 @@ class C3RSyntheticTest {
 
     @Test
     void onConcatTheDefaultStepLowersTheDeployedNecessityTheLiteralSignDoesNot() {
-        Supplier<MultimodalModel> concat = () -> new ConcatFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper());
+        LongFunction<MultimodalModel> concat = seed -> new ConcatFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), seed);
         double[] baseAcc = new double[SEEDS], baseNec = new double[SEEDS], acc = new double[SEEDS], nec = new double[SEEDS],
                 lit = new double[SEEDS];
         for (int s = 0; s < SEEDS; s++) {
@@ -75,7 +73,7 @@ class C3RSyntheticTest {
 
     @Test
     void onLateFusionC3RsAuxiliaryHeadLeavesTheDeployedPredictorAsItWas() {
-        Supplier<MultimodalModel> late = () -> new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false);
+        LongFunction<MultimodalModel> late = seed -> new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, seed);
         double[] baseNec = new double[SEEDS], nec = new double[SEEDS];
         for (int s = 0; s < SEEDS; s++) {
             baseNec[s] = train(late, s + 1, null).necessity();

@@ -134,9 +134,9 @@ class C3RTest {
         // concat with identity-like pieces is hard to pin down; instead check the terms' definitions
         // against the tensors C3R exposes on a real forward pass
         Engine.seed(3);
-        try (var s = TensorScope.open("t"); var model = new ConcatFusion(new int[] {3, 3}, 2, EncoderConfig.c3rPaper());
+        try (var s = TensorScope.open("t"); var model = new ConcatFusion(new int[] {3, 3}, 2, EncoderConfig.c3rPaper(), 3);
              var c3r = new C3R(PLAIN)) {
-            c3r.bind(model);
+            c3r.bind(model, 7);
             assertTrue(c3r.usesModelHead());
             List<Tensor> x = List.of(Tensor.rand(DType.FLOAT32, Device.CPU, 6, 3), Tensor.rand(DType.FLOAT32, Device.CPU, 6, 3));
             Tensor mask = Tensor.ones(6, 2);
@@ -173,9 +173,9 @@ class C3RTest {
     @Test
     void lateFusionGetsACalibratorAndAuxiliaryHead() {
         Engine.seed(4);
-        try (var s = TensorScope.open("t"); var model = new LateFusion(new int[] {3, 5}, 3, EncoderConfig.c3rPaper(), false);
+        try (var s = TensorScope.open("t"); var model = new LateFusion(new int[] {3, 5}, 3, EncoderConfig.c3rPaper(), false, 4);
              var c3r = new C3R(C3RConfig.defaults())) {
-            c3r.bind(model);
+            c3r.bind(model, 7);
             assertFalse(c3r.usesModelHead());
             assertTrue(c3r.namedParameters().containsKey("calibrator.weight"));
             assertArrayEquals(new long[] {3, 64}, c3r.namedParameters().get("head.weight").shape());

@@ -42,7 +42,7 @@ class CmIRShiftedNoiseTest {
     static double run(MMLSynData.Splits data, ArrayDataset noisyTest, long seed, CmIRConfig cmir, double[] rInv) {
         Engine.seed(seed);
         try (Regularizer reg = cmir != null ? new CmIR(cmir.withSeed(seed)) : Regularizer.NONE;
-             MultimodalModel model = reg.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false))) {
+             MultimodalModel model = reg.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, seed), seed)) {
             TrainResult r = new Trainer(TrainConfig.defaults(8, seed).withBatchSize(64)).fit(model, reg, data.train().dataset(), null);
             if (rInv != null) {
                 rInv[0] = r.history().getFirst().terms().get("cmir.R_inv");

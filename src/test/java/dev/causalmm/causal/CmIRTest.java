@@ -48,9 +48,9 @@ class CmIRTest {
     private static double invarianceAfterBind(CmIRConfig cfg, double c, double[][] logitsOut) {
         Engine.seed(1);
         CmIR cmir = new CmIR(cfg);
-        try (var s = TensorScope.open("t"); MultimodalModel model = cmir.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false))) {
+        try (var s = TensorScope.open("t"); MultimodalModel model = cmir.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, 1), 1)) {
             cmir.observeData(DATA.train().dataset(), null);
-            cmir.bind(model);
+            cmir.bind(model, 1);
             if (c != 1.0) {
                 var params = model.namedParameters();
                 try (var ng = NoGrad.enter()) {
@@ -134,7 +134,7 @@ class CmIRTest {
     void reconstructionDecreasesDuringTraining() {
         Engine.seed(2);
         CmIR cmir = new CmIR(CmIRConfig.defaults());
-        try (MultimodalModel model = cmir.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false))) {
+        try (MultimodalModel model = cmir.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, 2), 2)) {
             TrainResult r = new Trainer(TrainConfig.defaults(4, 2).withBatchSize(64)).fit(model, cmir, DATA.train().dataset(), DATA.val().dataset());
             double first = r.history().getFirst().terms().get("cmir.R_rec");
             double last = r.last().terms().get("cmir.R_rec");
@@ -147,8 +147,8 @@ class CmIRTest {
 
     @Test
     void bindRefusesAModelThatWasNotAdapted() {
-        try (var model = new LateFusion(new int[] {2, 2}, 2, EncoderConfig.c3rPaper(), false); var cmir = new CmIR(CmIRConfig.defaults())) {
-            var e = assertThrows(IllegalArgumentException.class, () -> cmir.bind(model));
+        try (var model = new LateFusion(new int[] {2, 2}, 2, EncoderConfig.c3rPaper(), false, 0); var cmir = new CmIR(CmIRConfig.defaults())) {
+            var e = assertThrows(IllegalArgumentException.class, () -> cmir.bind(model, 0));
             assertTrue(e.getMessage().contains("adapt"));
         }
         assertThrows(IllegalArgumentException.class, () -> CmIRConfig.defaults().withEnvironments(1, 0.1, false, false));

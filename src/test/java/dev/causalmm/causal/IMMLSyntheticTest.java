@@ -47,7 +47,7 @@ class IMMLSyntheticTest {
         int[] dims = new int[data.config().modalities()];
         Arrays.fill(dims, data.config().inputDim());
         try (Regularizer reg = imml != null ? new IMML(imml.withSeed(seed)) : Regularizer.NONE;
-             MultimodalModel model = reg.adapt(new LateFusion(dims, 2, EncoderConfig.c3rPaper(), false))) {
+             MultimodalModel model = reg.adapt(new LateFusion(dims, 2, EncoderConfig.c3rPaper(), false, seed), seed)) {
             new Trainer(TrainConfig.defaults(EPOCHS, seed).withBatchSize(64)).fit(model, reg, data.train().dataset(), data.val().dataset());
             return Evaluator.evaluate(model, data.test().dataset(), 512, Device.CPU).accuracy();
         }

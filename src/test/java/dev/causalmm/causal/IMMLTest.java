@@ -95,8 +95,8 @@ class IMMLTest {
     void featureWeightsStartAtOneAndTrainThroughBothLosses() {
         Engine.seed(2);
         IMML imml = new IMML(IMMLConfig.defaults().withPredominant(0));
-        try (var s = TensorScope.open("t"); MultimodalModel model = imml.adapt(new LateFusion(new int[] {4, 6}, 3, EncoderConfig.c3rPaper(), false))) {
-            imml.bind(model);
+        try (var s = TensorScope.open("t"); MultimodalModel model = imml.adapt(new LateFusion(new int[] {4, 6}, 3, EncoderConfig.c3rPaper(), false, 2), 2)) {
+            imml.bind(model, 2);
             assertTrue(model.namedParameters().containsKey("dk.omega1"));
             List<Tensor> x = List.of(Tensor.rand(DType.FLOAT32, Device.CPU, 8, 4), Tensor.rand(DType.FLOAT32, Device.CPU, 8, 6));
             FeatureWeighting fw = (FeatureWeighting) model;
@@ -116,8 +116,8 @@ class IMMLTest {
 
     @Test
     void bindRefusesAModelThatWasNotAdapted() {
-        try (var model = new LateFusion(new int[] {2, 2}, 2, EncoderConfig.c3rPaper(), false); var imml = new IMML(IMMLConfig.defaults())) {
-            var e = assertThrows(IllegalArgumentException.class, () -> imml.bind(model));
+        try (var model = new LateFusion(new int[] {2, 2}, 2, EncoderConfig.c3rPaper(), false, 0); var imml = new IMML(IMMLConfig.defaults())) {
+            var e = assertThrows(IllegalArgumentException.class, () -> imml.bind(model, 0));
             assertTrue(e.getMessage().contains("adapt"));
         }
     }

@@ -96,24 +96,37 @@ class DataLoaderTest {
     }
 
     @Test
-    void prefetchIsBounded() throws Exception {
+    void prefetchRunsExactlyTheConfiguredNumberOfBatchesAhead() throws Exception {
         AtomicInteger reads = new AtomicInteger();
         ArrayDataset base = counting(400);
-        MultimodalDataset slowCounting = new Wrapping(base) {
+        MultimodalDataset counted = new Wrapping(base) {
             @Override
             public void read(int index, SampleWriter out) throws IOException {
                 reads.incrementAndGet();
                 super.read(index, out);
             }
         };
-        DataLoader loader = new DataLoader(slowCounting, new DataLoader.Options(10, false, false, 3, 0, dev.causalmm.engine.Device.CPU));
+        // prefetch 3: with one batch consumed, batches 1..3 are decoded ahead, and no more
+        DataLoader loader = new DataLoader(counted, new DataLoader.Options(10, false, false, 3, 0, dev.causalmm.engine.Device.CPU));
         try (var s = TensorScope.open("t"); var epoch = loader.epoch(0)) {
             try (Batch b = epoch.next()) {
-                Thread.sleep(200); // give the loader threads time to run ahead
-                // consumed 1 batch; at most 3 more may be decoded ahead
-                assertTrue(reads.get() <= 10 * 4, "read " + reads.get() + " samples ahead");
+                awaitReads(reads, 10 * 4);
+                Thread.sleep(200); // time to run further ahead, if the bound did not hold
+                assertEquals(10 * 4, reads.get(), "1 batch consumed + 3 ahead");
+            }
+            try (Batch b = epoch.next()) {
+                awaitReads(reads, 10 * 5);
+                Thread.sleep(200);
+                assertEquals(10 * 5, reads.get(), "2 batches consumed + 3 ahead");
             }
         }
+    }
+
+    /** Waits (up to 20 s) until the loader threads have read {@code n} samples: they must read ahead. */
+    private static void awaitReads(AtomicInteger reads, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (reads.get() < n && System.nanoTime() < deadline) Thread.sleep(5);
+        assertTrue(reads.get() >= n, "the loader read only " + reads.get() + " samples, expected " + n + " (prefetch ahead of the consumer)");
     }
 
     @Test

@@ -54,22 +54,89 @@ class OptimizerTest {
         assertEquals(0.46, sgd[0], 1e-5);
     }
 
-    @Test
-    void stateRoundTripsAndLearningRateCanChange(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        try (var scope = TensorScope.open("t")) {
-            Tensor w = Tensor.of(new float[] {1f, 2f}, 2).unscoped().requiresGrad_(true);
-            try (Optimizer opt = new Optimizer(new Optimizer.Settings(Optimizer.Kind.ADAM, 0.1, 0, 0.9, 0.999, 1e-8, 0), List.of(w))) {
-                w.square().sum().backward();
-                opt.step();
-                byte[] state = opt.saveState();
-                assertTrue(state.length > 0);
-                opt.setLearningRate(0.01);
-                assertEquals(0.01, opt.learningRate());
-                opt.loadState(state);
-                assertEquals(0.01, opt.learningRate(), "the current rate survives a state load");
-            }
-            w.close();
+    private static final Optimizer.Settings ADAM = new Optimizer.Settings(Optimizer.Kind.ADAM, 0.1, 0, 0.9, 0.999, 1e-8, 0);
+
+    /** One gradient of Σ w² and one step. */
+    private static void step(Optimizer opt, Tensor w) {
+        try (var step = TensorScope.open("step")) {
+            w.square().sum().backward();
+            opt.step();
+            opt.zeroGrad();
         }
+    }
+
+    private static Tensor param(float... v) {
+        return Tensor.of(v, v.length).unscoped().requiresGrad_(true);
+    }
+
+    /**
+     * Two steps: the first at lr 0.1, then {@code between} runs, then the second step. Returns the
+     * weights after the second step.
+     */
+    private static float[] twoSteps(java.util.function.BiConsumer<Optimizer, byte[]> between) {
+        try (var scope = TensorScope.open("t")) {
+            Tensor w = param(1f, 2f);
+            try (Optimizer opt = new Optimizer(ADAM, List.of(w))) {
+                step(opt, w);
+                between.accept(opt, opt.saveState());
+                step(opt, w);
+            }
+            float[] out = w.toFloatArray();
+            w.close();
+            return out;
+        }
+    }
+
+    @Test
+    void loadStateKeepsTheCurrentLearningRateInTheNativeOptimizer() {
+        float[] reference = twoSteps((opt, state) -> opt.setLearningRate(0.01));
+        float[] loaded = twoSteps((opt, state) -> {
+            opt.setLearningRate(0.01);
+            opt.loadState(state); // the archive holds lr 0.1
+            assertEquals(0.01, opt.learningRate());
+            assertArrayEquals(new double[] {0.01}, opt.nativeLearningRates(), 0.0, "the rate LibTorch steps with");
+        });
+        assertArrayEquals(reference, loaded, "the step after loadState used another rate than the current one");
+        float[] atOldRate = twoSteps((opt, state) -> {});
+        assertFalse(java.util.Arrays.equals(reference, atOldRate), "the check above cannot tell the two rates apart");
+    }
+
+    @Test
+    void stateRoundTripsIntoAFreshOptimizer() {
+        float[] continued = twoSteps((opt, state) -> {});
+        float[] fromState;
+        float[] fromScratch;
+        try (var scope = TensorScope.open("t")) {
+            Tensor w = param(1f, 2f);
+            byte[] state;
+            float[] afterOne;
+            try (Optimizer opt = new Optimizer(ADAM, List.of(w))) {
+                step(opt, w);
+                state = opt.saveState();
+                afterOne = w.toFloatArray();
+            }
+            Tensor w2 = param(afterOne);
+            try (Optimizer fresh = new Optimizer(ADAM, List.of(w2))) {
+                fresh.loadState(state); // moments and step count 1
+                step(fresh, w2);
+            }
+            fromState = w2.toFloatArray();
+            Tensor w3 = param(afterOne);
+            try (Optimizer fresh = new Optimizer(ADAM, List.of(w3))) {
+                step(fresh, w3); // no state: Adam's first step again
+            }
+            fromScratch = w3.toFloatArray();
+            w.close();
+            w2.close();
+            w3.close();
+        }
+        assertArrayEquals(continued, fromState, "a fresh optimizer with the saved state continues exactly");
+        assertFalse(java.util.Arrays.equals(continued, fromScratch), "without the state the step differs (so the state mattered)");
+        assertThrows(IllegalArgumentException.class, () -> {
+            try (var scope = TensorScope.open("t"); Optimizer other = new Optimizer(ADAM, List.of(Tensor.zeros(3).requiresGrad_(true)))) {
+                other.loadState(new byte[] {1, 2, 3});
+            }
+        });
     }
 
     @Test

@@ -116,8 +116,22 @@ class TensorTest {
     @Test
     void scopesAreThreadConfined() throws Exception {
         try (var s = TensorScope.open("main")) {
-            Thread t = Thread.ofVirtual().start(() -> assertThrows(IllegalStateException.class, s::close));
-            t.join();
+            Tensor t = Tensor.ones(2);
+            // the other thread's outcome is brought back here: an assertion failing on that thread would die with it
+            var closing = new java.util.concurrent.FutureTask<Throwable>(() -> {
+                try {
+                    s.close();
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            Thread.ofVirtual().start(closing).join();
+            Throwable thrown = closing.get();
+            assertInstanceOf(IllegalStateException.class, thrown, "closing a scope from another thread must fail");
+            assertTrue(thrown.getMessage().contains("'main'") && thrown.getMessage().contains("confined"), thrown.getMessage());
+            assertFalse(t.isClosed(), "the refused close freed nothing");
+            assertSame(s, TensorScope.current(), "the scope is still open on its own thread");
         }
     }
 

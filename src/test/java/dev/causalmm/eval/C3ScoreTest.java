@@ -66,7 +66,7 @@ class C3ScoreTest {
 
     @Test
     void representationSpaceScoreIsScaleInvariant() {
-        try (var s = TensorScope.open("t"); var model = new ConcatFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper())) {
+        try (var s = TensorScope.open("t"); var model = new ConcatFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), 5)) {
             Engine.seed(5);
             train(model);
             assertInvariant(model, List.of("encoder0.mlp.layer2.weight", "encoder0.mlp.layer2.bias",
@@ -76,7 +76,7 @@ class C3ScoreTest {
 
     @Test
     void featureSpaceScoreIsScaleInvariant() {
-        try (var s = TensorScope.open("t"); var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false)) {
+        try (var s = TensorScope.open("t"); var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, 6)) {
             Engine.seed(6);
             train(model);
             assertInvariant(model, List.of("encoder0.mlp.layer2.weight", "encoder0.mlp.layer2.bias",
@@ -88,7 +88,7 @@ class C3ScoreTest {
     void baseAndC3RModelsAreScoredTheSameWay() {
         // with C3R bound (its calibrator and auxiliary head exist) the diagnostic still reads the
         // deployed predictor: it equals the score of the same weights without C3R
-        try (var s = TensorScope.open("t"); var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false);
+        try (var s = TensorScope.open("t"); var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, 7);
              var c3r = new C3R(C3RConfig.defaults())) {
             Engine.seed(7);
             new Trainer(TrainConfig.defaults(1, 1)).fit(model, c3r, DATA.train().dataset(), null);
@@ -105,7 +105,7 @@ class C3ScoreTest {
 
     @Test
     void tmcIsSteppedAlongItsEvidentialLoss() {
-        try (var s = TensorScope.open("t"); var model = new TMC(new int[] {3, 3}, 3, EncoderConfig.c3rPaper(), 10)) {
+        try (var s = TensorScope.open("t"); var model = new TMC(new int[] {3, 3}, 3, EncoderConfig.c3rPaper(), 10, 8)) {
             Tensor alpha = Tensor.of(new float[] {5, 2, 1, 1, 1, 9}, 2, 3);
             Tensor y = Tensor.of(new long[] {0, 2}, 2);
             double[] dir = model.lossAscentDirection(alpha, y).toDoubleArray();

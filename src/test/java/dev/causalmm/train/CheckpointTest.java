@@ -8,7 +8,14 @@ import dev.causalmm.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,20 +73,52 @@ class CheckpointTest {
     }
 
     @Test
-    void aFailedWriteLeavesThePreviousCheckpointIntact(@TempDir Path dir) throws IOException {
+    void aFailedWriteLeavesThePreviousCheckpointIntact(@TempDir Path dir) throws Throwable {
         try (var s = TensorScope.open("t")) {
             Path f = dir.resolve("last.ckpt");
             Checkpoint.capture(params(1, 2), null, Json.object().put("epoch", 1)).write(f);
             byte[] before = Files.readAllBytes(f);
-            // a crash between writing the temporary file and the rename: simulate by leaving a torn temp file
-            Files.write(dir.resolve(".last.ckpt.123.tmp"), new byte[] {9, 9, 9});
-            assertArrayEquals(before, Files.readAllBytes(f));
+            Checkpoint next = Checkpoint.capture(params(5, 5), new byte[4096], Json.object().put("epoch", 2));
+            // the disk fills up while the new version of the same file is being written: the process may
+            // not grow any file beyond 256 bytes (RLIMIT_FSIZE; the JVM ignores SIGXFSZ, so the write fails)
+            var e = assertThrows(IOException.class, () -> FileSizeLimit.during(256, () -> next.write(f)));
+            assertArrayEquals(before, Files.readAllBytes(f), "the old checkpoint was changed by a failed write");
             assertEquals(1, Checkpoint.read(f).state().get("epoch").asInt());
-            // a write into a folder that cannot be created fails without touching the old file
-            Path blocked = dir.resolve("file-not-dir");
-            Files.writeString(blocked, "x");
-            assertThrows(IOException.class, () -> Checkpoint.capture(params(5, 5), null, Json.object()).write(blocked.resolve("x.ckpt")));
-            assertEquals(1, Checkpoint.read(f).state().get("epoch").asInt());
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of(f), files.toList(), "the torn temporary file is removed");
+            }
+            // and without the limit the same write goes through
+            next.write(f);
+            assertEquals(2, Checkpoint.read(f).state().get("epoch").asInt());
+        }
+    }
+
+    /** Sets the process's RLIMIT_FSIZE (Linux) around an action, through the C library. */
+    static final class FileSizeLimit {
+        private static final int RLIMIT_FSIZE = 1;
+
+        interface IOAction {
+            void run() throws IOException;
+        }
+
+        static void during(long bytes, IOAction action) throws Throwable {
+            Linker linker = Linker.nativeLinker();
+            FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
+            MethodHandle get = linker.downcallHandle(linker.defaultLookup().find("getrlimit").orElseThrow(), fd);
+            MethodHandle set = linker.downcallHandle(linker.defaultLookup().find("setrlimit").orElseThrow(), fd);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment old = arena.allocate(16, 8);
+                assertEquals(0, (int) get.invokeExact(RLIMIT_FSIZE, old));
+                MemorySegment limited = arena.allocate(16, 8);
+                limited.set(ValueLayout.JAVA_LONG, 0, bytes);
+                limited.set(ValueLayout.JAVA_LONG, 8, old.get(ValueLayout.JAVA_LONG, 8));
+                assertEquals(0, (int) set.invokeExact(RLIMIT_FSIZE, limited));
+                try {
+                    action.run();
+                } finally {
+                    assertEquals(0, (int) set.invokeExact(RLIMIT_FSIZE, old));
+                }
+            }
         }
     }
 }

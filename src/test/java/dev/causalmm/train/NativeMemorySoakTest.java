@@ -42,7 +42,7 @@ class NativeMemorySoakTest {
     @Test
     void nativeMemoryStaysFlatOverTenThousandSteps() {
         var data = MMLSynData.generate(MMLSynConfig.defaults(1).withSizes(8192, 0, 10)).train().dataset();
-        try (var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false)) {
+        try (var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, 1)) {
             soak("late fusion + C3R", model, data, 32, STEPS, WARMUP, 250);
         }
     }
@@ -54,7 +54,7 @@ class NativeMemorySoakTest {
     @Test
     void imageTextTransformerStaysFlatToo() {
         var data = ImageTextData.generate(ImageTextConfig.defaults(2).withSizes(2048, 0, 10)).train();
-        try (var model = new MMBT(data.modalities(), data.numClasses(), MMBTConfig.small())) {
+        try (var model = new MMBT(data.modalities(), data.numClasses(), MMBTConfig.small(), 1)) {
             soak("MMBT-small + C3R", model, data, 16, 2_000, 400, 80);
         }
     }
@@ -66,7 +66,7 @@ class NativeMemorySoakTest {
         long rssWarm = -1;
         long rssMax = -1;
         try (var c3r = new C3R(C3RConfig.defaults())) {
-            c3r.bind(model);
+            c3r.bind(model, 1);
             var params = new java.util.ArrayList<>(model.parameters());
             params.addAll(c3r.parameters());
             try (var opt = new Optimizer(TrainConfig.adam(1e-3), params)) {

@@ -21,8 +21,7 @@ class TrainerTest {
     static final MMLSynData.Splits DATA = MMLSynData.generate(MMLSynConfig.defaults(7).withSizes(4000, 500, 500));
 
     static MultimodalModel lateFusion(long seed) {
-        Engine.seed(seed);
-        return new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false);
+        return new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, seed);
     }
 
     @Test
@@ -80,7 +79,7 @@ class TrainerTest {
     @Test
     void concatTrainsWithAllOptimizersAndSchedules() {
         for (var kind : dev.causalmm.engine.Optimizer.Kind.values()) {
-            try (MultimodalModel m = new ConcatFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper())) {
+            try (MultimodalModel m = new ConcatFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), 5)) {
                 var opt = new dev.causalmm.engine.Optimizer.Settings(kind, kind == dev.causalmm.engine.Optimizer.Kind.SGD ? 0.05 : 1e-3, 1e-4, 0.9, 0.999, 1e-8, 0.9);
                 TrainConfig cfg = TrainConfig.defaults(3, 5).withOptimizer(opt).withSchedule(new LrSchedule.Cosine(0, 0)).withGradClip(1.0);
                 TrainResult r = new Trainer(cfg).fit(m, DATA.train().dataset(), DATA.val().dataset());

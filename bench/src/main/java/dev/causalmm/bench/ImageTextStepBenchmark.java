@@ -48,7 +48,7 @@ public class ImageTextStepBenchmark {
         Device d = Device.parse(device);
         var data = ImageTextData.generate(ImageTextConfig.defaults(0).withSizes(256, 64, 8));
         Regularizer reg = Regularizers.create(regularizer);
-        MultimodalModel net = reg.adapt(Baselines.create(model, data.modalities(), data.numClasses(), EncoderConfig.c3rPaper(), BATCH));
+        MultimodalModel net = reg.adapt(Baselines.create(model, data.modalities(), data.numClasses(), EncoderConfig.c3rPaper(), BATCH, 0), 0);
         List<Tensor> inputs;
         try (var s = TensorScope.open("inputs")) {
             Tensor img = Tensor.rand(DType.FLOAT32, d, BATCH, 3, 16, 16).mul(255);

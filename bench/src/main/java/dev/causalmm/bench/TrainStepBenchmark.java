@@ -50,7 +50,7 @@ public class TrainStepBenchmark {
         EncoderConfig enc = size.equals("paper") ? EncoderConfig.c3rPaper()
                 : new EncoderConfig(List.of(512, 256, 1024), dev.causalmm.nn.Activation.ELU, true);
         Regularizer reg = Regularizers.create(regularizer);
-        MultimodalModel net = reg.adapt(Baselines.create(model, new int[] {20, 20}, 2, enc, batch));
+        MultimodalModel net = reg.adapt(Baselines.create(model, new int[] {20, 20}, 2, enc, batch, 0), 0);
         var sample = dev.causalmm.data.MMLSynData.generate(dev.causalmm.data.MMLSynConfig.defaults(0).withSizes(512, 64, 8));
         List<Tensor> inputs = List.of(Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped(),
                 Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped());

@@ -34,7 +34,7 @@ final class TrainingStep implements AutoCloseable {
         this.reg = reg;
         net.to(device);
         reg.observeData(train, val);
-        reg.bind(net);
+        reg.bind(net, 0);
         reg.to(device);
         List<Tensor> params = new ArrayList<>(net.parameters());
         params.addAll(reg.parameters());
