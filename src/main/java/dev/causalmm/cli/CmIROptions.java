@@ -8,9 +8,18 @@ final class CmIROptions {
     @Option(names = "--cmir.environments", defaultValue = "3", description = "Virtual environments K (default: ${DEFAULT-VALUE}).")
     int environments;
 
-    @Option(names = "--cmir.alpha", defaultValue = "0.1",
-            description = "Noise intensity of environment 1, in training std units (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cmir.alpha", defaultValue = "1.0",
+            description = "Noise level of environment 1, in training std units (default: ${DEFAULT-VALUE}).")
     double alpha;
+
+    @Option(names = "--cmir.alpha-max", defaultValue = "3.0",
+            description = "Noise level of environment K; levels spread linearly from --cmir.alpha (0: alpha·e, the spec's form;"
+                    + " default: ${DEFAULT-VALUE}).")
+    double alphaMax;
+
+    @Option(names = "--cmir.word-blank", defaultValue = "0.25",
+            description = "Texts: words blanked with probability min(1, level·this) (default: ${DEFAULT-VALUE}).")
+    double wordBlank;
 
     @Option(names = "--cmir.pairing", defaultValue = "paired", description = "paired (default) or assigned environments.")
     String pairing;
@@ -36,7 +45,8 @@ final class CmIROptions {
             case "assigned" -> true;
             default -> throw new IllegalArgumentException("--cmir.pairing must be paired or assigned, got '" + pairing + "'");
         };
-        return CmIRConfig.defaults().withEnvironments(environments, alpha, assigned, includeClean)
+        return CmIRConfig.defaults().withEnvironments(environments, alpha, assigned, includeClean).withNoiseRange(alpha, alphaMax)
+                .withWordBlankPerLevel(wordBlank)
                 .withLambdas(lambdaInv, lambdaDec, lambdaRec).withOrthogonality(offDiagonal, false);
     }
 }

@@ -6,7 +6,6 @@ import dev.causalmm.baselines.LateFusion;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Device;
-import dev.causalmm.engine.Engine;
 import dev.causalmm.eval.Evaluator;
 import dev.causalmm.eval.TTest;
 import dev.causalmm.nn.EncoderConfig;
@@ -14,46 +13,78 @@ import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.train.TrainConfig;
 import dev.causalmm.train.Trainer;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * An imbalanced two-modality task: modality 0 observes every MMLSynData factor, modality 1 only
- * the spurious block (weakly informative, noisy). Late fusion vs late fusion + IMML, five seeds,
- * test accuracy and a Student t-test.
+ * IMML on an imbalanced task whose auxiliary modality carries label information the predominant
+ * one lacks ({@link MMLSynConfig#imbalancedComplementary}: modality 0 sees SF and SP, modality 1
+ * only NC). Over {@value #SEEDS} seeds: late fusion on modality 0 alone (what is lost when the
+ * auxiliary modality is not used), late fusion on both, and late fusion + IMML on both; test
+ * accuracy and Welch's t-tests, printed.
  *
- * <p>A measured report, not an assertion of the paper's claim: on this task IMML did not beat late
- * fusion (2026-11-24, 2,000 training samples, 10 epochs: 0.7885 vs 0.7834 at the default γ, p = 0.47;
- * γ = (1e−2, 0.2), (0.1, 0.5), (1e−3, 2) gave 0.787, 0.783, 0.783, none significant). The test asserts
- * only that IMML trains (every run above 0.7) and prints the numbers.
+ * <p>Measured numbers are in the README (IMML section): late fusion on both modalities beat
+ * modality 0 alone on every seed set (+5 points on seeds 101..105 and 201..203, +1 point on the
+ * test seeds 1..5, where two late-fusion runs stalled near 0.72), and IMML did not beat late
+ * fusion. Seed-to-seed spread (0.67–0.80 for one setting) is too large for either difference to be
+ * asserted; the test asserts what held on every seed: IMML's probe picks modality 0 as the
+ * predominant one and every run trains (above 0.6; chance is 0.5). γ = (0.1, 1) was chosen on
+ * validation seeds 101..105 from (1e−2, 1), (1e−2, 10), (0.1, 1), (1e−3, 0.1), not on the test seeds.
+ *
+ * <p>Measured (2026-11-28, 10 epochs, batch 64, CPU). Test seeds 1..5: modality 0 alone 0.7470,
+ * late fusion 0.7590 (vs alone p = 0.62), + IMML γ = (0.1, 1) 0.7622 (vs late fusion p = 0.90),
+ * + IMML γ = (1e−2, 1) 0.7567 (p = 0.92). Validation seeds 101..105: alone 0.7294, late fusion
+ * 0.7810 (p = 0.07), + IMML 0.7781 / 0.7625 / 0.7848 / 0.7799 for the four γ above (all p > 0.2).
  */
 class IMMLSyntheticTest {
-    static final int SEEDS = 5;
+    static final int SEEDS = Integer.getInteger("imml.seeds", 5);
+    static final long FIRST_SEED = Long.getLong("imml.firstSeed", 1);
+    static final int EPOCHS = Integer.getInteger("imml.epochs", 10);
 
-    static double run(MMLSynData.Splits data, long seed, boolean imml) {
-        try (Regularizer reg = imml ? new IMML(IMMLConfig.defaults().withSeed(seed)) : Regularizer.NONE;
-             MultimodalModel model = reg.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, seed), seed)) {
-            new Trainer(TrainConfig.defaults(Integer.getInteger("imml.epochs", 10), seed).withBatchSize(64))
-                    .fit(model, reg, data.train().dataset(), data.val().dataset());
+    static double run(MMLSynData.Splits data, long seed, IMMLConfig imml) {
+        int[] dims = new int[data.config().modalities()];
+        Arrays.fill(dims, data.config().inputDim());
+        try (Regularizer reg = imml != null ? new IMML(imml.withSeed(seed)) : Regularizer.NONE;
+             MultimodalModel model = reg.adapt(new LateFusion(dims, 2, EncoderConfig.c3rPaper(), false, seed), seed)) {
+            new Trainer(TrainConfig.defaults(EPOCHS, seed).withBatchSize(64)).fit(model, reg, data.train().dataset(), data.val().dataset());
             return Evaluator.evaluate(model, data.test().dataset(), 512, Device.CPU).accuracy();
         }
     }
 
+    private static double mean(double[] a) {
+        return Arrays.stream(a).average().orElseThrow();
+    }
+
     @Test
-    void lateFusionWithAndWithoutImmlOnAnImbalancedTask() {
-        var cfg = new MMLSynConfig(Integer.getInteger("imml.n", 2000), 500, 2000, 2, 5, 0.1, 0.1, 0.3, 7,
-                List.of(EnumSet.allOf(MMLSynData.Factor.class), EnumSet.of(MMLSynData.Factor.SP)));
+    void lateFusionWithAndWithoutImmlWhenTheAuxiliaryModalityCarriesMissingInformation() {
+        MMLSynConfig cfg = MMLSynConfig.imbalancedComplementary(7);
         MMLSynData.Splits data = MMLSynData.generate(cfg);
-        double[] base = new double[SEEDS], imml = new double[SEEDS];
+        // the predominant modality alone: same generator, same factors for modality 0, no modality 1
+        MMLSynData.Splits alone = MMLSynData.generate(cfg.withFactorMasks(List.of(cfg.factorMasks().get(0))));
+        // γ chosen on validation seeds 101..105 from (1e-2, 1) (the default), (1e-2, 10), (0.1, 1), (1e-3, 0.1)
+        double g1 = Double.parseDouble(System.getProperty("imml.gamma1", "0.1"));
+        double g2 = Double.parseDouble(System.getProperty("imml.gamma2", "1"));
+        IMMLConfig immlConfig = IMMLConfig.defaults().withGammas(g1, g2).withPredominant(0);
+        IMML probe = new IMML(IMMLConfig.defaults());
+        probe.observeData(data.train().dataset(), data.val().dataset());
+        int chosen = probe.predominant();
+        probe.close();
+        double[] predominant = new double[SEEDS], base = new double[SEEDS], imml = new double[SEEDS];
         for (int s = 0; s < SEEDS; s++) {
-            base[s] = run(data, s + 1, false);
-            imml[s] = run(data, s + 1, true);
+            long seed = FIRST_SEED + s;
+            predominant[s] = run(alone, seed, null);
+            base[s] = run(data, seed, null);
+            imml[s] = run(data, seed, immlConfig);
         }
-        TTest.Result t = TTest.student(imml, base);
-        System.out.printf("IMML imbalanced: late fusion %s mean %.4f | +IMML %s mean %.4f | t = %.3f, p = %.4f%n",
-                Arrays.toString(base), Arrays.stream(base).average().orElseThrow(), Arrays.toString(imml),
-                Arrays.stream(imml).average().orElseThrow(), t.t(), t.p());
-        assertTrue(Arrays.stream(imml).allMatch(a -> a > 0.7), "IMML runs train: " + Arrays.toString(imml));
+        TTest.Result aux = TTest.welch(base, predominant);
+        TTest.Result t = TTest.welch(imml, base);
+        System.out.printf("IMML complementary (seeds %d..%d, %d epochs, γ = (%g, %g), probe picks modality %d): modality 0 alone %s mean %.4f"
+                        + " | late fusion %s mean %.4f (vs alone: t = %.3f, p = %.4f) | +IMML %s mean %.4f | Welch t = %.3f, p = %.4f%n",
+                FIRST_SEED, FIRST_SEED + SEEDS - 1, EPOCHS, g1, g2, chosen, Arrays.toString(predominant), mean(predominant),
+                Arrays.toString(base), mean(base), aux.t(), aux.p(), Arrays.toString(imml), mean(imml), t.t(), t.p());
+        assertEquals(0, chosen, "IMML's probe finds modality 0 predominant");
+        for (double[] runs : List.of(predominant, base, imml)) {
+            assertTrue(Arrays.stream(runs).allMatch(a -> a > 0.6 && a <= 1), "every run trains: " + Arrays.toString(runs));
+        }
     }
 }
