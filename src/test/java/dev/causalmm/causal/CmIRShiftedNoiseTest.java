@@ -7,7 +7,6 @@ import dev.causalmm.data.ArrayDataset;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Device;
-import dev.causalmm.engine.Engine;
 import dev.causalmm.eval.Evaluator;
 import dev.causalmm.eval.TTest;
 import dev.causalmm.nn.EncoderConfig;
@@ -40,7 +39,6 @@ class CmIRShiftedNoiseTest {
 
     /** Test accuracy under the shifted noise; {@code rInv} (if not null) receives R_inv of the first and last epoch. */
     static double run(MMLSynData.Splits data, ArrayDataset noisyTest, long seed, CmIRConfig cmir, double[] rInv) {
-        Engine.seed(seed);
         try (Regularizer reg = cmir != null ? new CmIR(cmir.withSeed(seed)) : Regularizer.NONE;
              MultimodalModel model = reg.adapt(new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, seed), seed)) {
             TrainResult r = new Trainer(TrainConfig.defaults(8, seed).withBatchSize(64)).fit(model, reg, data.train().dataset(), null);

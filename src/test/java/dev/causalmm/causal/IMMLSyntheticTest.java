@@ -6,7 +6,6 @@ import dev.causalmm.baselines.LateFusion;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Device;
-import dev.causalmm.engine.Engine;
 import dev.causalmm.eval.Evaluator;
 import dev.causalmm.eval.TTest;
 import dev.causalmm.nn.EncoderConfig;
@@ -43,7 +42,6 @@ class IMMLSyntheticTest {
     static final int EPOCHS = Integer.getInteger("imml.epochs", 10);
 
     static double run(MMLSynData.Splits data, long seed, IMMLConfig imml) {
-        Engine.seed(seed);
         int[] dims = new int[data.config().modalities()];
         Arrays.fill(dims, data.config().inputDim());
         try (Regularizer reg = imml != null ? new IMML(imml.withSeed(seed)) : Regularizer.NONE;
