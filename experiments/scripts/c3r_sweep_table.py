@@ -26,6 +26,10 @@ def welch_p(a, b):
     return min(1.0, 2 * s * h / 3)
 
 
+def fmt_p(p):
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def runs(path):
     r = json.loads((path / "results.json").read_text())
     acc = [x["final"]["test"]["accuracy"] for x in r["runs"]]
@@ -38,14 +42,19 @@ def fmt(xs):
     return f"{statistics.mean(xs):.3f} ± {statistics.stdev(xs):.3f}" if len(xs) > 1 else (f"{xs[0]:.3f}" if xs else "–")
 
 
-out = pathlib.Path(sys.argv[1])
-print("| task | model | C3R η_rel | test accuracy | p (acc) | necessity (predictor, step 0.1) | p (nec) | necessity (C3R twin) |")
-print("|---|---|---|---|---|---|---|---|")
-for base in sorted(out.glob("*-none")):
-    ds, model = base.name[: -len("-none")].split("-", 1)
-    bacc, bnec, _ = runs(base)
-    print(f"| {ds} | {model} | base | {fmt(bacc)} | | {fmt(bnec)} | | |")
-    cells = sorted(out.glob(f"{ds}-{model}-c3r-*"), key=lambda p: float(p.name.rsplit("-", 1)[1]))
-    for c in cells:
-        acc, nec, twin = runs(c)
-        print(f"| {ds} | {model} | {c.name.rsplit('-', 1)[1]} | {fmt(acc)} | {welch_p(acc, bacc):.3f} | {fmt(nec)} | {welch_p(nec, bnec):.3f} | {fmt(twin)} |")
+def main():
+    out = pathlib.Path(sys.argv[1])
+    print("| task | model | C3R η_rel | test accuracy | p (acc) | necessity (predictor, step 0.1) | p (nec) | necessity (C3R twin) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for base in sorted(out.glob("*-none")):
+        ds, model = base.name[: -len("-none")].split("-", 1)
+        bacc, bnec, _ = runs(base)
+        print(f"| {ds} | {model} | base | {fmt(bacc)} | | {fmt(bnec)} | | |")
+        cells = sorted(out.glob(f"{ds}-{model}-c3r-*"), key=lambda p: float(p.name.rsplit("-", 1)[1]))
+        for c in cells:
+            acc, nec, twin = runs(c)
+            print(f"| {ds} | {model} | {c.name.rsplit('-', 1)[1]} | {fmt(acc)} | {fmt_p(welch_p(acc, bacc))} | {fmt(nec)} | {fmt_p(welch_p(nec, bnec))} | {fmt(twin)} |")
+
+
+if __name__ == "__main__":
+    main()
