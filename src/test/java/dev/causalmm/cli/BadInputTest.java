@@ -1,5 +1,6 @@
 package dev.causalmm.cli;
 
+import static dev.causalmm.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
@@ -25,22 +26,6 @@ class BadInputTest {
     private static final String[] SMALL = {"--epochs", "1", "--train-size", "300", "--val-size", "50", "--test-size", "50", "--no-progress"};
 
     @TempDir Path dir;
-
-    private static String run(int expectedExit, String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true);
-        System.setOut(ps);
-        System.setErr(ps);
-        try {
-            int code = Main.execute(args);
-            assertEquals(expectedExit, code, buf.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return buf.toString();
-    }
 
     private static String[] train(Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("train", "--out", out.toString()));

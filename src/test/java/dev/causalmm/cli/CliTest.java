@@ -1,33 +1,16 @@
 package dev.causalmm.cli;
 
+import static dev.causalmm.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.causalmm.io.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CliTest {
-
-    private static String run(int expectedExit, String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true);
-        System.setOut(ps);
-        System.setErr(ps);
-        try {
-            int code = Main.execute(args);
-            assertEquals(expectedExit, code, buf.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return buf.toString();
-    }
 
     @Test
     void everyCommandHasHelp() {
