@@ -218,7 +218,7 @@ public final class ImageTextFolder {
     }
 
     /** One split: images decoded on read, texts tokenised up front. */
-    public final class Split implements MultimodalDataset {
+    public final class Split implements SkippableDataset {
         private final String split;
         private final Path[] images;
         private final String[] where;
@@ -283,6 +283,19 @@ public final class ImageTextFolder {
 
         @Override
         public void read(int index, SampleWriter out) throws IOException {
+            read(index, out, null);
+        }
+
+        @Override
+        public void read(int index, SampleWriter out, boolean[] skip) throws IOException {
+            if (skip == null || !skip[0]) readImage(index, out);
+            int len = options.textLength();
+            MemorySegment txt = out.modality(1);
+            for (int j = 0; j < len; j++) txt.setAtIndex(ValueLayout.JAVA_FLOAT, j, tokens[index * len + j]);
+            out.label(labels[index]);
+        }
+
+        private void readImage(int index, SampleWriter out) throws IOException {
             MemorySegment img = out.modality(0);
             SplittableRandom random = null;
             if (augment) {
@@ -297,10 +310,6 @@ public final class ImageTextFolder {
                 img.fill((byte) 0);
                 out.missing(0);
             }
-            int len = options.textLength();
-            MemorySegment txt = out.modality(1);
-            for (int j = 0; j < len; j++) txt.setAtIndex(ValueLayout.JAVA_FLOAT, j, tokens[index * len + j]);
-            out.label(labels[index]);
         }
     }
 
