@@ -17,7 +17,7 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+            if (ex instanceof IllegalArgumentException || ex instanceof dev.causalmm.data.DataLoadException || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("causalmm: " + ex.getMessage());
                 return 2;
             }

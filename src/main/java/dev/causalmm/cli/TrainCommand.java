@@ -31,6 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin C3ROptions c3r;
     @Mixin IMMLOptions imml;
     @Mixin CmIROptions cmir;
+    @Mixin FolderOptions folder;
 
     @Option(names = "--metrics", split = ",", defaultValue = "c3",
             description = "Extra metrics: c3 (hard C3 risks, always on), dcor (distance correlation of the representation"
@@ -93,11 +94,13 @@ final class TrainCommand implements Callable<Integer> {
         ExperimentSpec spec = new ExperimentSpec(common.dataset("mmlsyn"), model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
-                evalNoise, evalSeeds, qmfCompat);
-        DataSplits splits = spec.generateData();
+                evalNoise, evalSeeds, qmfCompat, folder.folder(), folder.encoders());
+        DataSplits splits = spec.generateData(common.out.resolve("feature-cache"));
         Engine.deterministic(true);
         List<RunResult> runs = ExperimentRunner.run(spec, splits, common.out, progress);
         ObjectNode results = Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - t0) / 1e9);
+        var itf = dev.causalmm.data.ImageTextFolder.of(splits);
+        if (itf != null) results.set("data", Json.MAPPER.valueToTree(itf.report()));
         AtomicFiles.writeString(common.out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
         System.out.print(Report.table(Report.rows(Map.of(spec.label(), runs))));
         results.at("/final/test/noise").properties().forEach(e -> System.out.printf(java.util.Locale.ROOT,

@@ -166,7 +166,9 @@ public final class ImageTextFolder {
 
     /** The folder behind splits made by {@link #open}, or null for other data. */
     public static ImageTextFolder of(DataSplits splits) {
-        return splits.train() instanceof Split s ? s.folder() : null;
+        MultimodalDataset ds = splits.train();
+        while (ds instanceof SkippableDataset s && !(ds instanceof Split) && s.base() != ds) ds = s.base();
+        return ds instanceof Split s ? s.folder() : null;
     }
 
     public Path manifest() {

@@ -9,4 +9,9 @@ import java.io.IOException;
 public interface SkippableDataset extends MultimodalDataset {
     /** Like {@link #read}, but modality {@code k} need not be written where {@code skip[k]}. */
     void read(int index, SampleWriter out, boolean[] skip) throws IOException;
+
+    /** The dataset this one wraps (itself when it wraps none). */
+    default MultimodalDataset base() {
+        return this;
+    }
 }

@@ -9,6 +9,10 @@ import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextData;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
+import dev.causalmm.data.ImageTextFolder;
+import dev.causalmm.data.ImageTextFolderOptions;
+import dev.causalmm.nn.FeatureCache;
+import dev.causalmm.nn.PretrainedEncoderSpec;
 import dev.causalmm.engine.Device;
 import dev.causalmm.train.LrSchedule;
 import dev.causalmm.engine.Optimizer;
@@ -29,13 +33,16 @@ import java.util.List;
  * @param evalSeeds evaluation seeds per training seed (0: one, equal to the training seed — the
  *                  "runs" layout; 5: QMF's 5 × 5 layout)
  * @param qmfCompat the noise protocol reproduces the reference code's image quirks (fixed field, uint8 wraparound)
+ * @param folder   how an image+text manifest is read when {@code dataset} is a {@code .jsonl}/{@code .csv} path (null otherwise)
+ * @param encoders pretrained TorchScript encoders by modality (empty: none)
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                              Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
                              List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
                              C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
-                             List<Double> evalNoise, int evalSeeds, boolean qmfCompat) {
+                             List<Double> evalNoise, int evalSeeds, boolean qmfCompat,
+                             ImageTextFolderOptions folder, List<PretrainedEncoderSpec> encoders) {
     /** Datasets an experiment can name. */
     public static final List<String> DATASETS = List.of("mmlsyn", "imagetext");
 
@@ -49,15 +56,25 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         evalNoise = evalNoise == null ? List.of() : List.copyOf(evalNoise);
         if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
         if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
-        if (!DATASETS.contains(dataset)) {
-            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS));
+        encoders = encoders == null ? List.of() : List.copyOf(encoders);
+        boolean manifest = ImageTextFolder.isManifest(dataset);
+        if (!DATASETS.contains(dataset) && !manifest) {
+            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS)
+                    + ", or an image+text manifest (.jsonl, .csv)");
         }
         // only the named dataset's settings are kept (and written to results and checkpoints), so
         // another dataset's defaults never change what identifies a finished grid cell
-        if (dataset.equals("mmlsyn")) {
+        if (manifest) {
+            dataset = java.nio.file.Path.of(dataset).toAbsolutePath().normalize().toString();
+            if (folder == null) folder = ImageTextFolderOptions.defaults();
+            mmlsyn = null;
+            imagetext = null;
+        } else if (dataset.equals("mmlsyn")) {
+            folder = null;
             if (mmlsyn == null) mmlsyn = MMLSynConfig.defaults(dataSeed);
             imagetext = null;
         } else {
+            folder = null;
             if (imagetext == null) imagetext = ImageTextConfig.defaults(dataSeed);
             mmlsyn = null;
         }
@@ -66,8 +83,36 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         }
     }
 
-    /** Generates the dataset this experiment names. */
+    /** The canonical form without an image+text folder or pretrained encoders. */
+    public ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
+                          Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
+                          List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
+                          C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
+                          List<Double> evalNoise, int evalSeeds, boolean qmfCompat) {
+        this(dataset, model, regularizer, epochs, batchSize, optimizer, schedule, earlyStopPatience, seeds, device, mmlsyn, imagetext,
+                dataSeed, c3r, imml, cmir, dcor, evalNoise, evalSeeds, qmfCompat, null, null);
+    }
+
+    /** Generates (or reads) the dataset this experiment names; cached pretrained features go to the system's temporary folder. */
     public DataSplits generateData() {
+        return generateData(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "causalmm-feature-cache"));
+    }
+
+    /**
+     * Generates the synthetic dataset this experiment names, or opens its image+text manifest;
+     * then replaces the modalities of cached pretrained encoders ({@code mode=cache}) by their
+     * features, kept under {@code featureCache}.
+     */
+    public DataSplits generateData(java.nio.file.Path featureCache) {
+        try {
+            DataSplits d = ImageTextFolder.isManifest(dataset) ? ImageTextFolder.open(java.nio.file.Path.of(dataset), folder) : generateSynthetic();
+            return FeatureCache.apply(d, encoders, featureCache, device);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private DataSplits generateSynthetic() {
         return switch (dataset) {
             case "imagetext" -> ImageTextData.generate(imagetext);
             default -> DataSplits.of(MMLSynData.generate(mmlsyn));

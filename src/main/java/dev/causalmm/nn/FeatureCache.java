@@ -109,6 +109,11 @@ public final class FeatureCache {
         return s.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
+    /** The SHA-256 of a file's bytes, in hex (what a checkpoint records of a pretrained encoder's file). */
+    public static String sha256(Path file) throws IOException {
+        return sha256(Files.readAllBytes(file));
+    }
+
     static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
@@ -171,6 +176,7 @@ public final class FeatureCache {
             this.scratch = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(bytes, 8));
         }
 
+        @Override public MultimodalDataset base() { return base; }
         @Override public String name() { return base.name(); }
         @Override public int size() { return base.size(); }
         @Override public List<ModalitySpec> modalities() { return specs; }
