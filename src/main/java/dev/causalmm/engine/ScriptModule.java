@@ -62,10 +62,10 @@ public final class ScriptModule implements AutoCloseable {
                         + ": " + firstLine(e.getMessage()), e);
             }
             try (out) {
-                if (out.isTensor()) return Tensor.wrap(out.toTensor());
+                if (out.isTensor()) return Tensor.wrap(new org.bytedeco.pytorch.Tensor(out.toTensor())); // own reference: out is freed below
                 if (out.isTuple()) {
                     var elems = out.toTuple().elements();
-                    if (elems.size() > 0 && elems.get(0).isTensor()) return Tensor.wrap(elems.get(0).toTensor());
+                    if (elems.size() > 0 && elems.get(0).isTensor()) return Tensor.wrap(new org.bytedeco.pytorch.Tensor(elems.get(0).toTensor()));
                 }
                 throw new IllegalArgumentException(file + ": forward returned neither a tensor nor a tuple starting with one");
             }
