@@ -64,7 +64,7 @@ class ImageTextFolderCliTest {
                 + ImageTextFixtures.line("what", "images/tomato_0.jpg", "pizza", "test") + "\n");
         String err = run(2, "train", "--dataset", manifest.toString(), "--epochs", "1", "--image-size", "16", "--out", dir.resolve("x").toString(), "--no-progress");
         assertTrue(err.contains("data.jsonl:61: image ") && err.contains("bad.jpg: not a JPEG or PNG image"), err);
-        for (String mode : List.of("cache", "frozen")) {
+        for (String mode : List.of("cache", "frozen", "finetune")) {
             Path out = dir.resolve("run-" + mode);
             run(0, "train", "--dataset", manifest.toString(), "--model", "concat", "--epochs", "3", "--batch-size", "16", "--image-size", "16",
                     "--encoder", "image=" + TINY + "," + mode, "--skip-bad", "--out", out.toString(), "--no-progress");
