@@ -5,7 +5,8 @@ import picocli.CommandLine.Option;
 /** Options shared by {@code train} and {@code eval}. */
 final class CommonOptions {
     @Option(names = "--dataset", description = "Dataset: mmlsyn (synthetic feature vectors, spec §2.7)"
-            + " or imagetext (synthetic images + texts), or a feature file (.mat, .npz, .csv) or manifest (.yaml) path. Default: mmlsyn (eval: the checkpoint's).")
+            + " or imagetext (synthetic images + texts), a feature file (.mat, .npy/.npz, .csv) or manifest (.yaml) path,"
+            + " or an image+text manifest (FILE.jsonl or FILE.csv: text, image path, label). Default: mmlsyn (eval: the checkpoint's).")
     String dataset;
 
     /** The --dataset given, or {@code dflt} when none was. */

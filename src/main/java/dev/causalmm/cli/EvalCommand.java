@@ -23,6 +23,11 @@ import dev.causalmm.data.FeatureFileInfo;
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextData;
 import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.data.ImageTextFolder;
+import dev.causalmm.data.ImageTextFolderOptions;
+import dev.causalmm.nn.Encoders;
+import dev.causalmm.nn.FeatureCache;
+import dev.causalmm.nn.PretrainedEncoderSpec;
 import java.util.List;
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.EvalResult;
@@ -98,6 +103,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--qmf-compat", description = "With --noise: the reference code's image quirks (one fixed noise field, uint8 wraparound).")
     boolean qmfCompat;
 
+    @Option(names = "--skip-bad", description = "Image+text manifests: skip rows with a missing or corrupt image, an unknown label or a"
+            + " malformed line (counted in results.json) instead of failing.")
+    boolean skipBad;
+
     @Option(names = {"--seed", "--eval-seed"}, defaultValue = "1",
             description = "Evaluation seed: drives the noise protocol and is recorded in results.json (default: ${DEFAULT-VALUE}).")
     long evalSeed;
@@ -157,15 +166,26 @@ final class EvalCommand implements Callable<Integer> {
         if (featureFile != null && (spuriousTest != null || testSize != null)) {
             throw new IllegalArgumentException("--spurious-test and --test-size apply to the generated datasets, not to a feature file");
         }
-        if (featureFile == null && !common.dataset(dataset).equals(dataset)) {
+        boolean manifest = st.has("folder");
+        if (skipBad && !manifest) throw new IllegalArgumentException("--skip-bad is for checkpoints trained on an image+text manifest");
+        if (featureFile == null && !common.dataset(dataset).equals(dataset) && !(manifest && ImageTextFolder.isManifest(common.dataset))) {
             throw new IllegalArgumentException("--dataset " + common.dataset + " does not match the checkpoint's dataset '" + dataset + "'");
         }
         MMLSynConfig cfg = null;
         ImageTextConfig itCfg = null;
         DataSplits data;
+        List<PretrainedEncoderSpec> encoders = encoders(st, checkpoint);
+        ImageTextFolder folder = null;
         if (featureFile != null) {
             data = FeatureFileDatasets.reopen(featureFile, dataFile != null ? dataFile
                     : common.dataset != null && !common.dataset.equals(dataset) ? Path.of(common.dataset) : null);
+        } else if (manifest) {
+            // the checkpoint's reading options, label map and vocabulary; --dataset may name another manifest read the same way
+            ImageTextFolderOptions fo = Json.MAPPER.treeToValue(st.get("folder"), ImageTextFolderOptions.class);
+            if (skipBad) fo = fo.withSkipBad(true);
+            DataSplits raw = ImageTextFolder.open(Path.of(common.dataset(dataset)), fo);
+            folder = ImageTextFolder.of(raw);
+            data = FeatureCache.apply(raw, encoders, out.resolve("feature-cache"), Device.parse(common.device));
         } else if (dataset.equals("imagetext")) {
             itCfg = Json.MAPPER.treeToValue(st.get("imagetext"), ImageTextConfig.class);
             if (spuriousTest != null) itCfg = itCfg.withSpurious(itCfg.spuriousTrain(), spuriousTest);
@@ -173,7 +193,7 @@ final class EvalCommand implements Callable<Integer> {
             data = ImageTextData.generate(itCfg);
         } else {
             cfg = overrides(Json.MAPPER.treeToValue(st.get("mmlsyn"), MMLSynConfig.class));
-            data = DataSplits.of(MMLSynData.generate(cfg));
+            data = FeatureCache.apply(DataSplits.of(MMLSynData.generate(cfg)), encoders, common.out.resolve("feature-cache"), Device.parse(common.device));
         }
         List<ModalitySpec> modalities = ExperimentRunner.modalities(st);
         if (!modalities.equals(data.modalities())) {
@@ -186,8 +206,8 @@ final class EvalCommand implements Callable<Integer> {
         CmIRConfig cmirConfig = st.has("cmir") ? Json.MAPPER.treeToValue(st.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
         try (Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3rConfig, immlConfig, cmirConfig));
              // every parameter is then overwritten by the checkpoint, so the seed of the initial weights does not matter
-             MultimodalModel m = reg.adapt(Baselines.create(model, modalities, st.get("numClasses").asInt(), EncoderConfig.c3rPaper(),
-                     data.train().size(), 0), 0)) {
+             MultimodalModel m = reg.adapt(Encoders.withPretrained(encoders, () -> Baselines.create(model, modalities,
+                     st.get("numClasses").asInt(), EncoderConfig.c3rPaper(), data.train().size(), 0)), 0)) {
             reg.bind(m, 0);
             ck.restoreInto(ExperimentRunner.allParameters(m, reg), checkpoint.toString());
             m.to(device);
@@ -220,6 +240,7 @@ final class EvalCommand implements Callable<Integer> {
             if (cfg != null) config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
             if (itCfg != null) config.set("imagetext", Json.MAPPER.valueToTree(itCfg));
             if (data.featureFile() != null) config.set("data", Json.MAPPER.valueToTree(data.featureFile().summary()));
+            if (manifest) config.put("manifest", common.dataset(dataset));
             config.put("device", device.toString());
             config.put("regularizer", regName);
             if (noise != null) {
@@ -238,6 +259,7 @@ final class EvalCommand implements Callable<Integer> {
                 ms.put("evalSeed", evalSeed);
             }
             ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, twin, dcor, (System.nanoTime() - t0) / 1e9);
+            if (folder != null) root.set("data", Json.MAPPER.valueToTree(folder.report()));
             AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
             System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f%s%n", model, val.accuracy(), test.accuracy(),
                     cfg == null ? "" : String.format(Locale.ROOT, " (s=%.2f)", cfg.spuriousTest()));
@@ -276,6 +298,23 @@ final class EvalCommand implements Callable<Integer> {
         if (Files.isDirectory(out.resolve("checkpoints")) || Files.isDirectory(out.resolve("cells"))) {
             throw new IllegalArgumentException(out + " is a training or experiment folder" + hint);
         }
+    }
+
+    /** The pretrained encoders a checkpoint records; each file must still be the one trained with (same SHA-256). */
+    static List<PretrainedEncoderSpec> encoders(ObjectNode st, Path checkpoint) throws java.io.IOException {
+        List<PretrainedEncoderSpec> out = new java.util.ArrayList<>();
+        for (var node : st.path("encoders")) {
+            ObjectNode o = node.deepCopy();
+            String sha = o.path("sha256").asText(null);
+            o.remove("sha256");
+            PretrainedEncoderSpec p = Json.MAPPER.treeToValue(o, PretrainedEncoderSpec.class);
+            if (sha != null && !sha.equals(FeatureCache.sha256(Path.of(p.file())))) {
+                throw new IllegalArgumentException(checkpoint + ": the pretrained encoder " + p.file() + " of modality '" + p.modality()
+                        + "' has changed since training (SHA-256 differs)");
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     private MMLSynConfig overrides(MMLSynConfig saved) {

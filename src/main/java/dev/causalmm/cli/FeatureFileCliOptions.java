@@ -6,8 +6,9 @@ import picocli.CommandLine.Option;
 
 /** How a feature-file --dataset (a .mat, .npz or .csv file, or a .yaml manifest) is split and prepared. */
 final class FeatureFileCliOptions {
-    @Option(names = "--split", split = ",", description = "Feature files: train,val,test shares of a file without its own split"
-            + " (default 0.7,0.1,0.2; stratified, seeded by --data-seed); a file with train/test gives only val (share of train).")
+    @Option(names = "--split", split = ",", description = "Train,val,test shares of a seeded stratified split (by --data-seed) for a"
+            + " feature file without its own split (default 0.7,0.1,0.2; a file with train/test takes one val share of train) or an"
+            + " image+text manifest without one (default 0.8,0.1,0.1).")
     List<Double> split;
 
     @Option(names = "--no-standardize", description = "Feature files: keep the raw features (default: z-score each view on the training split).")
@@ -17,7 +18,8 @@ final class FeatureFileCliOptions {
             description = "Feature files: auto (n×d or d×n by the label count), rows (samples are rows) or columns. Default: ${DEFAULT-VALUE}.")
     String orientation;
 
-    @Option(names = "--skip-bad", description = "CSV feature files: skip rows that cannot be read (counted in results.json) instead of failing.")
+    @Option(names = "--skip-bad", description = "Skip rows that cannot be read — CSV feature-file rows; manifest rows with a missing or"
+            + " corrupt image, an unknown label or a malformed line — counting them in results.json, instead of failing.")
     boolean skipBad;
 
     @Option(names = "--label-column", description = "CSV feature files: the label column, a header name or 0-based index (default: 'label', else the last).")

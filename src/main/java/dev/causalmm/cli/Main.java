@@ -51,6 +51,7 @@ public final class Main implements Runnable {
         return switch (ex) {
             case NonFiniteLossException e -> e.getMessage();
             case IllegalArgumentException e -> e.getMessage();
+            case dev.causalmm.data.DataLoadException e -> e.getMessage();
             case IOException e -> AtomicFiles.describe(e);
             case UncheckedIOException e -> e.getMessage() != null && !e.getMessage().equals(String.valueOf(e.getCause()))
                     ? e.getMessage() : AtomicFiles.describe(e.getCause());

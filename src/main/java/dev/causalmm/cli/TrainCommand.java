@@ -33,6 +33,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin IMMLOptions imml;
     @Mixin CmIROptions cmir;
     @Mixin FeatureFileCliOptions featureFile;
+    @Mixin FolderOptions folder;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Option(names = "--metrics", split = ",", defaultValue = "c3",
@@ -102,19 +103,23 @@ final class TrainCommand implements Callable<Integer> {
         EvalCommand.checkMetrics(metrics);
         Regularizers.create(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config())).close();
         Device device = Device.parse(common.device);
+        boolean manifest = dev.causalmm.data.ImageTextFolder.isManifest(dataset, folder.imageField);
         ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
                 evalNoise, evalSeeds, qmfCompat,
-                FeatureFileDatasets.isFileDataset(dataset) ? featureFile.options(data.dataSeed) : null);
+                !manifest && FeatureFileDatasets.isFileDataset(dataset) ? featureFile.options(data.dataSeed) : null,
+                manifest ? folder.folder(featureFile.split, data.dataSeed, featureFile.skipBad) : null, folder.encoders());
         ExperimentRunner.checkResultsOwnership(out, spec);
         AtomicFiles.deleteStaleTemporaries(CliChecks.create(out));
-        DataSplits splits = spec.generateData();
+        DataSplits splits = spec.generateData(out.resolve("feature-cache"));
         if (splits.featureFile() != null) System.out.println(splits.featureFile().describe());
         Engine.deterministic(true);
         List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
         ObjectNode results = Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - t0) / 1e9);
         if (splits.featureFile() != null) ((ObjectNode) results.get("config")).set("data", Json.MAPPER.valueToTree(splits.featureFile().summary()));
+        var itf = dev.causalmm.data.ImageTextFolder.of(splits);
+        if (itf != null) results.set("data", Json.MAPPER.valueToTree(itf.report()));
         AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
         System.out.print(Report.table(Report.rows(Map.of(spec.label(), runs))));
         results.at("/final/test/noise").properties().forEach(e -> System.out.printf(java.util.Locale.ROOT,

@@ -56,8 +56,9 @@ public final class ExperimentRunner {
             TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
-                 MultimodalModel model = reg.adapt(Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
-                         data.train().size(), seed), seed)) {
+                 MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
+                         () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
+                                 data.train().size(), seed)), seed)) {
                 Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));
                 if (progress) trainer.addListener(new ProgressBar(label));
                 TrainResult tr;
@@ -87,7 +88,7 @@ public final class ExperimentRunner {
                     noise.put(eps, acc);
                 }
                 Path modelFile = ckDir.resolve("model.ckpt");
-                Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data.featureFile())).write(modelFile);
+                Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
                 runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile));
             }
         }
@@ -195,8 +196,7 @@ public final class ExperimentRunner {
     }
 
     /** What {@code eval} needs to rebuild the model and its data from a checkpoint alone. */
-    static ObjectNode modelState(ExperimentSpec spec, long seed, List<ModalitySpec> modalities, int numClasses,
-                                 dev.causalmm.data.FeatureFileInfo featureFile) {
+    static ObjectNode modelState(ExperimentSpec spec, long seed, List<ModalitySpec> modalities, int numClasses, DataSplits data) throws IOException {
         ObjectNode st = Json.object();
         st.put("format", "causalmm.model/1");
         st.put("model", spec.model());
@@ -216,7 +216,18 @@ public final class ExperimentRunner {
         st.put("encoder", "c3r-paper");
         if (spec.mmlsyn() != null) st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
         if (spec.imagetext() != null) st.set("imagetext", Json.MAPPER.valueToTree(spec.imagetext()));
-        if (featureFile != null) st.set("featureFile", Json.MAPPER.valueToTree(featureFile));
+        if (data.featureFile() != null) st.set("featureFile", Json.MAPPER.valueToTree(data.featureFile()));
+        // an image+text folder: the options as used, with the label map and the vocabulary built on the training split
+        var folder = dev.causalmm.data.ImageTextFolder.of(data);
+        if (folder != null) st.set("folder", Json.MAPPER.valueToTree(folder.options()));
+        if (!spec.encoders().isEmpty()) {
+            var enc = st.putArray("encoders");
+            for (var p : spec.encoders()) {
+                ObjectNode o = Json.MAPPER.valueToTree(p);
+                o.put("sha256", dev.causalmm.nn.FeatureCache.sha256(java.nio.file.Path.of(p.file())));
+                enc.add(o);
+            }
+        }
         st.set("c3r", Json.MAPPER.valueToTree(spec.c3r()));
         st.set("imml", Json.MAPPER.valueToTree(spec.imml().withSeed(seed)));
         st.set("cmir", Json.MAPPER.valueToTree(spec.cmir().withSeed(seed)));

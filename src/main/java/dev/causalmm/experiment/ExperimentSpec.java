@@ -12,6 +12,10 @@ import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextData;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
+import dev.causalmm.data.ImageTextFolder;
+import dev.causalmm.data.ImageTextFolderOptions;
+import dev.causalmm.nn.FeatureCache;
+import dev.causalmm.nn.PretrainedEncoderSpec;
 import dev.causalmm.engine.Device;
 import dev.causalmm.train.LrSchedule;
 import dev.causalmm.engine.Optimizer;
@@ -34,13 +38,16 @@ import java.util.List;
  * @param qmfCompat the noise protocol reproduces the reference code's image quirks (fixed field, uint8 wraparound)
  * @param featureFile how a feature-file {@code dataset} (a path to a .mat/.npz/.csv file or a manifest) is split and
  *                  standardised; null for the generators
+ * @param folder   how an image+text manifest is read when {@code dataset} is a {@code .jsonl}/{@code .csv} path (null otherwise)
+ * @param encoders pretrained TorchScript encoders by modality (empty: none)
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                              Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
                              List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
                              C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
-                             List<Double> evalNoise, int evalSeeds, boolean qmfCompat, FeatureFileOptions featureFile) {
+                             List<Double> evalNoise, int evalSeeds, boolean qmfCompat, FeatureFileOptions featureFile,
+                             ImageTextFolderOptions folder, List<PretrainedEncoderSpec> encoders) {
     /** Datasets an experiment can name. */
     public static final List<String> DATASETS = List.of("mmlsyn", "imagetext");
 
@@ -72,23 +79,35 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         if (cmir == null || !regularizer.equals("cmir")) cmir = CmIRConfig.defaults();
         evalNoise = evalNoise == null ? List.of() : List.copyOf(evalNoise);
         if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
-        boolean file = FeatureFileDatasets.isFileDataset(dataset);
-        if (!DATASETS.contains(dataset) && !file) {
+        encoders = encoders == null ? List.of() : List.copyOf(encoders);
+        boolean manifest = ImageTextFolder.isManifest(dataset, folder);
+        boolean file = !manifest && FeatureFileDatasets.isFileDataset(dataset);
+        if (!DATASETS.contains(dataset) && !file && !manifest) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS)
-                    + ", or a feature file (.mat, .npz, .csv) or manifest (.yaml)");
+                    + ", a feature file (.mat, .npy/.npz, .csv) or manifest (.yaml), or an image+text manifest (.jsonl, or .csv"
+                    + " with an image column)");
         }
         // only the named dataset's settings are kept (and written to results and checkpoints), so
         // another dataset's defaults never change what identifies a finished grid cell
-        if (file) {
+        if (manifest) {
+            dataset = java.nio.file.Path.of(dataset).toAbsolutePath().normalize().toString();
+            if (folder == null) folder = ImageTextFolderOptions.defaults();
+            featureFile = null;
+            mmlsyn = null;
+            imagetext = null;
+        } else if (file) {
+            folder = null;
             mmlsyn = null;
             imagetext = null;
             if (featureFile == null) featureFile = FeatureFileOptions.defaults().withSplit(0.7, 0.1, 0.2, dataSeed);
         } else if (dataset.equals("mmlsyn")) {
             featureFile = null;
+            folder = null;
             if (mmlsyn == null) mmlsyn = MMLSynConfig.defaults(dataSeed);
             imagetext = null;
         } else {
             featureFile = null;
+            folder = null;
             if (imagetext == null) imagetext = ImageTextConfig.defaults(dataSeed);
             mmlsyn = null;
         }
@@ -96,7 +115,7 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
             throw new IllegalArgumentException("the validation set must not be empty (validation share " + featureFile.valRatio()
                     + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
         }
-        int valSize = file ? 1 : dataset.equals("mmlsyn") ? mmlsyn.valSize() : imagetext.valSize();
+        int valSize = file || manifest ? 1 : dataset.equals("mmlsyn") ? mmlsyn.valSize() : imagetext.valSize();
         if (valSize <= 0) {
             throw new IllegalArgumentException("the validation set must not be empty (val size " + valSize
                     + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
@@ -106,14 +125,14 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         }
     }
 
-    /** An experiment on a generated dataset (no feature file). */
+    /** An experiment on a generated dataset (no feature file, image+text folder or pretrained encoders). */
     public ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
                           Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
                           List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
                           C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
                           List<Double> evalNoise, int evalSeeds, boolean qmfCompat) {
         this(dataset, model, regularizer, epochs, batchSize, optimizer, schedule, earlyStopPatience, seeds, device, mmlsyn, imagetext,
-                dataSeed, c3r, imml, cmir, dcor, evalNoise, evalSeeds, qmfCompat, null);
+                dataSeed, c3r, imml, cmir, dcor, evalNoise, evalSeeds, qmfCompat, null, null, null);
     }
 
     /** Fails when {@code values} holds one value twice: a repeated seed would count one run twice. */
@@ -126,15 +145,28 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         }
     }
 
-    /** Generates (or, for a feature file, reads) the dataset this experiment names. */
+    /** Generates (or reads) the dataset this experiment names; cached pretrained features go to the system's temporary folder. */
     public DataSplits generateData() {
-        if (featureFile != null) {
-            try {
-                return FeatureFileDatasets.open(java.nio.file.Path.of(dataset), featureFile);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e.getMessage(), e);
-            }
+        return generateData(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "causalmm-feature-cache"));
+    }
+
+    /**
+     * Generates the synthetic dataset this experiment names, or reads its feature file or image+text
+     * manifest; then replaces the modalities of cached pretrained encoders ({@code mode=cache}) by
+     * their features, kept under {@code featureCache}.
+     */
+    public DataSplits generateData(java.nio.file.Path featureCache) {
+        try {
+            DataSplits d = folder != null ? ImageTextFolder.open(java.nio.file.Path.of(dataset), folder)
+                    : featureFile != null ? FeatureFileDatasets.open(java.nio.file.Path.of(dataset), featureFile)
+                    : generateSynthetic();
+            return FeatureCache.apply(d, encoders, featureCache, device);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    private DataSplits generateSynthetic() {
         return switch (dataset) {
             case "imagetext" -> ImageTextData.generate(imagetext);
             default -> DataSplits.of(MMLSynData.generate(mmlsyn));

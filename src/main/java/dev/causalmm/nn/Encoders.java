@@ -12,6 +12,8 @@ public final class Encoders {
      * regulariser sees features of {@code config.featureDim()} whatever the modality.
      */
     public static ModalityEncoder create(ModalitySpec spec, EncoderConfig config, Init init) {
+        PretrainedEncoderSpec p = pretrained(spec);
+        if (p != null) return new PretrainedEncoder(new ScriptEncoder(spec, p), config, init);
         return switch (spec.kind()) {
             case FEATURES -> new MlpEncoder((int) spec.elementCount(), config, init);
             case IMAGE -> new ImageEncoder((int) spec.shape()[0], config, init);
@@ -24,11 +26,56 @@ public final class Encoders {
      * pooled CNN regions, a text's summed word embeddings — no MLP.
      */
     public static ModalityEncoder raw(ModalitySpec spec, Init init) {
+        PretrainedEncoderSpec p = pretrained(spec);
+        if (p != null) return new PretrainedEncoder(new ScriptEncoder(spec, p), null, init);
         return switch (spec.kind()) {
             case FEATURES -> new IdentityEncoder((int) spec.elementCount());
             case IMAGE -> new ImageEncoder((int) spec.shape()[0], null, init);
             case TOKENS -> new BagOfWordsEncoder(spec.vocabSize(), BagOfWordsEncoder.DEFAULT_DIM, null, init);
         };
+    }
+
+    /** Pretrained TorchScript encoders by modality name, for the models built inside {@link #withPretrained}. */
+    private static final ScopedValue<java.util.Map<String, PretrainedEncoderSpec>> PRETRAINED = ScopedValue.newInstance();
+
+    /**
+     * Runs {@code build} (typically a model's construction) so that every encoder {@link #create}
+     * or {@link #raw} makes for a modality named in {@code encoders} is that TorchScript module
+     * (followed by the usual MLP in {@code create}): how a pretrained encoder plugs into late fusion,
+     * concat, ConcatBow, TMC and QMF without changing their constructors. Cached encoders
+     * ({@code mode=cache}) are not built here: their modality is already a feature vector.
+     */
+    public static <T> T withPretrained(java.util.List<PretrainedEncoderSpec> encoders, java.util.function.Supplier<T> build) {
+        java.util.Map<String, PretrainedEncoderSpec> m = new java.util.LinkedHashMap<>();
+        if (encoders != null) for (PretrainedEncoderSpec p : encoders) if (!p.cached()) m.put(p.modality(), p);
+        if (m.isEmpty()) return build.get();
+        return ScopedValue.where(PRETRAINED, java.util.Map.copyOf(m)).call(build::get);
+    }
+
+    private static PretrainedEncoderSpec pretrained(ModalitySpec spec) {
+        return PRETRAINED.isBound() ? PRETRAINED.get().get(spec.name()) : null;
+    }
+
+    /** A TorchScript trunk, then (unless {@code config} is null) the per-modality MLP. */
+    static final class PretrainedEncoder extends ModalityEncoder {
+        private final ScriptEncoder trunk;
+        private final MlpEncoder head;
+
+        PretrainedEncoder(ScriptEncoder trunk, EncoderConfig config, Init init) {
+            this.trunk = registerModule("pretrained", trunk);
+            this.head = config == null ? null : registerModule("mlp", new MlpEncoder(trunk.featureDim(), config, init));
+        }
+
+        @Override
+        public dev.causalmm.engine.Tensor forward(dev.causalmm.engine.Tensor x) {
+            dev.causalmm.engine.Tensor h = trunk.forward(x);
+            return head == null ? h : head.forward(h);
+        }
+
+        @Override
+        public int featureDim() {
+            return head == null ? trunk.featureDim() : head.featureDim();
+        }
     }
 
     /** Passes a flat feature vector through unchanged. */

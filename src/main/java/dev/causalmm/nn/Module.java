@@ -33,6 +33,12 @@ public abstract class Module implements AutoCloseable {
         return t;
     }
 
+    /** Puts a new tensor in place of a registered parameter (which the caller has released or handed on). */
+    protected final void replaceParameter(String name, Tensor value) {
+        if (!params.containsKey(name)) throw new IllegalArgumentException(getClass().getSimpleName() + " has no parameter " + name);
+        params.put(name, value.unscoped());
+    }
+
     protected final <M extends Module> M registerModule(String name, M module) {
         if (children.containsKey(name)) throw new IllegalArgumentException("duplicate submodule " + name);
         children.put(name, module);
