@@ -91,6 +91,29 @@ class CliTest {
     }
 
     @Test
+    void baseAndC3RWriteTheSameC3DiagnosticOfTheDeployedPredictor(@TempDir Path dir) throws Exception {
+        // issue 9's "done means": both runs write final.test.c3 with "space": "predictor", computed the same way
+        JsonNode[] r = new JsonNode[2];
+        String[] regs = {"none", "c3r"};
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve(regs[i]);
+            run(0, "train", "--dataset", "mmlsyn", "--model", "late-fusion", "--regularizer", regs[i], "--epochs", "1", "--seed", "3",
+                    "--out", out.toString(), "--batch-size", "128", "--train-size", "1000", "--val-size", "200", "--test-size", "300",
+                    "--no-progress");
+            r[i] = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+            for (String split : new String[] {"val", "test"}) {
+                JsonNode c3 = r[i].at("/final/" + split + "/c3");
+                assertEquals("predictor", c3.path("space").asText(), regs[i] + " " + split + ": " + c3);
+                assertEquals(0.1, c3.path("eta").asDouble(), 1e-12);
+                assertEquals(1 - r[i].at("/final/" + split + "/accuracy").asDouble(), c3.path("sufficiency_risk").asDouble(), 1e-9,
+                        "the sufficiency risk is the deployed predictor's error");
+            }
+        }
+        assertTrue(r[0].at("/final/test/c3r_twin").isMissingNode(), "no twin without C3R");
+        assertEquals("c3r_twin", r[1].at("/final/test/c3r_twin/space").asText(), "C3R's own view, under its own name");
+    }
+
+    @Test
     void trainWithC3rReportsC3RisksAndEvalReproducesThem(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("c3r");
         run(0, "train", "--model", "late-fusion", "--regularizer", "c3r", "--c3r.alpha", "0", "--epochs", "2", "--seed", "2",
