@@ -51,8 +51,16 @@ final class CliChecks {
      * although {@code used} is false.
      */
     static void onlyWith(CommandSpec spec, String prefix, boolean used, String usedBy, String actual) {
+        onlyWith(spec, given(spec).stream().filter(n -> n.startsWith(prefix)).toList(), used, usedBy, actual);
+    }
+
+    /** Fails when one of the options named exactly in {@code names} was given although {@code used} is false. */
+    static void onlyWith(CommandSpec spec, java.util.Set<String> names, boolean used, String usedBy, String actual) {
+        onlyWith(spec, given(spec).stream().filter(names::contains).toList(), used, usedBy, actual);
+    }
+
+    private static void onlyWith(CommandSpec spec, List<String> given, boolean used, String usedBy, String actual) {
         if (used) return;
-        List<String> given = given(spec).stream().filter(n -> n.startsWith(prefix)).toList();
         if (!given.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " only with " + usedBy
                     + ", but this run uses " + actual + "; drop " + (given.size() == 1 ? "it" : "them") + " or change " + usedBy.split(" ")[0]);

@@ -95,6 +95,18 @@ final class TrainCommand implements Callable<Integer> {
         CliChecks.onlyWith(commandSpec, "--imml.", regularizer.equals("imml"), "--regularizer imml", "--regularizer " + regularizer);
         CliChecks.onlyWith(commandSpec, "--cmir.", regularizer.equals("cmir"), "--regularizer cmir", "--regularizer " + regularizer);
         CliChecks.onlyWith(commandSpec, "--modalities", dataset.equals("mmlsyn"), "--dataset mmlsyn", "--dataset " + dataset);
+        boolean manifest = dev.causalmm.data.ImageTextFolder.isManifest(dataset, folder.imageField);
+        boolean file = !manifest && FeatureFileDatasets.isFileDataset(dataset);
+        boolean generated = !manifest && !file;
+        CliChecks.onlyWith(commandSpec, java.util.Set.of("--train-size", "--val-size", "--test-size", "--spurious-train", "--spurious-test"),
+                generated, "--dataset mmlsyn|imagetext", "--dataset " + dataset);
+        CliChecks.onlyWith(commandSpec, java.util.Set.of("--no-standardize", "--orientation", "--label-column"),
+                file, "--dataset FEATURE-FILE", "--dataset " + dataset);
+        CliChecks.onlyWith(commandSpec, java.util.Set.of("--split", "--skip-bad"), file || manifest,
+                "--dataset FEATURE-FILE|MANIFEST", "--dataset " + dataset);
+        CliChecks.onlyWith(commandSpec, java.util.Set.of("--text-field", "--image-field", "--label-field", "--split-field", "--val-manifest",
+                "--test-manifest", "--image-size", "--resize", "--augment", "--text-length", "--tokenizer", "--min-count", "--max-vocab",
+                "--lowercase"), manifest, "--dataset MANIFEST.jsonl|.csv", "--dataset " + dataset);
         boolean noise = evalNoise != null && !evalNoise.isEmpty();
         CliChecks.needs(commandSpec, "--eval-seeds", noise, "--eval-noise");
         if (qmfCompat && !noise) {
@@ -103,12 +115,11 @@ final class TrainCommand implements Callable<Integer> {
         EvalCommand.checkMetrics(metrics);
         Regularizers.create(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config())).close();
         Device device = Device.parse(common.device);
-        boolean manifest = dev.causalmm.data.ImageTextFolder.isManifest(dataset, folder.imageField);
         ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, common.batchSize,
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
                 evalNoise, evalSeeds, qmfCompat,
-                !manifest && FeatureFileDatasets.isFileDataset(dataset) ? featureFile.options(data.dataSeed) : null,
+                file ? featureFile.options(data.dataSeed) : null,
                 manifest ? folder.folder(featureFile.split, data.dataSeed, featureFile.skipBad) : null, folder.encoders());
         ExperimentRunner.checkResultsOwnership(out, spec);
         AtomicFiles.deleteStaleTemporaries(CliChecks.create(out));

@@ -224,6 +224,25 @@ class BadInputTest {
         assertRefused(seeds, out, "--eval-seeds has no effect without --eval-noise");
         String nm = run(2, "eval", "--checkpoint", dir.resolve("m.ckpt").toString(), "--out", out.toString(), "--noise-modalities", "1");
         assertRefused(nm, out, "--noise-modalities has no effect without --noise");
+        // feature-file and image+text-folder options with a generated dataset, and the reverse
+        String split = run(2, train(out, "--split", "0.8,0.1,0.1"));
+        assertRefused(split, out, "--split applies only with --dataset FEATURE-FILE|MANIFEST, but this run uses --dataset mmlsyn");
+        String image = run(2, train(out, "--image-size", "32", "--orientation", "rows"));
+        assertRefused(image, out, "applies only with", "--dataset mmlsyn");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void syntheticDataOptionsWithAFeatureFileAreRefused() throws IOException {
+        Path csv = dir.resolve("features.csv");
+        StringBuilder b = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 40; i++) b.append(i % 7).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+        Files.writeString(csv, b);
+        Path out = dir.resolve("run");
+        String o = run(2, "train", "--dataset", csv.toString(), "--train-size", "100", "--spurious-test", "0.2", "--out", out.toString());
+        assertRefused(o, out, "--train-size, --spurious-test apply only with --dataset mmlsyn|imagetext");
+        String t = run(2, "train", "--dataset", csv.toString(), "--tokenizer", "word", "--out", out.toString());
+        assertRefused(t, out, "--tokenizer applies only with --dataset MANIFEST.jsonl|.csv");
         assertFalse(Files.exists(out));
     }
 
