@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The η_rel sweep that chose C3R's default counterfactual step (docs/c3r.md).
+# The η_rel sweep that chose C3R's default counterfactual step (docs/results.md, "The C3R step size").
 # For each task and model: the base model and C3R at every η_rel, all seeds, then one table of
 # test accuracy, the C3 diagnostic of the deployed predictor (necessity risk at its fixed step
 # 0.1·‖Z‖) and C3R's own twin necessity, with Welch p-values against the base model.

@@ -35,7 +35,7 @@ public record C3RConfig(double lambdaV, double lambdaFe, double alpha, int sign,
 
     /**
      * Default relative step of the normalised counterfactual: chosen by the η_rel sweep in
-     * docs/c3r.md (the smallest step at which C3R still drives the necessity indicator down at
+     * docs/results.md, "The C3R step size" (the smallest step at which C3R still drives the necessity indicator down at
      * unchanged accuracy; at η_rel = 1 the step is as large as Ẑ itself and flips are trivial).
      */
     public static final double DEFAULT_ETA_REL = 0.1;

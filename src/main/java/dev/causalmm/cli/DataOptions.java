@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** How the synthetic data sets are generated (train and demo): sizes apply to either dataset. */
 final class DataOptions {
-    @Option(names = "--data-seed", defaultValue = "0", description = "Seed of the synthetic data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-seed", defaultValue = "0", description = "Seed of the synthetic data, and of the stratified split and image augmentation of files (default: ${DEFAULT-VALUE}).")
     long dataSeed;
 
     @Option(names = "--train-size", description = "Training samples (default: mmlsyn 20000, imagetext 4000).")

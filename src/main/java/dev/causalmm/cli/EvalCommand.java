@@ -163,38 +163,40 @@ final class EvalCommand implements Callable<Integer> {
         double dropRate = missingRate == null ? 1.0 : missingRate;
         FeatureFileInfo featureFile = st.has("featureFile") ? Json.MAPPER.treeToValue(st.get("featureFile"), FeatureFileInfo.class) : null;
         if (dataFile != null && featureFile == null) throw new IllegalArgumentException("--data-file is for checkpoints trained on a feature file");
-        if (featureFile != null && (spuriousTest != null || testSize != null)) {
-            throw new IllegalArgumentException("--spurious-test and --test-size apply to the generated datasets, not to a feature file");
-        }
         boolean manifest = st.has("folder");
+        if ((featureFile != null || manifest) && (spuriousTest != null || testSize != null)) {
+            throw new IllegalArgumentException("--spurious-test and --test-size apply to the generated datasets, not to a "
+                    + (manifest ? "manifest" : "feature file"));
+        }
         if (skipBad && !manifest) throw new IllegalArgumentException("--skip-bad is for checkpoints trained on an image+text manifest");
         if (featureFile == null && !common.dataset(dataset).equals(dataset) && !(manifest && ImageTextFolder.isManifest(common.dataset))) {
             throw new IllegalArgumentException("--dataset " + common.dataset + " does not match the checkpoint's dataset '" + dataset + "'");
         }
         MMLSynConfig cfg = null;
         ImageTextConfig itCfg = null;
-        DataSplits data;
+        DataSplits raw;
         List<PretrainedEncoderSpec> encoders = encoders(st, checkpoint);
         ImageTextFolder folder = null;
         if (featureFile != null) {
-            data = FeatureFileDatasets.reopen(featureFile, dataFile != null ? dataFile
+            raw = FeatureFileDatasets.reopen(featureFile, dataFile != null ? dataFile
                     : common.dataset != null && !common.dataset.equals(dataset) ? Path.of(common.dataset) : null);
         } else if (manifest) {
             // the checkpoint's reading options, label map and vocabulary; --dataset may name another manifest read the same way
             ImageTextFolderOptions fo = Json.MAPPER.treeToValue(st.get("folder"), ImageTextFolderOptions.class);
             if (skipBad) fo = fo.withSkipBad(true);
-            DataSplits raw = ImageTextFolder.open(Path.of(common.dataset(dataset)), fo);
+            raw = ImageTextFolder.open(Path.of(common.dataset(dataset)), fo);
             folder = ImageTextFolder.of(raw);
-            data = FeatureCache.apply(raw, encoders, out.resolve("feature-cache"), Device.parse(common.device));
         } else if (dataset.equals("imagetext")) {
             itCfg = Json.MAPPER.treeToValue(st.get("imagetext"), ImageTextConfig.class);
             if (spuriousTest != null) itCfg = itCfg.withSpurious(itCfg.spuriousTrain(), spuriousTest);
             if (testSize != null) itCfg = itCfg.withSizes(itCfg.trainSize(), itCfg.valSize(), testSize);
-            data = ImageTextData.generate(itCfg);
+            raw = ImageTextData.generate(itCfg);
         } else {
             cfg = overrides(Json.MAPPER.treeToValue(st.get("mmlsyn"), MMLSynConfig.class));
-            data = FeatureCache.apply(DataSplits.of(MMLSynData.generate(cfg)), encoders, common.out.resolve("feature-cache"), Device.parse(common.device));
+            raw = DataSplits.of(MMLSynData.generate(cfg));
         }
+        // cached pretrained features (mode=cache) replace their modality for every kind of dataset, as in training
+        DataSplits data = FeatureCache.apply(raw, encoders, out.resolve("feature-cache"), Device.parse(common.device));
         List<ModalitySpec> modalities = ExperimentRunner.modalities(st);
         if (!modalities.equals(data.modalities())) {
             throw new IllegalArgumentException(checkpoint + " was trained on modalities " + modalities + " but the data has " + data.modalities());

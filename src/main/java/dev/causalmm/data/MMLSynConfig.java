@@ -46,7 +46,7 @@ public record MMLSynConfig(int trainSize, int valSize, int testSize, int modalit
      * and SP's view is noisy; NC is an independent reading ({@code nc = 1} only under the cause), so
      * using modality 1 adds accuracy and a model that under-trains it loses that (measured in
      * {@code IMMLSyntheticTest}: modality 0 alone ≈ 0.75, modality 1 alone ≈ 0.74, late fusion of
-     * both ≈ 0.80; Bayes rate 0.85). Modality 0 is the stronger one by unimodal accuracy and by
+     * both 0.76–0.80 depending on the seeds; Bayes rate 0.85). Modality 0 is the stronger one by unimodal accuracy and by
      * IMML's probe, by a small margin. 2,000 train / 500 validation / 2,000 test samples.
      */
     public static MMLSynConfig imbalancedComplementary(long seed) {

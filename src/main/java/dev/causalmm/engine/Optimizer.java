@@ -36,7 +36,7 @@ public final class Optimizer implements AutoCloseable {
                 throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + weightDecay);
             }
             if (!(eps > 0 && eps < Double.POSITIVE_INFINITY) || !(momentum >= 0 && momentum < 1)) {
-                throw new IllegalArgumentException("optimizer eps must be a finite number >= 0 and momentum in [0, 1), got " + eps + ", " + momentum);
+                throw new IllegalArgumentException("optimizer eps must be a finite number > 0 and momentum in [0, 1), got " + eps + ", " + momentum);
             }
             if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
                 throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);

@@ -618,7 +618,6 @@ public final class Tensor implements AutoCloseable {
         return wrap(torch.cross_entropy(logits.h(), labels.h()));
     }
 
-    /** Per-sample cross-entropy ({@code B}), no reduction. */
     /**
      * The direction in which cross-entropy rises fastest on the logits, {@code q − e_y} (B×C), q the
      * softmax over the classes other than y (q_y = 0). It equals {@code (softmax − e_y)/(1 − p_y)}: the
@@ -630,6 +629,7 @@ public final class Tensor implements AutoCloseable {
         return logits.maskedFill(y.gt(0.5), Double.NEGATIVE_INFINITY).softmax(1).sub(y);
     }
 
+    /** Per-sample cross-entropy ({@code B}), no reduction. */
     public static Tensor crossEntropyPerSample(Tensor logits, Tensor labels) {
         return logits.logSoftmax(1).gather(1, labels.unsqueeze(1)).squeeze(1).neg();
     }

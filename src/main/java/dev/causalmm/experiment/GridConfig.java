@@ -83,6 +83,10 @@ public record GridConfig(String name, String dataset, List<String> models, List<
     public GridConfig {
         // a grid is checked whole before its first cell trains: a bad value found after hours of training wastes them
         if (name == null || name.isBlank()) throw new IllegalArgumentException("the grid's name must not be empty");
+        if (dev.causalmm.data.ImageTextFolder.isManifest(dataset)) {
+            throw new IllegalArgumentException("dataset '" + dataset + "' is an image+text manifest; grids do not read manifests yet:"
+                    + " train it with 'causalmm train --dataset " + dataset + "'");
+        }
         boolean file = FeatureFileDatasets.isFileDataset(dataset);
         if (!ExperimentSpec.DATASETS.contains(dataset) && !file) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", ExperimentSpec.DATASETS)

@@ -23,18 +23,11 @@ import org.junit.jupiter.api.Test;
  * auxiliary modality is not used), late fusion on both, and late fusion + IMML on both; test
  * accuracy and Welch's t-tests, printed.
  *
- * <p>Measured numbers are in the README (IMML section): late fusion on both modalities beat
- * modality 0 alone on every seed set (+5 points on seeds 101..105 and 201..203, +1 point on the
- * test seeds 1..5, where two late-fusion runs stalled near 0.72), and IMML did not beat late
- * fusion. Seed-to-seed spread (0.67–0.80 for one setting) is too large for either difference to be
- * asserted; the test asserts what held on every seed: IMML's probe picks modality 0 as the
- * predominant one and every run trains (above 0.6; chance is 0.5). γ = (0.1, 1) was chosen on
- * validation seeds 101..105 from (1e−2, 1), (1e−2, 10), (0.1, 1), (1e−3, 0.1), not on the test seeds.
- *
- * <p>Measured (2026-11-28, 10 epochs, batch 64, CPU). Test seeds 1..5: modality 0 alone 0.7470,
- * late fusion 0.7590 (vs alone p = 0.62), + IMML γ = (0.1, 1) 0.7622 (vs late fusion p = 0.90),
- * + IMML γ = (1e−2, 1) 0.7567 (p = 0.92). Validation seeds 101..105: alone 0.7294, late fusion
- * 0.7810 (p = 0.07), + IMML 0.7781 / 0.7625 / 0.7848 / 0.7799 for the four γ above (all p > 0.2).
+ * <p>The test asserts what held on every seed: IMML's probe picks modality 0 as the predominant
+ * one and every run trains (above 0.6; chance is 0.5). Differences between the three settings are
+ * printed, not asserted: the seed-to-seed spread (0.67–0.80) is as large as them. γ = (0.1, 1) was
+ * chosen on validation seeds 101..105 from (1e−2, 1), (1e−2, 10), (0.1, 1), (1e−3, 0.1), not on the
+ * test seeds. Measured numbers (seeded initialisation, 2026-11-28): docs/results.md, "IMML".
  */
 class IMMLSyntheticTest {
     static final int SEEDS = Integer.getInteger("imml.seeds", 5);

@@ -132,7 +132,7 @@ class CliTest {
         String text = run(0, "eval", "--checkpoint", ckpt.toString(), "--out", evalOut.toString(), "--metrics", "c3,dcor");
         assertTrue(text.contains("C3 risk on test"), text);
         JsonNode e = Json.MAPPER.readTree(evalOut.resolve("results.json").toFile());
-        assertEquals(nec, e.at("/final/test/c3/necessity_risk").asDouble(), 1e-12, "eval rebuilds C3R's calibrator and head");
+        assertEquals(nec, e.at("/final/test/c3/necessity_risk").asDouble(), 1e-12, "eval reproduces the C3 diagnostic of the rebuilt model");
         assertEquals(suff, e.at("/final/test/c3/sufficiency_risk").asDouble(), 1e-12);
     }
 

@@ -86,20 +86,25 @@ class C3ScoreTest {
 
     @Test
     void baseAndC3RModelsAreScoredTheSameWay() {
-        // with C3R bound (its calibrator and auxiliary head exist) the diagnostic still reads the
-        // deployed predictor: it equals the score of the same weights without C3R
+        // a late-fusion model trained with C3R (its calibrator and auxiliary head exist) is scored on
+        // its deployed predictor: exactly the score of a plain late-fusion model holding the same
+        // weights, and not C3R's twin view (which reads the auxiliary head)
         try (var s = TensorScope.open("t"); var model = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, 7);
-             var c3r = new C3R(C3RConfig.defaults())) {
-            Engine.seed(7);
+             var plain = new LateFusion(new int[] {20, 20}, 2, EncoderConfig.c3rPaper(), false, 99);
+             var c3r = new C3R(C3RConfig.defaults().withStep(1.0, false, false))) {
             new Trainer(TrainConfig.defaults(1, 1)).fit(model, c3r, DATA.train().dataset(), null);
-            C3Score predictor = C3Score.predictor(model, DATA.test().dataset(), 0.1, 256, Device.CPU);
+            try (NoGrad ng = NoGrad.enter()) {
+                model.namedParameters().forEach((name, p) -> plain.namedParameters().get(name).copyFrom_(p));
+            }
+            C3Score withC3R = C3Score.predictor(model, DATA.test().dataset(), 0.1, 256, Device.CPU);
+            C3Score base = C3Score.predictor(plain, DATA.test().dataset(), 0.1, 100, Device.CPU);
+            assertEquals(base.necessityRisk(), withC3R.necessityRisk(), 1e-12, "the same predictor, the same score (any batch size)");
+            assertEquals(base.sufficiencyRisk(), withC3R.sufficiencyRisk(), 1e-12);
+            assertEquals(withC3R.sufficiencyRisk(), 1 - Evaluator.evaluate(model, DATA.test().dataset(), 256, Device.CPU).accuracy(), 1e-9,
+                    "sufficiency risk = error of the deployed predictor");
             C3Score twin = C3Score.twin(model, c3r, DATA.test().dataset(), 256, Device.CPU);
             assertEquals("c3r_twin", twin.space());
-            // the predictor score is a function of the model alone
-            C3Score again = C3Score.predictor(model, DATA.test().dataset(), 0.1, 100, Device.CPU);
-            assertEquals(predictor.necessityRisk(), again.necessityRisk(), 1e-12, "independent of the batch size and of C3R");
-            assertEquals(predictor.sufficiencyRisk(), 1 - Evaluator.evaluate(model, DATA.test().dataset(), 256, Device.CPU).accuracy(), 1e-9,
-                    "sufficiency risk = error of the deployed predictor");
+            assertEquals(1.0, twin.etaRel(), "the twin view uses C3R's own training step");
         }
     }
 
