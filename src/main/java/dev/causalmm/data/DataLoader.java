@@ -103,14 +103,22 @@ public final class DataLoader {
         return order;
     }
 
+    /**
+     * Bound while the loader reads a sample: a number fixed by the loader's seed and the epoch, so a
+     * dataset whose reads draw random numbers (image augmentation) draws the same ones for the same
+     * (seed, epoch, sample) in every process, on resume and whatever ran before.
+     */
+    public static final ScopedValue<Long> READ_STREAM = ScopedValue.newInstance();
+
     /** Starts an epoch; close it (try-with-resources) to stop the loader threads and free buffers. */
     public Epoch epoch(int epoch) {
-        return new Epoch(order(epoch));
+        return new Epoch(order(epoch), options.seed() * 0xD1B54A32D192ED03L + epoch);
     }
 
     /** The batches of one epoch, in order. */
     public final class Epoch implements Iterator<Batch>, AutoCloseable {
         private final int[] order;
+        private final long stream;
         private final int total;
         private final Arena arena = Arena.ofShared();
         private final BlockingQueue<BatchBuffer> pool;
@@ -121,8 +129,9 @@ public final class DataLoader {
         private int consumed;
         private boolean closed;
 
-        private Epoch(int[] order) {
+        private Epoch(int[] order, long stream) {
             this.order = order;
+            this.stream = stream;
             this.total = batchesPerEpoch();
             int buffers = Math.min(total, options.prefetch()) + 2;
             this.pool = new ArrayBlockingQueue<>(buffers);
@@ -147,17 +156,20 @@ public final class DataLoader {
             int start = b * options.batchSize();
             int rows = Math.min(options.batchSize(), order.length - start);
             buf.rows = rows;
-            for (int r = 0; r < rows; r++) {
-                int idx = order[start + r];
-                buf.indices[r] = idx;
-                try {
-                    dataset.read(idx, buf.row(r));
-                } catch (Exception e) {
-                    pool.add(buf);
-                    throw new DataLoadException("dataset '" + dataset.name() + "', sample " + idx + ": " + e.getMessage(), e);
+            // one binding of the read stream per batch, seen by every sample's read
+            return ScopedValue.where(READ_STREAM, stream).call(() -> {
+                for (int r = 0; r < rows; r++) {
+                    int idx = order[start + r];
+                    buf.indices[r] = idx;
+                    try {
+                        dataset.read(idx, buf.row(r));
+                    } catch (Exception e) {
+                        pool.add(buf);
+                        throw new DataLoadException("dataset '" + dataset.name() + "', sample " + idx + ": " + e.getMessage(), e);
+                    }
                 }
-            }
-            return buf;
+                return buf;
+            });
         }
 
         @Override

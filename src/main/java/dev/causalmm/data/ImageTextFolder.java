@@ -329,7 +329,10 @@ public final class ImageTextFolder {
             MemorySegment img = out.modality(0);
             SplittableRandom random = null;
             if (augment) {
-                long mix = (options.splitSeed() * 0x9E3779B97F4A7C15L + index) * 0xBF58476D1CE4E5B9L + reads.getAndIncrement(index);
+                // under the loader: (data seed, loader seed, epoch, sample), the same in every process and on resume;
+                // outside it (a scan), how often this sample was read
+                long stream = DataLoader.READ_STREAM.isBound() ? DataLoader.READ_STREAM.get() : reads.getAndIncrement(index);
+                long mix = (options.splitSeed() * 0x9E3779B97F4A7C15L + index) * 0xBF58476D1CE4E5B9L + stream;
                 random = new SplittableRandom(mix);
             }
             try {

@@ -185,6 +185,46 @@ class ImageTextFolderTest {
         }
     }
 
+    /** The first pixel of every training image in one loader epoch. */
+    private static List<Float> epochPixels(DataSplits d, long seed, int epoch) {
+        List<Float> px = new ArrayList<>();
+        DataLoader loader = new DataLoader(d.train(), new DataLoader.Options(2, false, false, 2, seed, dev.causalmm.engine.Device.CPU));
+        try (var ep = loader.epoch(epoch)) {
+            while (ep.hasNext()) {
+                try (var s = dev.causalmm.engine.TensorScope.open("t"); Batch b = ep.next()) {
+                    float[] v = b.inputs().get(0).toFloatArray();
+                    int per = v.length / b.size();
+                    for (int i = 0; i < b.size(); i++) px.add(v[i * per]);
+                }
+            }
+        }
+        return px;
+    }
+
+    @Test
+    void augmentationUnderTheLoaderDependsOnSeedAndEpochOnly() throws Exception {
+        var img = new java.awt.image.BufferedImage(40, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(20, 0, 20, 20);
+        g.dispose();
+        javax.imageio.ImageIO.write(img, "png", dir.resolve("half.png").toFile());
+        StringBuilder m = new StringBuilder();
+        for (int i = 0; i < 16; i++) m.append(ImageTextFixtures.line("a", "half.png", i % 2 == 0 ? "l" : "k", "train")).append('\n');
+        m.append(ImageTextFixtures.line("b", "half.png", "k", "test")).append('\n');
+        Files.writeString(dir.resolve("m.jsonl"), m);
+        ImageTextFolderOptions o = ImageTextFolderOptions.defaults().withImage(16, 16, true).withText(4, "word", 1, 100, true);
+        DataSplits fresh = ImageTextFolder.open(dir.resolve("m.jsonl"), o);
+        List<Float> epoch3 = epochPixels(fresh, 7, 3);
+        // another instance (another process, or a resumed run) that has already read other epochs and seeds
+        DataSplits used = ImageTextFolder.open(dir.resolve("m.jsonl"), o);
+        epochPixels(used, 1, 0);
+        epochPixels(used, 7, 1);
+        assertEquals(epoch3, epochPixels(used, 7, 3), "the same (seed, epoch): the same crops and flips");
+        assertNotEquals(epoch3, epochPixels(used, 7, 4), "another epoch draws anew");
+        assertTrue(epoch3.contains(0f) && epoch3.contains(255f), "some images flipped: " + epoch3);
+    }
+
     @Test
     void huggingFaceTokenizerJson() throws Exception {
         Path tj = Path.of("src/test/resources/tiny_tokenizer.json").toAbsolutePath();
