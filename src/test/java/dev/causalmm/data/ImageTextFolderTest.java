@@ -156,13 +156,7 @@ class ImageTextFolderTest {
 
     @Test
     void augmentationCropsAndFlipsDeterministically() throws Exception {
-        // left half black, right half white: a flip swaps them
-        var img = new java.awt.image.BufferedImage(40, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        var g = img.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(20, 0, 20, 20);
-        g.dispose();
-        javax.imageio.ImageIO.write(img, "png", dir.resolve("half.png").toFile());
+        halfImage();
         Files.writeString(dir.resolve("m.jsonl"), ImageTextFixtures.line("a", "half.png", "l", "train") + "\n"
                 + ImageTextFixtures.line("b", "half.png", "k", "train") + "\n" + ImageTextFixtures.line("b", "half.png", "k", "test") + "\n");
         ImageTextFolderOptions o = ImageTextFolderOptions.defaults().withImage(16, 16, true).withText(4, "word", 1, 100, true);
@@ -185,6 +179,16 @@ class ImageTextFolderTest {
         }
     }
 
+    /** half.png: left half black, right half white, so a flip swaps them. */
+    private void halfImage() throws java.io.IOException {
+        var img = new java.awt.image.BufferedImage(40, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(20, 0, 20, 20);
+        g.dispose();
+        javax.imageio.ImageIO.write(img, "png", dir.resolve("half.png").toFile());
+    }
+
     /** The first pixel of every training image in one loader epoch. */
     private static List<Float> epochPixels(DataSplits d, long seed, int epoch) {
         List<Float> px = new ArrayList<>();
@@ -203,12 +207,7 @@ class ImageTextFolderTest {
 
     @Test
     void augmentationUnderTheLoaderDependsOnSeedAndEpochOnly() throws Exception {
-        var img = new java.awt.image.BufferedImage(40, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        var g = img.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(20, 0, 20, 20);
-        g.dispose();
-        javax.imageio.ImageIO.write(img, "png", dir.resolve("half.png").toFile());
+        halfImage();
         StringBuilder m = new StringBuilder();
         for (int i = 0; i < 16; i++) m.append(ImageTextFixtures.line("a", "half.png", i % 2 == 0 ? "l" : "k", "train")).append('\n');
         m.append(ImageTextFixtures.line("b", "half.png", "k", "test")).append('\n');
