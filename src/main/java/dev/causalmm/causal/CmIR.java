@@ -62,6 +62,8 @@ public final class CmIR extends Module implements Regularizer {
     private List<ModalitySpec.Kind> kinds = List.of();
     private int rngEpoch = Integer.MIN_VALUE;
     private SplittableRandom random;
+    /** 0 for rank 0 (and a single process); a distinct offset per data-parallel rank. */
+    private long replicaStream;
 
     public CmIR(CmIRConfig config) {
         this.config = config;
@@ -137,6 +139,13 @@ public final class CmIR extends Module implements Regularizer {
         }
     }
 
+    /** Rank r > 0 draws environments and augmentations from its own stream (Regularizer#replica). */
+    @Override
+    public void replica(int rank, int worldSize) {
+        replicaStream = rank == 0 ? 0 : (rank * 0xBF58476D1CE4E5B9L) ^ 0x94D049BB133111EBL;
+        rngEpoch = Integer.MIN_VALUE;
+    }
+
     @Override
     public Output compute(MultimodalModel model, ForwardOutput out, Tensor labels, int epoch) {
         if (!bound || decoders.isEmpty()) {
@@ -147,7 +156,7 @@ public final class CmIR extends Module implements Regularizer {
         }
         if (epoch != rngEpoch) {
             rngEpoch = epoch;
-            random = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + epoch);
+            random = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + epoch + replicaStream);
         }
         List<Tensor> inputs = out.inputs();
         List<Tensor> inv = out.features();
