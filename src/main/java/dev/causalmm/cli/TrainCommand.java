@@ -138,7 +138,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         Device device = Device.parse(common.device);
         if (distEnv.isPresent()) device = Distributed.deviceFor(distEnv.get(), device);
-        ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, common.batchSize,
+        // the spec (and results.json's config) holds the global batch, --batch-size × world: a checkpoint
+        // resumes under another world size when the global batch stays the same
+        int world = nproc > 1 ? nproc : distEnv.map(DistEnv::worldSize).orElse(1);
+        ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, Math.multiplyExact(common.batchSize, world),
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
                 evalNoise, evalSeeds, qmfCompat,

@@ -47,7 +47,7 @@ public final class ExperimentRunner {
 
     /**
      * As {@link #run(ExperimentSpec, DataSplits, Path, boolean)}, as one rank of a data-parallel run
-     * over {@code sync}: every rank trains (its shard) and evaluates (the same numbers: the weights
+     * over {@code sync}, {@code spec.batchSize()} being the global batch: every rank trains (its shard) and evaluates (the same numbers: the weights
      * are identical), rank 0 alone claims the checkpoint folder and writes checkpoints.
      */
     public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress,
@@ -64,7 +64,11 @@ public final class ExperimentRunner {
             String label = spec.label() + " seed " + seed;
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
             if (root) claimCheckpointDir(ckDir, spec, seed);
-            TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
+            // spec.batchSize() is the global batch: each of the world's ranks trains on its share
+            if (spec.batchSize() % sync.worldSize() != 0) {
+                throw new IllegalArgumentException("global batch " + spec.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
+            }
+            TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize() / sync.worldSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
                  MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
