@@ -88,7 +88,7 @@ public final class Launcher {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / nproc);
         List<Process> workers = new ArrayList<>();
         List<Thread> pumps = new ArrayList<>();
-        Thread killer = new Thread(() -> workers.forEach(Process::destroyForcibly), "causalmm-launcher-cleanup");
+        Thread killer = new Thread(() -> workers.forEach(Launcher::kill), "causalmm-launcher-cleanup");
         Runtime.getRuntime().addShutdownHook(killer);
         try {
             for (int r = 0; r < nproc; r++) {
@@ -105,10 +105,11 @@ public final class Launcher {
             }
             LOG.info("started {} workers (rendezvous 127.0.0.1:{}, {} thread(s) each)", nproc, port, threads);
             int status = waitAll(workers, err);
-            for (Thread t : pumps) t.join(TimeUnit.SECONDS.toMillis(10));
+            // the rest of the output; after a failure the stopped workers' pipes may stay open (a grandchild)
+            for (Thread t : pumps) t.join(TimeUnit.SECONDS.toMillis(status == 0 ? 10 : 1));
             return status;
         } finally {
-            workers.forEach(Process::destroyForcibly);
+            workers.forEach(Launcher::kill);
             try {
                 Runtime.getRuntime().removeShutdownHook(killer);
             } catch (IllegalStateException shuttingDown) {
@@ -140,12 +141,22 @@ public final class Launcher {
         return 0;
     }
 
+    /** Kills a worker and anything it started. */
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
     private static void stop(List<Process> workers) throws InterruptedException {
-        for (Process p : workers) if (p.isAlive()) p.destroy();
+        for (Process p : workers) {
+            if (!p.isAlive()) continue;
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }
         long deadline = System.nanoTime() + GRACE.toNanos();
         for (Process p : workers) {
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) p.destroyForcibly();
+            if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) kill(p);
         }
     }
 
