@@ -9,13 +9,23 @@ import java.util.Optional;
  * {@code srun} and Kubernetes jobs set them from their own variables (docs/distributed.md).
  *
  * @param localRank the rank on this machine: picks the GPU ({@code cuda:LOCAL_RANK}); 0 when unset
+ * @param agentStorePrefix null when rank 0 hosts the rendezvous store (our launcher, srun, a job);
+ *                  under torchrun ({@code TORCHELASTIC_USE_AGENT_STORE=True}) its agent hosts it at
+ *                  MASTER_ADDR:MASTER_PORT and the workers use keys under
+ *                  {@code /worker/attempt_<TORCHELASTIC_RESTART_COUNT>}, as PyTorch's workers do
  */
-public record DistEnv(int rank, int worldSize, int localRank, String masterAddr, int masterPort) {
+public record DistEnv(int rank, int worldSize, int localRank, String masterAddr, int masterPort, String agentStorePrefix) {
     public static final String RANK = "RANK";
     public static final String WORLD_SIZE = "WORLD_SIZE";
     public static final String LOCAL_RANK = "LOCAL_RANK";
     public static final String MASTER_ADDR = "MASTER_ADDR";
     public static final String MASTER_PORT = "MASTER_PORT";
+    public static final String USE_AGENT_STORE = "TORCHELASTIC_USE_AGENT_STORE";
+    public static final String RESTART_COUNT = "TORCHELASTIC_RESTART_COUNT";
+
+    public DistEnv(int rank, int worldSize, int localRank, String masterAddr, int masterPort) {
+        this(rank, worldSize, localRank, masterAddr, masterPort, null);
+    }
 
     public DistEnv {
         if (worldSize < 1) throw new IllegalArgumentException(WORLD_SIZE + "=" + worldSize + " must be >= 1");
@@ -47,7 +57,11 @@ public record DistEnv(int rank, int worldSize, int localRank, String masterAddr,
                     + env.get(WORLD_SIZE) + " are): the host of rank 0's rendezvous store (e.g. 127.0.0.1)");
         }
         int port = integer(env, MASTER_PORT, true);
-        return Optional.of(new DistEnv(rank, world, local, addr.trim(), port));
+        String prefix = null;
+        if ("True".equals(env.get(USE_AGENT_STORE))) {
+            prefix = "/worker/attempt_" + (env.containsKey(RESTART_COUNT) ? integer(env, RESTART_COUNT, true) : 0);
+        }
+        return Optional.of(new DistEnv(rank, world, local, addr.trim(), port, prefix));
     }
 
     private static int integer(Map<String, String> env, String name, boolean required) {

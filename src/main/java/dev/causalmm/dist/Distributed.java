@@ -31,7 +31,7 @@ public final class Distributed {
         ProcessGroup.Backend backend = backendFor(device);
         long t0 = System.nanoTime();
         ProcessGroup group = ProcessGroup.connect(backend, env.masterAddr(), env.masterPort(), env.rank(), env.worldSize(), timeout,
-                System.getenv("GLOO_SOCKET_IFNAME"));
+                System.getenv("GLOO_SOCKET_IFNAME"), env.agentStorePrefix());
         LOG.info("rank {} of {} joined the {} group via {}:{} in {} ms", env.rank(), env.worldSize(), backend, env.masterAddr(),
                 env.masterPort(), (System.nanoTime() - t0) / 1_000_000);
         return new AllReduceSync(group);

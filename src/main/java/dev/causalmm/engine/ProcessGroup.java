@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.AllreduceOptions;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.PrefixStore;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
 import org.bytedeco.pytorch.TCPStore;
@@ -41,7 +42,8 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    private final TCPStore store; // kept reachable for the group's life: see the class comment
+    private final TCPStore tcp;                       // kept reachable for the group's life: see the class comment
+    private final org.bytedeco.pytorch.Store store;   // tcp, or a prefix store over it
     private final org.bytedeco.pytorch.Backend group;
     private final Backend backend;
     private final int rank;
@@ -50,7 +52,8 @@ public final class ProcessGroup implements AutoCloseable {
     private final Milliseconds timeoutMs;
     private boolean closed;
 
-    private ProcessGroup(TCPStore store, org.bytedeco.pytorch.Backend group, Backend backend, int rank, int world, Duration timeout) {
+    private ProcessGroup(TCPStore tcp, org.bytedeco.pytorch.Store store, org.bytedeco.pytorch.Backend group, Backend backend, int rank, int world, Duration timeout) {
+        this.tcp = tcp;
         this.store = store;
         this.group = group;
         this.backend = backend;
@@ -66,20 +69,26 @@ public final class ProcessGroup implements AutoCloseable {
      *
      * @param glooInterface network interface for Gloo's sockets (GLOO_SOCKET_IFNAME), or null: the
      *                      loopback address when the master is local, else this host's name
+     * @param agentStorePrefix null: rank 0 hosts the store. Otherwise a launcher's agent already hosts
+     *                      it at that address (torchrun's {@code TORCHELASTIC_USE_AGENT_STORE}): every
+     *                      rank connects as a client and keys live under this prefix, as PyTorch's
+     *                      own workers do ({@code /worker/attempt_N})
      */
     public static ProcessGroup connect(Backend backend, String masterAddr, int masterPort, int rank, int world,
-                                       Duration timeout, String glooInterface) {
+                                       Duration timeout, String glooInterface, String agentStorePrefix) {
         Engine.init();
         Milliseconds ms = new Milliseconds(timeout.toMillis());
-        TCPStore store;
+        TCPStore tcp;
+        boolean host = rank == 0 && agentStorePrefix == null;
         try {
             TCPStoreOptions so = new TCPStoreOptions();
-            so.port((short) masterPort).isServer(rank == 0).waitWorkers(false).timeout(ms);
-            store = new TCPStore(masterAddr, so);
+            so.port((short) masterPort).isServer(host).waitWorkers(false).timeout(ms);
+            tcp = new TCPStore(masterAddr, so);
         } catch (RuntimeException e) {
-            throw new CollectiveException("rank " + rank + ": cannot " + (rank == 0 ? "host" : "reach") + " the rendezvous store at "
+            throw new CollectiveException("rank " + rank + ": cannot " + (host ? "host" : "reach") + " the rendezvous store at "
                     + masterAddr + ":" + masterPort + " (MASTER_ADDR/MASTER_PORT) within " + timeout.toSeconds() + " s: " + e.getMessage(), e);
         }
+        org.bytedeco.pytorch.Store store = agentStorePrefix == null ? tcp : new PrefixStore(agentStorePrefix, tcp);
         org.bytedeco.pytorch.Backend group;
         try {
             group = switch (backend) {
@@ -94,10 +103,10 @@ public final class ProcessGroup implements AutoCloseable {
             throw new CollectiveException("rank " + rank + " of " + world + ": the " + backend + " process group did not form within "
                     + timeout.toSeconds() + " s (a rank missing, wrong WORLD_SIZE, or a firewall): " + e.getMessage(), e);
         }
-        return new ProcessGroup(store, group, backend, rank, world, timeout);
+        return new ProcessGroup(tcp, store, group, backend, rank, world, timeout);
     }
 
-    private static org.bytedeco.pytorch.Backend gloo(TCPStore store, String masterAddr, int rank, int world, Milliseconds ms, String iface) {
+    private static org.bytedeco.pytorch.Backend gloo(org.bytedeco.pytorch.Store store, String masterAddr, int rank, int world, Milliseconds ms, String iface) {
         ProcessGroupGloo.Options opts = ProcessGroupGloo.Options.create(ms);
         org.bytedeco.pytorch.gloo.Device device;
         if (iface != null && !iface.isBlank()) device = ProcessGroupGloo.createDeviceForInterface(iface);
@@ -108,7 +117,7 @@ public final class ProcessGroup implements AutoCloseable {
     }
 
     /** Loads the NCCL class only here: on a CPU build its static initialiser throws a LinkageError. */
-    private static org.bytedeco.pytorch.Backend nccl(TCPStore store, int rank, int world, Milliseconds ms) {
+    private static org.bytedeco.pytorch.Backend nccl(org.bytedeco.pytorch.Store store, int rank, int world, Milliseconds ms) {
         if (!Engine.cudaAvailable()) {
             throw new LinkageError("CUDA is not available in this process");
         }

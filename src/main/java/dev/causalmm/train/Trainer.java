@@ -288,7 +288,7 @@ public final class Trainer {
             gradientSync.minAcrossRanks(epochs);
             long[] e = epochs.toLongArray();
             if (e[0] != startEpoch || -e[1] != startEpoch) {
-                throw new IllegalStateException("rank " + gradientSync.rank() + " resumes at epoch " + startEpoch
+                throw new IllegalArgumentException("rank " + gradientSync.rank() + " resumes at epoch " + startEpoch
                         + " but the ranks disagree (from epoch " + e[0] + " to " + (-e[1]) + "): every rank must read the same "
                         + "checkpoint folder (a shared filesystem for --out)");
             }

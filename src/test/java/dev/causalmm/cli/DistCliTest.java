@@ -63,6 +63,43 @@ class DistCliTest {
                 .startsWith("causalmm: --nproc 2 starts its own workers, but RANK/WORLD_SIZE are already set"));
     }
 
+    @Test
+    void aWorkerJoinedThroughTheEnvironmentStopsWithStatus4WhenItsPeerDies() throws Exception {
+        int port = Launcher.freePort();
+        List<Process> ps = new java.util.ArrayList<>();
+        StringBuffer out0 = new StringBuffer();
+        java.util.concurrent.CountDownLatch training = new java.util.concurrent.CountDownLatch(1);
+        try {
+            for (int r = 0; r < 2; r++) {
+                List<String> cmd = new java.util.ArrayList<>(Launcher.javaCommand(Main.class.getName(),
+                        List.of(args(dir.resolve("peer"), "--epochs", "1000", "--batch-size", "16", "--dist-timeout", "20"))));
+                cmd.add(1, "-Dorg.slf4j.simpleLogger.log.causalmm.train=info");
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+                pb.environment().putAll(dev.causalmm.dist.DistEnv.forLocalWorker(r, 2, "127.0.0.1", port));
+                pb.environment().put("CAUSALMM_THREADS", "1");
+                ps.add(pb.start());
+            }
+            Process p0 = ps.get(0);
+            Thread.ofPlatform().daemon().start(() -> {
+                try (var rd = new java.io.BufferedReader(new java.io.InputStreamReader(p0.getInputStream()))) {
+                    for (String line; (line = rd.readLine()) != null; ) {
+                        out0.append(line).append('\n');
+                        if (line.contains("epoch 2:")) training.countDown();
+                    }
+                } catch (java.io.IOException ignored) {
+                    // killed
+                }
+            });
+            assertTrue(training.await(90, TimeUnit.SECONDS), "rank 0 never reached epoch 2: " + out0);
+            ps.get(1).destroyForcibly();
+            assertTrue(p0.waitFor(30, TimeUnit.SECONDS), "rank 0 still running: " + out0);
+            assertEquals(Main.EXIT_PEER_FAILED, p0.exitValue(), out0.toString());
+            assertTrue(out0.toString().contains("causalmm: rank 0 of 2: "), out0.toString());
+        } finally {
+            ps.forEach(Process::destroyForcibly);
+        }
+    }
+
     /** Runs {@code train} in a fresh JVM with {@code env}; expects exit status 2 and returns the last line of its output. */
     private String runWithEnv(Map<String, String> env, String... more) throws Exception {
         List<String> a = new java.util.ArrayList<>(List.of(args(dir.resolve("bad"), "--epochs", "1")));

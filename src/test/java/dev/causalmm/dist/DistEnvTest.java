@@ -29,6 +29,10 @@ class DistEnvTest {
         DistEnv e = DistEnv.from(env()).orElseThrow();
         assertEquals(new DistEnv(1, 2, 1, "10.0.0.5", 29500), e);
         assertEquals(0, DistEnv.from(env("LOCAL_RANK", null)).orElseThrow().localRank(), "LOCAL_RANK is optional");
+        // under torchrun the agent hosts the store; workers use PyTorch's per-attempt key prefix
+        assertEquals("/worker/attempt_2", DistEnv.from(env("TORCHELASTIC_USE_AGENT_STORE", "True", "TORCHELASTIC_RESTART_COUNT", "2"))
+                .orElseThrow().agentStorePrefix());
+        assertEquals(null, DistEnv.from(env("TORCHELASTIC_USE_AGENT_STORE", "False")).orElseThrow().agentStorePrefix());
     }
 
     @Test
