@@ -26,15 +26,15 @@ run() { # mode nproc per-rank-batch [threads of the single process]
   env ${4:+CAUSALMM_THREADS=$4} "$root/causalmm" train --nproc "$n" --out "$dir" --train-size "$train_size" --val-size 100 --test-size 100 \
     --epochs "$epochs" --batch-size "$b" --regularizer c3r --no-progress >"$dir.log" 2>&1 \
     || { echo "run $mode nproc=$n failed:"; tail -20 "$dir.log"; exit 1; }
-  python3 - "$dir/results.json" "$mode" "$n" "$b" "$train_size" "$cores" <<'PY' >>"$work/rows"
+  python3 - "$dir/results.json" "$mode" "$n" "$b" "$train_size" "${4:-$(( cores / n > 0 ? cores / n : 1 ))}" <<'PY' >>"$work/rows"
 import json, statistics, sys, math
-path, mode, n, b, size, cores = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+path, mode, n, b, size, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 r = json.load(open(path))
 eps = r["runs"][0]["epochs"]
 secs = statistics.median(e["seconds"] for e in (eps[1:] if len(eps) > 1 else eps))
 glob = b * n
 steps = math.ceil(size / glob)
-print(f"{mode} {n} {b} {glob} {max(1, cores // n)} {steps / secs:.3f} {size / secs:.1f} {r['distributed']['backend']}")
+print(f"{mode} {n} {b} {glob} {threads} {steps / secs:.3f} {size / secs:.1f} {r['distributed']['backend']}")
 PY
 }
 
