@@ -6,7 +6,7 @@
 # One process uses all cores (CAUSALMM_THREADS = cores), N processes cores/N threads each; the
 # "1thread" row is one process on one thread, and "per core" = samples/s / (threads in all x its samples/s).
 # Usage: bench/dist/scaling.sh [OUT.md] (default bench/dist/scaling.md). Env: TRAIN_SIZE (20000),
-# BATCH (256), EPOCHS (3), NPROCS ("1 2"). Timing: the median train seconds of epochs 2.. (epoch 1
+# BATCH (256), EPOCHS (3), NPROCS ("1 2"), DEVICE (cpu; cuda on a -Pgpu build: NCCL, one rank per GPU). Timing: the median train seconds of epochs 2.. (epoch 1
 # warms up), read from results.json; JVM start, data generation and evaluation are not counted.
 # On a shared machine hold the JVM lock: flock /tmp/causalmm-jvm.lock bench/dist/scaling.sh
 set -euo pipefail
@@ -24,7 +24,7 @@ cores="$(nproc)"
 run() { # mode nproc per-rank-batch [threads of the single process]
   local mode="$1" n="$2" b="$3" dir="$work/$1-$2"
   env ${4:+CAUSALMM_THREADS=$4} "$root/causalmm" train --nproc "$n" --out "$dir" --train-size "$train_size" --val-size 100 --test-size 100 \
-    --epochs "$epochs" --batch-size "$b" --regularizer c3r --no-progress >"$dir.log" 2>&1 \
+    --epochs "$epochs" --batch-size "$b" --regularizer c3r --no-progress --device "${DEVICE:-cpu}" >"$dir.log" 2>&1 \
     || { echo "run $mode nproc=$n failed:"; tail -20 "$dir.log"; exit 1; }
   python3 - "$dir/results.json" "$mode" "$n" "$b" "$train_size" "${4:-$(( cores / n > 0 ? cores / n : 1 ))}" <<'PY' >>"$work/rows"
 import json, statistics, sys, math
