@@ -119,7 +119,7 @@ public final class Trainer {
                     if (Files.exists(best)) bestWeights = weightsOf(readCheckpoint(best));
                 }
             }
-            if (world > 1) startInSync(params, optimizer, startEpoch);
+            if (world > 1) startInSync(params, startEpoch);
             for (TrainingListener l : listeners) l.onTrainStart(config, loader.batchesPerEpoch());
             if (resumedFrom >= 0) for (TrainingListener l : listeners) l.onResume(startEpoch, last);
             boolean stoppedEarly = false;
@@ -279,7 +279,7 @@ public final class Trainer {
      * the same epoch: a rank that found no checkpoint (no shared filesystem) would otherwise train
      * with other optimizer state.
      */
-    private void startInSync(Map<String, Tensor> params, Optimizer optimizer, int startEpoch) {
+    private void startInSync(Map<String, Tensor> params, int startEpoch) {
         try (var scope = TensorScope.open("dist-start"); var ng = dev.causalmm.engine.NoGrad.enter()) {
             List<Tensor> values = new ArrayList<>();
             for (Tensor p : params.values()) values.add(p.detach());
