@@ -40,6 +40,14 @@ public interface Regularizer extends AutoCloseable {
     /** Moves own parameters to {@code device} (the trainer calls it after {@link #bind}). */
     default void to(dev.causalmm.engine.Device device) {}
 
+    /**
+     * Tells the regulariser that it runs as rank {@code rank} of {@code worldSize} data-parallel
+     * processes, each seeing its own shard of every batch: a regulariser that draws random numbers
+     * per sample uses a stream of its own per rank (rank 0 keeps the single-process stream), so the
+     * ranks do not repeat each other's draws.
+     */
+    default void replica(int rank, int worldSize) {}
+
     /** Own trainable parameters by name (empty for parameter-free regularisers). */
     default Map<String, Tensor> namedParameters() {
         return Map.of();

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code causalmm}: the command-line entry point. Exit status 0: done; 1: an unexpected failure
  * (a bug: the stack trace is printed); 2: bad input (options, files, configs), reported in one line
- * before any work starts; 3: training diverged (a NaN or infinite loss).
+ * before any work starts; 3: training diverged (a NaN or infinite loss); 4: a data-parallel peer died,
+ * hung or never arrived.
  */
 @Command(name = "causalmm", mixinStandardHelpOptions = true, version = "causalmm 0.1.0 (LibTorch 2.10.0, JavaCPP 1.5.13)",
         description = "Causal multimodal representation learning on LibTorch.",
@@ -18,6 +19,8 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     /** Exit status of a training run whose loss became NaN or infinite. */
     public static final int EXIT_DIVERGED = 3;
+    /** Exit status of a data-parallel worker whose peers died, hung or never arrived (a c10d collective failed). */
+    public static final int EXIT_PEER_FAILED = 4;
 
     @Override
     public void run() {
@@ -41,7 +44,11 @@ public final class Main implements Runnable {
             if (message == null) throw ex;
             cmd.getErr().println("causalmm: " + message);
             cmd.getErr().flush();
-            return ex instanceof NonFiniteLossException ? EXIT_DIVERGED : 2;
+            return switch (ex) {
+                case NonFiniteLossException e -> EXIT_DIVERGED;
+                case dev.causalmm.engine.ProcessGroup.CollectiveException e -> EXIT_PEER_FAILED;
+                default -> 2;
+            };
         });
         return cl.execute(args);
     }
@@ -50,6 +57,7 @@ public final class Main implements Runnable {
     static String message(Exception ex) {
         return switch (ex) {
             case NonFiniteLossException e -> e.getMessage();
+            case dev.causalmm.engine.ProcessGroup.CollectiveException e -> e.getMessage();
             case IllegalArgumentException e -> e.getMessage();
             case dev.causalmm.data.DataLoadException e -> e.getMessage();
             case IOException e -> AtomicFiles.describe(e);

@@ -15,6 +15,10 @@ import dev.causalmm.experiment.Results;
 import dev.causalmm.experiment.RunResult;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
+import dev.causalmm.dist.DistEnv;
+import dev.causalmm.dist.Distributed;
+import dev.causalmm.dist.Launcher;
+import dev.causalmm.train.GradientSync;
 import dev.causalmm.train.LrSchedule;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +91,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--qmf-compat", description = "Noise protocol with the reference code's image quirks (one fixed noise field, uint8 wraparound).")
     boolean qmfCompat;
 
+    @Option(names = "--nproc", defaultValue = "1",
+            description = "Data-parallel worker processes to start on this machine (default: ${DEFAULT-VALUE}). --batch-size is per"
+                    + " process: the global batch is batch × processes. Workers started by torchrun, srun or a Kubernetes job join"
+                    + " through RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT instead (docs/distributed.md).")
+    int nproc;
+
+    @Option(names = "--dist-timeout", defaultValue = "60",
+            description = "Seconds a data-parallel worker waits for the others (rendezvous and every collective) before it stops"
+                    + " with an error (default: ${DEFAULT-VALUE}).")
+    int distTimeout;
+
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar when attached to a terminal.")
     boolean progress;
@@ -120,8 +135,19 @@ final class TrainCommand implements Callable<Integer> {
         }
         EvalCommand.checkMetrics(metrics);
         Regularizers.create(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config())).close();
+        if (nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
+        if (distTimeout < 1) throw new IllegalArgumentException("--dist-timeout must be >= 1 second, got " + distTimeout);
+        java.util.Optional<DistEnv> distEnv = DistEnv.from(System.getenv());
+        if (nproc > 1 && distEnv.isPresent()) {
+            throw new IllegalArgumentException("--nproc " + nproc + " starts its own workers, but RANK/WORLD_SIZE are already set by a"
+                    + " launcher: drop --nproc (the launcher decides the world size) or unset them");
+        }
         Device device = Device.parse(common.device);
-        ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, common.batchSize,
+        if (distEnv.isPresent()) device = Distributed.deviceFor(distEnv.get(), device);
+        // the spec (and results.json's config) holds the global batch, --batch-size × world: a checkpoint
+        // resumes under another world size when the global batch stays the same
+        int world = nproc > 1 ? nproc : distEnv.map(DistEnv::worldSize).orElse(1);
+        ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, Math.multiplyExact(common.batchSize, world),
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
                 evalNoise, evalSeeds, qmfCompat,
@@ -129,12 +155,32 @@ final class TrainCommand implements Callable<Integer> {
                 manifest ? folder.folder(featureFile.split, data.dataSeed, featureFile.skipBad) : null, folder.encoders(),
                 Precision.parse(precision));
         ExperimentRunner.checkResultsOwnership(out, spec);
-        AtomicFiles.deleteStaleTemporaries(CliChecks.create(out));
+        if (nproc > 1) {
+            // everything is checked once, here; the workers run this command again without --nproc
+            List<String> args = Launcher.withoutOption(commandSpec.root().commandLine().getParseResult().originalArgs(), "--nproc");
+            return Launcher.run(nproc, Launcher.javaCommand(Main.class.getName(), args), System.out, System.err);
+        }
+        boolean root = distEnv.map(e -> e.rank() == 0).orElse(true);
+        CliChecks.create(out);
+        if (root) AtomicFiles.deleteStaleTemporaries(out);
         DataSplits splits = spec.generateData(out.resolve("feature-cache"));
-        if (splits.featureFile() != null) System.out.println(splits.featureFile().describe());
+        if (splits.featureFile() != null && root) System.out.println(splits.featureFile().describe());
         Engine.deterministic(true);
-        List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress);
+        GradientSync sync = GradientSync.LOCAL;
+        if (distEnv.isPresent() && distEnv.get().worldSize() > 1) {
+            sync = Distributed.join(distEnv.get(), device, java.time.Duration.ofSeconds(distTimeout));
+        }
+        List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress, sync);
+        if (!root) {
+            System.out.println("rank " + sync.rank() + " of " + sync.worldSize() + " done (rank 0 writes the results)");
+            return 0;
+        }
         ObjectNode results = Results.build("train", Json.MAPPER.valueToTree(spec), runs, (System.nanoTime() - t0) / 1e9);
+        ObjectNode dist = results.putObject("distributed");
+        dist.put("worldSize", sync.worldSize());
+        dist.put("backend", sync.backend());
+        dist.put("batchPerRank", common.batchSize);
+        dist.put("globalBatch", (long) common.batchSize * sync.worldSize());
         if (splits.featureFile() != null) ((ObjectNode) results.get("config")).set("data", Json.MAPPER.valueToTree(splits.featureFile().summary()));
         var itf = dev.causalmm.data.ImageTextFolder.of(splits);
         if (itf != null) results.set("data", Json.MAPPER.valueToTree(itf.report()));

@@ -37,17 +37,31 @@ import java.util.concurrent.TimeUnit;
 public final class DataLoader {
 
     /**
-     * @param batchSize rows per batch
+     * @param batchSize rows per batch — with {@code worldSize > 1}, rows per <em>global</em> batch,
+     *                  of which this loader yields its rank's shard
      * @param shuffle   reshuffle every epoch (seeded by {@code seed} and the epoch number)
      * @param dropLast  drop a final partial batch
      * @param prefetch  batches decoded ahead of the consumer (also the number of loader threads busy)
      * @param seed      shuffle seed
      * @param device    where batch tensors are placed (CPU batches are zero-copy views)
+     * @param rank      this process's rank in a data-parallel run (0 for one process)
+     * @param worldSize number of data-parallel processes (1 for one process)
      */
-    public record Options(int batchSize, boolean shuffle, boolean dropLast, int prefetch, long seed, Device device) {
+    public record Options(int batchSize, boolean shuffle, boolean dropLast, int prefetch, long seed, Device device,
+                          int rank, int worldSize) {
         public Options {
             if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
             if (prefetch <= 0) throw new IllegalArgumentException("prefetch must be > 0, got " + prefetch);
+            if (worldSize <= 0 || rank < 0 || rank >= worldSize) {
+                throw new IllegalArgumentException("rank " + rank + " of world size " + worldSize + ": need 0 <= rank < world size");
+            }
+            if (batchSize < worldSize) {
+                throw new IllegalArgumentException("global batch of " + batchSize + " rows cannot be shared by " + worldSize + " ranks");
+            }
+        }
+
+        public Options(int batchSize, boolean shuffle, boolean dropLast, int prefetch, long seed, Device device) {
+            this(batchSize, shuffle, dropLast, prefetch, seed, device, 0, 1);
         }
 
         public static Options shuffled(int batchSize, long seed) {
@@ -59,7 +73,16 @@ public final class DataLoader {
         }
 
         public Options withDevice(Device d) {
-            return new Options(batchSize, shuffle, dropLast, prefetch, seed, d);
+            return new Options(batchSize, shuffle, dropLast, prefetch, seed, d, rank, worldSize);
+        }
+
+        /**
+         * This rank's shard of every global batch of {@code batchSize} rows: the global batch's rows
+         * {@code [rows·rank/world, rows·(rank+1)/world)}. The shards of all ranks are disjoint and
+         * their union, in rank order, is exactly the single-process batch.
+         */
+        public Options shard(int rank, int worldSize) {
+            return new Options(batchSize, shuffle, dropLast, prefetch, seed, device, rank, worldSize);
         }
     }
 
@@ -80,10 +103,25 @@ public final class DataLoader {
         return options;
     }
 
+    /**
+     * Global batches per epoch, the same on every rank. With several ranks, a final partial batch
+     * with fewer rows than ranks is dropped (some rank would get no row); a single process keeps it.
+     */
     public int batchesPerEpoch() {
         int n = dataset.size();
         int b = options.batchSize();
-        return options.dropLast() ? n / b : (n + b - 1) / b;
+        if (options.dropLast() || n % b == 0) return n / b;
+        return n % b < options.worldSize() ? n / b : n / b + 1;
+    }
+
+    /** Rows of global batch {@code b} over all ranks. */
+    public int globalRows(int b) {
+        return Math.min(options.batchSize(), dataset.size() - b * options.batchSize());
+    }
+
+    /** The shard's first row within global batch {@code b}, and (at {@code rank + 1}) its end. */
+    private int shardStart(int b, int rank) {
+        return (int) ((long) globalRows(b) * rank / options.worldSize());
     }
 
     /** The sample order of an epoch (a seeded Fisher–Yates shuffle, or identity). */
@@ -135,7 +173,8 @@ public final class DataLoader {
             this.total = batchesPerEpoch();
             int buffers = Math.min(total, options.prefetch()) + 2;
             this.pool = new ArrayBlockingQueue<>(buffers);
-            for (int i = 0; i < buffers; i++) pool.add(new BatchBuffer(arena, dataset.modalities(), options.batchSize()));
+            int capacity = (options.batchSize() + options.worldSize() - 1) / options.worldSize();
+            for (int i = 0; i < buffers; i++) pool.add(new BatchBuffer(arena, dataset.modalities(), capacity));
             fill();
         }
 
@@ -153,8 +192,9 @@ public final class DataLoader {
         private BatchBuffer load(int b) throws InterruptedException {
             BatchBuffer buf = pool.take();
             buf.anyMissing = false;
-            int start = b * options.batchSize();
-            int rows = Math.min(options.batchSize(), order.length - start);
+            int lo = shardStart(b, options.rank());
+            int start = b * options.batchSize() + lo;
+            int rows = shardStart(b, options.rank() + 1) - lo;
             buf.rows = rows;
             // one binding of the read stream per batch, seen by every sample's read
             return ScopedValue.where(READ_STREAM, stream).call(() -> {

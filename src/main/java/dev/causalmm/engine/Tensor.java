@@ -460,6 +460,16 @@ public final class Tensor implements AutoCloseable {
         return wrap(g);
     }
 
+    /** Sets the gradient to {@code g} (same shape), PyTorch's {@code p.grad = g}. */
+    public void setGrad(Tensor g) {
+        if (!Arrays.equals(shape(), g.shape())) {
+            throw new IllegalArgumentException("gradient of shape " + Arrays.toString(g.shape()) + " for a tensor of " + Arrays.toString(shape()));
+        }
+        org.bytedeco.pytorch.Tensor slot = h().mutable_grad();
+        slot.put(g.h());
+        slot.close();
+    }
+
     /** Drops the accumulated gradient (PyTorch's {@code zero_grad(set_to_none=True)}). */
     public void clearGrad() {
         org.bytedeco.pytorch.Tensor g = h().mutable_grad();

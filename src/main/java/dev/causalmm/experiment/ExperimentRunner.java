@@ -42,6 +42,17 @@ public final class ExperimentRunner {
     }
 
     public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress) throws IOException {
+        return run(spec, data, outDir, progress, dev.causalmm.train.GradientSync.LOCAL);
+    }
+
+    /**
+     * As {@link #run(ExperimentSpec, DataSplits, Path, boolean)}, as one rank of a data-parallel run
+     * over {@code sync}, {@code spec.batchSize()} being the global batch: every rank trains (its shard) and evaluates (the same numbers: the weights
+     * are identical), rank 0 alone claims the checkpoint folder and writes checkpoints.
+     */
+    public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress,
+                                      dev.causalmm.train.GradientSync sync) throws IOException {
+        boolean root = sync.rank() == 0;
         Regularizers.create(spec.regularizer(), spec.regularizerSettings()).close(); // fail fast on an unavailable regulariser
         if (spec.dcor() && data.mmlsyn() == null) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + data.name() + "' has none");
@@ -52,15 +63,20 @@ public final class ExperimentRunner {
         for (long seed : spec.seeds()) {
             String label = spec.label() + " seed " + seed;
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
-            claimCheckpointDir(ckDir, spec, seed);
-            TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
+            if (root) claimCheckpointDir(ckDir, spec, seed);
+            // spec.batchSize() is the global batch: each of the world's ranks trains on its share
+            if (spec.batchSize() % sync.worldSize() != 0) {
+                throw new IllegalArgumentException("global batch " + spec.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
+            }
+            TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize() / sync.worldSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4, spec.effectivePrecision());
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
                  MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
                          () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
                                  data.train().size(), seed)), seed)) {
-                Trainer trainer = new Trainer(cfg).addListener(new LoggingListener(label));
-                if (progress) trainer.addListener(new ProgressBar(label));
+                Trainer trainer = new Trainer(cfg).gradientSync(sync);
+                if (root) trainer.addListener(new LoggingListener(label));
+                if (progress && root) trainer.addListener(new ProgressBar(label));
                 TrainResult tr;
                 try {
                     tr = trainer.fit(model, reg, data.train(), data.val());
@@ -88,7 +104,7 @@ public final class ExperimentRunner {
                     noise.put(eps, acc);
                 }
                 Path modelFile = ckDir.resolve("model.ckpt");
-                Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
+                if (root) Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
                 runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile));
             }
         }

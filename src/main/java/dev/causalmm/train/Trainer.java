@@ -83,12 +83,16 @@ public final class Trainer {
         regularizer.observeData(train, val);
         regularizer.bind(model, config.seed());
         regularizer.to(config.device());
+        int rank = gradientSync.rank();
+        int world = gradientSync.worldSize();
+        if (world > 1) regularizer.replica(rank, world);
         Map<String, Tensor> params = new LinkedHashMap<>(model.namedParameters());
         regularizer.namedParameters().forEach((k, v) -> params.put("regularizer." + k, v));
         List<Tensor> paramList = new ArrayList<>(params.values());
 
-        DataLoader loader = new DataLoader(train, new DataLoader.Options(config.batchSize(), true, false,
-                config.prefetch(), config.seed(), config.device()));
+        // config.batchSize() is per rank: the global batch is batchSize × world, of which each rank loads its shard
+        DataLoader loader = new DataLoader(train, new DataLoader.Options(config.batchSize() * world, true, false,
+                config.prefetch(), config.seed(), config.device()).shard(rank, world));
         LrScheduler scheduler = new LrScheduler(config.schedule(), config.optimizer().lr(), config.epochs());
         List<EpochMetrics> history = new ArrayList<>();
         double bestVal = Double.NEGATIVE_INFINITY;
@@ -119,6 +123,7 @@ public final class Trainer {
                     if (Files.exists(best)) bestWeights = weightsOf(readCheckpoint(best));
                 }
             }
+            if (world > 1) startInSync(params, startEpoch);
             for (TrainingListener l : listeners) l.onTrainStart(config, loader.batchesPerEpoch());
             if (resumedFrom >= 0) for (TrainingListener l : listeners) l.onResume(startEpoch, last);
             boolean stoppedEarly = false;
@@ -142,7 +147,7 @@ public final class Trainer {
                 } else {
                     badEpochs++;
                 }
-                if (last != null) {
+                if (last != null && rank == 0) { // rank 0 alone writes: the checkpoint holds the global state
                     ObjectNode st = state(epoch, scheduler, bestVal, bestEpoch, badEpochs, history);
                     Checkpoint ck = Checkpoint.capture(params, optimizer.saveState(), st);
                     writeCheckpoint(ck, last);
@@ -162,7 +167,7 @@ public final class Trainer {
 
     private EpochMetrics runEpoch(MultimodalModel model, Regularizer regularizer, DataLoader loader, Optimizer optimizer,
                                   List<Tensor> params, MultimodalDataset val, int epoch, double lr) {
-        Engine.seed(config.seed() * 1_000_003L + epoch);
+        Engine.seed(config.seed() * 1_000_003L + epoch + replicaStream(gradientSync.rank()));
         model.setTraining(true);
         model.startEpoch(epoch);
         for (TrainingListener l : listeners) l.onEpochStart(epoch, config.epochs());
@@ -183,6 +188,8 @@ public final class Trainer {
             int step = 0;
             while (batches.hasNext()) {
                 try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
+                    // this rank's share of the global batch: its gradients and terms are weighted by it
+                    double share = (double) b.size() / loader.globalRows(step);
                     ForwardOutput out;
                     Tensor loss;
                     Regularizer.Output reg;
@@ -199,6 +206,7 @@ public final class Trainer {
                             // all terms in one vector, one accumulation: two native calls per step
                             try (var ng = dev.causalmm.engine.NoGrad.enter()) {
                                 Tensor values = Tensor.stack(List.copyOf(reg.terms().values()), 0);
+                                if (share != 1.0) values = values.mul(share);
                                 if (termSums == null) {
                                     termNames = List.copyOf(reg.terms().keySet());
                                     termSums = stepScope.keep(values);
@@ -209,7 +217,7 @@ public final class Trainer {
                         }
                     }
                     loss.backward();
-                    gradientSync.afterBackward(params);
+                    gradientSync.afterBackward(params, share);
                     if (config.gradClipNorm() > 0) Tensor.clipGradNorm(params, config.gradClipNorm());
                     optimizer.step();
                     optimizer.zeroGrad();
@@ -224,6 +232,22 @@ public final class Trainer {
                     l.onBatchEnd(epoch, step, steps, seen, () -> lossSum.item() / seenNow);
                 }
                 step++;
+            }
+            if (gradientSync.worldSize() > 1) {
+                // metrics over all ranks: sums of losses, hits, rows and terms; the shortest finite prefix
+                Tensor sums = Tensor.cat(termSums == null ? List.of(lossSum.to(DType.FLOAT64).reshape(1),
+                        correct.to(DType.FLOAT64).reshape(1), Tensor.full(seen, DType.FLOAT64, config.device(), 1))
+                        : List.of(lossSum.to(DType.FLOAT64).reshape(1), correct.to(DType.FLOAT64).reshape(1),
+                        Tensor.full(seen, DType.FLOAT64, config.device(), 1), termSums.to(DType.FLOAT64).reshape(-1)), 0);
+                gradientSync.sumAcrossRanks(sums);
+                double[] all = sums.toDoubleArray();
+                lossSum.fill_(all[0]);
+                correct.fill_(all[1]);
+                seen = Math.round(all[2]);
+                if (termSums != null) {
+                    for (int i = 0; i < termSums.numel(); i++) termSums.select(0, i).fill_(all[3 + i]);
+                }
+                gradientSync.minAcrossRanks(finitePrefix);
             }
             trainLoss = lossSum.item() / seen;
             int finiteSteps = (int) finitePrefix.item();
@@ -249,6 +273,36 @@ public final class Trainer {
                 valAcc = r.accuracy();
             }
             return new EpochMetrics(epoch, trainLoss, trainAcc, valLoss, valAcc, lr, seconds, seen, terms);
+        }
+    }
+
+    /**
+     * LibTorch's generator stream of a rank within an epoch: 0 for rank 0 (a single process draws
+     * exactly as before), a distinct offset for every other rank so that ranks do not repeat each
+     * other's dropout masks on their different rows.
+     */
+    static long replicaStream(int rank) {
+        return rank == 0 ? 0 : rank * 0x9E3779B97F4A7C15L;
+    }
+
+    /**
+     * Starts every rank from rank 0's weights (fresh or resumed) and checks that all ranks resume
+     * the same epoch: a rank that found no checkpoint (no shared filesystem) would otherwise train
+     * with other optimizer state.
+     */
+    private void startInSync(Map<String, Tensor> params, int startEpoch) {
+        try (var scope = TensorScope.open("dist-start"); var ng = dev.causalmm.engine.NoGrad.enter()) {
+            List<Tensor> values = new ArrayList<>();
+            for (Tensor p : params.values()) values.add(p.detach());
+            gradientSync.broadcastFromRoot(values);
+            Tensor epochs = Tensor.of(new long[] {startEpoch, -startEpoch}, 2).to(config.device());
+            gradientSync.minAcrossRanks(epochs);
+            long[] e = epochs.toLongArray();
+            if (e[0] != startEpoch || -e[1] != startEpoch) {
+                throw new IllegalArgumentException("rank " + gradientSync.rank() + " resumes at epoch " + startEpoch
+                        + " but the ranks disagree (from epoch " + e[0] + " to " + (-e[1]) + "): every rank must read the same "
+                        + "checkpoint folder (a shared filesystem for --out)");
+            }
         }
     }
 

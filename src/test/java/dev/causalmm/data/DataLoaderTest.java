@@ -33,6 +33,51 @@ class DataLoaderTest {
                 new float[][] {a, b}, y, avail, 3);
     }
 
+    /** Every global batch's row indices, rank by rank, for a loader of {@code world} shards. */
+    static List<List<int[]>> shards(ArrayDataset ds, int globalBatch, int world, int epoch) {
+        List<List<int[]>> perRank = new java.util.ArrayList<>();
+        for (int r = 0; r < world; r++) {
+            DataLoader loader = new DataLoader(ds, DataLoader.Options.shuffled(globalBatch, 42).shard(r, world));
+            List<int[]> batches = new java.util.ArrayList<>();
+            try (var s = TensorScope.open("t"); var e = loader.epoch(epoch)) {
+                while (e.hasNext()) {
+                    try (Batch b = e.next()) {
+                        assertEquals(b.size(), b.labels().toLongArray().length);
+                        batches.add(b.indices());
+                    }
+                }
+            }
+            perRank.add(batches);
+        }
+        return perRank;
+    }
+
+    @Test
+    void shardsAreDisjointAndTheirUnionIsTheSingleProcessEpoch() {
+        ArrayDataset ds = counting(103);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            List<int[]> single = shards(ds, 10, 1, epoch).getFirst();
+            List<List<int[]>> three = shards(ds, 10, 3, epoch);
+            assertEquals(single.size(), three.getFirst().size(), "the last batch of 3 rows is kept: every rank gets one");
+            for (int b = 0; b < single.size(); b++) {
+                int[] joined = new int[0];
+                for (int r = 0; r < 3; r++) {
+                    int[] part = three.get(r).get(b);
+                    assertTrue(part.length >= 1, "rank " + r + " batch " + b + " is empty");
+                    int[] j = Arrays.copyOf(joined, joined.length + part.length);
+                    System.arraycopy(part, 0, j, joined.length, part.length);
+                    joined = j;
+                }
+                assertArrayEquals(single.get(b), joined, "batch " + b + ": ranks 0,1,2 in order make the single-process batch");
+            }
+        }
+        // 103 = 10·10 + 3 rows: with 4 ranks the 3-row tail cannot be shared and is dropped
+        List<List<int[]>> four = shards(ds, 12, 4, 0);
+        assertEquals(9, four.getFirst().size(), "103 = 8·12 + 7: the 7-row tail is kept (>= 4 rows)");
+        assertEquals(10, new DataLoader(ds, DataLoader.Options.shuffled(10, 1).shard(0, 4)).batchesPerEpoch());
+        assertEquals(11, new DataLoader(ds, DataLoader.Options.shuffled(10, 1).shard(0, 3)).batchesPerEpoch());
+    }
+
     @Test
     void batchesCoverEveryRowOnceWithMatchingLabelsAndMasks() {
         ArrayDataset ds = counting(103);
