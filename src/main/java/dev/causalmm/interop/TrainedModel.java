@@ -95,7 +95,12 @@ public final class TrainedModel implements AutoCloseable {
             throw new FormatException(source + ": the model description has no valid \"numClasses\"");
         }
         int numClasses = state.get("numClasses").asInt();
-        List<ModalitySpec> modalities = modalities(state);
+        List<ModalitySpec> modalities;
+        try {
+            modalities = modalities(state);
+        } catch (RuntimeException e) {
+            throw new FormatException(source + ": the model description's \"modalities\" are malformed: " + e.getMessage(), e);
+        }
         List<PretrainedEncoderSpec> encoders = encoders(state, source);
         // QMF sizes a per-sample training history with it; inference never reads the history
         int trainSize = Math.max(1, state.path("trainSize").asInt(1));
