@@ -21,7 +21,8 @@ public final class TensorArchive {
     public static void save(Map<String, Tensor> tensors, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // LibTorch creates the temporary itself, so it gets the umask's permissions (createTempFile would make it 0600)
+        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
         try (OutputArchive a = new OutputArchive()) {
             for (var e : tensors.entrySet()) a.write(e.getKey(), e.getValue().handle(), false);
             a.save_to(tmp.toString());
