@@ -1,20 +1,14 @@
 package dev.causalmm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.causalmm.baselines.Baselines;
 import dev.causalmm.causal.C3R;
-import dev.causalmm.causal.C3RConfig;
-import dev.causalmm.causal.CmIRConfig;
-import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizer;
-import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.eval.C3Score;
 import dev.causalmm.eval.CorruptedDataset;
 import dev.causalmm.eval.MissingModalityDataset;
 import dev.causalmm.eval.NoiseProtocol;
 import dev.causalmm.eval.Representations;
-import dev.causalmm.experiment.ExperimentRunner;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.data.DataSplits;
@@ -25,7 +19,6 @@ import dev.causalmm.data.ImageTextData;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.ImageTextFolder;
 import dev.causalmm.data.ImageTextFolderOptions;
-import dev.causalmm.nn.Encoders;
 import dev.causalmm.nn.FeatureCache;
 import dev.causalmm.nn.PretrainedEncoderSpec;
 import java.util.List;
@@ -35,9 +28,9 @@ import dev.causalmm.eval.Evaluator;
 import dev.causalmm.experiment.Results;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
-import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.train.Checkpoint;
+import dev.causalmm.interop.TrainedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -146,13 +139,17 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint " + checkpoint + " is a folder; give the model.ckpt file that train writes in it");
         }
         checkEvalOut(out, checkpoint);
-        Checkpoint ck = Checkpoint.read(checkpoint);
-        CliChecks.create(out);
-        ObjectNode st = ck.state();
-        if (!"causalmm.model/1".equals(st.path("format").asText())) {
-            throw new IllegalArgumentException(checkpoint + " is not a model checkpoint (use the model.ckpt that train writes)");
+        // the library call rebuilds the model and loads its weights; the rest is choosing the data
+        try (TrainedModel trained = Checkpoint.loadModel(checkpoint)) {
+            return evaluate(trained, out, t0);
         }
-        String model = st.get("model").asText();
+    }
+
+    /** Evaluates a loaded model on the data its checkpoint (or the options) name; writes out/results.json. */
+    private int evaluate(TrainedModel trained, Path out, long t0) throws Exception {
+        CliChecks.create(out);
+        ObjectNode st = trained.state();
+        String model = trained.modelName();
         if (this.model != null && !this.model.equals(model)) {
             throw new IllegalArgumentException("--model " + this.model + " does not match the checkpoint's model '" + model + "'");
         }
@@ -175,7 +172,7 @@ final class EvalCommand implements Callable<Integer> {
         MMLSynConfig cfg = null;
         ImageTextConfig itCfg = null;
         DataSplits raw;
-        List<PretrainedEncoderSpec> encoders = encoders(st, checkpoint);
+        List<PretrainedEncoderSpec> encoders = trained.encoders();
         ImageTextFolder folder = null;
         if (featureFile != null) {
             raw = FeatureFileDatasets.reopen(featureFile, dataFile != null ? dataFile
@@ -197,81 +194,73 @@ final class EvalCommand implements Callable<Integer> {
         }
         // cached pretrained features (mode=cache) replace their modality for every kind of dataset, as in training
         DataSplits data = FeatureCache.apply(raw, encoders, out.resolve("feature-cache"), Device.parse(common.device));
-        List<ModalitySpec> modalities = ExperimentRunner.modalities(st);
+        List<ModalitySpec> modalities = trained.modalities();
         if (!modalities.equals(data.modalities())) {
             throw new IllegalArgumentException(checkpoint + " was trained on modalities " + modalities + " but the data has " + data.modalities());
         }
         Device device = Device.parse(common.device);
-        String regName = st.path("regularizer").asText("none");
-        C3RConfig c3rConfig = st.has("c3r") ? Json.MAPPER.treeToValue(st.get("c3r"), C3RConfig.class) : C3RConfig.defaults();
-        IMMLConfig immlConfig = st.has("imml") ? Json.MAPPER.treeToValue(st.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
-        CmIRConfig cmirConfig = st.has("cmir") ? Json.MAPPER.treeToValue(st.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
-        try (Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3rConfig, immlConfig, cmirConfig));
-             // every parameter is then overwritten by the checkpoint, so the seed of the initial weights does not matter
-             MultimodalModel m = reg.adapt(Encoders.withPretrained(encoders, () -> Baselines.create(model, modalities,
-                     st.get("numClasses").asInt(), EncoderConfig.c3rPaper(), data.train().size(), 0)), 0)) {
-            reg.bind(m, 0);
-            ck.restoreInto(ExperimentRunner.allParameters(m, reg), checkpoint.toString());
-            m.to(device);
-            MultimodalDataset valSet = data.val();
-            MultimodalDataset testSet = data.test();
-            if (noise != null) {
-                NoiseProtocol protocol = NoiseProtocol.of(noise, evalSeed).withQmfCompat(qmfCompat)
-                        .onModalities(noiseModalities == null ? new int[0] : noiseModalities);
-                valSet = new CorruptedDataset(valSet, protocol);
-                testSet = new CorruptedDataset(testSet, protocol);
-            }
-            if (missingModalities != null) {
-                valSet = new MissingModalityDataset(valSet, missingModalities, dropRate, evalSeed);
-                testSet = new MissingModalityDataset(testSet, missingModalities, dropRate, evalSeed);
-            }
-            EvalResult val = Evaluator.evaluate(m, valSet, common.batchSize, device);
-            EvalResult test = Evaluator.evaluate(m, testSet, common.batchSize, device);
-            C3R c3r = reg instanceof C3R c ? c : null;
-            if (c3r != null) c3r.to(device);
-            boolean c3 = metrics.contains("c3");
-            double eta = c3Eta == null ? C3Score.DEFAULT_ETA_REL : c3Eta;
-            C3Score c3Val = c3 ? C3Score.predictor(m, valSet, eta, common.batchSize, device) : null;
-            C3Score c3Test = c3 ? C3Score.predictor(m, testSet, eta, common.batchSize, device) : null;
-            C3Score twin = c3 && c3r != null ? C3Score.twin(m, c3r, testSet, common.batchSize, device) : null;
-            Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.mmlsyn().test(), device) : null;
-            ObjectNode config = Json.object();
-            config.put("checkpoint", checkpoint.toString());
-            config.put("model", model);
-            config.put("dataset", dataset);
-            if (cfg != null) config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
-            if (itCfg != null) config.set("imagetext", Json.MAPPER.valueToTree(itCfg));
-            if (data.featureFile() != null) config.set("data", Json.MAPPER.valueToTree(data.featureFile().summary()));
-            if (manifest) config.put("manifest", common.dataset(dataset));
-            config.put("device", device.toString());
-            config.put("regularizer", regName);
-            if (noise != null) {
-                ObjectNode nz = config.putObject("noise");
-                nz.put("eps", noise);
-                nz.put("evalSeed", evalSeed);
-                nz.put("qmfCompat", qmfCompat);
-                var mods = nz.putArray("modalities");
-                if (noiseModalities != null) for (int x : noiseModalities) mods.add(x);
-            }
-            if (missingModalities != null) {
-                ObjectNode ms = config.putObject("missing");
-                var mods = ms.putArray("modalities");
-                for (int x : missingModalities) mods.add(x);
-                ms.put("rate", dropRate);
-                ms.put("evalSeed", evalSeed);
-            }
-            ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, twin, dcor, (System.nanoTime() - t0) / 1e9);
-            if (folder != null) root.set("data", Json.MAPPER.valueToTree(folder.report()));
-            AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
-            System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f%s%n", model, val.accuracy(), test.accuracy(),
-                    cfg == null ? "" : String.format(Locale.ROOT, " (s=%.2f)", cfg.spuriousTest()));
-            if (c3Test != null) {
-                System.out.printf(Locale.ROOT, "C3 risk on test (deployed predictor, step %.2f·‖Z‖): sufficiency %.4f, necessity %.4f%n",
-                        c3Test.etaRel(), c3Test.sufficiencyRisk(), c3Test.necessityRisk());
-            }
-            if (dcor != null) System.out.println("dCor(representation, factor) on test: " + dcor);
-            System.out.println("wrote " + out.resolve("results.json"));
+        String regName = trained.regularizerName();
+        MultimodalModel m = trained.model();
+        Regularizer reg = trained.regularizer();
+        m.to(device);
+        MultimodalDataset valSet = data.val();
+        MultimodalDataset testSet = data.test();
+        if (noise != null) {
+            NoiseProtocol protocol = NoiseProtocol.of(noise, evalSeed).withQmfCompat(qmfCompat)
+                    .onModalities(noiseModalities == null ? new int[0] : noiseModalities);
+            valSet = new CorruptedDataset(valSet, protocol);
+            testSet = new CorruptedDataset(testSet, protocol);
         }
+        if (missingModalities != null) {
+            valSet = new MissingModalityDataset(valSet, missingModalities, dropRate, evalSeed);
+            testSet = new MissingModalityDataset(testSet, missingModalities, dropRate, evalSeed);
+        }
+        EvalResult val = Evaluator.evaluate(m, valSet, common.batchSize, device);
+        EvalResult test = Evaluator.evaluate(m, testSet, common.batchSize, device);
+        C3R c3r = reg instanceof C3R c ? c : null;
+        if (c3r != null) c3r.to(device);
+        boolean c3 = metrics.contains("c3");
+        double eta = c3Eta == null ? C3Score.DEFAULT_ETA_REL : c3Eta;
+        C3Score c3Val = c3 ? C3Score.predictor(m, valSet, eta, common.batchSize, device) : null;
+        C3Score c3Test = c3 ? C3Score.predictor(m, testSet, eta, common.batchSize, device) : null;
+        C3Score twin = c3 && c3r != null ? C3Score.twin(m, c3r, testSet, common.batchSize, device) : null;
+        Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.mmlsyn().test(), device) : null;
+        ObjectNode config = Json.object();
+        config.put("checkpoint", checkpoint.toString());
+        config.put("model", model);
+        config.put("dataset", dataset);
+        if (cfg != null) config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
+        if (itCfg != null) config.set("imagetext", Json.MAPPER.valueToTree(itCfg));
+        if (data.featureFile() != null) config.set("data", Json.MAPPER.valueToTree(data.featureFile().summary()));
+        if (manifest) config.put("manifest", common.dataset(dataset));
+        config.put("device", device.toString());
+        config.put("regularizer", regName);
+        if (noise != null) {
+            ObjectNode nz = config.putObject("noise");
+            nz.put("eps", noise);
+            nz.put("evalSeed", evalSeed);
+            nz.put("qmfCompat", qmfCompat);
+            var mods = nz.putArray("modalities");
+            if (noiseModalities != null) for (int x : noiseModalities) mods.add(x);
+        }
+        if (missingModalities != null) {
+            ObjectNode ms = config.putObject("missing");
+            var mods = ms.putArray("modalities");
+            for (int x : missingModalities) mods.add(x);
+            ms.put("rate", dropRate);
+            ms.put("evalSeed", evalSeed);
+        }
+        ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, twin, dcor, (System.nanoTime() - t0) / 1e9);
+        if (folder != null) root.set("data", Json.MAPPER.valueToTree(folder.report()));
+        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
+        System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f%s%n", model, val.accuracy(), test.accuracy(),
+                cfg == null ? "" : String.format(Locale.ROOT, " (s=%.2f)", cfg.spuriousTest()));
+        if (c3Test != null) {
+            System.out.printf(Locale.ROOT, "C3 risk on test (deployed predictor, step %.2f·‖Z‖): sufficiency %.4f, necessity %.4f%n",
+                    c3Test.etaRel(), c3Test.sufficiencyRisk(), c3Test.necessityRisk());
+        }
+        if (dcor != null) System.out.println("dCor(representation, factor) on test: " + dcor);
+        System.out.println("wrote " + out.resolve("results.json"));
         return 0;
     }
 
@@ -300,23 +289,6 @@ final class EvalCommand implements Callable<Integer> {
         if (Files.isDirectory(out.resolve("checkpoints")) || Files.isDirectory(out.resolve("cells"))) {
             throw new IllegalArgumentException(out + " is a training or experiment folder" + hint);
         }
-    }
-
-    /** The pretrained encoders a checkpoint records; each file must still be the one trained with (same SHA-256). */
-    static List<PretrainedEncoderSpec> encoders(ObjectNode st, Path checkpoint) throws java.io.IOException {
-        List<PretrainedEncoderSpec> out = new java.util.ArrayList<>();
-        for (var node : st.path("encoders")) {
-            ObjectNode o = node.deepCopy();
-            String sha = o.path("sha256").asText(null);
-            o.remove("sha256");
-            PretrainedEncoderSpec p = Json.MAPPER.treeToValue(o, PretrainedEncoderSpec.class);
-            if (sha != null && !sha.equals(FeatureCache.sha256(Path.of(p.file())))) {
-                throw new IllegalArgumentException(checkpoint + ": the pretrained encoder " + p.file() + " of modality '" + p.modality()
-                        + "' has changed since training (SHA-256 differs)");
-            }
-            out.add(p);
-        }
-        return out;
     }
 
     private MMLSynConfig overrides(MMLSynConfig saved) {

@@ -142,6 +142,11 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
+    /** The LibTorch handle, for the other engine classes (e.g. {@link TensorArchive}). */
+    org.bytedeco.pytorch.Tensor handle() {
+        return h();
+    }
+
     private org.bytedeco.pytorch.Tensor h() {
         if (closed) throw new IllegalStateException("tensor used after it was closed (its scope ended?)");
         return h;

@@ -20,6 +20,7 @@ import dev.causalmm.io.Json;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.baselines.Baselines;
+import dev.causalmm.interop.TrainedModel;
 import dev.causalmm.train.Checkpoint;
 import dev.causalmm.train.LoggingListener;
 import dev.causalmm.train.ProgressBar;
@@ -29,7 +30,6 @@ import dev.causalmm.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -187,28 +187,14 @@ public final class ExperimentRunner {
         return (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)); // as written (NaN → "NaN")
     }
 
-    /** The modalities a {@code model.ckpt} records (older checkpoints: feature vectors of {@code inputDims}). */
+    /** The modalities a {@code model.ckpt} records; see {@link TrainedModel#modalities(ObjectNode)}. */
     public static List<ModalitySpec> modalities(ObjectNode state) {
-        if (!state.has("modalities")) {
-            int[] dims = new int[state.path("inputDims").size()];
-            for (int i = 0; i < dims.length; i++) dims[i] = state.get("inputDims").get(i).asInt();
-            return ModalitySpec.vectors(dims);
-        }
-        List<ModalitySpec> out = new ArrayList<>();
-        for (var o : state.get("modalities")) {
-            long[] shape = new long[o.get("shape").size()];
-            for (int i = 0; i < shape.length; i++) shape[i] = o.get("shape").get(i).asLong();
-            out.add(new ModalitySpec(o.get("name").asText(), shape,
-                    ModalitySpec.Kind.valueOf(o.get("kind").asText().toUpperCase(java.util.Locale.ROOT)), o.path("vocabSize").asInt(0)));
-        }
-        return out;
+        return TrainedModel.modalities(state);
     }
 
     /** Model parameters plus the regulariser's under {@code regularizer.}: what model.ckpt holds. */
     public static Map<String, Tensor> allParameters(MultimodalModel model, Regularizer reg) {
-        Map<String, Tensor> all = new LinkedHashMap<>(model.namedParameters());
-        reg.namedParameters().forEach((k, v) -> all.put("regularizer." + k, v));
-        return all;
+        return TrainedModel.allParameters(model, reg);
     }
 
     /** What {@code eval} needs to rebuild the model and its data from a checkpoint alone. */
@@ -220,6 +206,7 @@ public final class ExperimentRunner {
         st.put("dataset", spec.dataset());
         st.put("seed", seed);
         st.put("numClasses", numClasses);
+        st.put("trainSize", data.train().size()); // QMF's history size: the model is rebuilt with it
         var d = st.putArray("modalities");
         for (ModalitySpec m : modalities) {
             ObjectNode o = d.addObject();

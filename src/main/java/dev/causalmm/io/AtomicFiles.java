@@ -24,6 +24,20 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void write(Path target, byte[] content) throws IOException {
+        write(target, ch -> {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) ch.write(buf);
+        });
+    }
+
+    /** Writes a file's content to a channel (streamed, so a file may exceed what one array holds). */
+    @FunctionalInterface
+    public interface ChannelWriter {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /** Like {@link #write(Path, byte[])}, for content streamed by {@code writer} (e.g. files over 2 GiB). */
+    public static void write(Path target, ChannelWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         if (Files.isDirectory(target)) {
             throw new IOException("cannot write " + target + ": it is a directory, not a file");
@@ -32,8 +46,7 @@ public final class AtomicFiles {
         Path tmp = newTemporary(dir, target.getFileName().toString());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) ch.write(buf);
+                writer.writeTo(ch);
                 ch.force(true);
             }
             try {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.engine.Tensor;
+import dev.causalmm.interop.TrainedModel;
 import dev.causalmm.io.AtomicFiles;
+import dev.causalmm.io.FormatException;
 import dev.causalmm.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,6 +31,8 @@ import java.util.zip.CRC32;
  */
 public final class Checkpoint {
     private static final byte[] MAGIC = "CMMCKPT1".getBytes(StandardCharsets.US_ASCII);
+    private static final com.fasterxml.jackson.databind.ObjectReader HEADER_READER = Json.MAPPER.reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ObjectNode state;
     private final Map<String, float[]> values;
@@ -83,6 +87,23 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Rebuilds the trained model a {@code model.ckpt} (written by {@code train}) describes and loads
+     * its weights: the library call behind {@code causalmm eval} and {@code causalmm export}. The
+     * model is on the CPU; move it with {@code model().to(device)}.
+     */
+    public static TrainedModel loadModel(Path file) throws IOException {
+        Checkpoint ck = read(file);
+        TrainedModel tm = TrainedModel.rebuild(ck.state(), file.toString());
+        try {
+            ck.restoreInto(tm.parameters(), file.toString());
+            return tm;
+        } catch (RuntimeException e) {
+            tm.close();
+            throw e;
+        }
+    }
+
     public void write(Path file) throws IOException {
         ObjectNode header = Json.object();
         header.set("state", state);
@@ -112,48 +133,94 @@ public final class Checkpoint {
         AtomicFiles.write(file, buf.array());
     }
 
+    /**
+     * Reads and validates a checkpoint. Every malformed file (truncated, altered, not a checkpoint,
+     * a header that promises more than the file holds) fails with a {@link FormatException} naming
+     * the file; nothing larger than the file is allocated.
+     */
     public static Checkpoint read(Path file) throws IOException {
         byte[] all;
         try {
+            long size = Files.size(file);
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new FormatException(file + ": " + size + " bytes is larger than a CMMCKPT1 checkpoint can be (< 2 GiB);"
+                        + " not a causalmm checkpoint");
+            }
             all = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "checkpoint file does not exist");
         }
+        return parse(all, file.toString());
+    }
+
+    /** {@link #read} on bytes already in memory; {@code source} names them in errors. */
+    public static Checkpoint parse(byte[] all, String source) throws FormatException {
         if (all.length < MAGIC.length + 16 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-            throw new IOException(file + " is not a causalmm checkpoint (bad magic or too short)");
+            throw new FormatException(source + " is not a causalmm checkpoint (bad magic or too short)");
         }
         ByteBuffer buf = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         CRC32 crc = new CRC32();
         crc.update(all, 0, all.length - 8);
         if (crc.getValue() != buf.getLong(all.length - 8)) {
-            throw new IOException(file + " is corrupt (CRC mismatch): the file was truncated or altered");
+            throw new FormatException(source + " is corrupt (CRC mismatch): the file was truncated or altered");
         }
+        buf.limit(all.length - 8); // the CRC is not payload
         buf.position(MAGIC.length);
         long hl = buf.getLong();
-        if (hl <= 0 || hl > all.length) throw new IOException(file + ": bad header length " + hl);
+        if (hl <= 0 || hl > buf.remaining()) {
+            throw new FormatException(source + ": header length " + hl + " does not fit the file (" + buf.remaining() + " bytes follow it)");
+        }
         byte[] h = new byte[(int) hl];
         buf.get(h);
-        JsonNode header = Json.MAPPER.readTree(h);
+        JsonNode header;
+        try {
+            header = HEADER_READER.readTree(h);
+        } catch (IOException e) {
+            throw new FormatException(source + ": the header is not valid JSON: "
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+        }
+        if (header == null || !header.isObject()) throw new FormatException(source + ": the header is not a JSON object");
+        if (!header.path("state").isObject()) throw new FormatException(source + ": the header has no \"state\" object");
+        if (!header.path("parameters").isArray()) throw new FormatException(source + ": the header has no \"parameters\" array");
+        JsonNode ob = header.path("optimizerBytes");
+        if (!ob.isIntegralNumber() || !ob.canConvertToInt() || ob.asInt() < 0) {
+            throw new FormatException(source + ": \"optimizerBytes\" must be an integer >= 0, got " + ob);
+        }
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (JsonNode p : header.get("parameters")) {
-            long[] shape = new long[p.get("shape").size()];
+            JsonNode nameNode = p.path("name");
+            if (!nameNode.isTextual()) throw new FormatException(source + ": a parameter without a string \"name\": " + p);
+            String name = nameNode.asText();
+            if (values.containsKey(name)) throw new FormatException(source + ": parameter '" + name + "' appears twice");
+            JsonNode sh = p.path("shape");
+            if (!sh.isArray() || sh.size() > 64) throw new FormatException(source + ": parameter '" + name + "' has no valid \"shape\" array");
+            long[] shape = new long[sh.size()];
             long n = 1;
             for (int i = 0; i < shape.length; i++) {
-                shape[i] = p.get("shape").get(i).asLong();
-                n *= shape[i];
+                JsonNode d = sh.get(i);
+                if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                    throw new FormatException(source + ": parameter '" + name + "' shape[" + i + "] must be an integer >= 0, got " + d);
+                }
+                shape[i] = d.asLong();
+                n = shape[i] == 0 || n == 0 ? 0 : (n > buf.remaining() / shape[i] ? Long.MAX_VALUE / 8 : n * shape[i]);
             }
-            if (n * Float.BYTES > buf.remaining()) throw new IOException(file + ": parameter " + p.get("name").asText() + " runs past the end");
+            if (n > buf.remaining() / Float.BYTES) {
+                throw new FormatException(source + ": parameter '" + name + "' of shape " + Arrays.toString(shape) + " runs past the end of the file");
+            }
             float[] v = new float[(int) n];
             buf.asFloatBuffer().get(v);
             buf.position(buf.position() + (int) n * Float.BYTES);
-            values.put(p.get("name").asText(), v);
-            shapes.put(p.get("name").asText(), shape);
+            values.put(name, v);
+            shapes.put(name, shape);
         }
-        byte[] opt = new byte[header.get("optimizerBytes").asInt()];
+        int optBytes = ob.asInt();
+        if (optBytes != buf.remaining()) {
+            throw new FormatException(source + ": " + buf.remaining() + " bytes follow the parameters, but the header promises "
+                    + optBytes + " bytes of optimizer state");
+        }
+        byte[] opt = new byte[optBytes];
         buf.get(opt);
         return new Checkpoint((ObjectNode) header.get("state"), values, shapes, opt);
     }
-
-
 }

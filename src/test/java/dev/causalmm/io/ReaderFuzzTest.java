@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Timeout;
  * flips, truncations, length-field overwrites, splices, insertions and deletions). Every input must
  * parse or fail with {@link FormatException}, within a per-input time bound, in the surefire heap.
  */
-class ReaderFuzzTest {
+public class ReaderFuzzTest {
     static final int INPUTS = 100_000;
     static final long PER_INPUT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    interface Reader { void read(byte[] b) throws FormatException; }
+    public interface Reader { void read(byte[] b) throws FormatException; }
 
     static List<byte[]> matCorpus() {
         List<byte[]> c = new ArrayList<>();
@@ -52,7 +52,8 @@ class ReaderFuzzTest {
                 npz(false, "b", n.get(5), "c", n.get(6)));
     }
 
-    static byte[] mutate(Random r, List<byte[]> corpus) {
+    /** One seeded mutation of a corpus file (shared with the other packages' fuzz tests). */
+    public static byte[] mutate(Random r, List<byte[]> corpus) {
         byte[] b = corpus.get(r.nextInt(corpus.size())).clone();
         int ops = 1 + r.nextInt(3);
         for (int k = 0; k < ops && b.length > 0; k++) {
@@ -97,13 +98,54 @@ class ReaderFuzzTest {
         return b;
     }
 
-    static void fuzz(String name, List<byte[]> corpus, Reader reader, long seed) {
+    /**
+     * A mutation inside a little-endian length-prefixed JSON header that keeps the length field
+     * right, so the parser gets past it: a number replaced by an interesting one (0, huge, negative,
+     * past 64 bits), a byte changed, or a range deleted.
+     *
+     * @param lengthAt offset of the int64 header length; the header follows it
+     */
+    public static byte[] mutateJsonHeader(Random r, byte[] file, int lengthAt) {
+        ByteBuffer bb = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        if (file.length < lengthAt + 8) return file;
+        long n = bb.getLong(lengthAt);
+        int from = lengthAt + 8;
+        if (n <= 0 || n > file.length - from) return file;
+        String h = new String(file, from, (int) n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String[] vals = {"0", "1", "2", "3", "4", "8", "-1", "2147483647", "2147483648", "4294967296", "4611686018427387904",
+                "9223372036854775807", "9223372036854775808", "1e308", "1.5", "null", "\"x\"", "[]", "{}", "99999999999999999999999"};
+        String m;
+        var digits = java.util.regex.Pattern.compile("-?[0-9]+").matcher(h);
+        List<int[]> spans = new ArrayList<>();
+        while (digits.find()) spans.add(new int[] {digits.start(), digits.end()});
+        int op = r.nextInt(4);
+        if (op <= 1 && !spans.isEmpty()) {
+            int[] sp = spans.get(r.nextInt(spans.size()));
+            m = h.substring(0, sp[0]) + vals[r.nextInt(vals.length)] + h.substring(sp[1]);
+        } else if (op == 2 && !h.isEmpty()) {
+            int at = r.nextInt(h.length());
+            m = h.substring(0, at) + "{}[],:\"0aF-e.\\ \u00ff".charAt(r.nextInt(16)) + h.substring(at + 1);
+        } else {
+            int at = r.nextInt(h.length() + 1), len = Math.min(h.length() - at, r.nextInt(12));
+            m = h.substring(0, at) + h.substring(at + len);
+        }
+        byte[] mh = m.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[file.length - (int) n + mh.length];
+        System.arraycopy(file, 0, out, 0, from);
+        System.arraycopy(mh, 0, out, from, mh.length);
+        System.arraycopy(file, from + (int) n, out, from + mh.length, file.length - from - (int) n);
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putLong(lengthAt, mh.length);
+        return out;
+    }
+
+    /** Runs {@link #INPUTS} inputs from {@code mutator} through {@code reader}: each parses or fails with FormatException, quickly. */
+    public static int[] fuzz(String name, List<byte[]> corpus, Reader reader, long seed, java.util.function.BiFunction<Random, List<byte[]>, byte[]> mutator) {
         for (byte[] valid : corpus) assertDoesNotThrow(() -> reader.read(valid), name + " corpus");
         Random r = new Random(seed);
         int ok = 0, rejected = 0;
         long worst = 0;
         for (int i = 0; i < INPUTS; i++) {
-            byte[] b = mutate(r, corpus);
+            byte[] b = mutator.apply(r, corpus);
             long t0 = System.nanoTime();
             try {
                 reader.read(b);
@@ -120,6 +162,11 @@ class ReaderFuzzTest {
         }
         System.out.printf("%s fuzz: %d inputs, %d parsed, %d rejected with FormatException, slowest %.2f ms%n", name, INPUTS, ok,
                 rejected, worst / 1e6);
+        return new int[] {ok, rejected};
+    }
+
+    static void fuzz(String name, List<byte[]> corpus, Reader reader, long seed) {
+        fuzz(name, corpus, reader, seed, ReaderFuzzTest::mutate);
     }
 
     @Test
