@@ -96,7 +96,7 @@ public final class Nifti {
         boolean gz = name.endsWith(".nii.gz");
         if (!gz && !name.endsWith(".nii")) throw new IllegalArgumentException(file + ": a NIfTI file name ends in .nii or .nii.gz");
         byte[] header = encodeHeader(image.header());
-        AtomicFiles.write(file, out -> encode(out, header, image, gz));
+        AtomicFiles.writeStream(file, out -> encode(out, header, image, gz));
     }
 
     /** The file's bytes ({@code .nii.gz} content when {@code gzip}); for tests and in-memory use. */

@@ -90,7 +90,7 @@ public final class SegCache {
     public void put(String key, SegVolume v) throws IOException {
         Files.createDirectories(dir);
         Path f = file(v.id(), key);
-        AtomicFiles.write(f, out -> encode(new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16)), v, key));
+        AtomicFiles.writeStream(f, out -> encode(new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16)), v, key));
         String prefix = safe(v.id()) + ".";
         try (Stream<Path> s = Files.list(dir)) {
             for (Path old : s.toList()) {
