@@ -311,9 +311,11 @@ public final class Tensor implements AutoCloseable {
     }
 
     private Tensor cpuContiguous(DType dt) {
-        try (var cpu = new org.bytedeco.pytorch.Device(torch.DeviceType.CPU)) {
+        // the intermediate handle of to() is closed here: left open it would hold a reference to
+        // the storage for ever (pointer GC is off), so wrapped memory would never be released
+        try (var cpu = new org.bytedeco.pytorch.Device(torch.DeviceType.CPU); var moved = h().to(cpu, dt.scalarType)) {
             // a temporary the caller closes at once: taken out of scope management
-            return new Tensor(h().to(cpu, dt.scalarType).contiguous()).unscoped();
+            return new Tensor(moved.contiguous()).unscoped();
         }
     }
 

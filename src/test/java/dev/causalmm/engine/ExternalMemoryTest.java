@@ -1,0 +1,40 @@
+package dev.causalmm.engine;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ExternalMemoryTest {
+
+    @Test
+    void wrapKeepsStridesAndOffsetAndReleasesOnceWhenTheLastViewIsGone() {
+        AtomicInteger released = new AtomicInteger();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate(4L * 16, 64);
+            for (int i = 0; i < 16; i++) mem.setAtIndex(ValueLayout.JAVA_FLOAT, i, i);
+            Tensor view;
+            try (var s = TensorScope.open("outer")) {
+                try (var inner = TensorScope.open("inner")) {
+                    // 3x2 column-major after 4 unused floats: (i, j) = 4 + i + 3 j
+                    Tensor t = ExternalMemory.wrap(mem.address(), 4, new long[] {3, 2}, new long[] {1, 3},
+                            DType.FLOAT32, Device.CPU, released::incrementAndGet);
+                    assertArrayEquals(new float[] {4, 7, 5, 8, 6, 9}, t.toFloatArray());
+                    var v = ExternalMemory.view(t);
+                    assertEquals(mem.address(), v.dataAddress());
+                    assertEquals(4, v.storageOffset());
+                    assertArrayEquals(new long[] {1, 3}, v.strides());
+                    view = t.narrow(0, 1, 2).keep();   // a view outlives the wrapped tensor
+                }
+                assertEquals(0, released.get(), "a view still holds the storage");
+                assertArrayEquals(new float[] {5, 8, 6, 9}, view.toFloatArray());
+                mem.setAtIndex(ValueLayout.JAVA_FLOAT, 5, 50f);            // a write from outside is seen
+                assertEquals(50f, view.toFloatArray()[0]);
+            }
+            assertEquals(1, released.get());
+        }
+    }
+}
