@@ -37,4 +37,49 @@ class ExternalMemoryTest {
             assertEquals(1, released.get());
         }
     }
+
+    @Test
+    void aRetainedReferenceKeepsTheStorageAfterTheTensorIsClosed() {
+        AtomicInteger released = new AtomicInteger();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate(4L * 4, 64);
+            ExternalMemory.Retained ref;
+            try (var s = TensorScope.open("t")) {
+                Tensor t = ExternalMemory.wrap(mem.address(), 0, new long[] {4}, new long[] {1}, DType.FLOAT32, Device.CPU,
+                        released::incrementAndGet);
+                ref = ExternalMemory.retain(t);
+            }
+            assertEquals(0, released.get(), "the retained reference holds the storage");
+            Thread other = Thread.ofPlatform().start(() -> assertTrue(ref.release()));
+            assertDoesNotThrow(() -> other.join());
+            assertFalse(ref.release(), "only the first release counts");
+            assertEquals(1, released.get());
+        }
+    }
+
+    @Test
+    void badWrapsAreRefusedAndNeverRelease() {
+        AtomicInteger released = new AtomicInteger();
+        Runnable r = released::incrementAndGet;
+        long pending = ExternalMemory.pendingReleases();
+        assertThrows(IllegalArgumentException.class, () -> ExternalMemory.wrap(0, 0, new long[] {2}, new long[] {1}, DType.FLOAT32, Device.CPU, r));
+        assertThrows(IllegalArgumentException.class, () -> ExternalMemory.wrap(64, 0, new long[] {2}, new long[] {-1}, DType.FLOAT32, Device.CPU, r));
+        assertThrows(IllegalArgumentException.class, () -> ExternalMemory.wrap(64, 0, new long[] {-2}, new long[] {1}, DType.FLOAT32, Device.CPU, r));
+        assertThrows(IllegalArgumentException.class, () -> ExternalMemory.wrap(64, 0, new long[] {2, 2}, new long[] {1}, DType.FLOAT32, Device.CPU, r));
+        if (!Engine.cudaAvailable()) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> ExternalMemory.wrap(64, 0, new long[] {2}, new long[] {1}, DType.FLOAT32, Device.cuda(0), r));
+            assertTrue(e.getMessage().contains("no CUDA device"), e.getMessage());
+        }
+        assertEquals(0, released.get());
+        assertEquals(pending, ExternalMemory.pendingReleases());
+    }
+
+    @Test
+    void viewRefusesClosedOrMissingTensors() {
+        Tensor t = Tensor.zeros(2);
+        t.close();
+        assertThrows(IllegalStateException.class, () -> ExternalMemory.view(t));
+        assertThrows(IllegalArgumentException.class, () -> ExternalMemory.view(null));
+    }
 }
