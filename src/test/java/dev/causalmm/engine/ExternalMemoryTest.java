@@ -82,4 +82,33 @@ class ExternalMemoryTest {
         assertThrows(IllegalStateException.class, () -> ExternalMemory.view(t));
         assertThrows(IllegalArgumentException.class, () -> ExternalMemory.view(null));
     }
+
+    @Test
+    void fromSegmentTellsWhenLibTorchLetsGoOfTheBuffer() {
+        AtomicInteger returned = new AtomicInteger();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(4L * 6, 64);
+            Tensor saved;
+            try (var s = TensorScope.open("step")) {
+                Tensor x = Tensor.fromSegment(buf, DType.FLOAT32, returned::incrementAndGet, 2, 3);
+                saved = x.reshape(3, 2).keep();          // a view that outlives the wrapped tensor
+            }
+            assertEquals(0, returned.get(), "the buffer is still in use by a view");
+            saved.close();
+            assertEquals(1, returned.get(), "returned exactly once, when the last view went");
+        }
+    }
+
+    @Test
+    void aSegmentFromAsSegmentEndsWithItsTensor() {
+        MemorySegment seg;
+        try (var s = TensorScope.open("t")) {
+            Tensor t = Tensor.ones(4);
+            seg = t.asSegment();
+            assertEquals(1f, seg.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 3));
+        }
+        MemorySegment dead = seg;
+        assertThrows(IllegalStateException.class, () -> dead.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0),
+                "reading through a segment of a closed tensor must fail, not read freed memory");
+    }
 }
