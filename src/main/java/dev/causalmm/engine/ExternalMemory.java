@@ -138,7 +138,7 @@ public final class ExternalMemory {
         long offset = h.storage_offset();
         long first;
         try (Pointer p = h.data_ptr()) {
-            first = p.address();
+            first = p == null ? 0 : p.address(); // an empty tensor may have no memory at all
         }
         Device device = Device.CPU;
         if (h.is_cuda()) {
@@ -146,7 +146,8 @@ public final class ExternalMemory {
                 device = Device.cuda(d.index());
             }
         }
-        return new View(first - offset * dtype.byteSize(), offset, sizes, strides, dtype, device);
+        long base = first == 0 ? 0 : first - offset * dtype.byteSize();
+        return new View(base, first == 0 ? 0 : offset, sizes, strides, dtype, device);
     }
 
     /** A reference that keeps a storage alive for a consumer outside LibTorch. */

@@ -304,7 +304,7 @@ public final class Tensor implements AutoCloseable {
         if (t.is_cuda()) throw new IllegalStateException("asSegment needs a CPU tensor, this one is on " + device());
         if (!t.is_contiguous()) throw new IllegalStateException("asSegment needs a contiguous tensor; call contiguous() first");
         try (Pointer p = t.data_ptr()) {
-            return MemorySegment.ofAddress(p.address()).reinterpret(t.nbytes());
+            return p == null ? MemorySegment.NULL : MemorySegment.ofAddress(p.address()).reinterpret(t.nbytes()); // empty: no memory
         }
     }
 

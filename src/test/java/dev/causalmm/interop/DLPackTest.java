@@ -207,6 +207,35 @@ class DLPackTest {
     }
 
     @Test
+    void scalarsAndEmptyTensorsCrossToo() {
+        try (var s = TensorScope.open("t")) {
+            Tensor scalar = Tensor.scalar(2.5);
+            MemorySegment m = DLPack.exportTensor(scalar);
+            assertEquals(0, m.get(JAVA_INT, M_TENSOR + T_NDIM));
+            assertEquals(2.5, stage.sum(m), 1e-9, "C reads a 0-d tensor as one element");
+            Tensor back = DLPack.importTensor(m);
+            assertEquals(0, back.dim());
+            assertEquals(2.5, back.item(), 1e-9);
+
+            Tensor empty = Tensor.zeros(0, 3);
+            Tensor emptyBack = DLPack.importTensor(DLPack.exportTensor(empty));
+            assertArrayEquals(new long[] {0, 3}, emptyBack.shape());
+            assertEquals(0, emptyBack.numel());
+        }
+    }
+
+    @Test
+    void pinnedHostMemoryImportsAsACpuTensor() {
+        MemorySegment m = stage.makeRaw(new long[] {3}, null, DLDataType.FLOAT, 32, 1, DLDevice.CUDA_HOST, 0);
+        try (var s = TensorScope.open("t")) {
+            Tensor x = DLPack.importTensor(m, DLPack.ImportOptions.on(Device.CPU));
+            assertEquals(Device.CPU, x.device());
+            x.fill_(1);
+            assertEquals(3.0, stage.sum(m), 1e-9);
+        }
+    }
+
+    @Test
     void versionedTensorsKeepVersionAndFlags() {
         MemorySegment writable = stage.fillBatchVersioned(4, 3, 2, 7, 0);
         MemorySegment readOnly = stage.fillBatchVersioned(4, 3, 2, 7, FLAG_READ_ONLY);
