@@ -345,6 +345,36 @@ class DLPackTest {
     }
 
     @Test
+    void concurrentExchangesKeepEveryDeleterExactlyOnce() throws Exception {
+        int threads = 4, perThread = 100;
+        Tensor shared = Tensor.rand(DType.FLOAT32, Device.CPU, 64).unscoped();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int w = 0; w < threads; w++) {
+                int worker = w;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        try (var s = TensorScope.open("w")) {
+                            MemorySegment out = DLPack.exportTensor(shared);          // same storage from every thread
+                            Tensor x = DLPack.importTensor(stage.fillBatch(2, 8, 2, worker * 1000L + i));
+                            assertEquals(stage.sum(out), shared.sum().item(), 1e-4);
+                            if ((i + worker) % 2 == 0) stage.releaseOnNewThread(out); else stage.release(out);
+                            assertEquals(16, x.numel());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : futures) f.get();
+        } finally {
+            shared.close();
+        }
+        assertEquals(producedBefore + (long) threads * perThread, stage.produced());
+        assertEquals(exportDeletesBefore + (long) threads * perThread, DLPack.exportDeleterCalls());
+        assertEquals(importReleasesBefore + (long) threads * perThread, DLPack.importReleases());
+    }
+
+    @Test
     void aCallerThatReleasesTwiceDoesNotFreeTheJavaSideTwice() {
         // the second call finds no export (the key was removed) and is counted, never freed again;
         // the header itself is gone after the first call, so this runs on a copy of it
