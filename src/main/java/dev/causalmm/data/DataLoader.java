@@ -209,7 +209,9 @@ public final class DataLoader {
                 long[] shape = new long[specs.get(m).shape().length + 1];
                 shape[0] = rows;
                 System.arraycopy(specs.get(m).shape(), 0, shape, 1, shape.length - 1);
-                inputs.add(place(Tensor.fromSegment(buf.modalities[m].asSlice(0, buf.rowBytes[m] * rows), DType.FLOAT32, shape)));
+                DType stored = specs.get(m).storage();
+                Tensor placed = place(Tensor.fromSegment(buf.modalities[m].asSlice(0, buf.rowBytes[m] * rows), stored, shape));
+                inputs.add(asModelInput(placed, stored));
             }
             int k = specs.size();
             Tensor mask = place(Tensor.fromSegment(buf.mask.asSlice(0, (long) Float.BYTES * rows * k), DType.FLOAT32, rows, k));
@@ -224,6 +226,17 @@ public final class DataLoader {
                 handedOut.remove(self[0]);
             });
             return self[0];
+        }
+
+        /**
+         * Models take float32: pixels and word ids travel in their compact storage type (uint8,
+         * int32) as far as the device and are widened there, in one cast kernel.
+         */
+        private static Tensor asModelInput(Tensor placed, DType stored) {
+            if (stored == DType.FLOAT32) return placed;
+            Tensor wide = placed.to(DType.FLOAT32);
+            placed.close();
+            return wide;
         }
 
         /**
