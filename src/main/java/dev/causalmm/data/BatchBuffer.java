@@ -16,6 +16,8 @@ final class BatchBuffer {
     final MemorySegment[] modalities;
     final long[] rowBytes;
     final MemorySegment labels;
+    /** The rows' dataset indices as int64, uploaded with the batch. */
+    final MemorySegment indexRows;
     final MemorySegment mask;
     final int[] indices;
     int rows;
@@ -32,6 +34,7 @@ final class BatchBuffer {
             modalities[m] = arena.allocate(rowBytes[m] * capacity, 64);
         }
         labels = arena.allocate((long) Long.BYTES * capacity, 64);
+        indexRows = arena.allocate((long) Long.BYTES * capacity, 64);
         mask = arena.allocate((long) Float.BYTES * capacity * k, 64);
         indices = new int[capacity];
     }

@@ -161,6 +161,7 @@ public final class DataLoader {
                 for (int r = 0; r < rows; r++) {
                     int idx = order[start + r];
                     buf.indices[r] = idx;
+                    buf.indexRows.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, r, idx);
                     try {
                         dataset.read(idx, buf.row(r));
                     } catch (Exception e) {
@@ -216,12 +217,15 @@ public final class DataLoader {
             int k = specs.size();
             Tensor mask = place(Tensor.fromSegment(buf.mask.asSlice(0, (long) Float.BYTES * rows * k), DType.FLOAT32, rows, k));
             Tensor labels = place(Tensor.fromSegment(buf.labels.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
+            // the rows' dataset indices travel with the batch (models with per-sample state read them
+            // on the device; uploading them later, from pageable memory, would stall the step)
+            Tensor indexTensor = place(Tensor.fromSegment(buf.indexRows.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
             int[] idx = java.util.Arrays.copyOf(buf.indices, rows);
             boolean onCpu = !options.device().isCuda();
             // On CUDA the data was copied out already, so the buffer can be reused at once.
             if (!onCpu) pool.add(buf);
             Batch[] self = new Batch[1];
-            self[0] = new Batch(inputs, mask, labels, idx, !buf.anyMissing, () -> {
+            self[0] = new Batch(inputs, mask, labels, indexTensor, idx, !buf.anyMissing, () -> {
                 if (onCpu) pool.add(buf);
                 handedOut.remove(self[0]);
             });
