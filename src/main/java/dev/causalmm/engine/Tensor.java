@@ -1,5 +1,6 @@
 package dev.causalmm.engine;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -49,16 +50,11 @@ public final class Tensor implements AutoCloseable {
     private volatile boolean closed;
     /** Frees the handle of a tensor no scope owns, when it is closed or becomes unreachable. */
     private Cleaner.Cleanable cleanable;
-    /** Memory this tensor aliases but does not own (a wrapped {@link MemorySegment}), kept reachable. */
-    private final Object keepAlive;
+    /** The scope of the segments {@link #asSegment()} hands out: closed with this tensor. */
+    private Arena segments;
 
     Tensor(org.bytedeco.pytorch.Tensor handle) {
-        this(handle, null);
-    }
-
-    private Tensor(org.bytedeco.pytorch.Tensor handle, Object keepAlive) {
         this.h = handle;
-        this.keepAlive = keepAlive;
         this.owner = TensorScope.current();
         NativeMemory.LIVE_TENSORS.incrementAndGet();
         if (owner != null) owner.adopt(this);
@@ -107,6 +103,9 @@ public final class Tensor implements AutoCloseable {
 
     void release() {
         if (!CLOSED.compareAndSet(this, false, true)) return;
+        synchronized (this) {
+            if (segments != null) segments.close(); // segments from asSegment() end with the tensor
+        }
         if (cleanable != null) {
             free.closedByCode = true;
             cleanable.clean(); // runs Free at most once, whoever calls first
@@ -287,28 +286,28 @@ public final class Tensor implements AutoCloseable {
     public static Tensor of(float[] data, long... shape) {
         checkCount(data.length, shape);
         Tensor t = zeros(DType.FLOAT32, Device.CPU, shape);
-        MemorySegment.copy(data, 0, t.asSegment(), F32, 0, data.length);
+        MemorySegment.copy(data, 0, t.rawSegment(), F32, 0, data.length);
         return t;
     }
 
     public static Tensor of(double[] data, long... shape) {
         checkCount(data.length, shape);
         Tensor t = zeros(DType.FLOAT64, Device.CPU, shape);
-        MemorySegment.copy(data, 0, t.asSegment(), ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, data.length);
+        MemorySegment.copy(data, 0, t.rawSegment(), ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, data.length);
         return t;
     }
 
     public static Tensor of(long[] data, long... shape) {
         checkCount(data.length, shape);
         Tensor t = zeros(DType.INT64, Device.CPU, shape);
-        MemorySegment.copy(data, 0, t.asSegment(), ValueLayout.JAVA_LONG_UNALIGNED, 0, data.length);
+        MemorySegment.copy(data, 0, t.rawSegment(), ValueLayout.JAVA_LONG_UNALIGNED, 0, data.length);
         return t;
     }
 
     public static Tensor of(int[] data, long... shape) {
         checkCount(data.length, shape);
         Tensor t = zeros(DType.INT32, Device.CPU, shape);
-        MemorySegment.copy(data, 0, t.asSegment(), ValueLayout.JAVA_INT_UNALIGNED, 0, data.length);
+        MemorySegment.copy(data, 0, t.rawSegment(), ValueLayout.JAVA_INT_UNALIGNED, 0, data.length);
         return t;
     }
 
@@ -326,21 +325,23 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ zero-copy with java.lang.foreign
 
-    /** A JavaCPP pointer at a raw address; the memory is owned elsewhere (a MemorySegment's arena). */
-    private static final class AddressPointer extends Pointer {
-        AddressPointer(long address, long bytes) {
-            this.address = address;
-            this.capacity = bytes;
-            this.limit = bytes;
-        }
+    /**
+     * Wraps off-heap memory as a CPU tensor without copying: writes through either side are visible
+     * to the other. LibTorch holds the segment object (and so an automatic arena's memory) until it
+     * frees the storage, i.e. until this tensor and every view of it (including what autograd saved)
+     * are gone; an explicitly closed arena is not kept open: close it only after that (or use
+     * {@link #fromSegment(MemorySegment, DType, Runnable, long...)} to be told when).
+     */
+    public static Tensor fromSegment(MemorySegment segment, DType dtype, long... shape) {
+        return fromSegment(segment, dtype, null, shape);
     }
 
     /**
-     * Wraps off-heap memory as a CPU tensor without copying: writes through either side are visible
-     * to the other. The segment's arena must stay open while the tensor (or any view of it) is in use;
-     * the tensor keeps the segment object reachable but does not extend an arena's explicit lifetime.
+     * As {@link #fromSegment(MemorySegment, DType, long...)}; {@code onRelease} (may be null) runs
+     * exactly once when LibTorch frees the storage, on the thread that drops the last reference:
+     * the moment a pooled buffer may be reused.
      */
-    public static Tensor fromSegment(MemorySegment segment, DType dtype, long... shape) {
+    public static Tensor fromSegment(MemorySegment segment, DType dtype, Runnable onRelease, long... shape) {
         Engine.init();
         if (!segment.isNative()) throw new IllegalArgumentException("fromSegment needs an off-heap (native) segment");
         long n = 1;
@@ -349,21 +350,40 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for shape "
                     + Arrays.toString(shape) + " of " + dtype);
         }
-        try (var p = new AddressPointer(segment.address(), segment.byteSize()); var o = options(dtype, Device.CPU)) {
-            return new Tensor(torch.from_blob(p, shape, o), segment);
+        long[] strides = new long[shape.length];
+        long step = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            strides[i] = step;
+            step *= Math.max(1, shape[i]);
         }
+        return ExternalMemory.wrap(segment.address(), 0, shape, strides, dtype, Device.CPU, () -> {
+            java.lang.ref.Reference.reachabilityFence(segment); // held strongly until LibTorch lets go
+            if (onRelease != null) onRelease.run();
+        });
     }
 
     /**
      * The storage of a contiguous CPU tensor as a {@link MemorySegment} (no copy). The segment is
-     * valid only while this tensor is open.
+     * valid only while this tensor is open: closing the tensor (or its scope) closes the segment's
+     * scope, so a later access throws instead of reading freed memory.
      */
     public MemorySegment asSegment() {
+        MemorySegment raw = rawSegment();
+        synchronized (this) {
+            if (segments == null) segments = Arena.ofShared();
+            // the cleanup (run when the arena closes) refers to this tensor, so a segment still in
+            // use keeps an unscoped tensor from being reclaimed by the Cleaner under it
+            return raw.reinterpret(segments, ignored -> java.lang.ref.Reference.reachabilityFence(this));
+        }
+    }
+
+    /** The storage as an unscoped segment, for this class's own copies in and out (not handed out). */
+    private MemorySegment rawSegment() {
         org.bytedeco.pytorch.Tensor t = h();
         if (t.is_cuda()) throw new IllegalStateException("asSegment needs a CPU tensor, this one is on " + device());
         if (!t.is_contiguous()) throw new IllegalStateException("asSegment needs a contiguous tensor; call contiguous() first");
         try (Pointer p = t.data_ptr()) {
-            return MemorySegment.ofAddress(p.address()).reinterpret(t.nbytes());
+            return p == null ? MemorySegment.NULL : MemorySegment.ofAddress(p.address()).reinterpret(t.nbytes()); // empty: no memory
         }
     }
 
@@ -371,26 +391,28 @@ public final class Tensor implements AutoCloseable {
 
     public float[] toFloatArray() {
         try (Tensor c = cpuContiguous(DType.FLOAT32)) {
-            return c.asSegment().toArray(F32);
+            return c.rawSegment().toArray(F32);
         }
     }
 
     public double[] toDoubleArray() {
         try (Tensor c = cpuContiguous(DType.FLOAT64)) {
-            return c.asSegment().toArray(ValueLayout.JAVA_DOUBLE_UNALIGNED);
+            return c.rawSegment().toArray(ValueLayout.JAVA_DOUBLE_UNALIGNED);
         }
     }
 
     public long[] toLongArray() {
         try (Tensor c = cpuContiguous(DType.INT64)) {
-            return c.asSegment().toArray(ValueLayout.JAVA_LONG_UNALIGNED);
+            return c.rawSegment().toArray(ValueLayout.JAVA_LONG_UNALIGNED);
         }
     }
 
     private Tensor cpuContiguous(DType dt) {
-        try (var cpu = new org.bytedeco.pytorch.Device(torch.DeviceType.CPU)) {
+        // the intermediate handle of to() is closed here: left open it would hold a reference to
+        // the storage for ever (pointer GC is off), so wrapped memory would never be released
+        try (var cpu = new org.bytedeco.pytorch.Device(torch.DeviceType.CPU); var moved = h().to(cpu, dt.scalarType)) {
             // a temporary the caller closes at once: taken out of scope management
-            return new Tensor(h().to(cpu, dt.scalarType).contiguous()).unscoped();
+            return new Tensor(moved.contiguous()).unscoped();
         }
     }
 
