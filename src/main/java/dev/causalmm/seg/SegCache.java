@@ -148,6 +148,12 @@ public final class SegCache {
             String id = utf(b);
             int[] shape = ints(b), sourceShape = ints(b), offset = ints(b);
             Path ref = Path.of(utf(b));
+            for (int a = 0; a < 3; a++) {
+                if (shape[a] < 1 || offset[a] < 0 || sourceShape[a] < 1 || (long) offset[a] + shape[a] > sourceShape[a]) {
+                    throw new FormatException(source + ": crop " + java.util.Arrays.toString(shape) + " at " + java.util.Arrays.toString(offset)
+                            + " does not fit the source grid " + java.util.Arrays.toString(sourceShape));
+                }
+            }
             long voxels = (long) shape[0] * shape[1] * shape[2];
             int mods = b.getInt();
             if (voxels < 0 || voxels > Integer.MAX_VALUE || mods < 0 || mods > 64) {
@@ -170,11 +176,12 @@ public final class SegCache {
                 if (b.remaining() != voxels) throw new FormatException(source + ": region bytes " + b.remaining() + ", expected " + voxels);
                 regions = new byte[(int) voxels];
                 b.get(regions);
+                for (byte r : regions) if ((r & ~7) != 0) throw new FormatException(source + ": region byte " + r + " is not WT|TC|ET bits");
             } else if (b.hasRemaining()) {
                 throw new FormatException(source + ": " + b.remaining() + " trailing bytes");
             }
             return new SegVolume(id, shape, names, channels, regions, new VolumeGeometry(sourceShape, offset, ref));
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
             throw new FormatException(source + ": damaged cache entry (" + e + ")");
         }
     }
