@@ -140,7 +140,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         checkEvalOut(out, checkpoint);
         // the library call rebuilds the model and loads its weights; the rest is choosing the data
-        try (TrainedModel trained = Checkpoint.loadModel(checkpoint)) {
+        try (TrainedModel trained = TrainedModel.fromCheckpoint(checkpoint)) {
             return evaluate(trained, out, t0);
         }
     }

@@ -24,6 +24,7 @@ import dev.causalmm.nn.Encoders;
 import dev.causalmm.nn.FeatureCache;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.nn.PretrainedEncoderSpec;
+import dev.causalmm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,23 @@ public final class TrainedModel implements AutoCloseable {
         } catch (RuntimeException e) {
             if (m != null) m.close();
             reg.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Rebuilds the trained model a {@code model.ckpt} (written by {@code train}) describes and loads
+     * its weights: the library call behind {@code causalmm eval} and {@code causalmm export}. The
+     * model is on the CPU; move it with {@code model().to(device)}.
+     */
+    public static TrainedModel fromCheckpoint(Path file) throws IOException {
+        Checkpoint ck = Checkpoint.read(file);
+        TrainedModel tm = rebuild(ck.state(), file.toString());
+        try {
+            ck.restoreInto(tm.parameters(), file.toString());
+            return tm;
+        } catch (RuntimeException e) {
+            tm.close();
             throw e;
         }
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.engine.Tensor;
-import dev.causalmm.interop.TrainedModel;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.FormatException;
 import dev.causalmm.io.Json;
@@ -84,23 +83,6 @@ public final class Checkpoint {
             try (Tensor src = Tensor.of(v, want); var ng = dev.causalmm.engine.NoGrad.enter()) {
                 e.getValue().copyFrom_(src);
             }
-        }
-    }
-
-    /**
-     * Rebuilds the trained model a {@code model.ckpt} (written by {@code train}) describes and loads
-     * its weights: the library call behind {@code causalmm eval} and {@code causalmm export}. The
-     * model is on the CPU; move it with {@code model().to(device)}.
-     */
-    public static TrainedModel loadModel(Path file) throws IOException {
-        Checkpoint ck = read(file);
-        TrainedModel tm = TrainedModel.rebuild(ck.state(), file.toString());
-        try {
-            ck.restoreInto(tm.parameters(), file.toString());
-            return tm;
-        } catch (RuntimeException e) {
-            tm.close();
-            throw e;
         }
     }
 

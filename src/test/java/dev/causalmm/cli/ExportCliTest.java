@@ -62,7 +62,7 @@ class ExportCliTest {
         Path model = dir.resolve("model");
         String text = run(0, "export", "--checkpoint", ckpt.getParent().toString(), "--out", model.toString());
         assertTrue(text.contains("exported late-fusion"), text);
-        try (TrainedModel fromCk = Checkpoint.loadModel(ckpt); TrainedModel back = TrainedModel.load(model)) {
+        try (TrainedModel fromCk = TrainedModel.fromCheckpoint(ckpt); TrainedModel back = TrainedModel.load(model)) {
             List<Tensor> x = fixedInput(fromCk);
             try {
                 assertArrayEquals(fromCk.logits(x), back.logits(x), "the export predicts exactly as the checkpoint");

@@ -155,7 +155,7 @@ class TrainedModelTest {
             float[] before = tm.logits(x);
             Path ck = dir.resolve("model.ckpt");
             Checkpoint.capture(tm.parameters(), null, st).write(ck);
-            try (TrainedModel fromCk = Checkpoint.loadModel(ck)) {
+            try (TrainedModel fromCk = TrainedModel.fromCheckpoint(ck)) {
                 assertArrayEquals(before, fromCk.logits(x));
                 fromCk.export(dir.resolve("export"), ExportOptions.defaults().withLibtorchArchive(false));
             }
