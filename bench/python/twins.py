@@ -772,6 +772,13 @@ def configs(args):
 def versions():
     v = dict(torch=torch.__version__, python=platform.python_version(), threads=torch.get_num_threads(),
              machine=platform.machine(), processor=platform.processor() or platform.machine())
+    try:  # Debian's python3-torch calls whatever libblas.so.3 the alternatives system points at
+        import os
+        v["blas"] = os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")
+    except OSError:
+        pass
+    v["blas_info"] = next((part.split("=", 1)[1] for part in torch.__config__.show().replace(",", "\n").split("\n")
+                           if part.strip().startswith("BLAS_INFO=")), "?")
     if torch.cuda.is_available():
         v["cuda"] = torch.version.cuda
         v["gpu"] = torch.cuda.get_device_name(0)
