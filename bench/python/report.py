@@ -23,7 +23,11 @@ def load_java(d):
             if cls == "OpOverheadBenchmark":
                 ops[(p["op"], p["api"])] = (m["score"], m["scoreError"])
                 continue
-            key = (BENCH.get(cls, cls), p.get("model"), p.get("regularizer"), p.get("size", "-"))
+            size = p.get("size", "-") + (f"/b{p['batch']}" if p.get("batch", "0") != "0" else "")
+            if cls == "LoaderBenchmark":
+                ops[("loader", p.get("device", "cpu"))] = (m["score"], m["scoreError"])
+                continue
+            key = (BENCH.get(cls, cls), p.get("model"), p.get("regularizer"), size)
             rows[key] = dict(us=m["score"], err=m["scoreError"], raw=[x for it in m["rawData"] for x in it])
     return rows, ops
 
@@ -75,8 +79,9 @@ def main():
                 note="other helpers' compilations may have shared the CPU outside the lock; JMH ± is the 99.9% interval")
     ops = [dict(op=op, causalmm_us=jops.get((op, "causalmm"), (None,))[0], raw_us=jops.get((op, "raw"), (None,))[0],
                 pytorch_us=pops.get(op if op != "linear" else "linear_functional")) for op in
-           sorted({k[0] for k in jops})]
-    json.dump(dict(meta=meta, rows=table, ops=ops), open(out + ".json", "w"), indent=1)
+           sorted({k[0] for k in jops if k[0] != "loader"})]
+    loader = {dev: dict(batches_per_s=v[0], err=v[1]) for (k, dev), v in jops.items() if k == "loader"}
+    json.dump(dict(meta=meta, rows=table, ops=ops, loader=loader), open(out + ".json", "w"), indent=1)
     with open(out + ".md", "w") as f:
         f.write(f"# Java vs PyTorch eager, {args.machine} ({date})\n\n")
         f.write(f"- command: `{args.command}`; {args.threads} op threads both sides, BLAS threads 1\n")
@@ -100,6 +105,11 @@ def main():
             for o in ops:
                 c, r_, p = o["causalmm_us"], o["raw_us"], o["pytorch_us"]
                 f.write(f"| {o['op']} | {fmt(c)} | {fmt(r_)} | {fmt(c - r_) if c is not None and r_ is not None else '–'} | {fmt(p)} |\n")
+        for dev, v in loader.items():
+            f.write(f"\nLoader + placement on {dev} (MMLSynData, batch 256, prefetch 4): {v['batches_per_s']:.0f} ± {v['err']:.0f} batches/s\n")
+        compiled = [r for r in table if r["variant"] == "compile" and "ratio" in r]
+        if compiled:
+            f.write(f"\nAgainst torch.compile(mode='reduce-overhead'): {sum(r['ratio'] >= 1 for r in compiled)} of {len(compiled)} at ≥ 1.0×.\n")
     print(open(out + ".md").read())
 
 

@@ -601,10 +601,10 @@ class CmIR(nn.Module):
 
 # ----------------------------------------------------------------------------- the step fixture
 
-def build(bench, model_name, reg_name, size, device):
+def build(bench, model_name, reg_name, size, device, batch_override=0):
     """The model, regulariser, optimizer and fixed inputs of one Java benchmark configuration."""
     if bench == "trainstep":
-        batch = 256 if size == "paper" else 1024
+        batch = batch_override or (256 if size == "paper" else 1024)
         hidden = [64, 32, 128] if size == "paper" else [512, 256, 1024]
         mods, classes = [("features", (20,)), ("features", (20,))], 2
         inputs = [torch.rand(batch, 20, device=device), torch.rand(batch, 20, device=device)]
@@ -654,8 +654,8 @@ class Step:
     """One training step; with compile=True the loss (forward + regulariser) is
     torch.compile(mode="reduce-overhead")d and backward/Adam stay eager."""
 
-    def __init__(self, bench, model, reg, size, device, compile=False):
-        self.net, self.reg, params, self.inputs, self.labels, self.indices = build(bench, model, reg, size, device)
+    def __init__(self, bench, model, reg, size, device, compile=False, batch=0):
+        self.net, self.reg, params, self.inputs, self.labels, self.indices = build(bench, model, reg, size, device, batch)
         self.n_params = sum(p.numel() for p in params)
         self.opt = torch.optim.Adam(params, lr=1e-3, weight_decay=1e-4)
         self.sync = device.startswith("cuda")
@@ -792,6 +792,8 @@ def main():
     p.add_argument("--reg", default="", help="comma-separated regularisers (default: all)")
     p.add_argument("--size", default="paper", help="trainstep sizes: paper, large or paper,large")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--batch", type=int, default=0, help="trainstep batch (0: 256 paper, 1024 large), as JMH's -p batch")
+    p.add_argument("--compile-models", default="", help="with --compile: only these models get the compiled variant")
     p.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: leave as is)")
     p.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per configuration")
     p.add_argument("--iters", type=int, default=3, help="measurement iterations per configuration")
@@ -820,13 +822,16 @@ def main():
         variants = ["eager"] + (["compile"] if args.compile else [])
         for bench, model, reg, size in configs(args):
             for variant in variants:
-                row = dict(bench=bench, model=model, reg=reg, size=size, variant=variant)
+                label = f"{size}/b{args.batch}" if args.batch and bench == "trainstep" else size
+                row = dict(bench=bench, model=model, reg=reg, size=label, variant=variant)
+                if variant == "compile" and args.compile_models and model not in args.compile_models.split(","):
+                    continue
                 if variant == "compile" and not hasattr(torch, "compile"):
                     row["skipped"] = f"torch {torch.__version__} has no torch.compile (needs >= 2.0)"
                 else:
                     try:
                         torch.manual_seed(0)
-                        step = Step(bench, model, reg, size, args.device, compile=variant == "compile")
+                        step = Step(bench, model, reg, size, args.device, compile=variant == "compile", batch=args.batch)
                         scores = time_step(step, args.warmup, args.iters, args.iter_time)
                         row.update(params=step.n_params, us_per_step=sum(scores) / len(scores), iterations_us=scores)
                         del step
