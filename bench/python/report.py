@@ -13,10 +13,10 @@ GOAL = 1.5  # issue 12: Java >= 1.5x PyTorch eager on every paper-sized TrainSte
 BENCH = {"TrainStepBenchmark": "trainstep", "ImageTextStepBenchmark": "imagetext"}
 
 
-def load_java(d):
+def load_java(d, prefix="java-"):
     rows = {}
     ops = {}
-    for f in glob.glob(os.path.join(d, "java-*.json")):
+    for f in glob.glob(os.path.join(d, prefix + "*.json")):
         for r in json.load(open(f)):
             cls, method = r["benchmark"].rsplit(".", 2)[-2:]
             p = r.get("params", {})
@@ -51,6 +51,7 @@ def main():
         a.add_argument("--" + o, default="")
     args = a.parse_args()
     java, jops = load_java(args.dir)
+    before, _ = load_java(args.dir, "before-")
     py, pops, pyv = load_py(args.dir)
     out = args.out
     n = 2
@@ -74,6 +75,10 @@ def main():
                 row["java_median_us"] = j["median"]
                 row["python_median_us"] = statistics.median(p["iterations_us"])
                 row["ratio"] = row["python_median_us"] / j["median"]
+                if key in before:
+                    row["java_before_median_us"] = before[key]["median"]
+                    row["java_before_us"] = before[key]["us"]
+                    row["ratio_before"] = row["python_median_us"] / before[key]["median"]
                 if bench == "trainstep" and size == "paper" and variant == "eager" and args.device == "cpu":
                     row["goal"] = GOAL
                     row["pass"] = row["ratio"] >= GOAL
@@ -107,6 +112,14 @@ def main():
             goal = ("pass" if r["pass"] else "**FAIL**") + f" (≥ {GOAL})" if "pass" in r else ""
             f.write(f"| {r['bench']} | {r['model']} | {r['reg']} | {r['size']} | {r['variant']} | {jm} | {r['java_us']:.0f} ± {r['java_err']:.0f}"
                     f" | {py_cell} | {ratio} | {ratio_means} | {goal} |\n")
+        with_before = [r for r in table if "ratio_before" in r]
+        if with_before:
+            f.write("\nBefore/after the engine changes of this branch, same run, same configuration back to back (medians, µs):\n\n"
+                    "| model | regulariser | Java before | Java after | after/before | PyTorch | ratio before | ratio after |\n"
+                    "|---|---|---|---|---|---|---|---|\n")
+            for r in with_before:
+                f.write(f"| {r['model']} | {r['reg']} | {r['java_before_median_us']:.0f} | {r['java_median_us']:.0f} | "
+                        f"{r['java_median_us'] / r['java_before_median_us']:.2f} | {r['python_median_us']:.0f} | {r['ratio_before']:.2f}× | {r['ratio']:.2f}× |\n")
         graded = [r for r in table if "pass" in r]
         if graded:
             f.write(f"\nCPU goal: {sum(r['pass'] for r in graded)} of {len(graded)} paper-sized TrainStep configurations at ≥ {GOAL}×.\n")
