@@ -18,7 +18,7 @@ bench="$(dirname "$here")"
 root="$(dirname "$bench")"
 mode=device; budget=${GPU_CHECK_BUDGET_S:-330}
 [ "${1:-}" = "--cpu-smoke" ] && { mode=smoke; budget=${GPU_CHECK_BUDGET_S:-300}; }
-OUT="${OUT:-$root/bench/results/gpu-out}"
+OUT="${OUT:-/tmp/causalmm-gpu-check-$mode}"
 mkdir -p "$OUT"
 work="$(mktemp -d)"
 start=$(date +%s)
@@ -30,7 +30,7 @@ phase() {
   local l; l=$(left)
   if [ "$l" -lt "$need" ]; then log "SKIP $name: ${l}s left, needs ~${need}s"; echo "$name" >> "$OUT/skipped.txt"; return 0; fi
   log "$name (${l}s left)"
-  timeout "$l" "$@" > "$OUT/$name.log" 2>&1; local rc=$?
+  timeout "$l" bash -c '"$@"' _ "$@" > "$OUT/$name.log" 2>&1; local rc=$?   # jrun/twins are exported functions
   [ $rc = 0 ] || log "$name exited $rc (see $name.log)"; tail -3 "$OUT/$name.log"
   return 0
 }
@@ -38,8 +38,9 @@ phase() {
 if [ "$mode" = device ]; then
   dev=cuda; python=python3
   jrun() { bash /opt/gpu-stage/run.sh "$@"; }
+  cp_=""; JAVA_HOME=""
   jmh_it=(-f 0 -wi 1 -w 1 -i 2 -r 1)     # -f 0: one JVM, no CUDA re-init per configuration
-  py_it=(--warmup 1 --iters 2 --iter-time 1)
+  py_it="--warmup 1 --iters 2 --iter-time 1"
   name="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 | tr ' ' '-' | tr -cd 'A-Za-z0-9-')"
   machine="${name:-gpu}"
   big_batches=256,4096; big_py=(256 4096)
@@ -50,7 +51,7 @@ else
   cp_="$bench/target/causalmm-bench-0.1.0-SNAPSHOT.jar:$bench/target/lib/*:$root/target/test-classes"
   jrun() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp_" "$@"; }
   jmh_it=(-f 0 -wi 0 -i 1 -r 100ms)
-  py_it=(--warmup 0.1 --iters 1 --iter-time 0.1)
+  py_it="--warmup 0.1 --iters 1 --iter-time 0.1"
   machine=cpu-smoke
   big_batches=64; big_py=(64)
   imagetext_models=late-fusion,mmbt-small
@@ -69,7 +70,9 @@ phase jmh-imagetext 30 jrun org.openjdk.jmh.Main ImageTextStepBenchmark -p model
   "${jmh_it[@]}" -rf json -rff "$work/java-imagetext.json"
 phase jmh-ops 20 jrun org.openjdk.jmh.Main OpOverheadBenchmark -p device=$dev "${jmh_it[@]}" -rf json -rff "$work/java-ops.json"
 phase jmh-loader 15 jrun org.openjdk.jmh.Main LoaderBenchmark -p device=$dev "${jmh_it[@]}" -rf json -rff "$work/java-loader.json"
-twins() { $python "$bench/python/twins.py" --device $dev "${py_it[@]}" "$@"; }
+twins() { $python "$bench/python/twins.py" --device $dev $py_it "$@"; }
+export -f jrun twins
+export python dev py_it bench JAVA_HOME cp_
 phase twins-paper 40 twins --bench trainstep --size paper --json "$work/py-trainstep-paper.json"
 for b in "${big_py[@]}"; do
   phase twins-large-b$b 15 twins --bench trainstep --size large --batch $b --model late-fusion,concat --reg none,c3r --json "$work/py-trainstep-large-$b.json"

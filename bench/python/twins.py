@@ -777,8 +777,9 @@ def versions():
         v["blas"] = os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")
     except OSError:
         pass
-    v["blas_info"] = next((part.split("=", 1)[1] for part in torch.__config__.show().replace(",", "\n").split("\n")
-                           if part.strip().startswith("BLAS_INFO=")), "?")
+    import re
+    m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    v["blas_info"] = m.group(1) if m else "?"
     if torch.cuda.is_available():
         v["cuda"] = torch.version.cuda
         v["gpu"] = torch.cuda.get_device_name(0)
