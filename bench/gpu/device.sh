@@ -48,7 +48,8 @@ if [ "$mode" = device ]; then
 else
   dev=cpu; python=/usr/bin/python3
   . "$root/.mvn/find-jdk.sh"
-  cp_="$bench/target/causalmm-bench-0.1.0-SNAPSHOT.jar:$bench/target/lib/*:$root/target/test-classes"
+  # the JUnit 5.13 jars first: bench/target/lib may also hold older ones (copy-dependencies never cleans)
+  cp_="$bench/target/causalmm-bench-0.1.0-SNAPSHOT.jar:$(ls "$bench"/target/lib/junit-*-{5.13.4,1.13.4}.jar | tr '\n' ':')$bench/target/lib/*:$root/target/test-classes"
   jrun() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp_" "$@"; }
   jmh_it=(-f 0 -wi 0 -i 1 -r 100ms)
   py_it="--warmup 0.1 --iters 1 --iter-time 0.1"
@@ -58,6 +59,9 @@ else
   export OPENBLAS_NUM_THREADS=1
 fi
 export OUT
+twins() { $python "$bench/python/twins.py" --device $dev --threads "$(nproc)" $py_it "$@"; }
+export -f jrun twins
+export python dev py_it bench JAVA_HOME cp_
 log "mode $mode, device $dev, budget ${budget}s, results in $OUT"
 { nvidia-smi 2>/dev/null || echo "no nvidia-smi"; $python -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.is_available())'; } > "$OUT/env.txt" 2>&1
 
@@ -70,9 +74,6 @@ phase jmh-imagetext 30 jrun org.openjdk.jmh.Main ImageTextStepBenchmark -p model
   "${jmh_it[@]}" -rf json -rff "$work/java-imagetext.json"
 phase jmh-ops 20 jrun org.openjdk.jmh.Main OpOverheadBenchmark -p device=$dev "${jmh_it[@]}" -rf json -rff "$work/java-ops.json"
 phase jmh-loader 15 jrun org.openjdk.jmh.Main LoaderBenchmark -p device=$dev "${jmh_it[@]}" -rf json -rff "$work/java-loader.json"
-twins() { $python "$bench/python/twins.py" --device $dev $py_it "$@"; }
-export -f jrun twins
-export python dev py_it bench JAVA_HOME cp_
 phase twins-paper 40 twins --bench trainstep --size paper --json "$work/py-trainstep-paper.json"
 for b in "${big_py[@]}"; do
   phase twins-large-b$b 15 twins --bench trainstep --size large --batch $b --model late-fusion,concat --reg none,c3r --json "$work/py-trainstep-large-$b.json"
@@ -84,7 +85,7 @@ phase twins-compile 60 twins --bench trainstep --size paper --model late-fusion,
   --compile-models late-fusion,concat,tmc --json "$work/py-trainstep-compile.json"
 cp "$work"/*.json "$OUT/" 2>/dev/null
 log "report"
-$python "$bench/python/report.py" --dir "$work" --machine "$machine" --device $dev --threads "$(nproc)" \
+$python "$bench/python/report.py" --dir "$work" --machine "$machine" --device "$([ "$mode" = smoke ] && echo cpu-smoke-ungraded || echo $dev)" --threads "$(nproc)" \
   --load "$(cut -d' ' -f1-3 /proc/loadavg)" --command "bench/gpu/device.sh $*" \
   --java-version "$(jrun -version 2>&1 | head -1 || true)" --out "$OUT/$(date -u +%Y-%m-%d)-$machine" > "$OUT/report.log" 2>&1 \
   || log "report failed (see report.log)"

@@ -22,14 +22,14 @@ def load_java(d, prefix="java-"):
             p = r.get("params", {})
             m = r["primaryMetric"]
             if cls == "OpOverheadBenchmark":
-                ops[(p["op"], p["api"])] = (m["score"], m["scoreError"])
+                ops[(p["op"], p["api"])] = (num(m["score"]), num(m["scoreError"]))
                 continue
             size = p.get("size", "-") + (f"/b{p['batch']}" if p.get("batch", "0") != "0" else "")
             if cls == "LoaderBenchmark":
-                ops[("loader", p.get("device", "cpu"))] = (m["score"], m["scoreError"])
+                ops[("loader", p.get("device", "cpu"))] = (num(m["score"]), num(m["scoreError"]))
                 continue
             key = (BENCH.get(cls, cls), p.get("model"), p.get("regularizer"), size)
-            rows[key] = dict(us=m["score"], err=m["scoreError"], raw=[x for it in m["rawData"] for x in it])
+            rows[key] = dict(us=num(m["score"]), err=num(m["scoreError"]), raw=[num(x) for it in m["rawData"] for x in it])
             rows[key]["median"] = statistics.median(rows[key]["raw"])
     return rows, ops
 
@@ -134,6 +134,14 @@ def main():
         if compiled:
             f.write(f"\nAgainst torch.compile(mode='reduce-overhead'): {sum(r['ratio'] >= 1 for r in compiled)} of {len(compiled)} at ≥ 1.0×.\n")
     print(open(out + ".md").read())
+
+
+def num(x):
+    """JMH writes "NaN" (a string) for the error of a single iteration."""
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def fmt(x):
