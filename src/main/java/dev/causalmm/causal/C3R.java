@@ -247,7 +247,7 @@ public final class C3R extends Module implements Regularizer {
     }
 
     private static Tensor rowNorm(Tensor x) {
-        return x.square().sum(1, true).sqrt();
+        return x.rowNorms();
     }
 
     private static Tensor maskedConcat(List<Tensor> features, Tensor mask) {

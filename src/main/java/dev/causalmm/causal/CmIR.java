@@ -211,8 +211,7 @@ public final class CmIR extends Module implements Regularizer {
      * common rescaling of every dimension leaves R_inv exactly unchanged).
      */
     public static Tensor codeScale(Tensor z) {
-        Tensor centred = z.sub(z.mean(0, true));
-        Tensor var = centred.square().mean(0, true);
+        Tensor var = z.variance(0, true);
         return var.add(var.mean().mul(SCALE_EPS).add(1e-30)).sqrt();
     }
 
@@ -310,8 +309,7 @@ public final class CmIR extends Module implements Regularizer {
         long b = inv.size(0);
         Tensor c = inv.normalizeRows().matmul(spu.normalizeRows().transpose(0, 1));
         Tensor sq = c.square();
-        Tensor eye = Tensor.eye(b, inv.device());
-        Tensor diag = sq.mul(eye).sum();
+        Tensor diag = sq.diagonal().sum();
         Tensor off = sq.sum().sub(diag);
         double w = weightOnSquares ? offDiagonal : offDiagonal * offDiagonal;
         Tensor result = diag.div(b);

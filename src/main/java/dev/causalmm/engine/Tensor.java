@@ -12,7 +12,6 @@ import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -203,7 +202,8 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ creation
 
-    private static TensorOptions options(DType dtype, Device device) {
+    /** New options of a dtype on a device (the caller closes them); ops use {@link Constants#options}. */
+    static TensorOptions newOptions(DType dtype, Device device) {
         TensorOptions o = new TensorOptions(dtype.scalarType);
         if (device != null && device.isCuda()) {
             try (var d = device.toNative(); var od = new org.bytedeco.pytorch.DeviceOptional(d)) {
@@ -217,9 +217,8 @@ public final class Tensor implements AutoCloseable {
 
     public static Tensor zeros(DType dtype, Device device, long... shape) {
         Engine.init();
-        try (var o = options(dtype, device)) {
-            return wrap(torch.zeros(shape, o));
-        }
+        var o = Constants.options(dtype, device);
+        return wrap(torch.zeros(shape, o));
     }
 
     public static Tensor zeros(long... shape) {
@@ -228,9 +227,8 @@ public final class Tensor implements AutoCloseable {
 
     public static Tensor ones(DType dtype, Device device, long... shape) {
         Engine.init();
-        try (var o = options(dtype, device)) {
-            return wrap(torch.ones(shape, o));
-        }
+        var o = Constants.options(dtype, device);
+        return wrap(torch.ones(shape, o));
     }
 
     public static Tensor ones(long... shape) {
@@ -239,47 +237,45 @@ public final class Tensor implements AutoCloseable {
 
     public static Tensor full(double value, DType dtype, Device device, long... shape) {
         Engine.init();
-        try (var o = options(dtype, device); var s = new Scalar(value)) {
+        var o = Constants.options(dtype, device);
+        Scalar s = Constants.scalar(value);
+        try {
             return wrap(torch.full(shape, s, o));
+        } finally {
+            Constants.done(s, value);
         }
     }
 
     /** Standard normal samples from LibTorch's seeded generator. */
     public static Tensor randn(DType dtype, Device device, long... shape) {
         Engine.init();
-        try (var o = options(dtype, device)) {
-            return wrap(torch.randn(shape, o));
-        }
+        var o = Constants.options(dtype, device);
+        return wrap(torch.randn(shape, o));
     }
 
-    /** Uniform [0, 1) samples from LibTorch's seeded generator. */
     /** Uniform integers in {@code [0, high)} (int64), drawn on {@code device} from LibTorch's generator. */
     public static Tensor randint(long high, Device device, long... shape) {
         Engine.init();
-        try (var o = options(DType.INT64, device)) {
-            return wrap(torch.randint(high, shape, o));
-        }
+        return wrap(torch.randint(high, shape, Constants.options(DType.INT64, device)));
     }
 
+    /** Uniform [0, 1) samples from LibTorch's seeded generator. */
     public static Tensor rand(DType dtype, Device device, long... shape) {
         Engine.init();
-        try (var o = options(dtype, device)) {
-            return wrap(torch.rand(shape, o));
-        }
+        var o = Constants.options(dtype, device);
+        return wrap(torch.rand(shape, o));
     }
 
     public static Tensor arange(long n, DType dtype, Device device) {
         Engine.init();
-        try (var o = options(dtype, device); var s = new Scalar(n)) {
-            return wrap(torch.arange(s, o));
+        try (var s = new Scalar(n)) {
+            return wrap(torch.arange(s, Constants.options(dtype, device)));
         }
     }
 
     public static Tensor eye(long n, Device device) {
         Engine.init();
-        try (var o = options(DType.FLOAT32, device)) {
-            return wrap(torch.eye(n, o));
-        }
+        return wrap(torch.eye(n, Constants.options(DType.FLOAT32, device)));
     }
 
     /** Copies a Java array into a new CPU tensor of the given shape. */
@@ -518,18 +514,18 @@ public final class Tensor implements AutoCloseable {
     public Tensor mul(Tensor o) { return wrap(h().mul(o.h())); }
     public Tensor div(Tensor o) { return wrap(h().div(o.h())); }
 
-    public Tensor add(double v) { try (var s = new Scalar(v)) { return wrap(h().add(s)); } }
-    public Tensor sub(double v) { try (var s = new Scalar(v)) { return wrap(h().sub(s)); } }
-    public Tensor mul(double v) { try (var s = new Scalar(v)) { return wrap(h().mul(s)); } }
-    public Tensor div(double v) { try (var s = new Scalar(v)) { return wrap(h().div(s)); } }
+    public Tensor add(double v) { Scalar s = Constants.scalar(v); try { return wrap(h().add(s)); } finally { Constants.done(s, v); } }
+    public Tensor sub(double v) { Scalar s = Constants.scalar(v); try { return wrap(h().sub(s)); } finally { Constants.done(s, v); } }
+    public Tensor mul(double v) { Scalar s = Constants.scalar(v); try { return wrap(h().mul(s)); } finally { Constants.done(s, v); } }
+    public Tensor div(double v) { Scalar s = Constants.scalar(v); try { return wrap(h().div(s)); } finally { Constants.done(s, v); } }
 
     /** {@code this + alpha * o} in one kernel. */
-    public Tensor add(Tensor o, double alpha) { try (var s = new Scalar(alpha)) { return wrap(h().add(o.h(), s)); } }
+    public Tensor add(Tensor o, double alpha) { Scalar s = Constants.scalar(alpha); try { return wrap(h().add(o.h(), s)); } finally { Constants.done(s, alpha); } }
 
     public Tensor add_(Tensor o) { h().add_(o.h()); return this; }
-    public Tensor mul_(double v) { try (var s = new Scalar(v)) { h().mul_(s); } return this; }
+    public Tensor mul_(double v) { Scalar s = Constants.scalar(v); try { h().mul_(s); } finally { Constants.done(s, v); } return this; }
     public Tensor zero_() { h().zero_(); return this; }
-    public Tensor fill_(double v) { try (var s = new Scalar(v)) { h().fill_(s); } return this; }
+    public Tensor fill_(double v) { Scalar s = Constants.scalar(v); try { h().fill_(s); } finally { Constants.done(s, v); } return this; }
 
     public Tensor neg() { return wrap(torch.neg(h())); }
     public Tensor abs() { return wrap(torch.abs(h())); }
@@ -537,7 +533,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor log() { return wrap(torch.log(h())); }
     public Tensor sqrt() { return wrap(torch.sqrt(h())); }
     public Tensor square() { return wrap(torch.square(h())); }
-    public Tensor pow(double p) { try (var s = new Scalar(p)) { return wrap(torch.pow(h(), s)); } }
+    public Tensor pow(double p) { Scalar s = Constants.scalar(p); try { return wrap(torch.pow(h(), s)); } finally { Constants.done(s, p); } }
     public Tensor sigmoid() { return wrap(torch.sigmoid(h())); }
     public Tensor tanh() { return wrap(torch.tanh(h())); }
     public Tensor relu() { return wrap(torch.relu(h())); }
@@ -554,15 +550,22 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Tensor clamp(double min, double max) {
-        try (var a = new Scalar(min); var b = new Scalar(max);
-             var oa = new org.bytedeco.pytorch.ScalarOptional(a); var ob = new org.bytedeco.pytorch.ScalarOptional(b)) {
+        var oa = Constants.optional(min);
+        var ob = Constants.optional(max);
+        try {
             return wrap(torch.clamp(h(), oa, ob));
+        } finally {
+            Constants.done(oa, min);
+            Constants.done(ob, max);
         }
     }
 
     public Tensor clampMin(double min) {
-        try (var a = new Scalar(min); var oa = new org.bytedeco.pytorch.ScalarOptional(a)) {
-            return wrap(torch.clamp(h(), oa));
+        Scalar s = Constants.scalar(min);
+        try {
+            return wrap(torch.clamp_min(h(), s));
+        } finally {
+            Constants.done(s, min);
         }
     }
 
@@ -579,29 +582,28 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Tensor maskedFill(Tensor mask, double value) {
-        try (var s = new Scalar(value)) { return wrap(torch.masked_fill(h(), mask.h(), s)); }
+        Scalar s = Constants.scalar(value);
+        try { return wrap(torch.masked_fill(h(), mask.h(), s)); } finally { Constants.done(s, value); }
     }
 
     // ------------------------------------------------------------------ comparison
 
     public Tensor eq(Tensor o) { return wrap(torch.eq(h(), o.h())); }
-    public Tensor eq(double v) { try (var s = new Scalar(v)) { return wrap(torch.eq(h(), s)); } }
-    public Tensor gt(double v) { try (var s = new Scalar(v)) { return wrap(torch.gt(h(), s)); } }
-    public Tensor lt(double v) { try (var s = new Scalar(v)) { return wrap(torch.lt(h(), s)); } }
+    public Tensor eq(double v) { Scalar s = Constants.scalar(v); try { return wrap(torch.eq(h(), s)); } finally { Constants.done(s, v); } }
+    public Tensor gt(double v) { Scalar s = Constants.scalar(v); try { return wrap(torch.gt(h(), s)); } finally { Constants.done(s, v); } }
+    public Tensor lt(double v) { Scalar s = Constants.scalar(v); try { return wrap(torch.lt(h(), s)); } finally { Constants.done(s, v); } }
 
     // ------------------------------------------------------------------ reductions
 
     public Tensor sum() { return wrap(h().sum()); }
     public Tensor mean() { return wrap(h().mean()); }
-    public Tensor sum(int dim, boolean keepDim) {
-        try (var st = new ScalarTypeOptional()) { return wrap(h().sum(new long[] {dim}, keepDim, st)); }
-    }
-    public Tensor mean(int dim, boolean keepDim) {
-        try (var st = new ScalarTypeOptional()) { return wrap(h().mean(new long[] {dim}, keepDim, st)); }
-    }
+    public Tensor sum(int dim, boolean keepDim) { return wrap(h().sum(new long[] {dim}, keepDim, Constants.NO_DTYPE)); }
+    public Tensor mean(int dim, boolean keepDim) { return wrap(h().mean(new long[] {dim}, keepDim, Constants.NO_DTYPE)); }
     public Tensor max() { return wrap(torch.max(h())); }
     public Tensor min() { return wrap(torch.min(h())); }
     public Tensor argmax(int dim) {
+        LongOptional shared = Constants.dim(dim);
+        if (shared != null) return wrap(torch.argmax(h(), shared, false));
         try (var d = new LongOptional(dim)) { return wrap(torch.argmax(h(), d, false)); }
     }
     public Tensor logsumexp(int dim, boolean keepDim) { return wrap(torch.logsumexp(h(), new long[] {dim}, keepDim)); }
@@ -609,8 +611,20 @@ public final class Tensor implements AutoCloseable {
     public Tensor logSoftmax(int dim) { return wrap(torch.log_softmax(h(), dim)); }
     /** Each row divided by its L2 norm (at least 1e−12): rows of unit length for cosine similarities. */
     public Tensor normalizeRows() {
-        return div(square().sum(1, true).sqrt().clampMin(1e-12));
+        return div(rowNorms().clampMin(1e-12));
     }
+
+    /** The L2 norm of each row of a {@code B×D} tensor, {@code B×1}, in one kernel. */
+    public Tensor rowNorms() {
+        var two = Constants.optional(2.0);
+        try { return wrap(torch.norm(h(), two, new long[] {1}, true)); } finally { Constants.done(two, 2.0); }
+    }
+
+    /** Population variance (divisor N) along {@code dim}, in one kernel. */
+    public Tensor variance(int dim, boolean keepDim) { return wrap(torch.var(h(), new long[] {dim}, false, keepDim)); }
+
+    /** The main diagonal of a matrix (a view). */
+    public Tensor diagonal() { return wrap(torch.diagonal(h(), 0, 0, 1)); }
 
     /** L2 norm over everything. */
     public Tensor norm() { return wrap(torch.norm(h())); }

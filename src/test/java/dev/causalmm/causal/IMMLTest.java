@@ -67,6 +67,21 @@ class IMMLTest {
     }
 
     @Test
+    void sharedMdkeEqualsTheSumOfNtXentOverTheRing() {
+        Engine.seed(3);
+        try (var s = TensorScope.open("t")) {
+            Tensor a = Tensor.randn(DType.FLOAT32, Device.CPU, 16, 5);
+            Tensor b = Tensor.randn(DType.FLOAT32, Device.CPU, 16, 5);
+            Tensor c = Tensor.randn(DType.FLOAT32, Device.CPU, 16, 5);
+            double two = IMML.ntXent(a, b, 0.1).add(IMML.ntXent(b, a, 0.1)).item();
+            assertEquals(two, IMML.mdke(List.of(a, b), 0.1).item(), 1e-4 * Math.abs(two));
+            double three = IMML.ntXent(a, b, 0.2).add(IMML.ntXent(b, c, 0.2)).add(IMML.ntXent(c, a, 0.2)).item();
+            assertEquals(three, IMML.mdke(List.of(a, b, c), 0.2).item(), 1e-4 * Math.abs(three));
+            assertNotEquals(two, IMML.ntXent(a, b, 0.1).item() * 2, 1e-3); // the two directions differ: the sum is not trivially symmetric
+        }
+    }
+
+    @Test
     void rollPairsEachAnchorWithItsNthSuccessor() {
         try (var s = TensorScope.open("t")) {
             Tensor idx = Tensor.of(new long[] {0, 1, 2, 3, 4}, 5);

@@ -39,6 +39,10 @@ public class TrainStepBenchmark {
     @Param({"cpu"})
     public String device;
 
+    /** Batch size; 0 = the size's own (256 paper, 1024 large). The GPU check adds 4096. */
+    @Param({"0"})
+    public int batch;
+
     private TrainingStep step;
 
     @Setup
@@ -46,7 +50,7 @@ public class TrainStepBenchmark {
         Engine.init();
         Engine.seed(0);
         Device d = Device.parse(device);
-        int batch = size.equals("paper") ? 256 : 1024;
+        int batch = this.batch > 0 ? this.batch : size.equals("paper") ? 256 : 1024;
         EncoderConfig enc = size.equals("paper") ? EncoderConfig.c3rPaper()
                 : new EncoderConfig(List.of(512, 256, 1024), dev.causalmm.nn.Activation.ELU, true);
         Regularizer reg = Regularizers.create(regularizer);
