@@ -4,7 +4,7 @@
 #   native/cpp-example/check.sh MODEL_DIR FIXTURE.safetensors [BUILD_DIR]
 #
 # MODEL_DIR: what `causalmm export` wrote (model.safetensors, and model.pt if present);
-# FIXTURE: input0, input1, ... and the Java logits (the JUnit test CppExampleTest writes one).
+# FIXTURE: input0, input1, ... and the Java logits (the JUnit test ExportCliTest writes one).
 # Exit status: 0 = matches, 1 = mismatch or build failure, 77 = skipped (no cmake, C++ compiler or
 # LibTorch), with a message saying which. The build is cached in BUILD_DIR (default:
 # target/cpp-example-build), so reruns only relink what changed.

@@ -50,7 +50,7 @@ public final class ProcessGroup implements AutoCloseable {
     private final int world;
     private final Duration timeout;
     private final Milliseconds timeoutMs;
-    private boolean closed;
+    private volatile boolean closed;
 
     private ProcessGroup(TCPStore tcp, org.bytedeco.pytorch.Store store, org.bytedeco.pytorch.Backend group, Backend backend, int rank, int world, Duration timeout) {
         this.tcp = tcp;

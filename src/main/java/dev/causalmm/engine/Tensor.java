@@ -23,9 +23,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * Operations return new tensors owned by the current scope of the calling thread; methods ending
  * in an underscore work in place and return {@code this}. A tensor made with no scope open, or
  * taken out of its scope ({@link #unscoped()}, {@link #keep()} from the outermost scope), belongs
- * to its caller: close it; if it is dropped unclosed, a {@link Cleaner} frees it once it is
- * unreachable (JavaCPP's own GC tracking is off, see {@link Engine#init()}), so nothing leaks for
- * ever. Closing is atomic: two threads racing to close free the handle once.
+ * to its caller: close it; if it is dropped unclosed, a {@link Cleaner} notices once it is
+ * unreachable and the thread that made it frees it the next time it makes a tensor (JavaCPP's own
+ * GC tracking is off, see {@link Engine#init()}), so nothing leaks for ever. Closing is atomic: two threads racing to close free the handle once.
  *
  * <p>This class and the rest of {@code dev.causalmm.engine} are the only code that touches the
  * JavaCPP presets.
@@ -56,25 +56,51 @@ public final class Tensor implements AutoCloseable {
         this.h = handle;
         this.owner = TensorScope.current();
         NativeMemory.LIVE_TENSORS.incrementAndGet();
+        var dropped = DROPPED.get();
+        if (!dropped.isEmpty()) freeDropped(dropped);
         if (owner != null) owner.adopt(this);
         else track();
+    }
+
+    /**
+     * Handles of dropped tensors, per creating thread, waiting to be freed by that thread. The
+     * Cleaner never frees a handle itself: the JIT may treat a wrapper as unreachable while a native
+     * call on its creating thread still uses the handle, so the handle is freed only when that
+     * thread next makes a tensor (between its native calls). Tensors of a thread that has ended
+     * stay queued: a leak, not a use-after-free.
+     */
+    private static final ThreadLocal<java.util.concurrent.ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor>> DROPPED =
+            ThreadLocal.withInitial(java.util.concurrent.ConcurrentLinkedQueue::new);
+
+    /** Frees the handles the Cleaner queued for this thread. */
+    private static void freeDropped(java.util.concurrent.ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor> queue) {
+        for (org.bytedeco.pytorch.Tensor t; (t = queue.poll()) != null; ) {
+            t.close();
+            NativeMemory.LIVE_TENSORS.decrementAndGet();
+            NativeMemory.RECLAIMED_TENSORS.incrementAndGet();
+        }
     }
 
     /** The Cleaner's action: holds the handle, never the tensor (which must be able to become unreachable). */
     private static final class Free implements Runnable {
         private final org.bytedeco.pytorch.Tensor handle;
+        private final java.util.concurrent.ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor> creatorQueue;
         /** Set when code closes the tensor; otherwise the run is the Cleaner reclaiming a dropped one. */
         volatile boolean closedByCode;
 
-        Free(org.bytedeco.pytorch.Tensor handle) {
+        Free(org.bytedeco.pytorch.Tensor handle, java.util.concurrent.ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor> creatorQueue) {
             this.handle = handle;
+            this.creatorQueue = creatorQueue;
         }
 
         @Override
         public void run() {
-            handle.close();
-            NativeMemory.LIVE_TENSORS.decrementAndGet();
-            if (!closedByCode) NativeMemory.RECLAIMED_TENSORS.incrementAndGet();
+            if (closedByCode) {
+                handle.close(); // code closed it: nothing can be using it any more
+                NativeMemory.LIVE_TENSORS.decrementAndGet();
+            } else {
+                creatorQueue.add(handle); // dropped: freed by its creating thread, between native calls
+            }
         }
     }
 
@@ -83,7 +109,7 @@ public final class Tensor implements AutoCloseable {
     /** From now on nobody but the caller (or, failing that, the Cleaner) frees this tensor. */
     void track() {
         if (cleanable == null) {
-            free = new Free(h);
+            free = new Free(h, DROPPED.get());
             cleanable = CLEANER.register(this, free);
         }
     }
@@ -102,15 +128,19 @@ public final class Tensor implements AutoCloseable {
 
     void release() {
         if (!CLOSED.compareAndSet(this, false, true)) return;
-        synchronized (this) {
-            if (segments != null) segments.close(); // segments from asSegment() end with the tensor
-        }
-        if (cleanable != null) {
-            free.closedByCode = true;
-            cleanable.clean(); // runs Free at most once, whoever calls first
-        } else {
-            h.close();
-            NativeMemory.LIVE_TENSORS.decrementAndGet();
+        try {
+            synchronized (this) {
+                if (segments != null) segments.close(); // segments from asSegment() end with the tensor
+            }
+        } finally {
+            // the handle is freed even when a segment of it is still in use elsewhere (close throws then)
+            if (cleanable != null) {
+                free.closedByCode = true;
+                cleanable.clean(); // runs Free at most once, whoever calls first
+            } else {
+                h.close();
+                NativeMemory.LIVE_TENSORS.decrementAndGet();
+            }
         }
     }
 

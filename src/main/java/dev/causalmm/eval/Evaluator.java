@@ -28,7 +28,7 @@ public final class Evaluator {
         double lossSum;
         long correct;
         try (var all = TensorScope.open("eval-sums"); NoGrad ng = NoGrad.enter(); var epoch = loader.epoch(0)) {
-            Tensor lossTotal = Tensor.zeros(DType.FLOAT32, device);
+            Tensor lossTotal = Tensor.zeros(DType.FLOAT64, device); // a sum over the whole set: double, as before
             Tensor correctTotal = Tensor.zeros(DType.INT64, device);
             List<Tensor> preds = new ArrayList<>();
             List<int[]> rows = new ArrayList<>();
@@ -38,7 +38,7 @@ public final class Evaluator {
                     Tensor loss = model.loss(out, b.labels());
                     Tensor pred = out.logits().argmax(1);
                     correctTotal.add_(pred.eq(b.labels()).sum());
-                    lossTotal.add_(loss.mul(b.size()));
+                    lossTotal.add_(loss.to(DType.FLOAT64).mul(b.size()));
                     preds.add(s.keep(pred));
                     rows.add(b.indices());
                 }

@@ -115,7 +115,6 @@ class DistributedTrainingTest {
     static void assertClose(Map<String, float[]> want, Map<String, float[]> got, double tol) {
         assertEquals(want.keySet(), got.keySet());
         double worst = 0;
-        boolean anyDifferentFromInit = false;
         for (var e : want.entrySet()) {
             float[] a = e.getValue(), b = got.get(e.getKey());
             assertEquals(a.length, b.length, e.getKey());
