@@ -559,6 +559,19 @@ public final class Tensor implements AutoCloseable {
      * an optional {@code bias} ({@code O}), cubic {@code stride} and symmetric zero {@code padding}.
      */
     public static Tensor conv3d(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
+        if (stride == 1 && weight.size(2) > 1 && x.size(0) > 1 && x.device().equals(Device.CPU)) {
+            // LibTorch 2.10's CPU kernel for the input gradient of a stride-1 3-D convolution races
+            // across the samples of a batch when it runs on several threads (non-deterministic
+            // gradients, NaN within a few Adam steps; one sample, stride 2 or one thread are exact;
+            // Conv3dGradientTest). One convolution per sample avoids it at the cost of a concat.
+            List<Tensor> parts = new java.util.ArrayList<>((int) x.size(0));
+            for (long i = 0; i < x.size(0); i++) parts.add(conv3dNative(x.narrow(0, i, 1), weight, bias, stride, padding));
+            return cat(parts, 0);
+        }
+        return conv3dNative(x, weight, bias, stride, padding);
+    }
+
+    private static Tensor conv3dNative(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
         try (var b = bias == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(bias.h())) {
             return wrap(torch.conv3d(x.h(), weight.h(), b, new long[] {stride, stride, stride},
                     new long[] {padding, padding, padding}, new long[] {1, 1, 1}, 1));

@@ -82,7 +82,6 @@ public final class SegTrainer {
                 java.util.Arrays.toString(config.patch()), model.parameterCount(), c3r == null ? "" : ", C3R");
         try (Optimizer opt = new Optimizer(os, params)) {
             for (int step = 0; step < settings.steps(); step++) {
-                opt.setLearningRate(settings.learningRate() * (1 - 0.9 * step / (double) settings.steps()));
                 PatchSampler.Batch batch = sampler.next(settings.batchSize());
                 double lossValue;
                 double[] c3rTerms = null;
@@ -102,6 +101,7 @@ public final class SegTrainer {
                         throw new NonFiniteLossException(0, step, settings.steps(), lossValue, opt.learningRate(), seed);
                     }
                     loss.backward();
+                    opt.setLearningRate(settings.learningRate() * (1 - 0.9 * step / (double) settings.steps()));
                     opt.step();
                     opt.zeroGrad();
                 }
