@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * CmIR, causal modality-invariant representation learning (Mai & Han), from the summary-level
@@ -60,8 +59,9 @@ public final class CmIR extends Module implements Regularizer {
     private int modalities;
     /** What each input holds: tokens get word blanking instead of Gaussian noise and no decoder. */
     private List<ModalitySpec.Kind> kinds = List.of();
-    private int rngEpoch = Integer.MIN_VALUE;
-    private SplittableRandom random;
+    /** The environments' noise levels on the training device (assigned form), made on first use. */
+    private Tensor levels;
+    private Device levelsDevice;
 
     public CmIR(CmIRConfig config) {
         this.config = config;
@@ -144,10 +144,6 @@ public final class CmIR extends Module implements Regularizer {
         }
         if (out.inputs().isEmpty()) {
             throw new IllegalArgumentException("CmIR needs the raw inputs: train with model.forward(inputs, mask)");
-        }
-        if (epoch != rngEpoch) {
-            rngEpoch = epoch;
-            random = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + epoch);
         }
         List<Tensor> inputs = out.inputs();
         List<Tensor> inv = out.features();
@@ -250,44 +246,60 @@ public final class CmIR extends Module implements Regularizer {
         return total.div(pairs);
     }
 
-    /** One random environment per sample; relative L1 between the per-environment batch means of the codes. */
+    /**
+     * One random environment per sample; relative L1 between the per-environment batch means of the
+     * codes. Everything is drawn and counted on the device (environments from LibTorch's generator,
+     * which the trainer seeds per epoch), so the step uploads nothing and reads nothing back; a pair
+     * of environments that no sample of the batch drew is left out of the average, as before.
+     */
     private Tensor assignedInvariance(MultimodalModel model, List<Tensor> inputs, List<Tensor> clean) {
         int b = (int) inputs.get(0).size(0);
         int first = config.includeCleanEnv() ? 0 : 1;
         int envs = config.environments() - first + 1;
-        long[] env = new long[b];
-        float[] scale = new float[b];
-        int[] count = new int[envs];
-        for (int i = 0; i < b; i++) {
-            int e = first + random.nextInt(envs);
-            env[i] = e - first;
-            scale[i] = (float) config.level(e);
-            count[e - first]++;
-        }
         Device device = inputs.get(0).device();
-        Tensor rowScale = Tensor.of(scale, b, 1).to(device);
+        Tensor env = Tensor.randint(envs, device, b);                                          // B, in [0, envs)
+        Tensor rowScale = levels(first, envs, device).indexSelect(0, env).reshape(b, 1);       // B×1 noise level
         List<Tensor> noisyInputs = new ArrayList<>(inputs.size());
         for (int m = 0; m < inputs.size(); m++) noisyInputs.add(perturb(inputs.get(m), m, 0, rowScale));
         List<Tensor> z = model.encode(noisyInputs);
-        Tensor assign = Tensor.of(env, b).to(device).oneHot(envs);                     // B×E
-        float[] inv = new float[envs];
-        for (int e = 0; e < envs; e++) inv[e] = count[e] == 0 ? 0 : 1f / count[e];
-        Tensor weights = assign.mul(Tensor.of(inv, 1, envs).to(device));                       // B×E, columns average
+        Tensor assign = env.oneHot(envs);                                                      // B×E
+        Tensor count = assign.sum(0, false);                                                   // E
+        Tensor present = count.gt(0.5).to(DType.FLOAT32);                                      // E: drawn at least once
+        Tensor weights = assign.div(count.clampMin(1).reshape(1, envs));                       // B×E, columns average
         Tensor total = null;
-        int pairs = 0;
+        Tensor pairs = null;
+        for (int a = 0; a < envs; a++) {
+            for (int c = a + 1; c < envs; c++) {
+                Tensor both = present.select(0, a).mul(present.select(0, c));
+                pairs = pairs == null ? both : pairs.add(both);
+            }
+        }
         for (int m = 0; m < modalities; m++) {
             Tensor means = weights.transpose(0, 1).matmul(z.get(m));                               // E×d
             Tensor codeScale = codeScale(clean.get(m));
             for (int a = 0; a < envs; a++) {
                 for (int c = a + 1; c < envs; c++) {
-                    if (count[a] == 0 || count[c] == 0) continue;
-                    Tensor l1 = relativeL1(means.select(0, a), means.select(0, c), codeScale);
+                    Tensor both = present.select(0, a).mul(present.select(0, c));
+                    Tensor l1 = relativeL1(means.select(0, a), means.select(0, c), codeScale).mul(both);
                     total = total == null ? l1 : total.add(l1);
-                    if (m == 0) pairs++;
                 }
             }
         }
-        return total == null ? Tensor.zeros(DType.FLOAT32, device) : total.div(Math.max(1, pairs));
+        return total == null ? Tensor.zeros(DType.FLOAT32, device) : total.div(pairs.clampMin(1));
+    }
+
+    /** The environments' noise levels {@code level(first)…} as a tensor on {@code device}, made once per device. */
+    private Tensor levels(int first, int envs, Device device) {
+        if (levels == null || !levelsDevice.equals(device)) {
+            if (levels != null) levels.close();
+            float[] l = new float[envs];
+            for (int e = 0; e < envs; e++) l[e] = (float) config.level(first + e);
+            Tensor cpu = Tensor.of(l, envs).unscoped();
+            levels = device.isCuda() ? cpu.to(device).unscoped() : cpu;
+            if (levels != cpu) cpu.close();
+            levelsDevice = device;
+        }
+        return levels;
     }
 
     /**
@@ -315,6 +327,10 @@ public final class CmIR extends Module implements Regularizer {
     @Override
     public void close() {
         closeStd();
+        if (levels != null) {
+            levels.close();
+            levels = null;
+        }
         super.close();
     }
 }

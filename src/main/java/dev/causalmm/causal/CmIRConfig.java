@@ -28,7 +28,9 @@ package dev.causalmm.causal;
  *                         per-environment batch means) instead of the default "paired" form
  * @param includeCleanEnv  add the clean input as environment 0
  * @param absoluteNoise    noise level·ε in input units instead of level·σ_dim·ε
- * @param seed             seed of the environment noise and assignments (re-derived per epoch)
+ * @param seed             kept so configs stay readable; the environment noise and assignments are
+ *                         drawn on the device from LibTorch's generator, which the trainer seeds from
+ *                         the training seed and the epoch (so runs repeat, and resume exactly)
  */
 public record CmIRConfig(int environments, double alpha1, double alphaMax, double wordBlankPerLevel, double offDiagonal,
                          boolean weightOnSquares, double lambdaInv, double lambdaDec, double lambdaRec, int decoderHidden,

@@ -5,6 +5,7 @@ import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.FeatureFileDatasets;
 import dev.causalmm.engine.Device;
+import dev.causalmm.engine.Precision;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.experiment.ExperimentRunner;
@@ -35,6 +36,11 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin FeatureFileCliOptions featureFile;
     @Mixin FolderOptions folder;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|tf32|bf16",
+            description = "Math precision: fp32, tf32 (TF32 tensor cores for CUDA matmuls/convolutions) or bf16 (autocast around the"
+                    + " forward pass, float32 master weights) (default: ${DEFAULT-VALUE}).")
+    String precision;
 
     @Option(names = "--metrics", split = ",", defaultValue = "c3",
             description = "Extra metrics: c3 (hard C3 risks, always on), dcor (distance correlation of the representation"
@@ -120,7 +126,8 @@ final class TrainCommand implements Callable<Integer> {
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
                 evalNoise, evalSeeds, qmfCompat,
                 file ? featureFile.options(data.dataSeed) : null,
-                manifest ? folder.folder(featureFile.split, data.dataSeed, featureFile.skipBad) : null, folder.encoders());
+                manifest ? folder.folder(featureFile.split, data.dataSeed, featureFile.skipBad) : null, folder.encoders(),
+                Precision.parse(precision));
         ExperimentRunner.checkResultsOwnership(out, spec);
         AtomicFiles.deleteStaleTemporaries(CliChecks.create(out));
         DataSplits splits = spec.generateData(out.resolve("feature-cache"));

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * An in-memory dataset: one row-major {@code float[]} per modality, int labels, and an optional
- * availability mask.
+ * availability mask. Image and token modalities must hold values their storage type keeps exactly
+ * (whole pixels in [0, 255], word ids in [0, vocabulary)); anything else is refused, not rounded.
  */
 public final class ArrayDataset implements MultimodalDataset {
     private final String name;
@@ -33,6 +34,7 @@ public final class ArrayDataset implements MultimodalDataset {
                         + " values, expected " + expect + " (" + labels.length + " samples)");
             }
         }
+        for (int k = 0; k < values.length; k++) checkStorable(name, modalities.get(k), values[k]);
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= numClasses) {
                 throw new IllegalArgumentException(name + ": label " + labels[i] + " of sample " + i + " is outside [0, " + numClasses + ")");
@@ -47,6 +49,30 @@ public final class ArrayDataset implements MultimodalDataset {
         this.labels = labels;
         this.available = available;
         this.numClasses = numClasses;
+    }
+
+    /** Refuses values a modality's compact storage (uint8 pixels, int32 ids) would change. */
+    private static void checkStorable(String name, ModalitySpec spec, float[] v) {
+        int n = (int) spec.elementCount();
+        switch (spec.kind()) {
+            case IMAGE -> {
+                for (int i = 0; i < v.length; i++) {
+                    if (!(v[i] >= 0 && v[i] <= 255 && v[i] == Math.rint(v[i]))) {
+                        throw new IllegalArgumentException(name + ": image modality " + spec.name() + ", sample " + i / n
+                                + ", value " + i % n + " is " + v[i] + "; pixels are whole numbers in [0, 255]");
+                    }
+                }
+            }
+            case TOKENS -> {
+                for (int i = 0; i < v.length; i++) {
+                    if (!(v[i] >= 0 && v[i] < spec.vocabSize() && v[i] == Math.rint(v[i]))) {
+                        throw new IllegalArgumentException(name + ": token modality " + spec.name() + ", sample " + i / n
+                                + ", position " + i % n + " is " + v[i] + "; word ids are whole numbers in [0, " + spec.vocabSize() + ")");
+                    }
+                }
+            }
+            case FEATURES -> { }
+        }
     }
 
     @Override public String name() { return name; }
@@ -72,7 +98,15 @@ public final class ArrayDataset implements MultimodalDataset {
                 dst.fill((byte) 0);
                 out.missing(k);
             } else {
-                MemorySegment.copy(values[k], index * n, dst, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, n);
+                switch (modalities.get(k).storage()) {
+                    case UINT8 -> {
+                        for (int j = 0; j < n; j++) dst.set(ValueLayout.JAVA_BYTE, j, (byte) values[k][index * n + j]);
+                    }
+                    case INT32 -> {
+                        for (int j = 0; j < n; j++) dst.setAtIndex(ValueLayout.JAVA_INT, j, (int) values[k][index * n + j]);
+                    }
+                    default -> MemorySegment.copy(values[k], index * n, dst, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, n);
+                }
             }
         }
         out.label(labels[index]);

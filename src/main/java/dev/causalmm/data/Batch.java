@@ -19,10 +19,11 @@ public final class Batch implements AutoCloseable {
     private final Runnable onClose;
     private boolean closed;
 
-    Batch(List<Tensor> inputs, Tensor mask, Tensor labels, int[] indices, boolean allPresent, Runnable onClose) {
+    Batch(List<Tensor> inputs, Tensor mask, Tensor labels, Tensor indexTensor, int[] indices, boolean allPresent, Runnable onClose) {
         this.inputs = List.copyOf(inputs);
         this.mask = mask;
         this.labels = labels;
+        this.indexTensor = indexTensor;
         this.indices = indices;
         this.allPresent = allPresent;
         this.onClose = onClose;
@@ -33,7 +34,7 @@ public final class Batch implements AutoCloseable {
         int n = (int) labels.size(0);
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) idx[i] = i;
-        return new Batch(inputs, mask, labels, idx, false, () -> {});
+        return new Batch(inputs, mask, labels, null, idx, false, () -> {});
     }
 
     public List<Tensor> inputs() { return inputs; }
@@ -47,7 +48,10 @@ public final class Batch implements AutoCloseable {
     public Tensor labels() { return labels; }
     public int size() { return indices.length; }
 
-    /** Dataset indices of the rows as an int64 tensor on the batch's device (made on first use). */
+    /**
+     * Dataset indices of the rows as an int64 tensor on the batch's device: uploaded with the batch
+     * by the loader; made on first use for a batch built with {@link #of}.
+     */
     public Tensor indexTensor() {
         if (indexTensor == null) {
             long[] idx = new long[indices.length];

@@ -6,7 +6,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
- * Off-heap storage for one batch: a float32 block per modality, int64 labels and a float32
+ * Off-heap storage for one batch: a block per modality in its storage type (float32 features,
+ * uint8 pixels, int32 word ids), int64 labels and a float32
  * availability mask. Loader threads fill it; the consuming thread wraps it as tensors without a copy.
  * Buffers are pooled and reused, so a buffer is never written while its tensors are in use.
  */
@@ -15,6 +16,8 @@ final class BatchBuffer {
     final MemorySegment[] modalities;
     final long[] rowBytes;
     final MemorySegment labels;
+    /** The rows' dataset indices as int64, uploaded with the batch. */
+    final MemorySegment indexRows;
     final MemorySegment mask;
     final int[] indices;
     int rows;
@@ -27,10 +30,11 @@ final class BatchBuffer {
         modalities = new MemorySegment[k];
         rowBytes = new long[k];
         for (int m = 0; m < k; m++) {
-            rowBytes[m] = specs.get(m).elementCount() * Float.BYTES;
+            rowBytes[m] = specs.get(m).sampleBytes();
             modalities[m] = arena.allocate(rowBytes[m] * capacity, 64);
         }
         labels = arena.allocate((long) Long.BYTES * capacity, 64);
+        indexRows = arena.allocate((long) Long.BYTES * capacity, 64);
         mask = arena.allocate((long) Float.BYTES * capacity * k, 64);
         indices = new int[capacity];
     }

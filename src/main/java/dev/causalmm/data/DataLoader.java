@@ -161,6 +161,7 @@ public final class DataLoader {
                 for (int r = 0; r < rows; r++) {
                     int idx = order[start + r];
                     buf.indices[r] = idx;
+                    buf.indexRows.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, r, idx);
                     try {
                         dataset.read(idx, buf.row(r));
                     } catch (Exception e) {
@@ -209,21 +210,37 @@ public final class DataLoader {
                 long[] shape = new long[specs.get(m).shape().length + 1];
                 shape[0] = rows;
                 System.arraycopy(specs.get(m).shape(), 0, shape, 1, shape.length - 1);
-                inputs.add(place(Tensor.fromSegment(buf.modalities[m].asSlice(0, buf.rowBytes[m] * rows), DType.FLOAT32, shape)));
+                DType stored = specs.get(m).storage();
+                Tensor placed = place(Tensor.fromSegment(buf.modalities[m].asSlice(0, buf.rowBytes[m] * rows), stored, shape));
+                inputs.add(asModelInput(placed, stored));
             }
             int k = specs.size();
             Tensor mask = place(Tensor.fromSegment(buf.mask.asSlice(0, (long) Float.BYTES * rows * k), DType.FLOAT32, rows, k));
             Tensor labels = place(Tensor.fromSegment(buf.labels.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
+            // the rows' dataset indices travel with the batch (models with per-sample state read them
+            // on the device; uploading them later, from pageable memory, would stall the step)
+            Tensor indexTensor = place(Tensor.fromSegment(buf.indexRows.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
             int[] idx = java.util.Arrays.copyOf(buf.indices, rows);
             boolean onCpu = !options.device().isCuda();
             // On CUDA the data was copied out already, so the buffer can be reused at once.
             if (!onCpu) pool.add(buf);
             Batch[] self = new Batch[1];
-            self[0] = new Batch(inputs, mask, labels, idx, !buf.anyMissing, () -> {
+            self[0] = new Batch(inputs, mask, labels, indexTensor, idx, !buf.anyMissing, () -> {
                 if (onCpu) pool.add(buf);
                 handedOut.remove(self[0]);
             });
             return self[0];
+        }
+
+        /**
+         * Models take float32: pixels and word ids travel in their compact storage type (uint8,
+         * int32) as far as the device and are widened there, in one cast kernel.
+         */
+        private static Tensor asModelInput(Tensor placed, DType stored) {
+            if (stored == DType.FLOAT32) return placed;
+            Tensor wide = placed.to(DType.FLOAT32);
+            placed.close();
+            return wide;
         }
 
         /**

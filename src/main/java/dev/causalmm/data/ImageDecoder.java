@@ -16,7 +16,7 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes a JPEG or PNG file (through {@link ImageIO}: the JDK's readers, or TwelveMonkeys' JPEG
- * reader when it is on the class path) and writes a {@code 3×size×size} float32 crop in 0–255 units
+ * reader when it is on the class path) and writes a {@code 3×size×size} uint8 crop (0–255, bilinear values rounded)
  * straight into a sample's slot: the shorter side is resized to {@code resize} (bilinear), then a
  * centre crop, or a random crop and a coin-flip horizontal flip. Large JPEGs are subsampled while
  * decoding to no less than twice the resized size, which skips most of the decoding work.
@@ -40,7 +40,7 @@ public final class ImageDecoder {
         }
     }
 
-    /** Decodes {@code file} into a {@code 3×size×size} float32 crop at {@code dst}; {@code random} null = centre crop, no flip. */
+    /** Decodes {@code file} into a {@code 3×size×size} uint8 crop at {@code dst}; {@code random} null = centre crop, no flip. */
     public static void decodeInto(Path file, MemorySegment dst, int size, int resize, SplittableRandom random) throws IOException {
         BufferedImage img = decode(file, resize);
         int w = img.getWidth(), h = img.getHeight();
@@ -129,7 +129,7 @@ public final class ImageDecoder {
             x1[x] = Math.min(a + 1, w - 1);
             fx[x] = (float) (src - a);
         }
-        float[] row = new float[3 * size];
+        byte[] row = new byte[3 * size];
         for (int y = 0; y < size; y++) {
             double srcY = Math.clamp((oy + y + 0.5) * sy - 0.5, 0, h - 1);
             int y0 = (int) srcY, y1 = Math.min(y0 + 1, h - 1);
@@ -153,11 +153,11 @@ public final class ImageDecoder {
                         p11 = (argb[y1 * w + x1[x]] >> shift) & 0xff;
                     }
                     float top = p00 + (p01 - p00) * f, bottom = p10 + (p11 - p10) * f;
-                    row[c * size + outX] = top + (bottom - top) * fy;
+                    row[c * size + outX] = (byte) Math.round(top + (bottom - top) * fy); // in [0, 255]: a convex mix of bytes
                 }
             }
             for (int c = 0; c < 3; c++) {
-                MemorySegment.copy(row, c * size, dst, ValueLayout.JAVA_FLOAT_UNALIGNED, ((long) c * plane + (long) y * size) * Float.BYTES, size);
+                MemorySegment.copy(row, c * size, dst, ValueLayout.JAVA_BYTE, (long) c * plane + (long) y * size, size);
             }
         }
     }

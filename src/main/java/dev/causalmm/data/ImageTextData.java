@@ -75,7 +75,7 @@ public final class ImageTextData {
                     for (int x = x0; x < x0 + side; x++) images[base + ch * plane + y * s + x] += (float) add;
                 }
             }
-            for (int p = 0; p < 3 * plane; p++) images[base + p] = Math.clamp(images[base + p], 0f, 255f);
+            for (int p = 0; p < 3 * plane; p++) images[base + p] = Math.clamp(Math.round(images[base + p]), 0, 255); // 8-bit pixels
             if (c.hasBadge()) {
                 // the spurious badge: a 3×3 patch in the free top-right corner, coloured by the class
                 // with probability `spurious`, by a random class otherwise

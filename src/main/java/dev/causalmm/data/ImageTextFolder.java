@@ -321,7 +321,7 @@ public final class ImageTextFolder {
             if (skip == null || !skip[0]) readImage(index, out);
             int len = options.textLength();
             MemorySegment txt = out.modality(1);
-            for (int j = 0; j < len; j++) txt.setAtIndex(ValueLayout.JAVA_FLOAT, j, tokens[index * len + j]);
+            for (int j = 0; j < len; j++) txt.setAtIndex(ValueLayout.JAVA_INT, j, tokens[index * len + j]);
             out.label(labels[index]);
         }
 

@@ -1,16 +1,20 @@
 package dev.causalmm.data;
 
+import dev.causalmm.engine.DType;
 import java.util.Arrays;
 
 /**
- * Name, kind and per-sample shape of one modality. Every kind travels as float32 values, so one
- * buffer layout serves all of them:
+ * Name, kind and per-sample shape of one modality. Each kind has a storage type: what a sample
+ * holds in the loader's off-heap buffer and on its way to the device. The loader turns every
+ * modality into float32 on the device, so models see one element type:
  * <ul>
- *   <li>{@link Kind#FEATURES}: a feature vector or tensor of real values;</li>
- *   <li>{@link Kind#IMAGE}: {@code C×H×W} pixels in 0–255 units (the noise protocol of spec §6.1
- *       adds its noise in pixel space; models normalise on the device);</li>
- *   <li>{@link Kind#TOKENS}: {@code L} word ids below {@code vocabSize} (exact in float32 up to
- *       2<sup>24</sup>), with {@link #PAD} = 0 and {@link #BLANK} = 1 (the "_" of word-blank noise).</li>
+ *   <li>{@link Kind#FEATURES}: a feature vector or tensor of real values, stored as float32;</li>
+ *   <li>{@link Kind#IMAGE}: {@code C×H×W} pixels stored as uint8 (0–255): a quarter of the bytes
+ *       of float32 in host memory and over PCIe. Test-time pixel noise (spec §6.1) is added to
+ *       these bytes and re-quantised, as the reference adds it to an 8-bit image; models
+ *       normalise on the device;</li>
+ *   <li>{@link Kind#TOKENS}: {@code L} word ids below {@code vocabSize}, stored as int32, with
+ *       {@link #PAD} = 0 and {@link #BLANK} = 1 (the "_" of word-blank noise).</li>
  * </ul>
  *
  * @param vocabSize vocabulary size for {@link Kind#TOKENS}, 0 otherwise
@@ -74,7 +78,21 @@ public record ModalitySpec(String name, long[] shape, Kind kind, int vocabSize) 
         return new ModalitySpec(name, new long[] {length}, Kind.TOKENS, vocabSize);
     }
 
-    /** Number of float values one sample of this modality holds. */
+    /** The element type one sample is stored in before it reaches the device (see the class comment). */
+    public DType storage() {
+        return switch (kind) {
+            case FEATURES -> DType.FLOAT32;
+            case IMAGE -> DType.UINT8;
+            case TOKENS -> DType.INT32;
+        };
+    }
+
+    /** Bytes one sample of this modality takes in a batch buffer: elements × storage size. */
+    public long sampleBytes() {
+        return elementCount() * storage().byteSize();
+    }
+
+    /** Number of values one sample of this modality holds. */
     public long elementCount() {
         long n = 1;
         for (long s : shape) n *= s;

@@ -1,5 +1,6 @@
 package dev.causalmm.data;
 
+import dev.causalmm.engine.DType;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,12 +15,15 @@ import java.util.List;
 public final class SampleReader implements SampleWriter {
     private final MemorySegment[] rows;
     private final boolean[] missing;
+    private final DType[] storage;
     private int label;
 
     public SampleReader(Arena arena, List<ModalitySpec> specs) {
         rows = new MemorySegment[specs.size()];
         missing = new boolean[specs.size()];
-        for (int m = 0; m < rows.length; m++) rows[m] = arena.allocate(specs.get(m).elementCount() * Float.BYTES, 8);
+        storage = new DType[specs.size()];
+        for (int m = 0; m < storage.length; m++) storage[m] = specs.get(m).storage();
+        for (int m = 0; m < rows.length; m++) rows[m] = arena.allocate(specs.get(m).sampleBytes(), 8);
     }
 
     /** Reads sample {@code i} of {@code ds}; a failure names the dataset and the sample. */
@@ -32,9 +36,13 @@ public final class SampleReader implements SampleWriter {
         }
     }
 
-    /** Value j of modality m of the last sample read. */
+    /** Value j of modality m of the last sample read, whatever its storage type. */
     public float value(int m, int j) {
-        return rows[m].getAtIndex(ValueLayout.JAVA_FLOAT, j);
+        return switch (storage[m]) {
+            case UINT8 -> rows[m].get(ValueLayout.JAVA_BYTE, j) & 0xff;
+            case INT32 -> rows[m].getAtIndex(ValueLayout.JAVA_INT, j);
+            default -> rows[m].getAtIndex(ValueLayout.JAVA_FLOAT, j);
+        };
     }
 
     public int label() {

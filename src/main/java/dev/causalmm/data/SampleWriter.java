@@ -7,7 +7,10 @@ import java.lang.foreign.MemorySegment;
  * loader thread needs no intermediate copy.
  */
 public interface SampleWriter {
-    /** Float32 slot of modality {@code k} for this sample ({@code elementCount × 4} bytes). */
+    /**
+     * Slot of modality {@code k} for this sample: {@link ModalitySpec#sampleBytes()} bytes in the
+     * modality's {@link ModalitySpec#storage() storage type} (float32 features, uint8 pixels, int32 word ids).
+     */
     MemorySegment modality(int k);
 
     void label(long label);

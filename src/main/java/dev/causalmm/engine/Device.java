@@ -25,12 +25,17 @@ public record Device(Kind kind, int index) {
     public static Device parse(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         if (n.equals("cpu")) return CPU;
-        if (n.equals("auto")) return Engine.cudaAvailable() ? cuda(0) : CPU;
+        if (n.equals("auto")) {
+            Engine.CudaStatus cuda = Engine.cudaStatus();
+            if (cuda.available()) return cuda(0);
+            org.slf4j.LoggerFactory.getLogger(Device.class).info("--device auto: using the CPU; {}", cuda.reason());
+            return CPU;
+        }
         if (n.equals("cuda") || n.startsWith("cuda:")) {
             int idx = n.equals("cuda") ? 0 : parseIndex(name, n.substring(5));
-            if (!Engine.cudaAvailable()) {
-                throw new IllegalArgumentException("--device " + name + ": no CUDA device is available "
-                        + "(build with -Pgpu and run on a machine with an NVIDIA GPU), use --device cpu");
+            Engine.CudaStatus cuda = Engine.cudaStatus();
+            if (!cuda.available()) {
+                throw new IllegalArgumentException("--device " + name + ": CUDA is not available: " + cuda.reason() + "; use --device cpu");
             }
             if (idx >= Engine.cudaDeviceCount()) {
                 throw new IllegalArgumentException("--device " + name + ": only " + Engine.cudaDeviceCount() + " CUDA device(s)");

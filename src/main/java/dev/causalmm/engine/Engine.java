@@ -47,17 +47,82 @@ public final class Engine {
         torch.set_num_threads(n);
     }
 
-    public static boolean cudaAvailable() {
-        init();
+    /**
+     * Whether CUDA can be used, and if not, why: so {@code --device cuda} fails with the cause and
+     * {@code --device auto} says why it chose the CPU, instead of a silent fallback.
+     *
+     * @param devices number of CUDA devices (0 when unavailable)
+     * @param reason  why CUDA is unavailable ("" when available)
+     */
+    public record CudaStatus(boolean available, int devices, String reason) {}
+
+    private static volatile CudaStatus cuda;
+
+    /** Probes CUDA once (loading LibTorch's CUDA support if the build has it) and remembers the outcome. */
+    public static CudaStatus cudaStatus() {
+        CudaStatus s = cuda;
+        if (s != null) return s;
+        synchronized (Engine.class) {
+            if (cuda != null) return cuda;
+            init();
+            try {
+                if (torch.cuda_is_available()) {
+                    s = new CudaStatus(true, (int) torch.cuda_device_count(), "");
+                } else if (!hasCudaBuild()) {
+                    s = new CudaStatus(false, 0, "this build carries LibTorch's CPU natives only (build with ./mvnw -Pgpu for CUDA)");
+                } else {
+                    s = new CudaStatus(false, 0, "LibTorch's CUDA build found no usable GPU (no device, or the NVIDIA driver is missing"
+                            + " or older than CUDA 13 needs; CUDA_VISIBLE_DEVICES=" + System.getenv("CUDA_VISIBLE_DEVICES") + ")");
+                }
+            } catch (Throwable t) {
+                s = new CudaStatus(false, 0, "loading LibTorch's CUDA support failed: " + t);
+                LOG.warn("CUDA unavailable: {}", s.reason(), t);
+            }
+            cuda = s;
+            if (!s.available()) LOG.debug("CUDA unavailable: {}", s.reason());
+            return s;
+        }
+    }
+
+    /** Whether the LibTorch natives on the class path were built with CUDA (the {@code -gpu} jar). */
+    private static boolean hasCudaBuild() {
         try {
-            return torch.cuda_is_available();
+            return org.bytedeco.pytorch.Context.hasCUDA();
         } catch (Throwable t) {
             return false;
         }
     }
 
+    public static boolean cudaAvailable() {
+        return cudaStatus().available();
+    }
+
     public static int cudaDeviceCount() {
-        return cudaAvailable() ? (int) torch.cuda_device_count() : 0;
+        return cudaStatus().devices();
+    }
+
+    /**
+     * Applies a {@link Precision} to LibTorch's process-wide math settings: TF32 for cuBLAS and
+     * cuDNN on ({@code tf32}) or off ({@code fp32}, {@code bf16}, whose float32 ops stay exact);
+     * bf16 itself is an {@link Autocast} region around each forward pass. On CUDA it also turns
+     * cuDNN's benchmark mode on (it times the convolution algorithms once per input shape and
+     * keeps the fastest) unless deterministic kernels were asked for.
+     */
+    public static void configure(Precision precision, Device device) {
+        init();
+        if (!device.isCuda()) return; // the TF32 and cuDNN switches only concern CUDA kernels
+        var ctx = torch.globalContext();
+        boolean tf32 = precision == Precision.TF32;
+        ctx.setAllowTF32CuBLAS(tf32);
+        ctx.setAllowTF32CuDNN(tf32);
+        ctx.setBenchmarkCuDNN(!ctx.deterministicAlgorithms());
+        LOG.debug("precision {}: TF32 {}, cuDNN benchmark {}", precision, tf32, ctx.benchmarkCuDNN());
+    }
+
+    /** Whether cuBLAS may use TF32 (what {@link #configure} set; false until then on LibTorch's defaults). */
+    public static boolean tf32Enabled() {
+        init();
+        return torch.globalContext().allowTF32CuBLAS();
     }
 
     /** Seeds LibTorch's CPU (and, when present, CUDA) generators. Java-side RNGs are seeded by their owners. */

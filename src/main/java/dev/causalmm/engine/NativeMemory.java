@@ -19,9 +19,25 @@ public final class NativeMemory {
 
     private NativeMemory() {}
 
+    static final AtomicLong RECLAIMED_TENSORS = new AtomicLong();
+
     /** Number of {@link Tensor} wrappers created and not yet closed, in all scopes and threads. */
     public static long liveTensors() {
         return LIVE_TENSORS.get();
+    }
+
+    /** Tensors nobody closed, freed by the Cleaner once unreachable: each one is a missed close. */
+    public static long reclaimedTensors() {
+        return RECLAIMED_TENSORS.get();
+    }
+
+    /**
+     * Tensors never closed by code — live ones plus those the Cleaner reclaimed. Unlike
+     * {@link #liveTensors()} it does not drop when the garbage collector runs, so a leak check
+     * comparing it before and after some work is exact whatever the collector does meanwhile.
+     */
+    public static long unclosedTensors() {
+        return LIVE_TENSORS.get() + RECLAIMED_TENSORS.get();
     }
 
     /** glibc's {@code struct mallinfo2}: ten {@code size_t} fields; {@code uordblks} is the 8th. */

@@ -149,11 +149,14 @@ public final class Optimizer implements AutoCloseable {
     /**
      * Restores state written by {@link #saveState()} for the same parameter list: moments and step
      * counts. The learning rate stays the current one (LibTorch's archive carries the rate of the
-     * moment it was saved; the schedule, not the archive, decides the rate).
+     * moment it was saved; the schedule, not the archive, decides the rate). The moments are loaded
+     * onto the parameters' device, whatever device wrote them, so a CPU checkpoint resumes on CUDA
+     * and the reverse (the archive alone would put them back where they were saved).
      */
     public void loadState(byte[] state) {
-        try (BytePointer bytes = new BytePointer(state); InputArchive a = new InputArchive()) {
-            a.load_from(bytes, state.length);
+        try (BytePointer bytes = new BytePointer(state); InputArchive a = new InputArchive();
+             var device = params.get(0).device().toNative(); var on = new org.bytedeco.pytorch.DeviceOptional(device)) {
+            a.load_from(bytes, state.length, on);
             impl.load(a);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("optimizer state does not match this optimizer (" + settings.kind()

@@ -1,6 +1,9 @@
 package dev.causalmm.engine;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -12,12 +15,17 @@ import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * A LibTorch tensor seen from Java. Each instance owns one native tensor handle; the handle is
  * released when the instance is closed or when the {@link TensorScope} that owns it closes.
  * Operations return new tensors owned by the current scope of the calling thread; methods ending
- * in an underscore work in place and return {@code this}.
+ * in an underscore work in place and return {@code this}. A tensor made with no scope open, or
+ * taken out of its scope ({@link #unscoped()}, {@link #keep()} from the outermost scope), belongs
+ * to its caller: close it; if it is dropped unclosed, a {@link Cleaner} frees it once it is
+ * unreachable (JavaCPP's own GC tracking is off, see {@link Engine#init()}), so nothing leaks for
+ * ever. Closing is atomic: two threads racing to close free the handle once.
  *
  * <p>This class and the rest of {@code dev.causalmm.engine} are the only code that touches the
  * JavaCPP presets.
@@ -25,9 +33,22 @@ import org.bytedeco.pytorch.global.torch;
 public final class Tensor implements AutoCloseable {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(Tensor.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final org.bytedeco.pytorch.Tensor h;
     TensorScope owner;
-    private boolean closed;
+    private volatile boolean closed;
+    /** Frees the handle of a tensor no scope owns, when it is closed or becomes unreachable. */
+    private Cleaner.Cleanable cleanable;
     /** Memory this tensor aliases but does not own (a wrapped {@link MemorySegment}), kept reachable. */
     private final Object keepAlive;
 
@@ -39,8 +60,37 @@ public final class Tensor implements AutoCloseable {
         this.h = handle;
         this.keepAlive = keepAlive;
         this.owner = TensorScope.current();
-        if (owner != null) owner.adopt(this);
         NativeMemory.LIVE_TENSORS.incrementAndGet();
+        if (owner != null) owner.adopt(this);
+        else track();
+    }
+
+    /** The Cleaner's action: holds the handle, never the tensor (which must be able to become unreachable). */
+    private static final class Free implements Runnable {
+        private final org.bytedeco.pytorch.Tensor handle;
+        /** Set when code closes the tensor; otherwise the run is the Cleaner reclaiming a dropped one. */
+        volatile boolean closedByCode;
+
+        Free(org.bytedeco.pytorch.Tensor handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public void run() {
+            handle.close();
+            NativeMemory.LIVE_TENSORS.decrementAndGet();
+            if (!closedByCode) NativeMemory.RECLAIMED_TENSORS.incrementAndGet();
+        }
+    }
+
+    private Free free;
+
+    /** From now on nobody but the caller (or, failing that, the Cleaner) frees this tensor. */
+    void track() {
+        if (cleanable == null) {
+            free = new Free(h);
+            cleanable = CLEANER.register(this, free);
+        }
     }
 
     static Tensor wrap(org.bytedeco.pytorch.Tensor handle) {
@@ -52,14 +102,25 @@ public final class Tensor implements AutoCloseable {
     /** Frees the native handle now (idempotent). Tensors in a scope need no explicit close. */
     @Override
     public void close() {
-        release();
+        closeAndForget();
     }
 
     void release() {
-        if (closed) return;
-        closed = true;
-        h.close();
-        NativeMemory.LIVE_TENSORS.decrementAndGet();
+        if (!CLOSED.compareAndSet(this, false, true)) return;
+        if (cleanable != null) {
+            free.closedByCode = true;
+            cleanable.clean(); // runs Free at most once, whoever calls first
+        } else {
+            h.close();
+            NativeMemory.LIVE_TENSORS.decrementAndGet();
+        }
+    }
+
+    /** Frees the handle now and drops this tensor from its scope's list (called by user code, not by the scope). */
+    private void closeAndForget() {
+        TensorScope o = owner;
+        release();
+        if (o != null) o.forget(this);
     }
 
     public boolean isClosed() {
@@ -69,12 +130,15 @@ public final class Tensor implements AutoCloseable {
     /** Hands this tensor to the scope enclosing its owner; see {@link TensorScope#keep}. */
     public Tensor keep() {
         if (owner == null) return this;
-        return owner.keep(this);
+        owner.keep(this);
+        if (owner == null) track();
+        return this;
     }
 
     /** Takes this tensor out of scope management: the caller must {@link #close()} it. */
     public Tensor unscoped() {
         owner = null;
+        track();
         return this;
     }
 
@@ -185,6 +249,14 @@ public final class Tensor implements AutoCloseable {
     }
 
     /** Uniform [0, 1) samples from LibTorch's seeded generator. */
+    /** Uniform integers in {@code [0, high)} (int64), drawn on {@code device} from LibTorch's generator. */
+    public static Tensor randint(long high, Device device, long... shape) {
+        Engine.init();
+        try (var o = options(DType.INT64, device)) {
+            return wrap(torch.randint(high, shape, o));
+        }
+    }
+
     public static Tensor rand(DType dtype, Device device, long... shape) {
         Engine.init();
         try (var o = options(dtype, device)) {
@@ -683,7 +755,28 @@ public final class Tensor implements AutoCloseable {
 
     /** Mean cross-entropy of logits {@code B×C} against int64 labels {@code B}. */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
-        return wrap(torch.cross_entropy(logits.h(), labels.h()));
+        return wrap(torch.cross_entropy(logits.lossInput(), labels.h()));
+    }
+
+    /**
+     * The handle a loss reads: this tensor, or its float32 copy when it is bf16/fp16 (under
+     * {@link Autocast} a model's logits may arrive in bf16; losses and their log-softmax need
+     * float32's range and precision, which CPU autocast does not enforce by itself).
+     */
+    private org.bytedeco.pytorch.Tensor lossInput() {
+        org.bytedeco.pytorch.Tensor t = h();
+        return isHalfWidth(t) ? to(DType.FLOAT32).h : t;
+    }
+
+    /** This tensor as a loss reads it: float32 when it was bf16/fp16, else itself. */
+    private Tensor lossView() {
+        return isHalfWidth(h()) ? to(DType.FLOAT32) : this;
+    }
+
+    /** bf16 or fp16 (scalar types compare by value: the presets do not return the enum's constants). */
+    private static boolean isHalfWidth(org.bytedeco.pytorch.Tensor t) {
+        byte v = t.scalar_type().value;
+        return v == ScalarType.BFloat16.value || v == ScalarType.Half.value;
     }
 
     /**
@@ -693,13 +786,17 @@ public final class Tensor implements AutoCloseable {
      * exactly zero once a float32 softmax saturates at p_y = 1.
      */
     public static Tensor crossEntropyAscent(Tensor logits, Tensor labels) {
-        Tensor y = labels.oneHot(logits.size(1));
-        return logits.maskedFill(y.gt(0.5), Double.NEGATIVE_INFINITY).softmax(1).sub(y);
+        try (var fp32 = Autocast.suspendIfEnabled()) {
+            Tensor y = labels.oneHot(logits.size(1));
+            return logits.lossView().maskedFill(y.gt(0.5), Double.NEGATIVE_INFINITY).softmax(1).sub(y);
+        }
     }
 
     /** Per-sample cross-entropy ({@code B}), no reduction. */
     public static Tensor crossEntropyPerSample(Tensor logits, Tensor labels) {
-        return logits.logSoftmax(1).gather(1, labels.unsqueeze(1)).squeeze(1).neg();
+        try (var fp32 = Autocast.suspendIfEnabled()) {
+            return logits.lossView().logSoftmax(1).gather(1, labels.unsqueeze(1)).squeeze(1).neg();
+        }
     }
 
     /**
@@ -707,7 +804,7 @@ public final class Tensor implements AutoCloseable {
      * with log-space target and sum reduction): KL(P ‖ Q) summed over rows.
      */
     public static Tensor klDivLogSum(Tensor logQ, Tensor logP) {
-        return wrap(torch.kl_div(logQ.h(), logP.h(), 2 /* at::Reduction::Sum */, true));
+        return wrap(torch.kl_div(logQ.lossInput(), logP.lossInput(), 2 /* at::Reduction::Sum */, true));
     }
 
     /** Mean binary cross-entropy of {@code logits} against targets in [0, 1] of the same shape (numerically stable). */
@@ -716,7 +813,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public static Tensor mseLoss(Tensor a, Tensor b) {
-        return wrap(torch.mse_loss(a.h(), b.h()));
+        return wrap(torch.mse_loss(a.lossInput(), b.lossInput()));
     }
 
     // ------------------------------------------------------------------ gradients
@@ -725,9 +822,33 @@ public final class Tensor implements AutoCloseable {
      * Rescales the gradients of {@code params} so their joint L2 norm is at most {@code maxNorm};
      * returns the norm before clipping.
      */
-    public static double clipGradNorm(List<Tensor> params, double maxNorm) {
-        try (TensorVector v = vector(params)) {
-            return torch.clip_grad_norm_(v, maxNorm);
+    /**
+     * Scales the gradients of {@code params} so that their joint L2 norm is at most {@code maxNorm},
+     * entirely on the device: the norm stays a tensor and the scale is {@code min(1, max/(norm+1e-6))}
+     * applied by multiplication, so the step never waits for the GPU (LibTorch's
+     * {@code clip_grad_norm_} returns a double, which reads the norm back every step).
+     *
+     * @return the joint norm before clipping, a 0-d tensor on the gradients' device (null when no
+     *     parameter has a gradient)
+     */
+    public static Tensor clipGradNorm(List<Tensor> params, double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("clip norm must be > 0, got " + maxNorm);
+        java.util.ArrayList<Tensor> grads = new java.util.ArrayList<>(params.size());
+        java.util.ArrayList<Tensor> norms = new java.util.ArrayList<>(params.size());
+        for (Tensor p : params) {
+            Tensor g = p.grad();
+            if (g == null) continue;
+            grads.add(g);
+            norms.add(g.norm());
         }
+        if (grads.isEmpty()) return null;
+        Tensor total = stack(norms, 0).norm();
+        try (var m = new Scalar(maxNorm); var one = new Scalar(1.0); var eps = new Scalar(1e-6);
+             var hi = new org.bytedeco.pytorch.ScalarOptional(one); var lo = new org.bytedeco.pytorch.ScalarOptional()) {
+            org.bytedeco.pytorch.Tensor scale = torch.clamp(torch.reciprocal(total.h().add(eps)).mul(m), lo, hi);
+            for (Tensor g : grads) g.h().mul_(scale);
+            scale.close();
+        }
+        return total;
     }
 }

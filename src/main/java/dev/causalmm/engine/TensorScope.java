@@ -62,6 +62,21 @@ public final class TensorScope implements AutoCloseable {
     }
 
     /**
+     * Drops a tensor its user closed, so a long-lived scope does not keep closed tensors' Java
+     * objects; looks only at the newest few entries (where a temporary closed early sits), and
+     * only on the owning thread: the scope's own close skips closed tensors anyway.
+     */
+    void forget(Tensor t) {
+        if (closed || Thread.currentThread() != owner) return;
+        for (int i = owned.size() - 1, stop = Math.max(0, owned.size() - 8); i >= stop; i--) {
+            if (owned.get(i) == t) {
+                owned.remove(i);
+                return;
+            }
+        }
+    }
+
+    /**
      * Hands {@code t} to the enclosing scope (or releases it from scope management when this is the
      * outermost scope: the caller then owns it and must close it).
      */
@@ -72,6 +87,7 @@ public final class TensorScope implements AutoCloseable {
         }
         t.owner = parent;
         if (parent != null) parent.adopt(t);
+        else t.track(); // the caller owns it now; the Cleaner frees it if the caller never closes it
         return t;
     }
 

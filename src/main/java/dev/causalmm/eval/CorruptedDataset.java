@@ -81,7 +81,11 @@ public final class CorruptedDataset implements MultimodalDataset {
         }
     }
 
-    /** One noise plane shared by the channels: fresh per image, or the fixed field under qmfCompat. */
+    /**
+     * One noise plane shared by the channels: fresh per image, or the fixed field under qmfCompat.
+     * The pixels are bytes, so the noisy value is quantised again, as the reference's uint8 image
+     * is: rounded and clipped to [0, 255], or under qmfCompat the reference's own cast.
+     */
     private void addPixelNoise(MemorySegment row, long[] shape, float[] fixed, SplittableRandom r) {
         int channels = (int) shape[0], plane = (int) (shape[1] * shape[2]);
         double sigma = protocol.pixelSigma();
@@ -90,23 +94,28 @@ public final class CorruptedDataset implements MultimodalDataset {
             float noise = fixed != null ? fixed[j] : (float) (sigma * Gaussian.draw(r));
             for (int c = 0; c < channels; c++) {
                 long at = (long) c * plane + j;
-                float v = row.getAtIndex(F, at) + noise;
-                row.setAtIndex(F, at, compat ? uint8Cast(v) : Math.clamp(v, 0f, 255f));
+                float v = (row.get(ValueLayout.JAVA_BYTE, at) & 0xff) + noise;
+                row.set(ValueLayout.JAVA_BYTE, at, (byte) (compat ? uint8Cast(v) : quantise(v)));
             }
         }
     }
 
+    /** Nearest 8-bit pixel value of {@code v}: rounded, clipped to [0, 255]. */
+    static int quantise(float v) {
+        return (int) Math.clamp(Math.round(v), 0, 255);
+    }
+
     /** The reference's {@code min(v, 255)} then uint8 cast: truncation toward zero, negatives wrap modulo 256. */
-    static float uint8Cast(float v) {
+    static int uint8Cast(float v) {
         long t = (long) Math.min(v, 255f);
-        return (float) Math.floorMod(t, 256);
+        return (int) Math.floorMod(t, 256);
     }
 
     private void blankWords(MemorySegment row, int length, SplittableRandom r) {
         double p = protocol.wordBlankProbability();
         for (int j = 0; j < length; j++) {
-            if (row.getAtIndex(F, j) == ModalitySpec.PAD) continue;
-            if (r.nextDouble() < p) row.setAtIndex(F, j, ModalitySpec.BLANK);
+            if (row.getAtIndex(ValueLayout.JAVA_INT, j) == ModalitySpec.PAD) continue;
+            if (r.nextDouble() < p) row.setAtIndex(ValueLayout.JAVA_INT, j, ModalitySpec.BLANK);
         }
     }
 }

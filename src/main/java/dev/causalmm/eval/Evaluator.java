@@ -3,14 +3,21 @@ package dev.causalmm.eval;
 import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
 import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.MultimodalModel;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Runs a model over a dataset without gradients and measures its loss and accuracy. */
+/**
+ * Runs a model over a dataset without gradients and measures its loss and accuracy. Per-batch
+ * values stay on the device (loss sum, correct count, predictions) and are read back once at the
+ * end, so evaluation on a GPU does not wait for each batch.
+ */
 public final class Evaluator {
     private Evaluator() {}
 
@@ -18,23 +25,32 @@ public final class Evaluator {
         DataLoader loader = new DataLoader(data, DataLoader.Options.sequential(batchSize).withDevice(device));
         model.setTraining(false);
         int[] predictions = new int[data.size()];
-        double lossSum = 0;
-        long correct = 0;
-        try (NoGrad ng = NoGrad.enter(); var epoch = loader.epoch(0)) {
+        double lossSum;
+        long correct;
+        try (var all = TensorScope.open("eval-sums"); NoGrad ng = NoGrad.enter(); var epoch = loader.epoch(0)) {
+            Tensor lossTotal = Tensor.zeros(DType.FLOAT32, device);
+            Tensor correctTotal = Tensor.zeros(DType.INT64, device);
+            List<Tensor> preds = new ArrayList<>();
+            List<int[]> rows = new ArrayList<>();
             while (epoch.hasNext()) {
                 try (var s = TensorScope.open("eval"); Batch b = epoch.next()) {
                     ForwardOutput out = model.forward(b.inputs(), b.maskOrNull());
                     Tensor loss = model.loss(out, b.labels());
-                    long[] pred = out.logits().argmax(1).toLongArray();
-                    long[] labels = b.labels().toLongArray();
-                    int[] idx = b.indices();
-                    for (int i = 0; i < pred.length; i++) {
-                        predictions[idx[i]] = (int) pred[i];
-                        if (pred[i] == labels[i]) correct++;
-                    }
-                    lossSum += loss.item() * b.size();
+                    Tensor pred = out.logits().argmax(1);
+                    correctTotal.add_(pred.eq(b.labels()).sum());
+                    lossTotal.add_(loss.mul(b.size()));
+                    preds.add(s.keep(pred));
+                    rows.add(b.indices());
                 }
             }
+            // the one read-back: every prediction, the loss sum and the count
+            long[] p = preds.isEmpty() ? new long[0] : Tensor.cat(preds, 0).toLongArray();
+            int at = 0;
+            for (int[] idx : rows) {
+                for (int i : idx) predictions[i] = (int) p[at++];
+            }
+            lossSum = lossTotal.item();
+            correct = (long) correctTotal.item();
         } finally {
             model.setTraining(true);
         }

@@ -11,7 +11,8 @@ import java.util.Arrays;
  *       over the evaluated set, so ε is unit-free);</li>
  *   <li>images (0–255 pixels): one Gaussian noise plane of standard deviation
  *       {@code eps · pixelSigmaPerEps} (10 for text–image tasks, 1 for RGB-D) added to every
- *       colour channel, then clipped to [0, 255];</li>
+ *       colour channel, then rounded and clipped to [0, 255]: pixels are stored as uint8, so a
+ *       noisy image is an 8-bit image again, as in the reference;</li>
  *   <li>texts: each word replaced by the blank word with probability {@code min(1, eps · wordBlankPerEps)}
  *       (0.1: ε = 5 blanks half of the words, ε = 10 all of them); padding is left alone.</li>
  * </ul>
@@ -22,7 +23,7 @@ import java.util.Arrays;
  * same noise field (the reference re-seeds NumPy with 0 inside the transform; ours is drawn from
  * seed 0 of our generator, so its values differ from NumPy's), and values below 0 wrap around as in
  * the reference's uint8 cast ({@code −3.7 → 253}) instead of being clipped; corrupted pixels are
- * truncated to integers as the uint8 image holds them (clean images are left as they are).
+ * truncated toward zero (the reference's cast) rather than rounded.
  *
  * @param modalities indices of the modalities to corrupt (empty = all)
  */

@@ -54,7 +54,7 @@ public final class ExperimentRunner {
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
             claimCheckpointDir(ckDir, spec, seed);
             TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(),
-                    spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4);
+                    spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4, spec.effectivePrecision());
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
                  MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
                          () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),

@@ -19,6 +19,7 @@ import dev.causalmm.nn.PretrainedEncoderSpec;
 import dev.causalmm.engine.Device;
 import dev.causalmm.train.LrSchedule;
 import dev.causalmm.engine.Optimizer;
+import dev.causalmm.engine.Precision;
 import java.util.List;
 
 /**
@@ -40,6 +41,8 @@ import java.util.List;
  *                  standardised; null for the generators
  * @param folder   how an image+text manifest is read when {@code dataset} is a {@code .jsonl}/{@code .csv} path (null otherwise)
  * @param encoders pretrained TorchScript encoders by modality (empty: none)
+ * @param precision how float32 math runs ({@link Precision}); null or {@code fp32} is stored as null,
+ *                  so results of float32 runs read the same as before the setting existed
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
@@ -47,7 +50,7 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
                              List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
                              C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
                              List<Double> evalNoise, int evalSeeds, boolean qmfCompat, FeatureFileOptions featureFile,
-                             ImageTextFolderOptions folder, List<PretrainedEncoderSpec> encoders) {
+                             ImageTextFolderOptions folder, List<PretrainedEncoderSpec> encoders, Precision precision) {
     /** Datasets an experiment can name. */
     public static final List<String> DATASETS = List.of("mmlsyn", "imagetext");
 
@@ -80,6 +83,7 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         evalNoise = evalNoise == null ? List.of() : List.copyOf(evalNoise);
         if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
         encoders = encoders == null ? List.of() : List.copyOf(encoders);
+        if (precision == Precision.FP32) precision = null;
         boolean manifest = ImageTextFolder.isManifest(dataset, folder);
         boolean file = !manifest && FeatureFileDatasets.isFileDataset(dataset);
         if (!DATASETS.contains(dataset) && !file && !manifest) {
@@ -132,7 +136,23 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
                           C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
                           List<Double> evalNoise, int evalSeeds, boolean qmfCompat) {
         this(dataset, model, regularizer, epochs, batchSize, optimizer, schedule, earlyStopPatience, seeds, device, mmlsyn, imagetext,
-                dataSeed, c3r, imml, cmir, dcor, evalNoise, evalSeeds, qmfCompat, null, null, null);
+                dataSeed, c3r, imml, cmir, dcor, evalNoise, evalSeeds, qmfCompat, null, null, null, null);
+    }
+
+    /** An experiment with float32 math (the settings before {@code precision} existed). */
+    public ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
+                          Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
+                          List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
+                          C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
+                          List<Double> evalNoise, int evalSeeds, boolean qmfCompat, FeatureFileOptions featureFile,
+                          ImageTextFolderOptions folder, List<PretrainedEncoderSpec> encoders) {
+        this(dataset, model, regularizer, epochs, batchSize, optimizer, schedule, earlyStopPatience, seeds, device, mmlsyn, imagetext,
+                dataSeed, c3r, imml, cmir, dcor, evalNoise, evalSeeds, qmfCompat, featureFile, folder, encoders, null);
+    }
+
+    /** The precision training runs with ({@code fp32} when none was set). */
+    public Precision effectivePrecision() {
+        return precision == null ? Precision.FP32 : precision;
     }
 
     /** Fails when {@code values} holds one value twice: a repeated seed would count one run twice. */

@@ -19,8 +19,11 @@ import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.data.FeatureFileDatasets;
 import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.data.ImageTextConfig;
+import dev.causalmm.data.ImageTextFolder;
+import dev.causalmm.data.ImageTextFolderOptions;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.io.Json;
+import dev.causalmm.nn.PretrainedEncoderSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,23 +38,32 @@ import java.util.List;
  * regularisers' settings {@code c3r}, {@code imml}, {@code cmir} (any field of {@link C3RConfig},
  * {@link IMMLConfig}, {@link CmIRConfig}; spec defaults otherwise). {@code dataset} may also be a
  * feature file or manifest (relative to the working directory); {@code featureFile} then sets any
- * {@link FeatureFileOptions} field (split ratios, {@code splitSeed}, {@code standardize}, …).
+ * {@link FeatureFileOptions} field (split ratios, {@code splitSeed}, {@code standardize}, …). Or
+ * an image+text manifest ({@code .jsonl}, or a {@code .csv} naming an image column); {@code folder}
+ * then sets any {@link ImageTextFolderOptions} field (fields, splits, image size, tokenizer, …)
+ * and {@code encoders} lists pretrained TorchScript encoders ({@link PretrainedEncoderSpec}:
+ * {@code modality}, {@code file}, {@code mode}, {@code input}) for any dataset.
  */
 public record GridConfig(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
                          int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn,
                          ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir,
-                         FeatureFileOptions featureFile) {
+                         FeatureFileOptions featureFile, ImageTextFolderOptions folder, List<PretrainedEncoderSpec> encoders) {
 
     public GridConfig(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
                       int evalSeeds, List<Double> noise, int epochs, int batchSize, double lr, MMLSynConfig mmlsyn,
                       ImageTextConfig imagetext, boolean qmfCompat, C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir) {
         this(name, dataset, models, regularizers, seeds, evalSeeds, noise, epochs, batchSize, lr, mmlsyn, imagetext, qmfCompat, c3r, imml,
-                cmir, null);
+                cmir, null, null, null);
     }
 
-    /** Whether the grid's dataset is a feature file or manifest. */
+    /** Whether the grid's dataset is a feature file or feature manifest (not an image+text manifest). */
     public boolean isFileDataset() {
-        return FeatureFileDatasets.isFileDataset(dataset);
+        return !isImageTextManifest() && FeatureFileDatasets.isFileDataset(dataset);
+    }
+
+    /** Whether the grid's dataset is an image+text manifest ({@code .jsonl}, or a {@code .csv} with an image column). */
+    public boolean isImageTextManifest() {
+        return ImageTextFolder.isManifest(dataset, folder);
     }
 
     /** The regularisers' settings that differ from the spec's defaults, for the report's header ("" if none). */
@@ -65,6 +77,15 @@ public record GridConfig(String name, String dataset, List<String> models, List<
 
     /** The settings of the dataset the grid names, as they go into the report's header. */
     public String dataDescription() {
+        if (isImageTextManifest()) {
+            ImageTextFolderOptions o = folder == null ? ImageTextFolderOptions.defaults() : folder;
+            return String.format(java.util.Locale.ROOT, "%s (image+text manifest; %d×%d crops, %d %s tokens%s%s)", dataset, o.imageSize(),
+                    o.imageSize(), o.textLength(), o.tokenizer().equals("word") ? "word" : "subword",
+                    o.valManifest() != null || o.testManifest() != null ? "; given split files"
+                            : String.format(java.util.Locale.ROOT, "; split column '%s' or stratified %.2f/%.2f/%.2f, seed %d", o.splitField(),
+                                    o.splitRatios().get(0), o.splitRatios().get(1), o.splitRatios().get(2), o.splitSeed()),
+                    encoders.isEmpty() ? "" : "; pretrained " + encoders.stream().map(e -> e.modality() + "=" + e.file() + " (" + e.mode() + ")").toList());
+        }
         if (isFileDataset()) {
             FeatureFileOptions o = featureFile == null ? FeatureFileOptions.defaults() : featureFile;
             return String.format(java.util.Locale.ROOT, "%s (split: the file's own train/test with %.2f of train for validation,"
@@ -83,14 +104,22 @@ public record GridConfig(String name, String dataset, List<String> models, List<
     public GridConfig {
         // a grid is checked whole before its first cell trains: a bad value found after hours of training wastes them
         if (name == null || name.isBlank()) throw new IllegalArgumentException("the grid's name must not be empty");
-        if (dev.causalmm.data.ImageTextFolder.isManifest(dataset)) {
-            throw new IllegalArgumentException("dataset '" + dataset + "' is an image+text manifest; grids do not read manifests yet:"
-                    + " train it with 'causalmm train --dataset " + dataset + "'");
-        }
-        boolean file = FeatureFileDatasets.isFileDataset(dataset);
-        if (!ExperimentSpec.DATASETS.contains(dataset) && !file) {
+        boolean manifest = ImageTextFolder.isManifest(dataset, folder);
+        boolean file = !manifest && FeatureFileDatasets.isFileDataset(dataset);
+        if (!ExperimentSpec.DATASETS.contains(dataset) && !file && !manifest) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", ExperimentSpec.DATASETS)
-                    + ", or a feature file (.mat, .npz, .csv) or manifest (.yaml)");
+                    + ", a feature file (.mat, .npz, .csv) or manifest (.yaml), or an image+text manifest (.jsonl, or .csv with an image column)");
+        }
+        if (manifest && !java.nio.file.Files.isRegularFile(Path.of(dataset))) {
+            throw new IllegalArgumentException("image+text manifest " + dataset + " does not exist (paths are relative to the working directory)");
+        }
+        folder = manifest ? (folder == null ? ImageTextFolderOptions.defaults() : folder) : null;
+        encoders = encoders == null ? List.of() : List.copyOf(encoders);
+        for (PretrainedEncoderSpec e : encoders) {
+            if (!java.nio.file.Files.isRegularFile(Path.of(e.file()))) {
+                throw new IllegalArgumentException("pretrained encoder of modality '" + e.modality() + "': TorchScript file " + e.file()
+                        + " does not exist (paths are relative to the working directory)");
+            }
         }
         models = nonEmpty("models", models);
         for (String m : models) Baselines.requireAvailable(m);
@@ -116,7 +145,8 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         }
         if (file && featureFile == null) featureFile = FeatureFileOptions.defaults();
         if (!file) featureFile = null;
-        int valSize = file ? (featureFile.valRatio() > 0 ? 1 : 0) : dataset.equals("imagetext") ? imagetext.valSize() : mmlsyn.valSize();
+        int valSize = file ? (featureFile.valRatio() > 0 ? 1 : 0) : manifest ? 1
+                : dataset.equals("imagetext") ? imagetext.valSize() : mmlsyn.valSize();
         if (file && valSize <= 0) throw new IllegalArgumentException("featureFile.valRatio must be > 0 (the validation set is reported)");
         if (valSize <= 0) throw new IllegalArgumentException(dataset + ".valSize must be > 0 (the validation set is reported), got " + valSize);
     }
@@ -137,7 +167,8 @@ public record GridConfig(String name, String dataset, List<String> models, List<
      */
     private record Raw(String name, String dataset, List<String> models, List<String> regularizers, List<Long> seeds,
                        Integer evalSeeds, List<Double> noise, Integer epochs, Integer batchSize, Double lr, JsonNode mmlsyn,
-                       JsonNode imagetext, Boolean qmfCompat, JsonNode c3r, JsonNode imml, JsonNode cmir, JsonNode featureFile) {}
+                       JsonNode imagetext, Boolean qmfCompat, JsonNode c3r, JsonNode imml, JsonNode cmir, JsonNode featureFile,
+                       JsonNode folder, List<PretrainedEncoderSpec> encoders) {}
 
     private static ObjectMapper strict(ObjectMapper m) {
         m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
@@ -192,7 +223,18 @@ public record GridConfig(String name, String dataset, List<String> models, List<
                         + "'; remove it, or set \"dataset\": \"" + d + "\"");
             }
         }
-        if (n.has("featureFile") && !FeatureFileDatasets.isFileDataset(dataset)) {
+        JsonNode folderGiven = r.folder();
+        if (folderGiven instanceof ObjectNode o && !o.has("resize")) {
+            // the default resize follows the image size (8/7 of it), so it is left for the options to derive
+            folderGiven = o.deepCopy().put("resize", 0);
+        }
+        ImageTextFolderOptions folder = merge(mapper, folderGiven, "folder", ImageTextFolderOptions.defaults(), ImageTextFolderOptions.class, file);
+        boolean manifest = ImageTextFolder.isManifest(dataset, folder);
+        if (n.has("folder") && !manifest) {
+            throw new IllegalArgumentException(file + ": key 'folder' has no effect: the grid's dataset '" + dataset
+                    + "' is not an image+text manifest; remove it, or set \"dataset\" to a .jsonl manifest (or a .csv with an image column)");
+        }
+        if (n.has("featureFile") && (manifest || !FeatureFileDatasets.isFileDataset(dataset))) {
             throw new IllegalArgumentException(file + ": key 'featureFile' has no effect: the grid's dataset '" + dataset
                     + "' is not a feature file; remove it, or set \"dataset\" to a .mat, .npz, .csv or manifest path");
         }
@@ -207,13 +249,13 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         C3RConfig c3r = merge(mapper, r.c3r(), "c3r", C3RConfig.defaults(), C3RConfig.class, file);
         IMMLConfig imml = merge(mapper, r.imml(), "imml", IMMLConfig.defaults(), IMMLConfig.class, file);
         CmIRConfig cmir = merge(mapper, r.cmir(), "cmir", CmIRConfig.defaults(), CmIRConfig.class, file);
-        FeatureFileOptions ff = FeatureFileDatasets.isFileDataset(dataset)
+        FeatureFileOptions ff = !manifest && FeatureFileDatasets.isFileDataset(dataset)
                 ? merge(mapper, r.featureFile(), "featureFile", FeatureFileOptions.defaults(), FeatureFileOptions.class, file) : null;
         try {
             return new GridConfig(or(r.name(), fname.replaceFirst("\\.(json|ya?ml)$", "")), or(r.dataset(), "mmlsyn"),
                     or(r.models(), List.of("late-fusion")), or(r.regularizers(), List.of("none", "c3r")), or(r.seeds(), List.of(1L, 2L, 3L)),
                     or(r.evalSeeds(), 0), or(r.noise(), List.of(0.0, 5.0, 10.0)), or(r.epochs(), 10), or(r.batchSize(), 256),
-                    or(r.lr(), 1e-3), syn, it, or(r.qmfCompat(), false), c3r, imml, cmir, ff);
+                    or(r.lr(), 1e-3), syn, it, or(r.qmfCompat(), false), c3r, imml, cmir, ff, manifest ? folder : null, r.encoders());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -40,7 +40,8 @@ public final class GridRunner {
                         TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(), grid.imagetext(),
                         grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed(), grid.c3r(), grid.imml(), grid.cmir(), false,
                         grid.noise(), grid.evalSeeds(), grid.qmfCompat(),
-                        grid.isFileDataset() ? (grid.featureFile() == null ? FeatureFileOptions.defaults() : grid.featureFile()) : null, null, null));
+                        grid.isFileDataset() ? (grid.featureFile() == null ? FeatureFileOptions.defaults() : grid.featureFile()) : null,
+                        grid.folder(), grid.encoders()));
             }
         }
         checkOwnership(grid, out);

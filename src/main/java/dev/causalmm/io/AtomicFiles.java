@@ -47,6 +47,41 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes {@code content} to a stream; for {@link #write(Path, Content)}. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * Like {@link #write(Path, byte[])}, for content streamed rather than held in one array (large
+     * volumes): the stream goes to the temporary file, which is forced and renamed as above.
+     */
+    public static void write(Path target, Content content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (Files.isDirectory(target)) {
+            throw new IOException("cannot write " + target + ": it is a directory, not a file");
+        }
+        Files.createDirectories(dir);
+        Path tmp = newTemporary(dir, target.getFileName().toString());
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.io.OutputStream out = java.nio.channels.Channels.newOutputStream(ch);
+                content.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            syncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /**
      * A one-line description of an I/O failure that names the file and what went wrong (the JDK's
      * own messages are often just the path, or just "Is a directory").

@@ -172,7 +172,7 @@ public final class FeatureCache {
             this.specs = List.copyOf(s);
             this.features = features;
             this.dim = (int) replaced.elementCount();
-            long bytes = base.modalities().get(k).elementCount() * Float.BYTES;
+            long bytes = base.modalities().get(k).sampleBytes();
             this.scratch = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(bytes, 8));
         }
 

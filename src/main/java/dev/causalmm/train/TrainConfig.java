@@ -2,6 +2,7 @@ package dev.causalmm.train;
 
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Optimizer;
+import dev.causalmm.engine.Precision;
 import java.nio.file.Path;
 
 /**
@@ -15,12 +16,23 @@ import java.nio.file.Path;
  * @param restoreBest       at the end, put back the weights of the best validation epoch (default:
  *                          only with early stopping, where it is what one expects; a fixed-length
  *                          run keeps its last weights, as the papers' protocols do)
+ * @param precision         float32 math, TF32 on CUDA, or bf16 autocast around the forward pass
+ *                          (float32 master weights); see {@link Precision}
  */
 public record TrainConfig(int epochs, int batchSize, Optimizer.Settings optimizer, LrSchedule schedule,
                           int earlyStopPatience, double gradClipNorm, long seed, Device device,
-                          Path checkpointDir, boolean resume, boolean restoreBest, int prefetch) {
+                          Path checkpointDir, boolean resume, boolean restoreBest, int prefetch, Precision precision) {
+
+    /** The configuration as before precision was a setting: float32 math. */
+    public TrainConfig(int epochs, int batchSize, Optimizer.Settings optimizer, LrSchedule schedule,
+                       int earlyStopPatience, double gradClipNorm, long seed, Device device,
+                       Path checkpointDir, boolean resume, boolean restoreBest, int prefetch) {
+        this(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest,
+                prefetch, Precision.FP32);
+    }
 
     public TrainConfig {
+        if (precision == null) precision = Precision.FP32;
         if (epochs <= 0) throw new IllegalArgumentException("epochs must be > 0, got " + epochs);
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
         if (earlyStopPatience < 0) throw new IllegalArgumentException("early-stopping patience must be >= 0");
@@ -37,39 +49,43 @@ public record TrainConfig(int epochs, int batchSize, Optimizer.Settings optimize
     }
 
     public TrainConfig withOptimizer(Optimizer.Settings o) {
-        return new TrainConfig(epochs, batchSize, o, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+        return new TrainConfig(epochs, batchSize, o, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch, precision);
     }
 
     public TrainConfig withSchedule(LrSchedule s) {
-        return new TrainConfig(epochs, batchSize, optimizer, s, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+        return new TrainConfig(epochs, batchSize, optimizer, s, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch, precision);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(epochs, b, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+        return new TrainConfig(epochs, b, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch, precision);
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+        return new TrainConfig(e, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch, precision);
     }
 
     /** Early stopping after {@code patience} flat epochs (0 = off); turns best-weight restoring on with it. */
     public TrainConfig withEarlyStopping(int patience) {
-        return new TrainConfig(epochs, batchSize, optimizer, schedule, patience, gradClipNorm, seed, device, checkpointDir, resume, patience > 0, prefetch);
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, patience, gradClipNorm, seed, device, checkpointDir, resume, patience > 0, prefetch, precision);
     }
 
     public TrainConfig withGradClip(double norm) {
-        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, norm, seed, device, checkpointDir, resume, restoreBest, prefetch);
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, norm, seed, device, checkpointDir, resume, restoreBest, prefetch, precision);
     }
 
     public TrainConfig withDevice(Device d) {
-        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, d, checkpointDir, resume, restoreBest, prefetch);
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, d, checkpointDir, resume, restoreBest, prefetch, precision);
     }
 
     public TrainConfig withCheckpoints(Path dir, boolean resumeIfPresent) {
-        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, dir, resumeIfPresent, restoreBest, prefetch);
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, dir, resumeIfPresent, restoreBest, prefetch, precision);
+    }
+
+    public TrainConfig withPrecision(Precision p) {
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, restoreBest, prefetch, p);
     }
 
     public TrainConfig withRestoreBest(boolean on) {
-        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, on, prefetch);
+        return new TrainConfig(epochs, batchSize, optimizer, schedule, earlyStopPatience, gradClipNorm, seed, device, checkpointDir, resume, on, prefetch, precision);
     }
 }

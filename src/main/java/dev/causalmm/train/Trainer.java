@@ -8,7 +8,9 @@ import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.engine.DType;
+import dev.causalmm.engine.Autocast;
 import dev.causalmm.engine.Engine;
+import dev.causalmm.engine.Precision;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
@@ -31,7 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Trains a {@link MultimodalModel} plus an optional {@link Regularizer}: epochs of
  * forward → base loss + regulariser loss → backward → gradient sync → clipping → optimizer step,
- * then validation, LR schedule, early stopping and an atomic checkpoint.
+ * then validation, LR schedule, early stopping and an atomic checkpoint. Under
+ * {@link Precision#BF16} the forward pass and the losses run in an {@link Autocast} region.
  *
  * <p>Reproducibility: LibTorch's generator is re-seeded from (seed, epoch) at the start of every
  * epoch and the loader's shuffle is seeded the same way, so a run resumed from the checkpoint of
@@ -74,6 +77,7 @@ public final class Trainer {
      */
     public TrainResult fit(MultimodalModel model, Regularizer regularizer, MultimodalDataset train, MultimodalDataset val) {
         Engine.init();
+        Engine.configure(config.precision(), config.device());
         Engine.seed(config.seed());
         model.to(config.device());
         regularizer.observeData(train, val);
@@ -169,6 +173,7 @@ public final class Trainer {
         Tensor termSums = null;
         double trainLoss;
         double trainAcc;
+        boolean bf16 = config.precision() == Precision.BF16;
         try (var epochScope = TensorScope.open("epoch"); var batches = loader.epoch(epoch)) {
             Tensor lossSum = Tensor.zeros(DType.FLOAT32, config.device());
             Tensor correct = Tensor.zeros(DType.INT64, config.device());
@@ -178,10 +183,16 @@ public final class Trainer {
             int step = 0;
             while (batches.hasNext()) {
                 try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
-                    ForwardOutput out = model.forward(b.inputs(), b.maskOrNull());
-                    // the index tensor is built (and uploaded) only for models that keep per-sample state
-                    Tensor loss = model.loss(out, b.labels(), model.usesSampleIndices() ? b.indexTensor() : null);
-                    Regularizer.Output reg = regularizer.compute(model, out, b.labels(), epoch);
+                    ForwardOutput out;
+                    Tensor loss;
+                    Regularizer.Output reg;
+                    // bf16: forward and losses under autocast; backward and the update outside it
+                    try (var ac = bf16 ? Autocast.bf16(config.device()) : null) {
+                        out = model.forward(b.inputs(), b.maskOrNull());
+                        // dataset indices (uploaded with the batch) only for models that keep per-sample state
+                        loss = model.loss(out, b.labels(), model.usesSampleIndices() ? b.indexTensor() : null);
+                        reg = regularizer.compute(model, out, b.labels(), epoch);
+                    }
                     if (reg != null) {
                         loss = loss.add(reg.loss());
                         if (!reg.terms().isEmpty()) {

@@ -31,7 +31,7 @@ class ImageTextModelsTest {
 
     /** Trains, evaluates, and checks that every native tensor handle of the run was freed. */
     static double train(String name, String regularizer, int epochs) {
-        long handles = NativeMemory.liveTensors();
+        long handles = NativeMemory.unclosedTensors();
         double acc;
         try (Regularizer reg = Regularizers.create(regularizer);
              MultimodalModel m = reg.adapt(Baselines.create(name, DATA.modalities(), DATA.numClasses(), EncoderConfig.c3rPaper(),
@@ -42,7 +42,7 @@ class ImageTextModelsTest {
             System.out.printf("imagetext %s%s: test accuracy %.3f (%d params, %.1f s)%n", name,
                     regularizer.equals("none") ? "" : "+" + regularizer, acc, m.parameterCount(), (System.nanoTime() - t0) / 1e9);
         }
-        assertEquals(handles, NativeMemory.liveTensors(), name + "+" + regularizer + " left native tensors behind");
+        assertEquals(handles, NativeMemory.unclosedTensors(), name + "+" + regularizer + " left native tensors behind");
         return acc;
     }
 

@@ -86,8 +86,20 @@ class CliTest {
         assertTrue(dataset.contains("unknown dataset 'food101'"), dataset);
         String device = run(2, "train", "--device", "tpu", "--out", dir.toString());
         assertTrue(device.contains("unknown device 'tpu'"), device);
+        String precision = run(2, "train", "--precision", "fp16", "--out", dir.toString());
+        assertTrue(precision.contains("unknown precision 'fp16' (expected fp32, tf32 or bf16)"), precision);
         String missing = run(2, "eval", "--checkpoint", dir.resolve("nope.ckpt").toString(), "--out", dir.toString());
         assertTrue(missing.contains("nope.ckpt"), missing);
+    }
+
+    @Test
+    void bf16PrecisionIsRecordedInTheResults(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bf16");
+        run(0, "train", "--dataset", "mmlsyn", "--model", "late-fusion", "--regularizer", "c3r", "--precision", "bf16", "--epochs", "1",
+                "--out", out.toString(), "--batch-size", "128", "--train-size", "600", "--val-size", "100", "--test-size", "100", "--no-progress");
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals("BF16", r.at("/config/precision").asText(), r.at("/config").toString());
+        assertTrue(r.at("/final/test/accuracy").asDouble() > 0.5);
     }
 
     @Test
@@ -110,6 +122,7 @@ class CliTest {
             }
         }
         assertTrue(r[0].at("/final/test/c3r_twin").isMissingNode(), "no twin without C3R");
+        assertTrue(r[0].at("/config/precision").isMissingNode(), "fp32 runs read as before the setting existed");
         assertEquals("c3r_twin", r[1].at("/final/test/c3r_twin/space").asText(), "C3R's own view, under its own name");
     }
 

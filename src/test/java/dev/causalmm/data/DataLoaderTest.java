@@ -139,14 +139,14 @@ class DataLoaderTest {
             }
         };
         DataLoader loader = new DataLoader(broken, DataLoader.Options.sequential(10));
-        long live = NativeMemory.liveTensors();
+        long live = NativeMemory.unclosedTensors();
         var e = assertThrows(DataLoadException.class, () -> {
             try (var epoch = loader.epoch(0)) {
                 while (epoch.hasNext()) epoch.next().close();
             }
         });
         assertTrue(e.getMessage().contains("sample 57") && e.getMessage().contains("corrupt record"), e.getMessage());
-        assertEquals(live, NativeMemory.liveTensors());
+        assertEquals(live, NativeMemory.unclosedTensors());
     }
 
     @Test

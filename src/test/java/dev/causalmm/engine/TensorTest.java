@@ -168,12 +168,81 @@ class TensorTest {
             Tensor a = Tensor.of(new float[] {1, 1}, 2).requiresGrad_(true);
             Tensor b = Tensor.of(new float[] {1}, 1).requiresGrad_(true);
             a.mul(3.0).sum().add(b.mul(4.0).sum()).backward(); // grads (3,3) and (4): norm sqrt(34)
-            double before = Tensor.clipGradNorm(List.of(a, b), 1.0);
-            assertEquals(Math.sqrt(34), before, 1e-5);
+            Tensor before = Tensor.clipGradNorm(List.of(a, b), 1.0);
+            assertEquals(0, before.dim(), "the norm stays a 0-d tensor on the device");
+            assertEquals(Math.sqrt(34), before.item(), 1e-5);
             float[] ga = a.grad().toFloatArray();
             float[] gb = b.grad().toFloatArray();
             assertEquals(1.0, Math.sqrt(ga[0] * ga[0] + ga[1] * ga[1] + gb[0] * gb[0]), 1e-4);
+            assertEquals(3 / Math.sqrt(34), ga[0], 1e-5, "every gradient scaled by the same factor");
+            // below the bound nothing changes
+            Tensor small = Tensor.clipGradNorm(List.of(a, b), 10.0);
+            assertEquals(1.0, small.item(), 1e-4);
+            assertEquals(3 / Math.sqrt(34), a.grad().toFloatArray()[0], 1e-5);
         }
+    }
+
+    @Test
+    void closingIsAtomicAndForgetsTheTensorInItsScope() throws Exception {
+        long live0 = settledLiveCount();
+        try (var s = TensorScope.strict("t")) {
+            for (int round = 0; round < 200; round++) {
+                Tensor t = Tensor.zeros(DType.FLOAT32, Device.CPU, 4);
+                var go = new java.util.concurrent.CountDownLatch(1);
+                Thread[] racers = new Thread[3];
+                for (int k = 0; k < racers.length; k++) {
+                    racers[k] = Thread.ofPlatform().start(() -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        t.close();
+                    });
+                }
+                go.countDown();
+                for (Thread r : racers) r.join();
+                assertTrue(t.isClosed());
+            }
+            assertEquals(live0, NativeMemory.liveTensors(), "each raced close freed its tensor exactly once");
+            Tensor kept = Tensor.zeros(DType.FLOAT32, Device.CPU, 2);
+            kept.close(); // closed on the owning thread: dropped from the scope's list
+            assertEquals(0, s.report().liveTensors());
+        }
+    }
+
+    /** The live-tensor count once earlier tests' dropped tensors have been cleaned (so it only moves with this test). */
+    static long settledLiveCount() throws InterruptedException {
+        long last = -1;
+        for (int i = 0; i < 30; i++) {
+            System.gc();
+            Thread.sleep(20);
+            long now = NativeMemory.liveTensors();
+            if (now == last) return now;
+            last = now;
+        }
+        return last;
+    }
+
+    @Test
+    void anUnclosedTensorWithoutScopeIsFreedOnceUnreachable() throws Exception {
+        assertNull(TensorScope.current());
+        long live0 = settledLiveCount();
+        for (int i = 0; i < 100; i++) Tensor.zeros(DType.FLOAT32, Device.CPU, 16); // dropped, never closed
+        assertTrue(NativeMemory.liveTensors() >= live0 + 1, "they were live");
+        for (int i = 0; i < 50 && NativeMemory.liveTensors() > live0; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(NativeMemory.liveTensors() <= live0, "the Cleaner freed every dropped tensor: " + NativeMemory.liveTensors() + " > " + live0);
+        assertTrue(NativeMemory.reclaimedTensors() >= 100, "each was counted as a missed close");
+        live0 = NativeMemory.liveTensors();
+        long reclaimed = NativeMemory.reclaimedTensors();
+        Tensor owned = Tensor.zeros(DType.FLOAT32, Device.CPU, 1);
+        owned.close();
+        owned.close();
+        assertEquals(live0, NativeMemory.liveTensors(), "an explicit close, twice, frees once");
+        assertEquals(reclaimed, NativeMemory.reclaimedTensors(), "an explicit close is not a reclaim");
     }
 
     @Test
@@ -184,7 +253,7 @@ class TensorTest {
         assertTrue(e.getMessage().contains("gpu0"));
         if (!Engine.cudaAvailable()) {
             var c = assertThrows(IllegalArgumentException.class, () -> Device.parse("cuda:0"));
-            assertTrue(c.getMessage().contains("no CUDA device"), c.getMessage());
+            assertTrue(c.getMessage().contains("CUDA is not available: " + Engine.cudaStatus().reason()), c.getMessage());
         }
     }
 }

@@ -75,9 +75,13 @@ class ImageTextNoiseTest {
             wrapped |= v > 128; // 5 + noise < 0 wraps to ≥ 156, 5 + noise > 128 needs a 4σ draw
         }
         assertTrue(wrapped, "negative values wrap around");
-        assertEquals(253f, CorruptedDataset.uint8Cast(-3.7f));
-        assertEquals(255f, CorruptedDataset.uint8Cast(300f));
-        assertEquals(7f, CorruptedDataset.uint8Cast(7.9f));
+        assertEquals(253, CorruptedDataset.uint8Cast(-3.7f));
+        assertEquals(255, CorruptedDataset.uint8Cast(300f));
+        assertEquals(7, CorruptedDataset.uint8Cast(7.9f));
+        // without qmfCompat: nearest byte value, clipped
+        assertEquals(0, CorruptedDataset.quantise(-3.7f));
+        assertEquals(255, CorruptedDataset.quantise(300f));
+        assertEquals(8, CorruptedDataset.quantise(7.6f));
     }
 
     @Test

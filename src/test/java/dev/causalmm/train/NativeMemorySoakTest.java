@@ -61,7 +61,7 @@ class NativeMemorySoakTest {
 
     private static void soak(String what, MultimodalModel model, MultimodalDataset data, int batch, int steps, int warmup, int every) {
         DataLoader loader = new DataLoader(data, DataLoader.Options.shuffled(batch, 1));
-        long handles = NativeMemory.liveTensors();
+        long handles = NativeMemory.unclosedTensors();
         java.util.List<Long> samples = new java.util.ArrayList<>();
         long rssWarm = -1;
         long rssMax = -1;
@@ -92,7 +92,7 @@ class NativeMemorySoakTest {
             }
             }
         }
-        assertEquals(handles, NativeMemory.liveTensors(), what + ": tensor handles leaked");
+        assertEquals(handles, NativeMemory.unclosedTensors(), what + ": tensor handles leaked");
         if (samples.get(0) < 0) return; // not glibc: the handle count above is the check
         int n = Math.min(10, samples.size() / 3);
         long first = median(samples.subList(0, n));

@@ -8,6 +8,7 @@ import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.NativeMemory;
+import dev.causalmm.engine.Precision;
 import dev.causalmm.eval.Evaluator;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
@@ -26,7 +27,7 @@ class TrainerTest {
 
     @Test
     void lateFusionLearnsMmlSyn() {
-        long live = NativeMemory.liveTensors();
+        long live = NativeMemory.unclosedTensors();
         try (MultimodalModel m = lateFusion(1)) {
             TrainResult r = new Trainer(TrainConfig.defaults(5, 1).withBatchSize(128)).fit(m, DATA.train().dataset(), DATA.val().dataset());
             assertEquals(5, r.history().size());
@@ -35,7 +36,29 @@ class TrainerTest {
             // labels are sn with 15 % flips: the Bayes accuracy is 0.85
             assertTrue(acc > 0.75, "val accuracy " + acc);
         }
-        assertEquals(live, NativeMemory.liveTensors(), "training leaked tensor handles");
+        assertEquals(live, NativeMemory.unclosedTensors(), "training leaked tensor handles");
+    }
+
+    @Test
+    void bf16AutocastTrainsLateFusionWithC3RAndKeepsFloat32Weights() {
+        long live = NativeMemory.unclosedTensors();
+        double[] acc = new double[2];
+        int k = 0;
+        for (Precision p : new Precision[] {Precision.FP32, Precision.BF16}) {
+            try (MultimodalModel m = lateFusion(1); var c3r = new dev.causalmm.causal.C3R(dev.causalmm.causal.C3RConfig.defaults())) {
+                TrainConfig cfg = TrainConfig.defaults(4, 1).withBatchSize(128).withPrecision(p);
+                TrainResult r = new Trainer(cfg).fit(m, c3r, DATA.train().dataset(), DATA.val().dataset());
+                assertTrue(r.history().getLast().trainLoss() < r.history().getFirst().trainLoss(), p + ": " + r.history());
+                for (var param : m.namedParameters().entrySet()) {
+                    assertEquals(dev.causalmm.engine.DType.FLOAT32, param.getValue().dtype(), p + ": master weight " + param.getKey());
+                }
+                acc[k++] = Evaluator.evaluate(m, DATA.val().dataset(), 256, dev.causalmm.engine.Device.CPU).accuracy();
+            }
+        }
+        assertTrue(acc[1] > 0.75, "bf16 val accuracy " + acc[1]);
+        assertEquals(acc[0], acc[1], 0.05, "bf16 lands near float32");
+        assertFalse(dev.causalmm.engine.Autocast.isEnabled(dev.causalmm.engine.Device.CPU), "the trainer closed its autocast region");
+        assertEquals(live, NativeMemory.unclosedTensors(), "training leaked tensor handles");
     }
 
     @Test

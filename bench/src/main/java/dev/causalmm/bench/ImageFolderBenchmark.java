@@ -77,7 +77,7 @@ public class ImageFolderBenchmark {
             l.sorted().forEach(files::add);
         }
         arena = Arena.ofConfined();
-        slot = arena.allocate(3L * crop * crop * Float.BYTES, 64);
+        slot = arena.allocate(3L * crop * crop, 64); // uint8 pixels
     }
 
     @TearDown
