@@ -23,16 +23,16 @@ final class SegTrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Folder with one sub-folder per case.") Path data;
     @Option(names = "--out", required = true, description = "Checkpoint folder to write.") Path out;
     @Mixin SegDataCliOptions dataOptions;
-    @Option(names = "--steps", defaultValue = "300", description = "Optimizer steps (default: ${DEFAULT-VALUE}).") int steps;
+    @Option(names = "--steps", defaultValue = "600", description = "Optimizer steps (default: ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--batch-size", defaultValue = "2", description = "Patches per step (default: ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--patch", defaultValue = "48", description = "Patch side in voxels, a multiple of 2^depth (default: ${DEFAULT-VALUE}).") int patch;
+    @Option(names = "--patch", defaultValue = "32", description = "Patch side in voxels, a multiple of 2^depth (default: ${DEFAULT-VALUE}).") int patch;
     @Option(names = "--width", defaultValue = "8", description = "U-Net channels at full resolution (default: ${DEFAULT-VALUE}).") int width;
     @Option(names = "--depth", defaultValue = "3", description = "U-Net downsamplings (default: ${DEFAULT-VALUE}).") int depth;
     @Option(names = "--residual", description = "Residual blocks.") boolean residual;
     @Option(names = "--fusion", defaultValue = "channels",
             description = "channels (zero-fill + availability-mask channels) or shared (LCKD-style shared encoder, mean-fill) (default: ${DEFAULT-VALUE}).")
     String fusion;
-    @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate, decayed linearly to 10% (default: ${DEFAULT-VALUE}).") double lr;
+    @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate, decayed linearly to 10% (default: ${DEFAULT-VALUE}).") double lr;
     @Option(names = "--weight-decay", defaultValue = "0", description = "Adam weight decay (default: ${DEFAULT-VALUE}).") double weightDecay;
     @Option(names = "--foreground", defaultValue = "0.5", description = "Share of patches centred on tumour (default: ${DEFAULT-VALUE}).") double foreground;
     @Option(names = "--no-flips", description = "No random mirroring.") boolean noFlips;
