@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "causalmm", mixinStandardHelpOptions = true, version = "causalmm 0.1.0 (LibTorch 2.10.0, JavaCPP 1.5.13)",
         description = "Causal multimodal representation learning on LibTorch.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, ExperimentCommand.class,
+                SegTrainCommand.class, SegEvalCommand.class, SegPredictCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a training run whose loss became NaN or infinite. */
     public static final int EXIT_DIVERGED = 3;

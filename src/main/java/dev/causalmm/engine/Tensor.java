@@ -707,6 +707,74 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /**
+     * 3-D convolution of {@code x} ({@code B×C×D×H×W}) with {@code weight} ({@code O×C×k×k×k}) and
+     * an optional {@code bias} ({@code O}), cubic {@code stride} and symmetric zero {@code padding}.
+     */
+    public static Tensor conv3d(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
+        if (stride == 1 && weight.size(2) > 1 && x.size(0) > 1 && x.device().equals(Device.CPU)) {
+            // LibTorch 2.10's CPU kernel for the input gradient of a stride-1 3-D convolution races
+            // across the samples of a batch when it runs on several threads (non-deterministic
+            // gradients, NaN within a few Adam steps; one sample, stride 2 or one thread are exact;
+            // Conv3dGradientTest). One convolution per sample avoids it at the cost of a concat.
+            List<Tensor> parts = new java.util.ArrayList<>((int) x.size(0));
+            for (long i = 0; i < x.size(0); i++) parts.add(conv3dNative(x.narrow(0, i, 1), weight, bias, stride, padding));
+            return cat(parts, 0);
+        }
+        return conv3dNative(x, weight, bias, stride, padding);
+    }
+
+    private static Tensor conv3dNative(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
+        try (var b = bias == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(bias.h())) {
+            return wrap(torch.conv3d(x.h(), weight.h(), b, new long[] {stride, stride, stride},
+                    new long[] {padding, padding, padding}, new long[] {1, 1, 1}, 1));
+        }
+    }
+
+    /**
+     * Transposed 3-D convolution (the U-Net's learned upsampling) of {@code x} ({@code B×C×D×H×W})
+     * with {@code weight} ({@code C×O×k×k×k}), no padding: with kernel = stride = s the output is
+     * exactly s times larger on every axis.
+     */
+    public static Tensor convTranspose3d(Tensor x, Tensor weight, Tensor bias, long stride) {
+        try (var b = bias == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(bias.h())) {
+            return wrap(torch.conv_transpose3d(x.h(), weight.h(), b, new long[] {stride, stride, stride},
+                    new long[] {0, 0, 0}, new long[] {0, 0, 0}, 1, 1, 1, 1));
+        }
+    }
+
+    /**
+     * Group normalisation of {@code B×C×…} over {@code groups} channel groups with per-channel
+     * affine {@code weight}, {@code bias}; with {@code groups = C} it is instance normalisation.
+     */
+    public Tensor groupNorm(long groups, Tensor weight, Tensor bias, double eps) {
+        try (var w = new org.bytedeco.pytorch.TensorOptional(weight.h()); var b = new org.bytedeco.pytorch.TensorOptional(bias.h())) {
+            return wrap(torch.group_norm(h(), groups, w, b, eps, true));
+        }
+    }
+
+    /** {@code max(x, slope·x)}. */
+    public Tensor leakyRelu(double slope) {
+        try (var s = new Scalar(slope)) {
+            return wrap(torch.leaky_relu(h(), s));
+        }
+    }
+
+    /** Reverses the order of elements along each of {@code dims}. */
+    public Tensor flip(long... dims) {
+        return wrap(torch.flip(h(), dims));
+    }
+
+    /** Mean over several dimensions (one kernel). */
+    public Tensor mean(long[] dims, boolean keepDim) {
+        try (var st = new ScalarTypeOptional()) { return wrap(h().mean(dims, keepDim, st)); }
+    }
+
+    /** Sum over several dimensions (one kernel). */
+    public Tensor sum(long[] dims, boolean keepDim) {
+        try (var st = new ScalarTypeOptional()) { return wrap(h().sum(dims, keepDim, st)); }
+    }
+
     /** Max pooling over {@code k×k} windows with stride {@code k} ({@code B×C×H×W}). */
     public Tensor maxPool2d(long k) {
         return wrap(torch.max_pool2d(h(), new long[] {k, k}, new long[] {k, k}, new long[] {0, 0}, new long[] {1, 1}, false));
@@ -818,6 +886,11 @@ public final class Tensor implements AutoCloseable {
      */
     public static Tensor klDivLogSum(Tensor logQ, Tensor logP) {
         return wrap(torch.kl_div(logQ.lossInput(), logP.lossInput(), 2 /* at::Reduction::Sum */, true));
+    }
+
+    /** Mean binary cross-entropy of {@code logits} against targets in [0, 1] of the same shape (numerically stable). */
+    public static Tensor bceWithLogits(Tensor logits, Tensor targets) {
+        return wrap(torch.binary_cross_entropy_with_logits(logits.h(), targets.h()));
     }
 
     public static Tensor mseLoss(Tensor a, Tensor b) {

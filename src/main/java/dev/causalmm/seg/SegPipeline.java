@@ -1,0 +1,140 @@
+package dev.causalmm.seg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.io.Json;
+import dev.causalmm.nn.Init;
+import dev.causalmm.nn.UNet3d;
+import dev.causalmm.nn.UNetConfig;
+import dev.causalmm.train.ProgressBar;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three segmentation workflows end to end, as a library user (or the CLI) calls them: train on
+ * a folder of cases, evaluate a checkpoint folder on another folder (the 15-subset table), predict
+ * label volumes. The checkpoint folder records the data options, so evaluation and prediction read
+ * new data exactly as training did.
+ */
+public final class SegPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(SegPipeline.class);
+
+    private SegPipeline() {}
+
+    /** Discovers and preprocesses every case of {@code data}. */
+    public static List<SegVolume> load(Path data, SegDataOptions options) throws IOException {
+        List<SegCase> cases = CaseDiscovery.discover(data, options);
+        LOG.info("{}: {} case(s) {}", data, cases.size(), cases.stream().map(SegCase::id).toList());
+        try (SegPreprocessor p = new SegPreprocessor(options)) {
+            List<SegVolume> out = new ArrayList<>();
+            for (SegCase c : cases) out.add(p.load(c));
+            return out;
+        }
+    }
+
+    /** Trains a U-Net on the labelled cases of {@code data} and writes the checkpoint folder {@code out}. */
+    public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
+                                          boolean residual, int[] patch, PatchSampler.Settings sampling, SegTrainer.Settings settings,
+                                          long seed, Path out) throws IOException {
+        List<SegVolume> volumes = load(data, options);
+        List<String> modalities = options.modalityNames();
+        UNetConfig uc = new UNetConfig(modalities.size(), 3, width, Math.max(width, width * 8), depth, residual, fusion, 0.01);
+        SegModelConfig cfg = new SegModelConfig(uc, modalities, patch, seed, options.labelScheme().name(), optionsJson(options));
+        PatchSampler sampler = new PatchSampler(volumes, sampling, seed ^ 0x5A3D1E5L);
+        try (UNet3d model = new UNet3d(uc, Init.seeded(seed))) {
+            model.to(settings.device());
+            return SegTrainer.train(model, cfg, sampler, settings, seed, out, new ProgressBar("seg-train"));
+        }
+    }
+
+    /** Evaluates the checkpoint folder on the labelled cases of {@code data}; writes results.json, report.md and the heat map. */
+    public static SegEvaluation.Result evaluate(Path checkpoint, Path data, Optional<SegDataOptions> override,
+                                                SegEvaluation.Settings settings, Path out) throws IOException {
+        SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
+        SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
+        List<SegVolume> volumes = load(data, options);
+        try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
+            int total = SegEvaluation.predictionCount(cfg.modalities(), volumes);
+            StepBar bar = new StepBar("seg-eval", total);
+            SegEvaluation.Result r = SegEvaluation.run(model, cfg.modalities(), volumes, settings, bar::update);
+            bar.done();
+            SegReport.write(out, r, "Segmentation: " + checkpoint.getFileName() + " on " + data.getFileName());
+            return r;
+        }
+    }
+
+    /** Writes one label volume per case ({@code <case>_pred.nii.gz}) with all of the case's modalities present. */
+    public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
+                                     SegEvaluation.Settings settings, Path out) throws IOException {
+        SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
+        SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
+        List<SegVolume> volumes = load(data, options);
+        Files.createDirectories(out);
+        List<Path> written = new ArrayList<>();
+        try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
+            StepBar bar = new StepBar("seg-predict", volumes.size());
+            int i = 0;
+            for (SegVolume v : volumes) {
+                float[][] probs = SlidingWindow.predict(model, v, (1 << cfg.modalities().size()) - 1, settings.window());
+                byte[] regions = SlidingWindow.regions(probs, settings.thresholds(), settings.etMinVoxels());
+                Path file = out.resolve(v.id() + "_pred.nii.gz");
+                SegPredictions.writeLabels(file, regions, v.shape(), v.geometry(), options.labelScheme());
+                written.add(file);
+                LOG.info("{} -> {}", v.id(), file);
+                bar.update(++i);
+            }
+            bar.done();
+        }
+        return written;
+    }
+
+    /** The data options as recorded in a checkpoint folder. */
+    public static ObjectNode optionsJson(SegDataOptions o) {
+        ObjectNode n = Json.object();
+        ObjectNode m = n.putObject("modalities");
+        o.modalities().forEach(m::put);
+        o.labelGlob().ifPresent(g -> n.put("label", g));
+        o.maskGlob().ifPresent(g -> n.put("mask", g));
+        n.put("labelScheme", o.labelScheme().mapText());
+        n.put("normalise", o.normalise().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("cropMargin", o.cropMargin());
+        return n;
+    }
+
+    public static SegDataOptions optionsFromJson(JsonNode n) {
+        if (n == null || !n.has("modalities")) {
+            throw new IllegalArgumentException("the checkpoint records no data options: give --modality/--label explicitly");
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        n.get("modalities").properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
+        return new SegDataOptions(m, Optional.ofNullable(n.get("label")).map(JsonNode::asText),
+                Optional.ofNullable(n.get("mask")).map(JsonNode::asText), LabelScheme.parse(n.get("labelScheme").asText()),
+                SegDataOptions.Normalise.parse(n.get("normalise").asText()), n.get("cropMargin").asInt(), Optional.empty());
+    }
+
+    /** A progress bar over a known number of units of work (predictions, cases). */
+    static final class StepBar {
+        private final ProgressBar bar;
+        private final int total;
+
+        StepBar(String label, int total) {
+            this.bar = new ProgressBar(label);
+            this.total = Math.max(1, total);
+            bar.onEpochStart(0, 1);
+        }
+
+        void update(int done) {
+            bar.onBatchEnd(0, done - 1, total, done, () -> 0.0);
+        }
+
+        void done() {}
+    }
+}

@@ -1,0 +1,149 @@
+package dev.causalmm.seg;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.engine.Device;
+import dev.causalmm.engine.Optimizer;
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.engine.TensorScope;
+import dev.causalmm.io.Json;
+import dev.causalmm.nn.UNet3d;
+import dev.causalmm.train.NonFiniteLossException;
+import dev.causalmm.train.ProgressBar;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The segmentation training loop: a fixed budget of Adam steps on patches from a
+ * {@link PatchSampler}, soft Dice + BCE (+ C3R when configured), a progress bar, a log line every
+ * {@code logEvery} steps and an atomic checkpoint every {@code checkpointEvery} steps and at the end.
+ *
+ * <p>Why not {@code train.Trainer}: that loop is built around epochs over a {@code DataLoader} of
+ * classification batches (integer labels, {@code MultimodalModel}, accuracy-based validation and
+ * early stopping). Segmentation trains on an endless stream of random patches with a step budget
+ * and dense region targets; only the progress bar and the checkpoint format are shared.
+ */
+public final class SegTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(SegTrainer.class);
+
+    /**
+     * @param steps           optimizer steps
+     * @param batchSize       patches per step
+     * @param learningRate    Adam's rate (decayed linearly to 10 % over the steps)
+     * @param weightDecay     Adam's L2 weight decay
+     * @param timeLimitSeconds stop early (with a warning) after this long; 0 = no limit
+     * @param logEvery        steps between log lines
+     * @param checkpointEvery steps between checkpoints (0 = only at the end)
+     * @param c3r             C3R settings, or null for the plain loss
+     * @param c3rVoxels       voxels per volume C3R's twin terms use
+     * @param device          where to train
+     */
+    public record Settings(int steps, int batchSize, double learningRate, double weightDecay, double timeLimitSeconds,
+                           int logEvery, int checkpointEvery, C3RConfig c3r, int c3rVoxels, Device device) {
+        public Settings {
+            if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
+            if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+            if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+            if (!(timeLimitSeconds >= 0)) throw new IllegalArgumentException("time limit must be >= 0, got " + timeLimitSeconds);
+            if (logEvery <= 0) logEvery = Math.max(1, steps / 20);
+            if (device == null) device = Device.CPU;
+        }
+    }
+
+    /** What a run did: steps taken, final running loss, seconds, and the loss every {@code logEvery} steps. */
+    public record Result(int steps, double finalLoss, double seconds, List<Double> lossCurve, boolean stoppedByTimeLimit) {}
+
+    private SegTrainer() {}
+
+    /**
+     * Trains {@code model} (already on {@code settings.device()}) in place and writes checkpoints to
+     * {@code out} (skipped when null).
+     */
+    public static Result train(UNet3d model, SegModelConfig config, PatchSampler sampler, Settings settings, long seed,
+                               Path out, ProgressBar bar) throws IOException {
+        SegC3R c3r = settings.c3r() == null ? null : new SegC3R(settings.c3r(), model, settings.c3rVoxels(), seed);
+        if (c3r != null) c3r.to(settings.device());
+        List<Tensor> params = new ArrayList<>(model.parameters());
+        if (c3r != null) params.addAll(c3r.parameters());
+        Optimizer.Settings os = new Optimizer.Settings(Optimizer.Kind.ADAM, settings.learningRate(), settings.weightDecay(),
+                0.9, 0.999, 1e-8, 0);
+        long t0 = System.nanoTime();
+        List<Double> curve = new ArrayList<>();
+        double running = Double.NaN;
+        int done = 0;
+        boolean timedOut = false;
+        model.setTraining(true);
+        if (bar != null) bar.onEpochStart(0, 1);
+        LOG.info("seg-train: {} steps, batch {}, patch {}, {} parameters{}", settings.steps(), settings.batchSize(),
+                java.util.Arrays.toString(config.patch()), model.parameterCount(), c3r == null ? "" : ", C3R");
+        try (Optimizer opt = new Optimizer(os, params)) {
+            for (int step = 0; step < settings.steps(); step++) {
+                PatchSampler.Batch batch = sampler.next(settings.batchSize());
+                double lossValue;
+                double[] c3rTerms = null;
+                try (var scope = TensorScope.open("seg-step")) {
+                    Tensor x = Tensor.of(batch.x(), batch.inputShape()).to(settings.device());
+                    Tensor m = Tensor.of(batch.mask(), batch.size(), batch.modalities()).to(settings.device());
+                    Tensor y = Tensor.of(batch.y(), batch.targetShape()).to(settings.device());
+                    UNet3d.Output o = model.forward(x, m);
+                    Tensor loss = SegLoss.diceBce(o.logits(), y);
+                    if (c3r != null) {
+                        SegC3R.Terms t = c3r.compute(model, o, y, m);
+                        loss = loss.add(t.total());
+                        c3rTerms = new double[] {t.risk(), t.lv(), t.lfe()};
+                    }
+                    lossValue = loss.item();
+                    if (!Double.isFinite(lossValue)) {
+                        throw new NonFiniteLossException(0, step, settings.steps(), lossValue, opt.learningRate(), seed);
+                    }
+                    loss.backward();
+                    opt.setLearningRate(settings.learningRate() * (1 - 0.9 * step / (double) settings.steps()));
+                    opt.step();
+                    opt.zeroGrad();
+                }
+                running = Double.isNaN(running) ? lossValue : 0.9 * running + 0.1 * lossValue;
+                done = step + 1;
+                final double shown = running;
+                if (bar != null) bar.onBatchEnd(0, step, settings.steps(), (long) done * settings.batchSize(), () -> shown);
+                if (done % settings.logEvery() == 0 || done == settings.steps()) {
+                    curve.add(running);
+                    if (c3rTerms != null) {
+                        LOG.info("step {}/{} loss {} (C3R risk {} L_v {} L_fe {}) {} s", done, settings.steps(), fmt(running),
+                                fmt(c3rTerms[0]), fmt(c3rTerms[1]), fmt(c3rTerms[2]), fmt((System.nanoTime() - t0) / 1e9));
+                    } else {
+                        LOG.info("step {}/{} loss {} {} s", done, settings.steps(), fmt(running), fmt((System.nanoTime() - t0) / 1e9));
+                    }
+                }
+                if (out != null && settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0 && done < settings.steps()) {
+                    SegCheckpoint.write(out, config, model, opt.saveState(), state(done, running));
+                }
+                if (settings.timeLimitSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > settings.timeLimitSeconds() && done < settings.steps()) {
+                    LOG.warn("seg-train: time limit of {} s reached after {} of {} steps; stopping early", settings.timeLimitSeconds(),
+                            done, settings.steps());
+                    timedOut = true;
+                    break;
+                }
+            }
+            if (out != null) SegCheckpoint.write(out, config, model, opt.saveState(), state(done, running));
+        } finally {
+            if (c3r != null) c3r.close();
+        }
+        model.setTraining(false);
+        return new Result(done, running, (System.nanoTime() - t0) / 1e9, List.copyOf(curve), timedOut);
+    }
+
+    private static ObjectNode state(int step, double loss) {
+        ObjectNode s = Json.object();
+        s.put("step", step);
+        Json.putNumber(s, "loss", loss);
+        return s;
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4f", v);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.causalmm.seg;
+
+import dev.causalmm.engine.NoGrad;
+import dev.causalmm.engine.Tensor;
+import dev.causalmm.engine.TensorScope;
+import dev.causalmm.nn.UNet3d;
+
+/**
+ * Whole-volume inference from patch-sized windows: windows placed evenly from edge to edge with at
+ * least the requested overlap, sigmoid probabilities blended with a Gaussian importance map
+ * (nnU-Net: σ = side/8, so voxels near a window's border, which saw little context, count less) or
+ * with constant weights (plain averaging, as mmFormer/RFNet/LCKD do). Volumes smaller than the
+ * window are zero-padded.
+ */
+public final class SlidingWindow {
+
+    /** How windows are blended. */
+    public enum Blend { GAUSSIAN, CONSTANT }
+
+    /**
+     * @param patch   window sides {px, py, pz} (multiples of the U-Net's divisor)
+     * @param overlap fraction of a window shared with its neighbour, in [0, 1)
+     * @param blend   weighting of overlapping windows
+     */
+    public record Settings(int[] patch, double overlap, Blend blend) {
+        public Settings {
+            if (patch.length != 3) throw new IllegalArgumentException("window needs three sides");
+            patch = patch.clone();
+            if (!(overlap >= 0 && overlap < 1)) throw new IllegalArgumentException("window overlap must be in [0, 1), got " + overlap);
+            if (blend == null) throw new IllegalArgumentException("blend mode is missing (gaussian or constant)");
+        }
+
+        @Override
+        public int[] patch() {
+            return patch.clone();
+        }
+    }
+
+    private SlidingWindow() {}
+
+    /** Window start positions along one axis of length {@code n} for window side {@code p}. */
+    static int[] starts(int n, int p, double overlap) {
+        if (n <= p) return new int[] {(n - p) / 2};   // one window, centred, padded
+        double step = Math.max(1, p * (1 - overlap));
+        int count = (int) Math.ceil((n - p) / step) + 1;
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) out[i] = (int) Math.round((double) i * (n - p) / (count - 1));
+        return out;
+    }
+
+    /** The blending weights of one window, {@code pz×py×px} flattened, all > 0. */
+    static float[] weights(int[] p, Blend blend) {
+        float[] w = new float[p[0] * p[1] * p[2]];
+        if (blend == Blend.CONSTANT) {
+            java.util.Arrays.fill(w, 1f);
+            return w;
+        }
+        double[][] g = new double[3][];
+        for (int a = 0; a < 3; a++) {
+            g[a] = new double[p[a]];
+            double sigma = p[a] / 8.0;
+            double c = (p[a] - 1) / 2.0;
+            for (int i = 0; i < p[a]; i++) g[a][i] = Math.exp(-(i - c) * (i - c) / (2 * sigma * sigma));
+        }
+        float min = Float.MAX_VALUE;
+        for (int z = 0; z < p[2]; z++) for (int y = 0; y < p[1]; y++) for (int x = 0; x < p[0]; x++) {
+            float v = (float) (g[0][x] * g[1][y] * g[2][z]);
+            w[x + p[0] * (y + p[1] * z)] = v;
+            if (v > 0 && v < min) min = v;
+        }
+        for (int i = 0; i < w.length; i++) if (w[i] <= 0) w[i] = min;
+        return w;
+    }
+
+    /**
+     * Region probabilities of the whole volume with the modalities in {@code modelMask} present (bit
+     * m = channel m; modalities the case lacks are dropped from the mask too).
+     *
+     * @return {@code [3][voxels]}: WT, TC, ET probabilities on the volume's grid
+     */
+    public static float[][] predict(UNet3d model, SegVolume v, int modelMask, Settings settings) {
+        int[] s = v.shape();
+        int[] p = settings.patch();
+        int k = v.modalities().size();
+        int pv = p[0] * p[1] * p[2];
+        int mask = modelMask & PatchSampler.availability(v);
+        if (mask == 0) throw new IllegalArgumentException("case " + v.id() + ": none of the requested modalities is present");
+        float[] w = weights(p, settings.blend());
+        float[][] acc = new float[3][v.voxelCount()];
+        float[] wsum = new float[v.voxelCount()];
+        int[][] st = new int[3][];
+        for (int a = 0; a < 3; a++) st[a] = starts(s[a], p[a], settings.overlap());
+        float[] m = new float[k];
+        for (int c = 0; c < k; c++) m[c] = (mask >> c & 1) != 0 ? 1f : 0f;
+        boolean[] noFlip = new boolean[3];
+        boolean wasTraining = model.isTraining();
+        model.setTraining(false);
+        try (var ng = NoGrad.enter()) {
+            for (int z0 : st[2]) for (int y0 : st[1]) for (int x0 : st[0]) {
+                int[] start = {x0, y0, z0};
+                float[] x = new float[k * pv];
+                for (int c = 0; c < k; c++) {
+                    if (m[c] != 0) PatchSampler.copy(v.channels()[c], s, start, p, noFlip, x, c * pv);
+                }
+                float[] prob;
+                try (var scope = TensorScope.open("window")) {
+                    Tensor in = Tensor.of(x, 1, k, p[2], p[1], p[0]).to(model.head().weight().device());
+                    Tensor mt = Tensor.of(m, 1, k).to(model.head().weight().device());
+                    prob = model.forward(in, mt).logits().sigmoid().to(dev.causalmm.engine.Device.CPU).toFloatArray();
+                }
+                accumulate(prob, w, start, p, s, acc, wsum);
+            }
+        } finally {
+            model.setTraining(wasTraining);
+        }
+        for (int r = 0; r < 3; r++) for (int i = 0; i < wsum.length; i++) acc[r][i] /= wsum[i];
+        return acc;
+    }
+
+    private static void accumulate(float[] prob, float[] w, int[] start, int[] p, int[] s, float[][] acc, float[] wsum) {
+        int pv = p[0] * p[1] * p[2];
+        for (int z = 0; z < p[2]; z++) {
+            int sz = start[2] + z;
+            if (sz < 0 || sz >= s[2]) continue;
+            for (int y = 0; y < p[1]; y++) {
+                int sy = start[1] + y;
+                if (sy < 0 || sy >= s[1]) continue;
+                for (int x = 0; x < p[0]; x++) {
+                    int sx = start[0] + x;
+                    if (sx < 0 || sx >= s[0]) continue;
+                    int pi = x + p[0] * (y + p[1] * z);
+                    int vi = sx + s[0] * (sy + s[1] * sz);
+                    float wi = w[pi];
+                    wsum[vi] += wi;
+                    for (int r = 0; r < 3; r++) acc[r][vi] += wi * prob[r * pv + pi];
+                }
+            }
+        }
+    }
+
+    /**
+     * Region bits from probabilities: each region where its probability exceeds its threshold; then,
+     * when {@code etMinVoxels > 0} and fewer ET voxels than that were predicted, ET is removed and
+     * those voxels stay tumour core (LCKD relabels small ET to necrosis, spec §5.7–6.2).
+     */
+    public static byte[] regions(float[][] probs, double[] thresholds, int etMinVoxels) {
+        int n = probs[0].length;
+        byte[] out = new byte[n];
+        int et = 0;
+        for (int i = 0; i < n; i++) {
+            int b = 0;
+            if (probs[0][i] > thresholds[0]) b |= SegVolume.WT;
+            if (probs[1][i] > thresholds[1]) b |= SegVolume.TC;
+            if (probs[2][i] > thresholds[2]) {
+                b |= SegVolume.ET;
+                et++;
+            }
+            out[i] = (byte) b;
+        }
+        if (etMinVoxels > 0 && et > 0 && et < etMinVoxels) {
+            for (int i = 0; i < n; i++) {
+                if ((out[i] & SegVolume.ET) != 0) out[i] = (byte) ((out[i] & ~SegVolume.ET) | SegVolume.TC | SegVolume.WT);
+            }
+        }
+        return out;
+    }
+}

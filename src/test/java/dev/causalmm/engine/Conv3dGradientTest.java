@@ -1,0 +1,77 @@
+package dev.causalmm.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The 3-D convolution's input gradient for a batch equals, every time, the gradient of each sample
+ * computed alone (guards the per-sample workaround in {@link Tensor#conv3d} for LibTorch's racy
+ * multi-threaded CPU kernel), and the new 3-D ops have the shapes the U-Net relies on.
+ */
+class Conv3dGradientTest {
+    private static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (2 * r.nextDouble() - 1);
+        return v;
+    }
+
+    private static float[] inputGrad(float[] x, long[] shape, float[] w, long[] wShape) {
+        try (var s = TensorScope.open("g")) {
+            Tensor xt = Tensor.of(x, shape).requiresGrad_(true);
+            Tensor wt = Tensor.of(w, wShape);
+            Tensor out = Tensor.conv3d(xt, wt, null, 1, 1);
+            out.mul(out.detach()).sum().backward();
+            return xt.grad().toFloatArray();
+        }
+    }
+
+    @Test
+    void batchedInputGradientMatchesPerSampleGradients() {
+        long[] shape = {3, 8, 12, 12, 12};
+        long[] wShape = {6, 8, 3, 3, 3};
+        int per = 8 * 12 * 12 * 12;
+        float[] x = random(3 * per, 1);
+        float[] w = random(6 * 8 * 27, 2);
+        float[] expected = new float[3 * per];
+        for (int b = 0; b < 3; b++) {
+            float[] one = java.util.Arrays.copyOfRange(x, b * per, (b + 1) * per);
+            System.arraycopy(inputGrad(one, new long[] {1, 8, 12, 12, 12}, w, wShape), 0, expected, b * per, per);
+        }
+        for (int rep = 0; rep < 5; rep++) {
+            float[] got = inputGrad(x, shape, w, wShape);
+            double worst = 0;
+            for (int i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+            assertTrue(worst < 1e-3, "repeat " + rep + ": batched input gradient differs by " + worst);
+        }
+    }
+
+    @Test
+    void shapesOfTheThreeDimensionalOps() {
+        try (var s = TensorScope.open("shapes")) {
+            Tensor x = Tensor.of(random(2 * 4 * 8 * 8 * 8, 3), 2, 4, 8, 8, 8);
+            Tensor w = Tensor.of(random(6 * 4 * 27, 4), 6, 4, 3, 3, 3);
+            assertEquals(java.util.List.of(2L, 6L, 4L, 4L, 4L), box(Tensor.conv3d(x, w, null, 2, 1).shape()));
+            Tensor wt = Tensor.of(random(4 * 5 * 8, 5), 4, 5, 2, 2, 2);
+            assertEquals(java.util.List.of(2L, 5L, 16L, 16L, 16L), box(Tensor.convTranspose3d(x, wt, null, 2).shape()));
+            Tensor n = x.groupNorm(4, Tensor.ones(4), Tensor.zeros(4), 1e-5);
+            assertEquals(0.0, n.select(0, 1).select(0, 2).mean().item(), 1e-5);
+            assertEquals(1.0, n.select(0, 1).select(0, 2).square().mean().item(), 1e-3);
+            Tensor neg = Tensor.full(-2, DType.FLOAT32, Device.CPU, 3).leakyRelu(0.01);
+            assertEquals(-0.02, neg.select(0, 0).item(), 1e-6);
+            Tensor logits = Tensor.of(new float[] {0f, 2f}, 2);
+            Tensor target = Tensor.of(new float[] {1f, 0f}, 2);
+            double expected = (Math.log(2) + Math.log(1 + Math.exp(2))) / 2;
+            assertEquals(expected, Tensor.bceWithLogits(logits, target).item(), 1e-5);
+            Tensor f = Tensor.of(new float[] {1, 2, 3}, 3).flip(0);
+            assertEquals(3.0, f.select(0, 0).item(), 0);
+        }
+    }
+
+    private static java.util.List<Long> box(long[] a) {
+        return java.util.Arrays.stream(a).boxed().toList();
+    }
+}
