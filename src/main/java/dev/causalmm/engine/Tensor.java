@@ -767,12 +767,12 @@ public final class Tensor implements AutoCloseable {
 
     /** Mean over several dimensions (one kernel). */
     public Tensor mean(long[] dims, boolean keepDim) {
-        try (var st = new ScalarTypeOptional()) { return wrap(h().mean(dims, keepDim, st)); }
+        return wrap(h().mean(dims, keepDim, Constants.NO_DTYPE));
     }
 
     /** Sum over several dimensions (one kernel). */
     public Tensor sum(long[] dims, boolean keepDim) {
-        try (var st = new ScalarTypeOptional()) { return wrap(h().sum(dims, keepDim, st)); }
+        return wrap(h().sum(dims, keepDim, Constants.NO_DTYPE));
     }
 
     /** Max pooling over {@code k×k} windows with stride {@code k} ({@code B×C×H×W}). */
