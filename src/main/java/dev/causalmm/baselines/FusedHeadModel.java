@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.Linear;
@@ -42,6 +43,6 @@ abstract class FusedHeadModel extends Module implements MultimodalModel {
 
     @Override
     public Tensor loss(ForwardOutput out, Tensor labels) {
-        return Tensor.crossEntropy(out.logits(), labels);
+        return Functional.crossEntropy(out.logits(), labels);
     }
 }

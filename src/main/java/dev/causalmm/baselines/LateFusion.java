@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 
@@ -53,9 +54,9 @@ public final class LateFusion extends UnimodalHeadsModel {
 
     @Override
     public Tensor loss(ForwardOutput out, Tensor labels) {
-        Tensor loss = Tensor.crossEntropy(out.logits(), labels);
+        Tensor loss = Functional.crossEntropy(out.logits(), labels);
         if (auxUnimodalLoss) {
-            for (Tensor l : out.modalityLogits()) loss = loss.add(Tensor.crossEntropy(l, labels));
+            for (Tensor l : out.modalityLogits()) loss = loss.add(Functional.crossEntropy(l, labels));
         }
         return loss;
     }

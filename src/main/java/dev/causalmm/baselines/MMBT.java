@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.engine.DType;
@@ -159,7 +160,7 @@ public final class MMBT extends FusedHeadModel {
             keep.addFirst(Tensor.ones(DType.BOOL, x.device(), b, imageSegment));
             keyMask = Tensor.cat(keep, 1).reshape(b, 1, 1, x.size(1));
         }
-        x = embedNorm.forward(x).dropout(config.dropout(), isTraining());
+        x = Functional.dropout(embedNorm.forward(x), config.dropout(), isTraining());
         for (TransformerBlock block : blocks) x = block.forward(x, keyMask);
         return pooler.forward(finalNorm.forward(x.select(1, 0))).tanh();
     }

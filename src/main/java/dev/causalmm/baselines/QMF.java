@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 
@@ -79,8 +80,8 @@ public final class QMF extends UnimodalHeadsModel {
 
     @Override
     public Tensor loss(ForwardOutput out, Tensor labels) {
-        Tensor loss = Tensor.crossEntropy(out.logits(), labels);
-        for (Tensor l : out.modalityLogits()) loss = loss.add(Tensor.crossEntropy(l, labels));
+        Tensor loss = Functional.crossEntropy(out.logits(), labels);
+        for (Tensor l : out.modalityLogits()) loss = loss.add(Functional.crossEntropy(l, labels));
         return loss;
     }
 
@@ -97,7 +98,7 @@ public final class QMF extends UnimodalHeadsModel {
             Tensor logits = out.modalityLogits().get(k);
             Tensor h = history(k, logits.device());
             try (NoGrad ng = NoGrad.enter()) {
-                h.indexAdd_(0, indices, Tensor.crossEntropyPerSample(logits, labels));
+                h.indexAdd_(0, indices, Functional.crossEntropyPerSample(logits, labels));
             }
             loss = loss.add(rankingLoss(confidence(logits).squeeze(1), h, indices), rankWeight);
         }
@@ -118,7 +119,7 @@ public final class QMF extends UnimodalHeadsModel {
         Tensor diff = hn.sub(hn.roll(-1, 0));
         Tensor t = diff.sign();
         Tensor mu = diff.abs();
-        return t.mul(w.sub(w.roll(-1, 0))).sub(mu).relu().mean();
+        return Functional.relu(t.mul(w.sub(w.roll(-1, 0))).sub(mu)).mean();
     }
 
     private Tensor history(int k, Device device) {

@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 
@@ -46,7 +47,7 @@ public final class TMC extends UnimodalHeadsModel {
         List<Tensor> logits = headLogits(features);
         List<Tensor> a = new ArrayList<>(features.size());
         for (int k = 0; k < features.size(); k++) {
-            Tensor evidence = logits.get(k).softplus();
+            Tensor evidence = Functional.softplus(logits.get(k));
             if (mask != null) evidence = evidence.mul(mask.narrow(1, k, 1));
             a.add(evidence.add(1.0));
         }
@@ -94,7 +95,7 @@ public final class TMC extends UnimodalHeadsModel {
      */
     public static Tensor evidentialLoss(Tensor alpha, Tensor labels, double klWeight) {
         int classes = (int) alpha.size(1);
-        Tensor y = labels.oneHot(classes);
+        Tensor y = Functional.oneHot(labels, classes);
         Tensor s = alpha.sum(1, true);
         Tensor fit = y.mul(s.digamma().sub(alpha.digamma())).sum(1, false);
         if (klWeight == 0) return fit.mean();

@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.nn.Init;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Tensor;
@@ -122,21 +123,21 @@ public final class C3R extends Module implements Regularizer {
         Tensor zBar = counterfactual(zHat, head.weight(), head.bias(), labels);
         Tensor logitsBar = head.forward(zBar);
         Tensor yCol = labels.unsqueeze(1);
-        Tensor pHat = twin.logits().softmax(1).gather(1, yCol);
-        Tensor pBar = logitsBar.softmax(1).gather(1, yCol);
+        Tensor pHat = Functional.softmax(twin.logits(), 1).gather(1, yCol);
+        Tensor pBar = Functional.softmax(logitsBar, 1).gather(1, yCol);
         Tensor rSuff;
         Tensor rNec;
         if (config.risk() == C3RConfig.Risk.EXPECTED) {
             rSuff = pHat.neg().add(1.0).mean();
             rNec = pBar.mean();
         } else {
-            rSuff = Tensor.crossEntropy(twin.logits(), labels);
+            rSuff = Functional.crossEntropy(twin.logits(), labels);
             rNec = pBar.neg().add(1.0 + 1e-6).log().neg().mean();
         }
         Tensor lfe = klf(zHat, zBar);
         double wNec = epoch < config.necessityWarmupEpochs() ? 0 : config.weightNecessity();
         Tensor loss = rSuff.mul(config.weightSufficiency()).add(rNec, wNec).add(lv, config.lambdaV()).add(lfe, config.lambdaFe());
-        if (!modelHead) loss = loss.add(Tensor.crossEntropy(twin.logits(), labels));
+        if (!modelHead) loss = loss.add(Functional.crossEntropy(twin.logits(), labels));
 
         Map<String, Tensor> terms = new LinkedHashMap<>();
         terms.put("c3.L_v", lv);
@@ -174,7 +175,7 @@ public final class C3R extends Module implements Regularizer {
 
     private Tensor step(Tensor zHat, Tensor weight, Tensor bias, Tensor labels) {
         if (!config.normalizedStep()) return counterfactualGradient(zHat, weight, bias, labels);
-        Tensor direction = Tensor.crossEntropyAscent(Tensor.linear(zHat, weight, bias), labels).matmul(weight);
+        Tensor direction = Functional.crossEntropyAscent(Functional.linear(zHat, weight, bias), labels).matmul(weight);
         return normalizedStep(zHat, direction);
     }
 
@@ -194,8 +195,8 @@ public final class C3R extends Module implements Regularizer {
      * its input with two reductions and a device-to-host read).
      */
     public static Tensor counterfactualGradient(Tensor z, Tensor weight, Tensor bias, Tensor labels) {
-        Tensor logits = Tensor.linear(z, weight, bias);
-        return logits.softmax(1).matmul(weight).sub(weight.indexSelect(0, labels));
+        Tensor logits = Functional.linear(z, weight, bias);
+        return Functional.softmax(logits, 1).matmul(weight).sub(weight.indexSelect(0, labels));
     }
 
     /**
@@ -234,7 +235,7 @@ public final class C3R extends Module implements Regularizer {
             scores = scores.sub(kn.mul(alpha));
         }
         if (mask != null) scores = scores.maskedFill(mask.eq(0.0).unsqueeze(1), -1e9);
-        Tensor att = scores.softmax(2);
+        Tensor att = Functional.softmax(scores, 2);
         Tensor vtok = att.matmul(u);                                    // B×K×d
         if (mask == null) return vtok.mean(1, false);
         Tensor m = mask.unsqueeze(2);
@@ -243,7 +244,7 @@ public final class C3R extends Module implements Regularizer {
 
     /** {@code mean_b Σ_k softmax(u)_k (log softmax(u)_k − log softmax(w)_k)}: KL between softmax-normalised vectors. */
     public static Tensor klf(Tensor u, Tensor w) {
-        return Tensor.klDivLogSum(w.logSoftmax(1), u.logSoftmax(1)).div(u.size(0));
+        return Functional.klDivLogSum(Functional.logSoftmax(w, 1), Functional.logSoftmax(u, 1)).div(u.size(0));
     }
 
     private static Tensor rowNorm(Tensor x) {

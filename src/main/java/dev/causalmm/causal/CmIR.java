@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
@@ -156,7 +157,7 @@ public final class CmIR extends Module implements Regularizer {
             if (decoders.get(m) == null) continue; // word ids are not regressed
             Tensor x = inputs.get(m).reshape(inputs.get(m).size(0), -1);
             if (kinds.get(m) == ModalitySpec.Kind.IMAGE) x = x.div(255.0); // pixels rebuilt on a 0–1 scale
-            Tensor r = Tensor.mseLoss(decoders.get(m).forward(Tensor.cat(List.of(inv.get(m), spu), 1)), x);
+            Tensor r = Functional.mseLoss(decoders.get(m).forward(Tensor.cat(List.of(inv.get(m), spu), 1)), x);
             rec = rec == null ? r : rec.add(r);
         }
         Tensor invariance = config.assigned() ? assignedInvariance(model, inputs, out.features()) : pairedInvariance(model, inputs, out);
@@ -261,7 +262,7 @@ public final class CmIR extends Module implements Regularizer {
         List<Tensor> noisyInputs = new ArrayList<>(inputs.size());
         for (int m = 0; m < inputs.size(); m++) noisyInputs.add(perturb(inputs.get(m), m, 0, rowScale));
         List<Tensor> z = model.encode(noisyInputs);
-        Tensor assign = env.oneHot(envs);                                                      // B×E
+        Tensor assign = Functional.oneHot(env, envs);                                                      // B×E
         Tensor count = assign.sum(0, false);                                                   // E
         Tensor present = count.gt(0.5).to(DType.FLOAT32);                                      // E: drawn at least once
         Tensor weights = assign.div(count.clampMin(1).reshape(1, envs));                       // B×E, columns average
@@ -307,7 +308,7 @@ public final class CmIR extends Module implements Regularizer {
      */
     public static Tensor orthogonality(Tensor inv, Tensor spu, double offDiagonal, boolean weightOnSquares) {
         long b = inv.size(0);
-        Tensor c = inv.normalizeRows().matmul(spu.normalizeRows().transpose(0, 1));
+        Tensor c = Functional.normalizeRows(inv).matmul(Functional.normalizeRows(spu).transpose(0, 1));
         Tensor sq = c.square();
         Tensor diag = sq.diagonal().sum();
         Tensor off = sq.sum().sub(diag);

@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
@@ -127,8 +128,8 @@ public final class IMML extends Module implements Regularizer {
      * Mean over anchors.
      */
     public static Tensor ntXent(Tensor a, Tensor b, double tau) {
-        Tensor an = a.normalizeRows();
-        Tensor ab = an.matmul(b.normalizeRows().transpose(0, 1)).mul(1 / tau);   // N×N, positives on the diagonal
+        Tensor an = Functional.normalizeRows(a);
+        Tensor ab = an.matmul(Functional.normalizeRows(b).transpose(0, 1)).mul(1 / tau);   // N×N, positives on the diagonal
         return contrastive(ab, an, tau, Tensor.eye(a.size(0), a.device()).gt(0.5));
     }
 
@@ -141,7 +142,7 @@ public final class IMML extends Module implements Regularizer {
     static Tensor mdke(List<Tensor> xi, double tau) {
         int k = xi.size();
         List<Tensor> unit = new ArrayList<>(k);
-        for (Tensor x : xi) unit.add(x.normalizeRows());
+        for (Tensor x : xi) unit.add(Functional.normalizeRows(x));
         Tensor notSelf = Tensor.eye(xi.get(0).size(0), xi.get(0).device()).gt(0.5);
         Tensor total = null;
         Tensor forward = null;

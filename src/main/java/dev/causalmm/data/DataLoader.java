@@ -3,6 +3,7 @@ package dev.causalmm.data;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;
+import dev.causalmm.engine.TensorMemory;
 import java.lang.foreign.Arena;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -251,15 +252,15 @@ public final class DataLoader {
                 shape[0] = rows;
                 System.arraycopy(specs.get(m).shape(), 0, shape, 1, shape.length - 1);
                 DType stored = specs.get(m).storage();
-                Tensor placed = place(Tensor.fromSegment(buf.modalities[m].asSlice(0, buf.rowBytes[m] * rows), stored, shape));
+                Tensor placed = place(TensorMemory.fromSegment(buf.modalities[m].asSlice(0, buf.rowBytes[m] * rows), stored, shape));
                 inputs.add(asModelInput(placed, stored));
             }
             int k = specs.size();
-            Tensor mask = place(Tensor.fromSegment(buf.mask.asSlice(0, (long) Float.BYTES * rows * k), DType.FLOAT32, rows, k));
-            Tensor labels = place(Tensor.fromSegment(buf.labels.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
+            Tensor mask = place(TensorMemory.fromSegment(buf.mask.asSlice(0, (long) Float.BYTES * rows * k), DType.FLOAT32, rows, k));
+            Tensor labels = place(TensorMemory.fromSegment(buf.labels.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
             // the rows' dataset indices travel with the batch (models with per-sample state read them
             // on the device; uploading them later, from pageable memory, would stall the step)
-            Tensor indexTensor = place(Tensor.fromSegment(buf.indexRows.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
+            Tensor indexTensor = place(TensorMemory.fromSegment(buf.indexRows.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
             int[] idx = java.util.Arrays.copyOf(buf.indices, rows);
             boolean onCpu = !options.device().isCuda();
             // On CUDA the data was copied out already, so the buffer can be reused at once.
@@ -290,7 +291,7 @@ public final class DataLoader {
          */
         private Tensor place(Tensor cpu) {
             if (!options.device().isCuda()) return cpu;
-            Tensor pinned = cpu.pinned();
+            Tensor pinned = TensorMemory.pinned(cpu);
             Tensor onDevice = pinned.to(options.device(), true);
             pinned.close();
             cpu.close();

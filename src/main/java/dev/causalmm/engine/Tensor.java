@@ -1,38 +1,38 @@
 package dev.causalmm.engine;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * A LibTorch tensor seen from Java. Each instance owns one native tensor handle; the handle is
- * released when the instance is closed or when the {@link TensorScope} that owns it closes.
- * Operations return new tensors owned by the current scope of the calling thread; methods ending
- * in an underscore work in place and return {@code this}. A tensor made with no scope open, or
- * taken out of its scope ({@link #unscoped()}, {@link #keep()} from the outermost scope), belongs
- * to its caller: close it; if it is dropped unclosed, a {@link Cleaner} notices once it is
- * unreachable and the thread that made it frees it the next time it makes a tensor (JavaCPP's own
- * GC tracking is off, see {@link Engine#init()}), so nothing leaks for ever. Closing is atomic: two threads racing to close free the handle once.
+ * A LibTorch tensor seen from Java: its lifetime, its creation, and the general tensor math
+ * (arithmetic, comparisons, reductions, shape and view ops, dtype and device moves, autograd).
+ * Neural-network layers, activations and losses are {@link Functional}'s; segments, pinned memory
+ * and the copies to and from Java arrays are {@link TensorMemory}'s — this class only forwards its
+ * array conveniences ({@link #of(float[], long...)}, {@link #toFloatArray()}) there.
+ *
+ * <p>Each instance owns one native tensor handle; the handle is released when the instance is
+ * closed or when the {@link TensorScope} that owns it closes. Operations return new tensors owned
+ * by the current scope of the calling thread; methods ending in an underscore work in place and
+ * return {@code this}. A tensor made with no scope open, or taken out of its scope
+ * ({@link #unscoped()}, {@link #keep()} from the outermost scope), belongs to its caller: close it;
+ * if it is dropped unclosed, a {@link Cleaner} notices once it is unreachable and the thread that
+ * made it frees it the next time it makes a tensor (JavaCPP's own GC tracking is off, see
+ * {@link Engine#init()}), so nothing leaks for ever. Closing is atomic: two threads racing to
+ * close free the handle once.
  *
  * <p>This class and the rest of {@code dev.causalmm.engine} are the only code that touches the
  * JavaCPP presets.
  */
 public final class Tensor implements AutoCloseable {
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
-
     private static final Cleaner CLEANER = Cleaner.create();
     private static final VarHandle CLOSED;
 
@@ -49,8 +49,8 @@ public final class Tensor implements AutoCloseable {
     private volatile boolean closed;
     /** Frees the handle of a tensor no scope owns, when it is closed or becomes unreachable. */
     private Cleaner.Cleanable cleanable;
-    /** The scope of the segments {@link #asSegment()} hands out: closed with this tensor. */
-    private Arena segments;
+    /** The scope of the segments {@link TensorMemory#asSegment} hands out: closed with this tensor (guarded by {@code this}). */
+    Arena segments;
 
     Tensor(org.bytedeco.pytorch.Tensor handle) {
         this.h = handle;
@@ -130,7 +130,7 @@ public final class Tensor implements AutoCloseable {
         if (!CLOSED.compareAndSet(this, false, true)) return;
         try {
             synchronized (this) {
-                if (segments != null) segments.close(); // segments from asSegment() end with the tensor
+                if (segments != null) segments.close(); // segments from TensorMemory.asSegment end with the tensor
             }
         } finally {
             // the handle is freed even when a segment of it is still in use elsewhere (close throws then)
@@ -175,7 +175,8 @@ public final class Tensor implements AutoCloseable {
         return h();
     }
 
-    private org.bytedeco.pytorch.Tensor h() {
+    /** The live handle, for this class and its engine neighbours ({@link Functional}, {@link TensorMemory}). */
+    org.bytedeco.pytorch.Tensor h() {
         if (closed) throw new IllegalStateException("tensor used after it was closed (its scope ended?)");
         return h;
     }
@@ -310,136 +311,37 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies a Java array into a new CPU tensor of the given shape. */
     public static Tensor of(float[] data, long... shape) {
-        checkCount(data.length, shape);
-        Tensor t = zeros(DType.FLOAT32, Device.CPU, shape);
-        MemorySegment.copy(data, 0, t.rawSegment(), F32, 0, data.length);
-        return t;
+        return TensorMemory.copyOf(data, shape);
     }
 
     public static Tensor of(double[] data, long... shape) {
-        checkCount(data.length, shape);
-        Tensor t = zeros(DType.FLOAT64, Device.CPU, shape);
-        MemorySegment.copy(data, 0, t.rawSegment(), ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, data.length);
-        return t;
+        return TensorMemory.copyOf(data, shape);
     }
 
     public static Tensor of(long[] data, long... shape) {
-        checkCount(data.length, shape);
-        Tensor t = zeros(DType.INT64, Device.CPU, shape);
-        MemorySegment.copy(data, 0, t.rawSegment(), ValueLayout.JAVA_LONG_UNALIGNED, 0, data.length);
-        return t;
+        return TensorMemory.copyOf(data, shape);
     }
 
     public static Tensor of(int[] data, long... shape) {
-        checkCount(data.length, shape);
-        Tensor t = zeros(DType.INT32, Device.CPU, shape);
-        MemorySegment.copy(data, 0, t.rawSegment(), ValueLayout.JAVA_INT_UNALIGNED, 0, data.length);
-        return t;
+        return TensorMemory.copyOf(data, shape);
     }
 
     public static Tensor scalar(double v) {
         return full(v, DType.FLOAT32, Device.CPU);
     }
 
-    private static void checkCount(long n, long[] shape) {
-        long expect = 1;
-        for (long s : shape) expect *= s;
-        if (expect != n) {
-            throw new IllegalArgumentException("array of " + n + " elements does not fit shape " + Arrays.toString(shape));
-        }
-    }
-
-    // ------------------------------------------------------------------ zero-copy with java.lang.foreign
-
-    /**
-     * Wraps off-heap memory as a CPU tensor without copying: writes through either side are visible
-     * to the other. LibTorch holds the segment object (and so an automatic arena's memory) until it
-     * frees the storage, i.e. until this tensor and every view of it (including what autograd saved)
-     * are gone; an explicitly closed arena is not kept open: close it only after that (or use
-     * {@link #fromSegment(MemorySegment, DType, Runnable, long...)} to be told when).
-     */
-    public static Tensor fromSegment(MemorySegment segment, DType dtype, long... shape) {
-        return fromSegment(segment, dtype, null, shape);
-    }
-
-    /**
-     * As {@link #fromSegment(MemorySegment, DType, long...)}; {@code onRelease} (may be null) runs
-     * exactly once when LibTorch frees the storage, on the thread that drops the last reference:
-     * the moment a pooled buffer may be reused.
-     */
-    public static Tensor fromSegment(MemorySegment segment, DType dtype, Runnable onRelease, long... shape) {
-        Engine.init();
-        if (!segment.isNative()) throw new IllegalArgumentException("fromSegment needs an off-heap (native) segment");
-        long n = 1;
-        for (long s : shape) n *= s;
-        if (n * dtype.byteSize() > segment.byteSize()) {
-            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for shape "
-                    + Arrays.toString(shape) + " of " + dtype);
-        }
-        long[] strides = new long[shape.length];
-        long step = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            strides[i] = step;
-            step *= Math.max(1, shape[i]);
-        }
-        return ExternalMemory.wrap(segment.address(), 0, shape, strides, dtype, Device.CPU, () -> {
-            java.lang.ref.Reference.reachabilityFence(segment); // held strongly until LibTorch lets go
-            if (onRelease != null) onRelease.run();
-        });
-    }
-
-    /**
-     * The storage of a contiguous CPU tensor as a {@link MemorySegment} (no copy). The segment is
-     * valid only while this tensor is open: closing the tensor (or its scope) closes the segment's
-     * scope, so a later access throws instead of reading freed memory.
-     */
-    public MemorySegment asSegment() {
-        MemorySegment raw = rawSegment();
-        synchronized (this) {
-            if (segments == null) segments = Arena.ofShared();
-            // the cleanup (run when the arena closes) refers to this tensor, so a segment still in
-            // use keeps an unscoped tensor from being reclaimed by the Cleaner under it
-            return raw.reinterpret(segments, ignored -> java.lang.ref.Reference.reachabilityFence(this));
-        }
-    }
-
-    /** The storage as an unscoped segment, for this class's own copies in and out (not handed out). */
-    private MemorySegment rawSegment() {
-        org.bytedeco.pytorch.Tensor t = h();
-        if (t.is_cuda()) throw new IllegalStateException("asSegment needs a CPU tensor, this one is on " + device());
-        if (!t.is_contiguous()) throw new IllegalStateException("asSegment needs a contiguous tensor; call contiguous() first");
-        try (Pointer p = t.data_ptr()) {
-            return p == null ? MemorySegment.NULL : MemorySegment.ofAddress(p.address()).reinterpret(t.nbytes()); // empty: no memory
-        }
-    }
-
     // ------------------------------------------------------------------ to Java
 
     public float[] toFloatArray() {
-        try (Tensor c = cpuContiguous(DType.FLOAT32)) {
-            return c.rawSegment().toArray(F32);
-        }
+        return TensorMemory.toFloatArray(this);
     }
 
     public double[] toDoubleArray() {
-        try (Tensor c = cpuContiguous(DType.FLOAT64)) {
-            return c.rawSegment().toArray(ValueLayout.JAVA_DOUBLE_UNALIGNED);
-        }
+        return TensorMemory.toDoubleArray(this);
     }
 
     public long[] toLongArray() {
-        try (Tensor c = cpuContiguous(DType.INT64)) {
-            return c.rawSegment().toArray(ValueLayout.JAVA_LONG_UNALIGNED);
-        }
-    }
-
-    private Tensor cpuContiguous(DType dt) {
-        // the intermediate handle of to() is closed here: left open it would hold a reference to
-        // the storage for ever (pointer GC is off), so wrapped memory would never be released
-        try (var cpu = new org.bytedeco.pytorch.Device(torch.DeviceType.CPU); var moved = h().to(cpu, dt.scalarType)) {
-            // a temporary the caller closes at once: taken out of scope management
-            return new Tensor(moved.contiguous()).unscoped();
-        }
+        return TensorMemory.toLongArray(this);
     }
 
     /** The single value of a one-element tensor. */
@@ -476,15 +378,6 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor to(DType dtype) {
         return wrap(h().to(dtype.scalarType));
-    }
-
-    /** A copy in page-locked host memory (for fast, asynchronous host-to-GPU uploads). Needs CUDA. */
-    public Tensor pinned() {
-        return wrap(h().pin_memory());
-    }
-
-    public boolean isPinned() {
-        return h().is_pinned();
     }
 
     public Tensor contiguous() {
@@ -566,9 +459,6 @@ public final class Tensor implements AutoCloseable {
     public Tensor pow(double p) { Scalar s = Constants.scalar(p); try { return wrap(torch.pow(h(), s)); } finally { Constants.done(s, p); } }
     public Tensor sigmoid() { return wrap(torch.sigmoid(h())); }
     public Tensor tanh() { return wrap(torch.tanh(h())); }
-    public Tensor relu() { return wrap(torch.relu(h())); }
-    public Tensor elu() { return wrap(torch.elu(h())); }
-    public Tensor softplus() { return wrap(torch.softplus(h())); }
     public Tensor digamma() { return wrap(torch.digamma(h())); }
     public Tensor lgamma() { return wrap(torch.lgamma(h())); }
     public Tensor sign() { return wrap(torch.sign(h())); }
@@ -601,11 +491,6 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor matmul(Tensor o) { return wrap(torch.matmul(h(), o.h())); }
 
-    /** {@code x W^T + b} in one call ({@code bias} may be null). */
-    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        return wrap(bias == null ? torch.linear(x.h(), weight.h()) : torch.linear(x.h(), weight.h(), bias.h()));
-    }
-
     /** {@code where(mask, a, b)} elementwise. */
     public static Tensor where(Tensor mask, Tensor a, Tensor b) {
         return wrap(torch.where(mask.h(), a.h(), b.h()));
@@ -629,6 +514,17 @@ public final class Tensor implements AutoCloseable {
     public Tensor mean() { return wrap(h().mean()); }
     public Tensor sum(int dim, boolean keepDim) { return wrap(h().sum(new long[] {dim}, keepDim, Constants.NO_DTYPE)); }
     public Tensor mean(int dim, boolean keepDim) { return wrap(h().mean(new long[] {dim}, keepDim, Constants.NO_DTYPE)); }
+
+    /** Mean over several dimensions (one kernel). */
+    public Tensor mean(long[] dims, boolean keepDim) {
+        return wrap(h().mean(dims, keepDim, Constants.NO_DTYPE));
+    }
+
+    /** Sum over several dimensions (one kernel). */
+    public Tensor sum(long[] dims, boolean keepDim) {
+        return wrap(h().sum(dims, keepDim, Constants.NO_DTYPE));
+    }
+
     public Tensor max() { return wrap(torch.max(h())); }
     public Tensor min() { return wrap(torch.min(h())); }
     public Tensor argmax(int dim) {
@@ -637,12 +533,6 @@ public final class Tensor implements AutoCloseable {
         try (var d = new LongOptional(dim)) { return wrap(torch.argmax(h(), d, false)); }
     }
     public Tensor logsumexp(int dim, boolean keepDim) { return wrap(torch.logsumexp(h(), new long[] {dim}, keepDim)); }
-    public Tensor softmax(int dim) { return wrap(torch.softmax(h(), dim)); }
-    public Tensor logSoftmax(int dim) { return wrap(torch.log_softmax(h(), dim)); }
-    /** Each row divided by its L2 norm (at least 1e−12): rows of unit length for cosine similarities. */
-    public Tensor normalizeRows() {
-        return div(rowNorms().clampMin(1e-12));
-    }
 
     /** The L2 norm of each row of a {@code B×D} tensor, {@code B×1}, in one kernel. */
     public Tensor rowNorms() {
@@ -671,14 +561,10 @@ public final class Tensor implements AutoCloseable {
     public Tensor roll(long shift, int dim) { return wrap(torch.roll(h(), new long[] {shift}, dim)); }
     public Tensor indexSelect(int dim, Tensor index) { return wrap(torch.index_select(h(), dim, index.h())); }
     public Tensor gather(int dim, Tensor index) { return wrap(torch.gather(h(), dim, index.h())); }
-    /**
-     * One-hot rows (float32) of int64 indices in {@code [0, classes)}: an identity-matrix row lookup,
-     * which (unlike LibTorch's {@code one_hot}) reads nothing back from the device to validate.
-     */
-    public Tensor oneHot(long classes) {
-        try (Tensor eye = eye(classes, device())) {
-            return eye.indexSelect(0, this);
-        }
+
+    /** Reverses the order of elements along each of {@code dims}. */
+    public Tensor flip(long... dims) {
+        return wrap(torch.flip(h(), dims));
     }
 
     public static Tensor cat(List<Tensor> ts, int dim) {
@@ -693,243 +579,5 @@ public final class Tensor implements AutoCloseable {
         org.bytedeco.pytorch.Tensor[] hs = new org.bytedeco.pytorch.Tensor[ts.size()];
         for (int i = 0; i < hs.length; i++) hs[i] = ts.get(i).h();
         return new TensorVector(hs);
-    }
-
-    // ------------------------------------------------------------------ image, sequence and attention layers
-
-    /**
-     * 2-D convolution of {@code x} ({@code B×C×H×W}) with {@code weight} ({@code O×C×kh×kw}) and an
-     * optional {@code bias} ({@code O}), symmetric zero {@code padding}, given {@code stride}.
-     */
-    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
-        try (var b = bias == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(bias.h())) {
-            return wrap(torch.conv2d(x.h(), weight.h(), b, new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1));
-        }
-    }
-
-    /**
-     * 3-D convolution of {@code x} ({@code B×C×D×H×W}) with {@code weight} ({@code O×C×k×k×k}) and
-     * an optional {@code bias} ({@code O}), cubic {@code stride} and symmetric zero {@code padding}.
-     */
-    public static Tensor conv3d(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
-        if (stride == 1 && weight.size(2) > 1 && x.size(0) > 1 && x.device().equals(Device.CPU)) {
-            // LibTorch 2.10's CPU kernel for the input gradient of a stride-1 3-D convolution races
-            // across the samples of a batch when it runs on several threads (non-deterministic
-            // gradients, NaN within a few Adam steps; one sample, stride 2 or one thread are exact;
-            // Conv3dGradientTest). One convolution per sample avoids it at the cost of a concat.
-            List<Tensor> parts = new java.util.ArrayList<>((int) x.size(0));
-            for (long i = 0; i < x.size(0); i++) parts.add(conv3dNative(x.narrow(0, i, 1), weight, bias, stride, padding));
-            return cat(parts, 0);
-        }
-        return conv3dNative(x, weight, bias, stride, padding);
-    }
-
-    private static Tensor conv3dNative(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
-        try (var b = bias == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(bias.h())) {
-            return wrap(torch.conv3d(x.h(), weight.h(), b, new long[] {stride, stride, stride},
-                    new long[] {padding, padding, padding}, new long[] {1, 1, 1}, 1));
-        }
-    }
-
-    /**
-     * Transposed 3-D convolution (the U-Net's learned upsampling) of {@code x} ({@code B×C×D×H×W})
-     * with {@code weight} ({@code C×O×k×k×k}), no padding: with kernel = stride = s the output is
-     * exactly s times larger on every axis.
-     */
-    public static Tensor convTranspose3d(Tensor x, Tensor weight, Tensor bias, long stride) {
-        try (var b = bias == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(bias.h())) {
-            return wrap(torch.conv_transpose3d(x.h(), weight.h(), b, new long[] {stride, stride, stride},
-                    new long[] {0, 0, 0}, new long[] {0, 0, 0}, 1, 1, 1, 1));
-        }
-    }
-
-    /**
-     * Group normalisation of {@code B×C×…} over {@code groups} channel groups with per-channel
-     * affine {@code weight}, {@code bias}; with {@code groups = C} it is instance normalisation.
-     */
-    public Tensor groupNorm(long groups, Tensor weight, Tensor bias, double eps) {
-        try (var w = new org.bytedeco.pytorch.TensorOptional(weight.h()); var b = new org.bytedeco.pytorch.TensorOptional(bias.h())) {
-            return wrap(torch.group_norm(h(), groups, w, b, eps, true));
-        }
-    }
-
-    /** {@code max(x, slope·x)}. */
-    public Tensor leakyRelu(double slope) {
-        try (var s = new Scalar(slope)) {
-            return wrap(torch.leaky_relu(h(), s));
-        }
-    }
-
-    /** Reverses the order of elements along each of {@code dims}. */
-    public Tensor flip(long... dims) {
-        return wrap(torch.flip(h(), dims));
-    }
-
-    /** Mean over several dimensions (one kernel). */
-    public Tensor mean(long[] dims, boolean keepDim) {
-        return wrap(h().mean(dims, keepDim, Constants.NO_DTYPE));
-    }
-
-    /** Sum over several dimensions (one kernel). */
-    public Tensor sum(long[] dims, boolean keepDim) {
-        return wrap(h().sum(dims, keepDim, Constants.NO_DTYPE));
-    }
-
-    /** Max pooling over {@code k×k} windows with stride {@code k} ({@code B×C×H×W}). */
-    public Tensor maxPool2d(long k) {
-        return wrap(torch.max_pool2d(h(), new long[] {k, k}, new long[] {k, k}, new long[] {0, 0}, new long[] {1, 1}, false));
-    }
-
-    /** Adaptive average pooling of {@code B×C×H×W} to {@code B×C×outH×outW}. */
-    public Tensor adaptiveAvgPool2d(long outH, long outW) {
-        return wrap(torch.adaptive_avg_pool2d(h(), outH, outW));
-    }
-
-    /** Rows of {@code table} ({@code V×E}) picked by the int64 ids in {@code ids}: shape {@code ids.shape×E}. */
-    public static Tensor embedding(Tensor table, Tensor ids) {
-        return wrap(torch.embedding(table.h(), ids.h()));
-    }
-
-    /** As {@link #embedding(Tensor, Tensor)}, but row {@code paddingIdx} receives no gradient (stays as it is). */
-    public static Tensor embedding(Tensor table, Tensor ids, long paddingIdx) {
-        return wrap(torch.embedding(table.h(), ids.h(), paddingIdx, false, false));
-    }
-
-    /** Layer normalisation over the last dimension with elementwise affine {@code weight}, {@code bias}. */
-    public Tensor layerNorm(Tensor weight, Tensor bias, double eps) {
-        try (var w = new org.bytedeco.pytorch.TensorOptional(weight.h()); var b = new org.bytedeco.pytorch.TensorOptional(bias.h())) {
-            return wrap(torch.layer_norm(h(), new long[] {size(dim() - 1)}, w, b, eps, true));
-        }
-    }
-
-    public Tensor gelu() { return wrap(torch.gelu(h())); }
-
-    /**
-     * Inverted dropout with drop probability {@code p} when {@code train}; otherwise (or with p = 0)
-     * {@code this} itself, without a native call.
-     */
-    public Tensor dropout(double p, boolean train) {
-        if (!train || p == 0) return this;
-        return wrap(torch.dropout(h(), p, true));
-    }
-
-    /**
-     * {@code softmax(Q Kᵀ/√d) V} over the last two dimensions ({@code …×L×d}) in LibTorch's fused
-     * kernel (one call; flash/memory-efficient kernels on CUDA).
-     */
-    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v) {
-        return wrap(torch.scaled_dot_product_attention(q.h(), k.h(), v.h()));
-    }
-
-    /**
-     * As {@link #scaledDotProductAttention(Tensor, Tensor, Tensor)} with a boolean {@code keep}
-     * mask broadcastable to {@code …×Lq×Lk}: keys where it is false get no attention (padding).
-     */
-    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor keep) {
-        if (keep == null) return scaledDotProductAttention(q, k, v);
-        try (var m = new org.bytedeco.pytorch.TensorOptional(keep.h()); var scale = new org.bytedeco.pytorch.DoubleOptional()) {
-            return wrap(torch.scaled_dot_product_attention(q.h(), k.h(), v.h(), m, 0.0, false, scale, false));
-        }
-    }
-
-    // ------------------------------------------------------------------ losses (batch-mean)
-
-    /** Mean cross-entropy of logits {@code B×C} against int64 labels {@code B}. */
-    public static Tensor crossEntropy(Tensor logits, Tensor labels) {
-        return wrap(torch.cross_entropy(logits.lossInput(), labels.h()));
-    }
-
-    /**
-     * The handle a loss reads: this tensor, or its float32 copy when it is bf16/fp16 (under
-     * {@link Autocast} a model's logits may arrive in bf16; losses and their log-softmax need
-     * float32's range and precision, which CPU autocast does not enforce by itself).
-     */
-    private org.bytedeco.pytorch.Tensor lossInput() {
-        org.bytedeco.pytorch.Tensor t = h();
-        return isHalfWidth(t) ? to(DType.FLOAT32).h : t;
-    }
-
-    /** This tensor as a loss reads it: float32 when it was bf16/fp16, else itself. */
-    private Tensor lossView() {
-        return isHalfWidth(h()) ? to(DType.FLOAT32) : this;
-    }
-
-    /** bf16 or fp16 (scalar types compare by value: the presets do not return the enum's constants). */
-    private static boolean isHalfWidth(org.bytedeco.pytorch.Tensor t) {
-        byte v = t.scalar_type().value;
-        return v == ScalarType.BFloat16.value || v == ScalarType.Half.value;
-    }
-
-    /**
-     * The direction in which cross-entropy rises fastest on the logits, {@code q − e_y} (B×C), q the
-     * softmax over the classes other than y (q_y = 0). It equals {@code (softmax − e_y)/(1 − p_y)}: the
-     * CE gradient rescaled per row, computed without the cancellation that makes {@code p − e_y}
-     * exactly zero once a float32 softmax saturates at p_y = 1.
-     */
-    public static Tensor crossEntropyAscent(Tensor logits, Tensor labels) {
-        try (var fp32 = Autocast.suspendIfEnabled()) {
-            Tensor y = labels.oneHot(logits.size(1));
-            return logits.lossView().maskedFill(y.gt(0.5), Double.NEGATIVE_INFINITY).softmax(1).sub(y);
-        }
-    }
-
-    /** Per-sample cross-entropy ({@code B}), no reduction. */
-    public static Tensor crossEntropyPerSample(Tensor logits, Tensor labels) {
-        try (var fp32 = Autocast.suspendIfEnabled()) {
-            return logits.lossView().logSoftmax(1).gather(1, labels.unsqueeze(1)).squeeze(1).neg();
-        }
-    }
-
-    /**
-     * {@code Σ exp(logP)·(logP − logQ)} over all elements in one kernel (LibTorch {@code kl_div}
-     * with log-space target and sum reduction): KL(P ‖ Q) summed over rows.
-     */
-    public static Tensor klDivLogSum(Tensor logQ, Tensor logP) {
-        return wrap(torch.kl_div(logQ.lossInput(), logP.lossInput(), 2 /* at::Reduction::Sum */, true));
-    }
-
-    /** Mean binary cross-entropy of {@code logits} against targets in [0, 1] of the same shape (numerically stable). */
-    public static Tensor bceWithLogits(Tensor logits, Tensor targets) {
-        return wrap(torch.binary_cross_entropy_with_logits(logits.h(), targets.h()));
-    }
-
-    public static Tensor mseLoss(Tensor a, Tensor b) {
-        return wrap(torch.mse_loss(a.lossInput(), b.lossInput()));
-    }
-
-    // ------------------------------------------------------------------ gradients
-
-    /**
-     * Rescales the gradients of {@code params} so their joint L2 norm is at most {@code maxNorm};
-     * returns the norm before clipping.
-     */
-    /**
-     * Scales the gradients of {@code params} so that their joint L2 norm is at most {@code maxNorm},
-     * entirely on the device: the norm stays a tensor and the scale is {@code min(1, max/(norm+1e-6))}
-     * applied by multiplication, so the step never waits for the GPU (LibTorch's
-     * {@code clip_grad_norm_} returns a double, which reads the norm back every step).
-     *
-     * @return the joint norm before clipping, a 0-d tensor on the gradients' device (null when no
-     *     parameter has a gradient)
-     */
-    public static Tensor clipGradNorm(List<Tensor> params, double maxNorm) {
-        if (!(maxNorm > 0)) throw new IllegalArgumentException("clip norm must be > 0, got " + maxNorm);
-        java.util.ArrayList<Tensor> grads = new java.util.ArrayList<>(params.size());
-        java.util.ArrayList<Tensor> norms = new java.util.ArrayList<>(params.size());
-        for (Tensor p : params) {
-            Tensor g = p.grad();
-            if (g == null) continue;
-            grads.add(g);
-            norms.add(g.norm());
-        }
-        if (grads.isEmpty()) return null;
-        Tensor total = stack(norms, 0).norm();
-        try (var m = new Scalar(maxNorm); var one = new Scalar(1.0); var eps = new Scalar(1e-6);
-             var hi = new org.bytedeco.pytorch.ScalarOptional(one); var lo = new org.bytedeco.pytorch.ScalarOptional()) {
-            org.bytedeco.pytorch.Tensor scale = torch.clamp(torch.reciprocal(total.h().add(eps)).mul(m), lo, hi);
-            for (Tensor g : grads) g.h().mul_(scale);
-            scale.close();
-        }
-        return total;
     }
 }

@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 
 /** Pointwise non-linearities used between layers. */
@@ -8,8 +9,8 @@ public enum Activation {
 
     public Tensor apply(Tensor x) {
         return switch (this) {
-            case ELU -> x.elu();
-            case RELU -> x.relu();
+            case ELU -> Functional.elu(x);
+            case RELU -> Functional.relu(x);
             case TANH -> x.tanh();
             case IDENTITY -> x;
         };

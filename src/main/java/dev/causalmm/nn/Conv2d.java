@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 
 /**
@@ -22,6 +23,6 @@ public final class Conv2d extends Module {
 
     /** {@code B×C×H×W → B×O×H×W}. */
     public Tensor forward(Tensor x) {
-        return Tensor.conv2d(x, param("weight"), param("bias"), 1, kernel / 2);
+        return Functional.conv2d(x, param("weight"), param("bias"), 1, kernel / 2);
     }
 }

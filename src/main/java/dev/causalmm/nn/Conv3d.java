@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 
 /**
@@ -25,7 +26,7 @@ public final class Conv3d extends Module {
 
     /** {@code B×C×D×H×W → B×O×⌈D/s⌉×⌈H/s⌉×⌈W/s⌉}. */
     public Tensor forward(Tensor x) {
-        return Tensor.conv3d(x, param("weight"), param("bias"), stride, kernel / 2);
+        return Functional.conv3d(x, param("weight"), param("bias"), stride, kernel / 2);
     }
 
     /** The weight {@code O×C×k×k×k} (a 1×1×1 convolution's weight is the per-voxel linear map). */

@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 
 /**
@@ -23,6 +24,6 @@ public final class ConvTranspose3d extends Module {
 
     /** {@code B×C×D×H×W → B×O×sD×sH×sW}. */
     public Tensor forward(Tensor x) {
-        return Tensor.convTranspose3d(x, param("weight"), param("bias"), factor);
+        return Functional.convTranspose3d(x, param("weight"), param("bias"), factor);
     }
 }

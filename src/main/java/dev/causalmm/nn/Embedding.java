@@ -1,6 +1,7 @@
 package dev.causalmm.nn;
 
 import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 
@@ -29,7 +30,7 @@ public final class Embedding extends Module {
 
     /** ids (int64, any shape) → {@code ids.shape × dim}. */
     public Tensor forward(Tensor ids) {
-        return zeroPadding ? Tensor.embedding(param("weight"), ids, ModalitySpec.PAD) : Tensor.embedding(param("weight"), ids);
+        return zeroPadding ? Functional.embedding(param("weight"), ids, ModalitySpec.PAD) : Functional.embedding(param("weight"), ids);
     }
 
     public Tensor weight() {

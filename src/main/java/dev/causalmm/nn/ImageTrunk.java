@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 
 /**
@@ -32,10 +33,10 @@ public final class ImageTrunk extends Module {
     /** {@code B×C×H×W} pixels → {@code B×tokens×width}. */
     public Tensor forward(Tensor pixels) {
         Tensor x = pixels.mul(1.0 / (255.0 * STD)).sub(MEAN / STD);
-        x = conv1.forward(x).relu().maxPool2d(2);
-        x = conv2.forward(x).relu().maxPool2d(2);
+        x = Functional.maxPool2d(Functional.relu(conv1.forward(x)), 2);
+        x = Functional.maxPool2d(Functional.relu(conv2.forward(x)), 2);
         // B×width×tokens×1 → B×tokens×width
-        return x.adaptiveAvgPool2d(tokens, 1).squeeze(3).transpose(1, 2);
+        return Functional.adaptiveAvgPool2d(x, tokens, 1).squeeze(3).transpose(1, 2);
     }
 
     public int tokens() {

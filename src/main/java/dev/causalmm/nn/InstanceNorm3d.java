@@ -2,6 +2,7 @@ package dev.causalmm.nn;
 
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.DType;
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 
@@ -24,6 +25,6 @@ public final class InstanceNorm3d extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return x.groupNorm(channels, param("weight"), param("bias"), 1e-5);
+        return Functional.groupNorm(x, channels, param("weight"), param("bias"), 1e-5);
     }
 }

@@ -2,6 +2,7 @@ package dev.causalmm.nn;
 
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 
@@ -15,6 +16,6 @@ public final class LayerNorm extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return x.layerNorm(param("weight"), param("bias"), 1e-5);
+        return Functional.layerNorm(x, param("weight"), param("bias"), 1e-5);
     }
 }

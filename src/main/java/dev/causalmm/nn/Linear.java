@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 
 /**
@@ -27,7 +28,7 @@ public final class Linear extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return Tensor.linear(x, weight(), bias());
+        return Functional.linear(x, weight(), bias());
     }
 
     /** The current weight {@code out×in} (looked up by name, so it follows {@link #to}). */

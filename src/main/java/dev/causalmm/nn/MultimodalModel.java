@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public interface MultimodalModel extends AutoCloseable {
      * L_β train against. Cross-entropy unless the model's loss is of another kind (TMC's evidential loss).
      */
     default Tensor fusedLoss(Tensor logits, Tensor labels) {
-        return Tensor.crossEntropy(logits, labels);
+        return Functional.crossEntropy(logits, labels);
     }
 
     /**
@@ -85,7 +86,7 @@ public interface MultimodalModel extends AutoCloseable {
      * grad mode on; the result carries no graph.
      */
     default Tensor lossAscentDirection(Tensor logits, Tensor labels) {
-        return Tensor.crossEntropyAscent(logits.detach(), labels);
+        return Functional.crossEntropyAscent(logits.detach(), labels);
     }
 
     /** Trainable parameters by dotted name. */

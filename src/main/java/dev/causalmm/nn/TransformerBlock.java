@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 
 /**
@@ -44,9 +45,9 @@ public final class TransformerBlock extends Module {
         Tensor q = p.select(2, 0).transpose(1, 2);
         Tensor k = p.select(2, 1).transpose(1, 2);
         Tensor v = p.select(2, 2).transpose(1, 2);
-        Tensor a = Tensor.scaledDotProductAttention(q, k, v, keep).transpose(1, 2).reshape(b, l, hidden);
-        x = x.add(out.forward(a).dropout(dropout, isTraining()));
-        Tensor f = ff2.forward(ff1.forward(ln2.forward(x)).gelu()).dropout(dropout, isTraining());
+        Tensor a = Functional.scaledDotProductAttention(q, k, v, keep).transpose(1, 2).reshape(b, l, hidden);
+        x = x.add(Functional.dropout(out.forward(a), dropout, isTraining()));
+        Tensor f = Functional.dropout(ff2.forward(Functional.gelu(ff1.forward(ln2.forward(x)))), dropout, isTraining());
         return x.add(f);
     }
 }

@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,10 +129,10 @@ public final class UNet3d extends Module {
         }
 
         Tensor forward(Tensor x) {
-            Tensor h = norm1.forward(conv1.forward(x)).leakyRelu(slope);
+            Tensor h = Functional.leakyRelu(norm1.forward(conv1.forward(x)), slope);
             h = norm2.forward(conv2.forward(h));
             if (shortcut != null) h = h.add(shortcut.forward(x));
-            return h.leakyRelu(slope);
+            return Functional.leakyRelu(h, slope);
         }
     }
 }

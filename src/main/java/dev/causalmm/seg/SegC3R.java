@@ -2,6 +2,7 @@ package dev.causalmm.seg;
 
 import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.Init;
 import dev.causalmm.nn.Linear;
@@ -76,16 +77,16 @@ public final class SegC3R extends Module {
 
         Tensor zd = z.detach();
         Tensor wd = w.detach();
-        Tensor g = Tensor.linear(zd, wd, bias.detach()).sigmoid().sub(y).matmul(wd);                        // N×C
+        Tensor g = Functional.linear(zd, wd, bias.detach()).sigmoid().sub(y).matmul(wd);                        // N×C
         double eta = config.effectiveEta();
         Tensor step = config.normalizedStep() ? C3R.normalizedStep(z, g) : g;
         Tensor zBar = z.add(step.mul(config.sign() * eta));
-        Tensor lHat = Tensor.linear(z, w, bias);
-        Tensor lBar = Tensor.linear(zBar, w, bias);
+        Tensor lHat = Functional.linear(z, w, bias);
+        Tensor lBar = Functional.linear(zBar, w, bias);
 
         Tensor risk;
         if (config.risk() == C3RConfig.Risk.CE) {
-            Tensor suff = Tensor.bceWithLogits(lHat, y);
+            Tensor suff = Functional.bceWithLogits(lHat, y);
             Tensor nec = correct(lBar, y).neg().add(1.0 + 1e-6).log().neg().mean();
             risk = suff.mul(config.weightSufficiency()).add(nec.mul(config.weightNecessity()));
         } else {

@@ -1,5 +1,6 @@
 package dev.causalmm.seg;
 
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 
 /**
@@ -13,7 +14,7 @@ public final class SegLoss {
 
     /** @param logits {@code B×R×D×H×W}; @param targets the same shape, 0/1 */
     public static Tensor diceBce(Tensor logits, Tensor targets) {
-        return softDice(logits.sigmoid(), targets).add(Tensor.bceWithLogits(logits, targets));
+        return softDice(logits.sigmoid(), targets).add(Functional.bceWithLogits(logits, targets));
     }
 
     /** {@code mean_r (1 − (2Σpg + 1)/(Σp + Σg + 1))} with sums over batch and voxels. */

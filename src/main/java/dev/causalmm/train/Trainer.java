@@ -10,6 +10,7 @@ import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Autocast;
 import dev.causalmm.engine.Engine;
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Precision;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Tensor;
@@ -218,7 +219,7 @@ public final class Trainer {
                     }
                     loss.backward();
                     gradientSync.afterBackward(params, share);
-                    if (config.gradClipNorm() > 0) Tensor.clipGradNorm(params, config.gradClipNorm());
+                    if (config.gradClipNorm() > 0) Functional.clipGradNorm(params, config.gradClipNorm());
                     optimizer.step();
                     optimizer.zeroGrad();
                     lossSum.add_(loss.detach().mul(b.size()));

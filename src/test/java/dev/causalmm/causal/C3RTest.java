@@ -7,6 +7,7 @@ import dev.causalmm.baselines.LateFusion;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import dev.causalmm.nn.EncoderConfig;
@@ -35,7 +36,7 @@ class C3RTest {
             Tensor bias = Tensor.of(randoms(c, 3), c);
             Tensor y = Tensor.of(new long[] {0, 3, 1, 2, 2, 0, 1}, b);
             // autograd: per-sample gradient of CE = gradient of the batch sum = B × gradient of the mean
-            Tensor.crossEntropy(Tensor.linear(z, w, bias), y).mul(b).backward();
+            Functional.crossEntropy(Functional.linear(z, w, bias), y).mul(b).backward();
             double[] auto = z.grad().toDoubleArray();
             double[] closed = C3R.counterfactualGradient(z.detach(), w, bias, y).toDoubleArray();
             for (int i = 0; i < auto.length; i++) {
@@ -102,8 +103,8 @@ class C3RTest {
                 }
             }
             // alpha = 0 is plain dot-product softmax attention averaged over queries
-            double[] plain = Tensor.of(qf, 1, k, d).matmul(Tensor.of(kf, 1, k, d).transpose(1, 2)).mul(1 / Math.sqrt(d))
-                    .softmax(2).matmul(u).mean(1, false).toDoubleArray();
+            Tensor scores = Tensor.of(qf, 1, k, d).matmul(Tensor.of(kf, 1, k, d).transpose(1, 2)).mul(1 / Math.sqrt(d));
+            double[] plain = Functional.softmax(scores, 2).matmul(u).mean(1, false).toDoubleArray();
             assertArrayEquals(plain, C3R.attend(q, kt, u, null, 0).toDoubleArray(), 1e-12);
             // a missing modality's value never reaches the instrument
             Tensor mask = Tensor.of(new double[] {1, 0, 1}, 1, k);
@@ -145,8 +146,8 @@ class C3RTest {
             var o = c3r.compute(model, out, y, 0);
             Tensor zHat = out.fused();
             Tensor zBar = zHat.add(C3R.counterfactualGradient(zHat, model.classifier().weight(), model.classifier().bias(), y));
-            double[] pHat = out.logits().softmax(1).toDoubleArray();
-            double[] pBar = model.classify(zBar).softmax(1).toDoubleArray();
+            double[] pHat = Functional.softmax(out.logits(), 1).toDoubleArray();
+            double[] pBar = Functional.softmax(model.classify(zBar), 1).toDoubleArray();
             long[] labels = y.toLongArray();
             double rs = 0, rn = 0, nec = 0, suff = 0;
             for (int i = 0; i < 6; i++) {
@@ -199,13 +200,13 @@ class C3RTest {
             Tensor bias = Tensor.of(randoms(c, 13), c);
             Tensor y = Tensor.of(new long[] {0, 1, 2, 2, 1, 0}, b);
             C3R normalised = new C3R(C3RConfig.defaults().withStep(0.3, true, false));
-            double[] ref = Tensor.linear(normalised.counterfactual(z, w, bias, y), w, bias).toDoubleArray();
-            double[] plainRef = Tensor.linear(new C3R(PLAIN).counterfactual(z, w, bias, y), w, bias).toDoubleArray();
+            double[] ref = Functional.linear(normalised.counterfactual(z, w, bias, y), w, bias).toDoubleArray();
+            double[] plainRef = Functional.linear(new C3R(PLAIN).counterfactual(z, w, bias, y), w, bias).toDoubleArray();
             for (double k : new double[] {0.25, 4}) {
                 Tensor zk = z.div(k);
                 Tensor wk = w.mul(k);
-                double[] scaled = Tensor.linear(normalised.counterfactual(zk, wk, bias, y), wk, bias).toDoubleArray();
-                double[] plain = Tensor.linear(new C3R(PLAIN).counterfactual(zk, wk, bias, y), wk, bias).toDoubleArray();
+                double[] scaled = Functional.linear(normalised.counterfactual(zk, wk, bias, y), wk, bias).toDoubleArray();
+                double[] plain = Functional.linear(new C3R(PLAIN).counterfactual(zk, wk, bias, y), wk, bias).toDoubleArray();
                 double plainDiff = 0;
                 for (int i = 0; i < ref.length; i++) {
                     assertEquals(ref[i], scaled[i], 1e-4 * Math.max(1, Math.abs(ref[i])), "c = " + k + ", logit " + i);
@@ -230,7 +231,7 @@ class C3RTest {
             // direction (q − e_y)W = (−1, 1)/√2
             assertEquals(100 - len / Math.sqrt(2), norm[0], 1e-3);
             assertEquals(-100 + len / Math.sqrt(2), norm[1], 1e-3);
-            double[] dir = Tensor.crossEntropyAscent(Tensor.of(new float[] {2, 0, -1}, 1, 3), Tensor.of(new long[] {1}, 1)).toDoubleArray();
+            double[] dir = Functional.crossEntropyAscent(Tensor.of(new float[] {2, 0, -1}, 1, 3), Tensor.of(new long[] {1}, 1)).toDoubleArray();
             double p0 = Math.exp(2) / (Math.exp(2) + Math.exp(-1));
             assertArrayEquals(new double[] {p0, -1, 1 - p0}, dir, 1e-6, "q − e_y: softmax over the other classes");
         }

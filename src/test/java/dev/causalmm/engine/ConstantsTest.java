@@ -36,7 +36,7 @@ class ConstantsTest {
             assertArrayEquals(new float[] {3, 2, 12}, m.diagonal().toFloatArray());
             // population variance of the columns {3,1,5}, {4,2,0}, {0,2,12}
             assertArrayEquals(new float[] {8f / 3, 8f / 3, 248f / 9}, m.variance(0, true).toFloatArray(), 1e-4f);
-            float[] unit = m.normalizeRows().toFloatArray();
+            float[] unit = Functional.normalizeRows(m).toFloatArray();
             assertEquals(0.6f, unit[0], 1e-6f);
             assertEquals(12f / 13, unit[8], 1e-6f);
         }

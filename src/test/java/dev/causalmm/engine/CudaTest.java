@@ -16,8 +16,8 @@ class CudaTest {
     void pinnedHostBufferUploadsAsynchronouslyAndMatches() {
         assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         try (var s = TensorScope.open("t")) {
-            Tensor host = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).pinned();
-            assertTrue(host.isPinned());
+            Tensor host = TensorMemory.pinned(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2));
+            assertTrue(TensorMemory.isPinned(host));
             Tensor dev = host.to(Device.cuda(0), true);
             Engine.synchronize();
             assertTrue(dev.device().isCuda());

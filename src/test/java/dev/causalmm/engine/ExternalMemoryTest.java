@@ -90,7 +90,7 @@ class ExternalMemoryTest {
             MemorySegment buf = arena.allocate(4L * 6, 64);
             Tensor saved;
             try (var s = TensorScope.open("step")) {
-                Tensor x = Tensor.fromSegment(buf, DType.FLOAT32, returned::incrementAndGet, 2, 3);
+                Tensor x = TensorMemory.fromSegment(buf, DType.FLOAT32, returned::incrementAndGet, 2, 3);
                 saved = x.reshape(3, 2).keep();          // a view that outlives the wrapped tensor
             }
             assertEquals(0, returned.get(), "the buffer is still in use by a view");
@@ -104,7 +104,7 @@ class ExternalMemoryTest {
         MemorySegment seg;
         try (var s = TensorScope.open("t")) {
             Tensor t = Tensor.ones(4);
-            seg = t.asSegment();
+            seg = TensorMemory.asSegment(t);
             assertEquals(1f, seg.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 3));
         }
         MemorySegment dead = seg;

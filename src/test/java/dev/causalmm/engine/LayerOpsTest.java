@@ -15,7 +15,7 @@ class LayerOpsTest {
                 x[i] = i * 0.5f - 3;
                 w[i] = (i % 5) * 0.25f - 0.5f;
             }
-            float[] y = Tensor.conv2d(Tensor.of(x, 1, 2, 3, 3), Tensor.of(w, 1, 2, 3, 3), Tensor.of(new float[] {0.1f}, 1), 1, 1).toFloatArray();
+            float[] y = Functional.conv2d(Tensor.of(x, 1, 2, 3, 3), Tensor.of(w, 1, 2, 3, 3), Tensor.of(new float[] {0.1f}, 1), 1, 1).toFloatArray();
             for (int r = 0; r < 3; r++) {
                 for (int c = 0; c < 3; c++) {
                     double want = 0.1;
@@ -38,15 +38,15 @@ class LayerOpsTest {
     void poolingEmbeddingAndLayerNorm() {
         try (var s = TensorScope.open("t")) {
             Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 1, 1, 4, 4);
-            assertArrayEquals(new float[] {6, 8, 14, 16}, x.maxPool2d(2).toFloatArray());
-            assertArrayEquals(new float[] {4.5f, 12.5f}, x.adaptiveAvgPool2d(2, 1).toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {6, 8, 14, 16}, Functional.maxPool2d(x, 2).toFloatArray());
+            assertArrayEquals(new float[] {4.5f, 12.5f}, Functional.adaptiveAvgPool2d(x, 2, 1).toFloatArray(), 1e-6f);
 
             Tensor table = Tensor.of(new float[] {0, 0, 1, 2, 3, 4}, 3, 2);
             Tensor ids = Tensor.of(new long[] {2, 0, 1}, 3);
-            assertArrayEquals(new float[] {3, 4, 0, 0, 1, 2}, Tensor.embedding(table, ids).toFloatArray());
+            assertArrayEquals(new float[] {3, 4, 0, 0, 1, 2}, Functional.embedding(table, ids).toFloatArray());
 
             Tensor row = Tensor.of(new float[] {1, 2, 3, 6}, 1, 4);
-            float[] ln = row.layerNorm(Tensor.of(new float[] {1, 1, 2, 1}, 4), Tensor.of(new float[] {0, 0, 0, 1}, 4), 1e-5).toFloatArray();
+            float[] ln = Functional.layerNorm(row, Tensor.of(new float[] {1, 1, 2, 1}, 4), Tensor.of(new float[] {0, 0, 0, 1}, 4), 1e-5).toFloatArray();
             double mean = 3, var = (4 + 1 + 0 + 9) / 4.0;
             double[] want = {(1 - mean) / Math.sqrt(var + 1e-5), (2 - mean) / Math.sqrt(var + 1e-5),
                     2 * 0.0, (6 - mean) / Math.sqrt(var + 1e-5) + 1};
@@ -61,7 +61,7 @@ class LayerOpsTest {
             Tensor q = Tensor.randn(DType.FLOAT32, Device.CPU, 1, 3, 4);
             Tensor k = Tensor.randn(DType.FLOAT32, Device.CPU, 1, 3, 4);
             Tensor v = Tensor.randn(DType.FLOAT32, Device.CPU, 1, 3, 4);
-            float[] got = Tensor.scaledDotProductAttention(q, k, v).toFloatArray();
+            float[] got = Functional.scaledDotProductAttention(q, k, v).toFloatArray();
             float[] qa = q.toFloatArray(), ka = k.toFloatArray(), va = v.toFloatArray();
             for (int i = 0; i < 3; i++) {
                 double[] sc = new double[3];
@@ -79,8 +79,8 @@ class LayerOpsTest {
                 }
             }
             Tensor ones = Tensor.ones(10_000);
-            assertSame(ones, ones.dropout(0.5, false), "dropout off at evaluation: no native call, no copy");
-            float[] kept = ones.dropout(0.5, true).toFloatArray();
+            assertSame(ones, Functional.dropout(ones, 0.5, false), "dropout off at evaluation: no native call, no copy");
+            float[] kept = Functional.dropout(ones, 0.5, true).toFloatArray();
             int zeros = 0;
             for (float kv : kept) {
                 if (kv == 0) zeros++;

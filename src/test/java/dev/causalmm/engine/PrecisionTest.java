@@ -33,8 +33,8 @@ class PrecisionTest {
                 }
                 assertTrue(Autocast.isEnabled(Device.CPU), "closing a nested region keeps the outer one");
                 Tensor labels = Tensor.of(new long[] {0, 1, 2, 3, 4, 5, 6, 7}, 8);
-                assertEquals(DType.FLOAT32, Tensor.crossEntropy(y, labels).dtype(), "losses run in float32 under autocast");
-                assertEquals(DType.FLOAT32, Tensor.crossEntropyPerSample(y, labels).dtype());
+                assertEquals(DType.FLOAT32, Functional.crossEntropy(y, labels).dtype(), "losses run in float32 under autocast");
+                assertEquals(DType.FLOAT32, Functional.crossEntropyPerSample(y, labels).dtype());
             }
             assertFalse(Autocast.isEnabled(Device.CPU));
             assertEquals(DType.FLOAT32, a.matmul(w).dtype());

@@ -34,7 +34,7 @@ class TensorTest {
         try (Arena arena = Arena.ofConfined(); var s = TensorScope.open("t")) {
             MemorySegment seg = arena.allocate(ValueLayout.JAVA_FLOAT, 6);
             for (int i = 0; i < 6; i++) seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, i);
-            Tensor t = Tensor.fromSegment(seg, DType.FLOAT32, 2, 3);
+            Tensor t = TensorMemory.fromSegment(seg, DType.FLOAT32, 2, 3);
             assertEquals(15.0, t.sum().item(), 1e-6);
             // Java writes are seen by the tensor
             seg.setAtIndex(ValueLayout.JAVA_FLOAT, 0, 100f);
@@ -50,7 +50,7 @@ class TensorTest {
     void tensorStorageAsSegmentSharesMemoryBothWays() {
         try (var s = TensorScope.open("t")) {
             Tensor t = Tensor.zeros(4);
-            MemorySegment seg = t.asSegment();
+            MemorySegment seg = TensorMemory.asSegment(t);
             assertEquals(16, seg.byteSize());
             seg.setAtIndex(ValueLayout.JAVA_FLOAT, 2, 3.5f);
             assertArrayEquals(new float[] {0, 0, 3.5f, 0}, t.toFloatArray());
@@ -63,7 +63,7 @@ class TensorTest {
     void segmentTooSmallIsRejected() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(8);
-            var e = assertThrows(IllegalArgumentException.class, () -> Tensor.fromSegment(seg, DType.FLOAT32, 3));
+            var e = assertThrows(IllegalArgumentException.class, () -> TensorMemory.fromSegment(seg, DType.FLOAT32, 3));
             assertTrue(e.getMessage().contains("too small"));
         }
     }
@@ -140,7 +140,7 @@ class TensorTest {
         try (var s = TensorScope.open("t")) {
             Tensor w = Tensor.of(new float[] {1, 2, 3}, 1, 3).requiresGrad_(true);
             Tensor x = Tensor.of(new float[] {1, 1, 1, 2, 2, 2}, 2, 3);
-            Tensor y = Tensor.linear(x, w, null).sum();
+            Tensor y = Functional.linear(x, w, null).sum();
             assertEquals(18.0, y.item(), 1e-6);
             y.backward();
             assertArrayEquals(new float[] {3, 3, 3}, w.grad().toFloatArray());
@@ -157,7 +157,7 @@ class TensorTest {
             assertArrayEquals(new long[] {2, 2}, Tensor.cat(List.of(a, b), 0).shape());
             assertArrayEquals(new long[] {1, 2, 2}, Tensor.stack(List.of(a, b), 1).shape());
             Tensor logits = Tensor.of(new float[] {0, 0}, 1, 2);
-            double ce = Tensor.crossEntropy(logits, Tensor.of(new long[] {1}, 1)).item();
+            double ce = Functional.crossEntropy(logits, Tensor.of(new long[] {1}, 1)).item();
             assertEquals(Math.log(2), ce, 1e-6);
         }
     }
@@ -168,7 +168,7 @@ class TensorTest {
             Tensor a = Tensor.of(new float[] {1, 1}, 2).requiresGrad_(true);
             Tensor b = Tensor.of(new float[] {1}, 1).requiresGrad_(true);
             a.mul(3.0).sum().add(b.mul(4.0).sum()).backward(); // grads (3,3) and (4): norm sqrt(34)
-            Tensor before = Tensor.clipGradNorm(List.of(a, b), 1.0);
+            Tensor before = Functional.clipGradNorm(List.of(a, b), 1.0);
             assertEquals(0, before.dim(), "the norm stays a 0-d tensor on the device");
             assertEquals(Math.sqrt(34), before.item(), 1e-5);
             float[] ga = a.grad().toFloatArray();
@@ -176,7 +176,7 @@ class TensorTest {
             assertEquals(1.0, Math.sqrt(ga[0] * ga[0] + ga[1] * ga[1] + gb[0] * gb[0]), 1e-4);
             assertEquals(3 / Math.sqrt(34), ga[0], 1e-5, "every gradient scaled by the same factor");
             // below the bound nothing changes
-            Tensor small = Tensor.clipGradNorm(List.of(a, b), 10.0);
+            Tensor small = Functional.clipGradNorm(List.of(a, b), 10.0);
             assertEquals(1.0, small.item(), 1e-4);
             assertEquals(3 / Math.sqrt(34), a.grad().toFloatArray()[0], 1e-5);
         }
