@@ -22,6 +22,7 @@ import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.baselines.Baselines;
 import dev.causalmm.interop.TrainedModel;
 import dev.causalmm.train.Checkpoint;
+import dev.causalmm.train.CheckpointStore;
 import dev.causalmm.train.LoggingListener;
 import dev.causalmm.train.ProgressBar;
 import dev.causalmm.train.TrainConfig;
@@ -121,7 +122,7 @@ public final class ExperimentRunner {
         id.put("runSeed", seed);
         JsonNode current = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)); // compared as read back (int vs long nodes)
         Path runFile = ckDir.resolve("run.json");
-        if (java.nio.file.Files.exists(ckDir.resolve("last.ckpt")) && java.nio.file.Files.exists(runFile)) {
+        if (new CheckpointStore(ckDir).hasLast() && java.nio.file.Files.exists(runFile)) {
             JsonNode stored = Json.MAPPER.readTree(runFile.toFile());
             if (!stored.equals(current)) {
                 throw new IllegalArgumentException(ckDir + " holds a checkpoint of another configuration (it differs in "

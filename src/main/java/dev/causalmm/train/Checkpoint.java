@@ -68,6 +68,11 @@ public final class Checkpoint {
         return shapes;
     }
 
+    /** The saved parameter values by name (not copied: the caller must not change them). */
+    Map<String, float[]> values() {
+        return values;
+    }
+
     /** Copies the saved values into {@code params}, checking that names and shapes match. */
     public void restoreInto(Map<String, Tensor> params, String source) {
         for (var e : params.entrySet()) {

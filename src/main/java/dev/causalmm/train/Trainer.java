@@ -20,9 +20,6 @@ import dev.causalmm.eval.Evaluator;
 import dev.causalmm.io.Json;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.MultimodalModel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Trains a {@link MultimodalModel} plus an optional {@link Regularizer}: epochs of
  * forward → base loss + regulariser loss → backward → gradient sync → clipping → optimizer step,
- * then validation, LR schedule, early stopping and an atomic checkpoint. Under
+ * then validation, LR schedule, early stopping and a checkpoint per epoch (files:
+ * {@link CheckpointStore}; format: {@link Checkpoint}). Under
  * {@link Precision#BF16} the forward pass and the losses run in an {@link Autocast} region.
  *
  * <p>Reproducibility: LibTorch's generator is re-seeded from (seed, epoch) at the start of every
@@ -105,13 +103,13 @@ public final class Trainer {
         long t0 = System.nanoTime();
 
         try (Optimizer optimizer = new Optimizer(config.optimizer(), paramList)) {
-            Path last = config.checkpointDir() == null ? null : config.checkpointDir().resolve("last.ckpt");
-            if (config.resume() && last != null && Files.exists(last)) {
-                Checkpoint ck = readCheckpoint(last);
-                ck.restoreInto(params, last.toString());
+            CheckpointStore store = config.checkpointDir() == null ? null : new CheckpointStore(config.checkpointDir());
+            if (config.resume() && store != null && store.hasLast()) {
+                Checkpoint ck = store.readLast();
+                ck.restoreInto(params, store.last().toString());
                 optimizer.loadState(ck.optimizerState());
                 ObjectNode st = ck.state();
-                checkCompatible(st, last);
+                checkCompatible(st, store.last());
                 startEpoch = st.get("epoch").asInt() + 1;
                 resumedFrom = startEpoch - 1;
                 scheduler.restore(st.get("scheduler"));
@@ -119,14 +117,11 @@ public final class Trainer {
                 bestEpoch = st.get("bestEpoch").asInt();
                 badEpochs = st.get("badEpochs").asInt();
                 for (JsonNode h : st.get("history")) history.add(fromJson(h));
-                if (config.restoreBest() && bestEpoch >= 0) {
-                    Path best = config.checkpointDir().resolve("best.ckpt");
-                    if (Files.exists(best)) bestWeights = weightsOf(readCheckpoint(best));
-                }
+                if (config.restoreBest() && bestEpoch >= 0) bestWeights = store.readBestWeights();
             }
             if (world > 1) startInSync(params, startEpoch);
             for (TrainingListener l : listeners) l.onTrainStart(config, loader.batchesPerEpoch());
-            if (resumedFrom >= 0) for (TrainingListener l : listeners) l.onResume(startEpoch, last);
+            if (resumedFrom >= 0) for (TrainingListener l : listeners) l.onResume(startEpoch, store.last());
             boolean stoppedEarly = false;
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
                 if (config.earlyStopPatience() > 0 && badEpochs >= config.earlyStopPatience()) {
@@ -144,22 +139,20 @@ public final class Trainer {
                     bestVal = score;
                     bestEpoch = epoch;
                     badEpochs = 0;
-                    if (config.restoreBest()) bestWeights = snapshot(params);
+                    if (config.restoreBest()) bestWeights = CheckpointStore.snapshot(params);
                 } else {
                     badEpochs++;
                 }
-                if (last != null && rank == 0) { // rank 0 alone writes: the checkpoint holds the global state
+                if (store != null && rank == 0) { // rank 0 alone writes: the checkpoint holds the global state
                     ObjectNode st = state(epoch, scheduler, bestVal, bestEpoch, badEpochs, history);
-                    Checkpoint ck = Checkpoint.capture(params, optimizer.saveState(), st);
-                    writeCheckpoint(ck, last);
-                    if (improved && config.restoreBest()) writeCheckpoint(ck, config.checkpointDir().resolve("best.ckpt"));
+                    store.save(Checkpoint.capture(params, optimizer.saveState(), st), improved && config.restoreBest());
                 }
                 for (TrainingListener l : listeners) l.onEpochEnd(m);
             }
             if (config.earlyStopPatience() > 0 && badEpochs >= config.earlyStopPatience() && history.size() < config.epochs()) {
                 stoppedEarly = true;
             }
-            if (config.restoreBest() && bestWeights != null && bestEpoch != history.size() - 1) restore(params, bestWeights);
+            if (config.restoreBest() && bestWeights != null && bestEpoch != history.size() - 1) CheckpointStore.restore(params, bestWeights);
             TrainResult result = new TrainResult(history, Math.max(bestEpoch, 0), stoppedEarly, (System.nanoTime() - t0) / 1e9, resumedFrom);
             for (TrainingListener l : listeners) l.onTrainEnd(result);
             return result;
@@ -307,7 +300,7 @@ public final class Trainer {
         }
     }
 
-    // ------------------------------------------------------------------ state and checkpoints
+    // ------------------------------------------------------------------ trainer state (the checkpoint's JSON)
 
     private ObjectNode state(int epoch, LrScheduler scheduler, double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history) {
         ObjectNode st = Json.object();
@@ -362,45 +355,5 @@ public final class Trainer {
 
     private static double num(JsonNode n) {
         return n == null || n.isNull() ? Double.NaN : n.asDouble();
-    }
-
-    private static Checkpoint readCheckpoint(Path p) {
-        try {
-            return Checkpoint.read(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot resume from " + p + ": " + dev.causalmm.io.AtomicFiles.describe(e), e);
-        }
-    }
-
-    private static void writeCheckpoint(Checkpoint c, Path p) {
-        try {
-            c.write(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + p + ": " + dev.causalmm.io.AtomicFiles.describe(e), e);
-        }
-    }
-
-    private static Map<String, float[]> snapshot(Map<String, Tensor> params) {
-        Map<String, float[]> s = new LinkedHashMap<>();
-        params.forEach((k, v) -> s.put(k, v.toFloatArray()));
-        return s;
-    }
-
-    private static Map<String, float[]> weightsOf(Checkpoint c) {
-        Map<String, float[]> s = new LinkedHashMap<>();
-        try (var scope = TensorScope.open("weights")) {
-            c.shapes().forEach((k, shape) -> {
-                Tensor t = Tensor.zeros(shape);
-                c.restoreInto(Map.of(k, t), "best.ckpt");
-                s.put(k, t.toFloatArray());
-            });
-        }
-        return s;
-    }
-
-    private static void restore(Map<String, Tensor> params, Map<String, float[]> weights) {
-        try (var scope = TensorScope.open("restore")) {
-            params.forEach((k, t) -> t.detach().copyFrom_(Tensor.of(weights.get(k), t.shape())));
-        }
     }
 }
