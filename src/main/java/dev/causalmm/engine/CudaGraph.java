@@ -164,7 +164,13 @@ public final class CudaGraph implements AutoCloseable {
         Throwable failure = null;
         long graph = 0;
         filter.stream = sideHandle;
-        torch_cuda.beginAllocateToPool(dev, pool, filter);
+        try {
+            torch_cuda.beginAllocateToPool(dev, pool, filter);
+        } catch (RuntimeException e) {
+            filter.stream = 0;
+            poolId.close();
+            throw explain(e);
+        }
         try {
             rt.beginCapture(sideHandle, CudaRuntime.CAPTURE_MODE_THREAD_LOCAL);
             try (var s = TensorScope.open("cuda-graph-capture")) {
