@@ -2,9 +2,9 @@
 # Device side of the one-call GPU check (bench/gpu/check prints the calls). After the bundle is
 # staged (/opt/gpu-stage), one run does, within a time budget (default 420 s of the call):
 #   1. the CUDA test classes (DeviceTests: every *Cuda*/*Gpu*/*Device*Test under dev.causalmm)
-
-
-#      widths at batch 256 and 4096, ImageTextStep (late fusion, MMBT-small, spec-size MMBT)
+#   2. JMH TrainStep at paper size (16 steps), the same steps captured as CUDA graphs (mode=graph,
+#      6 of them; docs/cuda-graphs.md), large widths at batch 256 and 4096, ImageTextStep
+#      (late fusion, MMBT-small, spec-size MMBT) with -p device=cuda
 #   3. per-op overhead (OpOverheadBenchmark, causalmm vs raw presets) and loader+upload throughput
 #   4. the PyTorch twins: eager for every Java configuration above, torch.compile(mode=
 #      "reduce-overhead") for a subset (each compile costs tens of seconds)
