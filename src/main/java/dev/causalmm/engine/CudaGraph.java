@@ -179,7 +179,14 @@ public final class CudaGraph implements AutoCloseable {
                             + rt.library() + ") is not the one LibTorch uses", null);
                 }
                 List<Tensor> result = step.get();
-                for (Tensor t : result) outs.add(t.unscoped());
+                for (int i = 0; i < result.size(); i++) {
+                    Tensor t = result.get(i);
+                    if (t.owner != s) {
+                        throw new IllegalArgumentException("static output " + i + " " + t.describe() + " was not made by the step during the "
+                                + "capture (an input or a tensor of another scope): the graph would take over and close a tensor it does not own");
+                    }
+                    outs.add(t.unscoped());
+                }
             } catch (Throwable t) {
                 failure = t;
             }
@@ -222,15 +229,16 @@ public final class CudaGraph implements AutoCloseable {
     }
 
     /** Turns what LibTorch or CUDA said into a reason a user can act on. */
-    private static CaptureException explain(Throwable t) {
+    static CaptureException explain(Throwable t) {
         if (t instanceof CaptureException c) return c;
         String m = String.valueOf(t.getMessage());
+        if (t instanceof IllegalArgumentException) return new CaptureException("CUDA graph capture failed: " + m, t); // ours, already explained
         String reason;
         if (m.contains("generator not in capture mode") || m.contains("Cannot call CUDAGeneratorImpl")) {
             reason = "the step draws random numbers (dropout, randn, randperm, ...): inside a CUDA graph that needs the generator's "
                     + "graph-safe state registered with the graph (CUDAGeneratorImpl::register_graph(CUDAGraph*)), which the presets "
                     + "do not map; run steps with random ops eagerly";
-        } else if (m.contains("capturing") || m.contains("capture")) {
+        } else if (m.contains("capturing") || m.contains("graph capture") || m.contains("during capture")) {
             reason = "the step made a call that cannot be captured (a host sync: item(), a read into a Java array, a blocking copy, "
                     + "or an upload of pageable memory); keep per-step values on the device";
         } else {

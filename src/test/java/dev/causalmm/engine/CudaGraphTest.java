@@ -63,7 +63,33 @@ class CudaGraphTest {
         assertEquals("", CudaGraph.hint(1));
     }
 
+    @Test
+    void libTorchsCaptureErrorsAreTranslatedIntoReasons() {
+        var rng = CudaGraph.explain(new RuntimeException("Attempt to increase offset for a CUDA generator not in capture mode.\nException raised from increase"));
+        assertTrue(rng.getMessage().contains("random numbers") && rng.getMessage().contains("register_graph"), rng.getMessage());
+        assertFalse(rng.getMessage().contains("Exception raised from"), "only the first line of LibTorch's message");
+        var sync = CudaGraph.explain(new RuntimeException("CUDA error: operation not permitted when stream is capturing"));
+        assertTrue(sync.getMessage().contains("host sync"), sync.getMessage());
+        var ours = CudaGraph.explain(new IllegalArgumentException("static output 0 was not made by the step during the capture"));
+        assertTrue(ours.getMessage().endsWith("static output 0 was not made by the step during the capture"), ours.getMessage());
+        var other = CudaGraph.explain(new IllegalStateException("boom"));
+        assertTrue(other.getMessage().contains("failed during capture") && other.getMessage().contains("boom"), other.getMessage());
+        assertSame(other, CudaGraph.explain(other));
+    }
+
     // ------------------------------------------------------------------ CUDA (skipped without a device)
+
+    @Test
+    void anOutputTheStepDidNotMakeIsRefused() {
+        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
+        try (var s = TensorScope.open("t")) {
+            Tensor x = Tensor.ones(DType.FLOAT32, GPU, 8).unscoped();
+            var e = assertThrows(CudaGraph.CaptureException.class, () -> CudaGraph.capture(GPU, List.of(x), 1, () -> List.of(x)));
+            assertTrue(e.getMessage().contains("not made by the step"), e.getMessage());
+            assertFalse(x.isClosed());
+            x.close();
+        }
+    }
 
     @Test
     void replayRecomputesFromNewStaticInputs() {
