@@ -134,18 +134,18 @@ public final class CudaGraph implements AutoCloseable {
         CAPTURE_LOCK.lock();
         try (CUDAGuard onDevice = new CUDAGuard(dev)) {
             Engine.synchronize(); // the side stream must see the inputs and parameters the current stream wrote
-            CUDAStream side = torch_cuda.getStreamFromPool(false, dev);
-            long sideHandle = streamHandle(side);
-            try (org.bytedeco.pytorch.Stream sideStream = side.unwrap(); CUDAStreamGuard onSide = new CUDAStreamGuard(sideStream)) {
-                for (int i = 0; i < warmupSteps; i++) {
-                    try (var s = TensorScope.open("cuda-graph-warmup")) {
-                        step.get();
+            try (CUDAStream side = torch_cuda.getStreamFromPool(false, dev)) {
+                long sideHandle = streamHandle(side);
+                if (sideHandle == 0) throw new CaptureException("LibTorch's stream pool returned the legacy default stream, which cannot be captured", null);
+                try (org.bytedeco.pytorch.Stream sideStream = side.unwrap(); CUDAStreamGuard onSide = new CUDAStreamGuard(sideStream)) {
+                    for (int i = 0; i < warmupSteps; i++) {
+                        try (var s = TensorScope.open("cuda-graph-warmup")) {
+                            step.get();
+                        }
                     }
+                    side.synchronize();
+                    return captureOnce(rt, device, dev, side, sideHandle, List.copyOf(staticInputs), step);
                 }
-                side.synchronize();
-                return captureOnce(rt, device, dev, side, sideHandle, List.copyOf(staticInputs), step);
-            } finally {
-                side.close();
             }
         } finally {
             CAPTURE_LOCK.unlock();
@@ -346,7 +346,8 @@ public final class CudaGraph implements AutoCloseable {
     private static volatile Method streamMethod;
 
     /**
-     * The {@code cudaStream_t} of a LibTorch stream. {@code CUDAStream.stream()} returns the cuda
+     * The {@code cudaStream_t} of a LibTorch stream (0 for the legacy default stream, which is
+     * where LibTorch's default stream runs). {@code CUDAStream.stream()} returns the cuda
      * preset's {@code CUstream_st}, a class of the -Pgpu profile only, so the call is reflective and
      * the default build compiles without the cuda preset.
      */
@@ -355,8 +356,7 @@ public final class CudaGraph implements AutoCloseable {
             Method m = streamMethod;
             if (m == null) streamMethod = m = CUDAStream.class.getMethod("stream");
             Pointer p = (Pointer) m.invoke(s);
-            if (p == null || p.isNull()) throw new CaptureException("LibTorch returned no cudaStream_t for stream " + s.id(), null);
-            return p.address();
+            return p == null ? 0L : p.address(); // JavaCPP returns null for NULL: the legacy default stream, a valid replay stream
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new CaptureException("the cuda preset (org.bytedeco:cuda, part of the -Pgpu build) is needed for CUDA graphs: " + e, e);
         }
