@@ -384,6 +384,11 @@ public final class Tensor implements AutoCloseable {
         return wrap(h().contiguous());
     }
 
+    /** This tensor in the channels-last-3d memory layout (a copy unless it already is). */
+    public Tensor channelsLast3d() {
+        return wrap(h().contiguous(torch.MemoryFormat.ChannelsLast3d));
+    }
+
     public Tensor clone_() {
         return wrap(h().clone());
     }
