@@ -19,10 +19,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Batches a {@link MultimodalDataset}. Samples are read and decoded on virtual threads straight
- * into pooled off-heap buffers, a bounded number of batches ahead; the consuming thread wraps each
- * buffer as tensors without copying (tensors are created on the consumer because JNI pins virtual
- * threads and tensor scopes are per thread). Batch order is deterministic for a given seed and
- * epoch, whatever the thread timing.
+ * into the loader's batch buffers, a bounded number of batches ahead; the consuming thread wraps
+ * each buffer as tensors without copying (tensors are created on the consumer because JNI pins
+ * virtual threads and tensor scopes are per thread). Batch order is deterministic for a given seed
+ * and epoch, whatever the thread timing.
+ *
+ * <p>Buffers are allocated once per loader ({@code prefetch + 2} of them, at the first epoch):
+ * pinned host memory when the device is CUDA, plain off-heap memory otherwise. A buffer is reused
+ * only after LibTorch has freed every tensor over it, so views that outlive their batch keep their
+ * values. On CUDA each batch is uploaded with non-blocking copies on a side stream and the
+ * consumer's stream waits for them through an event (docs/loader.md; not yet run on a GPU). When
+ * every modality of a batch is present no mask tensor is made: {@link Batch#maskOrNull()} is null.
  *
  * <pre>{@code
  * var loader = new DataLoader(dataset, DataLoader.Options.shuffled(256, seed));

@@ -47,8 +47,13 @@ final class TrainingStep implements AutoCloseable {
     }
 
     int run() {
+        return run(inputs, null, labels, indices);
+    }
+
+    /** One step on given inputs (a loader's batch: LoaderBenchmark feeds the step from the loader). */
+    int run(List<Tensor> inputs, Tensor mask, Tensor labels, Tensor indices) {
         try (var s = TensorScope.open("step")) {
-            ForwardOutput out = net.forward(inputs, null);
+            ForwardOutput out = net.forward(inputs, mask);
             Tensor loss = net.loss(out, labels, indices);
             Regularizer.Output r = reg.compute(net, out, labels, 0);
             if (r != null) loss = loss.add(r.loss());
