@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * Batches a {@link MultimodalDataset}. Samples are read and decoded on virtual threads straight
@@ -446,7 +447,12 @@ public final class DataLoader {
                     while (true) {
                         Object[] u = inFlight.take();
                         if (u.length == 0) return;
-                        release(u);
+                        try {
+                            release(u);
+                        } catch (RuntimeException e) {
+                            // the buffer was released anyway; the next CUDA call on the consumer reports the error too
+                            LoggerFactory.getLogger(DataLoader.class).error("waiting for the upload of a batch of '{}' failed", dataset.name(), e);
+                        }
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -458,8 +464,11 @@ public final class DataLoader {
                 try {
                     e.synchronize();
                 } finally {
-                    e.close();
-                    ((BatchBuffer) u[1]).release();
+                    try {
+                        e.close();
+                    } finally {
+                        ((BatchBuffer) u[1]).release();
+                    }
                 }
             }
 
