@@ -213,7 +213,7 @@ public final class DataLoader {
             this.pool = pool();
             this.reserved = Math.min(total, options.prefetch()) + 2;
             pool.reserve(reserved);
-            this.uploads = options.device().isCuda() ? new Uploads(options.device()) : null;
+            this.uploads = options.device().isCuda() ? sideStreamUploads(options.device()) : null;
             fill();
         }
 
@@ -310,7 +310,26 @@ public final class DataLoader {
                     + " tensor kept after Batch.close, or batches not closed). Close them, or copy what you keep (clone_())", null);
         }
 
-        /** CPU: the batch's tensors are views of the buffer (no copy); each holds it until LibTorch frees it. */
+        /**
+         * The side-stream upload, or null when LibTorch's CUDA stream API cannot be loaded (a linkage
+         * error of the presets' CUDA classes): batches are then copied with blocking copies on the
+         * current stream, which is slower but needs nothing beyond {@code Tensor.to}.
+         */
+        private Uploads sideStreamUploads(Device device) {
+            try {
+                return new Uploads(device);
+            } catch (LinkageError e) {
+                LoggerFactory.getLogger(DataLoader.class).warn("CUDA streams unavailable ({}): batches of '{}' are uploaded"
+                        + " with blocking copies on the current stream", e.toString(), dataset.name());
+                return null;
+            }
+        }
+
+        /**
+         * CPU: the batch's tensors are views of the buffer (no copy); each holds it until LibTorch
+         * frees it. CUDA without the side stream: blocking copies from the pinned buffer, finished
+         * before the buffer is released.
+         */
         private Batch wrap(BatchBuffer buf) {
             int rows = buf.rows;
             List<ModalitySpec> specs = dataset.modalities();
@@ -321,13 +340,13 @@ public final class DataLoader {
             try {
                 for (int m = 0; m < specs.size(); m++) {
                     DType stored = specs.get(m).storage();
-                    inputs.add(asModelInput(buf.wrap(buf.modalities[m], buf.rowBytes[m] * rows, stored, shape(specs.get(m), rows)), stored));
+                    inputs.add(asModelInput(place(buf.wrap(buf.modalities[m], buf.rowBytes[m] * rows, stored, shape(specs.get(m), rows))), stored));
                 }
-                mask = buf.anyMissing ? wrapMask(buf) : null;
-                labels = buf.wrap(buf.labels, (long) Long.BYTES * rows, DType.INT64, rows);
+                mask = buf.anyMissing ? place(wrapMask(buf)) : null;
+                labels = place(buf.wrap(buf.labels, (long) Long.BYTES * rows, DType.INT64, rows));
                 // the rows' dataset indices travel with the batch (models with per-sample state read them
                 // on the device; uploading them later, from pageable memory, would stall the step)
-                indexTensor = buf.wrap(buf.indexRows, (long) Long.BYTES * rows, DType.INT64, rows);
+                indexTensor = place(buf.wrap(buf.indexRows, (long) Long.BYTES * rows, DType.INT64, rows));
             } catch (RuntimeException | Error e) {
                 inputs.forEach(Tensor::close);
                 for (Tensor t : new Tensor[] {mask, labels, indexTensor}) if (t != null) t.close();
@@ -336,6 +355,16 @@ public final class DataLoader {
                 buf.release(); // the loader's hold; the tensors hold the buffer from here on
             }
             return batch(inputs, mask, labels, indexTensor, buf);
+        }
+
+        /** CPU: the view itself. CUDA (no side stream): a blocking copy; the host view is closed. */
+        private Tensor place(Tensor host) {
+            if (!options.device().isCuda()) return host;
+            try {
+                return host.to(options.device(), false);
+            } finally {
+                host.close();
+            }
         }
 
         private Batch batch(List<Tensor> inputs, Tensor mask, Tensor labels, Tensor indexTensor, BatchBuffer buf) {
