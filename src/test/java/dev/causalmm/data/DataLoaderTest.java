@@ -380,6 +380,41 @@ class DataLoaderTest {
         }
     }
 
+    /** Two epochs of one loader open at once each get their own buffers, and both see the right rows. */
+    @Test
+    void overlappingEpochsOfOneLoaderReserveTheirOwnBuffers() {
+        ArrayDataset ds = counting(60);
+        DataLoader loader = new DataLoader(ds, new DataLoader.Options(10, true, false, 2, 3, dev.causalmm.engine.Device.CPU));
+        try (var s = TensorScope.open("t"); var a = loader.epoch(0)) {
+            Batch first = a.next();
+            try (var b = loader.epoch(1)) {
+                int pos = 0;
+                int[] order = loader.order(1);
+                while (b.hasNext()) {
+                    try (Batch x = b.next()) {
+                        float[] v = x.inputs().get(0).toFloatArray();
+                        for (int r = 0; r < x.size(); r++) assertEquals(order[pos++], v[2 * r], 0f);
+                    }
+                }
+                assertEquals(60, pos);
+            }
+            assertEquals(8, loader.buffersAllocated(), "two open epochs: 2 × (prefetch 2 + 2)");
+            assertEquals(loader.order(0)[0], first.inputs().get(0).toFloatArray()[0], 0f, "epoch 0's batch untouched by epoch 1");
+            first.close();
+            int rows = 10;
+            while (a.hasNext()) {
+                try (Batch x = a.next()) {
+                    rows += x.size();
+                }
+            }
+            assertEquals(60, rows);
+        }
+        try (var s = TensorScope.open("t"); var c = loader.epoch(2)) {
+            while (c.hasNext()) c.next().close();
+        }
+        assertEquals(8, loader.buffersAllocated(), "buffers are reused, not added, by later epochs");
+    }
+
     /** Views of every batch kept: once all buffers are held the loader says so instead of hanging. */
     @Test
     void keepingEveryBufferIsReportedNotAHang() {
