@@ -213,7 +213,13 @@ public final class DataLoader {
             this.pool = pool();
             this.reserved = Math.min(total, options.prefetch()) + 2;
             pool.reserve(reserved);
-            this.uploads = options.device().isCuda() ? sideStreamUploads(options.device()) : null;
+            try {
+                this.uploads = options.device().isCuda() ? sideStreamUploads(options.device()) : null;
+            } catch (RuntimeException | Error e) {
+                pool.unreserve(reserved);
+                workers.shutdown();
+                throw e;
+            }
             fill();
         }
 
@@ -276,7 +282,8 @@ public final class DataLoader {
             BatchBuffer buf;
             try {
                 if (pending.isEmpty()) submit(awaitFreeBuffer());
-                buf = pending.poll().get();
+                buf = pending.peek().get(); // left queued until it succeeds: close() returns what it loaded
+                pending.poll();
             } catch (InterruptedException e) {
                 close();
                 Thread.currentThread().interrupt();
