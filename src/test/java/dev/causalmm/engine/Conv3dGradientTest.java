@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The 3-D convolution's input gradient for a batch equals, every time, the gradient of each sample
- * computed alone (guards the per-sample workaround in {@link Tensor#conv3d} for LibTorch's racy
- * multi-threaded CPU kernel), and the new 3-D ops have the shapes the U-Net relies on.
+ * computed alone (guards the channels-last workaround in {@link Functional#conv3d}: LibTorch's
+ * oneDNN NCDHW kernel gets it wrong for few channels at 32³–48³), and the new 3-D ops have the
+ * shapes the U-Net relies on.
  */
 class Conv3dGradientTest {
     private static float[] random(int n, long seed) {
