@@ -4,7 +4,9 @@
 #   1. the CUDA test classes (DeviceTests: every *Cuda*/*Gpu*/*Device*Test under dev.causalmm)
 #   2. JMH TrainStep at paper size (16 steps), large widths at batch 256 and 4096, ImageTextStep
 #      (late fusion, MMBT-small, spec-size MMBT) with -p device=cuda
-#   3. per-op overhead (OpOverheadBenchmark, causalmm vs raw presets) and loader+upload throughput
+#   3. per-op overhead (OpOverheadBenchmark, causalmm vs raw presets) and loader+upload throughput;
+#      the 3-D U-Net training step (SegmentationBenchmark, seg-train's default network, batch 1) at
+#      64³ and 128³
 #   4. the PyTorch twins: eager for every Java configuration above, torch.compile(mode=
 #      "reduce-overhead") for a subset (each compile costs tens of seconds)
 #   5. bench/python/report.py: $OUT/<date>-<device>.{json,md} (ratios vs eager and vs compile)
@@ -45,6 +47,7 @@ if [ "$mode" = device ]; then
   machine="${name:-gpu}"
   big_batches=256,4096; big_py=(256 4096)
   imagetext_models=late-fusion,mmbt-small,mmbt
+  unet_sizes=64,128
 else
   dev=cpu; python=/usr/bin/python3
   . "$root/.mvn/find-jdk.sh"
@@ -56,6 +59,7 @@ else
   machine=cpu-smoke
   big_batches=64; big_py=(64)
   imagetext_models=late-fusion,mmbt-small
+  unet_sizes=64
   export OPENBLAS_NUM_THREADS=1
 fi
 export OUT
@@ -73,6 +77,8 @@ phase jmh-trainstep-large 30 jrun org.openjdk.jmh.Main TrainStepBenchmark -p siz
 phase jmh-imagetext 30 jrun org.openjdk.jmh.Main ImageTextStepBenchmark -p model=$imagetext_models -p regularizer=none -p device=$dev \
   "${jmh_it[@]}" -rf json -rff "$work/java-imagetext.json"
 phase jmh-ops 20 jrun org.openjdk.jmh.Main OpOverheadBenchmark -p device=$dev "${jmh_it[@]}" -rf json -rff "$work/java-ops.json"
+phase jmh-unet 30 jrun org.openjdk.jmh.Main SegmentationBenchmark -p size=$unet_sizes -p device=$dev "${jmh_it[@]}" \
+  -rf json -rff "$work/java-unet.json"
 phase jmh-loader 15 jrun org.openjdk.jmh.Main LoaderBenchmark -p device=$dev "${jmh_it[@]}" -rf json -rff "$work/java-loader.json"
 phase twins-paper 40 twins --bench trainstep --size paper --json "$work/py-trainstep-paper.json"
 for b in "${big_py[@]}"; do

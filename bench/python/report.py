@@ -128,6 +128,13 @@ def main():
             for o in ops:
                 c, r_, p = o["causalmm_us"], o["raw_us"], o["pytorch_us"]
                 f.write(f"| {o['op']} | {fmt(c)} | {fmt(r_)} | {fmt(c - r_) if c is not None and r_ is not None else '–'} | {fmt(p)} |\n")
+        twinless = [(k, v) for k, v in sorted(java.items(), key=lambda kv: str(kv[0]))
+                    if not any((k[0], k[1], k[2], k[3], var) in py for var in ("eager", "compile"))]
+        if twinless:
+            f.write("\nJava benchmarks without a PyTorch twin in this run (JMH score in its own unit: µs/ms per op or ops/s):\n\n"
+                    "| benchmark | params | median | mean ± err |\n|---|---|---|---|\n")
+            for k, v in twinless:
+                f.write(f"| {k[0]} | {' '.join(str(x) for x in k[1:] if x not in (None, '-'))} | {v['median']:.1f} | {v['us']:.1f} ± {v['err']:.1f} |\n")
         for dev, v in loader.items():
             f.write(f"\nLoader + placement on {dev} (MMLSynData, batch 256, prefetch 4): {v['batches_per_s']:.0f} ± {v['err']:.0f} batches/s\n")
         compiled = [r for r in table if r["variant"] == "compile" and "ratio" in r]
