@@ -10,7 +10,7 @@ import platform
 import statistics
 
 GOAL = 1.5  # issue 12: Java >= 1.5x PyTorch eager on every paper-sized TrainStep on CPU
-BENCH = {"TrainStepBenchmark": "trainstep", "ImageTextStepBenchmark": "imagetext"}
+BENCH = {"TrainStepBenchmark": "trainstep", "ImageTextStepBenchmark": "imagetext", "SegmentationBenchmark": "unet"}
 
 
 def load_java(d, prefix="java-"):
