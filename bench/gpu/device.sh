@@ -7,7 +7,7 @@
 #   3. per-op overhead (OpOverheadBenchmark, causalmm vs raw presets) and loader+upload throughput;
 #      the 3-D U-Net training step (SegmentationBenchmark, seg-train's default network, batch 1) at
 #      64³ and 128³
-#   4. the PyTorch twins: eager for every Java configuration above, torch.compile(mode=
+#   4. the PyTorch twins: eager for every Java configuration above (the U-Net's too), torch.compile(mode=
 #      "reduce-overhead") for a subset (each compile costs tens of seconds)
 #   5. bench/python/report.py: $OUT/<date>-<device>.{json,md} (ratios vs eager and vs compile)
 # Each phase is skipped (and says so) once the budget is spent, so the call always returns results.
@@ -84,6 +84,7 @@ phase twins-paper 40 twins --bench trainstep --size paper --json "$work/py-train
 for b in "${big_py[@]}"; do
   phase twins-large-b$b 15 twins --bench trainstep --size large --batch $b --model late-fusion,concat --reg none,c3r --json "$work/py-trainstep-large-$b.json"
 done
+phase twins-unet 20 twins --bench unet --size $unet_sizes --json "$work/py-unet.json"
 phase twins-imagetext 20 twins --bench imagetext --model $imagetext_models --reg none --json "$work/py-imagetext.json"
 phase twins-ops 10 twins --ops --json "$work/py-ops.json"
 # torch.compile(mode="reduce-overhead"): a subset, each compile takes tens of seconds

@@ -29,7 +29,9 @@ def load_java(d, prefix="java-"):
                 ops[("loader", p.get("device", "cpu"))] = (num(m["score"]), num(m["scoreError"]))
                 continue
             key = (BENCH.get(cls, cls), p.get("model"), p.get("regularizer"), size)
-            rows[key] = dict(us=num(m["score"]), err=num(m["scoreError"]), raw=[num(x) for it in m["rawData"] for x in it])
+            scale = {"ms/op": 1e3, "s/op": 1e6}.get(m.get("scoreUnit"), 1.0)   # step times in µs, whatever unit JMH used
+            rows[key] = dict(us=num(m["score"]) * scale, err=num(m["scoreError"]) * scale,
+                             raw=[num(x) * scale for it in m["rawData"] for x in it])
             rows[key]["median"] = statistics.median(rows[key]["raw"])
     return rows, ops
 
@@ -131,7 +133,7 @@ def main():
         twinless = [(k, v) for k, v in sorted(java.items(), key=lambda kv: str(kv[0]))
                     if not any((k[0], k[1], k[2], k[3], var) in py for var in ("eager", "compile"))]
         if twinless:
-            f.write("\nJava benchmarks without a PyTorch twin in this run (JMH score in its own unit: µs/ms per op or ops/s):\n\n"
+            f.write("\nJava benchmarks without a PyTorch twin in this run (µs per op for time modes, ops/s for throughput modes):\n\n"
                     "| benchmark | params | median | mean ± err |\n|---|---|---|---|\n")
             for k, v in twinless:
                 f.write(f"| {k[0]} | {' '.join(str(x) for x in k[1:] if x not in (None, '-'))} | {v['median']:.1f} | {v['us']:.1f} ± {v['err']:.1f} |\n")
