@@ -220,6 +220,37 @@ class SegCliTest {
     }
 
     @Test
+    void hd95InVoxelsOnRequest() throws IOException {
+        Path ev = dir.resolve("eval-voxels");
+        run(0, "seg-eval", "--checkpoint", ckpt.toString(), "--data", dir.resolve("test").toString(), "--out", ev.toString(),
+                "--hd95-unit", "voxels");
+        JsonNode vox = Json.MAPPER.readTree(ev.resolve("results.json").toFile());
+        assertEquals("voxels", vox.get("hd95Unit").asText());
+        assertTrue(Files.readString(ev.resolve("report.md")).contains("HD95 WT (voxels)"));
+        int differ = 0;
+        for (int i = 0; i < vox.get("cases").size(); i++) {
+            JsonNode a = vox.get("cases").get(i), m = results.get("cases").get(i);
+            assertEquals(m.get("case"), a.get("case"));
+            if (!a.get("available").asBoolean()) continue;
+            for (String r : new String[] {"WT", "TC", "ET"}) {
+                assertEquals(m.get("dice").get(r).asDouble(), a.get("dice").get(r).asDouble(), 1e-12, "same predictions");
+                double hv = a.get("hd95").get(r).asDouble(), hm = m.get("hd95").get(r).asDouble();
+                if (hv == 0 || hv == RegionMetrics.HD95_ONE_EMPTY) {
+                    assertEquals(hv, hm, 1e-12);
+                } else {
+                    // every voxel offset is at least 0.9 mm and at most 2.0 mm long per voxel step
+                    assertTrue(hm >= 0.9 * hv - 1e-6 && hm <= 2.0 * hv + 1e-6, r + ": " + hv + " voxels vs " + hm + " mm");
+                    if (Math.abs(hm - hv) > 1e-6) differ++;
+                }
+            }
+        }
+        assertTrue(differ > 0, "the anisotropic spacing changes some HD95");
+        String bad = run(2, "seg-eval", "--checkpoint", ckpt.toString(), "--data", dir.resolve("test").toString(), "--out",
+                dir.resolve("eval-bad").toString(), "--hd95-unit", "furlongs");
+        assertTrue(bad.contains("mm or voxels") && bad.contains("furlongs"), bad);
+    }
+
+    @Test
     void resumeFromTheCheckpointFolderEqualsTheUninterruptedRun() throws IOException {
         Path parts = dir.resolve("ckpt-resumed");
         List<String> base = new ArrayList<>(List.of("seg-train", "--data", dir.resolve("train").toString(), "--out", parts.toString()));
