@@ -69,7 +69,7 @@ def main():
             p = py.get((bench, model, reg, size, variant))
             if p is None:
                 continue
-            row = dict(bench=bench, model=model, reg=reg, size=size, variant=variant, java_us=j["us"], java_err=j["err"])
+            row = dict(bench=bench, model=model or "-", reg=reg or "-", size=size, variant=variant, java_us=j["us"], java_err=j["err"])
             if "us_per_step" in p:
                 row["python_us"] = p["us_per_step"]
                 row["ratio_of_means"] = p["us_per_step"] / j["us"]
