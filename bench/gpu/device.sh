@@ -2,7 +2,8 @@
 # Device side of the one-call GPU check (bench/gpu/check prints the calls). After the bundle is
 # staged (/opt/gpu-stage), one run does, within a time budget (default 420 s of the call):
 #   1. the CUDA test classes (DeviceTests: every *Cuda*/*Gpu*/*Device*Test under dev.causalmm)
-#   2. JMH TrainStep at paper size (16 steps), large widths at batch 256 and 4096, ImageTextStep
+#   2. JMH TrainStep at paper size (16 steps), the same steps captured as CUDA graphs (mode=graph,
+#      6 of them; docs/cuda-graphs.md), large widths at batch 256 and 4096, ImageTextStep
 #      (late fusion, MMBT-small, spec-size MMBT) with -p device=cuda
 #   3. per-op overhead (OpOverheadBenchmark, causalmm vs raw presets) and loader+upload throughput;
 #      the 3-D U-Net training step (SegmentationBenchmark, seg-train's default network, batch 1) at
@@ -48,6 +49,7 @@ if [ "$mode" = device ]; then
   big_batches=256,4096; big_py=(256 4096)
   imagetext_models=late-fusion,mmbt-small,mmbt
   unet_sizes=64,128
+  graph_modes=graph   # eager-graphsafe (the optimizer alone) by hand: it costs ~20 s more here
 else
   dev=cpu; python=/usr/bin/python3
   . "$root/.mvn/find-jdk.sh"
@@ -60,6 +62,7 @@ else
   big_batches=64; big_py=(64)
   imagetext_models=late-fusion,mmbt-small
   unet_sizes=64
+  graph_modes=eager-graphsafe   # a CPU device refuses mode=graph (by design): rehearse the rest
   export OPENBLAS_NUM_THREADS=1
 fi
 export OUT
@@ -72,6 +75,9 @@ log "mode $mode, device $dev, budget ${budget}s, results in $OUT"
 phase tests 40 jrun dev.causalmm.bench.DeviceTests --json "$OUT/tests.json"
 phase jmh-trainstep-paper 60 jrun org.openjdk.jmh.Main TrainStepBenchmark -p size=paper -p device=$dev "${jmh_it[@]}" \
   -rf json -rff "$work/java-trainstep-paper.json"
+# CUDA graphs: paper-sized steps without random ops (CmIR draws on the device, so its capture is refused; not run here)
+phase jmh-trainstep-graph 25 jrun org.openjdk.jmh.Main TrainStepBenchmark -p size=paper -p device=$dev -p mode=$graph_modes \
+  -p model=late-fusion,concat,tmc -p regularizer=none,c3r "${jmh_it[@]}" -rf json -rff "$work/java-trainstep-graph.json"
 phase jmh-trainstep-large 30 jrun org.openjdk.jmh.Main TrainStepBenchmark -p size=large -p batch=$big_batches -p device=$dev \
   -p model=late-fusion,concat -p regularizer=none,c3r "${jmh_it[@]}" -rf json -rff "$work/java-trainstep-large.json"
 phase jmh-imagetext 30 jrun org.openjdk.jmh.Main ImageTextStepBenchmark -p model=$imagetext_models -p regularizer=none -p device=$dev \

@@ -25,7 +25,10 @@ final class SegTrainCommand implements Callable<Integer> {
     @Mixin SegDataCliOptions dataOptions;
     @Option(names = "--steps", defaultValue = "600", description = "Optimizer steps (default: ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--batch-size", defaultValue = "2", description = "Patches per step (default: ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--patch", defaultValue = "32", description = "Patch side in voxels, a multiple of 2^depth (default: ${DEFAULT-VALUE}).") int patch;
+    @Option(names = "--patch", defaultValue = "48", description = "Patch side in (downsampled) voxels, a multiple of 2^depth (default: ${DEFAULT-VALUE}).") int patch;
+    @Option(names = "--downsample", defaultValue = "2",
+            description = "Train on a grid this many times coarser than the data (1 = full resolution); evaluation interpolates back "
+                    + "and scores at full resolution (default: ${DEFAULT-VALUE}).") int downsample;
     @Option(names = "--width", defaultValue = "8", description = "U-Net channels at full resolution (default: ${DEFAULT-VALUE}).") int width;
     @Option(names = "--depth", defaultValue = "3", description = "U-Net downsamplings (default: ${DEFAULT-VALUE}).") int depth;
     @Option(names = "--residual", description = "Residual blocks.") boolean residual;
@@ -62,7 +65,7 @@ final class SegTrainCommand implements Callable<Integer> {
         SegDataOptions options = dataOptions.apply(SegDataOptions.defaults());
         SegTrainer.Settings settings = new SegTrainer.Settings(steps, batch, lr, weightDecay, timeLimit, 0, checkpointEvery, c3r, c3rVoxels,
                 Device.parse(device));
-        SegTrainer.Result r = SegPipeline.train(data, options, f, width, depth, residual, p,
+        SegTrainer.Result r = SegPipeline.train(data, options, f, width, depth, residual, downsample, p,
                 new PatchSampler.Settings(p, foreground, !noFlips, !noDropout), settings, seed, out, resume);
         System.out.printf(Locale.ROOT, "seg-train: %d steps in %.0f s, final loss %.4f%s -> %s%n", r.steps(), r.seconds(), r.finalLoss(),
                 r.stoppedByTimeLimit() ? " (stopped by --time-limit)" : "", out);

@@ -712,14 +712,15 @@ public final class Tensor implements AutoCloseable {
      * an optional {@code bias} ({@code O}), cubic {@code stride} and symmetric zero {@code padding}.
      */
     public static Tensor conv3d(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
-        if (stride == 1 && weight.size(2) > 1 && x.size(0) > 1 && x.device().equals(Device.CPU)) {
-            // LibTorch 2.10's CPU kernel for the input gradient of a stride-1 3-D convolution races
-            // across the samples of a batch when it runs on several threads (non-deterministic
-            // gradients, NaN within a few Adam steps; one sample, stride 2 or one thread are exact;
-            // Conv3dGradientTest). One convolution per sample avoids it at the cost of a concat.
-            List<Tensor> parts = new java.util.ArrayList<>((int) x.size(0));
-            for (long i = 0; i < x.size(0); i++) parts.add(conv3dNative(x.narrow(0, i, 1), weight, bias, stride, padding));
-            return cat(parts, 0);
+        if (x.device().equals(Device.CPU)) {
+            // LibTorch 2.10's CPU (oneDNN 3.7) kernel for the input gradient of a batched 3-D
+            // convolution in the default NCDHW layout is wrong for small channel counts (2→8 and
+            // 8→8 channels at 32³–48³: wrong values, and NaN within a step, on one thread as well
+            // as two; Conv3dGradientTest). The channels-last-3d kernel is exact and as fast, so CPU
+            // convolutions run in that layout; the output stays channels-last, which every later op
+            // accepts. (An earlier workaround, one convolution per sample, was 10× slower: single
+            // samples of few channels fall back to LibTorch's slow_conv3d.)
+            return conv3dNative(x.channelsLast3d(), weight, bias, stride, padding);
         }
         return conv3dNative(x, weight, bias, stride, padding);
     }
@@ -747,6 +748,11 @@ public final class Tensor implements AutoCloseable {
      * Group normalisation of {@code B×C×…} over {@code groups} channel groups with per-channel
      * affine {@code weight}, {@code bias}; with {@code groups = C} it is instance normalisation.
      */
+    /** This tensor in the channels-last-3d memory layout (a copy unless it already is). */
+    public Tensor channelsLast3d() {
+        return wrap(h.contiguous(torch.MemoryFormat.ChannelsLast3d));
+    }
+
     public Tensor groupNorm(long groups, Tensor weight, Tensor bias, double eps) {
         try (var w = new org.bytedeco.pytorch.TensorOptional(weight.h()); var b = new org.bytedeco.pytorch.TensorOptional(bias.h())) {
             return wrap(torch.group_norm(h(), groups, w, b, eps, true));

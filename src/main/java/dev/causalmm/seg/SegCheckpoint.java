@@ -76,8 +76,8 @@ public final class SegCheckpoint {
 
     /**
      * Restores {@code params} (on their device) and the optimizer's moments from the folder, after
-     * checking that the folder was written by a compatible run: the same network, modalities, patch
-     * and seed ({@code config.json}), the same batch size and seed (the checkpoint's state). A
+     * checking that the folder was written by a compatible run: the same network, modalities, patch,
+     * seed and downsampling ({@code config.json}), the same batch size and seed (the checkpoint's state). A
      * different step budget is allowed (it extends or shortens the run) but the learning-rate decay
      * then differs from either uninterrupted run, so it is logged.
      *
@@ -88,7 +88,7 @@ public final class SegCheckpoint {
         SegModelConfig saved = readConfig(dir);
         ObjectNode want = config.toJson();
         ObjectNode have = saved.toJson();
-        for (String field : new String[] {"unet", "modalities", "patch", "seed"}) {
+        for (String field : new String[] {"unet", "modalities", "patch", "seed", "downsample"}) {
             if (!want.get(field).equals(have.get(field))) {
                 throw new IllegalArgumentException("cannot resume from " + dir + ": its " + CONFIG + " has " + field + " " + have.get(field)
                         + ", this run " + want.get(field) + " (use the same settings, or a fresh --out)");

@@ -67,6 +67,11 @@ public final class SegEvaluation {
         public double[] thresholds() {
             return thresholds.clone();
         }
+
+        /** The same settings with windows on the grid of a model trained {@code factor} times coarser. */
+        public Settings withDownsample(int factor) {
+            return new Settings(window.withDownsample(factor), thresholds, etMinVoxels, hd95);
+        }
     }
 
     /** One case under one subset; {@code dice}/{@code hd95} are null when the subset is unavailable for it. */

@@ -20,9 +20,18 @@ import java.util.List;
  * @param seed     the seed the weights were initialised from
  * @param labelScheme label numbering of the data (brats2015, brats2018, …)
  * @param data     the data options (opaque to this package; the CLI reads them back), may be empty
+ * @param downsample the model works on a grid this many times coarser than the cases' (1 = full
+ *     resolution; see {@link Resampling}); {@code patch} is in coarse voxels
  */
-public record SegModelConfig(UNetConfig unet, List<String> modalities, int[] patch, long seed, String labelScheme, ObjectNode data) {
+public record SegModelConfig(UNetConfig unet, List<String> modalities, int[] patch, long seed, String labelScheme, ObjectNode data,
+                             int downsample) {
+    /** A full-resolution model. */
+    public SegModelConfig(UNetConfig unet, List<String> modalities, int[] patch, long seed, String labelScheme, ObjectNode data) {
+        this(unet, modalities, patch, seed, labelScheme, data, 1);
+    }
+
     public SegModelConfig {
+        if (downsample < 1 || downsample > 8) throw new IllegalArgumentException("downsample factor must be in 1..8, got " + downsample);
         modalities = List.copyOf(modalities);
         if (modalities.size() != unet.modalities()) {
             throw new IllegalArgumentException(modalities.size() + " modality names " + modalities + " for a U-Net of "
@@ -62,6 +71,7 @@ public record SegModelConfig(UNetConfig unet, List<String> modalities, int[] pat
         o.put("seed", seed);
         o.put("labelScheme", labelScheme);
         o.set("data", data);
+        o.put("downsample", downsample);
         return o;
     }
 
@@ -79,6 +89,6 @@ public record SegModelConfig(UNetConfig unet, List<String> modalities, int[] pat
         int[] patch = new int[3];
         for (int i = 0; i < 3; i++) patch[i] = o.get("patch").get(i).asInt();
         return new SegModelConfig(unet, mods, patch, o.get("seed").asLong(), o.path("labelScheme").asText("brats2018"),
-                o.has("data") ? (ObjectNode) o.get("data") : Json.object());
+                o.has("data") ? (ObjectNode) o.get("data") : Json.object(), o.path("downsample").asInt(1));
     }
 }

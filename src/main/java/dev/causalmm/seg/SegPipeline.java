@@ -40,11 +40,22 @@ public final class SegPipeline {
         }
     }
 
-    /** Trains a U-Net on the labelled cases of {@code data} and writes the checkpoint folder {@code out}. */
+    /** Trains a full-resolution U-Net on the labelled cases of {@code data} and writes the checkpoint folder {@code out}. */
     public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
                                           boolean residual, int[] patch, PatchSampler.Settings sampling, SegTrainer.Settings settings,
                                           long seed, Path out) throws IOException {
-        return train(data, options, fusion, width, depth, residual, patch, sampling, settings, seed, out, false);
+        return train(data, options, fusion, width, depth, residual, 1, patch, sampling, settings, seed, out, false);
+    }
+
+    /**
+     * Trains a U-Net on the labelled cases of {@code data}, on a grid {@code downsample} times
+     * coarser than the cases' ({@link Resampling}; {@code patch} is in coarse voxels), and writes the
+     * checkpoint folder {@code out}.
+     */
+    public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
+                                          boolean residual, int downsample, int[] patch, PatchSampler.Settings sampling,
+                                          SegTrainer.Settings settings, long seed, Path out) throws IOException {
+        return train(data, options, fusion, width, depth, residual, downsample, patch, sampling, settings, seed, out, false);
     }
 
     /**
@@ -53,12 +64,13 @@ public final class SegPipeline {
      * ({@link SegTrainer#train(UNet3d, SegModelConfig, PatchSampler, SegTrainer.Settings, long, Path, ProgressBar, boolean)}).
      */
     public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
-                                          boolean residual, int[] patch, PatchSampler.Settings sampling, SegTrainer.Settings settings,
-                                          long seed, Path out, boolean resume) throws IOException {
-        List<SegVolume> volumes = load(data, options);
+                                          boolean residual, int downsample, int[] patch, PatchSampler.Settings sampling,
+                                          SegTrainer.Settings settings, long seed, Path out, boolean resume) throws IOException {
+        List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, downsample)).toList();
         List<String> modalities = options.modalityNames();
         UNetConfig uc = new UNetConfig(modalities.size(), 3, width, Math.max(width, width * 8), depth, residual, fusion, 0.01);
-        SegModelConfig cfg = new SegModelConfig(uc, modalities, patch, seed, options.labelScheme().name(), optionsJson(options));
+        SegModelConfig cfg = new SegModelConfig(uc, modalities, patch, seed, options.labelScheme().name(), optionsJson(options),
+                downsample);
         PatchSampler sampler = new PatchSampler(volumes, sampling, seed ^ 0x5A3D1E5L);
         try (UNet3d model = new UNet3d(uc, Init.seeded(seed))) {
             model.to(settings.device());
@@ -72,6 +84,7 @@ public final class SegPipeline {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         List<SegVolume> volumes = load(data, options);
+        settings = settings.withDownsample(cfg.downsample());
         try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
             int total = SegEvaluation.predictionCount(cfg.modalities(), volumes);
             StepBar bar = new StepBar("seg-eval", total);
@@ -88,6 +101,7 @@ public final class SegPipeline {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         List<SegVolume> volumes = load(data, options);
+        settings = settings.withDownsample(cfg.downsample());
         Files.createDirectories(out);
         List<Path> written = new ArrayList<>();
         try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {

@@ -4,6 +4,8 @@ import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import dev.causalmm.nn.UNet3d;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Whole-volume inference from patch-sized windows: windows placed evenly from edge to edge with at
@@ -13,6 +15,11 @@ import dev.causalmm.nn.UNet3d;
  * window are zero-padded.
  */
 public final class SlidingWindow {
+    /**
+     * Windows run through the network together: a batch of more than one lets LibTorch's CPU
+     * convolutions use oneDNN (a single small-channel window falls back to its 10× slower kernel).
+     */
+    static final int WINDOWS_PER_BATCH = 4;
 
     /** How windows are blended. */
     public enum Blend { GAUSSIAN, CONSTANT }
@@ -21,9 +28,16 @@ public final class SlidingWindow {
      * @param patch   window sides {px, py, pz} (multiples of the U-Net's divisor)
      * @param overlap fraction of a window shared with its neighbour, in [0, 1)
      * @param blend   weighting of overlapping windows
+     * @param downsample the model's grid is coarser than the case's by this factor: windows run on
+     *     the coarse grid and probabilities are interpolated back ({@link Resampling}); 1 = none
      */
-    public record Settings(int[] patch, double overlap, Blend blend) {
+    public record Settings(int[] patch, double overlap, Blend blend, int downsample) {
+        public Settings(int[] patch, double overlap, Blend blend) {
+            this(patch, overlap, blend, 1);
+        }
+
         public Settings {
+            if (downsample < 1) throw new IllegalArgumentException("downsample factor must be >= 1, got " + downsample);
             if (patch.length != 3) throw new IllegalArgumentException("window needs three sides");
             patch = patch.clone();
             if (!(overlap >= 0 && overlap < 1)) throw new IllegalArgumentException("window overlap must be in [0, 1), got " + overlap);
@@ -33,6 +47,11 @@ public final class SlidingWindow {
         @Override
         public int[] patch() {
             return patch.clone();
+        }
+
+        /** The same windows for a model trained {@code factor} times coarser. */
+        public Settings withDownsample(int factor) {
+            return new Settings(patch, overlap, blend, factor);
         }
     }
 
@@ -79,6 +98,14 @@ public final class SlidingWindow {
      * @return {@code [3][voxels]}: WT, TC, ET probabilities on the volume's grid
      */
     public static float[][] predict(UNet3d model, SegVolume v, int modelMask, Settings settings) {
+        if (settings.downsample() == 1) return predictOnGrid(model, v, modelMask, settings);
+        SegVolume coarse = Resampling.downsample(new SegVolume(v.id(), v.shape(), v.modalities(), v.channels(), null, v.geometry()),
+                settings.downsample());
+        float[][] p = predictOnGrid(model, coarse, modelMask, settings);
+        return Resampling.upsample(p, coarse.shape(), v.shape(), settings.downsample());
+    }
+
+    private static float[][] predictOnGrid(UNet3d model, SegVolume v, int modelMask, Settings settings) {
         int[] s = v.shape();
         int[] p = settings.patch();
         int k = v.modalities().size();
@@ -95,20 +122,29 @@ public final class SlidingWindow {
         boolean[] noFlip = new boolean[3];
         boolean wasTraining = model.isTraining();
         model.setTraining(false);
+        List<int[]> windows = new ArrayList<>();
+        for (int z0 : st[2]) for (int y0 : st[1]) for (int x0 : st[0]) windows.add(new int[] {x0, y0, z0});
         try (var ng = NoGrad.enter()) {
-            for (int z0 : st[2]) for (int y0 : st[1]) for (int x0 : st[0]) {
-                int[] start = {x0, y0, z0};
-                float[] x = new float[k * pv];
-                for (int c = 0; c < k; c++) {
-                    if (m[c] != 0) PatchSampler.copy(v.channels()[c], s, start, p, noFlip, x, c * pv);
+            for (int from = 0; from < windows.size(); from += WINDOWS_PER_BATCH) {
+                int n = Math.min(WINDOWS_PER_BATCH, windows.size() - from);
+                float[] x = new float[n * k * pv];
+                float[] mb = new float[n * k];
+                for (int i = 0; i < n; i++) {
+                    int[] start = windows.get(from + i);
+                    for (int c = 0; c < k; c++) {
+                        mb[i * k + c] = m[c];
+                        if (m[c] != 0) PatchSampler.copy(v.channels()[c], s, start, p, noFlip, x, (i * k + c) * pv);
+                    }
                 }
                 float[] prob;
                 try (var scope = TensorScope.open("window")) {
-                    Tensor in = Tensor.of(x, 1, k, p[2], p[1], p[0]).to(model.head().weight().device());
-                    Tensor mt = Tensor.of(m, 1, k).to(model.head().weight().device());
-                    prob = model.forward(in, mt).logits().sigmoid().to(dev.causalmm.engine.Device.CPU).toFloatArray();
+                    Tensor in = Tensor.of(x, n, k, p[2], p[1], p[0]).to(model.head().weight().device());
+                    Tensor mt = Tensor.of(mb, n, k).to(model.head().weight().device());
+                    prob = model.forward(in, mt).logits().sigmoid().contiguous().to(dev.causalmm.engine.Device.CPU).toFloatArray();
                 }
-                accumulate(prob, w, start, p, s, acc, wsum);
+                for (int i = 0; i < n; i++) {
+                    accumulate(java.util.Arrays.copyOfRange(prob, i * 3 * pv, (i + 1) * 3 * pv), w, windows.get(from + i), p, s, acc, wsum);
+                }
             }
         } finally {
             model.setTraining(wasTraining);

@@ -38,6 +38,10 @@ public class ImageTextStepBenchmark {
     @Param({"cpu"})
     public String device;
 
+    /** eager, eager-graphsafe or graph (CUDA only; MMBT's dropout makes its capture refused), as in TrainStepBenchmark. */
+    @Param({"eager"})
+    public String mode;
+
     private static final int BATCH = 64;
     private TrainingStep step;
 
@@ -55,7 +59,7 @@ public class ImageTextStepBenchmark {
             Tensor txt = Tensor.rand(DType.FLOAT32, d, BATCH, 12).mul(60).add(2).to(DType.INT64).to(DType.FLOAT32);
             inputs = List.of(s.keep(img).unscoped(), s.keep(txt).unscoped());
         }
-        step = new TrainingStep(net, reg, data.train(), data.val(), inputs, d);
+        step = new TrainingStep(net, reg, data.train(), data.val(), inputs, d, TrainingStep.Mode.parse(mode));
     }
 
     @Benchmark
@@ -65,6 +69,6 @@ public class ImageTextStepBenchmark {
 
     @TearDown
     public void tearDown() {
-        step.close();
+        if (step != null) step.close(); // null when the setup was refused (a graph of a step with dropout)
     }
 }

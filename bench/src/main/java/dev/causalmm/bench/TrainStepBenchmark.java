@@ -39,6 +39,14 @@ public class TrainStepBenchmark {
     @Param({"cpu"})
     public String device;
 
+    /**
+     * {@code eager} (LibTorch's Adam), {@code eager-graphsafe} (the device-side GraphSafeAdam, eager)
+     * or {@code graph} (the whole step captured once as a CUDA graph and replayed; CUDA only, refused
+     * for steps with random ops such as CmIR). See TrainingStep and docs/cuda-graphs.md.
+     */
+    @Param({"eager"})
+    public String mode;
+
     /** Batch size; 0 = the size's own (256 paper, 1024 large). The GPU check adds 4096. */
     @Param({"0"})
     public int batch;
@@ -58,7 +66,7 @@ public class TrainStepBenchmark {
         var sample = dev.causalmm.data.MMLSynData.generate(dev.causalmm.data.MMLSynConfig.defaults(0).withSizes(512, 64, 8));
         List<Tensor> inputs = List.of(Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped(),
                 Tensor.rand(DType.FLOAT32, d, batch, 20).unscoped());
-        step = new TrainingStep(net, reg, sample.train().dataset(), sample.val().dataset(), inputs, d);
+        step = new TrainingStep(net, reg, sample.train().dataset(), sample.val().dataset(), inputs, d, TrainingStep.Mode.parse(mode));
     }
 
     /** One step: the score is µs per step; samples/s = batch / step time. */
@@ -69,6 +77,6 @@ public class TrainStepBenchmark {
 
     @TearDown
     public void tearDown() {
-        step.close();
+        if (step != null) step.close(); // null when the setup was refused (a graph of a step with random ops)
     }
 }

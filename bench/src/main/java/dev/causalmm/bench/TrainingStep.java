@@ -2,9 +2,11 @@ package dev.causalmm.bench;
 
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.engine.CudaGraph;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
+import dev.causalmm.engine.GraphSafeAdam;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
@@ -18,11 +20,36 @@ import java.util.List;
  * What every step benchmark times: forward, the model's loss, the regulariser, backward and one
  * Adam step, on fixed inputs (every modality present, as the loader hands over complete data).
  * Owns the model, the regulariser, the optimizer and the inputs.
+ *
+ * <p>{@link Mode}: {@code eager} uses LibTorch's C++ Adam (one native call per update);
+ * {@code eager-graphsafe} the device-side {@link GraphSafeAdam}, still eager (isolates the
+ * optimizer's share); {@code graph} captures the whole step (with {@link GraphSafeAdam}) as one
+ * {@link CudaGraph} after 3 warm-up steps and replays it: CUDA only, and refused with the reason for
+ * steps that draw random numbers (CmIR, dropout) or read values back to the host.
  */
 final class TrainingStep implements AutoCloseable {
+    /** How the step runs; see the class comment. */
+    enum Mode {
+        EAGER, EAGER_GRAPHSAFE, GRAPH;
+
+        static Mode parse(String s) {
+            return switch (s) {
+                case "eager" -> EAGER;
+                case "eager-graphsafe" -> EAGER_GRAPHSAFE;
+                case "graph" -> GRAPH;
+                default -> throw new IllegalArgumentException("mode must be eager, eager-graphsafe or graph, got " + s);
+            };
+        }
+    }
+
+    /** Warm-up steps before a capture: Adam's first steps and cuBLAS workspaces settle by then. */
+    private static final int GRAPH_WARMUP = 3;
+
     private final MultimodalModel net;
     private final Regularizer reg;
     private final Optimizer opt;
+    private final GraphSafeAdam graphSafe;
+    private final CudaGraph graph;
     private final List<Tensor> inputs;
     private final Tensor labels;
     private final Tensor indices;
@@ -30,6 +57,11 @@ final class TrainingStep implements AutoCloseable {
 
     /** @param train, val data the regulariser may look at first (IMML's probe, CmIR's feature std) */
     TrainingStep(MultimodalModel net, Regularizer reg, MultimodalDataset train, MultimodalDataset val, List<Tensor> inputs, Device device) {
+        this(net, reg, train, val, inputs, device, Mode.EAGER);
+    }
+
+    TrainingStep(MultimodalModel net, Regularizer reg, MultimodalDataset train, MultimodalDataset val, List<Tensor> inputs, Device device,
+                 Mode mode) {
         this.net = net;
         this.reg = reg;
         net.to(device);
@@ -38,23 +70,56 @@ final class TrainingStep implements AutoCloseable {
         reg.to(device);
         List<Tensor> params = new ArrayList<>(net.parameters());
         params.addAll(reg.parameters());
-        opt = new Optimizer(TrainConfig.adam(1e-3), params);
+        opt = mode == Mode.EAGER ? new Optimizer(TrainConfig.adam(1e-3), params) : null;
+        graphSafe = mode == Mode.EAGER ? null : new GraphSafeAdam(TrainConfig.adam(1e-3), params);
         this.inputs = inputs;
         long batch = inputs.get(0).size(0);
         labels = Tensor.zeros(DType.INT64, device, batch).unscoped();
         indices = Tensor.arange(batch, DType.INT64, device).unscoped();
         sync = device.isCuda();
+        if (mode == Mode.GRAPH) {
+            List<Tensor> statics = new ArrayList<>(inputs);
+            statics.add(labels);
+            statics.add(indices);
+            try {
+                graph = CudaGraph.capture(device, statics, GRAPH_WARMUP, () -> List.of(graphSafeStep()));
+            } catch (RuntimeException e) {
+                closeParts();
+                throw e;
+            }
+        } else {
+            graph = null;
+        }
+    }
+
+    /** The step as a graph captures it: gradients dropped first, so backward writes into the graph's own buffers. */
+    private Tensor graphSafeStep() {
+        graphSafe.zeroGrad();
+        Tensor loss = lossOf(net.forward(inputs, null));
+        loss.backward();
+        graphSafe.step();
+        return loss;
+    }
+
+    private Tensor lossOf(ForwardOutput out) {
+        Tensor loss = net.loss(out, labels, indices);
+        Regularizer.Output r = reg.compute(net, out, labels, 0);
+        return r != null ? loss.add(r.loss()) : loss;
     }
 
     int run() {
-        try (var s = TensorScope.open("step")) {
-            ForwardOutput out = net.forward(inputs, null);
-            Tensor loss = net.loss(out, labels, indices);
-            Regularizer.Output r = reg.compute(net, out, labels, 0);
-            if (r != null) loss = loss.add(r.loss());
-            loss.backward();
-            opt.step();
-            opt.zeroGrad();
+        if (graph != null) {
+            graph.replay();
+        } else {
+            try (var s = TensorScope.open("step")) {
+                if (opt != null) {
+                    lossOf(net.forward(inputs, null)).backward();
+                    opt.step();
+                    opt.zeroGrad();
+                } else {
+                    graphSafeStep();
+                }
+            }
         }
         if (sync) Engine.synchronize();
         return (int) labels.size(0);
@@ -62,7 +127,13 @@ final class TrainingStep implements AutoCloseable {
 
     @Override
     public void close() {
-        opt.close();
+        if (graph != null) graph.close();
+        closeParts();
+    }
+
+    private void closeParts() {
+        if (opt != null) opt.close();
+        if (graphSafe != null) graphSafe.close();
         reg.close();
         net.close();
         inputs.forEach(Tensor::close);
