@@ -70,7 +70,7 @@ public final class SegEvaluation {
 
         /** The same settings with windows on the grid of a model trained {@code factor} times coarser. */
         public Settings withDownsample(int factor) {
-            return new Settings(window.withDownsample(factor), thresholds, etMinVoxels, hd95);
+            return new Settings(window.withDownsample(factor), thresholds, etMinVoxels, hd95, hd95Unit);
         }
     }
 

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SegCliTest {
     static final int N = 24;
     static final double[] SPACING = {1.2, 0.9, 2.0};
-    static final String[] TRAIN_ARGS = {"--steps", "100", "--batch-size", "2", "--patch", "16", "--width", "8", "--depth", "2",
+    static final String[] TRAIN_ARGS = {"--steps", "100", "--batch-size", "2", "--patch", "16", "--downsample", "1", "--width", "8", "--depth", "2",
         "--lr", "0.01", "--seed", "3", "--time-limit", "0", "--foreground", "0.7"};
 
     @TempDir static Path dir;
