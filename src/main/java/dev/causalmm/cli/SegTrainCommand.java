@@ -37,6 +37,9 @@ final class SegTrainCommand implements Callable<Integer> {
     String fusion;
     @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate, decayed linearly to 10% (default: ${DEFAULT-VALUE}).") double lr;
     @Option(names = "--weight-decay", defaultValue = "0", description = "Adam weight decay (default: ${DEFAULT-VALUE}).") double weightDecay;
+    @Option(names = "--intensity-scale", defaultValue = "0",
+            description = "Contrast augmentation: scale each modality of a patch by U(1-s, 1+s), 0 = off (default: ${DEFAULT-VALUE}).")
+    double intensityScale;
     @Option(names = "--foreground", defaultValue = "0.5", description = "Share of patches centred on tumour (default: ${DEFAULT-VALUE}).") double foreground;
     @Option(names = "--no-flips", description = "No random mirroring.") boolean noFlips;
     @Option(names = "--no-modality-dropout", description = "Always give every modality the case has.") boolean noDropout;
@@ -66,7 +69,7 @@ final class SegTrainCommand implements Callable<Integer> {
         SegTrainer.Settings settings = new SegTrainer.Settings(steps, batch, lr, weightDecay, timeLimit, 0, checkpointEvery, c3r, c3rVoxels,
                 Device.parse(device));
         SegTrainer.Result r = SegPipeline.train(data, options, f, width, depth, residual, downsample, p,
-                new PatchSampler.Settings(p, foreground, !noFlips, !noDropout), settings, seed, out, resume);
+                new PatchSampler.Settings(p, foreground, !noFlips, !noDropout, intensityScale), settings, seed, out, resume);
         System.out.printf(Locale.ROOT, "seg-train: %d steps in %.0f s, final loss %.4f%s -> %s%n", r.steps(), r.seconds(), r.finalLoss(),
                 r.stoppedByTimeLimit() ? " (stopped by --time-limit)" : "", out);
         return 0;

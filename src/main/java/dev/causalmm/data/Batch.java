@@ -1,17 +1,21 @@
 package dev.causalmm.data;
 
+import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Tensor;
 import java.util.List;
 
 /**
  * One batch as tensors: inputs per modality ({@code B×shape}), availability mask {@code B×K}
  * (float, 1 = present), labels {@code B} (int64) and the dataset indices of the rows.
- * On CPU the tensors alias the loader's off-heap buffer; closing the batch frees them and hands the
- * buffer back to the loader, so do not keep the batch's tensors (or views of them) past close.
+ * On CPU the tensors are views of one of the loader's pooled buffers. Closing the batch frees the
+ * tensors; the buffer goes back to the loader only when LibTorch has freed every tensor over it, so
+ * a view kept past close (a reshape, an input autograd saved) keeps its values, but holds the
+ * buffer: the loader has {@code prefetch + 2} of them, so keep few, or copy ({@code clone_()}).
  */
 public final class Batch implements AutoCloseable {
     private final List<Tensor> inputs;
-    private final Tensor mask;
+    /** Null when the loader skipped it (every modality present); {@link #mask()} then makes ones. */
+    private Tensor mask;
     private final Tensor labels;
     private final int[] indices;
     private final boolean allPresent;
@@ -38,13 +42,21 @@ public final class Batch implements AutoCloseable {
     }
 
     public List<Tensor> inputs() { return inputs; }
-    public Tensor mask() { return mask; }
+    /**
+     * The availability mask. When every modality of every row is present the loader neither wraps
+     * nor uploads one; this then makes an all-ones mask on the batch's device, on first use. Models
+     * take {@link #maskOrNull()} instead and skip their masking kernels.
+     */
+    public Tensor mask() {
+        if (mask == null) mask = Tensor.ones(DType.FLOAT32, labels.device(), indices.length, inputs.size());
+        return mask;
+    }
 
     /**
      * The mask, or {@code null} when every modality of every row is present (known on the loader
      * thread for free), which lets models and regularisers skip their masking kernels.
      */
-    public Tensor maskOrNull() { return allPresent ? null : mask; }
+    public Tensor maskOrNull() { return allPresent ? null : mask(); }
     public Tensor labels() { return labels; }
     public int size() { return indices.length; }
 
@@ -72,7 +84,7 @@ public final class Batch implements AutoCloseable {
         if (closed) return;
         closed = true;
         inputs.forEach(Tensor::close);
-        mask.close();
+        if (mask != null) mask.close();
         labels.close();
         if (indexTensor != null) indexTensor.close();
         onClose.run();

@@ -1,29 +1,36 @@
 package dev.causalmm.data;
 
+import dev.causalmm.engine.CudaEvent;
+import dev.causalmm.engine.CudaStream;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;
-import java.lang.foreign.Arena;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * Batches a {@link MultimodalDataset}. Samples are read and decoded on virtual threads straight
- * into pooled off-heap buffers, a bounded number of batches ahead; the consuming thread wraps each
- * buffer as tensors without copying (tensors are created on the consumer because JNI pins virtual
- * threads and tensor scopes are per thread). Batch order is deterministic for a given seed and
- * epoch, whatever the thread timing.
+ * into the loader's batch buffers, a bounded number of batches ahead; the consuming thread wraps
+ * each buffer as tensors without copying (tensors are created on the consumer because JNI pins
+ * virtual threads and tensor scopes are per thread). Batch order is deterministic for a given seed
+ * and epoch, whatever the thread timing.
+ *
+ * <p>Buffers are allocated once per loader ({@code prefetch + 2} of them, at the first epoch):
+ * pinned host memory when the device is CUDA, plain off-heap memory otherwise. A buffer is reused
+ * only after LibTorch has freed every tensor over it, so views that outlive their batch keep their
+ * values. On CUDA each batch is uploaded with non-blocking copies on a side stream and the
+ * consumer's stream waits for them through an event (docs/loader.md; not yet run on a GPU). When
+ * every modality of a batch is present no mask tensor is made: {@link Batch#maskOrNull()} is null.
  *
  * <pre>{@code
  * var loader = new DataLoader(dataset, DataLoader.Options.shuffled(256, seed));
@@ -148,21 +155,53 @@ public final class DataLoader {
      */
     public static final ScopedValue<Long> READ_STREAM = ScopedValue.newInstance();
 
-    /** Starts an epoch; close it (try-with-resources) to stop the loader threads and free buffers. */
+    /**
+     * Longest time {@link Epoch#next()} waits for a batch buffer to come back before it reports that
+     * every buffer is held by tensors of earlier batches (package-private: tests shorten it).
+     */
+    static volatile long bufferWaitMillis = 60_000;
+
+    private BufferPool pool;
+
+    /**
+     * The loader's batch buffers, made on the first epoch: pinned host memory for a CUDA device
+     * (uploads are then true asynchronous copies), plain off-heap memory for the CPU.
+     */
+    private synchronized BufferPool pool() {
+        if (pool == null) {
+            int rows = (options.batchSize() + options.worldSize() - 1) / options.worldSize();
+            pool = new BufferPool(dataset.modalities(), rows, options.device().isCuda());
+        }
+        return pool;
+    }
+
+    /** Batch buffers this loader has allocated so far (fixed after the first epoch when epochs do not overlap). */
+    public synchronized int buffersAllocated() {
+        return pool == null ? 0 : pool.created();
+    }
+
+    /** Starts an epoch; close it (try-with-resources) to stop the loader threads. */
     public Epoch epoch(int epoch) {
         return new Epoch(order(epoch), options.seed() * 0xD1B54A32D192ED03L + epoch);
     }
 
-    /** The batches of one epoch, in order. */
+    /**
+     * The batches of one epoch, in order. Batch buffers come from the loader's pool and go back to it
+     * only when LibTorch has freed every tensor over them (see {@link Batch}). On CUDA each batch is
+     * copied on a side stream and the consumer's current stream waits for the copy on the device
+     * (see docs/loader.md); {@link #next()} then needs a platform thread.
+     */
     public final class Epoch implements Iterator<Batch>, AutoCloseable {
         private final int[] order;
         private final long stream;
         private final int total;
-        private final Arena arena = Arena.ofShared();
-        private final BlockingQueue<BatchBuffer> pool;
+        private final BufferPool pool;
+        private final int reserved;
         private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         private final ArrayDeque<Future<BatchBuffer>> pending = new ArrayDeque<>();
         private final List<Batch> handedOut = new ArrayList<>();
+        /** CUDA only: the side stream of the copies and the thread that returns buffers once they are done. */
+        private final Uploads uploads;
         private int submitted;
         private int consumed;
         private boolean closed;
@@ -171,10 +210,16 @@ public final class DataLoader {
             this.order = order;
             this.stream = stream;
             this.total = batchesPerEpoch();
-            int buffers = Math.min(total, options.prefetch()) + 2;
-            this.pool = new ArrayBlockingQueue<>(buffers);
-            int capacity = (options.batchSize() + options.worldSize() - 1) / options.worldSize();
-            for (int i = 0; i < buffers; i++) pool.add(new BatchBuffer(arena, dataset.modalities(), capacity));
+            this.pool = pool();
+            this.reserved = Math.min(total, options.prefetch()) + 2;
+            pool.reserve(reserved);
+            try {
+                this.uploads = options.device().isCuda() ? sideStreamUploads(options.device()) : null;
+            } catch (RuntimeException | Error e) {
+                pool.unreserve(reserved);
+                workers.shutdown();
+                throw e;
+            }
             fill();
         }
 
@@ -182,35 +227,48 @@ public final class DataLoader {
             return total;
         }
 
+        /**
+         * Starts loading the next batches, up to {@code prefetch} ahead, while buffers are free.
+         * Buffers are taken here, on the consumer thread, in batch order, so a later batch can never
+         * hold the buffer an earlier one waits for.
+         */
         private void fill() {
             while (submitted < total && submitted < consumed + options.prefetch()) {
-                final int b = submitted++;
-                pending.add(workers.submit(() -> load(b)));
+                BatchBuffer buf = pool.poll();
+                if (buf == null) return;
+                submit(buf);
             }
         }
 
-        private BatchBuffer load(int b) throws InterruptedException {
-            BatchBuffer buf = pool.take();
-            buf.anyMissing = false;
-            int lo = shardStart(b, options.rank());
-            int start = b * options.batchSize() + lo;
-            int rows = shardStart(b, options.rank() + 1) - lo;
-            buf.rows = rows;
-            // one binding of the read stream per batch, seen by every sample's read
-            return ScopedValue.where(READ_STREAM, stream).call(() -> {
-                for (int r = 0; r < rows; r++) {
-                    int idx = order[start + r];
-                    buf.indices[r] = idx;
-                    buf.indexRows.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, r, idx);
-                    try {
-                        dataset.read(idx, buf.row(r));
-                    } catch (Exception e) {
-                        pool.add(buf);
-                        throw new DataLoadException("dataset '" + dataset.name() + "', sample " + idx + ": " + e.getMessage(), e);
+        private void submit(BatchBuffer buf) {
+            final int b = submitted++;
+            pending.add(workers.submit(() -> load(b, buf)));
+        }
+
+        private BatchBuffer load(int b, BatchBuffer buf) {
+            try {
+                int lo = shardStart(b, options.rank());
+                int start = b * options.batchSize() + lo;
+                int rows = shardStart(b, options.rank() + 1) - lo;
+                buf.rows = rows;
+                // one binding of the read stream per batch, seen by every sample's read
+                return ScopedValue.where(READ_STREAM, stream).call(() -> {
+                    for (int r = 0; r < rows; r++) {
+                        int idx = order[start + r];
+                        buf.indices[r] = idx;
+                        buf.indexRows.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, r, idx);
+                        try {
+                            dataset.read(idx, buf.row(r));
+                        } catch (Exception e) {
+                            throw new DataLoadException("dataset '" + dataset.name() + "', sample " + idx + ": " + e.getMessage(), e);
+                        }
                     }
-                }
-                return buf;
-            });
+                    return buf;
+                });
+            } catch (Throwable t) {
+                buf.release(); // the loader's hold: nothing else holds a buffer that was never handed out
+                throw t;
+            }
         }
 
         @Override
@@ -221,10 +279,11 @@ public final class DataLoader {
         @Override
         public Batch next() {
             if (!hasNext()) throw new NoSuchElementException();
-            Future<BatchBuffer> f = pending.poll();
             BatchBuffer buf;
             try {
-                buf = f.get();
+                if (pending.isEmpty()) submit(awaitFreeBuffer());
+                buf = pending.peek().get(); // left queued until it succeeds: close() returns what it loaded
+                pending.poll();
             } catch (InterruptedException e) {
                 close();
                 Thread.currentThread().interrupt();
@@ -237,39 +296,101 @@ public final class DataLoader {
             }
             consumed++;
             fill();
-            Batch batch = wrap(buf);
+            Batch batch;
+            try {
+                batch = uploads == null ? wrap(buf) : uploads.upload(buf);
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
             handedOut.add(batch);
             return batch;
         }
 
+        /** Waits for a buffer when none was free for the next batch: an earlier batch's tensors still hold them all. */
+        private BatchBuffer awaitFreeBuffer() throws InterruptedException {
+            BatchBuffer buf = pool.poll(bufferWaitMillis);
+            if (buf != null) return buf;
+            close();
+            throw new DataLoadException("no batch buffer of '" + dataset.name() + "' came back within " + bufferWaitMillis / 1000.0
+                    + " s: all " + pool.created() + " are held by tensors of earlier batches that are still alive (a view or a"
+                    + " tensor kept after Batch.close, or batches not closed). Close them, or copy what you keep (clone_())", null);
+        }
+
+        /**
+         * The side-stream upload, or null when LibTorch's CUDA stream API cannot be loaded (a linkage
+         * error of the presets' CUDA classes): batches are then copied with blocking copies on the
+         * current stream, which is slower but needs nothing beyond {@code Tensor.to}.
+         */
+        private Uploads sideStreamUploads(Device device) {
+            try {
+                return new Uploads(device);
+            } catch (LinkageError e) {
+                LoggerFactory.getLogger(DataLoader.class).warn("CUDA streams unavailable ({}): batches of '{}' are uploaded"
+                        + " with blocking copies on the current stream", e.toString(), dataset.name());
+                return null;
+            }
+        }
+
+        /**
+         * CPU: the batch's tensors are views of the buffer (no copy); each holds it until LibTorch
+         * frees it. CUDA without the side stream: blocking copies from the pinned buffer, finished
+         * before the buffer is released.
+         */
         private Batch wrap(BatchBuffer buf) {
             int rows = buf.rows;
             List<ModalitySpec> specs = dataset.modalities();
             List<Tensor> inputs = new ArrayList<>(specs.size());
-            for (int m = 0; m < specs.size(); m++) {
-                long[] shape = new long[specs.get(m).shape().length + 1];
-                shape[0] = rows;
-                System.arraycopy(specs.get(m).shape(), 0, shape, 1, shape.length - 1);
-                DType stored = specs.get(m).storage();
-                Tensor placed = place(Tensor.fromSegment(buf.modalities[m].asSlice(0, buf.rowBytes[m] * rows), stored, shape));
-                inputs.add(asModelInput(placed, stored));
+            Tensor mask = null;
+            Tensor labels = null;
+            Tensor indexTensor = null;
+            try {
+                for (int m = 0; m < specs.size(); m++) {
+                    DType stored = specs.get(m).storage();
+                    inputs.add(asModelInput(place(buf.wrap(buf.modalities[m], buf.rowBytes[m] * rows, stored, shape(specs.get(m), rows))), stored));
+                }
+                mask = buf.anyMissing ? place(wrapMask(buf)) : null;
+                labels = place(buf.wrap(buf.labels, (long) Long.BYTES * rows, DType.INT64, rows));
+                // the rows' dataset indices travel with the batch (models with per-sample state read them
+                // on the device; uploading them later, from pageable memory, would stall the step)
+                indexTensor = place(buf.wrap(buf.indexRows, (long) Long.BYTES * rows, DType.INT64, rows));
+            } catch (RuntimeException | Error e) {
+                inputs.forEach(Tensor::close);
+                for (Tensor t : new Tensor[] {mask, labels, indexTensor}) if (t != null) t.close();
+                throw e;
+            } finally {
+                buf.release(); // the loader's hold; the tensors hold the buffer from here on
             }
-            int k = specs.size();
-            Tensor mask = place(Tensor.fromSegment(buf.mask.asSlice(0, (long) Float.BYTES * rows * k), DType.FLOAT32, rows, k));
-            Tensor labels = place(Tensor.fromSegment(buf.labels.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
-            // the rows' dataset indices travel with the batch (models with per-sample state read them
-            // on the device; uploading them later, from pageable memory, would stall the step)
-            Tensor indexTensor = place(Tensor.fromSegment(buf.indexRows.asSlice(0, (long) Long.BYTES * rows), DType.INT64, rows));
-            int[] idx = java.util.Arrays.copyOf(buf.indices, rows);
-            boolean onCpu = !options.device().isCuda();
-            // On CUDA the data was copied out already, so the buffer can be reused at once.
-            if (!onCpu) pool.add(buf);
+            return batch(inputs, mask, labels, indexTensor, buf);
+        }
+
+        /** CPU: the view itself. CUDA (no side stream): a blocking copy; the host view is closed. */
+        private Tensor place(Tensor host) {
+            if (!options.device().isCuda()) return host;
+            try {
+                return host.to(options.device(), false);
+            } finally {
+                host.close();
+            }
+        }
+
+        private Batch batch(List<Tensor> inputs, Tensor mask, Tensor labels, Tensor indexTensor, BatchBuffer buf) {
             Batch[] self = new Batch[1];
-            self[0] = new Batch(inputs, mask, labels, indexTensor, idx, !buf.anyMissing, () -> {
-                if (onCpu) pool.add(buf);
-                handedOut.remove(self[0]);
-            });
+            self[0] = new Batch(inputs, mask, labels, indexTensor, java.util.Arrays.copyOf(buf.indices, buf.rows), !buf.anyMissing,
+                    () -> handedOut.remove(self[0]));
             return self[0];
+        }
+
+        private Tensor wrapMask(BatchBuffer buf) {
+            int k = dataset.modalities().size();
+            return buf.wrap(buf.mask, (long) Float.BYTES * buf.rows * k, DType.FLOAT32, buf.rows, k);
+        }
+
+        private static long[] shape(ModalitySpec spec, int rows) {
+            long[] shape = new long[spec.shape().length + 1];
+            shape[0] = rows;
+            System.arraycopy(spec.shape(), 0, shape, 1, shape.length - 1);
+            return shape;
         }
 
         /**
@@ -284,26 +405,127 @@ public final class DataLoader {
         }
 
         /**
-         * CPU: the zero-copy view itself. CUDA: staged through page-locked memory and uploaded
-         * asynchronously; LibTorch's pinned-memory allocator keeps the staging block until the copy
-         * has finished, so it can be released at once.
+         * The CUDA path (not yet run on a device, see docs/loader.md). Per batch: non-blocking copies
+         * from the pinned buffer on a side stream (and the widening casts, also there), an event
+         * recorded after them, and the consumer's current stream made to wait for that event on the
+         * device, so the host never waits and the step cannot read the batch early. The host
+         * views over the buffer are closed as soon as their copies are queued, but the loader's hold
+         * on the buffer is dropped only once the event has completed (on this epoch's release
+         * thread): LibTorch's pinned allocator cannot guard memory it did not hand out itself.
          */
-        private Tensor place(Tensor cpu) {
-            if (!options.device().isCuda()) return cpu;
-            Tensor pinned = cpu.pinned();
-            Tensor onDevice = pinned.to(options.device(), true);
-            pinned.close();
-            cpu.close();
-            return onDevice;
+        private final class Uploads {
+            private final Device device;
+            private final CudaStream copies;
+            private final java.util.concurrent.LinkedBlockingQueue<Object[]> inFlight = new java.util.concurrent.LinkedBlockingQueue<>();
+            private final Thread releaser;
+
+            Uploads(Device device) {
+                this.device = device;
+                this.copies = CudaStream.fromPool(device);
+                // a platform thread: it waits in a native call (cudaEventSynchronize)
+                this.releaser = Thread.ofPlatform().daemon().name("causalmm-upload-release").start(this::releaseLoop);
+            }
+
+            Batch upload(BatchBuffer buf) {
+                int rows = buf.rows;
+                List<ModalitySpec> specs = dataset.modalities();
+                List<Tensor> inputs = new ArrayList<>(specs.size());
+                Tensor mask = null;
+                Tensor labels;
+                Tensor indexTensor;
+                CudaEvent copied = new CudaEvent();
+                boolean queued = false;
+                try (CudaStream compute = CudaStream.current(device)) {
+                    try (var onCopies = copies.use()) {
+                        for (int m = 0; m < specs.size(); m++) {
+                            DType stored = specs.get(m).storage();
+                            Tensor host = buf.wrap(buf.modalities[m], buf.rowBytes[m] * rows, stored, shape(specs.get(m), rows));
+                            inputs.add(onDevice(host, stored, compute));
+                        }
+                        // every modality present: no mask travels (Batch.mask() makes ones if asked)
+                        if (buf.anyMissing) mask = onDevice(wrapMask(buf), DType.FLOAT32, compute);
+                        labels = onDevice(buf.wrap(buf.labels, (long) Long.BYTES * rows, DType.INT64, rows), DType.INT64, compute);
+                        indexTensor = onDevice(buf.wrap(buf.indexRows, (long) Long.BYTES * rows, DType.INT64, rows), DType.INT64, compute);
+                        copied.record(copies);
+                    }
+                    copied.block(compute); // the step's stream waits for the copies; the host does not
+                    inFlight.add(new Object[] {copied, buf});
+                    queued = true;
+                } finally {
+                    if (!queued) {
+                        copies.synchronize(); // whatever was queued from the buffer has finished
+                        copied.close();
+                        buf.release();
+                    }
+                }
+                return batch(inputs, mask, labels, indexTensor, buf);
+            }
+
+            /**
+             * A non-blocking copy of a pinned host view on the current (copy) stream, widened to float32
+             * there; its memory is marked as used by {@code compute} so the caching allocator does not
+             * hand it to the copy stream again while the step may still read it.
+             */
+            private Tensor onDevice(Tensor host, DType stored, CudaStream compute) {
+                Tensor copy;
+                try {
+                    copy = host.to(device, true);
+                } finally {
+                    host.close(); // the storage stays held by the loader's hold until the copy is done
+                }
+                Tensor model = asModelInput(copy, stored);
+                compute.recordUse(model);
+                return model;
+            }
+
+            private void releaseLoop() {
+                try {
+                    while (true) {
+                        Object[] u = inFlight.take();
+                        if (u.length == 0) return;
+                        try {
+                            release(u);
+                        } catch (RuntimeException e) {
+                            // the buffer was released anyway; the next CUDA call on the consumer reports the error too
+                            LoggerFactory.getLogger(DataLoader.class).error("waiting for the upload of a batch of '{}' failed", dataset.name(), e);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            private static void release(Object[] u) {
+                CudaEvent e = (CudaEvent) u[0];
+                try {
+                    e.synchronize();
+                } finally {
+                    try {
+                        e.close();
+                    } finally {
+                        ((BatchBuffer) u[1]).release();
+                    }
+                }
+            }
+
+            /** Waits for the copies still in flight, returns their buffers and stops the release thread. */
+            void close() {
+                inFlight.add(new Object[0]);
+                try {
+                    releaser.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                for (Object[] u; (u = inFlight.poll()) != null; ) if (u.length > 0) release(u);
+                copies.close();
+            }
         }
 
         @Override
         public void close() {
             if (closed) return;
             closed = true;
-            for (Future<BatchBuffer> f : pending) f.cancel(true);
-            pending.clear();
-            workers.shutdownNow();
+            workers.shutdownNow(); // interrupts loads in progress; each returns its buffer if it fails
             try {
                 if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("loader threads of '" + dataset.name() + "' did not stop within 30 s");
@@ -311,8 +533,13 @@ public final class DataLoader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            for (Future<BatchBuffer> f : pending) {
+                if (f.state() == Future.State.SUCCESS) f.resultNow().release(); // loaded but never handed out
+            }
+            pending.clear();
             for (Batch b : new ArrayList<>(handedOut)) b.close();
-            arena.close();
+            if (uploads != null) uploads.close();
+            pool.unreserve(reserved);
         }
     }
 }

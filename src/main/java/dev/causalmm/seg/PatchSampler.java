@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
  * oversampling, as nnU-Net does: tumours are a few percent of the brain), otherwise a uniform
  * position; random mirror flips per axis; and modality dropout: one of the non-empty subsets of the
  * modalities the case actually has, uniformly (mmFormer/RFNet, spec §6.2), the others zero-filled.
- * Sides larger than the volume are zero-padded (background).
+ * Sides larger than the volume are zero-padded (background). Optionally each modality's
+ * intensities are scaled by a random factor (contrast augmentation; background 0 stays 0).
  *
  * <p>Layout of a batch: {@code x} is {@code B×K×pz×py×px} (x fastest, as in NIfTI), {@code mask}
  * {@code B×K}, {@code y} {@code B×3×pz×py×px} with channels WT, TC, ET.
@@ -22,9 +23,19 @@ public final class PatchSampler {
      * @param foregroundFraction share of patches forced to contain a tumour voxel, in [0, 1]
      * @param flips              random mirroring on each axis
      * @param modalityDropout    draw a random non-empty subset of the case's modalities per patch
+     * @param intensityScale     multiply each modality of a patch by a factor drawn from
+     *     {@code U(1 − s, 1 + s)} (0 = off): scanners and protocols differ in contrast, and with a
+     *     handful of training cases the network otherwise learns their exact intensities
      */
-    public record Settings(int[] patch, double foregroundFraction, boolean flips, boolean modalityDropout) {
+    public record Settings(int[] patch, double foregroundFraction, boolean flips, boolean modalityDropout, double intensityScale) {
+        public Settings(int[] patch, double foregroundFraction, boolean flips, boolean modalityDropout) {
+            this(patch, foregroundFraction, flips, modalityDropout, 0);
+        }
+
         public Settings {
+            if (!(intensityScale >= 0 && intensityScale < 1)) {
+                throw new IllegalArgumentException("intensity scale must be in [0, 1), got " + intensityScale);
+            }
             if (patch.length != 3 || patch[0] <= 0 || patch[1] <= 0 || patch[2] <= 0) {
                 throw new IllegalArgumentException("patch needs three sides > 0, got " + java.util.Arrays.toString(patch));
             }
@@ -137,6 +148,11 @@ public final class PatchSampler {
                 if ((use >> m & 1) == 0) continue;
                 mask[b * k + m] = 1f;
                 copy(v.channels()[m], s, start, p, flip, x, (b * k + m) * pv);
+                if (settings.intensityScale() > 0) {
+                    float f = (float) (1 + settings.intensityScale() * (2 * random.nextDouble() - 1));
+                    int off = (b * k + m) * pv;
+                    for (int i = off; i < off + pv; i++) x[i] *= f;
+                }
             }
             byte[] r = v.regions();
             for (int ch = 0; ch < 3; ch++) copyRegion(r, 1 << ch, s, start, p, flip, y, (b * 3 + ch) * pv);

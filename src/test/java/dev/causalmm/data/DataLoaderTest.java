@@ -245,6 +245,203 @@ class DataLoaderTest {
         assertTrue(e2.getMessage().contains("sample 1"), e2.getMessage());
     }
 
+    /** Counting data with every modality present: sample i holds i in modality a, 2·i in b. */
+    static ArrayDataset complete(int n) {
+        ArrayDataset c = counting(n);
+        float[] a = new float[n * 2];
+        float[] b = new float[n * 3];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[2 * i] = i;
+            a[2 * i + 1] = i;
+            for (int j = 0; j < 3; j++) b[3 * i + j] = 2 * i;
+            y[i] = i % 3;
+        }
+        return new ArrayDataset("complete", c.modalities(), new float[][] {a, b}, y, null, 3);
+    }
+
+    /**
+     * A view of batch 0 kept past its close (a reshape, as LibTorch keeps for autograd) must still
+     * read batch 0's values after the loader has gone through every later batch: its buffer may
+     * not be refilled while the view is alive.
+     */
+    @Test
+    void aViewKeptPastCloseKeepsItsValuesWhileLaterBatchesLoad() {
+        ArrayDataset ds = counting(400);
+        DataLoader loader = new DataLoader(ds, new DataLoader.Options(10, true, false, 2, 5, dev.causalmm.engine.Device.CPU));
+        try (var s = TensorScope.open("t"); var epoch = loader.epoch(0)) {
+            dev.causalmm.engine.Tensor kept;
+            int[] first;
+            try (Batch b = epoch.next()) {
+                first = b.indices();
+                kept = b.inputs().get(0).reshape(20); // a view of the buffer, not a copy
+            }
+            int later = 0;
+            while (epoch.hasNext()) {
+                try (Batch b = epoch.next()) {
+                    later++;
+                    assertEquals(b.indices()[0], b.inputs().get(0).toFloatArray()[0], 0f);
+                }
+            }
+            assertEquals(39, later);
+            float[] v = kept.toFloatArray();
+            for (int r = 0; r < 10; r++) {
+                assertEquals(first[r], v[2 * r], 0f, "row " + r + " of the kept view was overwritten by a later batch");
+                assertEquals(first[r], v[2 * r + 1], 0f);
+            }
+            assertEquals(4, loader.buffersAllocated(), "prefetch 2 + 2 buffers, the kept one included");
+            kept.close();
+        }
+    }
+
+    /** An input autograd saved (x in x·w) outlives the batch; backward after later batches still sees batch 0. */
+    @Test
+    void anInputSavedByAutogradIsNotOverwrittenBeforeBackward() {
+        ArrayDataset ds = counting(200);
+        DataLoader loader = new DataLoader(ds, new DataLoader.Options(8, true, false, 2, 9, dev.causalmm.engine.Device.CPU));
+        try (var s = TensorScope.open("t"); var epoch = loader.epoch(1)) {
+            dev.causalmm.engine.Tensor w = dev.causalmm.engine.Tensor.of(new float[] {1, 1}, 2).requiresGrad_(true);
+            dev.causalmm.engine.Tensor loss;
+            double expected = 0;
+            try (Batch b = epoch.next()) {
+                loss = b.inputs().get(0).mul(w).sum(); // saves the input for d loss / d w
+                for (int i : b.indices()) expected += i;
+            }
+            while (epoch.hasNext()) epoch.next().close();
+            loss.backward();
+            float[] g = w.grad().toFloatArray();
+            assertEquals(expected, g[0], 1e-3, "gradient from batch 0's rows");
+            assertEquals(expected, g[1], 1e-3);
+        }
+    }
+
+    /** Buffers are allocated once per loader: the pool and native memory stay flat over many epochs. */
+    @Test
+    void poolStaysBoundedAndNativeMemoryFlatOverManyEpochs() {
+        ArrayDataset ds = counting(103);
+        DataLoader loader = new DataLoader(ds, new DataLoader.Options(10, true, false, 3, 1, dev.causalmm.engine.Device.CPU));
+        assertEquals(0, loader.buffersAllocated(), "nothing allocated before the first epoch");
+        long tensors = NativeMemory.unclosedTensors();
+        long wrapped = dev.causalmm.engine.ExternalMemory.pendingReleases();
+        long allocations = dev.causalmm.engine.HostBuffers.allocations();
+        for (int epoch = 0; epoch < 40; epoch++) {
+            try (var s = TensorScope.open("t"); var e = loader.epoch(epoch)) {
+                int rows = 0;
+                dev.causalmm.engine.Tensor previous = null;
+                while (e.hasNext()) {
+                    try (Batch b = e.next()) {
+                        rows += b.size();
+                        b.mask(); // made on demand when nothing is missing
+                        if (previous != null) previous.close();
+                        previous = b.labels().reshape(-1, 1); // a view kept one batch past its close
+                    }
+                }
+                assertEquals(103, rows);
+            }
+            assertEquals(5, loader.buffersAllocated(), "epoch " + epoch + ": prefetch 3 + 2 buffers");
+            assertEquals(tensors, NativeMemory.unclosedTensors(), "epoch " + epoch + ": tensors left open");
+            assertEquals(wrapped, dev.causalmm.engine.ExternalMemory.pendingReleases(), "epoch " + epoch + ": buffers still held");
+        }
+        assertEquals(5, dev.causalmm.engine.HostBuffers.allocations() - allocations, "buffers allocated once for 40 epochs");
+        // an epoch stopped early hands its loaded-ahead buffers back too
+        try (var s = TensorScope.open("t"); var e = loader.epoch(99)) {
+            e.next().close();
+        }
+        try (var s = TensorScope.open("t"); var e = loader.epoch(100)) {
+            while (e.hasNext()) e.next().close();
+        }
+        assertEquals(5, loader.buffersAllocated());
+        assertEquals(wrapped, dev.causalmm.engine.ExternalMemory.pendingReleases());
+    }
+
+    /** With every modality present no mask tensor is made per batch; mask() then makes ones on demand. */
+    @Test
+    void noMaskTensorTravelsWhenEveryModalityIsPresent() {
+        for (boolean withMissing : new boolean[] {false, true}) {
+            ArrayDataset ds = withMissing ? counting(40) : complete(40);
+            DataLoader loader = new DataLoader(ds, DataLoader.Options.sequential(10));
+            try (var s = TensorScope.open("t"); var e = loader.epoch(0)) {
+                while (e.hasNext()) {
+                    long before = NativeMemory.unclosedTensors();
+                    try (Batch b = e.next()) {
+                        // inputs (2), labels, indices, and the mask only when something is missing
+                        assertEquals(withMissing ? 5 : 4, NativeMemory.unclosedTensors() - before, "tensors made for one batch");
+                        assertEquals(withMissing, b.maskOrNull() != null);
+                        float[] mask = b.mask().toFloatArray();
+                        assertArrayEquals(new long[] {10, 2}, b.mask().shape());
+                        int[] idx = b.indices();
+                        for (int r = 0; r < 10; r++) {
+                            assertEquals(1f, mask[2 * r]);
+                            assertEquals(withMissing && idx[r] % 5 == 0 ? 0f : 1f, mask[2 * r + 1]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Two epochs of one loader open at once each get their own buffers, and both see the right rows. */
+    @Test
+    void overlappingEpochsOfOneLoaderReserveTheirOwnBuffers() {
+        ArrayDataset ds = counting(60);
+        DataLoader loader = new DataLoader(ds, new DataLoader.Options(10, true, false, 2, 3, dev.causalmm.engine.Device.CPU));
+        try (var s = TensorScope.open("t"); var a = loader.epoch(0)) {
+            Batch first = a.next();
+            try (var b = loader.epoch(1)) {
+                int pos = 0;
+                int[] order = loader.order(1);
+                while (b.hasNext()) {
+                    try (Batch x = b.next()) {
+                        float[] v = x.inputs().get(0).toFloatArray();
+                        for (int r = 0; r < x.size(); r++) assertEquals(order[pos++], v[2 * r], 0f);
+                    }
+                }
+                assertEquals(60, pos);
+            }
+            assertEquals(8, loader.buffersAllocated(), "two open epochs: 2 × (prefetch 2 + 2)");
+            assertEquals(loader.order(0)[0], first.inputs().get(0).toFloatArray()[0], 0f, "epoch 0's batch untouched by epoch 1");
+            first.close();
+            int rows = 10;
+            while (a.hasNext()) {
+                try (Batch x = a.next()) {
+                    rows += x.size();
+                }
+            }
+            assertEquals(60, rows);
+        }
+        try (var s = TensorScope.open("t"); var c = loader.epoch(2)) {
+            while (c.hasNext()) c.next().close();
+        }
+        assertEquals(8, loader.buffersAllocated(), "buffers are reused, not added, by later epochs");
+    }
+
+    /** Views of every batch kept: once all buffers are held the loader says so instead of hanging. */
+    @Test
+    void keepingEveryBufferIsReportedNotAHang() {
+        long saved = DataLoader.bufferWaitMillis;
+        DataLoader.bufferWaitMillis = 300;
+        try (var s = TensorScope.open("t")) {
+            DataLoader loader = new DataLoader(counting(100), new DataLoader.Options(10, false, false, 1, 0, dev.causalmm.engine.Device.CPU));
+            List<dev.causalmm.engine.Tensor> kept = new java.util.ArrayList<>();
+            var e = assertThrows(DataLoadException.class, () -> {
+                try (var epoch = loader.epoch(0)) {
+                    while (epoch.hasNext()) {
+                        try (Batch b = epoch.next()) {
+                            kept.add(b.labels().reshape(-1));
+                        }
+                    }
+                }
+            });
+            assertTrue(e.getMessage().contains("held by tensors of earlier batches"), e.getMessage());
+            assertEquals(3, kept.size(), "prefetch 1 + 2 buffers, then the stall is reported");
+            long[] first = kept.getFirst().toLongArray();
+            assertEquals(10, first.length);
+            for (int r = 0; r < 10; r++) assertEquals(r % 3, first[r], "kept labels of batch 0 intact");
+        } finally {
+            DataLoader.bufferWaitMillis = saved;
+        }
+    }
+
     /** Delegates to another dataset (to inject behaviour in tests). */
     static class Wrapping implements MultimodalDataset {
         final MultimodalDataset inner;

@@ -125,6 +125,25 @@ final class TrainingStep implements AutoCloseable {
         return (int) labels.size(0);
     }
 
+    /**
+     * One eager step on a loader's batch instead of the fixed inputs (LoaderBenchmark feeds the step
+     * from the loader); the same work as {@link #run()} in {@code eager} mode.
+     */
+    int run(List<Tensor> inputs, Tensor mask, Tensor labels, Tensor indices) {
+        if (opt == null) throw new IllegalStateException("a step on loader batches runs in eager mode only");
+        try (var s = TensorScope.open("step")) {
+            ForwardOutput out = net.forward(inputs, mask);
+            Tensor loss = net.loss(out, labels, indices);
+            Regularizer.Output r = reg.compute(net, out, labels, 0);
+            if (r != null) loss = loss.add(r.loss());
+            loss.backward();
+            opt.step();
+            opt.zeroGrad();
+        }
+        if (sync) Engine.synchronize();
+        return (int) labels.size(0);
+    }
+
     @Override
     public void close() {
         if (graph != null) graph.close();
