@@ -5,8 +5,10 @@
 #   2. JMH TrainStep at paper size (16 steps), the same steps captured as CUDA graphs (mode=graph,
 #      6 of them; docs/cuda-graphs.md), large widths at batch 256 and 4096, ImageTextStep
 #      (late fusion, MMBT-small, spec-size MMBT) with -p device=cuda
-#   3. per-op overhead (OpOverheadBenchmark, causalmm vs raw presets) and loader+upload throughput
-#   4. the PyTorch twins: eager for every Java configuration above, torch.compile(mode=
+#   3. per-op overhead (OpOverheadBenchmark, causalmm vs raw presets) and loader+upload throughput;
+#      the 3-D U-Net training step (SegmentationBenchmark, seg-train's default network, batch 1) at
+#      64³ and 128³
+#   4. the PyTorch twins: eager for every Java configuration above (the U-Net's too), torch.compile(mode=
 #      "reduce-overhead") for a subset (each compile costs tens of seconds)
 #   5. bench/python/report.py: $OUT/<date>-<device>.{json,md} (ratios vs eager and vs compile)
 # Each phase is skipped (and says so) once the budget is spent, so the call always returns results.
@@ -46,6 +48,7 @@ if [ "$mode" = device ]; then
   machine="${name:-gpu}"
   big_batches=256,4096; big_py=(256 4096)
   imagetext_models=late-fusion,mmbt-small,mmbt
+  unet_sizes=64,128
   graph_modes=graph   # eager-graphsafe (the optimizer alone) by hand: it costs ~20 s more here
 else
   dev=cpu; python=/usr/bin/python3
@@ -58,6 +61,7 @@ else
   machine=cpu-smoke
   big_batches=64; big_py=(64)
   imagetext_models=late-fusion,mmbt-small
+  unet_sizes=64
   graph_modes=eager-graphsafe   # a CPU device refuses mode=graph (by design): rehearse the rest
   export OPENBLAS_NUM_THREADS=1
 fi
@@ -79,11 +83,14 @@ phase jmh-trainstep-large 30 jrun org.openjdk.jmh.Main TrainStepBenchmark -p siz
 phase jmh-imagetext 30 jrun org.openjdk.jmh.Main ImageTextStepBenchmark -p model=$imagetext_models -p regularizer=none -p device=$dev \
   "${jmh_it[@]}" -rf json -rff "$work/java-imagetext.json"
 phase jmh-ops 20 jrun org.openjdk.jmh.Main OpOverheadBenchmark -p device=$dev "${jmh_it[@]}" -rf json -rff "$work/java-ops.json"
+phase jmh-unet 30 jrun org.openjdk.jmh.Main SegmentationBenchmark -p size=$unet_sizes -p device=$dev "${jmh_it[@]}" \
+  -rf json -rff "$work/java-unet.json"
 phase jmh-loader 15 jrun org.openjdk.jmh.Main LoaderBenchmark -p device=$dev "${jmh_it[@]}" -rf json -rff "$work/java-loader.json"
 phase twins-paper 40 twins --bench trainstep --size paper --json "$work/py-trainstep-paper.json"
 for b in "${big_py[@]}"; do
   phase twins-large-b$b 15 twins --bench trainstep --size large --batch $b --model late-fusion,concat --reg none,c3r --json "$work/py-trainstep-large-$b.json"
 done
+phase twins-unet 20 twins --bench unet --size $unet_sizes --json "$work/py-unet.json"
 phase twins-imagetext 20 twins --bench imagetext --model $imagetext_models --reg none --json "$work/py-imagetext.json"
 phase twins-ops 10 twins --ops --json "$work/py-ops.json"
 # torch.compile(mode="reduce-overhead"): a subset, each compile takes tens of seconds

@@ -10,7 +10,7 @@ import platform
 import statistics
 
 GOAL = 1.5  # issue 12: Java >= 1.5x PyTorch eager on every paper-sized TrainStep on CPU
-BENCH = {"TrainStepBenchmark": "trainstep", "ImageTextStepBenchmark": "imagetext"}
+BENCH = {"TrainStepBenchmark": "trainstep", "ImageTextStepBenchmark": "imagetext", "SegmentationBenchmark": "unet"}
 
 
 def load_java(d, prefix="java-"):
@@ -30,7 +30,9 @@ def load_java(d, prefix="java-"):
                 continue
             # mode: eager (LibTorch Adam), eager-graphsafe, graph (a captured CUDA graph); see docs/cuda-graphs.md
             key = (BENCH.get(cls, cls), p.get("model"), p.get("regularizer"), size, p.get("mode", "eager"))
-            rows[key] = dict(us=num(m["score"]), err=num(m["scoreError"]), raw=[num(x) for it in m["rawData"] for x in it])
+            scale = {"ms/op": 1e3, "s/op": 1e6}.get(m.get("scoreUnit"), 1.0)   # step times in µs, whatever unit JMH used
+            rows[key] = dict(us=num(m["score"]) * scale, err=num(m["scoreError"]) * scale,
+                             raw=[num(x) * scale for it in m["rawData"] for x in it])
             rows[key]["median"] = statistics.median(rows[key]["raw"])
     return rows, ops
 
@@ -68,7 +70,8 @@ def main():
             p = py.get((bench, model, reg, size, variant))
             if p is None:
                 continue
-            row = dict(bench=bench, model=model, reg=reg, size=size, variant=variant, java_mode=jmode, java_us=j["us"], java_err=j["err"])
+            row = dict(bench=bench, model=model or "-", reg=reg or "-", size=size, variant=variant, java_mode=jmode, java_us=j["us"],
+                       java_err=j["err"])
             if "us_per_step" in p:
                 row["python_us"] = p["us_per_step"]
                 row["ratio_of_means"] = p["us_per_step"] / j["us"]
@@ -129,6 +132,13 @@ def main():
             for o in ops:
                 c, r_, p = o["causalmm_us"], o["raw_us"], o["pytorch_us"]
                 f.write(f"| {o['op']} | {fmt(c)} | {fmt(r_)} | {fmt(c - r_) if c is not None and r_ is not None else '–'} | {fmt(p)} |\n")
+        twinless = [(k, v) for k, v in sorted(java.items(), key=lambda kv: str(kv[0]))
+                    if not any((k[0], k[1], k[2], k[3], var) in py for var in ("eager", "compile"))]
+        if twinless:
+            f.write("\nJava benchmarks without a PyTorch twin in this run (µs per op for time modes, ops/s for throughput modes):\n\n"
+                    "| benchmark | params | median | mean ± err |\n|---|---|---|---|\n")
+            for k, v in twinless:
+                f.write(f"| {k[0]} | {' '.join(str(x) for x in k[1:] if x not in (None, '-'))} | {v['median']:.1f} | {v['us']:.1f} ± {v['err']:.1f} |\n")
         for dev, v in loader.items():
             f.write(f"\nLoader + placement on {dev} (MMLSynData, batch 256, prefetch 4): {v['batches_per_s']:.0f} ± {v['err']:.0f} batches/s\n")
         compiled = [r for r in table if r["variant"] == "compile" and "ratio" in r]

@@ -9,6 +9,10 @@ same name, so one step does the same math:
                 batch 256; large: in->512->256->1024, mu = 512, batch 1024)
   ImageTextStep late-fusion | concatbow | tmc | qmf | mmbt-small | mmbt  x  none | c3r
                 (3x16x16 images + 12-word texts over 64 ids, 4 classes, batch 64)
+  Segmentation  --bench unet --size 32,64,128 [--batch B]: seg-train's default 3-D U-Net (4 modalities
+                zero-filled + 4 mask channels, width 8, depth 3, InstanceNorm3d(affine), LeakyReLU 0.01,
+                strided-conv down, transposed-conv up, 3 sigmoid regions), soft Dice + BCE, Adam lr 3e-3
+                without weight decay, as SegmentationBenchmark; batch 1 unless --batch
 
 A step: forward, the model's loss, the regulariser (with the terms Java also computes), backward, Adam
 (lr 1e-3, weight decay 1e-4), zero_grad(set_to_none=True); on CUDA one synchronize per step, as the
@@ -599,6 +603,76 @@ class CmIR(nn.Module):
         return 0.1 * total / pairs + 0.1 * dec + 0.1 * rec
 
 
+# ----------------------------------------------------------------------------- segmentation (seg/)
+
+class UBlock(nn.Module):
+    """conv 3^3 (stride s) -> IN -> LReLU -> conv 3^3 -> IN -> LReLU (nn.UNet3d.Block, plain)."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv3d(cin, cout, 3, stride, padding=1)
+        self.norm1 = nn.InstanceNorm3d(cout, affine=True)
+        self.conv2 = nn.Conv3d(cout, cout, 3, 1, padding=1)
+        self.norm2 = nn.InstanceNorm3d(cout, affine=True)
+
+    def forward(self, x):
+        h = F.leaky_relu(self.norm1(self.conv1(x)), 0.01)
+        return F.leaky_relu(self.norm2(self.conv2(h)), 0.01)
+
+
+class UNet3d(nn.Module):
+    """nn.UNet3d with Fusion.CHANNELS: modalities + availability planes, skips by concatenation."""
+
+    def __init__(self, k=4, out=3, width=8, depth=3):
+        super().__init__()
+        w = lambda l: min(width * 8, width << l)
+        self.k, self.depth = k, depth
+        cin, enc = 2 * k, []
+        for l in range(depth + 1):
+            enc.append(UBlock(cin, w(l), 1 if l == 0 else 2))
+            cin = w(l)
+        self.enc = nn.ModuleList(enc)
+        ups, dec, below = [], [], w(depth)
+        for l in range(depth - 1, -1, -1):
+            ups.append(nn.ConvTranspose3d(below, w(l), 2, 2))
+            dec.append(UBlock(2 * w(l), w(l), 1))
+            below = w(l)
+        self.ups, self.dec = nn.ModuleList(ups), nn.ModuleList(dec)
+        self.head = nn.Conv3d(w(0), out, 1)
+
+    def forward(self, inputs):
+        x, mask, self.targets = inputs
+        b, k, d, h_, w_ = x.shape
+        h = torch.cat([x, mask.view(b, k, 1, 1, 1).expand(b, k, d, h_, w_)], 1)
+        skips = []
+        for block in self.enc:
+            h = block(h)
+            skips.append(h)
+        for i in range(self.depth):
+            h = self.dec[i](torch.cat([self.ups[i](h), skips[self.depth - 1 - i]], 1))
+        return self.head(h)
+
+    def loss(self, logits, labels, indices):
+        y = self.targets
+        p = torch.sigmoid(logits)
+        dims = (0, 2, 3, 4)
+        dice = 1 - (2 * (p * y).sum(dims) + 1) / (p.sum(dims) + y.sum(dims) + 1)
+        return dice.mean() + F.binary_cross_entropy_with_logits(logits, y)
+
+
+def unet_inputs(side, batch, device):
+    """A planted tumour (WT/TC/ET spheres) in noise, one modality missing, as SegmentationBenchmark."""
+    r = torch.arange(side, dtype=torch.float32, device=device) - side / 2
+    dist = (r.view(-1, 1, 1) ** 2 + r.view(1, -1, 1) ** 2 + r.view(1, 1, -1) ** 2).sqrt()
+    rw = side * 0.2
+    wt, tc = dist <= rw, dist <= 0.55 * rw
+    et = tc & (dist > 0.55 * rw - 1.6)
+    y = torch.stack([wt, tc, et]).float().unsqueeze(0).expand(batch, 3, side, side, side).contiguous()
+    mask = torch.tensor([[1.0, 0.0, 1.0, 1.0]], device=device).expand(batch, 4).contiguous()
+    x = (wt.float() * 1.5 + 0.35 * (torch.rand(batch, 4, side, side, side, device=device) * 2 - 1)) * mask.view(batch, 4, 1, 1, 1)
+    return [x, mask, y]
+
+
 # ----------------------------------------------------------------------------- the step fixture
 
 def build(bench, model_name, reg_name, size, device, batch_override=0):
@@ -608,6 +682,11 @@ def build(bench, model_name, reg_name, size, device, batch_override=0):
         hidden = [64, 32, 128] if size == "paper" else [512, 256, 1024]
         mods, classes = [("features", (20,)), ("features", (20,))], 2
         inputs = [torch.rand(batch, 20, device=device), torch.rand(batch, 20, device=device)]
+    elif bench == "unet":
+        batch = batch_override or 1
+        net = UNet3d().to(device).train()
+        params = list(net.parameters())
+        return net, None, params, unet_inputs(int(size), batch, device), None, None
     elif bench == "imagetext":
         batch, hidden = 64, [64, 32, 128]
         mods, classes = [("image", (3, 16, 16)), ("tokens", (12,))], 4
@@ -657,7 +736,7 @@ class Step:
     def __init__(self, bench, model, reg, size, device, compile=False, batch=0):
         self.net, self.reg, params, self.inputs, self.labels, self.indices = build(bench, model, reg, size, device, batch)
         self.n_params = sum(p.numel() for p in params)
-        self.opt = torch.optim.Adam(params, lr=1e-3, weight_decay=1e-4)
+        self.opt = torch.optim.Adam(params, lr=3e-3) if bench == "unet" else torch.optim.Adam(params, lr=1e-3, weight_decay=1e-4)
         self.sync = device.startswith("cuda")
         self.device = device
         self.loss_fn = self._loss
@@ -754,6 +833,8 @@ IMAGETEXT_MODELS = ["late-fusion", "concatbow", "tmc", "qmf", "mmbt-small", "mmb
 def configs(args):
     out = []
     benches = ["trainstep", "imagetext"] if args.bench == "all" else [args.bench]
+    if benches == ["unet"]:
+        return [("unet", None, None, size) for size in (args.size if args.size != "paper" else "64,128").split(",")]
     for bench in benches:
         models = TRAINSTEP_MODELS if bench == "trainstep" else IMAGETEXT_MODELS
         regs = TRAINSTEP_REGS if bench == "trainstep" else ["none", "c3r"]
@@ -788,7 +869,7 @@ def versions():
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--bench", default="trainstep", choices=["trainstep", "imagetext", "all"])
+    p.add_argument("--bench", default="trainstep", choices=["trainstep", "imagetext", "all", "unet"])
     p.add_argument("--model", default="", help="comma-separated model names (default: all)")
     p.add_argument("--reg", default="", help="comma-separated regularisers (default: all)")
     p.add_argument("--size", default="paper", help="trainstep sizes: paper, large or paper,large")
@@ -818,12 +899,14 @@ def main():
             net, r, params, *_ = build(bench, model, reg, size, "cpu")
             n = sum(p.numel() for p in params)
             result["rows"].append(dict(bench=bench, model=model, reg=reg, size=size, params=n))
-            print(f"{bench:10s} {model:12s} {reg:5s} {size:6s} {n}")
+            print(f"{bench:10s} {model or '-':12s} {reg or '-':5s} {size:6s} {n}")
     else:
         variants = ["eager"] + (["compile"] if args.compile else [])
         for bench, model, reg, size in configs(args):
             for variant in variants:
                 label = f"{size}/b{args.batch}" if args.batch and bench == "trainstep" else size
+                if bench == "unet":
+                    label = f"{size}/b{args.batch or 1}"   # JMH's -p size=S -p batch=B key
                 row = dict(bench=bench, model=model, reg=reg, size=label, variant=variant)
                 if variant == "compile" and args.compile_models and model not in args.compile_models.split(","):
                     continue
@@ -840,7 +923,7 @@ def main():
                         row["error"] = f"{type(e).__name__}: {e}"
                 result["rows"].append(row)
                 shown = f"{row['us_per_step']:10.1f} us/step" if "us_per_step" in row else row.get("skipped", row.get("error"))
-                print(f"{bench:10s} {model:12s} {reg:5s} {size:6s} {variant:8s} {shown}", flush=True)
+                print(f"{bench:10s} {model or '-':12s} {reg or '-':5s} {size:6s} {variant:8s} {shown}", flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=1)

@@ -26,6 +26,10 @@ final class SegInferenceOptions {
     @Option(names = "--no-hd95", description = "Skip HD95 (faster).")
     boolean noHd95;
 
+    @Option(names = "--hd95-unit", defaultValue = "mm",
+            description = "mm (offsets scaled by each case's voxel spacing from its NIfTI header) or voxels (default: ${DEFAULT-VALUE}).")
+    String hd95Unit;
+
     SegEvaluation.Settings settings(int[] patch) {
         int[] p = window == null ? patch : new int[] {window, window, window};
         SlidingWindow.Blend b = switch (blend.toLowerCase(Locale.ROOT)) {
@@ -34,6 +38,6 @@ final class SegInferenceOptions {
             default -> throw new IllegalArgumentException("--blend must be gaussian or constant, got '" + blend + "'");
         };
         return new SegEvaluation.Settings(new SlidingWindow.Settings(p, overlap, b), new double[] {threshold, threshold, threshold},
-                etMinVoxels, !noHd95);
+                etMinVoxels, !noHd95, SegEvaluation.DistanceUnit.parse(hd95Unit));
     }
 }

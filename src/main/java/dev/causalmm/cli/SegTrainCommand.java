@@ -45,6 +45,8 @@ final class SegTrainCommand implements Callable<Integer> {
     @Option(names = "--no-modality-dropout", description = "Always give every modality the case has.") boolean noDropout;
     @Option(names = "--time-limit", defaultValue = "780", description = "Stop after this many seconds of training, 0 = none (default: ${DEFAULT-VALUE}).") double timeLimit;
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).") int checkpointEvery;
+    @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out (same settings and seed) to --steps,"
+            + " as if it had not stopped: weights, Adam's moments and the patch stream are restored.") boolean resume;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and patches (default: ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).") String device;
     @Option(names = "--regularizer", defaultValue = "none", description = "none or c3r (C3R on segmentation; needs --fusion shared).") String regularizer;
@@ -67,7 +69,7 @@ final class SegTrainCommand implements Callable<Integer> {
         SegTrainer.Settings settings = new SegTrainer.Settings(steps, batch, lr, weightDecay, timeLimit, 0, checkpointEvery, c3r, c3rVoxels,
                 Device.parse(device));
         SegTrainer.Result r = SegPipeline.train(data, options, f, width, depth, residual, downsample, p,
-                new PatchSampler.Settings(p, foreground, !noFlips, !noDropout, intensityScale), settings, seed, out);
+                new PatchSampler.Settings(p, foreground, !noFlips, !noDropout, intensityScale), settings, seed, out, resume);
         System.out.printf(Locale.ROOT, "seg-train: %d steps in %.0f s, final loss %.4f%s -> %s%n", r.steps(), r.seconds(), r.finalLoss(),
                 r.stoppedByTimeLimit() ? " (stopped by --time-limit)" : "", out);
         return 0;

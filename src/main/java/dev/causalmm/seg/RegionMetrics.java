@@ -32,20 +32,36 @@ public final class RegionMetrics {
     }
 
     /**
-     * The 95th-percentile symmetric Hausdorff distance in voxels (MedPy's {@code hd95}: the larger of
-     * the two directed 95th percentiles of the distances between the surface voxels). 0 when both
-     * are empty, {@link #HD95_ONE_EMPTY} when one is. Distances are in voxel units (1 mm for BraTS).
+     * The 95th-percentile symmetric Hausdorff distance in voxel units (MedPy's {@code hd95} without
+     * {@code voxelspacing}): {@link #hd95(byte[], byte[], int, int[], double[])} with unit spacing.
      */
     public static double hd95(byte[] pred, byte[] truth, int bit, int[] shape) {
+        return hd95(pred, truth, bit, shape, VolumeGeometry.UNIT_SPACING);
+    }
+
+    /**
+     * The 95th-percentile symmetric Hausdorff distance in the units of {@code spacing} (MedPy's
+     * {@code hd95(result, reference, voxelspacing)}: the larger of the two directed 95th percentiles
+     * of the Euclidean distances between the surface voxels, with the x, y, z offsets scaled by the
+     * voxel sizes, so anisotropic grids give physical distances). Surfaces are the region voxels
+     * with a 6-neighbour outside the region, as MedPy's binary erosion with connectivity 1. 0 when
+     * both are empty, {@link #HD95_ONE_EMPTY} when one is (whatever the unit).
+     *
+     * @param spacing voxel size along x, y, z (e.g. mm from {@link VolumeGeometry#spacing()})
+     */
+    public static double hd95(byte[] pred, byte[] truth, int bit, int[] shape, double[] spacing) {
         check(pred, truth);
+        if (spacing.length != 3 || !(spacing[0] > 0 && spacing[1] > 0 && spacing[2] > 0)) {
+            throw new IllegalArgumentException("spacing needs 3 entries > 0, got " + Arrays.toString(spacing));
+        }
         boolean[] sp = surface(pred, bit, shape);
         boolean[] sg = surface(truth, bit, shape);
         boolean anyP = any(sp);
         boolean anyG = any(sg);
         if (!anyP && !anyG) return 0.0;
         if (!anyP || !anyG) return HD95_ONE_EMPTY;
-        double a = percentile95(distancesAt(sp, sg, shape));
-        double b = percentile95(distancesAt(sg, sp, shape));
+        double a = percentile95(distancesAt(sp, sg, shape, spacing));
+        double b = percentile95(distancesAt(sg, sp, shape, spacing));
         return Math.max(a, b);
     }
 
@@ -81,9 +97,9 @@ public final class RegionMetrics {
         return out;
     }
 
-    /** Euclidean distance from each {@code from} voxel to the nearest {@code to} voxel. */
-    private static double[] distancesAt(boolean[] from, boolean[] to, int[] s) {
-        double[] d2 = squaredDistanceTransform(to, s);
+    /** Euclidean distance (offsets scaled by {@code spacing}) from each {@code from} voxel to the nearest {@code to} voxel. */
+    private static double[] distancesAt(boolean[] from, boolean[] to, int[] s, double[] spacing) {
+        double[] d2 = squaredDistanceTransform(to, s, spacing);
         int n = 0;
         for (boolean b : from) if (b) n++;
         double[] out = new double[n];
@@ -92,8 +108,17 @@ public final class RegionMetrics {
         return out;
     }
 
-    /** Exact squared Euclidean distance transform (Felzenszwalb–Huttenlocher, separable, O(N)). */
+    /** Exact squared Euclidean distance transform in voxel units. */
     static double[] squaredDistanceTransform(boolean[] sites, int[] s) {
+        return squaredDistanceTransform(sites, s, VolumeGeometry.UNIT_SPACING);
+    }
+
+    /**
+     * Exact squared Euclidean distance transform (Felzenszwalb–Huttenlocher, separable, O(N)) with
+     * the offset along axis a weighted by {@code spacing[a]}: each 1-D pass takes the lower envelope
+     * of the parabolas {@code w²(q − p)² + f(p)}.
+     */
+    static double[] squaredDistanceTransform(boolean[] sites, int[] s, double[] spacing) {
         int nx = s[0];
         int ny = s[1];
         int nz = s[2];
@@ -108,23 +133,24 @@ public final class RegionMetrics {
         for (int z = 0; z < nz; z++) for (int y = 0; y < ny; y++) {
             int base = nx * (y + ny * z);
             for (int x = 0; x < nx; x++) f[x] = d[base + x];
-            transform1d(f, nx, out, v, zb);
+            transform1d(f, nx, spacing[0] * spacing[0], out, v, zb);
             for (int x = 0; x < nx; x++) d[base + x] = out[x];
         }
         for (int z = 0; z < nz; z++) for (int x = 0; x < nx; x++) {
             for (int y = 0; y < ny; y++) f[y] = d[x + nx * (y + ny * z)];
-            transform1d(f, ny, out, v, zb);
+            transform1d(f, ny, spacing[1] * spacing[1], out, v, zb);
             for (int y = 0; y < ny; y++) d[x + nx * (y + ny * z)] = out[y];
         }
         for (int y = 0; y < ny; y++) for (int x = 0; x < nx; x++) {
             for (int z = 0; z < nz; z++) f[z] = d[x + nx * (y + ny * z)];
-            transform1d(f, nz, out, v, zb);
+            transform1d(f, nz, spacing[2] * spacing[2], out, v, zb);
             for (int z = 0; z < nz; z++) d[x + nx * (y + ny * z)] = out[z];
         }
         return d;
     }
 
-    private static void transform1d(double[] f, int n, double[] d, int[] v, double[] z) {
+    /** One pass: {@code d[q] = min_p w2·(q − p)² + f[p]} (parabola intersections in the index domain, so exact for any w2 > 0). */
+    private static void transform1d(double[] f, int n, double w2, double[] d, int[] v, double[] z) {
         int k = 0;
         v[0] = 0;
         z[0] = Double.NEGATIVE_INFINITY;
@@ -133,7 +159,7 @@ public final class RegionMetrics {
             double s;
             while (true) {
                 int p = v[k];
-                s = ((f[q] + (double) q * q) - (f[p] + (double) p * p)) / (2.0 * q - 2.0 * p);
+                s = ((f[q] + w2 * q * q) - (f[p] + w2 * p * p)) / (2.0 * w2 * (q - p));
                 if (s <= z[k] && k > 0) {
                     k--;
                 } else {
@@ -155,7 +181,7 @@ public final class RegionMetrics {
         for (int q = 0; q < n; q++) {
             while (z[k + 1] < q) k++;
             int p = v[k];
-            d[q] = (double) (q - p) * (q - p) + f[p];
+            d[q] = w2 * (q - p) * (q - p) + f[p];
         }
     }
 

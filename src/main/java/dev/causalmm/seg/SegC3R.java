@@ -107,6 +107,17 @@ public final class SegC3R extends Module {
         return new Terms(total, risk.item(), lv.item(), lfe.item());
     }
 
+    /**
+     * Advances the voxel-sampling stream past one training step on patches of {@code patch} voxels,
+     * drawing exactly what {@link #compute} draws, so a resumed run samples the voxels an
+     * uninterrupted one would.
+     */
+    void skipStep(int[] patch) {
+        long n = (long) patch[0] * patch[1] * patch[2];
+        int take = (int) Math.min(voxels, n);
+        for (int i = 0; i < take; i++) random.nextLong(n);
+    }
+
     /** {@code p_y}: σ(l) where the target is 1, 1 − σ(l) where it is 0. */
     private static Tensor correct(Tensor logits, Tensor y) {
         Tensor p = logits.sigmoid();

@@ -28,14 +28,14 @@ import org.slf4j.LoggerFactory;
  * file or an option makes a new entry instead of reusing a stale one; older entries of the case
  * are deleted when a new one is written. A damaged entry is logged and recomputed, never trusted.
  *
- * <p>Format (big-endian): magic {@code CMMSEGV1}, the key, the case id (texts as int length + UTF-8), shape, source
- * shape and crop offset (3 ints each), the reference image path, the modality count, then per
+ * <p>Format (big-endian): magic {@code CMMSEGV2}, the key, the case id (texts as int length + UTF-8), shape, source
+ * shape and crop offset (3 ints each), the voxel spacing in mm (3 doubles), the reference image path, the modality count, then per
  * modality its name, a presence byte and its float32 voxels; a presence byte and the region
  * bytes. Files are written atomically.
  */
 public final class SegCache {
     private static final Logger LOG = LoggerFactory.getLogger(SegCache.class);
-    private static final byte[] MAGIC = "CMMSEGV1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "CMMSEGV2".getBytes(StandardCharsets.US_ASCII);
     private static final String SUFFIX = ".segvol";
     private final Path dir;
 
@@ -45,7 +45,7 @@ public final class SegCache {
 
     /** The cache key of a case under {@code options}. */
     public static String key(SegCase c, Optional<Path> mask, SegDataOptions options) throws IOException {
-        StringBuilder s = new StringBuilder("segvol-v1\n").append(c.id()).append('\n');
+        StringBuilder s = new StringBuilder("segvol-v2\n").append(c.id()).append('\n');
         for (String m : options.modalityNames()) s.append(m).append('=').append(stamp(c.modalityFiles().get(m))).append('\n');
         s.append("label=").append(stamp(c.labelFile().orElse(null))).append('\n');
         s.append("mask=").append(stamp(mask.orElse(null))).append('\n');
@@ -110,6 +110,7 @@ public final class SegCache {
         for (int a : v.shape()) out.writeInt(a);
         for (int a : v.geometry().sourceShape()) out.writeInt(a);
         for (int a : v.geometry().cropOffset()) out.writeInt(a);
+        for (double a : v.geometry().spacing()) out.writeDouble(a);
         writeText(out, v.geometry().referenceImage().toString());
         out.writeInt(v.modalities().size());
         byte[] buf = new byte[1 << 16];
@@ -147,6 +148,7 @@ public final class SegCache {
             if (!storedKey.equals(key)) throw new FormatException(source + ": key " + storedKey + ", expected " + key);
             String id = utf(b);
             int[] shape = ints(b), sourceShape = ints(b), offset = ints(b);
+            double[] spacing = {b.getDouble(), b.getDouble(), b.getDouble()};
             Path ref = Path.of(utf(b));
             for (int a = 0; a < 3; a++) {
                 if (shape[a] < 1 || offset[a] < 0 || sourceShape[a] < 1 || (long) offset[a] + shape[a] > sourceShape[a]) {
@@ -180,7 +182,7 @@ public final class SegCache {
             } else if (b.hasRemaining()) {
                 throw new FormatException(source + ": " + b.remaining() + " trailing bytes");
             }
-            return new SegVolume(id, shape, names, channels, regions, new VolumeGeometry(sourceShape, offset, ref));
+            return new SegVolume(id, shape, names, channels, regions, new VolumeGeometry(sourceShape, offset, ref, spacing));
         } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
             throw new FormatException(source + ": damaged cache entry (" + e + ")");
         }

@@ -21,17 +21,46 @@ public final class SegEvaluation {
     static final String[] REGIONS = {"WT", "TC", "ET"};
     private static final int[] BITS = {SegVolume.WT, SegVolume.TC, SegVolume.ET};
 
+    /** The unit HD95 is reported in. */
+    public enum DistanceUnit {
+        /** Millimetres: offsets scaled by each case's voxel spacing ({@link VolumeGeometry#spacing()}), as the BraTS evaluators do. */
+        MM,
+        /** Voxel steps, ignoring the spacing (equal to mm on BraTS's 1 mm grid). */
+        VOXELS;
+
+        /** {@code mm} or {@code voxels}. */
+        public static DistanceUnit parse(String s) {
+            return switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "mm" -> MM;
+                case "voxels", "voxel", "vox" -> VOXELS;
+                default -> throw new IllegalArgumentException("HD95 unit must be mm or voxels, got '" + s + "'");
+            };
+        }
+
+        /** How results.json and report.md name it. */
+        public String label() {
+            return this == MM ? "mm" : "voxels";
+        }
+    }
+
     /**
      * @param window      sliding-window settings
      * @param thresholds  sigmoid thresholds for WT, TC, ET
      * @param etMinVoxels ET post-processing (0 = off)
      * @param hd95        also compute HD95 (slower)
+     * @param hd95Unit    millimetres (default) or voxels
      */
-    public record Settings(SlidingWindow.Settings window, double[] thresholds, int etMinVoxels, boolean hd95) {
+    public record Settings(SlidingWindow.Settings window, double[] thresholds, int etMinVoxels, boolean hd95, DistanceUnit hd95Unit) {
         public Settings {
             if (thresholds.length != 3) throw new IllegalArgumentException("need three thresholds (WT, TC, ET)");
             thresholds = thresholds.clone();
             if (etMinVoxels < 0) throw new IllegalArgumentException("ET minimum volume must be >= 0, got " + etMinVoxels);
+            java.util.Objects.requireNonNull(hd95Unit, "hd95Unit");
+        }
+
+        /** HD95 in millimetres. */
+        public Settings(SlidingWindow.Settings window, double[] thresholds, int etMinVoxels, boolean hd95) {
+            this(window, thresholds, etMinVoxels, hd95, DistanceUnit.MM);
         }
 
         @Override
@@ -41,7 +70,7 @@ public final class SegEvaluation {
 
         /** The same settings with windows on the grid of a model trained {@code factor} times coarser. */
         public Settings withDownsample(int factor) {
-            return new Settings(window.withDownsample(factor), thresholds, etMinVoxels, hd95);
+            return new Settings(window.withDownsample(factor), thresholds, etMinVoxels, hd95, hd95Unit);
         }
     }
 
@@ -57,9 +86,16 @@ public final class SegEvaluation {
 
     /** Everything an evaluation produced. */
     public record Result(List<String> universe, List<String> modelModalities, List<Row> rows, double[] meanDice,
-                         double[] meanHd95, List<CaseScore> scores) {
+                         double[] meanHd95, List<CaseScore> scores, DistanceUnit hd95Unit) {
+        /** A result with HD95 in millimetres. */
+        public Result(List<String> universe, List<String> modelModalities, List<Row> rows, double[] meanDice, double[] meanHd95,
+                      List<CaseScore> scores) {
+            this(universe, modelModalities, rows, meanDice, meanHd95, scores, DistanceUnit.MM);
+        }
+
         public ObjectNode toJson() {
             ObjectNode o = Json.object();
+            o.put("hd95Unit", hd95Unit.label());
             ArrayNode u = o.putArray("modalities");
             universe.forEach(u::add);
             ArrayNode mm = o.putArray("modelModalities");
@@ -128,16 +164,17 @@ public final class SegEvaluation {
                 byte[] pred = SlidingWindow.regions(probs, settings.thresholds(), settings.etMinVoxels());
                 double[] dice = new double[3];
                 double[] hd = settings.hd95() ? new double[3] : null;
+                double[] spacing = settings.hd95Unit() == DistanceUnit.MM ? v.geometry().spacing() : VolumeGeometry.UNIT_SPACING;
                 for (int r = 0; r < 3; r++) {
                     dice[r] = RegionMetrics.dice(pred, v.regions(), BITS[r]);
-                    if (hd != null) hd[r] = RegionMetrics.hd95(pred, v.regions(), BITS[r], v.shape());
+                    if (hd != null) hd[r] = RegionMetrics.hd95(pred, v.regions(), BITS[r], v.shape(), spacing);
                 }
                 LOG.info("{} [{}]: Dice WT {} TC {} ET {}", v.id(), ModalitySubsets.name(subset, universe), f(dice[0]), f(dice[1]), f(dice[2]));
                 scores.add(new CaseScore(v.id(), subset, dice, hd));
                 if (progress != null) progress.accept(++done);
             }
         }
-        return summarise(universe, modelModalities, subsets, scores, settings.hd95());
+        return summarise(universe, modelModalities, subsets, scores, settings.hd95(), settings.hd95Unit());
     }
 
     /** Number of predictions {@link #run} makes (for a progress bar). */
@@ -155,6 +192,11 @@ public final class SegEvaluation {
     }
 
     static Result summarise(List<String> universe, List<String> modelModalities, List<Integer> subsets, List<CaseScore> scores, boolean hd95) {
+        return summarise(universe, modelModalities, subsets, scores, hd95, DistanceUnit.MM);
+    }
+
+    static Result summarise(List<String> universe, List<String> modelModalities, List<Integer> subsets, List<CaseScore> scores, boolean hd95,
+                            DistanceUnit unit) {
         List<Row> rows = new ArrayList<>();
         double[] meanDice = new double[3];
         double[] meanHd = new double[3];
@@ -190,7 +232,7 @@ public final class SegEvaluation {
                 meanHd[r] /= filled;
             }
         }
-        return new Result(universe, modelModalities, rows, filled > 0 ? meanDice : null, filled > 0 && hd95 ? meanHd : null, scores);
+        return new Result(universe, modelModalities, rows, filled > 0 ? meanDice : null, filled > 0 && hd95 ? meanHd : null, scores, unit);
     }
 
     private static String f(double v) {

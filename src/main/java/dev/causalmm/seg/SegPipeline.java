@@ -44,7 +44,7 @@ public final class SegPipeline {
     public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
                                           boolean residual, int[] patch, PatchSampler.Settings sampling, SegTrainer.Settings settings,
                                           long seed, Path out) throws IOException {
-        return train(data, options, fusion, width, depth, residual, 1, patch, sampling, settings, seed, out);
+        return train(data, options, fusion, width, depth, residual, 1, patch, sampling, settings, seed, out, false);
     }
 
     /**
@@ -55,6 +55,17 @@ public final class SegPipeline {
     public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
                                           boolean residual, int downsample, int[] patch, PatchSampler.Settings sampling,
                                           SegTrainer.Settings settings, long seed, Path out) throws IOException {
+        return train(data, options, fusion, width, depth, residual, downsample, patch, sampling, settings, seed, out, false);
+    }
+
+    /**
+     * As above; with {@code resume}, continues the run whose checkpoint is in {@code out} (same
+     * settings and seed) up to {@code settings.steps()}, exactly as if it had not stopped
+     * ({@link SegTrainer#train(UNet3d, SegModelConfig, PatchSampler, SegTrainer.Settings, long, Path, ProgressBar, boolean)}).
+     */
+    public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
+                                          boolean residual, int downsample, int[] patch, PatchSampler.Settings sampling,
+                                          SegTrainer.Settings settings, long seed, Path out, boolean resume) throws IOException {
         List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, downsample)).toList();
         List<String> modalities = options.modalityNames();
         UNetConfig uc = new UNetConfig(modalities.size(), 3, width, Math.max(width, width * 8), depth, residual, fusion, 0.01);
@@ -63,7 +74,7 @@ public final class SegPipeline {
         PatchSampler sampler = new PatchSampler(volumes, sampling, seed ^ 0x5A3D1E5L);
         try (UNet3d model = new UNet3d(uc, Init.seeded(seed))) {
             model.to(settings.device());
-            return SegTrainer.train(model, cfg, sampler, settings, seed, out, new ProgressBar("seg-train"));
+            return SegTrainer.train(model, cfg, sampler, settings, seed, out, new ProgressBar("seg-train"), resume);
         }
     }
 

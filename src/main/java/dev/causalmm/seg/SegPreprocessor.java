@@ -124,7 +124,8 @@ public final class SegPreprocessor implements AutoCloseable {
         for (int m = 0; m < names.size(); m++) if (full[m] != null) channels[m] = crop(full[m], grid, lo, size);
         byte[] regions = fullRegions == null ? null : crop(fullRegions, grid, lo, size);
         LOG.debug("{}: grid {} cropped to {} at {}", c.id(), Arrays.toString(grid), Arrays.toString(size), Arrays.toString(lo));
-        return new SegVolume(c.id(), size, names, channels, regions, new VolumeGeometry(grid, lo, reference));
+        return new SegVolume(c.id(), size, names, channels, regions, new VolumeGeometry(grid, lo, reference,
+                VolumeGeometry.spacingMm(Nifti.readHeader(reference))));
     }
 
     private record Volume(int[] shape, float[] values) {}

@@ -42,7 +42,10 @@ public final class SegReport {
                 .append("). Model trained on: ").append(String.join(", ", r.modelModalities())).append(".\n\n");
         boolean hd = r.rows().stream().anyMatch(x -> x.hd95() != null);
         b.append("| # | ").append(String.join(" | ", r.universe())).append(" | cases | WT | TC | ET |");
-        if (hd) b.append(" HD95 WT | HD95 TC | HD95 ET |");
+        if (hd) {
+            String u = " (" + r.hd95Unit().label() + ")";
+            b.append(" HD95 WT").append(u).append(" | HD95 TC").append(u).append(" | HD95 ET").append(u).append(" |");
+        }
         b.append('\n').append("|---".repeat(r.universe().size() + 5 + (hd ? 3 : 0))).append("|\n");
         for (SegEvaluation.Row row : r.rows()) {
             b.append("| ").append(row.index()).append(" | ");
@@ -66,8 +69,9 @@ public final class SegReport {
         long unavailable = r.rows().stream().filter(x -> x.dice() == null).count();
         b.append("\nMean over the ").append(r.rows().size() - unavailable).append(" subsets that could be evaluated; ")
                 .append(unavailable).append(" subset(s) unavailable (a modality the model or every case lacks).\n");
-        b.append("Dice = 1 when prediction and ground truth are both empty (BraTS convention). HD95 in voxels, ")
-                .append(RegionMetrics.HD95_ONE_EMPTY).append(" when exactly one of them is empty.\n\n");
+        b.append("Dice = 1 when prediction and ground truth are both empty (BraTS convention). HD95 in ")
+                .append(r.hd95Unit() == SegEvaluation.DistanceUnit.MM ? "mm (each case's voxel spacing from its NIfTI header)" : "voxels")
+                .append(", ").append(RegionMetrics.HD95_ONE_EMPTY).append(" when exactly one of them is empty.\n\n");
         b.append("![Dice heat map](").append(HEATMAP).append(")\n\n## Per case\n\n| case | subset | WT | TC | ET |\n|---|---|---|---|---|\n");
         for (SegEvaluation.CaseScore s : r.scores()) {
             if (!s.available()) continue;

@@ -65,10 +65,25 @@ public final class SegTrainer {
      */
     public static Result train(UNet3d model, SegModelConfig config, PatchSampler sampler, Settings settings, long seed,
                                Path out, ProgressBar bar) throws IOException {
+        return train(model, config, sampler, settings, seed, out, bar, false);
+    }
+
+    /**
+     * As {@link #train(UNet3d, SegModelConfig, PatchSampler, Settings, long, Path, ProgressBar)}; with
+     * {@code resume} and a checkpoint in {@code out}, continues that run's step budget: weights (C3R's
+     * too) and Adam's moments are restored ({@link SegCheckpoint#restore}), and the sampler's (and
+     * C3R's voxel) random streams are replayed past the steps already taken, so the result equals an
+     * uninterrupted run with the same seed (on the CPU, same thread count). Without a checkpoint in
+     * {@code out} it starts fresh.
+     */
+    public static Result train(UNet3d model, SegModelConfig config, PatchSampler sampler, Settings settings, long seed,
+                               Path out, ProgressBar bar, boolean resume) throws IOException {
         SegC3R c3r = settings.c3r() == null ? null : new SegC3R(settings.c3r(), model, settings.c3rVoxels(), seed);
         if (c3r != null) c3r.to(settings.device());
         List<Tensor> params = new ArrayList<>(model.parameters());
         if (c3r != null) params.addAll(c3r.parameters());
+        java.util.Map<String, Tensor> named = new java.util.LinkedHashMap<>(model.namedParameters());
+        if (c3r != null) c3r.namedParameters().forEach((k, v) -> named.put("c3r." + k, v));
         Optimizer.Settings os = new Optimizer.Settings(Optimizer.Kind.ADAM, settings.learningRate(), settings.weightDecay(),
                 0.9, 0.999, 1e-8, 0);
         long t0 = System.nanoTime();
@@ -81,7 +96,21 @@ public final class SegTrainer {
         LOG.info("seg-train: {} steps, batch {}, patch {}, {} parameters{}", settings.steps(), settings.batchSize(),
                 java.util.Arrays.toString(config.patch()), model.parameterCount(), c3r == null ? "" : ", C3R");
         try (Optimizer opt = new Optimizer(os, params)) {
-            for (int step = 0; step < settings.steps(); step++) {
+            int start = 0;
+            if (resume && SegCheckpoint.exists(out)) {
+                SegCheckpoint.ResumePoint rp = SegCheckpoint.restore(out, config, named, opt, settings.steps(), settings.batchSize(), seed);
+                start = Math.min(rp.step(), settings.steps());
+                running = rp.runningLoss();
+                done = start;
+                for (int s = 0; s < start; s++) {
+                    PatchSampler.Batch skipped = sampler.next(settings.batchSize());
+                    if (c3r != null) c3r.skipStep(skipped.patch());
+                }
+                LOG.info("seg-train: resumed from {} at step {} of {}", out, start, settings.steps());
+            } else if (resume) {
+                LOG.info("seg-train: no checkpoint in {} to resume from; starting fresh", out);
+            }
+            for (int step = start; step < settings.steps(); step++) {
                 PatchSampler.Batch batch = sampler.next(settings.batchSize());
                 double lossValue;
                 double[] c3rTerms = null;
@@ -119,7 +148,7 @@ public final class SegTrainer {
                     }
                 }
                 if (out != null && settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0 && done < settings.steps()) {
-                    SegCheckpoint.write(out, config, model, opt.saveState(), state(done, running));
+                    SegCheckpoint.write(out, config, named, opt.saveState(), state(done, running, settings, seed));
                 }
                 if (settings.timeLimitSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > settings.timeLimitSeconds() && done < settings.steps()) {
                     LOG.warn("seg-train: time limit of {} s reached after {} of {} steps; stopping early", settings.timeLimitSeconds(),
@@ -128,7 +157,7 @@ public final class SegTrainer {
                     break;
                 }
             }
-            if (out != null) SegCheckpoint.write(out, config, model, opt.saveState(), state(done, running));
+            if (out != null) SegCheckpoint.write(out, config, named, opt.saveState(), state(done, running, settings, seed));
         } finally {
             if (c3r != null) c3r.close();
         }
@@ -136,10 +165,13 @@ public final class SegTrainer {
         return new Result(done, running, (System.nanoTime() - t0) / 1e9, List.copyOf(curve), timedOut);
     }
 
-    private static ObjectNode state(int step, double loss) {
+    private static ObjectNode state(int step, double loss, Settings settings, long seed) {
         ObjectNode s = Json.object();
         s.put("step", step);
         Json.putNumber(s, "loss", loss);
+        s.put("steps", settings.steps());
+        s.put("batchSize", settings.batchSize());
+        s.put("seed", seed);
         return s;
     }
 

@@ -175,9 +175,14 @@ public final class SlidingWindow {
     }
 
     /**
-     * Region bits from probabilities: each region where its probability exceeds its threshold; then,
-     * when {@code etMinVoxels > 0} and fewer ET voxels than that were predicted, ET is removed and
-     * those voxels stay tumour core (LCKD relabels small ET to necrosis, spec §5.7–6.2).
+     * Region bits from probabilities: each region where its probability exceeds its threshold, made
+     * nested (ET ⊂ TC ⊂ WT) the way a label map is: a voxel over the ET threshold is also tumour core
+     * and whole tumour, one over the TC threshold also whole tumour (the innermost region wins, as in
+     * {@link LabelScheme#labelFor} and nnU-Net's region-to-label conversion). So {@code seg-eval}
+     * scores exactly the regions of the label file {@code seg-predict} writes, which is what the
+     * BraTS evaluators read. Then, when {@code etMinVoxels > 0} and fewer ET voxels than that were
+     * predicted, ET is removed and those voxels stay tumour core (LCKD relabels small ET to
+     * necrosis, spec §5.7–6.2).
      */
     public static byte[] regions(float[][] probs, double[] thresholds, int etMinVoxels) {
         int n = probs[0].length;
@@ -186,9 +191,9 @@ public final class SlidingWindow {
         for (int i = 0; i < n; i++) {
             int b = 0;
             if (probs[0][i] > thresholds[0]) b |= SegVolume.WT;
-            if (probs[1][i] > thresholds[1]) b |= SegVolume.TC;
+            if (probs[1][i] > thresholds[1]) b |= SegVolume.TC | SegVolume.WT;
             if (probs[2][i] > thresholds[2]) {
-                b |= SegVolume.ET;
+                b |= SegVolume.ET | SegVolume.TC | SegVolume.WT;
                 et++;
             }
             out[i] = (byte) b;
