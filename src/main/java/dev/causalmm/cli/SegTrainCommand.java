@@ -64,6 +64,7 @@ final class SegTrainCommand implements Callable<Integer> {
             case "c3r" -> C3RConfig.defaults();
             default -> throw new IllegalArgumentException("--regularizer must be none or c3r, got '" + regularizer + "'");
         };
+        if (downsample < 1 || downsample > 8) throw new IllegalArgumentException("--downsample must be in 1..8, got " + downsample);
         int[] p = {patch, patch, patch};
         SegDataOptions options = dataOptions.apply(SegDataOptions.defaults());
         SegTrainer.Settings settings = new SegTrainer.Settings(steps, batch, lr, weightDecay, timeLimit, 0, checkpointEvery, c3r, c3rVoxels,

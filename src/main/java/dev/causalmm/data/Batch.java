@@ -48,7 +48,8 @@ public final class Batch implements AutoCloseable {
      * take {@link #maskOrNull()} instead and skip their masking kernels.
      */
     public Tensor mask() {
-        if (mask == null) mask = Tensor.ones(DType.FLOAT32, labels.device(), indices.length, inputs.size());
+        // unscoped: it lives as long as the batch (close() frees it), not as long as the caller's scope
+        if (mask == null) mask = Tensor.ones(DType.FLOAT32, labels.device(), indices.length, inputs.size()).unscoped();
         return mask;
     }
 

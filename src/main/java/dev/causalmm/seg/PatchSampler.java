@@ -91,6 +91,11 @@ public final class PatchSampler {
         }
     }
 
+    /** How patches are drawn. */
+    public Settings settings() {
+        return settings;
+    }
+
     /** Bit mask of the modalities {@code v} has. */
     public static int availability(SegVolume v) {
         int m = 0;

@@ -11,7 +11,8 @@ package dev.causalmm.seg;
  * average the voxels that exist, like PyTorch's {@code avg_pool3d(ceil_mode=True)}); a region bit is
  * set where at least half of the block has it. Up: trilinear interpolation with PyTorch's
  * {@code align_corners=False} convention (coarse voxel centres at {@code f·(i + ½) − ½}), clamped at
- * the borders.
+ * the borders; a coarse voxel whose block is cut by the volume's edge sits at the centre of the
+ * voxels it averaged.
  */
 public final class Resampling {
     private Resampling() {}
@@ -93,13 +94,17 @@ public final class Resampling {
         int[][] lo = new int[3][];
         float[][] wt = new float[3][];
         for (int a = 0; a < 3; a++) {
+            // centre of coarse voxel j = centre of the fine block it averages; a block cut by the edge
+            // is shorter, so its centre moves in (for full blocks this is f·(j + ½) − ½)
+            double[] centre = new double[coarse[a]];
+            for (int j = 0; j < coarse[a]; j++) centre[j] = (j * f + Math.min((j + 1) * f, fine[a]) - 1) / 2.0;
             lo[a] = new int[fine[a]];
             wt[a] = new float[fine[a]];
+            int j = 0;
             for (int i = 0; i < fine[a]; i++) {
-                double src = Math.max(0, (i + 0.5) / f - 0.5);
-                int l = Math.min((int) src, coarse[a] - 1);
-                lo[a][i] = l;
-                wt[a][i] = l + 1 < coarse[a] ? (float) (src - l) : 0f;
+                while (j + 1 < coarse[a] && centre[j + 1] <= i) j++;
+                lo[a][i] = j;
+                wt[a][i] = j + 1 < coarse[a] && i > centre[j] ? (float) ((i - centre[j]) / (centre[j + 1] - centre[j])) : 0f;
             }
         }
         float[][] out = new float[values.length][fine[0] * fine[1] * fine[2]];

@@ -84,7 +84,7 @@ public final class SegCheckpoint {
      * @throws IllegalArgumentException naming the field that differs
      */
     static ResumePoint restore(Path dir, SegModelConfig config, Map<String, Tensor> params, Optimizer optimizer, int steps,
-                               int batchSize, long seed) throws IOException {
+                               int batchSize, long seed, ObjectNode recipe) throws IOException {
         SegModelConfig saved = readConfig(dir);
         ObjectNode want = config.toJson();
         ObjectNode have = saved.toJson();
@@ -111,6 +111,16 @@ public final class SegCheckpoint {
         if (st.has("seed") && st.get("seed").asLong() != seed) {
             throw new IllegalArgumentException("cannot resume from " + file + ": it was trained with seed " + st.get("seed").asLong()
                     + ", this run uses " + seed);
+        }
+        if (st.has("recipe")) {
+            JsonNode had = st.get("recipe");
+            for (var e : recipe.properties()) {
+                JsonNode h = had.get(e.getKey());
+                if (h != null && !h.equals(e.getValue())) {
+                    throw new IllegalArgumentException("cannot resume from " + file + ": it was trained with " + e.getKey() + " " + h
+                            + ", this run uses " + e.getValue() + " (use the same settings, or a fresh --out)");
+                }
+            }
         }
         if (st.has("steps") && st.get("steps").asInt() != steps) {
             LOG.warn("resuming {} with a budget of {} steps instead of {}: the learning-rate decay follows the new budget", dir, steps,

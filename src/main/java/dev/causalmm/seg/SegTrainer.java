@@ -97,9 +97,19 @@ public final class SegTrainer {
                 java.util.Arrays.toString(config.patch()), model.parameterCount(), c3r == null ? "" : ", C3R");
         try (Optimizer opt = new Optimizer(os, params)) {
             int start = 0;
+            ObjectNode recipe = recipe(settings, sampler.settings());
+            if (out != null && !resume && SegCheckpoint.exists(out)) {
+                throw new IllegalArgumentException(out + " already holds a seg-train checkpoint; continue it with --resume, or give a "
+                        + "fresh --out (results are never overwritten)");
+            }
             if (resume && SegCheckpoint.exists(out)) {
-                SegCheckpoint.ResumePoint rp = SegCheckpoint.restore(out, config, named, opt, settings.steps(), settings.batchSize(), seed);
-                start = Math.min(rp.step(), settings.steps());
+                SegCheckpoint.ResumePoint rp = SegCheckpoint.restore(out, config, named, opt, settings.steps(), settings.batchSize(), seed,
+                        recipe);
+                if (rp.step() > settings.steps()) {
+                    throw new IllegalArgumentException("cannot resume from " + out + ": it is already at step " + rp.step()
+                            + ", past this run's --steps " + settings.steps());
+                }
+                start = rp.step();
                 running = rp.runningLoss();
                 done = start;
                 for (int s = 0; s < start; s++) {
@@ -148,7 +158,7 @@ public final class SegTrainer {
                     }
                 }
                 if (out != null && settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0 && done < settings.steps()) {
-                    SegCheckpoint.write(out, config, named, opt.saveState(), state(done, running, settings, seed));
+                    SegCheckpoint.write(out, config, named, opt.saveState(), state(done, running, settings, seed, recipe));
                 }
                 if (settings.timeLimitSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > settings.timeLimitSeconds() && done < settings.steps()) {
                     LOG.warn("seg-train: time limit of {} s reached after {} of {} steps; stopping early", settings.timeLimitSeconds(),
@@ -157,7 +167,7 @@ public final class SegTrainer {
                     break;
                 }
             }
-            if (out != null) SegCheckpoint.write(out, config, named, opt.saveState(), state(done, running, settings, seed));
+            if (out != null) SegCheckpoint.write(out, config, named, opt.saveState(), state(done, running, settings, seed, recipe));
         } finally {
             if (c3r != null) c3r.close();
         }
@@ -165,8 +175,27 @@ public final class SegTrainer {
         return new Result(done, running, (System.nanoTime() - t0) / 1e9, List.copyOf(curve), timedOut);
     }
 
-    private static ObjectNode state(int step, double loss, Settings settings, long seed) {
+    /**
+     * The settings a resumed run must share with the run it continues (besides the network, seed,
+     * patch and batch size, checked separately): they shape the patch stream, C3R's draws and the
+     * optimizer's trajectory.
+     */
+    static ObjectNode recipe(Settings settings, PatchSampler.Settings sampling) {
+        ObjectNode r = Json.object();
+        r.put("foreground", sampling.foregroundFraction());
+        r.put("flips", sampling.flips());
+        r.put("modalityDropout", sampling.modalityDropout());
+        r.put("intensityScale", sampling.intensityScale());
+        r.put("regularizer", settings.c3r() == null ? "none" : "c3r");
+        r.put("c3rVoxels", settings.c3r() == null ? 0 : settings.c3rVoxels());
+        r.put("learningRate", settings.learningRate());
+        r.put("weightDecay", settings.weightDecay());
+        return r;
+    }
+
+    private static ObjectNode state(int step, double loss, Settings settings, long seed, ObjectNode recipe) {
         ObjectNode s = Json.object();
+        s.set("recipe", recipe);
         s.put("step", step);
         Json.putNumber(s, "loss", loss);
         s.put("steps", settings.steps());

@@ -98,14 +98,19 @@ public final class SlidingWindow {
      * @return {@code [3][voxels]}: WT, TC, ET probabilities on the volume's grid
      */
     public static float[][] predict(UNet3d model, SegVolume v, int modelMask, Settings settings) {
-        if (settings.downsample() == 1) return predictOnGrid(model, v, modelMask, settings);
+        return predict(model, v, modelMask, settings, WINDOWS_PER_BATCH);
+    }
+
+    /** {@link #predict} with {@code perBatch} windows per forward pass (the result does not depend on it). */
+    static float[][] predict(UNet3d model, SegVolume v, int modelMask, Settings settings, int perBatch) {
+        if (settings.downsample() == 1) return predictOnGrid(model, v, modelMask, settings, perBatch);
         SegVolume coarse = Resampling.downsample(new SegVolume(v.id(), v.shape(), v.modalities(), v.channels(), null, v.geometry()),
                 settings.downsample());
-        float[][] p = predictOnGrid(model, coarse, modelMask, settings);
+        float[][] p = predictOnGrid(model, coarse, modelMask, settings, perBatch);
         return Resampling.upsample(p, coarse.shape(), v.shape(), settings.downsample());
     }
 
-    private static float[][] predictOnGrid(UNet3d model, SegVolume v, int modelMask, Settings settings) {
+    private static float[][] predictOnGrid(UNet3d model, SegVolume v, int modelMask, Settings settings, int perBatch) {
         int[] s = v.shape();
         int[] p = settings.patch();
         int k = v.modalities().size();
@@ -125,8 +130,8 @@ public final class SlidingWindow {
         List<int[]> windows = new ArrayList<>();
         for (int z0 : st[2]) for (int y0 : st[1]) for (int x0 : st[0]) windows.add(new int[] {x0, y0, z0});
         try (var ng = NoGrad.enter()) {
-            for (int from = 0; from < windows.size(); from += WINDOWS_PER_BATCH) {
-                int n = Math.min(WINDOWS_PER_BATCH, windows.size() - from);
+            for (int from = 0; from < windows.size(); from += perBatch) {
+                int n = Math.min(perBatch, windows.size() - from);
                 float[] x = new float[n * k * pv];
                 float[] mb = new float[n * k];
                 for (int i = 0; i < n; i++) {

@@ -220,6 +220,34 @@ class SegCliTest {
     }
 
     @Test
+    void halfResolutionModelIsScoredAndWrittenAtFullResolution() throws IOException {
+        Path half = dir.resolve("ckpt-half");
+        List<String> args = new ArrayList<>(List.of("seg-train", "--data", dir.resolve("train").toString(), "--out", half.toString()));
+        args.addAll(List.of(TRAIN_ARGS));
+        args.set(args.indexOf("--patch") + 1, "8");
+        args.set(args.indexOf("--downsample") + 1, "2");
+        run(0, args.toArray(String[]::new));
+        assertEquals(2, Json.MAPPER.readTree(half.resolve("config.json").toFile()).get("downsample").asInt());
+        Path eval = dir.resolve("eval-half");
+        run(0, "seg-eval", "--checkpoint", half.toString(), "--data", dir.resolve("test").toString(), "--out", eval.toString(), "--no-hd95");
+        JsonNode full = Json.MAPPER.readTree(eval.resolve("results.json").toFile()).get("subsets").get(14);
+        System.out.println("half-resolution model on the synthetic cases: full " + full.get("dice"));
+        assertTrue(full.get("dice").get("WT").asDouble() > 0.7, "full-modality WT Dice at half resolution " + full);
+        Path pred = dir.resolve("pred-half");
+        run(0, "seg-predict", "--checkpoint", half.toString(), "--data", dir.resolve("test").toString(), "--out", pred.toString());
+        try (Arena arena = Arena.ofConfined()) {
+            NiftiHeader in = Nifti.readHeader(dir.resolve("test/test0/test0_flair.nii.gz"));
+            NiftiImage p = Nifti.read(pred.resolve("test0_pred.nii.gz"), arena);
+            assertArrayEquals(in.dims(), p.header().dims(), "predictions come back on the input's grid");
+            assertArrayEquals(in.pixdim(), p.header().pixdim());
+        }
+        // a second seg-train into the same folder without --resume is refused, the checkpoint kept
+        long before = Files.size(half.resolve("model.ckpt"));
+        run(2, args.toArray(String[]::new));
+        assertEquals(before, Files.size(half.resolve("model.ckpt")));
+    }
+
+    @Test
     void hd95InVoxelsOnRequest() throws IOException {
         Path ev = dir.resolve("eval-voxels");
         run(0, "seg-eval", "--checkpoint", ckpt.toString(), "--data", dir.resolve("test").toString(), "--out", ev.toString(),

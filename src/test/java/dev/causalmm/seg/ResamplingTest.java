@@ -51,6 +51,20 @@ class ResamplingTest {
     }
 
     @Test
+    void aBlockCutByTheEdgeSitsAtTheCentreOfWhatItAveraged() {
+        // fine x = 0..2, f = 2: coarse 0 averages x 0,1 (centre 0.5), coarse 1 only x 2 (centre 2)
+        float[][] up = Resampling.upsample(new float[][] {{0f, 3f}}, new int[] {2, 1, 1}, new int[] {3, 1, 1}, 2);
+        assertArrayEquals(new float[] {0f, 1f, 3f}, up[0], 1e-6f);
+        // a linear ramp survives down- then up-sampling at odd sizes exactly (within the interior)
+        int n = 7;
+        float[] ramp = new float[n];
+        for (int i = 0; i < n; i++) ramp[i] = i;
+        SegVolume d = Resampling.downsample(volume(new int[] {n, 1, 1}, ramp, null), 2);
+        float[][] back = Resampling.upsample(new float[][] {d.channels()[0]}, d.shape(), new int[] {n, 1, 1}, 2);
+        for (int i = 1; i < n; i++) assertEquals(i, back[0][i], 1e-5f, "x = " + i);
+    }
+
+    @Test
     void upsampleOfAConstantIsConstantAndShapesAreChecked() {
         float[] c = new float[2 * 2 * 2];
         java.util.Arrays.fill(c, 0.7f);

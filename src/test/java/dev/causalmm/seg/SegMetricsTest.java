@@ -93,6 +93,26 @@ class SegMetricsTest {
     }
 
     @Test
+    void batchedWindowsEqualOneAtATimeAndTheCoarseGridKeepsTheShape() {
+        UNetConfig uc = new UNetConfig(4, 3, 4, 16, 2, true, UNetConfig.Fusion.CHANNELS, 0.01);
+        SegVolume v = SyntheticBrats.make("v", 24, 0b1011, 4);
+        SlidingWindow.Settings ws = new SlidingWindow.Settings(new int[] {16, 16, 16}, 0.5, SlidingWindow.Blend.GAUSSIAN);
+        try (UNet3d model = new UNet3d(uc, Init.seeded(2)); var s = TensorScope.open("t")) {
+            // 24³ with 16³ windows at 50 %: 2 per axis, 8 windows; batches of 3 leave a partial last batch of 2
+            float[][] one = SlidingWindow.predict(model, v, 0b1111, ws, 1);
+            float[][] three = SlidingWindow.predict(model, v, 0b1111, ws, 3);
+            for (int r = 0; r < 3; r++) assertArrayEquals(one[r], three[r], 1e-5f);
+            // a model on a 2× coarser grid: windows run on 12³ (one padded window), probabilities come back on 24³
+            float[][] coarse = SlidingWindow.predict(model, v, 0b1111, ws.withDownsample(2), 3);
+            assertEquals(v.voxelCount(), coarse[0].length);
+            SegVolume small = Resampling.downsample(new SegVolume(v.id(), v.shape(), v.modalities(), v.channels(), null, v.geometry()), 2);
+            float[][] direct = SlidingWindow.predict(model, small, 0b1111, ws, 1);
+            float[][] expected = Resampling.upsample(direct, small.shape(), v.shape(), 2);
+            for (int r = 0; r < 3; r++) assertArrayEquals(expected[r], coarse[r], 1e-6f);
+        }
+    }
+
+    @Test
     void windowsReachBothEdges() {
         assertArrayEquals(new int[] {0, 16, 32, 48}, SlidingWindow.starts(80, 32, 0.5));
         assertArrayEquals(new int[] {-2}, SlidingWindow.starts(28, 32, 0.5));
