@@ -21,12 +21,17 @@ class Conv3dGradientTest {
     }
 
     private static float[] inputGrad(float[] x, long[] shape, float[] w, long[] wShape) {
+        return grads(x, shape, w, wShape)[0];
+    }
+
+    /** {input gradient, weight gradient} of Σ out² / 2-like loss (out · out.detach()). */
+    private static float[][] grads(float[] x, long[] shape, float[] w, long[] wShape) {
         try (var s = TensorScope.open("g")) {
             Tensor xt = Tensor.of(x, shape).requiresGrad_(true);
-            Tensor wt = Tensor.of(w, wShape);
+            Tensor wt = Tensor.of(w, wShape).requiresGrad_(true);
             Tensor out = Functional.conv3d(xt, wt, null, 1, 1);
             out.mul(out.detach()).sum().backward();
-            return xt.grad().toFloatArray();
+            return new float[][] {xt.grad().toFloatArray(), wt.grad().toFloatArray()};
         }
     }
 
@@ -54,15 +59,24 @@ class Conv3dGradientTest {
         float[] x = random(batch * per, 1);
         float[] w = random(out * in * 27, 2);
         float[] expected = new float[batch * per];
+        double[] expectedW = new double[w.length];      // the batch's weight gradient = the sum of the samples'
         for (int b = 0; b < batch; b++) {
             float[] one = java.util.Arrays.copyOfRange(x, b * per, (b + 1) * per);
-            System.arraycopy(inputGrad(one, new long[] {1, in, side, side, side}, w, wShape), 0, expected, b * per, per);
+            float[][] g = grads(one, new long[] {1, in, side, side, side}, w, wShape);
+            System.arraycopy(g[0], 0, expected, b * per, per);
+            for (int i = 0; i < w.length; i++) expectedW[i] += g[1][i];
         }
         for (int rep = 0; rep < 3; rep++) {
-            float[] got = inputGrad(x, shape, w, wShape);
+            float[][] got = grads(x, shape, w, wShape);
             double worst = 0;
-            for (int i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+            for (int i = 0; i < got[0].length; i++) worst = Math.max(worst, Math.abs(got[0][i] - expected[i]));
             assertTrue(worst < 1e-3 * side / 12.0, "repeat " + rep + ": batched input gradient differs by " + worst);
+            double worstW = 0, scale = 0;
+            for (int i = 0; i < w.length; i++) {
+                worstW = Math.max(worstW, Math.abs(got[1][i] - expectedW[i]));
+                scale = Math.max(scale, Math.abs(expectedW[i]));
+            }
+            assertTrue(worstW < 1e-4 * scale, "repeat " + rep + ": batched weight gradient differs by " + worstW + " (largest " + scale + ")");
         }
     }
 
