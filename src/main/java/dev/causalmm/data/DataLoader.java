@@ -413,10 +413,16 @@ public final class DataLoader {
          * on the buffer is dropped only once the event has completed (on this epoch's release
          * thread): LibTorch's pinned allocator cannot guard memory it did not hand out itself.
          */
+        /** A batch's copies in flight: the event they signal and the pinned buffer they read. */
+        private record InFlight(CudaEvent copied, BatchBuffer buffer) {
+            /** Tells the release thread to stop. */
+            static final InFlight STOP = new InFlight(null, null);
+        }
+
         private final class Uploads {
             private final Device device;
             private final CudaStream copies;
-            private final java.util.concurrent.LinkedBlockingQueue<Object[]> inFlight = new java.util.concurrent.LinkedBlockingQueue<>();
+            private final java.util.concurrent.LinkedBlockingQueue<InFlight> inFlight = new java.util.concurrent.LinkedBlockingQueue<>();
             private final Thread releaser;
 
             Uploads(Device device) {
@@ -449,13 +455,15 @@ public final class DataLoader {
                         copied.record(copies);
                     }
                     copied.block(compute); // the step's stream waits for the copies; the host does not
-                    inFlight.add(new Object[] {copied, buf});
+                    inFlight.add(new InFlight(copied, buf));
                     queued = true;
                 } finally {
                     if (!queued) {
                         copies.synchronize(); // whatever was queued from the buffer has finished
                         copied.close();
                         buf.release();
+                        for (Tensor t : inputs) t.close();   // the device tensors made before the failure
+                        if (mask != null) mask.close();
                     }
                 }
                 return batch(inputs, mask, labels, indexTensor, buf);
@@ -481,8 +489,8 @@ public final class DataLoader {
             private void releaseLoop() {
                 try {
                     while (true) {
-                        Object[] u = inFlight.take();
-                        if (u.length == 0) return;
+                        InFlight u = inFlight.take();
+                        if (u == InFlight.STOP) return;
                         try {
                             release(u);
                         } catch (RuntimeException e) {
@@ -495,28 +503,27 @@ public final class DataLoader {
                 }
             }
 
-            private static void release(Object[] u) {
-                CudaEvent e = (CudaEvent) u[0];
+            private static void release(InFlight u) {
                 try {
-                    e.synchronize();
+                    u.copied().synchronize();
                 } finally {
                     try {
-                        e.close();
+                        u.copied().close();
                     } finally {
-                        ((BatchBuffer) u[1]).release();
+                        u.buffer().release();
                     }
                 }
             }
 
             /** Waits for the copies still in flight, returns their buffers and stops the release thread. */
             void close() {
-                inFlight.add(new Object[0]);
+                inFlight.add(InFlight.STOP);
                 try {
                     releaser.join();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                for (Object[] u; (u = inFlight.poll()) != null; ) if (u.length > 0) release(u);
+                for (InFlight u; (u = inFlight.poll()) != null; ) if (u != InFlight.STOP) release(u);
                 copies.close();
             }
         }

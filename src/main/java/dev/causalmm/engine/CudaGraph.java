@@ -78,7 +78,7 @@ public final class CudaGraph implements AutoCloseable {
     private final long nodes;
     private final LongPointer poolId;
     private final DeviceAssertionsDataVectorCUDAKernelLaunchInfoVectorPair pool;
-    private boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();   // close frees once, even when racing
 
     private CudaGraph(Device device, List<Tensor> inputs, List<Tensor> outputs, long exec, long nodes, LongPointer poolId,
                       DeviceAssertionsDataVectorCUDAKernelLaunchInfoVectorPair pool) {
@@ -321,7 +321,7 @@ public final class CudaGraph implements AutoCloseable {
     }
 
     private void requireOpen() {
-        if (closed) throw new IllegalStateException("CUDA graph used after close()");
+        if (closed.get()) throw new IllegalStateException("CUDA graph used after close()");
     }
 
     /**
@@ -330,8 +330,7 @@ public final class CudaGraph implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (!closed.compareAndSet(false, true)) return;
         Engine.synchronize(); // no replay may still read what is released below
         outputs.forEach(Tensor::close);
         CudaRuntime rt = CudaRuntime.get();

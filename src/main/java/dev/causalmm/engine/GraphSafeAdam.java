@@ -40,7 +40,7 @@ public final class GraphSafeAdam implements AutoCloseable {
     private final Scalar weightDecay;
     private final Scalar minusWeightDecay;
     private double learningRate;
-    private boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();   // close frees once, even when racing
 
     public GraphSafeAdam(Optimizer.Settings s, List<Tensor> params) {
         Engine.init();
@@ -136,13 +136,12 @@ public final class GraphSafeAdam implements AutoCloseable {
     }
 
     private void requireOpen() {
-        if (closed) throw new IllegalStateException("optimizer used after close()");
+        if (closed.get()) throw new IllegalStateException("optimizer used after close()");
     }
 
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (!closed.compareAndSet(false, true)) return;
         state.forEach(Tensor::close);
         for (Scalar s : new Scalar[] {one, beta1, beta2, oneMinusBeta1, oneMinusBeta2, eps, weightDecay, minusWeightDecay}) s.close();
     }
