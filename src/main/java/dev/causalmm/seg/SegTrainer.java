@@ -2,6 +2,7 @@ package dev.causalmm.seg;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Tensor;
@@ -120,52 +121,70 @@ public final class SegTrainer {
             } else if (resume) {
                 LOG.info("seg-train: no checkpoint in {} to resume from; starting fresh", out);
             }
-            for (int step = start; step < settings.steps(); step++) {
-                PatchSampler.Batch batch = sampler.next(settings.batchSize());
-                double lossValue;
-                double[] c3rTerms = null;
-                try (var scope = TensorScope.open("seg-step")) {
-                    Tensor x = Tensor.of(batch.x(), batch.inputShape()).to(settings.device());
-                    Tensor m = Tensor.of(batch.mask(), batch.size(), batch.modalities()).to(settings.device());
-                    Tensor y = Tensor.of(batch.y(), batch.targetShape()).to(settings.device());
-                    UNet3d.Output o = model.forward(x, m);
-                    Tensor loss = SegLoss.diceBce(o.logits(), y);
-                    if (c3r != null) {
-                        SegC3R.Terms t = c3r.compute(model, o, y, m);
-                        loss = loss.add(t.total());
-                        c3rTerms = new double[] {t.risk(), t.lv(), t.lfe()};
+            // The running loss stays on the device (float64) and is read back only to log, to
+            // checkpoint, or when the progress bar redraws: no host sync per step. A non-finite loss
+            // is therefore noticed at the next read, before anything is written.
+            Tensor runningT = Double.isNaN(running) ? null : Tensor.full(running, DType.FLOAT64, settings.device()).unscoped();
+            try {
+                for (int step = start; step < settings.steps(); step++) {
+                    PatchSampler.Batch batch = sampler.next(settings.batchSize());
+                    double[] c3rTerms = null;
+                    try (var scope = TensorScope.open("seg-step")) {
+                        Tensor x = Tensor.of(batch.x(), batch.inputShape()).to(settings.device());
+                        Tensor m = Tensor.of(batch.mask(), batch.size(), batch.modalities()).to(settings.device());
+                        Tensor y = Tensor.of(batch.y(), batch.targetShape()).to(settings.device());
+                        UNet3d.Output o = model.forward(x, m);
+                        Tensor loss = SegLoss.diceBce(o.logits(), y);
+                        if (c3r != null) {
+                            SegC3R.Terms t = c3r.compute(model, o, y, m);
+                            loss = loss.add(t.total());
+                            c3rTerms = new double[] {t.risk(), t.lv(), t.lfe()};
+                        }
+                        Tensor l64 = loss.detach().to(DType.FLOAT64);
+                        Tensor next = runningT == null ? l64 : runningT.mul(0.9).add(l64, 0.1);
+                        if (runningT != null) runningT.close();
+                        runningT = next.unscoped();
+                        loss.backward();
+                        opt.setLearningRate(settings.learningRate() * (1 - 0.9 * step / (double) settings.steps()));
+                        opt.step();
+                        opt.zeroGrad();
                     }
-                    lossValue = loss.item();
-                    if (!Double.isFinite(lossValue)) {
-                        throw new NonFiniteLossException(0, step, settings.steps(), lossValue, opt.learningRate(), seed);
+                    done = step + 1;
+                    boolean log = done % settings.logEvery() == 0 || done == settings.steps();
+                    boolean save = out != null && settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0 && done < settings.steps();
+                    if (log || save) {
+                        running = runningT.item();
+                        if (!Double.isFinite(running)) {
+                            throw new NonFiniteLossException(0, step, settings.steps(), running, opt.learningRate(), seed);
+                        }
                     }
-                    loss.backward();
-                    opt.setLearningRate(settings.learningRate() * (1 - 0.9 * step / (double) settings.steps()));
-                    opt.step();
-                    opt.zeroGrad();
-                }
-                running = Double.isNaN(running) ? lossValue : 0.9 * running + 0.1 * lossValue;
-                done = step + 1;
-                final double shown = running;
-                if (bar != null) bar.onBatchEnd(0, step, settings.steps(), (long) done * settings.batchSize(), () -> shown);
-                if (done % settings.logEvery() == 0 || done == settings.steps()) {
-                    curve.add(running);
-                    if (c3rTerms != null) {
-                        LOG.info("step {}/{} loss {} (C3R risk {} L_v {} L_fe {}) {} s", done, settings.steps(), fmt(running),
-                                fmt(c3rTerms[0]), fmt(c3rTerms[1]), fmt(c3rTerms[2]), fmt((System.nanoTime() - t0) / 1e9));
-                    } else {
-                        LOG.info("step {}/{} loss {} {} s", done, settings.steps(), fmt(running), fmt((System.nanoTime() - t0) / 1e9));
+                    final Tensor shownT = runningT;
+                    if (bar != null) bar.onBatchEnd(0, step, settings.steps(), (long) done * settings.batchSize(), shownT::item);
+                    if (log) {
+                        curve.add(running);
+                        if (c3rTerms != null) {
+                            LOG.info("step {}/{} loss {} (C3R risk {} L_v {} L_fe {}) {} s", done, settings.steps(), fmt(running),
+                                    fmt(c3rTerms[0]), fmt(c3rTerms[1]), fmt(c3rTerms[2]), fmt((System.nanoTime() - t0) / 1e9));
+                        } else {
+                            LOG.info("step {}/{} loss {} {} s", done, settings.steps(), fmt(running), fmt((System.nanoTime() - t0) / 1e9));
+                        }
+                    }
+                    if (save) SegCheckpoint.write(out, config, named, opt.saveState(), state(done, running, settings, seed, recipe));
+                    if (settings.timeLimitSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > settings.timeLimitSeconds() && done < settings.steps()) {
+                        LOG.warn("seg-train: time limit of {} s reached after {} of {} steps; stopping early", settings.timeLimitSeconds(),
+                                done, settings.steps());
+                        timedOut = true;
+                        break;
                     }
                 }
-                if (out != null && settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0 && done < settings.steps()) {
-                    SegCheckpoint.write(out, config, named, opt.saveState(), state(done, running, settings, seed, recipe));
+                if (runningT != null) {
+                    running = runningT.item();
+                    if (!Double.isFinite(running)) {
+                        throw new NonFiniteLossException(0, done - 1, settings.steps(), running, opt.learningRate(), seed);
+                    }
                 }
-                if (settings.timeLimitSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > settings.timeLimitSeconds() && done < settings.steps()) {
-                    LOG.warn("seg-train: time limit of {} s reached after {} of {} steps; stopping early", settings.timeLimitSeconds(),
-                            done, settings.steps());
-                    timedOut = true;
-                    break;
-                }
+            } finally {
+                if (runningT != null) runningT.close();
             }
             if (out != null) SegCheckpoint.write(out, config, named, opt.saveState(), state(done, running, settings, seed, recipe));
         } finally {

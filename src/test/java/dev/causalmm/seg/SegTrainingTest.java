@@ -56,4 +56,20 @@ class SegTrainingTest {
             assertEquals(4, r.lossCurve().size());
         }
     }
+
+    @Test
+    void aNonFiniteLossStopsTheRunBeforeAnythingIsWritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        UNetConfig uc = new UNetConfig(4, 3, 4, 16, 1, false, UNetConfig.Fusion.CHANNELS, 0.01);
+        SegModelConfig cfg = new SegModelConfig(uc, SyntheticBrats.MODALITIES, new int[] {16, 16, 16}, 5, "brats2018", null);
+        SegVolume v = SyntheticBrats.make("a", 16, 0b1111, 1);
+        for (float[] ch : v.channels()) java.util.Arrays.fill(ch, Float.NaN);   // every patch carries NaN
+        PatchSampler sampler = new PatchSampler(List.of(v), new PatchSampler.Settings(new int[] {16, 16, 16}, 0.5, false, false), 3);
+        try (UNet3d model = new UNet3d(uc, Init.seeded(5))) {
+            // the loss is read back only every 3 steps (logEvery) and at checkpoints (every 3)
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.causalmm.train.NonFiniteLossException.class,
+                    () -> SegTrainer.train(model, cfg, sampler, new SegTrainer.Settings(10, 1, 1e-3, 0, 0, 3, 3, null, 0, null), 5, dir, null));
+            assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+            assertTrue(!SegCheckpoint.exists(dir), "no checkpoint of a diverged run");
+        }
+    }
 }
