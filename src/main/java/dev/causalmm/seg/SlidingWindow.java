@@ -148,7 +148,7 @@ public final class SlidingWindow {
                     prob = model.forward(in, mt).logits().sigmoid().contiguous().to(dev.causalmm.engine.Device.CPU).toFloatArray();
                 }
                 for (int i = 0; i < n; i++) {
-                    accumulate(java.util.Arrays.copyOfRange(prob, i * 3 * pv, (i + 1) * 3 * pv), w, windows.get(from + i), p, s, acc, wsum);
+                    accumulate(prob, i * 3 * pv, w, windows.get(from + i), p, s, acc, wsum);
                 }
             }
         } finally {
@@ -158,7 +158,8 @@ public final class SlidingWindow {
         return acc;
     }
 
-    private static void accumulate(float[] prob, float[] w, int[] start, int[] p, int[] s, float[][] acc, float[] wsum) {
+    /** Adds window {@code start}'s probabilities ({@code prob} from {@code off}: 3 regions × window voxels) with weights {@code w}. */
+    private static void accumulate(float[] prob, int off, float[] w, int[] start, int[] p, int[] s, float[][] acc, float[] wsum) {
         int pv = p[0] * p[1] * p[2];
         for (int z = 0; z < p[2]; z++) {
             int sz = start[2] + z;
@@ -173,7 +174,7 @@ public final class SlidingWindow {
                     int vi = sx + s[0] * (sy + s[1] * sz);
                     float wi = w[pi];
                     wsum[vi] += wi;
-                    for (int r = 0; r < 3; r++) acc[r][vi] += wi * prob[r * pv + pi];
+                    for (int r = 0; r < 3; r++) acc[r][vi] += wi * prob[off + r * pv + pi];
                 }
             }
         }
