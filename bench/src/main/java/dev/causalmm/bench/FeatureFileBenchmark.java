@@ -16,7 +16,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Feature-file parsing from memory: a 2,000 × 649 float64 matrix (Handwritten's size, 10.4 MB of
  * values) as a plain MAT v5 variable, as a zlib-compressed one, and as a {@code .npy}; plus the
- * shipped {@code handwritten_6views.mat} when {@code ../shared/data} is there. Score: parses per
+ * real {@code handwritten_6views.mat} when the data folder ({@code CAUSALMM_DATA}) has it. Score: parses per
  * second; MB/s = score × the input size that setup prints ({@code [bench] … bytes}).
  */
 @State(Scope.Thread)
@@ -38,10 +38,10 @@ public class FeatureFileBenchmark {
         matPlain = mat(matrix, false);
         matCompressed = mat(matrix, true);
         npy = npy(v);
-        Path hw = Path.of(System.getProperty("hw", "../shared/data/multiview/handwritten_6views.mat"));
-        handwritten = Files.exists(hw) ? Files.readAllBytes(hw) : matCompressed;
+        java.util.Optional<Path> hw = BenchData.file("hw", "multiview/handwritten_6views.mat");
+        handwritten = hw.isPresent() ? Files.readAllBytes(hw.get()) : matCompressed;
         System.out.printf("[bench] bytes: matPlain %d, matCompressed %d, npy %d, handwritten %d%s%n", matPlain.length, matCompressed.length,
-                npy.length, handwritten.length, Files.exists(hw) ? "" : " (file absent: the compressed matrix instead)");
+                npy.length, handwritten.length, hw.isPresent() ? "" : " (file absent: the compressed matrix instead)");
     }
 
     @Benchmark

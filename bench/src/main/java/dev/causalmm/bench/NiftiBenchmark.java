@@ -22,7 +22,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * a z-scored "brain" ellipsoid, zeros around it, as the shared BraTS 2015 files) as {@code .nii.gz}
  * (gzip level 6, as most tools write) and as {@code .nii}, plus the same bytes through the JDK's
  * {@code GZIPInputStream} into a heap array (the Inflater's own ceiling) and the shared real FLAIR
- * file when {@code ../shared/data} is there; each into a fresh {@code Arena} (what a one-off read
+ * file when the data folder ({@code CAUSALMM_DATA}) has it; each into a fresh {@code Arena} (what a one-off read
  * costs, page faults included) and into recycled memory (the decoder alone). Score: decodes per second; decoded MB/s = score ×
  * the voxel bytes that setup prints.
  */
@@ -60,11 +60,10 @@ public class NiftiBenchmark {
         gz = out.toByteArray();
         gzFile = Files.createTempFile("bench", ".nii.gz");
         Files.write(gzFile, gz);
-        realFile = Path.of(System.getProperty("flair",
-                "../shared/data/brats2015-sample/brats_2013_pat0001_1/Flair_subtrMeanDivStd.nii.gz"));
-        realGz = Files.exists(realFile) ? Files.readAllBytes(realFile) : gz;
+        realFile = BenchData.file("flair", "brats2015-sample/brats_2013_pat0001_1/Flair_subtrMeanDivStd.nii.gz").orElse(null);
+        realGz = realFile != null ? Files.readAllBytes(realFile) : gz;
         System.out.printf("[bench] voxel bytes %d; .nii.gz %d bytes, real file %d bytes%s%n", v.length * 4L, gz.length, realGz.length,
-                Files.exists(realFile) ? "" : " (absent: synthetic instead)");
+                realFile != null ? "" : " (absent: synthetic instead)");
     }
 
     @TearDown
