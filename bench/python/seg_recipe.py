@@ -1,4 +1,5 @@
-"""PyTorch-eager twin of the seg-train recipe on the shared BraTS 2015 sample (reference only).
+"""PyTorch-eager twin of the seg-train recipe on the BraTS 2015 sample (reference only; the sample is read from
+$CAUSALMM_DATA/brats2015-sample, see datasets/SOURCES.md).
 
 Trains a 3-D U-Net at half resolution (48^3 patches, width 8, depth 3, batch 2, foreground
 oversampling 0.5, flips, modality dropout) on pat0001+pat0002 for SECS seconds, evaluates WT/TC/ET
@@ -15,7 +16,9 @@ def load(p):
     dims = struct.unpack('<8h', b[40:56]); dt = struct.unpack('<h', b[70:72])[0]; off = int(struct.unpack('<f', b[108:112])[0])
     n = dims[1]*dims[2]*dims[3]; dtype = {16: '<f4', 8: '<i4'}[dt]
     return np.frombuffer(b[off:off+n*np.dtype(dtype).itemsize], dtype=dtype).reshape(dims[3], dims[2], dims[1]).astype(np.float32)
-root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared', 'data', 'brats2015-sample') + '/'
+if not os.environ.get('CAUSALMM_DATA'):
+    sys.exit('seg_recipe.py: set CAUSALMM_DATA to the data folder that holds brats2015-sample/ (see datasets/SOURCES.md)')
+root = os.path.join(os.environ['CAUSALMM_DATA'], 'brats2015-sample') + '/'
 def case(c):
     fl = load(root+c+'/Flair_subtrMeanDivStd.nii.gz'); t1c = load(root+c+'/T1c_subtrMeanDivStd.nii.gz'); lab = load(root+c+'/OTMultiClass.nii.gz')
     x = np.stack([fl, t1c]); nz = (x != 0).any(0)
