@@ -131,7 +131,7 @@ public final class ExperimentRunner {
         hp.put("run", spec.label());
         hp.put("seed", seed);
         ObjectNode s = Json.MAPPER.valueToTree(spec);
-        s.remove("seeds");
+        s.remove(List.of("seeds", "schedule")); // the schedule, with its kind, is under trainer:
         hp.setAll(s);
         ObjectNode sizes = hp.putObject("dataSizes");
         sizes.put("train", data.train().size());

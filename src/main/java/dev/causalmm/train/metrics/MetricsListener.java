@@ -109,7 +109,9 @@ public final class MetricsListener implements TrainingListener, AutoCloseable {
         t.put("batchSize", c.batchSize());
         t.put("stepsPerEpoch", stepsPerEpoch);
         t.set("optimizer", Json.MAPPER.valueToTree(c.optimizer()));
-        t.set("schedule", Json.MAPPER.valueToTree(c.schedule()));
+        ObjectNode schedule = t.putObject("schedule");
+        schedule.put("kind", c.schedule().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        schedule.setAll((ObjectNode) Json.MAPPER.valueToTree(c.schedule()));
         t.put("earlyStopPatience", c.earlyStopPatience());
         t.put("gradClipNorm", c.gradClipNorm());
         t.put("seed", c.seed());

@@ -26,7 +26,8 @@ import java.util.List;
 public final class MetricsLog implements AutoCloseable {
     public static final String CSV_FILE = CsvMetricsWriter.FILE;
     public static final String HPARAMS_FILE = "hparams.yaml";
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
     private final List<MetricsSink> sinks;
 
     private MetricsLog(List<MetricsSink> sinks) {
