@@ -16,7 +16,7 @@ import java.util.SequencedMap;
 
 /**
  * Writes a {@link dev.causalmm.train.Trainer} run's {@link MetricsLog} into {@code dir}: one row per
- * epoch at step = optimizer steps so far ({@code (epoch + 1) × steps per epoch}), with
+ * epoch (counted from 1) at step = optimizer steps so far ({@code epoch × steps per epoch}), with
  * {@code train/loss}, {@code train/acc}, {@code val/loss}, {@code val/acc}, {@code lr}, one
  * {@code reg/<term>} per regulariser term, and {@code samples_per_sec}.
  *
@@ -85,7 +85,8 @@ public final class MetricsListener implements TrainingListener, AutoCloseable {
         v.put("lr", m.learningRate());
         m.terms().forEach((k, x) -> v.put("reg/" + k, x));
         v.put("samples_per_sec", m.samplesPerSecond());
-        return new MetricsRow((long) (m.epoch() + 1) * stepsPerEpoch, OptionalInt.of(m.epoch()), v, wallTime);
+        // epochs count from 1 here, as in results.json and the log lines
+        return new MetricsRow((long) (m.epoch() + 1) * stepsPerEpoch, OptionalInt.of(m.epoch() + 1), v, wallTime);
     }
 
     private MetricsLog open() {

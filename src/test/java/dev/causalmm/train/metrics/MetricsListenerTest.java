@@ -49,7 +49,7 @@ class MetricsListenerTest {
         assertEquals("brain.Event:2", events.getFirst().fileVersion());
         for (int e = 0; e < 2; e++) {
             EpochMetrics m = r.history().get(e);
-            assertEquals(String.valueOf(e), csv.cell(e, "epoch"));
+            assertEquals(String.valueOf(e + 1), csv.cell(e, "epoch"), "counted from 1, as in results.json");
             assertEquals(m.trainLoss(), Double.parseDouble(csv.cell(e, "train/loss")), "exact: the csv round-trips doubles");
             assertEquals(m.valAccuracy(), Double.parseDouble(csv.cell(e, "val/acc")));
             assertEquals(m.learningRate(), Double.parseDouble(csv.cell(e, "lr")));
@@ -57,7 +57,7 @@ class MetricsListenerTest {
             for (String t : m.terms().keySet()) assertEquals(m.terms().get(t), Double.parseDouble(csv.cell(e, "reg/" + t)), t);
             EventFileReader.Event ev = events.get(e + 1);
             assertEquals(6L * (e + 1), ev.step());
-            assertEquals((float) e, ev.scalars().get("epoch"));
+            assertEquals((float) (e + 1), ev.scalars().get("epoch"));
             assertEquals((float) m.trainLoss(), ev.scalars().get("train/loss"));
             assertEquals((float) m.trainAccuracy(), ev.scalars().get("train/acc"));
             assertEquals((float) m.valLoss(), ev.scalars().get("val/loss"));
@@ -77,7 +77,7 @@ class MetricsListenerTest {
         fit(dir, 2);
         // a crash after epoch 3's row but before its checkpoint: the row is past the checkpoint
         Files.writeString(dir.resolve("metrics.csv"), Files.readString(dir.resolve("metrics.csv")).lines().toList().getLast()
-                .replaceFirst("^12,1,", "18,2,") + "\n", java.nio.file.StandardOpenOption.APPEND);
+                .replaceFirst("^12,2,", "18,3,") + "\n", java.nio.file.StandardOpenOption.APPEND);
         TrainResult r = fit(dir, 3);
         assertEquals(1, r.resumedFrom());
         MetricsFiles.Csv csv = MetricsFiles.csv(dir);
