@@ -132,6 +132,7 @@ public final class ExperimentRunner {
         hp.put("seed", seed);
         ObjectNode s = Json.MAPPER.valueToTree(spec);
         s.remove(List.of("seeds", "schedule")); // the schedule, with its kind, is under trainer:
+        for (String r : List.of("c3r", "imml", "cmir")) if (!r.equals(spec.regularizer())) s.remove(r); // only the one in use
         hp.setAll(s);
         ObjectNode sizes = hp.putObject("dataSizes");
         sizes.put("train", data.train().size());

@@ -32,6 +32,7 @@ class MetricsCliTest {
             assertEquals(Float.parseFloat(MetricsFiles.csv(d).cell(1, "val/acc")), ev.get(2).scalars().get("val/acc"));
             String hp = Files.readString(d.resolve("hparams.yaml"));
             assertTrue(hp.contains("run: late-fusion\n") && hp.contains("seed: " + seed + "\n") && hp.contains("dataset: mmlsyn"), hp);
+            assertFalse(hp.contains("c3r:") || hp.contains("imml:"), "only the regulariser in use has a section: " + hp);
         }
         Path seed1 = out.resolve("checkpoints/late-fusion-seed1");
         String csv = Files.readString(seed1.resolve("metrics.csv"));

@@ -83,7 +83,7 @@ public final class MetricsListener implements TrainingListener, AutoCloseable {
         v.put("val/loss", m.valLoss());
         v.put("val/acc", m.valAccuracy());
         v.put("lr", m.learningRate());
-        m.terms().forEach((k, x) -> v.put("reg/" + k, x));
+        new java.util.TreeMap<>(m.terms()).forEach((k, x) -> v.put("reg/" + k, x)); // sorted: the same columns in every JVM
         v.put("samples_per_sec", m.samplesPerSecond());
         // epochs count from 1 here, as in results.json and the log lines
         return new MetricsRow((long) (m.epoch() + 1) * stepsPerEpoch, OptionalInt.of(m.epoch() + 1), v, wallTime);
