@@ -26,6 +26,8 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @picocli.CommandLine.Mixin LoggerOption logger;
+
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar when attached to a terminal.")
     boolean progress;
@@ -33,11 +35,12 @@ final class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (out != null) CliChecks.outFolder("--out", out);
+        var loggers = logger.loggers();
         GridConfig grid = GridConfig.read(config);
         Path dir = out != null ? out : Path.of("runs", grid.name());
         CliChecks.outFolder("--out", dir);
         Engine.deterministic(true);
-        ObjectNode root = GridRunner.run(grid, dir, Device.parse(device), progress);
+        ObjectNode root = GridRunner.run(grid, dir, Device.parse(device), progress, loggers);
         System.out.print(Files.readString(dir.resolve("report.md")));
         System.out.printf("%ntotal %.1f s; wrote %s, %s, %s%n", root.get("totalSeconds").asDouble(), dir.resolve("results.json"),
                 dir.resolve("report.md"), dir.resolve("accuracy-vs-noise.png"));

@@ -17,12 +17,14 @@ import picocli.CommandLine.Option;
 /** {@code causalmm seg-train}: trains a 3-D U-Net on a folder of BraTS-style cases. */
 @Command(name = "seg-train", mixinStandardHelpOptions = true,
         description = "Train a 3-D U-Net (WT/TC/ET sigmoid outputs, missing modalities) on DATA's case folders;"
-                + " OUT becomes a checkpoint folder (config.json, model.ckpt) for seg-eval and seg-predict."
+                + " OUT becomes a checkpoint folder (config.json, model.ckpt) for seg-eval and seg-predict, with metrics.csv and"
+                + " hparams.yaml written as training goes."
                 + " The defaults are sized to finish within 15 minutes on a 2-core CPU.")
 final class SegTrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Folder with one sub-folder per case.") Path data;
     @Option(names = "--out", required = true, description = "Checkpoint folder to write.") Path out;
     @Mixin SegDataCliOptions dataOptions;
+    @Mixin LoggerOption logger;
     @Option(names = "--steps", defaultValue = "600", description = "Optimizer steps (default: ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--batch-size", defaultValue = "2", description = "Patches per step (default: ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--patch", defaultValue = "48", description = "Patch side in (downsampled) voxels, a multiple of 2^depth (default: ${DEFAULT-VALUE}).") int patch;
@@ -64,13 +66,14 @@ final class SegTrainCommand implements Callable<Integer> {
             case "c3r" -> C3RConfig.defaults();
             default -> throw new IllegalArgumentException("--regularizer must be none or c3r, got '" + regularizer + "'");
         };
+        var loggers = logger.loggers();
         if (downsample < 1 || downsample > 8) throw new IllegalArgumentException("--downsample must be in 1..8, got " + downsample);
         int[] p = {patch, patch, patch};
         SegDataOptions options = dataOptions.apply(SegDataOptions.defaults());
         SegTrainer.Settings settings = new SegTrainer.Settings(steps, batch, lr, weightDecay, timeLimit, 0, checkpointEvery, c3r, c3rVoxels,
                 Device.parse(device));
         SegTrainer.Result r = SegPipeline.train(data, options, f, width, depth, residual, downsample, p,
-                new PatchSampler.Settings(p, foreground, !noFlips, !noDropout, intensityScale), settings, seed, out, resume);
+                new PatchSampler.Settings(p, foreground, !noFlips, !noDropout, intensityScale), settings, seed, out, resume, loggers);
         System.out.printf(Locale.ROOT, "seg-train: %d steps in %.0f s, final loss %.4f%s -> %s%n", r.steps(), r.seconds(), r.finalLoss(),
                 r.stoppedByTimeLimit() ? " (stopped by --time-limit)" : "", out);
         return 0;

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 
 /** {@code causalmm train}: trains one model (optionally with a regulariser) over one or more seeds. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model and write OUT/results.json and OUT/checkpoints/<model>-seed<N>/{last,best,model}.ckpt."
+        description = "Train a model and write OUT/results.json and OUT/checkpoints/<model>-seed<N>/{last,best,model}.ckpt"
+                + " (with metrics.csv and hparams.yaml, written as training goes)."
                 + " Re-running with the same --out resumes an interrupted run from last.ckpt.")
 final class TrainCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
@@ -39,6 +40,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin CmIROptions cmir;
     @Mixin FeatureFileCliOptions featureFile;
     @Mixin FolderOptions folder;
+    @Mixin LoggerOption logger;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|tf32|bf16",
@@ -134,6 +136,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --eval-noise too");
         }
         EvalCommand.checkMetrics(metrics);
+        var loggers = logger.loggers();
         Regularizers.create(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config())).close();
         if (nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
         if (distTimeout < 1) throw new IllegalArgumentException("--dist-timeout must be >= 1 second, got " + distTimeout);
@@ -170,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
         if (distEnv.isPresent() && distEnv.get().worldSize() > 1) {
             sync = Distributed.join(distEnv.get(), device, java.time.Duration.ofSeconds(distTimeout));
         }
-        List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress, sync);
+        List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress, sync, loggers);
         if (!root) {
             System.out.println("rank " + sync.rank() + " of " + sync.worldSize() + " done (rank 0 writes the results)");
             return 0;

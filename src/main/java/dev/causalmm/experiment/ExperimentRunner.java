@@ -28,6 +28,9 @@ import dev.causalmm.train.ProgressBar;
 import dev.causalmm.train.TrainConfig;
 import dev.causalmm.train.TrainResult;
 import dev.causalmm.train.Trainer;
+import dev.causalmm.train.metrics.MetricsListener;
+import dev.causalmm.train.metrics.MetricsLoggers;
+import dev.causalmm.train.metrics.MetricsLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +56,15 @@ public final class ExperimentRunner {
      */
     public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress,
                                       dev.causalmm.train.GradientSync sync) throws IOException {
+        return run(spec, data, outDir, progress, sync, MetricsLoggers.DEFAULT);
+    }
+
+    /**
+     * As {@link #run(ExperimentSpec, DataSplits, Path, boolean, dev.causalmm.train.GradientSync)}, writing
+     * each seed's metric files ({@code loggers}; {@link MetricsLog}) next to its checkpoints.
+     */
+    public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress,
+                                      dev.causalmm.train.GradientSync sync, MetricsLoggers loggers) throws IOException {
         boolean root = sync.rank() == 0;
         Regularizers.create(spec.regularizer(), spec.regularizerSettings()).close(); // fail fast on an unavailable regulariser
         if (spec.dcor() && data.mmlsyn() == null) {
@@ -74,9 +86,10 @@ public final class ExperimentRunner {
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
                  MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
                          () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
-                                 data.train().size(), seed)), seed)) {
+                                 data.train().size(), seed)), seed);
+                 MetricsListener metrics = new MetricsListener(ckDir, loggers, hparams(spec, seed, data))) {
                 Trainer trainer = new Trainer(cfg).gradientSync(sync);
-                if (root) trainer.addListener(new LoggingListener(label));
+                if (root) trainer.addListener(new LoggingListener(label)).addListener(metrics);
                 if (progress && root) trainer.addListener(new ProgressBar(label));
                 TrainResult tr;
                 try {
@@ -110,6 +123,22 @@ public final class ExperimentRunner {
             }
         }
         return runs;
+    }
+
+    /** A seed's {@code hparams.yaml}: the spec as results.json records it, for this one seed, plus the data's name and sizes. */
+    static ObjectNode hparams(ExperimentSpec spec, long seed, DataSplits data) {
+        ObjectNode hp = Json.object();
+        hp.put("run", spec.label());
+        hp.put("seed", seed);
+        ObjectNode s = Json.MAPPER.valueToTree(spec);
+        s.remove(List.of("seeds", "schedule")); // the schedule, with its kind, is under trainer:
+        for (String r : List.of("c3r", "imml", "cmir")) if (!r.equals(spec.regularizer())) s.remove(r); // only the one in use
+        hp.setAll(s);
+        ObjectNode sizes = hp.putObject("dataSizes");
+        sizes.put("train", data.train().size());
+        sizes.put("val", data.val().size());
+        sizes.put("test", data.test().size());
+        return hp;
     }
 
     /**

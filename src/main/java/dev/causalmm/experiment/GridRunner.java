@@ -10,6 +10,7 @@ import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
 import dev.causalmm.train.LrSchedule;
 import dev.causalmm.train.TrainConfig;
+import dev.causalmm.train.metrics.MetricsLoggers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +27,18 @@ import org.slf4j.LoggerFactory;
  * finished cells. Then writes {@code OUT/results.json} (every cell), {@code OUT/report.md} (a
  * C3R-Table-1-style table: Avg./Worst. test accuracy per noise level, best in bold, Student t-test
  * p-values of each regularised model against its base) and {@code OUT/accuracy-vs-noise.png}.
+ * Each seed's metric files ({@code metrics.csv}, …) lie beside its checkpoints, in
+ * {@code OUT/cells/<label>/checkpoints/<label>-seed<k>/}.
  */
 public final class GridRunner {
     private GridRunner() {}
 
     public static ObjectNode run(GridConfig grid, Path out, Device device, boolean progress) throws IOException {
+        return run(grid, out, device, progress, MetricsLoggers.DEFAULT);
+    }
+
+    /** As {@link #run(GridConfig, Path, Device, boolean)}; every seed of every cell writes its metric files per {@code loggers}. */
+    public static ObjectNode run(GridConfig grid, Path out, Device device, boolean progress, MetricsLoggers loggers) throws IOException {
         long t0 = System.nanoTime();
         // every cell's spec is built (and so checked) before the first one trains
         List<ExperimentSpec> specs = new ArrayList<>();
@@ -85,7 +93,7 @@ public final class GridRunner {
             AtomicFiles.writeString(cellTraining, Json.MAPPER.writeValueAsString(ExperimentRunner.trainingIdentity(spec)));
             long c0 = System.nanoTime();
             if (data == null) data = spec.generateData();
-            List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress);
+            List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress, dev.causalmm.train.GradientSync.LOCAL, loggers);
             ObjectNode cell = Results.build("experiment", (ObjectNode) specJson, runs, (System.nanoTime() - c0) / 1e9);
             AtomicFiles.writeString(cellFile, Json.MAPPER.writeValueAsString(cell));
             cells.put(spec.label(), cell);

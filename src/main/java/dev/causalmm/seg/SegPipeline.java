@@ -7,6 +7,7 @@ import dev.causalmm.nn.Init;
 import dev.causalmm.nn.UNet3d;
 import dev.causalmm.nn.UNetConfig;
 import dev.causalmm.train.ProgressBar;
+import dev.causalmm.train.metrics.MetricsLoggers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +67,15 @@ public final class SegPipeline {
     public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
                                           boolean residual, int downsample, int[] patch, PatchSampler.Settings sampling,
                                           SegTrainer.Settings settings, long seed, Path out, boolean resume) throws IOException {
+        return train(data, options, fusion, width, depth, residual, downsample, patch, sampling, settings, seed, out, resume,
+                MetricsLoggers.DEFAULT);
+    }
+
+    /** As above, writing the metric files {@code loggers} selects into {@code out} while it trains. */
+    public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
+                                          boolean residual, int downsample, int[] patch, PatchSampler.Settings sampling,
+                                          SegTrainer.Settings settings, long seed, Path out, boolean resume, MetricsLoggers loggers)
+            throws IOException {
         List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, downsample)).toList();
         List<String> modalities = options.modalityNames();
         UNetConfig uc = new UNetConfig(modalities.size(), 3, width, Math.max(width, width * 8), depth, residual, fusion, 0.01);
@@ -74,7 +84,7 @@ public final class SegPipeline {
         PatchSampler sampler = new PatchSampler(volumes, sampling, seed ^ 0x5A3D1E5L);
         try (UNet3d model = new UNet3d(uc, Init.seeded(seed))) {
             model.to(settings.device());
-            return SegTrainer.train(model, cfg, sampler, settings, seed, out, new ProgressBar("seg-train"), resume);
+            return SegTrainer.train(model, cfg, sampler, settings, seed, out, new ProgressBar("seg-train"), resume, loggers);
         }
     }
 

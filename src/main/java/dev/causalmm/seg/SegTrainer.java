@@ -11,6 +11,7 @@ import dev.causalmm.io.Json;
 import dev.causalmm.nn.UNet3d;
 import dev.causalmm.train.NonFiniteLossException;
 import dev.causalmm.train.ProgressBar;
+import dev.causalmm.train.metrics.MetricsLoggers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The segmentation training loop: a fixed budget of Adam steps on patches from a
  * {@link PatchSampler}, soft Dice + BCE (+ C3R when configured), a progress bar, a log line every
- * {@code logEvery} steps and an atomic checkpoint every {@code checkpointEvery} steps and at the end.
+ * {@code logEvery} steps (also a row of the metric files, {@link SegMetrics}) and an atomic checkpoint every
+ * {@code checkpointEvery} steps and at the end.
  *
  * <p>Why not {@code train.Trainer}: that loop is built around epochs over a {@code DataLoader} of
  * classification batches (integer labels, {@code MultimodalModel}, accuracy-based validation and
@@ -79,6 +81,15 @@ public final class SegTrainer {
      */
     public static Result train(UNet3d model, SegModelConfig config, PatchSampler sampler, Settings settings, long seed,
                                Path out, ProgressBar bar, boolean resume) throws IOException {
+        return train(model, config, sampler, settings, seed, out, bar, resume, MetricsLoggers.DEFAULT);
+    }
+
+    /**
+     * As {@link #train(UNet3d, SegModelConfig, PatchSampler, Settings, long, Path, ProgressBar, boolean)},
+     * writing metric files per {@code loggers} into {@code out}: a row per log step ({@link SegMetrics}).
+     */
+    public static Result train(UNet3d model, SegModelConfig config, PatchSampler sampler, Settings settings, long seed,
+                               Path out, ProgressBar bar, boolean resume, MetricsLoggers loggers) throws IOException {
         SegC3R c3r = settings.c3r() == null ? null : new SegC3R(settings.c3r(), model, settings.c3rVoxels(), seed);
         if (c3r != null) c3r.to(settings.device());
         List<Tensor> params = new ArrayList<>(model.parameters());
@@ -125,7 +136,7 @@ public final class SegTrainer {
             // checkpoint, or when the progress bar redraws: no host sync per step. A non-finite loss
             // is therefore noticed at the next read, before anything is written.
             Tensor runningT = Double.isNaN(running) ? null : Tensor.full(running, DType.FLOAT64, settings.device()).unscoped();
-            try {
+            try (SegMetrics metrics = SegMetrics.open(out, loggers, SegMetrics.hparams(config, settings, recipe, seed), settings.batchSize(), start)) {
                 for (int step = start; step < settings.steps(); step++) {
                     PatchSampler.Batch batch = sampler.next(settings.batchSize());
                     double[] c3rTerms = null;
@@ -162,6 +173,7 @@ public final class SegTrainer {
                     if (bar != null) bar.onBatchEnd(0, step, settings.steps(), (long) done * settings.batchSize(), shownT::item);
                     if (log) {
                         curve.add(running);
+                        metrics.log(done, running, opt.learningRate(), c3rTerms);
                         if (c3rTerms != null) {
                             LOG.info("step {}/{} loss {} (C3R risk {} L_v {} L_fe {}) {} s", done, settings.steps(), fmt(running),
                                     fmt(c3rTerms[0]), fmt(c3rTerms[1]), fmt(c3rTerms[2]), fmt((System.nanoTime() - t0) / 1e9));

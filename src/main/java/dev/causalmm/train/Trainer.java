@@ -143,11 +143,13 @@ public final class Trainer {
                 } else {
                     badEpochs++;
                 }
+                // listeners first: an epoch's metric row is written before its checkpoint, so a run resumed from
+                // that checkpoint finds every row up to it (and drops rows of epochs that never reached one)
+                for (TrainingListener l : listeners) l.onEpochEnd(m);
                 if (store != null && rank == 0) { // rank 0 alone writes: the checkpoint holds the global state
                     ObjectNode st = state(epoch, scheduler, bestVal, bestEpoch, badEpochs, history);
                     store.save(Checkpoint.capture(params, optimizer.saveState(), st), improved && config.restoreBest());
                 }
-                for (TrainingListener l : listeners) l.onEpochEnd(m);
             }
             if (config.earlyStopPatience() > 0 && badEpochs >= config.earlyStopPatience() && history.size() < config.epochs()) {
                 stoppedEarly = true;

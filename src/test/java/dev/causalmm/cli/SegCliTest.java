@@ -288,9 +288,20 @@ class SegCliTest {
         String out = run(0, stop.toArray(String[]::new));
         assertTrue(out.contains("seg-train: 1 steps") && out.contains("stopped by --time-limit"), out);
         List<String> resume = new ArrayList<>(base);
-        resume.add("--resume");
+        resume.addAll(List.of("--resume", "--logger", "csv,tensorboard"));
         out = run(0, resume.toArray(String[]::new));
         assertTrue(out.contains("seg-train: 100 steps"), out);
+        // one metric row per log step (every 5 steps), each step once; the event file holds the same steps
+        var csv = dev.causalmm.train.metrics.MetricsFiles.csv(parts);
+        List<Long> logSteps = java.util.stream.LongStream.rangeClosed(1, 20).map(i -> 5 * i).boxed().toList();
+        assertEquals(List.of("step", "train/loss", "lr", "samples_per_sec", "wall_time"), csv.columns());
+        assertEquals(logSteps, csv.steps());
+        var events = dev.causalmm.train.metrics.MetricsFiles.events(parts);
+        assertEquals(logSteps, events.stream().skip(1).map(dev.causalmm.train.metrics.EventFileReader.Event::step).toList());
+        assertEquals(Float.parseFloat(csv.cell(19, "train/loss")), events.getLast().scalars().get("train/loss"));
+        assertTrue(out.contains(String.format(java.util.Locale.ROOT, "final loss %.4f", Double.parseDouble(csv.cell(19, "train/loss")))), out);
+        assertTrue(Files.readString(parts.resolve("hparams.yaml")).contains("command: seg-train"));
+        assertEquals(20, dev.causalmm.train.metrics.MetricsFiles.csv(ckpt).rows().size(), "csv by default");
         var cfg = SegCheckpoint.readConfig(ckpt);
         try (UNet3d a = SegCheckpoint.load(ckpt, cfg); UNet3d b = SegCheckpoint.load(parts, SegCheckpoint.readConfig(parts))) {
             double maxDiff = 0;

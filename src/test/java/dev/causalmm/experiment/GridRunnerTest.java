@@ -7,6 +7,7 @@ import dev.causalmm.engine.Device;
 import dev.causalmm.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,11 @@ class GridRunnerTest {
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("| tmc+c3r |") && report.contains("ε=10 Worst.") && report.contains("**"), report);
         assertEquals((byte) 0x89, Files.readAllBytes(out.resolve("accuracy-vs-noise.png"))[0]);
+
+        // each seed of each cell logged its epochs (csv by default), C3R's terms included
+        var metrics = dev.causalmm.train.metrics.MetricsFiles.csv(out.resolve("cells/tmc+c3r/checkpoints/tmc+c3r-seed2"));
+        assertEquals(List.of(10L, 20L), metrics.steps(), "600 rows / batch 64 = 10 steps per epoch");
+        assertTrue(metrics.columns().contains("reg/c3.L_v"), metrics.columns().toString());
 
         Path cell = out.resolve("cells/late-fusion/results.json");
         var before = Files.getLastModifiedTime(cell);
