@@ -36,8 +36,14 @@ public final class SkipSummary {
                 .collect(Collectors.joining("; "));
     }
 
+    /** JUnit's own prefix on an assumption's message, which says nothing about the cause. */
+    static final String ASSUMPTION = "Assumption failed: ";
+
     static String groupOf(String reason) {
-        if (reason == null || reason.isBlank()) return "no reason given";
-        return SkipGroup.of(reason).map(SkipGroup::label).orElse(reason.strip().lines().findFirst().orElse(reason));
+        String r = reason == null ? "" : reason.strip();
+        if (r.startsWith(ASSUMPTION)) r = r.substring(ASSUMPTION.length()).strip();
+        if (r.isEmpty() || r.equals("assumption is not true")) return "no reason given";
+        String text = r;
+        return SkipGroup.of(text).map(SkipGroup::label).orElseGet(() -> text.lines().findFirst().orElse(text));
     }
 }

@@ -31,7 +31,9 @@ class SkipSummaryTest {
         s.add("System property [x] does not match\nsecond line", 1);
         s.add(null, 1);
         s.add("  ", 1);
-        assertEquals("causalmm: skipped 3 tests — no reason given: 2; System property [x] does not match: 1", s.line());
+        s.add("Assumption failed: assumption is not true", 1);
+        s.add("Assumption failed: " + SkipGroup.NO_C_COMPILER.reason("looked for cc"), 1);
+        assertEquals("causalmm: skipped 5 tests — no reason given: 3; System property [x] does not match: 1; no C compiler: 1", s.line());
     }
 
     @Test
