@@ -15,12 +15,13 @@ import dev.causalmm.engine.TensorScope;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.MultimodalModel;
+import dev.causalmm.testing.Need;
+import dev.causalmm.testing.Requires;
 import dev.causalmm.train.TrainConfig;
 import dev.causalmm.train.Trainer;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Why TMC scores about the image-only ceiling on the synthetic image+text task (issue 9 item 4):
@@ -121,7 +122,7 @@ class TmcImageTextGapTest {
     }
 
     @Test
-    @EnabledIfSystemProperty(named = "causalmm.diagnosis", matches = "true")
+    @Requires(Need.DIAGNOSIS)
     void diagnosis() {
         DataSplits d = data();
         StringBuilder t = new StringBuilder("| variant | fused acc | image acc | text acc | u image | u text | u fused |\n|---|---|---|---|---|---|---|\n");

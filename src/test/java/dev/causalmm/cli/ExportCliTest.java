@@ -10,6 +10,8 @@ import dev.causalmm.engine.Tensor;
 import dev.causalmm.interop.TrainedModel;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.SafeTensors;
+import dev.causalmm.testing.Skip;
+import dev.causalmm.testing.SkipGroup;
 import dev.causalmm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,7 +113,7 @@ class ExportCliTest {
     @Test
     void independentPythonReaderListsTheTensorsWithTheirShapes() throws Exception {
         String py = python();
-        Assumptions.assumeTrue(py != null, "skipped: no python3 with numpy (tried python3 and /usr/bin/python3)");
+        Skip.unless(py != null, SkipGroup.NO_PYTHON_NUMPY, () -> "tried python3 and /usr/bin/python3");
         for (String dtype : new String[] {"float32", "bfloat16", "float16"}) {
             Path model = dir.resolve("py-" + dtype);
             run(0, "export", "--checkpoint", ckpt.toString(), "--out", model.toString(), "--dtype", dtype, "--no-libtorch-archive");
@@ -169,7 +170,7 @@ class ExportCliTest {
         String out = exec(List.of("bash", Path.of("native/cpp-example/check.sh").toAbsolutePath().toString(), model.toString(),
                 fixture.toString(), Path.of("target/cpp-example-build").toAbsolutePath().toString()), 600, exit);
         System.out.println(out.strip());
-        Assumptions.assumeTrue(exit[0] != 77, () -> "C++ example skipped: " + out.strip());
+        Skip.unless(exit[0] != 77, SkipGroup.NO_CPP_TOOLCHAIN, () -> out.strip());
         assertEquals(0, exit[0], out);
         assertTrue(out.contains("OK: C++ reproduces the Java logits within 1e-5"), out);
     }

@@ -5,28 +5,41 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.causalmm.io.Json;
+import dev.causalmm.testing.RequiresData;
+import dev.causalmm.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code train}/{@code eval}/{@code experiment} on a real feature file (skipped without ../shared/data). */
+/**
+ * {@code train}/{@code eval} on real feature files: a committed slice of Handwritten always, the full
+ * file where the data folder has it.
+ */
 class FeatureFileCliTest {
-    static final Path HW = Path.of("../shared/data/multiview/handwritten_6views.mat");
 
     @Test
+    void handwrittenSliceTrainEvalAndMovedFile(@TempDir Path dir) throws Exception {
+        trainEvalAndMove(TestData.fixture("multiview/handwritten_slice.mat"), dir, 16, 40, 110, 0.7);
+    }
+
+    @Test
+    @RequiresData("multiview/handwritten_6views.mat")
     void handwrittenTrainEvalAndMovedFile(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.exists(HW), "no ../shared/data");
+        trainEvalAndMove(TestData.file("multiview/handwritten_6views.mat"), dir, 4, 400, 1440, 0.9);
+    }
+
+    /** Trains late fusion on {@code hw}, evaluates the checkpoint, then finds a moved copy and refuses a changed one. */
+    static void trainEvalAndMove(Path hw, Path dir, int epochs, int testSize, int trainSize, double minAccuracy) throws Exception {
         Path out = dir.resolve("hw");
-        String text = run(0, "train", "--dataset", HW.toString(), "--model", "late-fusion", "--epochs", "4", "--seed", "1",
-                "--out", out.toString(), "--batch-size", "64", "--eval-noise", "0,5", "--no-progress");
+        String text = run(0, "train", "--dataset", hw.toString(), "--model", "late-fusion", "--epochs", Integer.toString(epochs),
+                "--seed", "1", "--out", out.toString(), "--batch-size", "64", "--eval-noise", "0,5", "--no-progress");
         assertTrue(text.contains("x{v}_train/test + gt_train/gt_test"), text);
         JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         double acc = r.at("/final/test/accuracy").asDouble();
-        assertTrue(acc > 0.9, "Handwritten late fusion, 4 epochs: " + acc);
-        assertEquals(400, r.at("/config/data/sizes/test").asInt());
-        assertEquals(1440, r.at("/config/data/sizes/train").asInt());
+        assertTrue(acc > minAccuracy, hw.getFileName() + " late fusion, " + epochs + " epochs: " + acc);
+        assertEquals(testSize, r.at("/config/data/sizes/test").asInt());
+        assertEquals(trainSize, r.at("/config/data/sizes/train").asInt());
         assertEquals(0.1, r.at("/config/featureFile/valRatio").asDouble());
         assertTrue(r.at("/config/data/split").asText().startsWith("given train/test"));
         Path ckpt = out.resolve("checkpoints/late-fusion-seed1/model.ckpt");
@@ -36,7 +49,7 @@ class FeatureFileCliTest {
         assertEquals(acc, Json.MAPPER.readTree(ev.resolve("results.json").toFile()).at("/final/test/accuracy").asDouble(), 1e-9);
         // the checkpoint names its file; a copy elsewhere is found with --data-file, a changed one refused
         Path copy = dir.resolve("hw-copy.mat");
-        Files.copy(HW, copy);
+        Files.copy(hw, copy);
         run(0, "eval", "--checkpoint", ckpt.toString(), "--data-file", copy.toString(), "--out", ev.toString());
         byte[] b = Files.readAllBytes(copy);
         b[b.length - 3] ^= 0x10;

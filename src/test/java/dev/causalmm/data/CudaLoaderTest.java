@@ -1,18 +1,18 @@
 package dev.causalmm.data;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.causalmm.engine.CudaEvent;
 import dev.causalmm.engine.CudaStream;
 import dev.causalmm.engine.Device;
-import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.ExternalMemory;
 import dev.causalmm.engine.HostBuffers;
 import dev.causalmm.engine.NativeMemory;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorMemory;
 import dev.causalmm.engine.TensorScope;
+import dev.causalmm.testing.Need;
+import dev.causalmm.testing.Requires;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,14 +25,10 @@ import org.junit.jupiter.api.Test;
 class CudaLoaderTest {
     private static final Device GPU = Device.cuda(0);
 
-    private static void requireCuda() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device: " + Engine.cudaStatus().reason());
-    }
-
     /** Every batch uploaded through the side stream equals the CPU loader's batch, compact modalities included. */
     @Test
+    @Requires(Need.CUDA)
     void uploadedBatchesEqualTheCpuBatches() {
-        requireCuda();
         ArrayDataset ds = CompactStorageTest.data(300);
         DataLoader cpu = new DataLoader(ds, DataLoader.Options.shuffled(32, 4));
         DataLoader gpu = new DataLoader(ds, DataLoader.Options.shuffled(32, 4).withDevice(GPU));
@@ -61,8 +57,8 @@ class CudaLoaderTest {
      * back once their copy is done), the pool stays at prefetch + 2 and nothing leaks.
      */
     @Test
+    @Requires(Need.CUDA)
     void deviceTensorsKeptDoNotHoldHostBuffersAndMemoryStaysFlat() {
-        requireCuda();
         ArrayDataset ds = DataLoaderTest.counting(200);
         DataLoader loader = new DataLoader(ds, new DataLoader.Options(16, true, false, 2, 1, GPU));
         long tensors = NativeMemory.unclosedTensors();
@@ -88,8 +84,8 @@ class CudaLoaderTest {
 
     /** The stream and event primitives: a copy on a side stream, the current stream ordered after it by an event. */
     @Test
+    @Requires(Need.CUDA)
     void eventOrdersACopyOnASideStreamBeforeTheComputeStream() {
-        requireCuda();
         try (var s = TensorScope.open("t"); CudaStream side = CudaStream.fromPool(GPU); CudaStream compute = CudaStream.current(GPU);
              CudaEvent done = new CudaEvent()) {
             Tensor host = TensorMemory.pinned(Tensor.of(new float[] {1, 2, 3, 4}, 4));
@@ -109,8 +105,8 @@ class CudaLoaderTest {
 
     /** A stream switch is thread state: refused on a virtual thread, with the reason. */
     @Test
+    @Requires(Need.CUDA)
     void streamUseRefusesVirtualThreads() throws Exception {
-        requireCuda();
         Throwable[] thrown = new Throwable[1];
         Thread.ofVirtual().start(() -> {
             try (CudaStream side = CudaStream.fromPool(GPU); var use = side.use()) {
@@ -125,8 +121,8 @@ class CudaLoaderTest {
 
     /** On a CPU-only build the CUDA entry points fail with the cause instead of crashing the JVM. */
     @Test
+    @Requires(Need.NO_CUDA)
     void withoutCudaTheEntryPointsSayWhy() {
-        assumeTrue(!Engine.cudaAvailable(), "CUDA present: the CPU-only behaviour is not observable here");
         var e = assertThrows(IllegalStateException.class, () -> CudaStream.fromPool(GPU));
         assertTrue(e.getMessage().contains("CUDA is not available"), e.getMessage());
         assertThrows(IllegalStateException.class, CudaEvent::new);

@@ -4,16 +4,18 @@ import static dev.causalmm.io.TestFiles.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.causalmm.testing.RequiresData;
+import dev.causalmm.testing.TestData;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FeatureFileDatasetsTest {
-    static final Path SHARED = Path.of("../shared/data/multiview");
+    static final Path HW_SLICE = TestData.fixture("multiview/handwritten_slice.mat");
+    static final Path SCENE_SLICE = TestData.fixture("multiview/scene15_slice.mat");
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     @TempDir Path dir;
 
@@ -159,22 +161,50 @@ class FeatureFileDatasetsTest {
         assertEquals(30, s.train().size() + s.val().size() + s.test().size());
     }
 
+    /** The shipped manifest, pointed at {@code mat}: its view names and variables, on another copy of the file. */
+    Path handwrittenManifestFor(Path mat) throws Exception {
+        String yaml = Files.readString(Path.of("datasets/examples/handwritten.yaml"));
+        assertTrue(yaml.lines().anyMatch(l -> l.startsWith("file: ")), "the manifest names its file");
+        Path m = dir.resolve("handwritten.yaml");
+        Files.writeString(m, yaml.replaceAll("(?m)^file: .*$", "file: " + mat.toAbsolutePath().toString().replace("\\", "/")));
+        return m;
+    }
+
     @Test
-    void sharedFilesWithoutManifest() throws Exception {
-        Assumptions.assumeTrue(Files.exists(SHARED.resolve("handwritten_6views.mat")), "no ../shared/data");
-        DataSplits hw = FeatureFileDatasets.open(SHARED.resolve("handwritten_6views.mat"), FeatureFileOptions.defaults());
+    void realSlicesWithoutManifestAndWithTheShippedOne() throws Exception {
+        DataSplits hw = FeatureFileDatasets.open(HW_SLICE, FeatureFileOptions.defaults());
+        assertEquals("x{v}_train/test + gt_train/gt_test", hw.featureFile().layout());
         assertArrayEquals(new int[] {240, 76, 216, 47, 64, 6}, hw.featureFile().widths());
-        assertArrayEquals(new int[] {1440, 160, 400}, hw.featureFile().sizes());
+        assertArrayEquals(new int[] {110, 10, 40}, hw.featureFile().sizes()); // 12 per class: 10 % of 12 rounds to 1 for val
         assertEquals(10, hw.numClasses());
-        DataSplits named = FeatureFileDatasets.open(Path.of("datasets/examples/handwritten.yaml"), FeatureFileOptions.defaults());
+        DataSplits named = FeatureFileDatasets.open(handwrittenManifestFor(HW_SLICE), FeatureFileOptions.defaults());
         assertEquals(java.util.List.of("pix", "fou", "fac", "zer", "kar", "mor"), named.featureFile().views());
         assertArrayEquals(hw.featureFile().sizes(), named.featureFile().sizes());
         assertArrayEquals(((ArrayDataset) hw.test()).values(2), ((ArrayDataset) named.test()).values(2));
-        DataSplits scene = FeatureFileDatasets.open(SHARED.resolve("Scene-15.mat"), FeatureFileOptions.defaults());
+        DataSplits scene = FeatureFileDatasets.open(SCENE_SLICE, FeatureFileOptions.defaults());
+        assertEquals("cell X + Y", scene.featureFile().layout());
+        assertArrayEquals(new int[] {20, 59, 40}, scene.featureFile().widths());
+        assertEquals(15, scene.numClasses());
+        assertArrayEquals(new int[] {60, 15, 15}, scene.featureFile().sizes()); // 6 per class: 70/10/20 % round to 4/1/1
+    }
+
+    @Test
+    @RequiresData({"multiview/handwritten_6views.mat", "multiview/Scene-15.mat", "multiview/cub_googlenet_doc2vec_c10.mat"})
+    void fullFilesWithoutManifest() throws Exception {
+        Path hwFile = TestData.file("multiview/handwritten_6views.mat");
+        DataSplits hw = FeatureFileDatasets.open(hwFile, FeatureFileOptions.defaults());
+        assertArrayEquals(new int[] {240, 76, 216, 47, 64, 6}, hw.featureFile().widths());
+        assertArrayEquals(new int[] {1440, 160, 400}, hw.featureFile().sizes());
+        assertEquals(10, hw.numClasses());
+        DataSplits named = FeatureFileDatasets.open(handwrittenManifestFor(hwFile), FeatureFileOptions.defaults());
+        assertEquals(java.util.List.of("pix", "fou", "fac", "zer", "kar", "mor"), named.featureFile().views());
+        assertArrayEquals(hw.featureFile().sizes(), named.featureFile().sizes());
+        assertArrayEquals(((ArrayDataset) hw.test()).values(2), ((ArrayDataset) named.test()).values(2));
+        DataSplits scene = FeatureFileDatasets.open(TestData.file("multiview/Scene-15.mat"), FeatureFileOptions.defaults());
         assertArrayEquals(new int[] {20, 59, 40}, scene.featureFile().widths());
         assertEquals(15, scene.numClasses());
         assertEquals(4485, Arrays.stream(scene.featureFile().sizes()).sum());
-        DataSplits cub = FeatureFileDatasets.open(SHARED.resolve("cub_googlenet_doc2vec_c10.mat"), FeatureFileOptions.defaults());
+        DataSplits cub = FeatureFileDatasets.open(TestData.file("multiview/cub_googlenet_doc2vec_c10.mat"), FeatureFileOptions.defaults());
         assertArrayEquals(new int[] {1024, 300}, cub.featureFile().widths());
         assertArrayEquals(new int[] {420, 60, 120}, cub.featureFile().sizes());
     }

@@ -1,9 +1,9 @@
 package dev.causalmm.engine;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.causalmm.testing.Need;
+import dev.causalmm.testing.Requires;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,8 +27,8 @@ class CudaGraphTest {
     }
 
     @Test
+    @Requires(Need.NO_CUDA)
     void cudaWithoutCudaIsRefusedWithEnginesReason() {
-        assumeFalse(Engine.cudaAvailable(), "CUDA is available here");
         String why = CudaGraph.unsupportedReason(GPU);
         assertNotNull(why);
         assertTrue(why.contains(Engine.cudaStatus().reason()), why);
@@ -80,8 +80,8 @@ class CudaGraphTest {
     // ------------------------------------------------------------------ CUDA (skipped without a device)
 
     @Test
+    @Requires(Need.CUDA)
     void anOutputTheStepDidNotMakeIsRefused() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         try (var s = TensorScope.open("t")) {
             Tensor x = Tensor.ones(DType.FLOAT32, GPU, 8).unscoped();
             var e = assertThrows(CudaGraph.CaptureException.class, () -> CudaGraph.capture(GPU, List.of(x), 1, () -> List.of(x)));
@@ -92,8 +92,8 @@ class CudaGraphTest {
     }
 
     @Test
+    @Requires(Need.CUDA)
     void replayRecomputesFromNewStaticInputs() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         try (var s = TensorScope.open("t")) {
             Tensor x = Tensor.zeros(DType.FLOAT32, GPU, 4, 3).unscoped();
             Tensor w = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2).to(GPU).unscoped();
@@ -116,8 +116,8 @@ class CudaGraphTest {
 
     /** A whole training step (forward, loss, backward, Adam) replayed = the same step run eagerly. */
     @Test
+    @Requires(Need.CUDA)
     void replayedTrainingStepsMatchEagerSteps() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         Optimizer.Settings adam = new Optimizer.Settings(Optimizer.Kind.ADAMW, 0.01, 0.01, 0.9, 0.999, 1e-8, 0);
         int warmup = 2;
         int replays = 5;
@@ -159,8 +159,8 @@ class CudaGraphTest {
     }
 
     @Test
+    @Requires(Need.CUDA)
     void randomOpsInTheStepAreRefusedWithTheReason() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         try (var s = TensorScope.open("t")) {
             Tensor x = Tensor.ones(DType.FLOAT32, GPU, 16, 16).unscoped();
             var e = assertThrows(CudaGraph.CaptureException.class,
@@ -173,8 +173,8 @@ class CudaGraphTest {
     }
 
     @Test
+    @Requires(Need.CUDA)
     void hostSyncsInTheStepAreRefused() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         try (var s = TensorScope.open("t")) {
             Tensor x = Tensor.ones(DType.FLOAT32, GPU, 8).unscoped();
             List<Double> seen = new ArrayList<>();
@@ -189,8 +189,8 @@ class CudaGraphTest {
     }
 
     @Test
+    @Requires(Need.CUDA)
     void closeFreesTheOutputsAndIsIdempotent() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         try (var s = TensorScope.open("t")) {
             Tensor x = Tensor.ones(DType.FLOAT32, GPU, 32).unscoped();
             long before = NativeMemory.unclosedTensors();

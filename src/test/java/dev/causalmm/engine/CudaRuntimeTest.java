@@ -1,8 +1,9 @@
 package dev.causalmm.engine;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.causalmm.testing.Skip;
+import dev.causalmm.testing.SkipGroup;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,8 +18,7 @@ class CudaRuntimeTest {
         try {
             return CudaRuntime.get();
         } catch (IllegalStateException e) {
-            assumeTrue(false, "no CUDA runtime library here: " + e.getMessage());
-            throw e;
+            throw Skip.because(SkipGroup.NO_CUDA_RUNTIME, e.getMessage());
         }
     }
 

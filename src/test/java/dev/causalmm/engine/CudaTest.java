@@ -1,20 +1,21 @@
 package dev.causalmm.engine;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
+import dev.causalmm.testing.Need;
+import dev.causalmm.testing.Requires;
 import org.junit.jupiter.api.Test;
 
 /** Runs only where LibTorch sees a CUDA device (a -Pgpu build on a GPU machine); skipped elsewhere. */
+@Requires(Need.CUDA)
 class CudaTest {
 
     @Test
     void pinnedHostBufferUploadsAsynchronouslyAndMatches() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         try (var s = TensorScope.open("t")) {
             Tensor host = TensorMemory.pinned(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2));
             assertTrue(TensorMemory.isPinned(host));
@@ -28,7 +29,6 @@ class CudaTest {
 
     @Test
     void loaderPlacesBatchesOnTheGpu() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         var data = MMLSynData.generate(MMLSynConfig.defaults(0).withSizes(100, 0, 10)).train().dataset();
         var loader = new DataLoader(data, DataLoader.Options.sequential(32).withDevice(Device.cuda(0)));
         try (var s = TensorScope.open("t"); var ep = loader.epoch(0); Batch b = ep.next()) {
@@ -40,7 +40,6 @@ class CudaTest {
     /** Adam's moments saved on one device resume on the other (the archive alone would load them where they were saved). */
     @Test
     void optimizerStateResumesAcrossDevices() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         Optimizer.Settings adam = new Optimizer.Settings(Optimizer.Kind.ADAM, 0.1, 0, 0.9, 0.999, 1e-8, 0);
         for (Device[] pair : new Device[][] {{Device.CPU, Device.cuda(0)}, {Device.cuda(0), Device.CPU}}) {
             try (var s = TensorScope.open("t")) {
@@ -73,7 +72,6 @@ class CudaTest {
 
     @Test
     void bf16AutocastRunsMatmulsInBf16OnTheGpu() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         try (var s = TensorScope.open("t")) {
             Tensor a = Tensor.randn(DType.FLOAT32, Device.cuda(0), 64, 64);
             try (var ac = Autocast.bf16(Device.cuda(0))) {

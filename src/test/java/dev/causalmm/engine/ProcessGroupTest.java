@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.causalmm.testing.Need;
+import dev.causalmm.testing.Requires;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -45,8 +47,8 @@ class ProcessGroupTest {
     }
 
     @Test
+    @Requires(Need.NO_CUDA) // a CUDA build has NCCL
     void ncclOnTheCpuBuildSaysWhatIsMissing() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Engine.cudaAvailable(), "a CUDA build has NCCL");
         var e = assertThrows(ProcessGroup.CollectiveException.class,
                 () -> ProcessGroup.connect(ProcessGroup.Backend.NCCL, "127.0.0.1", freePort(), 0, 1, Duration.ofSeconds(5), null, null));
         assertTrue(e.getMessage().startsWith("the NCCL backend needs LibTorch's CUDA natives"), e.getMessage());

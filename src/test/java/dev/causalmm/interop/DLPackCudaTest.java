@@ -4,14 +4,14 @@ import static dev.causalmm.interop.DLPackLayouts.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
-import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.ExternalMemory;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
+import dev.causalmm.testing.Need;
+import dev.causalmm.testing.Requires;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
  * DLPack with CUDA memory. Runs only where LibTorch sees a CUDA device (a -Pgpu build on a GPU
  * machine); skipped elsewhere. The C stage never touches device memory: it refuses to read it.
  */
+@Requires(Need.CUDA)
 class DLPackCudaTest {
 
     @Test
     void aCudaTensorCrossesAsDeviceMemoryWithoutACopy() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device: the CUDA DLPack path is checked on a GPU machine only");
         Device gpu = Device.cuda(0);
         long exportsBefore = DLPack.exportDeleterCalls();
         try (var s = TensorScope.open("t")) {
@@ -51,7 +51,6 @@ class DLPackCudaTest {
 
     @Test
     void aReadOnlyBf16CudaExportImportsWhenAllowed() {
-        assumeTrue(Engine.cudaAvailable(), "no CUDA device");
         try (var s = TensorScope.open("t")) {
             Tensor t = Tensor.ones(DType.BFLOAT16, Device.cuda(0), 4, 4);
             MemorySegment v = DLPack.exportVersioned(t, true);

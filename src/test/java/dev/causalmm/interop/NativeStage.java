@@ -1,7 +1,7 @@
 package dev.causalmm.interop;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.causalmm.testing.Skip;
+import dev.causalmm.testing.SkipGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds {@code native/dlpack-stage} with the system C compiler into {@code target/native/} (once
  * per JVM) and loads it. Where there is no C compiler the calling test is skipped (a JUnit
- * assumption) with a message saying so; a compiler that fails is a test failure.
+ * assumption in group {@link SkipGroup#NO_C_COMPILER}) with a message saying so; a compiler that fails is a test failure.
  */
 final class NativeStage {
     private static DLPackStage stage;
@@ -22,7 +22,7 @@ final class NativeStage {
 
     static synchronized DLPackStage get() {
         if (stage == null && skipReason == null) build();
-        assumeTrue(stage != null, () -> skipReason);
+        Skip.unless(stage != null, SkipGroup.NO_C_COMPILER, () -> skipReason);
         return stage;
     }
 
@@ -31,7 +31,7 @@ final class NativeStage {
         Path out = Path.of("target", "native").toAbsolutePath();
         String cc = compiler();
         if (cc == null) {
-            skipReason = "no C compiler (looked for $CC, cc, gcc, clang): the dlpack-stage tests need one to build native/dlpack-stage";
+            skipReason = "looked for $CC, cc, gcc, clang; the dlpack-stage tests need one to build native/dlpack-stage";
             return;
         }
         try {

@@ -3,16 +3,18 @@ package dev.causalmm.io;
 import static dev.causalmm.io.TestFiles.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.causalmm.testing.RequiresData;
+import dev.causalmm.testing.TestData;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class MatFileTest {
-    static final Path SHARED = Path.of("../shared/data/multiview");
+    /** Rows cut from the MATLAB-written files with MATLAB's own encoding kept (fixtures/multiview/make_slices.py). */
+    static final Path HW_SLICE = TestData.fixture("multiview/handwritten_slice.mat");
+    static final Path SCENE_SLICE = TestData.fixture("multiview/scene15_slice.mat");
 
     @Test
     void numericClassesBothOrdersPlainAndCompressed() throws Exception {
@@ -85,35 +87,72 @@ class MatFileTest {
         assertTrue(e.getMessage().contains("x.mat"));
     }
 
+    /** pix and fac are class double stored as uint8 and uint16 data, as MATLAB compacts whole numbers. */
     @Test
-    void sharedHandwritten() throws Exception {
-        Path p = SHARED.resolve("handwritten_6views.mat");
-        Assumptions.assumeTrue(Files.exists(p), "no ../shared/data");
-        Map<String, ArrayValue> v = MatFile.read(p);
+    void handwrittenSliceReadsAsMatlabStoredIt() throws Exception {
+        Map<String, ArrayValue> v = MatFile.read(HW_SLICE);
+        var x1 = (ArrayValue.Numeric) v.get("x1_train");
+        assertArrayEquals(new int[] {120, 240}, x1.shape());
+        for (double d : x1.data()) assertTrue(d >= 0 && d <= 6 && d == Math.rint(d)); // pixel averages 0..6
+        assertEquals(6.0, Arrays.stream(x1.data()).max().orElseThrow());
+        assertEquals(0.0542642, ((ArrayValue.Numeric) v.get("x2_train")).get(0, 0), 1e-7);
+        assertEquals(0.05664874, ((ArrayValue.Numeric) v.get("x2_train")).get(119, 75), 1e-8);
+        assertEquals(101.0, ((ArrayValue.Numeric) v.get("x3_train")).get(0, 0));
+        assertEquals(17.0, ((ArrayValue.Numeric) v.get("x3_test")).get(39, 215));
+        assertEquals(-10.77976894, ((ArrayValue.Numeric) v.get("x5_train")).get(0, 0), 1e-8);
+        assertArrayEquals(new int[] {0, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12}, perClass(v.get("gt_train"), 11));
+        assertArrayEquals(new int[] {0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4}, perClass(v.get("gt_test"), 11));
+        assertArrayEquals(new int[] {40, 6}, v.get("x6_test").shape());
+        assertEquals(14, v.size());
+    }
+
+    @Test
+    void sceneSliceIsACellOfViews() throws Exception {
+        var s = MatFile.read(SCENE_SLICE);
+        var x = (ArrayValue.Cell) s.get("X");
+        assertArrayEquals(new int[] {1, 3}, x.shape());
+        assertArrayEquals(new int[] {90, 20}, x.cells().get(0).shape());
+        assertArrayEquals(new int[] {90, 59}, x.cells().get(1).shape());
+        assertArrayEquals(new int[] {90, 40}, x.cells().get(2).shape());
+        assertEquals(1.029294371905751, ((ArrayValue.Numeric) x.cells().get(0)).get(0, 0), 1e-15);
+        assertEquals(1.1486142972285946, ((ArrayValue.Numeric) x.cells().get(1)).get(45, 10), 1e-15);
+        assertEquals(0.24153137941478675, ((ArrayValue.Numeric) x.cells().get(2)).get(89, 39), 1e-15);
+        int[] want = new int[16];
+        Arrays.fill(want, 1, 16, 6);
+        assertArrayEquals(want, perClass(s.get("Y"), 16));
+    }
+
+    static int[] perClass(ArrayValue labels, int classes) {
+        int[] n = new int[classes];
+        for (double y : ((ArrayValue.Numeric) labels).data()) n[(int) y]++;
+        return n;
+    }
+
+    @Test
+    @RequiresData("multiview/handwritten_6views.mat")
+    void fullHandwritten() throws Exception {
+        Map<String, ArrayValue> v = MatFile.read(TestData.file("multiview/handwritten_6views.mat"));
         var x1 = (ArrayValue.Numeric) v.get("x1_train");
         assertArrayEquals(new int[] {1600, 240}, x1.shape());
         for (double d : x1.data()) assertTrue(d >= 0 && d <= 6 && d == Math.rint(d)); // pixel averages 0..6
         assertEquals(0.0542642, ((ArrayValue.Numeric) v.get("x2_train")).get(0, 0), 1e-7);
         assertEquals(101.0, ((ArrayValue.Numeric) v.get("x3_train")).get(0, 0));
         assertEquals(-10.77976894, ((ArrayValue.Numeric) v.get("x5_train")).get(0, 0), 1e-8);
-        int[] perClass = new int[11];
-        for (double y : ((ArrayValue.Numeric) v.get("gt_train")).data()) perClass[(int) y]++;
-        assertArrayEquals(new int[] {0, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160}, perClass);
+        assertArrayEquals(new int[] {0, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160}, perClass(v.get("gt_train"), 11));
         assertArrayEquals(new int[] {400, 6}, v.get("x6_test").shape());
     }
 
     @Test
-    void sharedSceneAndCub() throws Exception {
-        Path scene = SHARED.resolve("Scene-15.mat"), cub = SHARED.resolve("cub_googlenet_doc2vec_c10.mat");
-        Assumptions.assumeTrue(Files.exists(scene) && Files.exists(cub), "no ../shared/data");
-        var s = MatFile.read(scene);
+    @RequiresData({"multiview/Scene-15.mat", "multiview/cub_googlenet_doc2vec_c10.mat"})
+    void fullSceneAndCub() throws Exception {
+        var s = MatFile.read(TestData.file("multiview/Scene-15.mat"));
         var x = (ArrayValue.Cell) s.get("X");
         assertArrayEquals(new int[] {4485, 20}, x.cells().get(0).shape());
         assertArrayEquals(new int[] {4485, 59}, x.cells().get(1).shape());
         assertArrayEquals(new int[] {4485, 40}, x.cells().get(2).shape());
         assertEquals(1.029294371905751, ((ArrayValue.Numeric) x.cells().get(0)).get(0, 0), 1e-15);
         assertEquals(15, Arrays.stream(((ArrayValue.Numeric) s.get("Y")).data()).distinct().count());
-        var c = MatFile.read(cub);
+        var c = MatFile.read(TestData.file("multiview/cub_googlenet_doc2vec_c10.mat"));
         var cx = (ArrayValue.Cell) c.get("X");
         assertArrayEquals(new int[] {600, 1024}, cx.cells().get(0).shape());
         assertArrayEquals(new int[] {600, 300}, cx.cells().get(1).shape());

@@ -2,6 +2,7 @@ package dev.causalmm.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.causalmm.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -19,7 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class NiftiTest {
-    static final Path CONFORMANCE = Path.of("../shared/data/nifti-conformance");
+    /** nibabel's test files with the reference values in their SOURCE.md (vendored; see NOTICE). */
+    static final Path CONFORMANCE = TestData.fixture("nifti-conformance");
 
     @TempDir
     Path dir;

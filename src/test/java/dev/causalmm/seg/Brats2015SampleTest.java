@@ -6,6 +6,8 @@ import dev.causalmm.io.Nifti;
 import dev.causalmm.io.NiftiDataType;
 import dev.causalmm.io.NiftiHeader;
 import dev.causalmm.io.NiftiImage;
+import dev.causalmm.testing.RequiresData;
+import dev.causalmm.testing.TestData;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -14,14 +16,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The three real BraTS 2015 cases in {@code ../shared/data/brats2015-sample} (FLAIR and T1c only,
+ * The three real BraTS 2015 cases in {@code brats2015-sample} under the data folder (FLAIR and T1c only,
  * float32, already z-scored, labels as float32 in the 2015 numbering, an int32 brain mask),
  * discovered with the options the CLI passes:
  * {@code --modality flair=Flair*.nii.gz --modality t1=T1_*.nii.gz --modality t1c=T1c*.nii.gz
  * --modality t2=T2*.nii.gz --label OTMultiClass.nii.gz --mask brainmask.nii.gz --label-scheme brats2015}.
  */
+@RequiresData("brats2015-sample")
 class Brats2015SampleTest {
-    static final Path DATA = Path.of("../shared/data/brats2015-sample");
+    /** BraTS data is never committed: only the data folder has it (skipped without). */
+    static Path data() {
+        return TestData.file("brats2015-sample");
+    }
 
     @TempDir
     Path dir;
@@ -36,7 +42,7 @@ class Brats2015SampleTest {
     @Test
     void withoutAMaskFileTheBrainIsWhatDiffersFromTheBackground() throws IOException {
         SegDataOptions o = options().withMask(null);
-        SegCase c = CaseDiscovery.discover(DATA, o).get(2);
+        SegCase c = CaseDiscovery.discover(data(), o).get(2);
         try (SegPreprocessor p = new SegPreprocessor(o); SegPreprocessor withMask = new SegPreprocessor(options())) {
             SegVolume v = p.load(c), m = withMask.load(c);
             // the z-scored files store -3.5 outside the head: that is background, not brain
@@ -49,7 +55,7 @@ class Brats2015SampleTest {
     @Test
     void discoversAndPreprocessesTheRealCases() throws IOException {
         SegDataOptions o = options().withCacheDir(dir.resolve("cache"));
-        List<SegCase> cases = CaseDiscovery.discover(DATA, o);
+        List<SegCase> cases = CaseDiscovery.discover(data(), o);
         assertEquals(List.of("brats_2013_pat0001_1", "brats_2013_pat0002_1", "brats_2013_pat0005_1"), cases.stream().map(SegCase::id).toList());
         for (SegCase c : cases) {
             assertEquals(java.util.Set.of("flair", "t1c"), c.modalityFiles().keySet(), "T1 and T2 are missing in this sample");
@@ -69,7 +75,7 @@ class Brats2015SampleTest {
             try (Arena a = Arena.ofConfined()) {
                 int[] grid = {240, 240, 155}, off = v.geometry().cropOffset();
                 float[] raw = SegPreprocessor.crop(Nifti.read(cases.get(0).modalityFiles().get("flair"), a).toFloats(), grid, off, s);
-                float[] mask = SegPreprocessor.crop(Nifti.read(DATA.resolve(cases.get(0).id()).resolve("brainmask.nii.gz"), a).toFloats(),
+                float[] mask = SegPreprocessor.crop(Nifti.read(data().resolve(cases.get(0).id()).resolve("brainmask.nii.gz"), a).toFloats(),
                         grid, off, s);
                 int inside = 0;
                 for (int i = 0; i < raw.length; i++) {
