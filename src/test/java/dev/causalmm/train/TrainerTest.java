@@ -86,6 +86,26 @@ class TrainerTest {
         assertTrue(grownBlocks <= 5, "LibTorch holds " + grownBlocks + " more CPU blocks (" + grownBytes + " bytes) after 1,000 steps");
     }
 
+    /**
+     * Validation every epoch goes through one loader: the host batch buffers allocated (pinned on
+     * CUDA, freed only by the garbage collector) stop growing after the first epoch.
+     */
+    @Test
+    void validationReusesOneSetOfBatchBuffersAcrossEpochs() {
+        List<Long> afterEpoch = new java.util.ArrayList<>();
+        try (MultimodalModel m = lateFusion(4)) {
+            new Trainer(TrainConfig.defaults(4, 4).withBatchSize(256)).addListener(new TrainingListener() {
+                @Override
+                public void onEpochEnd(EpochMetrics metrics) {
+                    afterEpoch.add(dev.causalmm.engine.HostBuffers.allocations());
+                }
+            }).fit(m, DATA.train().dataset(), DATA.val().dataset());
+        }
+        assertEquals(4, afterEpoch.size());
+        assertEquals(List.of(afterEpoch.get(0), afterEpoch.get(0), afterEpoch.get(0), afterEpoch.get(0)), afterEpoch,
+                "host buffers allocated by the end of each epoch");
+    }
+
     @Test
     void resumeContinuesWithIdenticalLosses(@TempDir Path dir) throws Exception {
         TrainConfig cfg = TrainConfig.defaults(4, 3).withBatchSize(256);
