@@ -1,7 +1,5 @@
 package dev.causalmm.data;
 
-import dev.causalmm.engine.CudaEvent;
-import dev.causalmm.engine.CudaStream;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;
@@ -16,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -96,10 +96,24 @@ public final class DataLoader {
     private final MultimodalDataset dataset;
     private final Options options;
 
+    /** Tests only: a CPU loader that hands its batches through the side-stream upload code (with no streams). */
+    private final boolean uploadPathOnCpu;
+
     public DataLoader(MultimodalDataset dataset, Options options) {
+        this(dataset, options, false);
+    }
+
+    /**
+     * @param uploadPathOnCpu with a CPU device, pass every batch through the CUDA side-stream upload
+     *                        code, minus the streams ({@link UploadStreams#none()}): what tests run on
+     *                        a machine without a GPU
+     */
+    DataLoader(MultimodalDataset dataset, Options options, boolean uploadPathOnCpu) {
         if (dataset.size() == 0) throw new IllegalArgumentException("dataset '" + dataset.name() + "' is empty");
+        if (uploadPathOnCpu && options.device().isCuda()) throw new IllegalArgumentException("uploadPathOnCpu is for a CPU device");
         this.dataset = dataset;
         this.options = options;
+        this.uploadPathOnCpu = uploadPathOnCpu;
     }
 
     public MultimodalDataset dataset() {
@@ -214,7 +228,8 @@ public final class DataLoader {
             this.reserved = Math.min(total, options.prefetch()) + 2;
             pool.reserve(reserved);
             try {
-                this.uploads = options.device().isCuda() ? sideStreamUploads(options.device()) : null;
+                this.uploads = options.device().isCuda() ? sideStreamUploads(options.device())
+                        : uploadPathOnCpu ? new Uploads(options.device(), UploadStreams.none()) : null;
             } catch (RuntimeException | Error e) {
                 pool.unreserve(reserved);
                 workers.shutdown();
@@ -324,7 +339,7 @@ public final class DataLoader {
          */
         private Uploads sideStreamUploads(Device device) {
             try {
-                return new Uploads(device);
+                return new Uploads(device, UploadStreams.cuda(device));
             } catch (LinkageError e) {
                 LoggerFactory.getLogger(DataLoader.class).warn("CUDA streams unavailable ({}): batches of '{}' are uploaded"
                         + " with blocking copies on the current stream", e.toString(), dataset.name());
@@ -338,30 +353,13 @@ public final class DataLoader {
          * before the buffer is released.
          */
         private Batch wrap(BatchBuffer buf) {
-            int rows = buf.rows;
-            List<ModalitySpec> specs = dataset.modalities();
-            List<Tensor> inputs = new ArrayList<>(specs.size());
-            Tensor mask = null;
-            Tensor labels = null;
-            Tensor indexTensor = null;
+            Fields fields;
             try {
-                for (int m = 0; m < specs.size(); m++) {
-                    DType stored = specs.get(m).storage();
-                    inputs.add(asModelInput(place(buf.wrap(buf.modalities[m], buf.rowBytes[m] * rows, stored, shape(specs.get(m), rows))), stored));
-                }
-                mask = buf.anyMissing ? place(wrapMask(buf)) : null;
-                labels = place(buf.wrap(buf.labels, (long) Long.BYTES * rows, DType.INT64, rows));
-                // the rows' dataset indices travel with the batch (models with per-sample state read them
-                // on the device; uploading them later, from pageable memory, would stall the step)
-                indexTensor = place(buf.wrap(buf.indexRows, (long) Long.BYTES * rows, DType.INT64, rows));
-            } catch (RuntimeException | Error e) {
-                inputs.forEach(Tensor::close);
-                for (Tensor t : new Tensor[] {mask, labels, indexTensor}) if (t != null) t.close();
-                throw e;
+                fields = fields(buf, this::place, t -> {});
             } finally {
                 buf.release(); // the loader's hold; the tensors hold the buffer from here on
             }
-            return batch(inputs, mask, labels, indexTensor, buf);
+            return batch(fields, buf);
         }
 
         /** CPU: the view itself. CUDA (no side stream): a blocking copy; the host view is closed. */
@@ -374,9 +372,58 @@ public final class DataLoader {
             }
         }
 
-        private Batch batch(List<Tensor> inputs, Tensor mask, Tensor labels, Tensor indexTensor, BatchBuffer buf) {
+        /** A batch's tensors as the model reads them (types by {@link BatchField}); the mask is null when every modality is present. */
+        private record Fields(List<Tensor> inputs, Tensor mask, Tensor labels, Tensor indices) {
+            void close() {
+                inputs.forEach(Tensor::close);
+                if (mask != null) mask.close();
+                labels.close();
+                indices.close();
+            }
+        }
+
+        /**
+         * The one path from a loaded buffer to a batch's tensors, for every placement: each field's
+         * host view is placed on the device ({@code place}, which closes the view when it copies),
+         * given its model type ({@link BatchField#asModel}) and handed to {@code placed}. On failure
+         * the tensors made so far are closed.
+         */
+        private Fields fields(BatchBuffer buf, UnaryOperator<Tensor> place, Consumer<Tensor> placed) {
+            int rows = buf.rows;
+            List<ModalitySpec> specs = dataset.modalities();
+            List<Tensor> made = new ArrayList<>(specs.size() + 3);
+            try {
+                for (int m = 0; m < specs.size(); m++) {
+                    DType stored = specs.get(m).storage();
+                    Tensor host = buf.wrap(buf.modalities[m], buf.rowBytes[m] * rows, stored, shape(specs.get(m), rows));
+                    field(BatchField.INPUT, stored, host, place, placed, made);
+                }
+                // every modality present: no mask travels (Batch.mask() makes ones if asked)
+                Tensor mask = buf.anyMissing ? field(BatchField.MASK, DType.FLOAT32, wrapMask(buf), place, placed, made) : null;
+                Tensor labels = field(BatchField.LABELS, DType.INT64, buf.wrap(buf.labels, (long) Long.BYTES * rows, DType.INT64, rows),
+                        place, placed, made);
+                // the rows' dataset indices travel with the batch (models with per-sample state read them
+                // on the device; uploading them later, from pageable memory, would stall the step)
+                Tensor indices = field(BatchField.INDICES, DType.INT64, buf.wrap(buf.indexRows, (long) Long.BYTES * rows, DType.INT64, rows),
+                        place, placed, made);
+                return new Fields(new ArrayList<>(made.subList(0, specs.size())), mask, labels, indices);
+            } catch (RuntimeException | Error e) {
+                made.forEach(Tensor::close);
+                throw e;
+            }
+        }
+
+        private static Tensor field(BatchField field, DType stored, Tensor host, UnaryOperator<Tensor> place, Consumer<Tensor> placed,
+                                    List<Tensor> made) {
+            Tensor model = field.asModel(place.apply(host), stored);
+            made.add(model);
+            placed.accept(model);
+            return model;
+        }
+
+        private Batch batch(Fields f, BatchBuffer buf) {
             Batch[] self = new Batch[1];
-            self[0] = new Batch(inputs, mask, labels, indexTensor, java.util.Arrays.copyOf(buf.indices, buf.rows), !buf.anyMissing,
+            self[0] = new Batch(f.inputs(), f.mask(), f.labels(), f.indices(), java.util.Arrays.copyOf(buf.indices, buf.rows), !buf.anyMissing,
                     () -> handedOut.remove(self[0]));
             return self[0];
         }
@@ -393,97 +440,64 @@ public final class DataLoader {
             return shape;
         }
 
-        /**
-         * Models take float32: pixels and word ids travel in their compact storage type (uint8,
-         * int32) as far as the device and are widened there, in one cast kernel.
-         */
-        private static Tensor asModelInput(Tensor placed, DType stored) {
-            if (stored == DType.FLOAT32) return placed;
-            Tensor wide = placed.to(DType.FLOAT32);
-            placed.close();
-            return wide;
-        }
-
-        /**
-         * The CUDA path (not yet run on a device, see docs/loader.md). Per batch: non-blocking copies
-         * from the pinned buffer on a side stream (and the widening casts, also there), an event
-         * recorded after them, and the consumer's current stream made to wait for that event on the
-         * device, so the host never waits and the step cannot read the batch early. The host
-         * views over the buffer are closed as soon as their copies are queued, but the loader's hold
-         * on the buffer is dropped only once the event has completed (on this epoch's release
-         * thread): LibTorch's pinned allocator cannot guard memory it did not hand out itself.
-         */
-        /** A batch's copies in flight: the event they signal and the pinned buffer they read. */
-        private record InFlight(CudaEvent copied, BatchBuffer buffer) {
+        /** A batch's copies in flight: the fence they signal and the pinned buffer they read. */
+        private record InFlight(UploadStreams.Fence copied, BatchBuffer buffer) {
             /** Tells the release thread to stop. */
             static final InFlight STOP = new InFlight(null, null);
         }
 
+        /**
+         * The side-stream upload (CUDA: not yet run on a device, see docs/loader.md; with
+         * {@link UploadStreams#none()} the same code runs on the CPU in tests). Per batch:
+         * non-blocking copies from the pinned buffer on a side stream (and the widening casts,
+         * also there), a fence recorded after them, and the consumer's current stream made to wait
+         * for it on the device, so the host never waits and the step cannot read the batch early.
+         * The host views over the buffer are closed as soon as their copies are queued, but the
+         * loader's hold on the buffer is dropped only once the fence has passed (on this epoch's
+         * release thread): LibTorch's pinned allocator cannot guard memory it did not hand out itself.
+         */
         private final class Uploads {
             private final Device device;
-            private final CudaStream copies;
+            private final UploadStreams streams;
             private final java.util.concurrent.LinkedBlockingQueue<InFlight> inFlight = new java.util.concurrent.LinkedBlockingQueue<>();
             private final Thread releaser;
 
-            Uploads(Device device) {
+            Uploads(Device device, UploadStreams streams) {
                 this.device = device;
-                this.copies = CudaStream.fromPool(device);
+                this.streams = streams;
                 // a platform thread: it waits in a native call (cudaEventSynchronize)
                 this.releaser = Thread.ofPlatform().daemon().name("causalmm-upload-release").start(this::releaseLoop);
             }
 
             Batch upload(BatchBuffer buf) {
-                int rows = buf.rows;
-                List<ModalitySpec> specs = dataset.modalities();
-                List<Tensor> inputs = new ArrayList<>(specs.size());
-                Tensor mask = null;
-                Tensor labels;
-                Tensor indexTensor;
-                CudaEvent copied = new CudaEvent();
+                Fields fields = null;
+                UploadStreams.Fence copied = null;
                 boolean queued = false;
-                try (CudaStream compute = CudaStream.current(device)) {
-                    try (var onCopies = copies.use()) {
-                        for (int m = 0; m < specs.size(); m++) {
-                            DType stored = specs.get(m).storage();
-                            Tensor host = buf.wrap(buf.modalities[m], buf.rowBytes[m] * rows, stored, shape(specs.get(m), rows));
-                            inputs.add(onDevice(host, stored, compute));
-                        }
-                        // every modality present: no mask travels (Batch.mask() makes ones if asked)
-                        if (buf.anyMissing) mask = onDevice(wrapMask(buf), DType.FLOAT32, compute);
-                        labels = onDevice(buf.wrap(buf.labels, (long) Long.BYTES * rows, DType.INT64, rows), DType.INT64, compute);
-                        indexTensor = onDevice(buf.wrap(buf.indexRows, (long) Long.BYTES * rows, DType.INT64, rows), DType.INT64, compute);
-                        copied.record(copies);
+                try {
+                    try (UploadStreams.Round round = streams.begin()) {
+                        fields = fields(buf, this::copy, round::usedByConsumer);
+                        copied = round.finish();
                     }
-                    copied.block(compute); // the step's stream waits for the copies; the host does not
                     inFlight.add(new InFlight(copied, buf));
                     queued = true;
                 } finally {
                     if (!queued) {
-                        copies.synchronize(); // whatever was queued from the buffer has finished
-                        copied.close();
+                        streams.synchronize(); // whatever was queued from the buffer has finished
+                        if (copied != null) copied.close();
                         buf.release();
-                        for (Tensor t : inputs) t.close();   // the device tensors made before the failure
-                        if (mask != null) mask.close();
+                        if (fields != null) fields.close(); // the device tensors made before the failure
                     }
                 }
-                return batch(inputs, mask, labels, indexTensor, buf);
+                return batch(fields, buf);
             }
 
-            /**
-             * A non-blocking copy of a pinned host view on the current (copy) stream, widened to float32
-             * there; its memory is marked as used by {@code compute} so the caching allocator does not
-             * hand it to the copy stream again while the step may still read it.
-             */
-            private Tensor onDevice(Tensor host, DType stored, CudaStream compute) {
-                Tensor copy;
+            /** A non-blocking copy of a pinned host view on the current (copy) stream; the view is closed. */
+            private Tensor copy(Tensor host) {
                 try {
-                    copy = host.to(device, true);
+                    return host.to(device, true);
                 } finally {
                     host.close(); // the storage stays held by the loader's hold until the copy is done
                 }
-                Tensor model = asModelInput(copy, stored);
-                compute.recordUse(model);
-                return model;
             }
 
             private void releaseLoop() {
@@ -505,7 +519,7 @@ public final class DataLoader {
 
             private static void release(InFlight u) {
                 try {
-                    u.copied().synchronize();
+                    u.copied().await();
                 } finally {
                     try {
                         u.copied().close();
@@ -524,7 +538,7 @@ public final class DataLoader {
                     Thread.currentThread().interrupt();
                 }
                 for (InFlight u; (u = inFlight.poll()) != null; ) if (u != InFlight.STOP) release(u);
-                copies.close();
+                streams.close();
             }
         }
 

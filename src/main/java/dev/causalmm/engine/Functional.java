@@ -260,21 +260,27 @@ public final class Functional {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("clip norm must be > 0, got " + maxNorm);
         ArrayList<Tensor> grads = new ArrayList<>(params.size());
         ArrayList<Tensor> norms = new ArrayList<>(params.size());
-        for (Tensor p : params) {
-            Tensor g = p.grad();
-            if (g == null) continue;
-            grads.add(g);
-            norms.add(g.norm());
+        try {
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g == null) continue;
+                grads.add(g);
+                norms.add(g.norm());
+            }
+            if (grads.isEmpty()) return null;
+            Tensor total = Tensor.stack(norms, 0).norm();
+            // every LibTorch temporary closed here: pointer GC is off, an unclosed one is never freed
+            try (var m = new Scalar(maxNorm); var one = new Scalar(1.0); var eps = new Scalar(1e-6);
+                 var hi = new ScalarOptional(one); var lo = new ScalarOptional();
+                 var shifted = total.h().add(eps); var inverse = torch.reciprocal(shifted); var wanted = inverse.mul(m);
+                 var scale = torch.clamp(wanted, lo, hi)) {
+                for (Tensor g : grads) g.h().mul_(scale);
+            }
+            return total;
+        } finally {
+            grads.forEach(Tensor::close); // our handles of the gradients, not the gradients themselves
+            norms.forEach(Tensor::close);
         }
-        if (grads.isEmpty()) return null;
-        Tensor total = Tensor.stack(norms, 0).norm();
-        try (var m = new Scalar(maxNorm); var one = new Scalar(1.0); var eps = new Scalar(1e-6);
-             var hi = new ScalarOptional(one); var lo = new ScalarOptional()) {
-            org.bytedeco.pytorch.Tensor scale = torch.clamp(torch.reciprocal(total.h().add(eps)).mul(m), lo, hi);
-            for (Tensor g : grads) g.h().mul_(scale);
-            scale.close();
-        }
-        return total;
     }
 
     /** {@code optional<Tensor>} of a bias that may be null (the caller closes it). */

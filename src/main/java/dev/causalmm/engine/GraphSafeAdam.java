@@ -91,12 +91,18 @@ public final class GraphSafeAdam implements AutoCloseable {
             count.add_(one);
             try (var p1 = torch.pow(beta1, count); var p2 = torch.pow(beta2, count);
                  var bc1 = torch.rsub(p1, one); var bc2 = torch.rsub(p2, one);
-                 var stepSize = lr.div(bc1); var bc2Sqrt = bc2.sqrt();
-                 var decay = settings.kind() == Optimizer.Kind.ADAMW && settings.weightDecay() != 0
-                         ? torch.add(lr.mul(minusWeightDecay), one) : null) {
+                 var stepSize = lr.div(bc1); var bc2Sqrt = bc2.sqrt(); var decay = decoupledDecay()) {
                 for (int i = 0; i < exp.length; i++) update(i, stepSize, bc2Sqrt, decay);
             }
         }
+    }
+
+    /** AdamW's {@code 1 - lr·wd} (one tensor, made in place: pointer GC is off, a temporary would never be freed), else null. */
+    private org.bytedeco.pytorch.Tensor decoupledDecay() {
+        if (settings.kind() != Optimizer.Kind.ADAMW || settings.weightDecay() == 0) return null;
+        org.bytedeco.pytorch.Tensor decay = lr.mul(minusWeightDecay);
+        decay.add_(one); // returns a non-owning reference to decay itself
+        return decay;
     }
 
     private void update(int i, org.bytedeco.pytorch.Tensor stepSize, org.bytedeco.pytorch.Tensor bc2Sqrt, org.bytedeco.pytorch.Tensor decay) {

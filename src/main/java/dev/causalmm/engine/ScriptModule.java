@@ -64,8 +64,11 @@ public final class ScriptModule implements AutoCloseable {
             try (out) {
                 if (out.isTensor()) return Tensor.wrap(new org.bytedeco.pytorch.Tensor(out.toTensor())); // own reference: out is freed below
                 if (out.isTuple()) {
-                    var elems = out.toTuple().elements();
-                    if (elems.size() > 0 && elems.get(0).isTensor()) return Tensor.wrap(new org.bytedeco.pytorch.Tensor(elems.get(0).toTensor()));
+                    // toTuple() holds a reference to the tuple (and so its tensors) until closed: pointer GC is off
+                    try (var tuple = out.toTuple()) {
+                        var elems = tuple.elements();
+                        if (elems.size() > 0 && elems.get(0).isTensor()) return Tensor.wrap(new org.bytedeco.pytorch.Tensor(elems.get(0).toTensor()));
+                    }
                 }
                 throw new IllegalArgumentException(file + ": forward returned neither a tensor nor a tuple starting with one");
             }

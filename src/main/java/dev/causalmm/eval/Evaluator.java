@@ -17,12 +17,35 @@ import java.util.List;
  * Runs a model over a dataset without gradients and measures its loss and accuracy. Per-batch
  * values stay on the device (loss sum, correct count, predictions) and are read back once at the
  * end, so evaluation on a GPU does not wait for each batch.
+ *
+ * <p>An instance keeps one loader for its dataset, so evaluating every epoch reuses the same batch
+ * buffers (pinned host memory on CUDA, which is freed only when the garbage collector drops its
+ * buffers: a new loader per epoch would pile them up). The static
+ * {@link #evaluate(MultimodalModel, MultimodalDataset, int, Device)} is for a one-off evaluation.
  */
 public final class Evaluator {
-    private Evaluator() {}
+    private final MultimodalDataset data;
+    private final DataLoader loader;
+    private final Device device;
 
+    /** An evaluator of {@code data} in sequential batches of {@code batchSize} rows on {@code device}. */
+    public Evaluator(MultimodalDataset data, int batchSize, Device device) {
+        this.data = data;
+        this.device = device;
+        this.loader = new DataLoader(data, DataLoader.Options.sequential(batchSize).withDevice(device));
+    }
+
+    /** One evaluation with a loader made for it (its buffers are dropped afterwards). */
     public static EvalResult evaluate(MultimodalModel model, MultimodalDataset data, int batchSize, Device device) {
-        DataLoader loader = new DataLoader(data, DataLoader.Options.sequential(batchSize).withDevice(device));
+        return new Evaluator(data, batchSize, device).evaluate(model);
+    }
+
+    public MultimodalDataset dataset() {
+        return data;
+    }
+
+    /** Evaluates {@code model} (switched to eval mode meanwhile) over the whole dataset, through this evaluator's loader. */
+    public EvalResult evaluate(MultimodalModel model) {
         model.setTraining(false);
         int[] predictions = new int[data.size()];
         double lossSum;

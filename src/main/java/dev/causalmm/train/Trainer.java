@@ -92,6 +92,8 @@ public final class Trainer {
         // config.batchSize() is per rank: the global batch is batchSize × world, of which each rank loads its shard
         DataLoader loader = new DataLoader(train, new DataLoader.Options(config.batchSize() * world, true, false,
                 config.prefetch(), config.seed(), config.device()).shard(rank, world));
+        // one evaluator (one loader, one set of batch buffers) for every epoch's validation
+        Evaluator validation = val != null && val.size() > 0 ? new Evaluator(val, Math.max(config.batchSize(), 512), config.device()) : null;
         LrScheduler scheduler = new LrScheduler(config.schedule(), config.optimizer().lr(), config.epochs());
         List<EpochMetrics> history = new ArrayList<>();
         double bestVal = Double.NEGATIVE_INFINITY;
@@ -130,7 +132,7 @@ public final class Trainer {
                 }
                 double lr = scheduler.rateFor(epoch);
                 optimizer.setLearningRate(lr);
-                EpochMetrics m = runEpoch(model, regularizer, loader, optimizer, paramList, val, epoch, lr);
+                EpochMetrics m = runEpoch(model, regularizer, loader, optimizer, paramList, validation, epoch, lr);
                 history.add(m);
                 scheduler.observe(m.valAccuracy());
                 double score = Double.isNaN(m.valAccuracy()) ? epoch : m.valAccuracy();
@@ -162,7 +164,7 @@ public final class Trainer {
     }
 
     private EpochMetrics runEpoch(MultimodalModel model, Regularizer regularizer, DataLoader loader, Optimizer optimizer,
-                                  List<Tensor> params, MultimodalDataset val, int epoch, double lr) {
+                                  List<Tensor> params, Evaluator validation, int epoch, double lr) {
         Engine.seed(config.seed() * 1_000_003L + epoch + replicaStream(gradientSync.rank()));
         model.setTraining(true);
         model.startEpoch(epoch);
@@ -263,8 +265,8 @@ public final class Trainer {
             double seconds = (System.nanoTime() - start) / 1e9;
             double valLoss = Double.NaN;
             double valAcc = Double.NaN;
-            if (val != null && val.size() > 0) {
-                EvalResult r = Evaluator.evaluate(model, val, Math.max(config.batchSize(), 512), config.device());
+            if (validation != null) {
+                EvalResult r = validation.evaluate(model);
                 valLoss = r.loss();
                 valAcc = r.accuracy();
             }

@@ -42,6 +42,9 @@ class CudaLoaderTest {
                         assertTrue(y.inputs().get(m).device().isCuda());
                         assertArrayEquals(x.inputs().get(m).toFloatArray(), y.inputs().get(m).toFloatArray(), 0f);
                     }
+                    // toLongArray casts back, so the types are checked on their own (BatchField's rule)
+                    assertEquals(dev.causalmm.engine.DType.INT64, y.labels().dtype(), "labels stay int64 on the device");
+                    assertEquals(dev.causalmm.engine.DType.INT64, y.indexTensor().dtype(), "row indices stay int64 on the device");
                     assertArrayEquals(x.labels().toLongArray(), y.labels().toLongArray());
                     assertArrayEquals(x.indexTensor().toLongArray(), y.indexTensor().toLongArray());
                     assertNull(y.maskOrNull(), "every modality present: no mask uploaded");

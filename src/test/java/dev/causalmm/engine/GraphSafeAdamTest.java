@@ -56,6 +56,41 @@ class GraphSafeAdamTest {
         assertArrayEquals(result[0], result[1], 2e-6f);
     }
 
+    /**
+     * 1,000 AdamW steps with weight decay and gradient clipping leave LibTorch's own count of CPU
+     * tensor blocks where it was: a LibTorch temporary left unclosed in either (pointer GC is off)
+     * would add at least 1,000.
+     */
+    @Test
+    void adamwStepsWithClippingLeaveLibTorchsTensorMemoryFlat() {
+        NativeMemory.trackTensorMemory();
+        var settings = new Optimizer.Settings(Optimizer.Kind.ADAMW, 0.01, 0.05, 0.9, 0.999, 1e-8, 0);
+        try (var s = TensorScope.open("t")) {
+            Tensor w = Tensor.of(new float[] {0.5f, -1.5f, 2f, 0.25f, -0.75f, 1f}, 3, 2).requiresGrad_(true);
+            Tensor b = Tensor.of(new float[] {0.1f, -0.2f}, 2).requiresGrad_(true);
+            Tensor x = Tensor.of(new float[] {1, 2, 3, -1, 0.5f, 2, 0, 1, -2, 3, 1, 1}, 4, 3);
+            try (var adam = new GraphSafeAdam(settings, List.of(w, b))) {
+                long blocks = 0;
+                long bytes = 0;
+                for (int step = 0; step < 1_010; step++) {
+                    if (step == 10) {
+                        blocks = NativeMemory.liveTensorBlocks();
+                        bytes = NativeMemory.liveTensorBytes();
+                    }
+                    try (var st = TensorScope.open("step")) {
+                        x.matmul(w).add(b).tanh().sub(0.3).square().sum().backward();
+                        Functional.clipGradNorm(List.of(w, b), 0.1);
+                        adam.step();
+                        adam.zeroGrad();
+                    }
+                }
+                long grownBlocks = NativeMemory.liveTensorBlocks() - blocks;
+                long grownBytes = NativeMemory.liveTensorBytes() - bytes;
+                assertTrue(grownBlocks <= 5, "LibTorch holds " + grownBlocks + " more CPU blocks (" + grownBytes + " bytes) after 1,000 steps");
+            }
+        }
+    }
+
     @Test
     void parametersWithoutAGradientStayPutAndSgdIsRefused() {
         try (var s = TensorScope.open("t")) {
