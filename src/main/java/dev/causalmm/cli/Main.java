@@ -150,7 +150,8 @@ public final class Main implements Runnable {
      * Null for the other commands.
      */
     static Thread interruptNotice(String[] args, java.util.function.BooleanSupplier finished, java.io.PrintStream err) {
-        boolean resumable = args.length > 0 && (args[0].equals("train") || args[0].equals("experiment"));
+        String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(""); // after -q/-v
+        boolean resumable = command.equals("train") || command.equals("experiment");
         if (!resumable) return null;
         return new Thread(() -> {
             if (!finished.getAsBoolean()) {

@@ -53,6 +53,8 @@ class EnvCliTest {
         assertTrue(both.contains("-q/--quiet and -v/--verbose exclude each other"), both);
         run(0, "-q", "--version");
         assertNull(System.getProperty(ProgressBar.QUIET_PROPERTY), "a command's -q does not leak into the next one");
+        assertNotNull(Main.interruptNotice(new String[] {"-q", "train"}, () -> false, System.err), "-q train still resumes");
+        assertNull(Main.interruptNotice(new String[] {"-v", "env"}, () -> false, System.err));
     }
 
     @Test

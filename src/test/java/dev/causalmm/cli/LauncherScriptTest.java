@@ -36,11 +36,11 @@ class LauncherScriptTest {
         Files.writeString(project.resolve("src/main/java/A.java"), "class A {}");
         Files.writeString(project.resolve("pom.xml"), "<project/>");
         log = project.resolve("builds.log");
-        // the stub "mvnw": one log line per build, a second's pause so concurrent launchers overlap, then target/
+        // the stub "mvnw": one log line per build, a pause (STUB_SLEEP) so concurrent launchers overlap, then target/
         Files.writeString(project.resolve("stub-mvnw"), """
                 #!/usr/bin/env bash
                 echo "build $*" >> "$STUB_LOG"
-                sleep 1
+                sleep "${STUB_SLEEP:-0}"
                 mkdir -p target/lib
                 touch target/causalmm-9.9.jar target/causalmm-9.9-sources.jar
                 """);
@@ -67,7 +67,7 @@ class LauncherScriptTest {
     @Test
     void concurrentLaunchersOnAStaleBuildWaitForOneBuild() throws Exception {
         List<Process> ps = new ArrayList<>();
-        for (int i = 0; i < 3; i++) ps.add(start(Map.of(), "--version"));
+        for (int i = 0; i < 3; i++) ps.add(start(Map.of("STUB_SLEEP", "1"), "--version"));
         String jar = project.resolve("target/causalmm-9.9.jar").toString();
         for (Process p : ps) {
             String out = finish(p, 0);
@@ -87,7 +87,7 @@ class LauncherScriptTest {
             Path t = Stream.of("/usr/bin/", "/bin/").map(d -> Path.of(d + tool)).filter(Files::isExecutable).findFirst().orElseThrow();
             Files.createSymbolicLink(bin.resolve(tool), t);
         }
-        Map<String, String> env = Map.of("PATH", bin.toString());
+        Map<String, String> env = Map.of("PATH", bin.toString(), "STUB_SLEEP", "1");
         List<Process> ps = new ArrayList<>();
         for (int i = 0; i < 3; i++) ps.add(start(env, "--version"));
         for (Process p : ps) finish(p, 0);

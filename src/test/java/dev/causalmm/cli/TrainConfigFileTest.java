@@ -65,7 +65,7 @@ class TrainConfigFileTest {
 
     @Test
     void anArgFileIsReadByPicocli(@TempDir Path dir) throws Exception {
-        Path args = Files.writeString(dir.resolve("args.txt"), "--out " + dir.resolve("o") + "\n--nproc 0\n");
+        Path args = Files.writeString(dir.resolve("args.txt"), "# a comment\n--out " + dir.resolve("o") + "\n--nproc 0 # zero\n");
         String out = run(2, "train", "@" + args);
         assertTrue(out.contains("--nproc must be >= 1, got 0"), out);
     }
