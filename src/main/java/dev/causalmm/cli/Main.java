@@ -1,11 +1,18 @@
 package dev.causalmm.cli;
 
+import dev.causalmm.engine.EnvironmentReport;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.train.NonFiniteLossException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code causalmm}: the command-line entry point. Exit status 0: done; 1: an unexpected failure
@@ -13,15 +20,39 @@ import picocli.CommandLine.Command;
  * before any work starts; 3: training diverged (a NaN or infinite loss); 4: a data-parallel peer died,
  * hung or never arrived.
  */
-@Command(name = "causalmm", mixinStandardHelpOptions = true, version = "causalmm 0.1.0 (LibTorch 2.10.0, JavaCPP 1.5.13)",
+@Command(name = "causalmm", mixinStandardHelpOptions = true, versionProvider = Main.BuildVersion.class,
         description = "Causal multimodal representation learning on LibTorch.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, ExperimentCommand.class,
-                SegTrainCommand.class, SegEvalCommand.class, SegPredictCommand.class, CommandLine.HelpCommand.class})
+                SegTrainCommand.class, SegEvalCommand.class, SegPredictCommand.class, EnvCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a training run whose loss became NaN or infinite. */
     public static final int EXIT_DIVERGED = 3;
     /** Exit status of a data-parallel worker whose peers died, hung or never arrived (a c10d collective failed). */
     public static final int EXIT_PEER_FAILED = 4;
+
+    private int quiet;
+    private int verbose;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Warnings and errors only, and no progress bar.")
+    void quiet(boolean[] flags) {
+        quiet = flags.length;
+    }
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "More log output: -v logs every causalmm component at info, -vv at debug.")
+    void verbose(boolean[] flags) {
+        verbose = flags.length;
+    }
+
+    /** {@code --version}: the version Maven wrote into the jar, and the LibTorch and presets versions of the class path. */
+    static final class BuildVersion implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {EnvironmentReport.versionLine()};
+        }
+    }
 
     @Override
     public void run() {
@@ -51,7 +82,42 @@ public final class Main implements Runnable {
                 default -> 2;
             };
         });
-        return cl.execute(args);
+        Main main = cl.getCommand();
+        cl.setExecutionStrategy(parsed -> {
+            // before any command code: slf4j-simple reads its levels once, when the first logger is created
+            Verbosity level;
+            try {
+                level = Verbosity.of(main.quiet, main.verbose);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(parsed.subcommands().isEmpty() ? cl : parsed.asCommandLineList().getLast(), e.getMessage());
+            }
+            Map<String, String> previous = level.apply();
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                Verbosity.restore(previous); // for callers that run several commands in one JVM (tests)
+            }
+        });
+        try {
+            return cl.execute(expandConfig(cl, args));
+        } catch (IllegalArgumentException | IOException e) {
+            cl.getErr().println("causalmm: " + (e instanceof IOException io ? AtomicFiles.describe(io) : e.getMessage()));
+            cl.getErr().flush();
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
+    }
+
+    /** {@code train --config FILE.yaml}: the file's options spliced into the arguments (see {@link ConfigFileArgs}). */
+    static String[] expandConfig(CommandLine cl, String[] args) throws IOException {
+        for (int i = 0; i < args.length; i++) {
+            CommandLine sub = cl.getSubcommands().get(args[i]);
+            if (sub == null) continue;
+            if (!(sub.getCommand() instanceof TrainCommand)) return args;
+            List<String> out = new ArrayList<>(Arrays.asList(args).subList(0, i + 1));
+            out.addAll(ConfigFileArgs.expand(sub.getCommandSpec(), Arrays.asList(args).subList(i + 1, args.length)));
+            return out.toArray(String[]::new);
+        }
+        return args;
     }
 
     /** The one-line message for an expected failure, or null for a bug (which keeps its stack trace). */
@@ -84,7 +150,8 @@ public final class Main implements Runnable {
      * Null for the other commands.
      */
     static Thread interruptNotice(String[] args, java.util.function.BooleanSupplier finished, java.io.PrintStream err) {
-        boolean resumable = args.length > 0 && (args[0].equals("train") || args[0].equals("experiment"));
+        String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(""); // after -q/-v
+        boolean resumable = command.equals("train") || command.equals("experiment");
         if (!resumable) return null;
         return new Thread(() -> {
             if (!finished.getAsBoolean()) {

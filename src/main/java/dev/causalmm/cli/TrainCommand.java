@@ -43,6 +43,12 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin LoggerOption logger;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
+    /** Listed for --help only: Main splices the file's options into the arguments before parsing (ConfigFileArgs). */
+    @Option(names = ConfigFileArgs.OPTION, paramLabel = "FILE.yaml",
+            description = "Options from a YAML file: keys are long option names without the dashes (epochs: 5, seed: [1, 2],"
+                    + " c3r: {eta: 0.2}); options given on the command line win.")
+    java.nio.file.Path config;
+
     @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|tf32|bf16",
             description = "Math precision: fp32, tf32 (TF32 tensor cores for CUDA matmuls/convolutions) or bf16 (autocast around the"
                     + " forward pass, float32 master weights) (default: ${DEFAULT-VALUE}).")

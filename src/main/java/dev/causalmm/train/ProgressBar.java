@@ -15,8 +15,12 @@ public final class ProgressBar implements TrainingListener {
     private long epochStart;
     private int epochs;
 
+    /** System property that turns every bar off, even on a terminal ({@code causalmm -q} sets it). */
+    public static final String QUIET_PROPERTY = "causalmm.quiet";
+
+    /** A bar on standard error, drawn when that is a terminal and {@link #QUIET_PROPERTY} is not true. */
     public ProgressBar(String label) {
-        this(label, System.err, System.console() != null && System.console().isTerminal());
+        this(label, System.err, !Boolean.getBoolean(QUIET_PROPERTY) && System.console() != null && System.console().isTerminal());
     }
 
     public ProgressBar(String label, PrintStream out, boolean enabled) {

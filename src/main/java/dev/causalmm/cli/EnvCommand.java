@@ -1,0 +1,27 @@
+package dev.causalmm.cli;
+
+import dev.causalmm.engine.EnvironmentReport;
+import dev.causalmm.io.Json;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code causalmm env}: what to paste into a bug report (like {@code python -m torch.utils.collect_env}). */
+@Command(name = "env", mixinStandardHelpOptions = true,
+        description = "Print the versions of causalmm, Java, LibTorch and the presets, op threads and BLAS, CUDA status (with the"
+                + " reason when it is absent), the natives cache folder and whether HOME is writable, and the host.")
+final class EnvCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "Print the report as JSON (with LibTorch's full build configuration).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        EnvironmentReport report = EnvironmentReport.collect();
+        if (json) {
+            System.out.println(Json.MAPPER.writeValueAsString(report));
+        } else {
+            report.lines().forEach(System.out::println);
+        }
+        return 0;
+    }
+}
