@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * A paper-sized TrainStep in a plain loop, for profiling outside JMH (run with
  * {@code -XX:StartFlightRecording=filename=step.jfr} and read it with {@code jfr print}/{@code jfr view}).
- * Prints the mean step time of each of five blocks of steps.
+ * Prints the mean step time of each of five blocks of steps, then where a step's time goes (forward
+ * with the losses, backward, optimizer) over one more block.
  *
  * <pre>java -cp ... dev.causalmm.bench.StepProfile MODEL REGULARISER [STEPS]</pre>
  */
@@ -40,6 +41,11 @@ public final class StepProfile {
                 for (int i = 0; i < steps / 5; i++) step.run();
                 System.out.printf("%s %s: %.1f us/step%n", model, regName, (System.nanoTime() - t0) / 1e3 / (steps / 5));
             }
+            long[] nanos = new long[3];
+            int n = steps / 5;
+            for (int i = 0; i < n; i++) step.runPhased(nanos);
+            System.out.printf("%s %s phases: forward+loss %.1f us, backward %.1f us, optimizer %.1f us%n", model, regName,
+                    nanos[0] / 1e3 / n, nanos[1] / 1e3 / n, nanos[2] / 1e3 / n);
         }
     }
 }

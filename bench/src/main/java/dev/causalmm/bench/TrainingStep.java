@@ -126,6 +126,28 @@ final class TrainingStep implements AutoCloseable {
     }
 
     /**
+     * One eager step as {@link #run()} does it, with the time of each phase added to {@code nanos}:
+     * [0] forward + losses + regulariser, [1] backward, [2] optimizer step + zero-grad (StepProfile's
+     * breakdown; CPU only, where every op has finished when its call returns).
+     */
+    void runPhased(long[] nanos) {
+        if (opt == null || sync) throw new IllegalStateException("the phase breakdown is for eager CPU steps");
+        try (var s = TensorScope.open("step")) {
+            long t0 = System.nanoTime();
+            Tensor loss = lossOf(net.forward(inputs, null));
+            long t1 = System.nanoTime();
+            loss.backward();
+            long t2 = System.nanoTime();
+            opt.step();
+            opt.zeroGrad();
+            long t3 = System.nanoTime();
+            nanos[0] += t1 - t0;
+            nanos[1] += t2 - t1;
+            nanos[2] += t3 - t2;
+        }
+    }
+
+    /**
      * One eager step on a loader's batch instead of the fixed inputs (LoaderBenchmark feeds the step
      * from the loader); the same work as {@link #run()} in {@code eager} mode.
      */
