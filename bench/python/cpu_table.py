@@ -3,8 +3,9 @@
 configuration, interleaved and repeated.
 
 Each repeat is ONE `/work/bin/lt` invocation (the machine-wide LibTorch lock) that runs, for every
-configuration in turn, the Java step (JMH, one fork) and then its twin (twins.py --threads best: the
-twin is timed at 1 and at nproc op threads and the faster counts). Every raw output is kept under
+configuration in turn, the Java step (JMH, one fork per thread count) and then its twin (twins.py
+--threads best). Both sides are timed at 1 and at nproc op threads and each side's faster count
+counts (a 2-core VM shared with other work can make either the faster one). Every raw output is kept under
 bench/results/<date>-cpu-table[-N]/. Per configuration the table gives each side's median and
 min-max over the kept repeats and the ratio of the medians (PyTorch / Java; > 1: Java is faster). A
 repeat whose anchor (the twin's time) is more than 20 % away from the anchor's median over all
@@ -51,6 +52,12 @@ def build():
     subprocess.run(["cp", jar, os.path.join(BENCH, "target", "lib", os.path.basename(jar))], check=True)
 
 
+def thread_counts():
+    """Both sides run at 1 op thread and at every core, and their faster count counts (a 2-core VM
+    shared with other work can make either one the faster)."""
+    return sorted({1, os.cpu_count() or 1})
+
+
 def repeat_script(rep, configs, raw, python, java_home, jmh, twin):
     """The bash of one repeat: every configuration, Java then PyTorch."""
     cp = f"{BENCH}/target/causalmm-bench-0.1.0-SNAPSHOT.jar:{BENCH}/target/lib/*"
@@ -59,9 +66,11 @@ def repeat_script(rep, configs, raw, python, java_home, jmh, twin):
         model, reg = c.split(":")
         tag = f"r{rep}-{model}-{reg}"
         lines.append(f"echo \"== $(date -u +%T) repeat {rep} {model} + {reg}: Java, PyTorch\"")
-        lines.append(f"'{java_home}/bin/java' --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "
-                     f"-cp '{cp}' org.openjdk.jmh.Main TrainStepBenchmark -p model={model} -p regularizer={reg} -p size=paper "
-                     f"{jmh} -rf json -rff '{raw}/{tag}-java.json' > '{raw}/{tag}-java.log' 2>&1")
+        for n in thread_counts():
+            lines.append(f"CAUSALMM_THREADS={n} '{java_home}/bin/java' --enable-native-access=ALL-UNNAMED "
+                         f"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp '{cp}' org.openjdk.jmh.Main TrainStepBenchmark "
+                         f"-p model={model} -p regularizer={reg} -p size=paper {jmh} -rf json -rff '{raw}/{tag}-java-t{n}.json' "
+                         f"> '{raw}/{tag}-java-t{n}.log' 2>&1")
         lines.append(f"'{python}' '{HERE}/twins.py' --bench trainstep --model {model} --reg {reg} --size paper --threads best "
                      f"{twin} --json '{raw}/{tag}-py.json' > '{raw}/{tag}-py.log' 2>&1")
     return "\n".join(lines) + "\n"
@@ -70,20 +79,22 @@ def repeat_script(rep, configs, raw, python, java_home, jmh, twin):
 def load(raw):
     """{config: [{rep, java, py, threads, py_by_threads}]} from the raw files of a run."""
     out = {}
-    for f in sorted(glob.glob(os.path.join(raw, "r*-java.json"))):
-        tag = os.path.basename(f)[:-len("-java.json")]
+    for pyf in sorted(glob.glob(os.path.join(raw, "r*-py.json"))):
+        tag = os.path.basename(pyf)[:-len("-py.json")]
         rep, rest = tag.split("-", 1)
         model, reg = rest.rsplit("-", 1)
-        pyf = os.path.join(raw, tag + "-py.json")
-        j = json.load(open(f))
-        if not j or not os.path.exists(pyf):
-            continue
+        java = {}
+        for f in glob.glob(os.path.join(raw, tag + "-java-t*.json")):
+            j = json.load(open(f)) if os.path.getsize(f) else []
+            if j:
+                java[int(f.rsplit("-t", 1)[1][:-len(".json")])] = j[0]["primaryMetric"]["score"]
         rows = [r for r in json.load(open(pyf))["rows"] if "us_per_step" in r]
-        if not rows:
+        if not java or not rows:
             continue
         r = rows[0]
+        jt = min(java, key=java.get)
         out.setdefault(f"{model}:{reg}", []).append(dict(
-            rep=int(rep[1:]), java=j[0]["primaryMetric"]["score"], java_err=j[0]["primaryMetric"]["scoreError"],
+            rep=int(rep[1:]), java=java[jt], java_threads=jt, java_by_threads=java,
             py=r["us_per_step"], threads=r.get("threads"), py_by_threads=r.get("us_per_step_by_threads", {})))
     return out
 
@@ -99,24 +110,27 @@ def summarise(runs):
                 java_median=statistics.median(java), java_min=min(java), java_max=max(java),
                 py_median=statistics.median(py), py_min=min(py), py_max=max(py),
                 ratio=ratio, ratio_min=min(p / j for p, j in zip(py, java)), ratio_max=max(p / j for p, j in zip(py, java)),
-                threads=sorted({r["threads"] for r in kept}), goal_met=ratio >= GOAL,
+                threads=sorted({r["threads"] for r in kept}), java_threads=sorted({r["java_threads"] for r in kept}),
+                goal_met=ratio >= GOAL, java_by_threads=[r["java_by_threads"] for r in kept],
                 py_by_threads=[r["py_by_threads"] for r in kept])
 
 
 def table(summary, meta):
     lines = [f"CPU ratio table, {meta['date']}, {meta['machine']}; {meta['repeats']} interleaved repeat(s), each one "
-             f"`/work/bin/lt` invocation; Java: JMH `{meta['jmh']}`, {meta['java_threads']} op threads, BLAS 1 thread; "
+             f"`/work/bin/lt` invocation; Java: JMH `{meta['jmh']}` at 1 and {os.cpu_count()} op threads (CAUSALMM_THREADS), "
+             f"the faster counts, BLAS 1 thread; "
              f"PyTorch {meta['torch']} eager ({meta['blas']}), `twins.py --threads best {meta['twin']}`, OPENBLAS_NUM_THREADS=1. "
              f"A repeat is dropped when its anchor is > {int(DRIFT * 100)} % from the anchor's median.", "",
-             "| step (batch 256) | Java µs, median (min–max) | PyTorch eager µs, median (min–max) | anchor threads | "
+             "| step (batch 256) | Java µs, median (min–max) | Java threads | PyTorch eager µs, median (min–max) | anchor threads | "
              "PyTorch / Java (per-repeat range) | repeats kept | ≥ 1.5× |",
-             "|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|"]
     for c, s in summary.items():
         model, reg = c.split(":")
-        name = model if reg == "none" else f"{model} + {reg.upper() if reg != 'imml' else 'IMML'}"
+        name = model if reg == "none" else f"{model} + {dict(c3r='C3R', imml='IMML', cmir='CmIR').get(reg, reg)}"
         note = f"{s['kept']}" + (f" (dropped: " + ", ".join(f"r{d['rep']} anchor {d['py']:.0f}" for d in s["dropped"]) + ")"
                                  if s["dropped"] else "")
         lines.append(f"| {name} | {s['java_median']:,.0f} ({s['java_min']:,.0f}–{s['java_max']:,.0f}) | "
+                     f"{', '.join(map(str, s['java_threads']))} | "
                      f"{s['py_median']:,.0f} ({s['py_min']:,.0f}–{s['py_max']:,.0f}) | {', '.join(map(str, s['threads']))} | "
                      f"**{s['ratio']:.2f}×** ({s['ratio_min']:.2f}–{s['ratio_max']:.2f}) | {note} | {'yes' if s['goal_met'] else 'no'} |")
     return "\n".join(lines) + "\n"
@@ -153,7 +167,7 @@ def main():
     date = datetime.date.today().isoformat()
     torch_version, blas = torch_meta(args.python)
     meta = dict(date=date, machine=f"{platform.machine()} {os.cpu_count()} cores ({platform.node()})", jmh=args.jmh, twin=args.twin,
-                java_threads=os.environ.get("CAUSALMM_THREADS", os.cpu_count()), torch=torch_version, blas=blas,
+                torch=torch_version, blas=blas,
                 command="bench/python/cpu_table.py " + " ".join(shlex.quote(x) for x in sys.argv[1:]))
     if args.report:
         meta["repeats"] = len({r["rep"] for runs in load(args.report).values() for r in runs})
