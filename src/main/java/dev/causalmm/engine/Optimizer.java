@@ -68,8 +68,11 @@ public final class Optimizer implements AutoCloseable {
         this.impl = useFlat ? null : nativeOptimizer(s, this.params);
     }
 
-    /** LibTorch's own C++ optimizer of this kind (the reference FlatAdam is checked against). */
-    static Optimizer libTorch(Settings s, List<Tensor> params) {
+    /**
+     * LibTorch's own C++ optimizer of this kind, even for Adam/AdamW: the reference FlatAdam is
+     * checked against, and the "before" of the benchmarks' optimizer comparison.
+     */
+    public static Optimizer libTorch(Settings s, List<Tensor> params) {
         return new Optimizer(s, params, false);
     }
 

@@ -21,7 +21,8 @@ import java.util.List;
  * Adam step, on fixed inputs (every modality present, as the loader hands over complete data).
  * Owns the model, the regulariser, the optimizer and the inputs.
  *
- * <p>{@link Mode}: {@code eager} uses LibTorch's C++ Adam (one native call per update);
+ * <p>{@link Mode}: {@code eager} uses {@link Optimizer} (what the Trainer uses: the flat-buffer
+ * Adam), {@code eager-libtorch} LibTorch's C++ Adam (one native call, ~10 kernels per parameter);
  * {@code eager-graphsafe} the device-side {@link GraphSafeAdam}, still eager (isolates the
  * optimizer's share); {@code graph} captures the whole step (with {@link GraphSafeAdam}) as one
  * {@link CudaGraph} after 3 warm-up steps and replays it: CUDA only, and refused with the reason for
@@ -30,14 +31,15 @@ import java.util.List;
 final class TrainingStep implements AutoCloseable {
     /** How the step runs; see the class comment. */
     enum Mode {
-        EAGER, EAGER_GRAPHSAFE, GRAPH;
+        EAGER, EAGER_LIBTORCH, EAGER_GRAPHSAFE, GRAPH;
 
         static Mode parse(String s) {
             return switch (s) {
                 case "eager" -> EAGER;
+                case "eager-libtorch" -> EAGER_LIBTORCH;
                 case "eager-graphsafe" -> EAGER_GRAPHSAFE;
                 case "graph" -> GRAPH;
-                default -> throw new IllegalArgumentException("mode must be eager, eager-graphsafe or graph, got " + s);
+                default -> throw new IllegalArgumentException("mode must be eager, eager-libtorch, eager-graphsafe or graph, got " + s);
             };
         }
     }
@@ -70,8 +72,12 @@ final class TrainingStep implements AutoCloseable {
         reg.to(device);
         List<Tensor> params = new ArrayList<>(net.parameters());
         params.addAll(reg.parameters());
-        opt = mode == Mode.EAGER ? new Optimizer(TrainConfig.adam(1e-3), params) : null;
-        graphSafe = mode == Mode.EAGER ? null : new GraphSafeAdam(TrainConfig.adam(1e-3), params);
+        opt = switch (mode) {
+            case EAGER -> new Optimizer(TrainConfig.adam(1e-3), params);
+            case EAGER_LIBTORCH -> Optimizer.libTorch(TrainConfig.adam(1e-3), params);
+            default -> null;
+        };
+        graphSafe = opt != null ? null : new GraphSafeAdam(TrainConfig.adam(1e-3), params);
         this.inputs = inputs;
         long batch = inputs.get(0).size(0);
         labels = Tensor.zeros(DType.INT64, device, batch).unscoped();
