@@ -102,11 +102,13 @@ def load(raw):
 def summarise(runs):
     anchor_median = statistics.median(r["py"] for r in runs)
     kept = [r for r in runs if abs(r["py"] - anchor_median) <= DRIFT * anchor_median]
+    unstable = not kept     # two repeats far apart: neither is near their mean, so none is dropped but the row is flagged
+    kept = kept or runs
     dropped = [r for r in runs if r not in kept]
     java = [r["java"] for r in kept]
     py = [r["py"] for r in kept]
     ratio = statistics.median(py) / statistics.median(java)
-    return dict(kept=len(kept), dropped=[dict(rep=r["rep"], py=r["py"], java=r["java"]) for r in dropped],
+    return dict(kept=len(kept), unstable=unstable, dropped=[dict(rep=r["rep"], py=r["py"], java=r["java"]) for r in dropped],
                 java_median=statistics.median(java), java_min=min(java), java_max=max(java),
                 py_median=statistics.median(py), py_min=min(py), py_max=max(py),
                 ratio=ratio, ratio_min=min(p / j for p, j in zip(py, java)), ratio_max=max(p / j for p, j in zip(py, java)),
@@ -128,7 +130,7 @@ def table(summary, meta):
         model, reg = c.split(":")
         name = model if reg == "none" else f"{model} + {dict(c3r='C3R', imml='IMML', cmir='CmIR').get(reg, reg)}"
         note = f"{s['kept']}" + (f" (dropped: " + ", ".join(f"r{d['rep']} anchor {d['py']:.0f}" for d in s["dropped"]) + ")"
-                                 if s["dropped"] else "")
+                                 if s["dropped"] else "") + (" (anchor moved > 20 % between repeats)" if s["unstable"] else "")
         lines.append(f"| {name} | {s['java_median']:,.0f} ({s['java_min']:,.0f}–{s['java_max']:,.0f}) | "
                      f"{', '.join(map(str, s['java_threads']))} | "
                      f"{s['py_median']:,.0f} ({s['py_min']:,.0f}–{s['py_max']:,.0f}) | {', '.join(map(str, s['threads']))} | "
