@@ -108,7 +108,7 @@ def summarise(runs):
     java = [r["java"] for r in kept]
     py = [r["py"] for r in kept]
     ratio = statistics.median(py) / statistics.median(java)
-    return dict(kept=len(kept), unstable=unstable, dropped=[dict(rep=r["rep"], py=r["py"], java=r["java"]) for r in dropped],
+    return dict(kept=len(kept), unstable=unstable, all=[dict(rep=r["rep"], py=r["py"], java=r["java"]) for r in runs], dropped=[dict(rep=r["rep"], py=r["py"], java=r["java"]) for r in dropped],
                 java_median=statistics.median(java), java_min=min(java), java_max=max(java),
                 py_median=statistics.median(py), py_min=min(py), py_max=max(py),
                 ratio=ratio, ratio_min=min(p / j for p, j in zip(py, java)), ratio_max=max(p / j for p, j in zip(py, java)),
@@ -135,6 +135,10 @@ def table(summary, meta):
                      f"{', '.join(map(str, s['java_threads']))} | "
                      f"{s['py_median']:,.0f} ({s['py_min']:,.0f}–{s['py_max']:,.0f}) | {', '.join(map(str, s['threads']))} | "
                      f"**{s['ratio']:.2f}×** ({s['ratio_min']:.2f}–{s['ratio_max']:.2f}) | {note} | {'yes' if s['goal_met'] else 'no'} |")
+    lines.append("")
+    lines.append("Every repeat's ratio, dropped ones included (repeat: PyTorch µs / Java µs = ratio): " + "; ".join(
+        f"{c.split(':')[1]}: " + ", ".join(f"r{r['rep']} {r['py']:,.0f}/{r['java']:,.0f} = {r['py'] / r['java']:.2f}×" for r in s["all"])
+        for c, s in summary.items()) + ".")
     return "\n".join(lines) + "\n"
 
 
