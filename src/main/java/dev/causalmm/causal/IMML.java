@@ -5,6 +5,7 @@ import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.data.SampleReader;
+import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.Activation;
 import dev.causalmm.nn.ForwardOutput;
@@ -42,6 +43,7 @@ public final class IMML extends Module implements Regularizer {
     private int modalities;
     private int rngEpoch = Integer.MIN_VALUE;
     private BetaSampler beta;
+    private Tensor notSelf;
 
     public IMML(IMMLConfig config) {
         this.config = config;
@@ -113,7 +115,8 @@ public final class IMML extends Module implements Regularizer {
         }
         List<Tensor> xi = new ArrayList<>(modalities);
         for (int m = 0; m < modalities; m++) xi.add(heads.get(m).forward(out.features().get(m)));
-        Tensor mdke = mdke(xi, config.tau());
+        Tensor first = xi.get(0);
+        Tensor mdke = mdke(xi, config.tau(), notSelf(first.size(0), first.device()));
         Tensor lbeta = frontDoor(model, out.features(), out.mask(), labels);
         Tensor loss = mdke.mul(config.gamma1()).add(lbeta, config.gamma2());
         Map<String, Tensor> terms = new LinkedHashMap<>();
@@ -140,10 +143,14 @@ public final class IMML extends Module implements Regularizer {
      * {@link #ntXent} calls, with one N×N×d matmul (and its backward) and four normalisations fewer.
      */
     static Tensor mdke(List<Tensor> xi, double tau) {
+        return mdke(xi, tau, Tensor.eye(xi.get(0).size(0), xi.get(0).device()).gt(0.5));
+    }
+
+    /** As {@link #mdke(List, double)} with the N×N boolean identity given ({@code notSelf}, true on the diagonal). */
+    static Tensor mdke(List<Tensor> xi, double tau, Tensor notSelf) {
         int k = xi.size();
         List<Tensor> unit = new ArrayList<>(k);
         for (Tensor x : xi) unit.add(Functional.normalizeRows(x));
-        Tensor notSelf = Tensor.eye(xi.get(0).size(0), xi.get(0).device()).gt(0.5);
         Tensor total = null;
         Tensor forward = null;
         for (int m = 0; m < k; m++) {
@@ -155,6 +162,22 @@ public final class IMML extends Module implements Regularizer {
             if (k == 2 && m == 1) break;
         }
         return total;
+    }
+
+    /** MDKE's N×N diagonal mask, made once per batch size and device instead of twice per step. */
+    private Tensor notSelf(long n, Device device) {
+        if (notSelf == null || notSelf.size(0) != n || !notSelf.device().equals(device)) {
+            if (notSelf != null) notSelf.close();
+            notSelf = Tensor.eye(n, device).gt(0.5).unscoped();
+        }
+        return notSelf;
+    }
+
+    @Override
+    public void close() {
+        if (notSelf != null) notSelf.close();
+        notSelf = null;
+        super.close();
     }
 
     /** Eq. 3 given the cross similarities {@code ab} (N×N, /τ) and the unit anchors {@code an}. */

@@ -17,8 +17,10 @@ import org.bytedeco.pytorch.SGDOptions;
 import org.bytedeco.pytorch.TensorVector;
 
 /**
- * LibTorch's C++ optimizers behind a small Java face. The whole update of all parameters is one
- * native call per step, which matters when a step is launch-bound.
+ * The optimizers behind a small Java face. Adam and AdamW run as {@link FlatAdam} (all parameters
+ * in one buffer, about ten kernels per step however many parameter tensors there are) when the
+ * parameters share a device and dtype; SGD, and Adam otherwise, are LibTorch's C++ optimizers (one
+ * native call per step, but about ten kernels per parameter tensor). Both do LibTorch's arithmetic.
  */
 public final class Optimizer implements AutoCloseable {
 
@@ -46,18 +48,37 @@ public final class Optimizer implements AutoCloseable {
 
     private final Settings settings;
     private final List<Tensor> params;
-    private final org.bytedeco.pytorch.Optimizer impl;
-    private final TensorVector paramVector;
+    private final FlatAdam flat;                       // null for SGD or parameters that cannot share a buffer
+    private org.bytedeco.pytorch.Optimizer impl;       // LibTorch's, when flat is null or a LibTorch archive was loaded
+    private TensorVector paramVector;
     private double lr;
 
     public Optimizer(Settings s, List<Tensor> params) {
+        this(s, params, true);
+    }
+
+    private Optimizer(Settings s, List<Tensor> params, boolean flatAllowed) {
         Engine.init();
         if (params.isEmpty()) throw new IllegalArgumentException("optimizer needs at least one parameter");
         this.settings = s;
         this.params = List.copyOf(params);
-        this.paramVector = Tensor.vector(this.params);
         this.lr = s.lr();
-        this.impl = switch (s.kind()) {
+        boolean useFlat = flatAllowed && s.kind() != Kind.SGD && FlatAdam.supports(this.params);
+        this.flat = useFlat ? new FlatAdam(s, this.params) : null;
+        this.impl = useFlat ? null : nativeOptimizer(s, this.params);
+    }
+
+    /**
+     * LibTorch's own C++ optimizer of this kind, even for Adam/AdamW: the reference FlatAdam is
+     * checked against, and the "before" of the benchmarks' optimizer comparison.
+     */
+    public static Optimizer libTorch(Settings s, List<Tensor> params) {
+        return new Optimizer(s, params, false);
+    }
+
+    private org.bytedeco.pytorch.Optimizer nativeOptimizer(Settings s, List<Tensor> params) {
+        if (paramVector == null) paramVector = Tensor.vector(params);
+        return switch (s.kind()) {
             case ADAM -> {
                 AdamOptions o = new AdamOptions(s.lr());
                 setBetas(o.betas(), s.beta1(), s.beta2());
@@ -99,12 +120,19 @@ public final class Optimizer implements AutoCloseable {
 
     /** Applies one update from the parameters' current gradients. */
     public void step() {
-        impl.step().close();
+        if (impl != null) impl.step().close();
+        else flat.step();
     }
 
     /** Drops all gradients (set-to-none: the next backward writes fresh ones, no zero-fill kernel). */
     public void zeroGrad() {
-        impl.zero_grad(true);
+        if (impl != null) impl.zero_grad(true);
+        else flat.zeroGrad();
+    }
+
+    /** Whether the steps run as {@link FlatAdam} (for the tests). */
+    boolean isFlat() {
+        return impl == null;
     }
 
     public double learningRate() {
@@ -113,6 +141,7 @@ public final class Optimizer implements AutoCloseable {
 
     /** The learning rate of each of LibTorch's parameter groups: what a step actually uses. */
     double[] nativeLearningRates() {
+        if (impl == null) return new double[] {flat.learningRate()};
         var groups = impl.param_groups();
         double[] out = new double[(int) groups.size()];
         for (int i = 0; i < out.length; i++) out[i] = groups.get(i).options().get_lr();
@@ -120,8 +149,11 @@ public final class Optimizer implements AutoCloseable {
     }
 
     public void setLearningRate(double newLr) {
-        var groups = impl.param_groups();
-        for (long i = 0; i < groups.size(); i++) groups.get(i).options().set_lr(newLr);
+        if (flat != null) flat.setLearningRate(newLr);
+        if (impl != null) {
+            var groups = impl.param_groups();
+            for (long i = 0; i < groups.size(); i++) groups.get(i).options().set_lr(newLr);
+        }
         lr = newLr;
     }
 
@@ -129,7 +161,8 @@ public final class Optimizer implements AutoCloseable {
     public byte[] saveState() {
         Path tmp = null;
         try (OutputArchive a = new OutputArchive()) {
-            impl.save(a);
+            if (impl != null) impl.save(a);
+            else flat.save(a);
             tmp = Files.createTempFile("causalmm-opt", ".pt");
             a.save_to(tmp.toString());
             return Files.readAllBytes(tmp);
@@ -151,13 +184,20 @@ public final class Optimizer implements AutoCloseable {
      * counts. The learning rate stays the current one (LibTorch's archive carries the rate of the
      * moment it was saved; the schedule, not the archive, decides the rate). The moments are loaded
      * onto the parameters' device, whatever device wrote them, so a CPU checkpoint resumes on CUDA
-     * and the reverse (the archive alone would put them back where they were saved).
+     * and the reverse (the archive alone would put them back where they were saved). A flat Adam
+     * given an archive of LibTorch's own Adam (a checkpoint written before FlatAdam) hands the rest
+     * of the run to LibTorch's Adam with that state, so such a checkpoint resumes exactly.
      */
     public void loadState(byte[] state) {
         try (BytePointer bytes = new BytePointer(state); InputArchive a = new InputArchive();
              var device = params.get(0).device().toNative(); var on = new org.bytedeco.pytorch.DeviceOptional(device)) {
             a.load_from(bytes, state.length, on);
-            impl.load(a);
+            if (impl == null && FlatAdam.wrote(a)) {
+                flat.load(a);
+            } else {
+                if (impl == null) impl = nativeOptimizer(settings, params);
+                impl.load(a);
+            }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("optimizer state does not match this optimizer (" + settings.kind()
                     + ", " + params.size() + " parameters): " + e.getMessage(), e);
@@ -167,7 +207,8 @@ public final class Optimizer implements AutoCloseable {
 
     @Override
     public void close() {
-        impl.close();
-        paramVector.close();
+        if (flat != null) flat.close();
+        if (impl != null) impl.close();
+        if (paramVector != null) paramVector.close();
     }
 }

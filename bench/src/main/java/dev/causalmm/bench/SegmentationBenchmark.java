@@ -15,13 +15,18 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
 
 /**
- * One 3-D U-Net training step as {@code seg-train} takes it (host patch → tensor upload, forward,
- * soft Dice + BCE on the WT/TC/ET sigmoids, backward, Adam, the loss read back) on a
+ * One 3-D U-Net training step as {@code seg-train} takes it (forward, soft Dice + BCE on the
+ * WT/TC/ET sigmoids, backward, Adam; the loss stays on the device, as seg-train reads it back only
+ * to log) on a
  * {@code size}³ patch, batch {@code batch}: 4 modalities (zero-fill + mask channels), the seg-train
  * defaults width 8, depth 3 (channels 8-16-32-64), plain blocks. The input is a planted tumour in
  * noise; speed does not depend on the values. Score: milliseconds per step (voxels/s = batch ×
  * size³ / step time). A 128³ step on the 2-core CPU takes seconds: run it with few iterations
  * ({@code -f 1 -wi 1 -i 3}). {@code -p device=cuda} measures the GPU build.
+ *
+ * <p>The same work as its twin ({@code twins.py --bench unet}): the patch, mask and targets are
+ * tensors on the device made once in the setup (no host copy in the timed step; the loader's upload
+ * is LoaderBenchmark's business), no value is read back, and a CUDA step ends with one synchronize.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,9 +52,9 @@ public class SegmentationBenchmark {
 
     private UNet3d model;
     private Optimizer optimizer;
-    private float[] x;
-    private float[] mask;
-    private float[] y;
+    private Tensor xt;
+    private Tensor mt;
+    private Tensor yt;
     private Device d;
 
     @Setup
@@ -65,9 +70,9 @@ public class SegmentationBenchmark {
         model.setTraining(true);
         optimizer = new Optimizer(new Optimizer.Settings(Optimizer.Kind.ADAM, 3e-3, 0, 0.9, 0.999, 1e-8, 0), List.copyOf(model.parameters()));
         int v = size * size * size;
-        x = new float[batch * k * v];
-        y = new float[batch * 3 * v];
-        mask = new float[batch * k];
+        float[] x = new float[batch * k * v];
+        float[] y = new float[batch * 3 * v];
+        float[] mask = new float[batch * k];
         SplittableRandom r = new SplittableRandom(2);
         double rw = size * 0.2, c = size / 2.0;
         for (int b = 0; b < batch; b++) {
@@ -83,28 +88,31 @@ public class SegmentationBenchmark {
                 y[(b * 3 + 2) * v + i] = et ? 1 : 0;
             }
         }
+        xt = Tensor.of(x, batch, 4, size, size, size).to(d).unscoped();
+        mt = Tensor.of(mask, batch, 4).to(d).unscoped();
+        yt = Tensor.of(y, batch, 3, size, size, size).to(d).unscoped();
         System.out.printf("[bench] U-Net %s, %d parameters, patch %d^3 x batch %d on %s%n", uc, model.parameterCount(), size, batch, d);
     }
 
     /** One step; the score is ms per step. */
     @Benchmark
-    public double step() {
+    public int step() {
         try (var scope = TensorScope.open("seg-step")) {
-            Tensor xt = Tensor.of(x, batch, 4, size, size, size).to(d);
-            Tensor mt = Tensor.of(mask, batch, 4).to(d);
-            Tensor yt = Tensor.of(y, batch, 3, size, size, size).to(d);
             Tensor loss = SegLoss.diceBce(model.forward(xt, mt).logits(), yt);
-            double value = loss.item();
             loss.backward();
             optimizer.step();
             optimizer.zeroGrad();
-            return value;
         }
+        if (d.isCuda()) Engine.synchronize();
+        return batch;
     }
 
     @TearDown
     public void tearDown() {
         optimizer.close();
         model.close();
+        xt.close();
+        mt.close();
+        yt.close();
     }
 }

@@ -40,7 +40,8 @@ public class TrainStepBenchmark {
     public String device;
 
     /**
-     * {@code eager} (LibTorch's Adam), {@code eager-graphsafe} (the device-side GraphSafeAdam, eager)
+     * {@code eager} (the Trainer's {@code Optimizer}: flat-buffer Adam), {@code eager-libtorch}
+     * (LibTorch's C++ Adam, the optimizer before issue 22), {@code eager-graphsafe} (the device-side GraphSafeAdam, eager)
      * or {@code graph} (the whole step captured once as a CUDA graph and replayed; CUDA only, refused
      * for steps with random ops such as CmIR). See TrainingStep and docs/cuda-graphs.md.
      */

@@ -21,7 +21,8 @@ import java.util.List;
  * Adam step, on fixed inputs (every modality present, as the loader hands over complete data).
  * Owns the model, the regulariser, the optimizer and the inputs.
  *
- * <p>{@link Mode}: {@code eager} uses LibTorch's C++ Adam (one native call per update);
+ * <p>{@link Mode}: {@code eager} uses {@link Optimizer} (what the Trainer uses: the flat-buffer
+ * Adam), {@code eager-libtorch} LibTorch's C++ Adam (one native call, ~10 kernels per parameter);
  * {@code eager-graphsafe} the device-side {@link GraphSafeAdam}, still eager (isolates the
  * optimizer's share); {@code graph} captures the whole step (with {@link GraphSafeAdam}) as one
  * {@link CudaGraph} after 3 warm-up steps and replays it: CUDA only, and refused with the reason for
@@ -30,14 +31,15 @@ import java.util.List;
 final class TrainingStep implements AutoCloseable {
     /** How the step runs; see the class comment. */
     enum Mode {
-        EAGER, EAGER_GRAPHSAFE, GRAPH;
+        EAGER, EAGER_LIBTORCH, EAGER_GRAPHSAFE, GRAPH;
 
         static Mode parse(String s) {
             return switch (s) {
                 case "eager" -> EAGER;
+                case "eager-libtorch" -> EAGER_LIBTORCH;
                 case "eager-graphsafe" -> EAGER_GRAPHSAFE;
                 case "graph" -> GRAPH;
-                default -> throw new IllegalArgumentException("mode must be eager, eager-graphsafe or graph, got " + s);
+                default -> throw new IllegalArgumentException("mode must be eager, eager-libtorch, eager-graphsafe or graph, got " + s);
             };
         }
     }
@@ -70,8 +72,12 @@ final class TrainingStep implements AutoCloseable {
         reg.to(device);
         List<Tensor> params = new ArrayList<>(net.parameters());
         params.addAll(reg.parameters());
-        opt = mode == Mode.EAGER ? new Optimizer(TrainConfig.adam(1e-3), params) : null;
-        graphSafe = mode == Mode.EAGER ? null : new GraphSafeAdam(TrainConfig.adam(1e-3), params);
+        opt = switch (mode) {
+            case EAGER -> new Optimizer(TrainConfig.adam(1e-3), params);
+            case EAGER_LIBTORCH -> Optimizer.libTorch(TrainConfig.adam(1e-3), params);
+            default -> null;
+        };
+        graphSafe = opt != null ? null : new GraphSafeAdam(TrainConfig.adam(1e-3), params);
         this.inputs = inputs;
         long batch = inputs.get(0).size(0);
         labels = Tensor.zeros(DType.INT64, device, batch).unscoped();
@@ -123,6 +129,28 @@ final class TrainingStep implements AutoCloseable {
         }
         if (sync) Engine.synchronize();
         return (int) labels.size(0);
+    }
+
+    /**
+     * One eager step as {@link #run()} does it, with the time of each phase added to {@code nanos}:
+     * [0] forward + losses + regulariser, [1] backward, [2] optimizer step + zero-grad (StepProfile's
+     * breakdown; CPU only, where every op has finished when its call returns).
+     */
+    void runPhased(long[] nanos) {
+        if (opt == null || sync) throw new IllegalStateException("the phase breakdown is for eager CPU steps");
+        try (var s = TensorScope.open("step")) {
+            long t0 = System.nanoTime();
+            Tensor loss = lossOf(net.forward(inputs, null));
+            long t1 = System.nanoTime();
+            loss.backward();
+            long t2 = System.nanoTime();
+            opt.step();
+            opt.zeroGrad();
+            long t3 = System.nanoTime();
+            nanos[0] += t1 - t0;
+            nanos[1] += t2 - t1;
+            nanos[2] += t3 - t2;
+        }
     }
 
     /**
