@@ -19,7 +19,8 @@ dist="${dist[0]%/}"
 # PATH holds only the shell tools the launcher uses: no mvn, no java (the launcher finds it through JAVA_HOME)
 mkdir -p "$work/path" "$work/home" "$work/run"
 for t in bash env dirname readlink sed head cut; do ln -s "$(command -v "$t")" "$work/path/$t"; done
-user_env=(env -i PATH="$work/path" HOME="$work/home" JAVA_HOME="$JAVA_HOME")
+# the JVM takes user.home (where JavaCPP caches the natives) from the password file, not from $HOME
+user_env=(env -i PATH="$work/path" HOME="$work/home" JAVA_HOME="$JAVA_HOME" CAUSALMM_JAVA_OPTS="-Duser.home=$work/home")
 fail() { echo "dist check FAILED: $*" >&2; exit 1; }
 cd "$work/run"
 
@@ -33,11 +34,12 @@ t0=$SECONDS
   || { cat train.txt; fail "bin/causalmm train exited non-zero"; }
 [ -s out/results.json ] || { cat train.txt; fail "train wrote no out/results.json"; }
 grep -q '"accuracy"' out/results.json || fail "out/results.json has no accuracy"
-echo "   trained in $((SECONDS - t0)) s; natives cache: $(du -sh "$work/home" | cut -f1)"
+tail -n 3 train.txt | sed 's/^/   | /'
+echo "   trained in $((SECONDS - t0)) s; natives cache in the fresh home: $(du -sh "$work/home" | cut -f1)"
 
 echo "== java -jar (the manifest's Class-Path and Enable-Native-Access): train from the tarball's jar, --help from target/"
 jar=("$dist"/causalmm-*.jar)
-"${user_env[@]}" "$JAVA_HOME/bin/java" -jar "${jar[0]}" train --dataset mmlsyn --model concat --epochs 1 --seed 1 --out out-jar > jar.txt 2>&1 \
+"${user_env[@]}" "$JAVA_HOME/bin/java" -Duser.home="$work/home" -jar "${jar[0]}" train --dataset mmlsyn --model concat --epochs 1 --seed 1 --out out-jar > jar.txt 2>&1 \
   || { cat jar.txt; fail "java -jar ${jar[0]} train exited non-zero"; }
 [ -s out-jar/results.json ] || { cat jar.txt; fail "java -jar train wrote no results.json"; }
 if grep -q 'restricted method' jar.txt; then cat jar.txt; fail "java -jar warns about native access: the manifest lacks Enable-Native-Access"; fi
