@@ -26,11 +26,11 @@ t2=$SECONDS
 cp="$(cat "$here/target/classpath.txt")"
 jars="$(tr ':' '\n' < "$here/target/classpath.txt" | sed 's|.*/||' | sort)"
 echo "   class path: $(echo "$jars" | wc -l) jars: $(echo "$jars" | tr '\n' ' ')"
-banned="$(echo "$jars" | grep -E '^(slf4j-(simple|reload4j|jdk14|nop)|logback-|log4j-slf4j|picocli|xchart|tokenizers|pdfbox|junit)' || true)"
+banned="$(grep -E '^(slf4j-(simple|reload4j|jdk14|nop)|logback-|log4j-slf4j|picocli|xchart|tokenizers|pdfbox|junit)' <<< "$jars" || true)"
 [ -z "$banned" ] || fail "the library brought these onto the consumer's class path: $(echo "$banned" | tr '\n' ' ')"
-echo "$jars" | grep -q '^causalmm-0\.1\.0-SNAPSHOT\.jar$' || fail "causalmm itself is not on the class path"
-echo "$jars" | grep -q '^pytorch-.*-linux-x86_64\.jar$' || fail "no LibTorch natives for linux-x86_64 on the class path"
-other="$(echo "$jars" | grep -E -- '-(macosx|windows|android|ios|linux-arm64|linux-ppc64le)' || true)"
+grep -q '^causalmm-0\.1\.0-SNAPSHOT\.jar$' <<< "$jars" || fail "causalmm itself is not on the class path"
+grep -q '^pytorch-.*-linux-x86_64\.jar$' <<< "$jars" || fail "no LibTorch natives for linux-x86_64 on the class path"
+other="$(grep -E -- '-(macosx|windows|android|ios|linux-arm64|linux-ppc64le)' <<< "$jars" || true)"
 [ -z "$other" ] || fail "natives of other platforms on the class path (javacpp.platform not applied): $(echo "$other" | tr '\n' ' ')"
 
 echo "== run QuickStart (the README example)"
@@ -38,6 +38,6 @@ echo "== run QuickStart (the README example)"
 out="$("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$cp" QuickStart 2>&1)" \
   || { echo "$out"; fail "QuickStart exited non-zero"; }
 echo "$out" | sed 's/^/   | /'
-echo "$out" | grep -Eq 'best epoch [0-9]+, test accuracy 0\.[0-9]{3}' || fail "QuickStart printed no result line"
-echo "$out" | grep -q 'No SLF4J providers' || fail "SLF4J found a logging provider: the consumer should have none"
+grep -Eq 'best epoch [0-9]+, test accuracy 0\.[0-9]{3}' <<< "$out" || fail "QuickStart printed no result line"
+grep -q 'No SLF4J providers' <<< "$out" || fail "SLF4J found a logging provider: the consumer should have none"
 echo "consumer example passed (install $((t1 - t0)) s, build $((t2 - t1)) s, run $((SECONDS - t2)) s)"
