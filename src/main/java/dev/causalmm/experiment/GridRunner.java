@@ -110,9 +110,23 @@ public final class GridRunner {
         Map<String, double[]> lines = new LinkedHashMap<>();
         cells.forEach((label, cell) -> lines.put(label, grid.noise().stream()
                 .mapToDouble(e -> cell.at("/final/test/noise/" + Results.epsKey(e) + "/avg").asDouble(Double.NaN)).toArray()));
-        LearningCurveChart.writeLines(out.resolve("accuracy-vs-noise.png"), grid.name() + ": test accuracy (Avg.) vs noise",
-                "noise level ε", "accuracy", grid.noise().stream().mapToDouble(Double::doubleValue).toArray(), lines);
+        if (chartsAvailable()) {
+            LearningCurveChart.writeLines(out.resolve("accuracy-vs-noise.png"), grid.name() + ": test accuracy (Avg.) vs noise",
+                    "noise level ε", "accuracy", grid.noise().stream().mapToDouble(Double::doubleValue).toArray(), lines);
+        } else {
+            LoggerFactory.getLogger(GridRunner.class).info("no accuracy-vs-noise.png: XChart (org.knowm.xchart:xchart) is not on the class path");
+        }
         return root;
+    }
+
+    /** XChart is an optional dependency of the library: a project that uses GridRunner without it still gets its results. */
+    static boolean chartsAvailable() {
+        try {
+            Class.forName("org.knowm.xchart.XYChart", false, GridRunner.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /** {@code out} holds nothing, or this grid's own earlier results: never another grid's or another command's. */
