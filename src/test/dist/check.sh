@@ -19,12 +19,12 @@ dist="${dist[0]%/}"
 # PATH holds only the shell tools the launcher uses: no mvn, no java (the launcher finds it through JAVA_HOME)
 mkdir -p "$work/path" "$work/home" "$work/run"
 for t in bash env dirname readlink sed head cut; do ln -s "$(command -v "$t")" "$work/path/$t"; done
-# The JVM takes user.home (where JavaCPP caches the natives) from the password file, not from $HOME. With
-# DIST_CHECK_FRESH_NATIVES=1 the natives are unpacked into the fresh home too. That is off by default: on
-# 2026-12-07 the first LibTorch load into an empty natives cache crashed the JVM (SIGSEGV while loading
-# libtorch_cpu.so; the second run passes), a bug of its own, see docs/using-the-library.md.
-home_opt=""
-[ "${DIST_CHECK_FRESH_NATIVES:-0}" = 1 ] && home_opt="-Duser.home=$work/home"
+# The JVM takes user.home (where JavaCPP caches the natives) from the password file, not from $HOME, so
+# the check points it at the fresh home: the natives are unpacked into an empty cache, as on a user's first
+# run (that first load once crashed when a system LibTorch was installed; Engine now unpacks every native
+# before loading, see docs/using-the-library.md). DIST_CHECK_REUSE_NATIVES=1 reuses ~/.javacpp/cache.
+home_opt="-Duser.home=$work/home"
+[ "${DIST_CHECK_REUSE_NATIVES:-0}" = 1 ] && home_opt=""
 user_env=(env -i PATH="$work/path" HOME="$work/home" JAVA_HOME="$JAVA_HOME" CAUSALMM_JAVA_OPTS="$home_opt")
 fail() { echo "dist check FAILED: $*" >&2; exit 1; }
 cd "$work/run"

@@ -25,6 +25,7 @@ public final class Engine {
         if (System.getProperty("org.bytedeco.javacpp.nopointergc") == null) {
             System.setProperty("org.bytedeco.javacpp.nopointergc", "true");
         }
+        extractNatives();
         org.bytedeco.javacpp.Loader.load(torch.class);
         // LibTorch parallelises each op with OpenMP; OpenBLAS's own thread pool on top of that
         // oversubscribes the cores (measured: 15x slower steps on 2 cores). One BLAS thread.
@@ -35,6 +36,29 @@ public final class Engine {
         initialised = true;
         LOG.debug("LibTorch loaded in {} ms, {} threads, cuda={}", (System.nanoTime() - t0) / 1_000_000,
                 torch.get_num_threads(), cudaAvailable());
+    }
+
+    /**
+     * Unpacks every native library of the presets into JavaCPP's cache before the first {@code dlopen}.
+     * On a first run JavaCPP unpacks lazily, one library at a time, so when {@code libtorch.so} is loaded its
+     * {@code libtorch_cpu.so} is not yet beside it and the dynamic linker takes a system copy instead (Debian's
+     * {@code libtorch1.13}, which {@code python3-torch} installs, has one): two LibTorch builds in one process
+     * crash in {@code pthread_mutex_lock}. With every file in place, {@code $ORIGIN} finds the presets' own copy.
+     */
+    private static void extractNatives() {
+        String platform = org.bytedeco.javacpp.Loader.getPlatform();
+        for (String folder : new String[] {"pytorch", "openblas"}) {
+            for (String variant : new String[] {platform, platform + "-gpu"}) {
+                String name = "/org/bytedeco/" + folder + "/" + variant + "/";
+                if (Engine.class.getResource(name) == null) continue;
+                try {
+                    org.bytedeco.javacpp.Loader.cacheResources(name);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot unpack LibTorch's natives from " + name
+                            + " into JavaCPP's cache (set -Dorg.bytedeco.javacpp.cachedir to a writable folder)", e);
+                }
+            }
+        }
     }
 
     public static int threads() {
