@@ -49,9 +49,9 @@ plan() { names+=("$1"); group[$1]=$2; pmin[$1]=$3; pcap[$1]=$4; }
 if [ "$plan_of" = smoke ]; then
   budget=${GPU_CHECK_BUDGET_S:-240}
   plan tests 1 25 45
-  for r in none c3r imml cmir; do plan paper-$r-java 2 8 15; plan paper-$r-py 2 5 12; done
-  plan loader-java 3 8 15
-  plan unet-java 4 8 15; plan unet-py 4 5 10
+  for r in none c3r imml cmir; do plan paper-$r-java 2 8 20; plan paper-$r-py 2 5 15; done
+  plan loader-java 3 12 30
+  plan unet-java 4 8 20; plan unet-py 4 6 20
   plan large-java 5 8 15; plan large-py 5 5 10
   plan imagetext-java 5 8 15; plan imagetext-py 5 5 12
 else
@@ -208,3 +208,5 @@ say "done in $(( $(date +%s) - start ))s of ${budget}s"
 cat "$OUT/summary.md" 2>/dev/null | head -60
 ls -la "$OUT"
 rm -rf "$work"
+# what comes back: <= 6 files, summary.json complete; the smoke also needs every phase "ok"
+if [ "$mode" = smoke ]; then bash "$here/verify" --smoke "$OUT"; else bash "$here/verify" "$OUT" || true; fi

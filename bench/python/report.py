@@ -17,7 +17,11 @@ def load_java(d, prefix="java-"):
     rows = {}
     ops = {}
     for f in glob.glob(os.path.join(d, prefix + "*.json")):
-        for r in json.load(open(f)):
+        try:
+            results = json.load(open(f))
+        except ValueError:  # JMH writes its -rff file only at the end: a run cut off leaves it empty
+            continue
+        for r in results:
             cls, method = r["benchmark"].rsplit(".", 2)[-2:]
             p = r.get("params", {})
             m = r["primaryMetric"]
