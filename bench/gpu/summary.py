@@ -95,6 +95,8 @@ def record(a):
         rec.update(rc=rc)
         if kind == "tests":
             ok, why = judge_tests(a.dir, a.device)
+            if why == "no tests.json":
+                why = f"no tests.json; {log_reason(a.log)}"
             status = "ok" if ok and rc == 0 else "failed"
             rec.update(status=status, reason=why if ok or rc == 0 else f"exit {rc}: {why}")
         else:
