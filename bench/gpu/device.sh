@@ -82,6 +82,7 @@ stage=""
 for s in "$root" "${GPU_STAGE:-}" /opt/gpu-stage; do
   if [ -n "$s" ] && [ -f "$s/ready" ] && [ -f "$s/run.sh" ]; then stage="$s"; break; fi
 done
+cd "$root"   # the DLPack tests build native/dlpack-stage from the working directory (the bundle carries it)
 OUT="${OUT:-/tmp/causalmm-gpu-check-$mode}"
 mkdir -p "$OUT"
 rm -f "$OUT/summary.json" "$OUT/summary.md" "$OUT/logs.tar.gz"
