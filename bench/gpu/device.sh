@@ -119,7 +119,7 @@ if [ -n "$stage" ]; then
 elif [ "$mode" = smoke ]; then
   . "$root/.mvn/find-jdk.sh"
   lib="$bench/target/lib"
-  [ -d "$lib" ] || { echo "device.sh: no $lib: build first (bench/gpu/bundle --profile cpu --build-only)" >&2; exit 2; }
+  [ -d "$lib" ] || { echo "device.sh: no $lib: build first (bench/gpu/bundle --profile cpu)" >&2; exit 2; }
   # the JUnit 5.13 jars first: bench/target/lib also holds pdfbox's junit-jupiter 5.10 (never on the device)
   cp_="$root/target/classes:$root/target/test-classes:$bench/target/causalmm-bench-0.1.0-SNAPSHOT.jar:$(ls "$lib"/junit-*-{5.13.4,1.13.4}.jar | tr '\n' ':')$lib/*"
   jrun() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} -cp "$cp_" "$@"; }
