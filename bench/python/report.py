@@ -17,7 +17,11 @@ def load_java(d, prefix="java-"):
     rows = {}
     ops = {}
     for f in glob.glob(os.path.join(d, prefix + "*.json")):
-        for r in json.load(open(f)):
+        try:
+            results = json.load(open(f))
+        except ValueError:  # JMH writes its -rff file only at the end: a run cut off leaves it empty
+            continue
+        for r in results:
             cls, method = r["benchmark"].rsplit(".", 2)[-2:]
             p = r.get("params", {})
             m = r["primaryMetric"]
@@ -25,8 +29,8 @@ def load_java(d, prefix="java-"):
                 ops[(p["op"], p["api"])] = (num(m["score"]), num(m["scoreError"]))
                 continue
             size = p.get("size", "-") + (f"/b{p['batch']}" if p.get("batch", "0") != "0" else "")
-            if cls == "LoaderBenchmark":
-                ops[("loader", p.get("device", "cpu"))] = (num(m["score"]), num(m["scoreError"]))
+            if cls == "LoaderBenchmark":   # loader, step, loaderAndStep: samples/s each, compared with each other
+                ops[("loader", p.get("device", "cpu"), method)] = (num(m["score"]), num(m["scoreError"]))
                 continue
             # mode: eager (LibTorch Adam), eager-graphsafe, graph (a captured CUDA graph); see docs/cuda-graphs.md
             key = (BENCH.get(cls, cls), p.get("model"), p.get("regularizer"), size, p.get("mode", "eager"))
@@ -37,31 +41,48 @@ def load_java(d, prefix="java-"):
     return rows, ops
 
 
+LOADER_METHODS = ("loader", "step", "loaderAndStep")
+LOADER_GOAL = 2.0  # the loader alone delivers at least twice the samples/s the step consumes
+
+
+def loader_table(jops):
+    """{device: {method: {samples_per_s, err}, loader_over_step}} from the LoaderBenchmark entries."""
+    out = {}
+    for k, v in jops.items():
+        if k[0] == "loader":
+            out.setdefault(k[1], {})[k[2]] = dict(samples_per_s=v[0], err=v[1])
+    for v in out.values():
+        if "loader" in v and "step" in v and v["step"]["samples_per_s"] > 0:
+            v["loader_over_step"] = v["loader"]["samples_per_s"] / v["step"]["samples_per_s"]
+    return out
+
+
 def load_py(d):
+    """twins.py results: --json files (py-*.json) and --append files (py-*.jsonl, one row per line; a line cut
+    short by a kill is ignored)."""
     rows, ops, versions = {}, {}, {}
-    for f in glob.glob(os.path.join(d, "py-*.json")):
+    records = []
+    for f in sorted(glob.glob(os.path.join(d, "py-*.json"))):
         j = json.load(open(f))
         versions = j["versions"]
         ops.update(j.get("ops_us", {}))
-        for r in j["rows"]:
-            rows[(r["bench"], r["model"], r["reg"], r["size"], r["variant"])] = r
+        records += j["rows"]
+    for f in sorted(glob.glob(os.path.join(d, "py-*.jsonl"))):
+        for line in open(f):
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue
+            versions = r.pop("versions", versions)
+            records.append(r)
+    for r in records:
+        rows[(r["bench"], r["model"], r["reg"], r["size"], r["variant"])] = r
     return rows, ops, versions
 
 
-def main():
-    a = argparse.ArgumentParser()
-    for o in ("dir", "machine", "threads", "device", "load", "command", "java-version", "out"):
-        a.add_argument("--" + o, default="")
-    args = a.parse_args()
-    java, jops = load_java(args.dir)
-    before, _ = load_java(args.dir, "before-")
-    py, pops, pyv = load_py(args.dir)
-    out = args.out
-    n = 2
-    while os.path.exists(out + ".md"):
-        out = f"{args.out}-run{n}"
-        n += 1
-    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def pair_rows(java, py, before, device):
+    """One row per Java configuration and PyTorch variant (eager, compile): medians, means and the ratio
+    PyTorch / Java (> 1: Java is faster). The CPU goal is graded only where device == "cpu"."""
     table = []
     for key in sorted(java, key=lambda k: (k[0] != "trainstep", k)):
         bench, model, reg, size, jmode = key
@@ -83,19 +104,37 @@ def main():
                     row["java_before_median_us"] = before[key]["median"]
                     row["java_before_us"] = before[key]["us"]
                     row["ratio_before"] = row["python_median_us"] / before[key]["median"]
-                if bench == "trainstep" and size == "paper" and variant == "eager" and jmode == "eager" and args.device == "cpu":
+                if bench == "trainstep" and size == "paper" and variant == "eager" and jmode == "eager" and device == "cpu":
                     row["goal"] = GOAL
                     row["pass"] = row["ratio"] >= GOAL
             else:
                 row["python_note"] = p.get("skipped") or p.get("error")
             table.append(row)
+    return table
+
+
+def main():
+    a = argparse.ArgumentParser()
+    for o in ("dir", "machine", "threads", "device", "load", "command", "java-version", "out"):
+        a.add_argument("--" + o, default="")
+    args = a.parse_args()
+    java, jops = load_java(args.dir)
+    before, _ = load_java(args.dir, "before-")
+    py, pops, pyv = load_py(args.dir)
+    out = args.out
+    n = 2
+    while os.path.exists(out + ".md"):
+        out = f"{args.out}-run{n}"
+        n += 1
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    table = pair_rows(java, py, before, args.device)
     meta = dict(date=date, machine=args.machine, device=args.device, threads=int(args.threads or 0), load_before=args.load,
                 command=args.command, java=args.java_version, host=platform.node(), cpu=cpu_name(), pytorch=pyv,
                 note="other helpers' compilations may have shared the CPU outside the lock; JMH ± is the 99.9% interval")
     ops = [dict(op=op, causalmm_us=jops.get((op, "causalmm"), (None,))[0], raw_us=jops.get((op, "raw"), (None,))[0],
                 pytorch_us=pops.get(op if op != "linear" else "linear_functional")) for op in
            sorted({k[0] for k in jops if k[0] != "loader"})]
-    loader = {dev: dict(batches_per_s=v[0], err=v[1]) for (k, dev), v in jops.items() if k == "loader"}
+    loader = loader_table(jops)
     json.dump(dict(meta=meta, rows=table, ops=ops, loader=loader), open(out + ".json", "w"), indent=1)
     with open(out + ".md", "w") as f:
         f.write(f"# Java vs PyTorch eager, {args.machine} ({date})\n\n")
@@ -140,7 +179,9 @@ def main():
             for k, v in twinless:
                 f.write(f"| {k[0]} | {' '.join(str(x) for x in k[1:] if x not in (None, '-'))} | {v['median']:.1f} | {v['us']:.1f} ± {v['err']:.1f} |\n")
         for dev, v in loader.items():
-            f.write(f"\nLoader + placement on {dev} (MMLSynData, batch 256, prefetch 4): {v['batches_per_s']:.0f} ± {v['err']:.0f} batches/s\n")
+            f.write(f"\nLoader + placement on {dev} (MMLSynData, batch 256, prefetch 4), samples/s: "
+                    + ", ".join(f"{m} {v[m]['samples_per_s']:.0f} ± {v[m]['err']:.0f}" for m in LOADER_METHODS if m in v)
+                    + (f"; loader / step = {v['loader_over_step']:.2f}× (goal ≥ {LOADER_GOAL})" if "loader_over_step" in v else "") + "\n")
         compiled = [r for r in table if r["variant"] == "compile" and "ratio" in r]
         if compiled:
             for jmode in sorted({r["java_mode"] for r in compiled}):

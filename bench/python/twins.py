@@ -901,6 +901,14 @@ def versions():
     return v
 
 
+def append_row(path, record):
+    """One JSONL record, flushed and synced, before the next configuration starts."""
+    with open(path, "a") as f:
+        f.write(json.dumps(record) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bench", default="trainstep", choices=["trainstep", "imagetext", "all", "unet"])
@@ -918,6 +926,8 @@ def main():
     p.add_argument("--param-counts", action="store_true", help="print the parameter count of every twin and exit")
     p.add_argument("--ops", action="store_true", help="measure per-op overhead and exit")
     p.add_argument("--json", default="", help="write the results here")
+    p.add_argument("--append", default="", help="append one JSON line per configuration to this file as soon as it is "
+                   "measured (so a run cut off by a timeout keeps what it measured)")
     args = p.parse_args()
     if args.threads not in ("0", "best"):
         torch.set_num_threads(int(args.threads))
@@ -952,6 +962,8 @@ def main():
                     except Exception as e:  # one failing twin must not hide the others
                         row["error"] = f"{type(e).__name__}: {e}"
                 result["rows"].append(row)
+                if args.append:
+                    append_row(args.append, dict(row, device=args.device, versions=result["versions"]))
                 shown = f"{row['us_per_step']:10.1f} us/step" if "us_per_step" in row else row.get("skipped", row.get("error"))
                 print(f"{bench:10s} {model or '-':12s} {reg or '-':5s} {size:6s} {variant:8s} {shown}", flush=True)
     if args.json:
