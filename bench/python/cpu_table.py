@@ -2,7 +2,7 @@
 """The CPU ratio table (issue 22): Java's TrainStepBenchmark against its PyTorch-eager twin, per
 configuration, interleaved and repeated.
 
-Each repeat is ONE `/work/bin/lt` invocation (the machine-wide LibTorch lock) that runs, for every
+Each repeat is ONE invocation under the machine-wide LibTorch lock (`flock /tmp/causalmm-jvm.lock`, as bench/compare) that runs, for every
 configuration in turn, the Java step (JMH, one fork per thread count) and then its twin (twins.py
 --threads best). Both sides are timed at 1 and at nproc op threads and each side's faster count
 counts (a 2-core VM shared with other work can make either the faster one). Every raw output is kept under
@@ -119,7 +119,7 @@ def summarise(runs):
 
 def table(summary, meta):
     lines = [f"CPU ratio table, {meta['date']}, {meta['machine']}; {meta['repeats']} interleaved repeat(s), each one "
-             f"`/work/bin/lt` invocation; Java: JMH `{meta['jmh']}` at 1 and {os.cpu_count()} op threads (CAUSALMM_THREADS), "
+             f"invocation under the LibTorch lock; Java: JMH `{meta['jmh']}` at 1 and {os.cpu_count()} op threads (CAUSALMM_THREADS), "
              f"the faster counts, BLAS 1 thread; "
              f"PyTorch {meta['torch']} eager ({meta['blas']}), `twins.py --threads best {meta['twin']}`, OPENBLAS_NUM_THREADS=1. "
              f"A repeat is dropped when its anchor is > {int(DRIFT * 100)} % from the anchor's median.", "",
@@ -167,7 +167,7 @@ def main():
     a.add_argument("--no-build", action="store_true")
     a.add_argument("--jmh", default=JMH)
     a.add_argument("--twin", default=TWIN)
-    a.add_argument("--lock", default="/work/bin/lt", help="the command that holds the LibTorch lock around one repeat")
+    a.add_argument("--lock", default="flock /tmp/causalmm-jvm.lock", help="the command that holds the LibTorch lock around one repeat")
     a.add_argument("--report", default="", help="only rebuild the table from this raw folder")
     args = a.parse_args()
     date = datetime.date.today().isoformat()

@@ -29,13 +29,23 @@ final class CpuAllocatorAccount {
     private static final long SIZE = ALLOCATED + 16;
 
     private static MemorySegment reporter;
+    private static MemorySegment flag;
+    private static boolean on;
     private static MethodHandle lock;
     private static MethodHandle unlock;
 
     private CpuAllocatorAccount() {}
 
     static synchronized void enable() {
-        if (reporter != null) return;
+        if (reporter != null) {
+            flag.set(JAVA_BYTE, 0, (byte) 1);
+            on = true;
+            return;
+        }
+        if (!System.getProperty("os.name", "").startsWith("Linux") || !"amd64".equals(System.getProperty("os.arch"))) {
+            throw new IllegalStateException("LibTorch's CPU allocator account is read for Linux x86-64 (libstdc++ layout) only, not "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        }
         Engine.init();
         Linker linker = Linker.nativeLinker();
         SymbolLookup c10;
@@ -44,7 +54,7 @@ final class CpuAllocatorAccount {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("LibTorch's CPU allocator account is not reachable: libc10.so cannot be opened", e);
         }
-        MemorySegment flag = find(c10, "FLAGS_caffe2_report_cpu_memory_usage").reinterpret(1);
+        flag = find(c10, "FLAGS_caffe2_report_cpu_memory_usage").reinterpret(1);
         MemorySegment rep;
         try {
             MethodHandle get = linker.downcallHandle(find(c10, "_ZN3c1025profiledCPUMemoryReporterEv"), FunctionDescriptor.of(ADDRESS));
@@ -56,7 +66,18 @@ final class CpuAllocatorAccount {
         unlock = linker.downcallHandle(linker.defaultLookup().find("pthread_mutex_unlock").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         flag.set(JAVA_BYTE, 0, (byte) 1);
         reporter = rep;
+        on = true;
         selfCheck();
+    }
+
+    /**
+     * Turns the book off again: while it is on, every CPU allocation and free of LibTorch takes a lock and updates a
+     * map, which slows everything else that runs in the same process. Blocks freed while it is off stay in the book,
+     * so only differences read within one on-period mean anything.
+     */
+    static synchronized void disable() {
+        if (flag != null) flag.set(JAVA_BYTE, 0, (byte) 0);
+        on = false;
     }
 
     private static MemorySegment find(SymbolLookup lib, String name) {
@@ -73,7 +94,9 @@ final class CpuAllocatorAccount {
         }
         long[] after = read();
         if (during[0] - before[0] != 1 || during[1] - before[1] != 4004 || after[0] != before[0] || after[1] != before[1]) {
+            flag.set(JAVA_BYTE, 0, (byte) 0);
             reporter = null;
+            on = false;
             throw new IllegalStateException("LibTorch's CPU allocator account does not have the expected layout (blocks/bytes "
                     + before[0] + "/" + before[1] + " -> " + during[0] + "/" + during[1] + " -> " + after[0] + "/" + after[1]
                     + " for one 4,004-byte tensor)");
@@ -83,7 +106,7 @@ final class CpuAllocatorAccount {
     /** {live blocks, live bytes}, read under the reporter's own mutex. */
     static long[] read() {
         MemorySegment r = reporter;
-        if (r == null) throw new IllegalStateException("LibTorch's CPU allocator account is off: call NativeMemory.trackTensorMemory() first");
+        if (r == null || !on) throw new IllegalStateException("LibTorch's CPU allocator account is off: call NativeMemory.trackTensorMemory() first");
         MemorySegment mutex = r.asSlice(MUTEX, 40);
         try {
             int rc = (int) lock.invokeExact(mutex);

@@ -35,6 +35,7 @@ final class FlatAdam implements AutoCloseable {
     private final org.bytedeco.pytorch.Tensor expAvg;
     private final org.bytedeco.pytorch.Tensor expAvgSq;
     private final org.bytedeco.pytorch.Tensor[] views;     // per parameter: [param, m, v] on the flat buffers
+    private final long[] addresses;                        // where each parameter's data must stay: its view of flat
     private final Scalar beta1;
     private final Scalar beta2;
     private final Scalar oneMinusBeta1;
@@ -67,6 +68,7 @@ final class FlatAdam implements AutoCloseable {
         numels = new long[n];
         steps = new long[n];
         views = new org.bytedeco.pytorch.Tensor[3 * n];
+        addresses = new long[n];
         try (NoGradGuard g = new NoGradGuard(); TensorVector v = Tensor.vector(this.params)) {
             flat = torch.flatten_dense_tensors(v);
             expAvg = torch.zeros_like(flat);
@@ -80,6 +82,7 @@ final class FlatAdam implements AutoCloseable {
                 views[3 * i + 1] = expAvg.narrow(0, offset, numels[i]).view(shape);
                 views[3 * i + 2] = expAvgSq.narrow(0, offset, numels[i]).view(shape);
                 p.set_data(views[3 * i]);      // the parameter's storage is now the flat buffer
+                addresses[i] = p.data_ptr().address();
                 offset += numels[i];
             }
         }
@@ -112,6 +115,7 @@ final class FlatAdam implements AutoCloseable {
         try (NoGradGuard g = new NoGradGuard()) {
             boolean all = true;
             for (int i = 0; i < n; i++) {
+                requireInFlatBuffer(i);
                 grads[i] = params.get(i).handle().grad();
                 all &= grads[i].defined() && steps[i] == steps[0];
             }
@@ -131,6 +135,18 @@ final class FlatAdam implements AutoCloseable {
             }
         } finally {
             for (org.bytedeco.pytorch.Tensor gr : grads) if (gr != null) gr.close();
+        }
+    }
+
+    /**
+     * Refuses to step a parameter whose data was replaced after construction (a {@code set_data}, a device move, a
+     * zero-copy import): the update would go to the flat buffer, which nobody reads any more, and nothing would train.
+     */
+    private void requireInFlatBuffer(int i) {
+        if (params.get(i).numel() > 0 && params.get(i).handle().data_ptr().address() != addresses[i]) {
+            throw new IllegalStateException("parameter " + i + " " + Arrays.toString(params.get(i).shape())
+                    + " no longer lives in the optimizer's flat buffer (its data was replaced after the optimizer was built);"
+                    + " build the optimizer after moving or replacing parameters");
         }
     }
 

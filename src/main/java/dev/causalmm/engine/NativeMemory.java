@@ -106,6 +106,11 @@ public final class NativeMemory {
         CpuAllocatorAccount.enable();
     }
 
+    /** Stops {@link #trackTensorMemory()}'s book, whose lock and map slow every later allocation of the process. */
+    public static synchronized void stopTrackingTensorMemory() {
+        CpuAllocatorAccount.disable();
+    }
+
     /** CPU storages LibTorch allocated since {@link #trackTensorMemory()} and has not freed. */
     public static long liveTensorBlocks() {
         return CpuAllocatorAccount.read()[0];

@@ -101,6 +101,20 @@ class FlatAdamTest {
     }
 
     @Test
+    void aParameterWhoseDataWasReplacedAfterTheOptimizerWasBuiltIsRefusedInsteadOfSilentlyNotTraining() {
+        List<Tensor> p = params();
+        try (var scope = TensorScope.open("t"); Optimizer opt = new Optimizer(ADAM, p)) {
+            Tensor elsewhere = Tensor.of(p.get(1).toFloatArray(), 4);
+            p.get(1).handle().set_data(elsewhere.handle());          // e.g. a device move or a zero-copy import
+            Tensor x = Tensor.of(new float[] {0.5f, -1f, 2f, 1f, 0.25f, -0.75f}, 2, 3);
+            loss(p, x, 0).backward();
+            var e = assertThrows(IllegalStateException.class, opt::step);
+            assertTrue(e.getMessage().contains("parameter 1 [4] no longer lives in the optimizer's flat buffer"), e.getMessage());
+        }
+        close(p);
+    }
+
+    @Test
     void aFlatStateResumesExactlyInAFreshOptimizer() {
         List<Tensor> a = params(), b = params();
         float[][] continuous = train(p -> new Optimizer(ADAM, p), a, 0, 6, null);

@@ -7,6 +7,11 @@ import org.junit.jupiter.api.Test;
 
 /** The device-side Adam must take exactly LibTorch's steps (it replaces it inside captured graphs). */
 class GraphSafeAdamTest {
+    @org.junit.jupiter.api.AfterEach
+    void stopTrackingTensorMemory() {
+        dev.causalmm.engine.NativeMemory.stopTrackingTensorMemory(); // its book slows every later test in this JVM
+    }
+
 
     @Test
     void adamWithL2DecayMatchesLibTorchsAdamIncludingALearningRateChange() {

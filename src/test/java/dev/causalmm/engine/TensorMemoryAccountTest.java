@@ -11,6 +11,11 @@ import org.junit.jupiter.api.Test;
  * temporary that nobody closed.
  */
 class TensorMemoryAccountTest {
+    @org.junit.jupiter.api.AfterEach
+    void stopTrackingTensorMemory() {
+        dev.causalmm.engine.NativeMemory.stopTrackingTensorMemory(); // its book slows every later test in this JVM
+    }
+
 
     @Test
     void aRawTemporaryNobodyClosedIsCountedAndFreeingItGivesItBack() {
@@ -46,5 +51,18 @@ class TensorMemoryAccountTest {
             assertEquals(blocks + 2, NativeMemory.liveTensorBlocks());
         }
         assertEquals(blocks, NativeMemory.liveTensorBlocks());
+    }
+
+    @Test
+    void theBookIsOffAfterStoppingAndCanBeTurnedOnAgain() {
+        NativeMemory.trackTensorMemory();
+        NativeMemory.stopTrackingTensorMemory();
+        assertThrows(IllegalStateException.class, NativeMemory::liveTensorBlocks, "reading a stopped book is refused");
+        NativeMemory.trackTensorMemory();
+        long blocks = NativeMemory.liveTensorBlocks();
+        try (var s = TensorScope.open("t")) {
+            Tensor.zeros(DType.FLOAT32, Device.CPU, 3, 3);
+            assertEquals(blocks + 1, NativeMemory.liveTensorBlocks(), "turned on again, it counts new blocks");
+        }
     }
 }

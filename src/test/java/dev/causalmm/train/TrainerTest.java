@@ -19,6 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
+    @org.junit.jupiter.api.AfterEach
+    void stopTrackingTensorMemory() {
+        dev.causalmm.engine.NativeMemory.stopTrackingTensorMemory(); // its book slows every later test in this JVM
+    }
+
     static final MMLSynData.Splits DATA = MMLSynData.generate(MMLSynConfig.defaults(7).withSizes(4000, 500, 500));
 
     static MultimodalModel lateFusion(long seed) {
