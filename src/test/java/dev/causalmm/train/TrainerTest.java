@@ -67,7 +67,7 @@ class TrainerTest {
     }
 
     /**
-     * The trainer's own AdamW (LibTorch's) with gradient clipping and validation every epoch: over
+     * The trainer's own AdamW (FlatAdam, what Optimizer runs) with gradient clipping and validation every epoch: over
      * 1,000 steps (epochs 1–8 at batch 32) LibTorch's count of CPU tensor blocks stays where it was
      * after epoch 0. One LibTorch temporary leaked per step would add 1,000.
      */
