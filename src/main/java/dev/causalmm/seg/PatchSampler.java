@@ -143,6 +143,20 @@ public final class PatchSampler {
         return new Batch(batchSize, k, p, x, mask, y);
     }
 
+    /**
+     * Draws slot {@code slot} of step {@code step} alone (as {@link #batch} would) into one-patch
+     * arrays ({@code x}: K × patch, {@code mask}: K, {@code y}: 3 × patch, zeroed by the caller).
+     * Safe to call from several threads at once.
+     */
+    public void sample(long step, int slot, float[] x, float[] mask, float[] y) {
+        drawSlot(slotRandom(step, slot), 0, settings.patch(), x, mask, y);
+    }
+
+    /** Modalities (input channels) of every patch. */
+    public int modalities() {
+        return k;
+    }
+
     /** The generator of slot {@code slot} of step {@code step} (version {@value #VERSION} of the draws). */
     private SplittableRandom slotRandom(long step, int slot) {
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + slot * 0x94D049BB133111EBL);

@@ -1,6 +1,8 @@
 package dev.causalmm.seg;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.data.Batch;
+import dev.causalmm.data.DataLoader;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Tensor;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The segmentation step budget: {@link SegRecipe#steps()} Adam steps on patches drawn per
- * (seed, step, slot) by a {@link PatchSampler}, soft Dice + BCE (+ C3R when configured), the
+ * (seed, step, slot) by a {@link PatchSampler} and loaded through {@code data.DataLoader}
+ * ({@link PatchDataset}), soft Dice + BCE (+ C3R when configured), the
  * learning rate an {@link LrScheduler} over steps ({@link SegRecipe#schedule()}), a progress bar, a
  * log line every {@link SegRecipe#logInterval()} steps (also a row of the metric files,
  * {@link SegMetrics}) and an atomic checkpoint every {@link SegRecipe#checkpointEvery()} steps and
@@ -32,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SegTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SegTrainer.class);
+    /** Steps of patches drawn ahead of the training step. */
+    private static final int PREFETCH = 2;
 
     /** What a run did: steps taken, final running loss, seconds, and the loss every log step. */
     public record Result(int steps, double finalLoss, double seconds, List<Double> lossCurve, boolean stoppedByTimeLimit) {}
@@ -105,10 +110,11 @@ public final class SegTrainer {
             model.setTraining(true);
             if (bar != null) bar.onEpochStart(0, 1);
             boolean timedOut = false;
-            try (SegMetrics metrics = SegMetrics.open(out, loggers, SegMetrics.hparams(config, recipe, identity), recipe.batchSize(), done)) {
+            try (SegMetrics metrics = SegMetrics.open(out, loggers, SegMetrics.hparams(config, recipe, identity), recipe.batchSize(), done);
+                 var batches = done < recipe.steps() ? patches(done).epoch(0) : null) {
                 while (done < recipe.steps() && !timedOut) {
                     boolean log = (done + 1) % recipe.logInterval() == 0 || done + 1 == recipe.steps();
-                    double[] terms = step(done, log);
+                    double[] terms = step(batches, done, log);
                     done++;
                     afterStep(log, terms, metrics, bar);
                     timedOut = timeLimitReached();
@@ -142,13 +148,21 @@ public final class SegTrainer {
             return rp.step();
         }
 
-        /** One optimizer step on the patches of {@code step}; returns C3R's terms (read back) when {@code log}, else null. */
-        private double[] step(int step, boolean log) {
-            PatchSampler.Batch batch = sampler.batch(step, recipe.batchSize());
-            try (var scope = TensorScope.open("seg-step")) {
-                Tensor x = Tensor.of(batch.x(), batch.inputShape()).to(recipe.device());
-                Tensor m = Tensor.of(batch.mask(), batch.size(), batch.modalities()).to(recipe.device());
-                Tensor y = Tensor.of(batch.y(), batch.targetShape()).to(recipe.device());
+        /**
+         * The patches of steps {@code first} to the end of the budget, through a {@link DataLoader}: drawn on its
+         * virtual threads, a few steps ahead, into its (on CUDA pinned) batch buffers.
+         */
+        private DataLoader patches(int first) {
+            PatchDataset data = new PatchDataset(sampler, first, recipe.steps() - first, recipe.batchSize());
+            return new DataLoader(data, new DataLoader.Options(recipe.batchSize(), false, false, PREFETCH, recipe.seed(), recipe.device()));
+        }
+
+        /** One optimizer step on the next batch (the patches of {@code step}); returns C3R's terms (read back) when {@code log}, else null. */
+        private double[] step(DataLoader.Epoch batches, int step, boolean log) {
+            try (var scope = TensorScope.open("seg-step"); Batch batch = batches.next()) {
+                Tensor x = batch.inputs().get(PatchDataset.IMAGE);
+                Tensor m = batch.inputs().get(PatchDataset.AVAILABILITY);
+                Tensor y = batch.inputs().get(PatchDataset.TARGETS);
                 UNet3d.Output o = model.forward(x, m);
                 Tensor loss = SegLoss.diceBce(o.logits(), y);
                 SegC3R.Terms t = c3r == null ? null : c3r.compute(model, o, y, m, step);
