@@ -70,6 +70,15 @@ class TrainerPiecesTest {
     }
 
     @Test
+    void theLinearScheduleDecaysToItsEndFactorOverTheRun() {
+        LrScheduler s = new LrScheduler(new LrSchedule.Linear(0.1), 0.5, 10);
+        assertEquals(0.5, s.rateFor(0), 1e-12);
+        assertEquals(0.5 * (1 - 0.9 * 0.5), s.rateFor(5), 1e-12);
+        assertEquals(0.5 * (1 - 0.9 * 0.9), s.rateFor(9), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new LrSchedule.Linear(1.5));
+    }
+
+    @Test
     void theRegularizersGradientHookRunsOncePerStepWithGradientsPresent() {
         AtomicInteger calls = new AtomicInteger();
         Regularizer hook = new Regularizer() {
