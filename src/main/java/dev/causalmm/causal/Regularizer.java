@@ -64,6 +64,12 @@ public interface Regularizer extends AutoCloseable {
      */
     Output compute(MultimodalModel model, ForwardOutput out, Tensor labels, int epoch);
 
+    /**
+     * Called by the trainer after every backward pass and gradient sync, before clipping and the
+     * optimizer step: a regulariser that edits gradients (projects, rescales) does it here.
+     */
+    default void afterBackward(MultimodalModel model) {}
+
     @Override
     default void close() {
         namedParameters().values().forEach(Tensor::close);

@@ -77,6 +77,12 @@ public abstract class Module implements AutoCloseable {
         return training;
     }
 
+    /** Where the module's parameters live (the first parameter's device; the CPU for a module without any). */
+    public Device device() {
+        List<Tensor> p = parameters();
+        return p.isEmpty() ? Device.CPU : p.getFirst().device();
+    }
+
     /** Moves every parameter to {@code device} (in place of the old tensors, which are freed). */
     public void to(Device device) {
         for (var e : params.entrySet()) {

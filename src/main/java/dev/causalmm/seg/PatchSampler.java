@@ -17,6 +17,11 @@ import java.util.SplittableRandom;
  * {@code B×K}, {@code y} {@code B×3×pz×py×px} with channels WT, TC, ET.
  */
 public final class PatchSampler {
+    /**
+     * How patches are drawn from the seed: 2 = one generator per (seed, step, slot). Version 1 (one
+     * stream, replayed on resume) drew other patches, so its checkpoints cannot be resumed exactly.
+     */
+    public static final int VERSION = 2;
 
     /**
      * @param patch              patch sides {px, py, pz}
@@ -64,7 +69,8 @@ public final class PatchSampler {
 
     private final List<SegVolume> volumes;
     private final Settings settings;
-    private final SplittableRandom random;
+    private final long seed;
+    private long nextStep;
     private final List<int[]> foreground = new ArrayList<>();
     private final int k;
 
@@ -72,7 +78,7 @@ public final class PatchSampler {
         if (volumes.isEmpty()) throw new IllegalArgumentException("no volumes to sample patches from");
         this.volumes = List.copyOf(volumes);
         this.settings = settings;
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
         this.k = volumes.getFirst().modalities().size();
         for (SegVolume v : volumes) {
             if (v.regions() == null) throw new IllegalArgumentException("case " + v.id() + " has no label: training needs labelled cases");
@@ -117,93 +123,100 @@ public final class PatchSampler {
         return out;
     }
 
+    /** The batch of the next step (steps counted from 0 by this sampler): {@code batch(step++, batchSize)}. */
     public Batch next(int batchSize) {
+        return batch(nextStep++, batchSize);
+    }
+
+    /**
+     * The patches of optimizer step {@code step}: slot {@code b} is drawn from its own generator,
+     * seeded by (seed, step, b), so any step's batch is known without drawing the ones before it
+     * (a resumed run starts at its step at once) and a slot does not depend on the batch size.
+     */
+    public Batch batch(long step, int batchSize) {
         int[] p = settings.patch();
         int pv = p[0] * p[1] * p[2];
         float[] x = new float[batchSize * k * pv];
         float[] mask = new float[batchSize * k];
         float[] y = new float[batchSize * 3 * pv];
-        for (int b = 0; b < batchSize; b++) {
-            int vi = random.nextInt(volumes.size());
-            SegVolume v = volumes.get(vi);
-            int[] s = v.shape();
-            int[] start = new int[3];
-            int[] fg = foreground.get(vi);
-            boolean forceFg = fg.length > 0 && random.nextDouble() < settings.foregroundFraction();
-            int centre = forceFg ? fg[random.nextInt(fg.length)] : -1;
-            int[] c = centre < 0 ? null : new int[] {centre % s[0], centre / s[0] % s[1], centre / (s[0] * s[1])};
-            for (int a = 0; a < 3; a++) {
-                int lo = Math.min(0, (s[a] - p[a]) / 2);
-                int hi = Math.max(0, s[a] - p[a]);
-                if (s[a] < p[a]) {
-                    start[a] = lo;
-                } else if (c != null) {
-                    int from = Math.max(0, c[a] - p[a] + 1);
-                    int to = Math.min(hi, c[a]);
-                    start[a] = from + random.nextInt(to - from + 1);
-                } else {
-                    start[a] = random.nextInt(hi + 1);
-                }
-            }
-            boolean[] flip = new boolean[3];
-            for (int a = 0; a < 3; a++) flip[a] = settings.flips() && random.nextBoolean();
-            int avail = availability(v);
-            int use = settings.modalityDropout() ? randomSubset(avail, random) : avail;
-            for (int m = 0; m < k; m++) {
-                if ((use >> m & 1) == 0) continue;
-                mask[b * k + m] = 1f;
-                copy(v.channels()[m], s, start, p, flip, x, (b * k + m) * pv);
-                if (settings.intensityScale() > 0) {
-                    float f = (float) (1 + settings.intensityScale() * (2 * random.nextDouble() - 1));
-                    int off = (b * k + m) * pv;
-                    for (int i = off; i < off + pv; i++) x[i] *= f;
-                }
-            }
-            byte[] r = v.regions();
-            for (int ch = 0; ch < 3; ch++) copyRegion(r, 1 << ch, s, start, p, flip, y, (b * 3 + ch) * pv);
-        }
+        for (int b = 0; b < batchSize; b++) drawSlot(slotRandom(step, b), b, p, x, mask, y);
         return new Batch(batchSize, k, p, x, mask, y);
     }
 
-    static void copy(float[] src, int[] s, int[] start, int[] p, boolean[] flip, float[] dst, int off) {
-        for (int z = 0; z < p[2]; z++) {
-            int sz = start[2] + z;
-            if (sz < 0 || sz >= s[2]) continue;
-            int dz = flip[2] ? p[2] - 1 - z : z;
-            for (int yy = 0; yy < p[1]; yy++) {
-                int sy = start[1] + yy;
-                if (sy < 0 || sy >= s[1]) continue;
-                int dy = flip[1] ? p[1] - 1 - yy : yy;
-                int srcRow = s[0] * (sy + s[1] * sz);
-                int dstRow = off + p[0] * (dy + p[1] * dz);
-                int x0 = Math.max(0, -start[0]);
-                int x1 = Math.min(p[0], s[0] - start[0]);
-                if (!flip[0]) {
-                    if (x1 > x0) System.arraycopy(src, srcRow + start[0] + x0, dst, dstRow + x0, x1 - x0);
-                } else {
-                    for (int xx = x0; xx < x1; xx++) dst[dstRow + p[0] - 1 - xx] = src[srcRow + start[0] + xx];
-                }
+    /**
+     * Draws slot {@code slot} of step {@code step} alone (as {@link #batch} would) into one-patch
+     * arrays ({@code x}: K × patch, {@code mask}: K, {@code y}: 3 × patch, zeroed by the caller).
+     * Safe to call from several threads at once.
+     */
+    public void sample(long step, int slot, float[] x, float[] mask, float[] y) {
+        drawSlot(slotRandom(step, slot), 0, settings.patch(), x, mask, y);
+    }
+
+    /** Modalities (input channels) of every patch. */
+    public int modalities() {
+        return k;
+    }
+
+    /** The generator of slot {@code slot} of step {@code step} (version {@value #VERSION} of the draws). */
+    private SplittableRandom slotRandom(long step, int slot) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + slot * 0x94D049BB133111EBL);
+    }
+
+    /** Draws one patch into slot {@code b} of the batch arrays. */
+    private void drawSlot(SplittableRandom random, int b, int[] p, float[] x, float[] mask, float[] y) {
+        int pv = p[0] * p[1] * p[2];
+        int vi = random.nextInt(volumes.size());
+        SegVolume v = volumes.get(vi);
+        int[] s = v.shape();
+        int[] fg = foreground.get(vi);
+        boolean forceFg = fg.length > 0 && random.nextDouble() < settings.foregroundFraction();
+        int centre = forceFg ? fg[random.nextInt(fg.length)] : -1;
+        int[] c = centre < 0 ? null : new int[] {centre % s[0], centre / s[0] % s[1], centre / (s[0] * s[1])};
+        int[] start = new int[3];
+        for (int a = 0; a < 3; a++) start[a] = startOnAxis(s[a], p[a], c == null ? -1 : c[a], random);
+        boolean[] flip = new boolean[3];
+        for (int a = 0; a < 3; a++) flip[a] = settings.flips() && random.nextBoolean();
+        int avail = availability(v);
+        int use = settings.modalityDropout() ? randomSubset(avail, random) : avail;
+        for (int m = 0; m < k; m++) {
+            if ((use >> m & 1) == 0) continue;
+            mask[b * k + m] = 1f;
+            int off = (b * k + m) * pv;
+            copy(v.channels()[m], s, start, p, flip, x, off);
+            if (settings.intensityScale() > 0) {
+                float f = (float) (1 + settings.intensityScale() * (2 * random.nextDouble() - 1));
+                for (int i = off; i < off + pv; i++) x[i] *= f;
             }
         }
+        byte[] r = v.regions();
+        for (int ch = 0; ch < 3; ch++) copyRegion(r, 1 << ch, s, start, p, flip, y, (b * 3 + ch) * pv);
+    }
+
+    /** A window start on an axis of length {@code n} for side {@code p}: centred when it does not fit, else covering {@code centre} (-1 = anywhere). */
+    private static int startOnAxis(int n, int p, int centre, SplittableRandom random) {
+        if (n < p) return Math.min(0, (n - p) / 2);
+        int hi = n - p;
+        if (centre < 0) return random.nextInt(hi + 1);
+        int from = Math.max(0, centre - p + 1);
+        int to = Math.min(hi, centre);
+        return from + random.nextInt(to - from + 1);
+    }
+
+    static void copy(float[] src, int[] s, int[] start, int[] p, boolean[] flip, float[] dst, int off) {
+        WindowCrop.rows(s, start, p, flip, (vol, win, x0, x1) -> {
+            if (!flip[0]) {
+                System.arraycopy(src, vol + x0, dst, off + win + x0, x1 - x0);
+            } else {
+                for (int x = x0; x < x1; x++) dst[off + win + p[0] - 1 - x] = src[vol + x];
+            }
+        });
     }
 
     private static void copyRegion(byte[] src, int bit, int[] s, int[] start, int[] p, boolean[] flip, float[] dst, int off) {
-        for (int z = 0; z < p[2]; z++) {
-            int sz = start[2] + z;
-            if (sz < 0 || sz >= s[2]) continue;
-            int dz = flip[2] ? p[2] - 1 - z : z;
-            for (int yy = 0; yy < p[1]; yy++) {
-                int sy = start[1] + yy;
-                if (sy < 0 || sy >= s[1]) continue;
-                int dy = flip[1] ? p[1] - 1 - yy : yy;
-                int srcRow = s[0] * (sy + s[1] * sz);
-                int dstRow = off + p[0] * (dy + p[1] * dz);
-                int x0 = Math.max(0, -start[0]);
-                int x1 = Math.min(p[0], s[0] - start[0]);
-                for (int xx = x0; xx < x1; xx++) {
-                    if ((src[srcRow + start[0] + xx] & bit) != 0) dst[dstRow + (flip[0] ? p[0] - 1 - xx : xx)] = 1f;
-                }
+        WindowCrop.rows(s, start, p, flip, (vol, win, x0, x1) -> {
+            for (int x = x0; x < x1; x++) {
+                if ((src[vol + x] & bit) != 0) dst[off + win + (flip[0] ? p[0] - 1 - x : x)] = 1f;
             }
-        }
+        });
     }
 }

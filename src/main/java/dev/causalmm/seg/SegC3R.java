@@ -29,15 +29,18 @@ import java.util.SplittableRandom;
  * ({@code Fusion.SHARED}). Training-only: inference uses the U-Net unchanged.
  */
 public final class SegC3R extends Module {
-    /** The twin and risk terms of one step (each already weighted into {@link #total}). */
-    public record Terms(Tensor total, double risk, double lv, double lfe) {}
+    /**
+     * The twin and risk terms of one step (each already weighted into {@link #total}): {@code parts}
+     * holds risk, L_v and L_fe, detached, on the device; read them back only when logging.
+     */
+    public record Terms(Tensor total, Tensor parts) {}
 
     private final C3RConfig config;
     private final int voxels;
     private final Linear qkv;
     private final Linear pv;
     private final int d;
-    private final SplittableRandom random;
+    private final long seed;
 
     public SegC3R(C3RConfig config, UNet3d model, int voxels, long seed) {
         if (model.config().fusion() != dev.causalmm.nn.UNetConfig.Fusion.SHARED) {
@@ -52,15 +55,17 @@ public final class SegC3R extends Module {
         int dz = model.config().width(0);
         qkv = registerModule("qkv", new Linear(d, 3 * d, false, init));
         pv = d == dz ? null : registerModule("pv", new Linear(d, dz, init));
-        random = new SplittableRandom(seed ^ 0x5EC3L);
+        this.seed = seed ^ 0x5EC3L;
     }
 
     /**
      * @param out     the U-Net's forward pass (with tokens)
      * @param targets {@code B×3×D×H×W} region targets
      * @param mask    {@code B×K} availability
+     * @param trainStep the optimizer step: the voxels are drawn from (seed, step), so a resumed run draws
+     *                what an uninterrupted one would without replaying earlier steps
      */
-    public Terms compute(UNet3d model, UNet3d.Output out, Tensor targets, Tensor mask) {
+    public Terms compute(UNet3d model, UNet3d.Output out, Tensor targets, Tensor mask, long trainStep) {
         Tensor f = out.features();
         long[] s = f.shape();
         long b = s[0];
@@ -68,6 +73,7 @@ public final class SegC3R extends Module {
         long n = s[2] * s[3] * s[4];
         int take = (int) Math.min(voxels, n);
         long[] idx = new long[take];
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + trainStep);
         for (int i = 0; i < take; i++) idx[i] = random.nextLong(n);
         Tensor index = Tensor.of(idx, take).to(f.device());
         Tensor z = f.reshape(b, c, n).indexSelect(2, index).transpose(1, 2).reshape(b * take, c);            // N×C
@@ -104,18 +110,7 @@ public final class SegC3R extends Module {
         Tensor lv = C3R.klf(v, pooled);
 
         Tensor total = risk.add(lv.mul(config.lambdaV())).add(lfe.mul(config.lambdaFe()));
-        return new Terms(total, risk.item(), lv.item(), lfe.item());
-    }
-
-    /**
-     * Advances the voxel-sampling stream past one training step on patches of {@code patch} voxels,
-     * drawing exactly what {@link #compute} draws, so a resumed run samples the voxels an
-     * uninterrupted one would.
-     */
-    void skipStep(int[] patch) {
-        long n = (long) patch[0] * patch[1] * patch[2];
-        int take = (int) Math.min(voxels, n);
-        for (int i = 0; i < take; i++) random.nextLong(n);
+        return new Terms(total, Tensor.stack(java.util.List.of(risk.detach(), lv.detach(), lfe.detach()), 0));
     }
 
     /** {@code p_y}: σ(l) where the target is 1, 1 − σ(l) where it is 0. */

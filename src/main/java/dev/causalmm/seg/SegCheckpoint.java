@@ -12,6 +12,8 @@ import dev.causalmm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +85,28 @@ public final class SegCheckpoint {
      *
      * @throws IllegalArgumentException naming the field that differs
      */
+    /**
+     * Refuses a checkpoint whose patches were drawn by another {@link PatchSampler#VERSION} (they
+     * cannot be continued exactly) or whose recipe differs: "… differs in a, b; use a fresh --out".
+     */
+    static void checkRecipe(Path file, JsonNode had, ObjectNode recipe) {
+        int version = had != null && had.has("sampler") ? had.get("sampler").asInt() : 1;
+        if (version != PatchSampler.VERSION) {
+            throw new IllegalArgumentException("cannot resume from " + file + ": its patches were drawn by patch sampler version " + version
+                    + " (one stream, replayed on resume); this build draws each patch from (seed, step, slot), version "
+                    + PatchSampler.VERSION + ", and would continue with other patches; use a fresh --out");
+        }
+        List<String> differ = new ArrayList<>();
+        for (var e : recipe.properties()) {
+            JsonNode h = had.get(e.getKey());
+            if (h != null && !h.equals(e.getValue())) differ.add(e.getKey() + " (" + h + ", this run " + e.getValue() + ")");
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume from " + file + ": it differs in " + String.join(", ", differ)
+                    + "; use a fresh --out");
+        }
+    }
+
     static ResumePoint restore(Path dir, SegModelConfig config, Map<String, Tensor> params, Optimizer optimizer, int steps,
                                int batchSize, long seed, ObjectNode recipe) throws IOException {
         SegModelConfig saved = readConfig(dir);
@@ -112,16 +136,7 @@ public final class SegCheckpoint {
             throw new IllegalArgumentException("cannot resume from " + file + ": it was trained with seed " + st.get("seed").asLong()
                     + ", this run uses " + seed);
         }
-        if (st.has("recipe")) {
-            JsonNode had = st.get("recipe");
-            for (var e : recipe.properties()) {
-                JsonNode h = had.get(e.getKey());
-                if (h != null && !h.equals(e.getValue())) {
-                    throw new IllegalArgumentException("cannot resume from " + file + ": it was trained with " + e.getKey() + " " + h
-                            + ", this run uses " + e.getValue() + " (use the same settings, or a fresh --out)");
-                }
-            }
-        }
+        checkRecipe(file, st.get("recipe"), recipe);
         if (st.has("steps") && st.get("steps").asInt() != steps) {
             LOG.warn("resuming {} with a budget of {} steps instead of {}: the learning-rate decay follows the new budget", dir, steps,
                     st.get("steps").asInt());

@@ -45,15 +45,15 @@ final class SegMetrics implements AutoCloseable {
     }
 
     /** The run's description for {@code hparams.yaml}: the model (as config.json has it), the seed and the training settings. */
-    static ObjectNode hparams(SegModelConfig config, SegTrainer.Settings s, ObjectNode recipe, long seed) {
+    static ObjectNode hparams(SegModelConfig config, SegRecipe s, ObjectNode recipe) {
         ObjectNode hp = Json.object();
         hp.put("command", "seg-train");
-        hp.put("seed", seed);
+        hp.put("seed", s.seed());
         hp.set("model", config.toJson());
         ObjectNode t = hp.putObject("training");
         t.put("steps", s.steps());
         t.put("batchSize", s.batchSize());
-        t.put("logEvery", s.logEvery());
+        t.put("logEvery", s.logInterval());
         t.put("checkpointEvery", s.checkpointEvery());
         t.put("timeLimitSeconds", s.timeLimitSeconds());
         t.put("device", s.device().toString());

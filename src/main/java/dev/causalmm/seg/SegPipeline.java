@@ -41,50 +41,29 @@ public final class SegPipeline {
         }
     }
 
-    /** Trains a full-resolution U-Net on the labelled cases of {@code data} and writes the checkpoint folder {@code out}. */
-    public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
-                                          boolean residual, int[] patch, PatchSampler.Settings sampling, SegTrainer.Settings settings,
-                                          long seed, Path out) throws IOException {
-        return train(data, options, fusion, width, depth, residual, 1, patch, sampling, settings, seed, out, false);
+    /** Trains a U-Net by {@code recipe} on the labelled cases of {@code data} and writes the checkpoint folder {@code out}. */
+    public static SegTrainer.Result train(Path data, SegDataOptions options, SegRecipe recipe, Path out) throws IOException {
+        return train(data, options, recipe, out, false, MetricsLoggers.DEFAULT);
     }
 
     /**
-     * Trains a U-Net on the labelled cases of {@code data}, on a grid {@code downsample} times
-     * coarser than the cases' ({@link Resampling}; {@code patch} is in coarse voxels), and writes the
-     * checkpoint folder {@code out}.
+     * Trains a U-Net on the labelled cases of {@code data}, on a grid {@code recipe.downsample()}
+     * times coarser than the cases' ({@link Resampling}; the patch is in coarse voxels), and writes
+     * the checkpoint folder {@code out} with the metric files {@code loggers} selects. With
+     * {@code resume}, continues the run whose checkpoint is in {@code out} (same recipe) up to
+     * {@code recipe.steps()}, exactly as if it had not stopped.
      */
-    public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
-                                          boolean residual, int downsample, int[] patch, PatchSampler.Settings sampling,
-                                          SegTrainer.Settings settings, long seed, Path out) throws IOException {
-        return train(data, options, fusion, width, depth, residual, downsample, patch, sampling, settings, seed, out, false);
-    }
-
-    /**
-     * As above; with {@code resume}, continues the run whose checkpoint is in {@code out} (same
-     * settings and seed) up to {@code settings.steps()}, exactly as if it had not stopped
-     * ({@link SegTrainer#train(UNet3d, SegModelConfig, PatchSampler, SegTrainer.Settings, long, Path, ProgressBar, boolean)}).
-     */
-    public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
-                                          boolean residual, int downsample, int[] patch, PatchSampler.Settings sampling,
-                                          SegTrainer.Settings settings, long seed, Path out, boolean resume) throws IOException {
-        return train(data, options, fusion, width, depth, residual, downsample, patch, sampling, settings, seed, out, resume,
-                MetricsLoggers.DEFAULT);
-    }
-
-    /** As above, writing the metric files {@code loggers} selects into {@code out} while it trains. */
-    public static SegTrainer.Result train(Path data, SegDataOptions options, UNetConfig.Fusion fusion, int width, int depth,
-                                          boolean residual, int downsample, int[] patch, PatchSampler.Settings sampling,
-                                          SegTrainer.Settings settings, long seed, Path out, boolean resume, MetricsLoggers loggers)
-            throws IOException {
-        List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, downsample)).toList();
+    public static SegTrainer.Result train(Path data, SegDataOptions options, SegRecipe recipe, Path out, boolean resume,
+                                          MetricsLoggers loggers) throws IOException {
+        List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
         List<String> modalities = options.modalityNames();
-        UNetConfig uc = new UNetConfig(modalities.size(), 3, width, Math.max(width, width * 8), depth, residual, fusion, 0.01);
-        SegModelConfig cfg = new SegModelConfig(uc, modalities, patch, seed, options.labelScheme().name(), optionsJson(options),
-                downsample);
-        PatchSampler sampler = new PatchSampler(volumes, sampling, seed ^ 0x5A3D1E5L);
-        try (UNet3d model = new UNet3d(uc, Init.seeded(seed))) {
-            model.to(settings.device());
-            return SegTrainer.train(model, cfg, sampler, settings, seed, out, new ProgressBar("seg-train"), resume, loggers);
+        UNetConfig uc = recipe.unet(modalities.size());
+        SegModelConfig cfg = new SegModelConfig(uc, modalities, recipe.patchSides(), recipe.seed(), options.labelScheme().name(),
+                optionsJson(options), recipe.downsample());
+        PatchSampler sampler = new PatchSampler(volumes, recipe.sampling(), recipe.seed() ^ 0x5A3D1E5L);
+        try (UNet3d model = new UNet3d(uc, Init.seeded(recipe.seed()))) {
+            model.to(recipe.device());
+            return SegTrainer.train(model, cfg, sampler, recipe, out, new ProgressBar("seg-train"), resume, loggers);
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.causalmm.seg;
 
+import dev.causalmm.engine.Device;
 import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import dev.causalmm.nn.UNet3d;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Whole-volume inference from patch-sized windows: windows placed evenly from edge to edge with at
@@ -103,56 +105,73 @@ public final class SlidingWindow {
 
     /** {@link #predict} with {@code perBatch} windows per forward pass (the result does not depend on it). */
     static float[][] predict(UNet3d model, SegVolume v, int modelMask, Settings settings, int perBatch) {
-        if (settings.downsample() == 1) return predictOnGrid(model, v, modelMask, settings, perBatch);
+        int mask = modelMask & PatchSampler.availability(v);
+        if (mask == 0) throw new IllegalArgumentException("case " + v.id() + ": none of the requested modalities is present");
+        boolean wasTraining = model.isTraining();
+        model.setTraining(false);
+        try {
+            return predict(sigmoidOf(model, mask, v.modalities().size()), v, mask, settings, perBatch);
+        } finally {
+            model.setTraining(wasTraining);
+        }
+    }
+
+    /**
+     * The U-Net as a predictor: windows ({@code n×K×pz×py×px}, on the CPU) to region probabilities
+     * ({@code n×3×pz×py×px}), run on the model's device with the modalities of {@code mask} present.
+     */
+    public static UnaryOperator<Tensor> sigmoidOf(UNet3d model, int mask, int modalities) {
+        float[] row = new float[modalities];
+        for (int c = 0; c < modalities; c++) row[c] = (mask >> c & 1) != 0 ? 1f : 0f;
+        return windows -> {
+            Device device = model.device();
+            Tensor m = Tensor.of(row, 1, modalities).to(device).expand(windows.shape()[0], modalities).contiguous();
+            return model.forward(windows.to(device), m).logits().sigmoid();
+        };
+    }
+
+    /**
+     * Whole-volume inference with any {@code predictor} (as MONAI's {@code sliding_window_inference}):
+     * windows of the channels in {@code channels} (the others zero-filled), {@code perBatch} at a
+     * time, through {@code predictor} (which returns 3 region maps per window, on any device) and
+     * blended; with {@code settings.downsample() > 1} on the coarse grid and interpolated back.
+     */
+    public static float[][] predict(UnaryOperator<Tensor> predictor, SegVolume v, int channels, Settings settings, int perBatch) {
+        if (settings.downsample() == 1) return predictOnGrid(predictor, v, channels, settings, perBatch);
         SegVolume coarse = Resampling.downsample(new SegVolume(v.id(), v.shape(), v.modalities(), v.channels(), null, v.geometry()),
                 settings.downsample());
-        float[][] p = predictOnGrid(model, coarse, modelMask, settings, perBatch);
+        float[][] p = predictOnGrid(predictor, coarse, channels, settings, perBatch);
         return Resampling.upsample(p, coarse.shape(), v.shape(), settings.downsample());
     }
 
-    private static float[][] predictOnGrid(UNet3d model, SegVolume v, int modelMask, Settings settings, int perBatch) {
+    private static float[][] predictOnGrid(UnaryOperator<Tensor> predictor, SegVolume v, int channels, Settings settings, int perBatch) {
         int[] s = v.shape();
         int[] p = settings.patch();
         int k = v.modalities().size();
         int pv = p[0] * p[1] * p[2];
-        int mask = modelMask & PatchSampler.availability(v);
-        if (mask == 0) throw new IllegalArgumentException("case " + v.id() + ": none of the requested modalities is present");
         float[] w = weights(p, settings.blend());
         float[][] acc = new float[3][v.voxelCount()];
         float[] wsum = new float[v.voxelCount()];
         int[][] st = new int[3][];
         for (int a = 0; a < 3; a++) st[a] = starts(s[a], p[a], settings.overlap());
-        float[] m = new float[k];
-        for (int c = 0; c < k; c++) m[c] = (mask >> c & 1) != 0 ? 1f : 0f;
         boolean[] noFlip = new boolean[3];
-        boolean wasTraining = model.isTraining();
-        model.setTraining(false);
         List<int[]> windows = new ArrayList<>();
         for (int z0 : st[2]) for (int y0 : st[1]) for (int x0 : st[0]) windows.add(new int[] {x0, y0, z0});
         try (var ng = NoGrad.enter()) {
             for (int from = 0; from < windows.size(); from += perBatch) {
                 int n = Math.min(perBatch, windows.size() - from);
                 float[] x = new float[n * k * pv];
-                float[] mb = new float[n * k];
                 for (int i = 0; i < n; i++) {
-                    int[] start = windows.get(from + i);
                     for (int c = 0; c < k; c++) {
-                        mb[i * k + c] = m[c];
-                        if (m[c] != 0) PatchSampler.copy(v.channels()[c], s, start, p, noFlip, x, (i * k + c) * pv);
+                        if ((channels >> c & 1) != 0) PatchSampler.copy(v.channels()[c], s, windows.get(from + i), p, noFlip, x, (i * k + c) * pv);
                     }
                 }
                 float[] prob;
                 try (var scope = TensorScope.open("window")) {
-                    Tensor in = Tensor.of(x, n, k, p[2], p[1], p[0]).to(model.head().weight().device());
-                    Tensor mt = Tensor.of(mb, n, k).to(model.head().weight().device());
-                    prob = model.forward(in, mt).logits().sigmoid().contiguous().to(dev.causalmm.engine.Device.CPU).toFloatArray();
+                    prob = predictor.apply(Tensor.of(x, n, k, p[2], p[1], p[0])).contiguous().to(Device.CPU).toFloatArray();
                 }
-                for (int i = 0; i < n; i++) {
-                    accumulate(prob, i * 3 * pv, w, windows.get(from + i), p, s, acc, wsum);
-                }
+                for (int i = 0; i < n; i++) accumulate(prob, i * 3 * pv, w, windows.get(from + i), p, s, acc, wsum);
             }
-        } finally {
-            model.setTraining(wasTraining);
         }
         for (int r = 0; r < 3; r++) for (int i = 0; i < wsum.length; i++) acc[r][i] /= wsum[i];
         return acc;
@@ -161,23 +180,13 @@ public final class SlidingWindow {
     /** Adds window {@code start}'s probabilities ({@code prob} from {@code off}: 3 regions × window voxels) with weights {@code w}. */
     private static void accumulate(float[] prob, int off, float[] w, int[] start, int[] p, int[] s, float[][] acc, float[] wsum) {
         int pv = p[0] * p[1] * p[2];
-        for (int z = 0; z < p[2]; z++) {
-            int sz = start[2] + z;
-            if (sz < 0 || sz >= s[2]) continue;
-            for (int y = 0; y < p[1]; y++) {
-                int sy = start[1] + y;
-                if (sy < 0 || sy >= s[1]) continue;
-                for (int x = 0; x < p[0]; x++) {
-                    int sx = start[0] + x;
-                    if (sx < 0 || sx >= s[0]) continue;
-                    int pi = x + p[0] * (y + p[1] * z);
-                    int vi = sx + s[0] * (sy + s[1] * sz);
-                    float wi = w[pi];
-                    wsum[vi] += wi;
-                    for (int r = 0; r < 3; r++) acc[r][vi] += wi * prob[off + r * pv + pi];
-                }
+        WindowCrop.rows(s, start, p, new boolean[3], (vol, win, x0, x1) -> {
+            for (int x = x0; x < x1; x++) {
+                float wi = w[win + x];
+                wsum[vol + x] += wi;
+                for (int r = 0; r < 3; r++) acc[r][vol + x] += wi * prob[off + r * pv + win + x];
             }
-        }
+        });
     }
 
     /**

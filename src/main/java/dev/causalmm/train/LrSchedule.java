@@ -1,6 +1,6 @@
 package dev.causalmm.train;
 
-/** How the learning rate changes over epochs. */
+/** How the learning rate changes over a run's epochs (or, in a step-budget loop, its steps). */
 public sealed interface LrSchedule {
 
     /** The same rate throughout. */
@@ -10,6 +10,13 @@ public sealed interface LrSchedule {
     record Cosine(double minLr, int warmupEpochs) implements LrSchedule {
         public Cosine {
             if (minLr < 0 || warmupEpochs < 0) throw new IllegalArgumentException("cosine: minLr and warmupEpochs must be >= 0");
+        }
+    }
+
+    /** Linear decay from the base rate to {@code endFactor} × base over the run (segmentation's step budget: to 10 %). */
+    record Linear(double endFactor) implements LrSchedule {
+        public Linear {
+            if (!(endFactor >= 0 && endFactor <= 1)) throw new IllegalArgumentException("linear decay end factor must be in [0, 1], got " + endFactor);
         }
     }
 

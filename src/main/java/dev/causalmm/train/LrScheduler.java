@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.io.Json;
 
-/** The running state of an {@link LrSchedule}; saved in checkpoints so resume continues exactly. */
-final class LrScheduler {
+/**
+ * The running state of an {@link LrSchedule}; saved in checkpoints so resume continues exactly.
+ * Its unit is the epoch for the {@link Trainer} and the step for a step-by-step loop (segmentation).
+ */
+public final class LrScheduler {
     private final LrSchedule schedule;
     private final double base;
     private final int epochs;
@@ -13,7 +16,8 @@ final class LrScheduler {
     private double best = Double.NEGATIVE_INFINITY;
     private int bad;
 
-    LrScheduler(LrSchedule schedule, double base, int epochs) {
+    /** @param epochs the run's length in the schedule's unit (epochs or steps) */
+    public LrScheduler(LrSchedule schedule, double base, int epochs) {
         this.schedule = schedule;
         this.base = base;
         this.epochs = epochs;
@@ -21,7 +25,7 @@ final class LrScheduler {
     }
 
     /** The rate to use during {@code epoch} (0-based). */
-    double rateFor(int epoch) {
+    public double rateFor(int epoch) {
         return switch (schedule) {
             case LrSchedule.Constant c -> base;
             case LrSchedule.Cosine c -> {
@@ -30,6 +34,7 @@ final class LrScheduler {
                 double p = (double) (epoch - c.warmupEpochs()) / span;
                 yield c.minLr() + (base - c.minLr()) * 0.5 * (1 + Math.cos(Math.PI * p));
             }
+            case LrSchedule.Linear l -> base * (1 - (1 - l.endFactor()) * epoch / (double) epochs);
             case LrSchedule.Plateau p -> current;
         };
     }

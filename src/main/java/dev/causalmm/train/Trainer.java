@@ -1,13 +1,9 @@
 package dev.causalmm.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
 import dev.causalmm.data.MultimodalDataset;
-import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Autocast;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.Functional;
@@ -17,15 +13,12 @@ import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import dev.causalmm.eval.EvalResult;
 import dev.causalmm.eval.Evaluator;
-import dev.causalmm.io.Json;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.MultimodalModel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -42,7 +35,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * device and are read once per epoch (or when a progress bar asks).
  */
 public final class Trainer {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("causalmm.train");
     private final TrainConfig config;
     private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
     private GradientSync gradientSync = GradientSync.LOCAL;
@@ -82,195 +74,169 @@ public final class Trainer {
         regularizer.observeData(train, val);
         regularizer.bind(model, config.seed());
         regularizer.to(config.device());
-        int rank = gradientSync.rank();
         int world = gradientSync.worldSize();
-        if (world > 1) regularizer.replica(rank, world);
+        if (world > 1) regularizer.replica(gradientSync.rank(), world);
         Map<String, Tensor> params = new LinkedHashMap<>(model.namedParameters());
         regularizer.namedParameters().forEach((k, v) -> params.put("regularizer." + k, v));
-        List<Tensor> paramList = new ArrayList<>(params.values());
-
         // config.batchSize() is per rank: the global batch is batchSize × world, of which each rank loads its shard
         DataLoader loader = new DataLoader(train, new DataLoader.Options(config.batchSize() * world, true, false,
-                config.prefetch(), config.seed(), config.device()).shard(rank, world));
+                config.prefetch(), config.seed(), config.device()).shard(gradientSync.rank(), world));
         // one evaluator (one loader, one set of batch buffers) for every epoch's validation
         Evaluator validation = val != null && val.size() > 0 ? new Evaluator(val, Math.max(config.batchSize(), 512), config.device()) : null;
-        LrScheduler scheduler = new LrScheduler(config.schedule(), config.optimizer().lr(), config.epochs());
-        List<EpochMetrics> history = new ArrayList<>();
-        double bestVal = Double.NEGATIVE_INFINITY;
-        int bestEpoch = -1;
-        int badEpochs = 0;
-        int startEpoch = 0;
-        int resumedFrom = -1;
-        Map<String, float[]> bestWeights = null;
-        long t0 = System.nanoTime();
+        try (Optimizer optimizer = new Optimizer(config.optimizer(), new ArrayList<>(params.values()))) {
+            Run run = new Run(model, regularizer, loader, optimizer, params, validation, plannedEpochs(loader));
+            return run.fit();
+        }
+    }
 
-        try (Optimizer optimizer = new Optimizer(config.optimizer(), paramList)) {
-            CheckpointStore store = config.checkpointDir() == null ? null : new CheckpointStore(config.checkpointDir());
-            if (config.resume() && store != null && store.hasLast()) {
-                Checkpoint ck = store.readLast();
-                ck.restoreInto(params, store.last().toString());
-                optimizer.loadState(ck.optimizerState());
-                ObjectNode st = ck.state();
-                checkCompatible(st, store.last());
-                startEpoch = st.get("epoch").asInt() + 1;
-                resumedFrom = startEpoch - 1;
-                scheduler.restore(st.get("scheduler"));
-                bestVal = st.get("bestVal").isNull() ? Double.NEGATIVE_INFINITY : st.get("bestVal").asDouble();
-                bestEpoch = st.get("bestEpoch").asInt();
-                badEpochs = st.get("badEpochs").asInt();
-                for (JsonNode h : st.get("history")) history.add(fromJson(h));
-                if (config.restoreBest() && bestEpoch >= 0) bestWeights = store.readBestWeights();
-            }
-            if (world > 1) startInSync(params, startEpoch);
+    /** Epochs the run takes: {@code epochs}, or as many as the step budget needs. */
+    private int plannedEpochs(DataLoader loader) {
+        if (!config.byStepBudget()) return config.epochs();
+        return (int) Math.min(Integer.MAX_VALUE, (config.stepBudget() + loader.batchesPerEpoch() - 1) / loader.batchesPerEpoch());
+    }
+
+    /** One call of {@link #fit}: its model, data, optimizer and the pieces that track the run. */
+    private final class Run {
+        private final MultimodalModel model;
+        private final Regularizer regularizer;
+        private final DataLoader loader;
+        private final Optimizer optimizer;
+        private final Map<String, Tensor> params;
+        private final List<Tensor> paramList;
+        private final Evaluator validation;
+        private final int epochs;
+        private final LrScheduler scheduler;
+        private final EarlyStopping stopping = new EarlyStopping(config.earlyStopPatience(), config.restoreBest());
+        private final List<EpochMetrics> history = new ArrayList<>();
+        private final CheckpointStore store = config.checkpointDir() == null ? null : new CheckpointStore(config.checkpointDir());
+        private long step;
+
+        Run(MultimodalModel model, Regularizer regularizer, DataLoader loader, Optimizer optimizer, Map<String, Tensor> params,
+            Evaluator validation, int epochs) {
+            this.model = model;
+            this.regularizer = regularizer;
+            this.loader = loader;
+            this.optimizer = optimizer;
+            this.params = params;
+            this.paramList = new ArrayList<>(params.values());
+            this.validation = validation;
+            this.epochs = epochs;
+            this.scheduler = new LrScheduler(config.schedule(), config.optimizer().lr(), epochs);
+        }
+
+        TrainResult fit() {
+            long t0 = System.nanoTime();
+            int startEpoch = resume();
+            if (gradientSync.worldSize() > 1) startInSync(params, startEpoch);
             for (TrainingListener l : listeners) l.onTrainStart(config, loader.batchesPerEpoch());
-            if (resumedFrom >= 0) for (TrainingListener l : listeners) l.onResume(startEpoch, store.last());
+            if (startEpoch > 0) for (TrainingListener l : listeners) l.onResume(startEpoch, store.last());
             boolean stoppedEarly = false;
-            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
-                if (config.earlyStopPatience() > 0 && badEpochs >= config.earlyStopPatience()) {
+            for (int epoch = startEpoch; epoch < epochs; epoch++) {
+                if (stopping.exhausted()) {
                     stoppedEarly = true;
                     break;
                 }
                 double lr = scheduler.rateFor(epoch);
                 optimizer.setLearningRate(lr);
-                EpochMetrics m = runEpoch(model, regularizer, loader, optimizer, paramList, validation, epoch, lr);
-                history.add(m);
-                scheduler.observe(m.valAccuracy());
-                double score = Double.isNaN(m.valAccuracy()) ? epoch : m.valAccuracy();
-                boolean improved = score > bestVal;
-                if (improved) {
-                    bestVal = score;
-                    bestEpoch = epoch;
-                    badEpochs = 0;
-                    if (config.restoreBest()) bestWeights = CheckpointStore.snapshot(params);
-                } else {
-                    badEpochs++;
-                }
-                // listeners first: an epoch's metric row is written before its checkpoint, so a run resumed from
-                // that checkpoint finds every row up to it (and drops rows of epochs that never reached one)
-                for (TrainingListener l : listeners) l.onEpochEnd(m);
-                if (store != null && rank == 0) { // rank 0 alone writes: the checkpoint holds the global state
-                    ObjectNode st = state(epoch, scheduler, bestVal, bestEpoch, badEpochs, history);
-                    store.save(Checkpoint.capture(params, optimizer.saveState(), st), improved && config.restoreBest());
-                }
+                endEpoch(epoch, runEpoch(epoch, lr));
             }
-            if (config.earlyStopPatience() > 0 && badEpochs >= config.earlyStopPatience() && history.size() < config.epochs()) {
-                stoppedEarly = true;
-            }
-            if (config.restoreBest() && bestWeights != null && bestEpoch != history.size() - 1) CheckpointStore.restore(params, bestWeights);
-            TrainResult result = new TrainResult(history, Math.max(bestEpoch, 0), stoppedEarly, (System.nanoTime() - t0) / 1e9, resumedFrom);
+            if (stopping.exhausted() && history.size() < epochs) stoppedEarly = true;
+            stopping.restoreBest(params, history.size() - 1);
+            TrainResult result = new TrainResult(history, Math.max(stopping.bestEpoch(), 0), stoppedEarly, (System.nanoTime() - t0) / 1e9,
+                    startEpoch - 1);
             for (TrainingListener l : listeners) l.onTrainEnd(result);
             return result;
         }
-    }
 
-    private EpochMetrics runEpoch(MultimodalModel model, Regularizer regularizer, DataLoader loader, Optimizer optimizer,
-                                  List<Tensor> params, Evaluator validation, int epoch, double lr) {
-        Engine.seed(config.seed() * 1_000_003L + epoch + replicaStream(gradientSync.rank()));
-        model.setTraining(true);
-        model.startEpoch(epoch);
-        for (TrainingListener l : listeners) l.onEpochStart(epoch, config.epochs());
-        long start = System.nanoTime();
-        long seen = 0;
-        int steps = loader.batchesPerEpoch();
-        List<String> termNames = null;
-        Tensor termSums = null;
-        double trainLoss;
-        double trainAcc;
-        boolean bf16 = config.precision() == Precision.BF16;
-        try (var epochScope = TensorScope.open("epoch"); var batches = loader.epoch(epoch)) {
-            Tensor lossSum = Tensor.zeros(DType.FLOAT32, config.device());
-            Tensor correct = Tensor.zeros(DType.INT64, config.device());
-            // finite steps before the first non-finite loss, counted on the device (no per-step read-back)
-            Tensor nonFiniteSoFar = Tensor.zeros(DType.INT64, config.device());
-            Tensor finitePrefix = Tensor.zeros(DType.INT64, config.device());
-            int step = 0;
-            while (batches.hasNext()) {
-                try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
-                    // this rank's share of the global batch: its gradients and terms are weighted by it
-                    double share = (double) b.size() / loader.globalRows(step);
-                    ForwardOutput out;
-                    Tensor loss;
-                    Regularizer.Output reg;
-                    // bf16: forward and losses under autocast; backward and the update outside it
-                    try (var ac = bf16 ? Autocast.bf16(config.device()) : null) {
-                        out = model.forward(b.inputs(), b.maskOrNull());
-                        // dataset indices (uploaded with the batch) only for models that keep per-sample state
-                        loss = model.loss(out, b.labels(), model.usesSampleIndices() ? b.indexTensor() : null);
-                        reg = regularizer.compute(model, out, b.labels(), epoch);
+        /** Restores the last checkpoint when resuming; returns the first epoch to train (0 for a fresh run). */
+        private int resume() {
+            if (!config.resume() || store == null || !store.hasLast()) return 0;
+            Checkpoint ck = store.readLast();
+            ck.restoreInto(params, store.last().toString());
+            optimizer.loadState(ck.optimizerState());
+            TrainerState st = TrainerState.fromJson(ck.state());
+            st.checkCompatible(config, store.last());
+            scheduler.restore(st.scheduler());
+            stopping.restore(st, stopping.keepsBest() && st.bestEpoch() >= 0 ? store.readBestWeights() : null);
+            history.addAll(st.history());
+            step = (long) (st.epoch() + 1) * loader.batchesPerEpoch();
+            return st.epoch() + 1;
+        }
+
+        /** Records an epoch: history, schedule, best epoch, listeners, then its checkpoint. */
+        private void endEpoch(int epoch, EpochMetrics m) {
+            history.add(m);
+            scheduler.observe(m.valAccuracy());
+            boolean improved = stopping.observe(epoch, m.valAccuracy(), params);
+            // listeners first: an epoch's metric row is written before its checkpoint, so a run resumed from
+            // that checkpoint finds every row up to it (and drops rows of epochs that never reached one)
+            for (TrainingListener l : listeners) l.onEpochEnd(m);
+            if (store != null && gradientSync.rank() == 0) { // rank 0 alone writes: the checkpoint holds the global state
+                TrainerState st = new TrainerState(epoch, step, config.seed(), config.epochs(), config.optimizer().kind().name(),
+                        scheduler.state(), stopping.bestVal(), stopping.bestEpoch(), stopping.badEpochs(), history);
+                store.save(Checkpoint.capture(params, optimizer.saveState(), st.toJson()), improved && stopping.keepsBest());
+            }
+        }
+
+        /** Steps this epoch takes: the loader's batches, fewer in the last epoch of a step budget. */
+        private int stepsOf(int epoch) {
+            int full = loader.batchesPerEpoch();
+            if (!config.byStepBudget()) return full;
+            return (int) Math.min(full, config.stepBudget() - (long) epoch * full);
+        }
+
+        private EpochMetrics runEpoch(int epoch, double lr) {
+            Engine.seed(config.seed() * 1_000_003L + epoch + replicaStream(gradientSync.rank()));
+            model.setTraining(true);
+            model.startEpoch(epoch);
+            for (TrainingListener l : listeners) l.onEpochStart(epoch, epochs);
+            long start = System.nanoTime();
+            int steps = stepsOf(epoch);
+            try (var epochScope = TensorScope.open("epoch"); var batches = loader.epoch(epoch)) {
+                EpochMeter meter = new EpochMeter(config.device());
+                for (int i = 0; i < steps && batches.hasNext(); i++) {
+                    try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
+                        trainStep(b, (double) b.size() / loader.globalRows(i), meter, epoch, stepScope);
                     }
-                    if (reg != null) {
-                        loss = loss.add(reg.loss());
-                        if (!reg.terms().isEmpty()) {
-                            // all terms in one vector, one accumulation: two native calls per step
-                            try (var ng = dev.causalmm.engine.NoGrad.enter()) {
-                                Tensor values = Tensor.stack(List.copyOf(reg.terms().values()), 0);
-                                if (share != 1.0) values = values.mul(share);
-                                if (termSums == null) {
-                                    termNames = List.copyOf(reg.terms().keySet());
-                                    termSums = stepScope.keep(values);
-                                } else {
-                                    termSums.add_(values);
-                                }
-                            }
-                        }
-                    }
-                    loss.backward();
-                    gradientSync.afterBackward(params, share);
-                    if (config.gradClipNorm() > 0) Functional.clipGradNorm(params, config.gradClipNorm());
-                    optimizer.step();
-                    optimizer.zeroGrad();
-                    lossSum.add_(loss.detach().mul(b.size()));
-                    nonFiniteSoFar.add_(loss.detach().abs().lt(Double.POSITIVE_INFINITY).eq(0).to(DType.INT64));
-                    finitePrefix.add_(nonFiniteSoFar.eq(0).to(DType.INT64));
-                    correct.add_(out.logits().argmax(1).eq(b.labels()).sum());
-                    seen += b.size();
+                    step++;
+                    for (TrainingListener l : listeners) l.onBatchEnd(epoch, i, steps, meter.seen(), meter::runningLoss);
                 }
-                final long seenNow = seen;
-                for (TrainingListener l : listeners) {
-                    l.onBatchEnd(epoch, step, steps, seen, () -> lossSum.item() / seenNow);
-                }
-                step++;
+                if (gradientSync.worldSize() > 1) meter.sumAcrossRanks(gradientSync);
+                EpochMeter.Totals t = meter.totals();
+                DivergenceCheck.check(t, epoch, steps, lr, config.seed(), listeners);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                EvalResult r = validation == null ? null : validation.evaluate(model);
+                return new EpochMetrics(epoch, t.loss(), t.accuracy(), r == null ? Double.NaN : r.loss(),
+                        r == null ? Double.NaN : r.accuracy(), lr, seconds, t.seen(), t.terms());
             }
-            if (gradientSync.worldSize() > 1) {
-                // metrics over all ranks: sums of losses, hits, rows and terms; the shortest finite prefix
-                Tensor sums = Tensor.cat(termSums == null ? List.of(lossSum.to(DType.FLOAT64).reshape(1),
-                        correct.to(DType.FLOAT64).reshape(1), Tensor.full(seen, DType.FLOAT64, config.device(), 1))
-                        : List.of(lossSum.to(DType.FLOAT64).reshape(1), correct.to(DType.FLOAT64).reshape(1),
-                        Tensor.full(seen, DType.FLOAT64, config.device(), 1), termSums.to(DType.FLOAT64).reshape(-1)), 0);
-                gradientSync.sumAcrossRanks(sums);
-                double[] all = sums.toDoubleArray();
-                lossSum.fill_(all[0]);
-                correct.fill_(all[1]);
-                seen = Math.round(all[2]);
-                if (termSums != null) {
-                    for (int i = 0; i < termSums.numel(); i++) termSums.select(0, i).fill_(all[3 + i]);
-                }
-                gradientSync.minAcrossRanks(finitePrefix);
+        }
+
+        /**
+         * One optimizer step on {@code b}, of which this rank holds {@code share} of the global batch
+         * (its gradients and terms are weighted by it): forward and losses (under autocast in bf16),
+         * backward, gradient sync, the regulariser's gradient hook, clipping, the update. Reads nothing back.
+         */
+        private void trainStep(Batch b, double share, EpochMeter meter, int epoch, TensorScope stepScope) {
+            ForwardOutput out;
+            Tensor loss;
+            Regularizer.Output reg;
+            try (var ac = config.precision() == Precision.BF16 ? Autocast.bf16(config.device()) : null) {
+                out = model.forward(b.inputs(), b.maskOrNull());
+                // dataset indices (uploaded with the batch) only for models that keep per-sample state
+                loss = model.loss(out, b.labels(), model.usesSampleIndices() ? b.indexTensor() : null);
+                reg = regularizer.compute(model, out, b.labels(), epoch);
             }
-            trainLoss = lossSum.item() / seen;
-            int finiteSteps = (int) finitePrefix.item();
-            if (finiteSteps < step || !Double.isFinite(trainLoss)) {
-                // stop before this epoch's weights reach a checkpoint: last.ckpt keeps the last finite epoch
-                NonFiniteLossException e = new NonFiniteLossException(epoch, Math.min(finiteSteps, step - 1), steps, trainLoss, lr, config.seed());
-                LOG.warn(e.getMessage());
-                for (TrainingListener l : listeners) l.onNonFiniteLoss(e);
-                throw e;
+            if (reg != null) {
+                loss = loss.add(reg.loss());
+                meter.addTerms(reg.terms(), share, stepScope);
             }
-            trainAcc = correct.item() / seen;
-            Map<String, Double> terms = new TreeMap<>();
-            if (termSums != null) {
-                double[] sums = termSums.toDoubleArray();
-                for (int i = 0; i < sums.length; i++) terms.put(termNames.get(i), sums[i] / steps);
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double valLoss = Double.NaN;
-            double valAcc = Double.NaN;
-            if (validation != null) {
-                EvalResult r = validation.evaluate(model);
-                valLoss = r.loss();
-                valAcc = r.accuracy();
-            }
-            return new EpochMetrics(epoch, trainLoss, trainAcc, valLoss, valAcc, lr, seconds, seen, terms);
+            loss.backward();
+            gradientSync.afterBackward(paramList, share);
+            regularizer.afterBackward(model);
+            if (config.gradClipNorm() > 0) Functional.clipGradNorm(paramList, config.gradClipNorm());
+            optimizer.step();
+            optimizer.zeroGrad();
+            meter.addStep(loss, out.logits(), b.labels(), b.size());
         }
     }
 
@@ -302,62 +268,5 @@ public final class Trainer {
                         + "checkpoint folder (a shared filesystem for --out)");
             }
         }
-    }
-
-    // ------------------------------------------------------------------ trainer state (the checkpoint's JSON)
-
-    private ObjectNode state(int epoch, LrScheduler scheduler, double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history) {
-        ObjectNode st = Json.object();
-        st.put("format", "causalmm.checkpoint/1");
-        st.put("epoch", epoch);
-        st.put("seed", config.seed());
-        st.put("rng", "per-epoch: LibTorch seeded with seed*1000003+epoch, shuffle with (seed, epoch)");
-        st.put("epochs", config.epochs());
-        st.put("optimizer", config.optimizer().kind().name());
-        st.set("scheduler", scheduler.state());
-        Json.putNumber(st, "bestVal", bestVal);
-        st.put("bestEpoch", bestEpoch);
-        st.put("badEpochs", badEpochs);
-        ArrayNode h = st.putArray("history");
-        for (EpochMetrics m : history) h.add(toJson(m));
-        return st;
-    }
-
-    private void checkCompatible(ObjectNode st, Path file) {
-        if (st.get("seed").asLong() != config.seed()) {
-            throw new IllegalArgumentException(file + " was written with seed " + st.get("seed").asLong()
-                    + " but this run uses seed " + config.seed() + "; resume with the same seed or a fresh --out");
-        }
-        if (!st.get("optimizer").asText().equals(config.optimizer().kind().name())) {
-            throw new IllegalArgumentException(file + " holds " + st.get("optimizer").asText() + " state, this run uses "
-                    + config.optimizer().kind());
-        }
-    }
-
-    static ObjectNode toJson(EpochMetrics m) {
-        ObjectNode n = Json.object();
-        n.put("epoch", m.epoch());
-        Json.putNumber(n, "trainLoss", m.trainLoss());
-        Json.putNumber(n, "trainAccuracy", m.trainAccuracy());
-        Json.putNumber(n, "valLoss", m.valLoss());
-        Json.putNumber(n, "valAccuracy", m.valAccuracy());
-        n.put("learningRate", m.learningRate());
-        n.put("seconds", m.seconds());
-        n.put("samples", m.samples());
-        ObjectNode t = n.putObject("terms");
-        m.terms().forEach((k, v) -> Json.putNumber(t, k, v));
-        return n;
-    }
-
-    static EpochMetrics fromJson(JsonNode n) {
-        Map<String, Double> terms = new TreeMap<>();
-        n.get("terms").properties().forEach(e -> terms.put(e.getKey(), num(e.getValue())));
-        return new EpochMetrics(n.get("epoch").asInt(), num(n.get("trainLoss")), num(n.get("trainAccuracy")),
-                num(n.get("valLoss")), num(n.get("valAccuracy")), n.get("learningRate").asDouble(),
-                n.get("seconds").asDouble(), n.get("samples").asLong(), terms);
-    }
-
-    private static double num(JsonNode n) {
-        return n == null || n.isNull() ? Double.NaN : n.asDouble();
     }
 }

@@ -49,7 +49,9 @@ class SegResumeTest {
         PatchSampler sampler = new PatchSampler(s.volumes(), new PatchSampler.Settings(s.config().patch(), 0.5, true, true), seed ^ 77);
         try (UNet3d model = new UNet3d(s.unet(), Init.seeded(seed))) {
             return SegTrainer.train(model, s.config(), sampler,
-                    new SegTrainer.Settings(STEPS, 2, 3e-3, 1e-4, timeLimit, 1, 2, s.c3r(), 128, null), seed, out, null, resume);
+                    SegTrainingTest.TEST.withSteps(STEPS).withLearningRate(3e-3).withWeightDecay(1e-4).withTimeLimitSeconds(timeLimit)
+                            .withLogEvery(1).withCheckpointEvery(2).withC3r(s.c3r()).withC3rVoxels(128).withSeed(seed),
+                    out, null, resume, dev.causalmm.train.metrics.MetricsLoggers.DEFAULT);
         }
     }
 

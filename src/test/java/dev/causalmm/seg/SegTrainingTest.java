@@ -21,6 +21,9 @@ class SegTrainingTest {
         return out;
     }
 
+    /** The library's recipe with no time limit and checkpoints only at the end: what these tests vary from. */
+    static final SegRecipe TEST = SegRecipe.defaults().withTimeLimitSeconds(0).withCheckpointEvery(0);
+
     @Test
     void tinyUNetSegmentsPlantedTumours() throws Exception {
         UNetConfig uc = new UNetConfig(4, 3, 8, 32, 2, false, UNetConfig.Fusion.CHANNELS, 0.01);
@@ -28,7 +31,7 @@ class SegTrainingTest {
         PatchSampler sampler = new PatchSampler(cases(4, 100), new PatchSampler.Settings(new int[] {24, 24, 24}, 0.7, true, true), 3);
         try (UNet3d model = new UNet3d(uc, Init.seeded(7))) {
             SegTrainer.Result r = SegTrainer.train(model, cfg, sampler,
-                    new SegTrainer.Settings(100, 2, 1e-2, 0, 0, 20, 0, null, 0, null), 7, null, null);
+                    TEST.withSteps(100).withLearningRate(1e-2).withLogEvery(20).withSeed(7), null, null);
             assertEquals(100, r.steps());
             SegVolume test = SyntheticBrats.make("held-out", N, 0b1111, 999);
             byte[] pred = SlidingWindow.regions(SlidingWindow.predict(model, test, 0b1111,
@@ -50,7 +53,7 @@ class SegTrainingTest {
         PatchSampler sampler = new PatchSampler(vols, new PatchSampler.Settings(new int[] {16, 16, 16}, 0.5, true, true), 3);
         try (UNet3d model = new UNet3d(uc, Init.seeded(5))) {
             SegTrainer.Result r = SegTrainer.train(model, cfg, sampler,
-                    new SegTrainer.Settings(4, 2, 1e-3, 0, 0, 1, 0, C3RConfig.defaults(), 256, null), 5, null, null);
+                    TEST.withSteps(4).withLearningRate(1e-3).withLogEvery(1).withC3r(C3RConfig.defaults()).withC3rVoxels(256).withSeed(5), null, null);
             assertEquals(4, r.steps());
             assertTrue(Double.isFinite(r.finalLoss()) && r.finalLoss() > 0, "loss " + r.finalLoss());
             assertEquals(4, r.lossCurve().size());
@@ -67,7 +70,7 @@ class SegTrainingTest {
         try (UNet3d model = new UNet3d(uc, Init.seeded(5))) {
             // the loss is read back only every 3 steps (logEvery) and at checkpoints (every 3)
             var e = org.junit.jupiter.api.Assertions.assertThrows(dev.causalmm.train.NonFiniteLossException.class,
-                    () -> SegTrainer.train(model, cfg, sampler, new SegTrainer.Settings(10, 1, 1e-3, 0, 0, 3, 3, null, 0, null), 5, dir, null));
+                    () -> SegTrainer.train(model, cfg, sampler, TEST.withSteps(10).withBatchSize(1).withLearningRate(1e-3).withLogEvery(3).withCheckpointEvery(3).withSeed(5), dir, null));
             assertTrue(e.getMessage().contains("NaN"), e.getMessage());
             assertTrue(!SegCheckpoint.exists(dir), "no checkpoint of a diverged run");
         }

@@ -1,0 +1,105 @@
+package dev.causalmm.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.io.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where a {@link Trainer} run stands after an epoch: what a checkpoint's JSON state holds and what
+ * a resumed run starts from. One class writes and reads it, so the format
+ * ({@value #FORMAT}) has one owner; {@link #checkCompatible} is the one identity check of a resume.
+ *
+ * @param epoch     the last completed epoch (0-based)
+ * @param step      optimizer steps taken over the whole run (-1 in checkpoints written before it was recorded)
+ * @param scheduler the {@link LrSchedule}'s running state
+ * @param bestVal   best validation score so far (−∞ before any)
+ * @param bestEpoch epoch of {@code bestVal} (-1 before any)
+ * @param badEpochs epochs since the last improvement (early stopping's counter)
+ */
+public record TrainerState(int epoch, long step, long seed, int epochs, String optimizer, JsonNode scheduler,
+                           double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history) {
+    public static final String FORMAT = "causalmm.checkpoint/1";
+    private static final String RNG = "per-epoch: LibTorch seeded with seed*1000003+epoch, shuffle with (seed, epoch)";
+
+    public TrainerState {
+        history = List.copyOf(history);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode st = Json.object();
+        st.put("format", FORMAT);
+        st.put("epoch", epoch);
+        st.put("seed", seed);
+        st.put("rng", RNG);
+        st.put("epochs", epochs);
+        st.put("optimizer", optimizer);
+        st.set("scheduler", scheduler);
+        Json.putNumber(st, "bestVal", bestVal);
+        st.put("bestEpoch", bestEpoch);
+        st.put("badEpochs", badEpochs);
+        ArrayNode h = st.putArray("history");
+        for (EpochMetrics m : history) h.add(toJson(m));
+        st.put("step", step);
+        return st;
+    }
+
+    /** Reads a state written by {@link #toJson} (or by the trainer before this class existed: no {@code step}). */
+    public static TrainerState fromJson(JsonNode st) {
+        List<EpochMetrics> history = new ArrayList<>();
+        for (JsonNode h : st.get("history")) history.add(metricsFromJson(h));
+        JsonNode best = st.get("bestVal");
+        return new TrainerState(st.get("epoch").asInt(), st.has("step") ? st.get("step").asLong() : -1, st.get("seed").asLong(),
+                st.get("epochs").asInt(), st.get("optimizer").asText(), st.get("scheduler"),
+                best == null || best.isNull() ? Double.NEGATIVE_INFINITY : best.asDouble(), st.get("bestEpoch").asInt(),
+                st.get("badEpochs").asInt(), history);
+    }
+
+    /**
+     * Refuses to resume {@code config} from this state when what shapes the run differs: one
+     * message, "{@code file} differs in a, b; use a fresh --out". (A later provenance record is to
+     * replace this method; keep it the one place that compares.)
+     */
+    public void checkCompatible(TrainConfig config, Path file) {
+        List<String> differ = new ArrayList<>();
+        if (seed != config.seed()) differ.add("seed (" + seed + ", this run " + config.seed() + ")");
+        if (!optimizer.equals(config.optimizer().kind().name())) {
+            differ.add("optimizer (" + optimizer + ", this run " + config.optimizer().kind().name() + ")");
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint " + file + " differs in " + String.join(", ", differ) + "; use a fresh --out");
+        }
+    }
+
+    static ObjectNode toJson(EpochMetrics m) {
+        ObjectNode n = Json.object();
+        n.put("epoch", m.epoch());
+        Json.putNumber(n, "trainLoss", m.trainLoss());
+        Json.putNumber(n, "trainAccuracy", m.trainAccuracy());
+        Json.putNumber(n, "valLoss", m.valLoss());
+        Json.putNumber(n, "valAccuracy", m.valAccuracy());
+        n.put("learningRate", m.learningRate());
+        n.put("seconds", m.seconds());
+        n.put("samples", m.samples());
+        ObjectNode t = n.putObject("terms");
+        m.terms().forEach((k, v) -> Json.putNumber(t, k, v));
+        return n;
+    }
+
+    static EpochMetrics metricsFromJson(JsonNode n) {
+        Map<String, Double> terms = new TreeMap<>();
+        n.get("terms").properties().forEach(e -> terms.put(e.getKey(), num(e.getValue())));
+        return new EpochMetrics(n.get("epoch").asInt(), num(n.get("trainLoss")), num(n.get("trainAccuracy")),
+                num(n.get("valLoss")), num(n.get("valAccuracy")), n.get("learningRate").asDouble(),
+                n.get("seconds").asDouble(), n.get("samples").asLong(), terms);
+    }
+
+    private static double num(JsonNode n) {
+        return n == null || n.isNull() ? Double.NaN : n.asDouble();
+    }
+}
