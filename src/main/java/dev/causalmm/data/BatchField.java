@@ -6,8 +6,9 @@ import dev.causalmm.engine.Tensor;
 /**
  * The tensors a batch carries, and the one rule for the element type each has when the model reads
  * it: a modality stored compactly (uint8 pixels, int32 word ids) is widened to float32 on the
- * batch's device; labels and row indices stay int64 ({@code cross_entropy}'s targets and
- * {@code index_add_}'s index must be integers); the mask stays float32. The CPU path and the CUDA
+ * batch's device; class labels and row indices stay int64 ({@code cross_entropy}'s targets and
+ * {@code index_add_}'s index must be integers), regression targets stay float32 (by the dataset's
+ * {@link Task#labelStorage()}); the mask stays float32. The CPU path and the CUDA
  * side-stream upload both apply it through {@link #asModel}, so they cannot disagree
  * (docs/loader.md).
  */
@@ -16,7 +17,7 @@ public enum BatchField {
     INPUT,
     /** Which modalities each row has (B×K, 0/1): float32. */
     MASK,
-    /** Class labels: int64. */
+    /** Class labels (int64) or regression targets (float32, B×dims), as {@link Task#labelStorage()} says. */
     LABELS,
     /** The rows' dataset indices (per-sample state of a model): int64. */
     INDICES;
@@ -30,14 +31,16 @@ public enum BatchField {
         DType model = switch (this) {
             case INPUT -> storage == DType.FLOAT32 || storage == DType.UINT8 || storage == DType.INT32 ? DType.FLOAT32 : null;
             case MASK -> storage == DType.FLOAT32 ? DType.FLOAT32 : null;
-            case LABELS, INDICES -> storage == DType.INT64 ? DType.INT64 : null;
+            case LABELS -> storage == DType.INT64 || storage == DType.FLOAT32 ? storage : null;
+            case INDICES -> storage == DType.INT64 ? DType.INT64 : null;
         };
         if (model == null) {
             throw new IllegalArgumentException("batch field " + this + " cannot be stored as " + storage + " (the loader stores "
                     + switch (this) {
                         case INPUT -> "modalities as float32, uint8 or int32";
                         case MASK -> "the mask as float32";
-                        case LABELS, INDICES -> "labels and row indices as int64";
+                        case LABELS -> "class labels as int64 and regression targets as float32";
+                        case INDICES -> "row indices as int64";
                     } + ")");
         }
         return model;

@@ -184,6 +184,7 @@ public final class Trainer {
             Tensor nonFiniteSoFar = Tensor.zeros(DType.INT64, config.device());
             Tensor finitePrefix = Tensor.zeros(DType.INT64, config.device());
             int step = 0;
+            boolean regression = false;
             while (batches.hasNext()) {
                 try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
                     // this rank's share of the global batch: its gradients and terms are weighted by it
@@ -222,7 +223,8 @@ public final class Trainer {
                     lossSum.add_(loss.detach().mul(b.size()));
                     nonFiniteSoFar.add_(loss.detach().abs().lt(Double.POSITIVE_INFINITY).eq(0).to(DType.INT64));
                     finitePrefix.add_(nonFiniteSoFar.eq(0).to(DType.INT64));
-                    correct.add_(out.logits().argmax(1).eq(b.labels()).sum());
+                    if (b.labels().dtype() == DType.INT64) correct.add_(out.logits().argmax(1).eq(b.labels()).sum());
+                    else regression = true; // float targets: no accuracy
                     seen += b.size();
                 }
                 final long seenNow = seen;
@@ -256,7 +258,7 @@ public final class Trainer {
                 for (TrainingListener l : listeners) l.onNonFiniteLoss(e);
                 throw e;
             }
-            trainAcc = correct.item() / seen;
+            trainAcc = regression ? Double.NaN : correct.item() / seen;
             Map<String, Double> terms = new TreeMap<>();
             if (termSums != null) {
                 double[] sums = termSums.toDoubleArray();
