@@ -103,7 +103,7 @@ class RegressionModelsTest {
             RegressionMetrics m = r.regression();
             assertNotNull(m);
             assertEquals(200, m.n());
-            assertTrue(m.mae() < 0.5 * baseline, "test MAE " + m.mae() + " vs training-mean predictor " + baseline);
+            assertTrue(m.mae() < 0.25 * baseline, "test MAE " + m.mae() + " vs training-mean predictor " + baseline);
             assertEquals(m.mae(), r.loss(), 1e-4, "the L1 loss is the MAE");
             assertTrue(m.corr() > 0.9, "Pearson r " + m.corr());
         }
