@@ -17,10 +17,17 @@ public enum BatchField {
     INPUT,
     /** Which modalities each row has (B×K, 0/1): float32. */
     MASK,
-    /** Class labels (int64) or regression targets (float32, B×dims), as {@link Task#labelStorage()} says. */
+    /** Class labels (classification): int64. */
     LABELS,
+    /** Regression targets ({@code B×dims}): float32. */
+    TARGETS,
     /** The rows' dataset indices (per-sample state of a model): int64. */
     INDICES;
+
+    /** The field a batch's labels travel as: {@link #LABELS} for classification, {@link #TARGETS} for regression. */
+    public static BatchField labelsOf(Task task) {
+        return task instanceof Task.Regression ? TARGETS : LABELS;
+    }
 
     /**
      * The element type the model reads for this field when the loader stores it as {@code storage}.
@@ -31,16 +38,16 @@ public enum BatchField {
         DType model = switch (this) {
             case INPUT -> storage == DType.FLOAT32 || storage == DType.UINT8 || storage == DType.INT32 ? DType.FLOAT32 : null;
             case MASK -> storage == DType.FLOAT32 ? DType.FLOAT32 : null;
-            case LABELS -> storage == DType.INT64 || storage == DType.FLOAT32 ? storage : null;
-            case INDICES -> storage == DType.INT64 ? DType.INT64 : null;
+            case LABELS, INDICES -> storage == DType.INT64 ? DType.INT64 : null;
+            case TARGETS -> storage == DType.FLOAT32 ? DType.FLOAT32 : null;
         };
         if (model == null) {
             throw new IllegalArgumentException("batch field " + this + " cannot be stored as " + storage + " (the loader stores "
                     + switch (this) {
                         case INPUT -> "modalities as float32, uint8 or int32";
                         case MASK -> "the mask as float32";
-                        case LABELS -> "class labels as int64 and regression targets as float32";
-                        case INDICES -> "row indices as int64";
+                        case LABELS, INDICES -> "labels and row indices as int64";
+                        case TARGETS -> "regression targets as float32";
                     } + ")");
         }
         return model;

@@ -401,7 +401,7 @@ public final class DataLoader {
                 // every modality present: no mask travels (Batch.mask() makes ones if asked)
                 Tensor mask = buf.anyMissing ? field(BatchField.MASK, DType.FLOAT32, wrapMask(buf), place, placed, made) : null;
                 DType labelType = buf.task.labelStorage(); // int64 class ids, or B×dims float32 targets
-                Tensor labels = field(BatchField.LABELS, labelType, buf.wrap(buf.labels, buf.task.labelBytes() * rows, labelType,
+                Tensor labels = field(BatchField.labelsOf(buf.task), labelType, buf.wrap(buf.labels, buf.task.labelBytes() * rows, labelType,
                         buf.task.labelShape(rows)), place, placed, made);
                 // the rows' dataset indices travel with the batch (models with per-sample state read them
                 // on the device; uploading them later, from pageable memory, would stall the step)

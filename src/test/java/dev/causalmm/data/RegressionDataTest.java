@@ -74,6 +74,26 @@ class RegressionDataTest {
     }
 
     @Test
+    void theUploadPathCarriesTheSameFloatTargetsAsTheCpuPath() {
+        ArrayDataset ds = RegressionFixtures.twoModalities("r", 37, 4, new Task.Regression(3, Task.Loss.L1));
+        DataLoader cpu = new DataLoader(ds, DataLoader.Options.shuffled(8, 5));
+        DataLoader upload = new DataLoader(ds, DataLoader.Options.shuffled(8, 5), true);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            try (var s = TensorScope.open("t"); var a = cpu.epoch(epoch); var b = upload.epoch(epoch)) {
+                while (a.hasNext()) {
+                    try (Batch x = a.next(); Batch y = b.next()) {
+                        assertArrayEquals(x.indices(), y.indices());
+                        assertEquals(DType.FLOAT32, y.labels().dtype());
+                        assertArrayEquals(new long[] {y.size(), 3}, y.labels().shape());
+                        assertArrayEquals(x.labels().toFloatArray(), y.labels().toFloatArray(), 0f);
+                    }
+                }
+                assertFalse(b.hasNext());
+            }
+        }
+    }
+
+    @Test
     void classificationBatchesKeepInt64Labels() {
         ArrayDataset cls = new ArrayDataset("c", ModalitySpec.vectors(new int[] {1}), new float[][] {{1, 2, 3}}, new int[] {2, 0, 1}, null, 3);
         DataLoader loader = new DataLoader(cls, DataLoader.Options.sequential(3));
@@ -86,9 +106,12 @@ class RegressionDataTest {
 
     @Test
     void theLabelFieldsDtypeRuleFollowsTheTask() {
+        assertEquals(BatchField.LABELS, BatchField.labelsOf(new Task.Classification(2)));
+        assertEquals(BatchField.TARGETS, BatchField.labelsOf(SCALAR));
         assertEquals(DType.INT64, BatchField.LABELS.modelDType(new Task.Classification(2).labelStorage()));
-        assertEquals(DType.FLOAT32, BatchField.LABELS.modelDType(SCALAR.labelStorage()));
-        assertThrows(IllegalArgumentException.class, () -> BatchField.LABELS.modelDType(DType.UINT8));
+        assertEquals(DType.FLOAT32, BatchField.TARGETS.modelDType(SCALAR.labelStorage()));
+        assertThrows(IllegalArgumentException.class, () -> BatchField.TARGETS.modelDType(DType.INT64));
+        assertThrows(IllegalArgumentException.class, () -> BatchField.LABELS.modelDType(DType.FLOAT32));
         assertThrows(IllegalArgumentException.class, () -> BatchField.INDICES.modelDType(DType.FLOAT32));
     }
 
