@@ -1,6 +1,7 @@
 package dev.causalmm.baselines;
 
 import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.data.Task;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
 import java.util.List;
@@ -36,6 +37,18 @@ public final class Baselines {
      */
     public static MultimodalModel create(String name, List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, int trainSize,
                                          long seed) {
+        return create(name, modalities, new Task.Classification(numClasses), encoder, trainSize, seed);
+    }
+
+    /**
+     * A model for the dataset's {@link Task}: classification builds every model as before; regression
+     * builds late fusion, concat and ConcatBow (heads of the target's size, MSE or L1 loss) and refuses
+     * TMC and QMF (their uncertainty is over classes) and MMBT (its regression head is not wired).
+     */
+    public static MultimodalModel create(String name, List<ModalitySpec> modalities, Task task, EncoderConfig encoder, int trainSize,
+                                         long seed) {
+        if (task instanceof Task.Regression r) return regression(name, modalities, r, encoder, seed);
+        int numClasses = ((Task.Classification) task).numClasses();
         return switch (name) {
             case "late-fusion" -> new LateFusion(modalities, numClasses, encoder, false, seed);
             case "concat" -> new ConcatFusion(modalities, numClasses, encoder, seed);
@@ -51,4 +64,21 @@ public final class Baselines {
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + NAMES.subList(0, NAMES.size() - 1));
         };
     }
+
+    private static MultimodalModel regression(String name, List<ModalitySpec> modalities, Task.Regression task, EncoderConfig encoder, long seed) {
+        requireAvailable(name);
+        return switch (name) {
+            case "late-fusion" -> new LateFusion(modalities, task, encoder, false, seed);
+            case "concat" -> new ConcatFusion(modalities, task, encoder, seed);
+            case "concatbow" -> new ConcatBow(modalities, task, seed);
+            case "tmc", "qmf" -> throw new IllegalArgumentException("model '" + name + "' (" + name.toUpperCase(java.util.Locale.ROOT)
+                    + ") is for classification: its uncertainty is over classes; the data is a " + TaskLoss.describe(task)
+                    + " task. Regression models: " + REGRESSION_NAMES);
+            default -> throw new IllegalArgumentException("model '" + name + "' does not support regression yet; the data is a "
+                    + TaskLoss.describe(task) + " task. Regression models: " + REGRESSION_NAMES);
+        };
+    }
+
+    /** The models {@link #create} builds for a regression task. */
+    public static final List<String> REGRESSION_NAMES = List.of("late-fusion", "concat", "concatbow");
 }

@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.data.Task;
 import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.nn.Encoders;
@@ -14,10 +15,15 @@ import java.util.List;
 public final class ConcatBow extends ConcatFusion {
     /** @param seed seed of the initial weights (the same seed builds the same model in every process) */
     public ConcatBow(List<ModalitySpec> modalities, int numClasses, long seed) {
-        this(modalities, numClasses, Init.seeded(seed));
+        this(modalities, new Task.Classification(numClasses), seed);
     }
 
-    private ConcatBow(List<ModalitySpec> modalities, int numClasses, Init init) {
-        super(modalities.stream().map(m -> Encoders.raw(m, init)).toList(), numClasses, init);
+    /** For the given task: classification (C logits) or regression (the target's values; MSE or L1). */
+    public ConcatBow(List<ModalitySpec> modalities, Task task, long seed) {
+        this(modalities, task, Init.seeded(seed));
+    }
+
+    private ConcatBow(List<ModalitySpec> modalities, Task task, Init init) {
+        super(modalities.stream().map(m -> Encoders.raw(m, init)).toList(), task, init);
     }
 }

@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.data.Task;
 import dev.causalmm.nn.Init;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
@@ -13,7 +14,8 @@ import java.util.List;
 /**
  * Concat fusion (spec §5.3, ConcatBow/ConcatBERT with from-scratch encoders): the fused
  * representation is the concatenation of the per-modality features (missing modalities zeroed),
- * and a single linear classifier maps it to logits. Loss: CE.
+ * and a single linear classifier maps it to logits. Loss: CE; for a regression {@link Task} the
+ * linear layer outputs the target's values and the loss is the task's MSE or L1.
  */
 public class ConcatFusion extends FusedHeadModel {
     private final List<ModalityEncoder> encoders = new ArrayList<>();
@@ -31,16 +33,27 @@ public class ConcatFusion extends FusedHeadModel {
      * @param seed seed of the initial weights (the same seed builds the same model in every process)
      */
     public ConcatFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, long seed) {
-        this(modalities, numClasses, encoder, Init.seeded(seed));
+        this(modalities, new Task.Classification(numClasses), encoder, seed);
     }
 
-    private ConcatFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, Init init) {
-        this(modalities.stream().map(m -> Encoders.create(m, encoder, init)).toList(), numClasses, init);
+    /** For the given task: classification (C logits) or regression (the target's values). */
+    public ConcatFusion(List<ModalitySpec> modalities, Task task, EncoderConfig encoder, long seed) {
+        this(modalities, task, encoder, Init.seeded(seed));
+    }
+
+    private ConcatFusion(List<ModalitySpec> modalities, Task task, EncoderConfig encoder, Init init) {
+        this(modalities.stream().map(m -> Encoders.create(m, encoder, init)).toList(), task, init);
     }
 
     /** Over the given encoders (the model takes ownership of them); {@code init} draws the classifier. */
     protected ConcatFusion(List<? extends ModalityEncoder> modalityEncoders, int numClasses, Init init) {
-        super(numClasses);
+        this(modalityEncoders, new Task.Classification(numClasses), init);
+    }
+
+    /** Over the given encoders, for the given task (the linear layer outputs {@code task.outputs()} values). */
+    protected ConcatFusion(List<? extends ModalityEncoder> modalityEncoders, Task task, Init init) {
+        super(task);
+        int numClasses = task.outputs();
         int dz = 0;
         for (int k = 0; k < modalityEncoders.size(); k++) {
             ModalityEncoder e = registerModule("encoder" + k, modalityEncoders.get(k));

@@ -1,6 +1,6 @@
 package dev.causalmm.baselines;
 
-import dev.causalmm.engine.Functional;
+import dev.causalmm.data.Task;
 import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 
@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * Late fusion (spec §5.2): each modality has its own encoder and linear head; the fused logits are
  * the mean of the heads' logits over the available modalities ({@code ½(l_1 + l_2)} when both are
- * present). Loss: CE of the fused logits; {@code auxUnimodalLoss} adds each head's CE.
+ * present). Loss: CE of the fused logits; {@code auxUnimodalLoss} adds each head's CE. For a
+ * regression {@link Task} the heads output the target's values, their masked mean is the
+ * prediction, and the loss is the task's MSE or L1 (likewise per head with {@code auxUnimodalLoss}).
  * There is no fused representation, so C3R uses its calibrator for this model.
  */
 public final class LateFusion extends UnimodalHeadsModel {
@@ -27,7 +29,12 @@ public final class LateFusion extends UnimodalHeadsModel {
      * @param seed seed of the initial weights (the same seed builds the same model in every process)
      */
     public LateFusion(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, boolean auxUnimodalLoss, long seed) {
-        super("late fusion", modalities, numClasses, encoder, Init.seeded(seed));
+        this(modalities, new Task.Classification(numClasses), encoder, auxUnimodalLoss, seed);
+    }
+
+    /** For the given task: classification (heads of C logits) or regression (heads of the target's size). */
+    public LateFusion(List<ModalitySpec> modalities, Task task, EncoderConfig encoder, boolean auxUnimodalLoss, long seed) {
+        super("late fusion", modalities, task, encoder, Init.seeded(seed));
         this.auxUnimodalLoss = auxUnimodalLoss;
     }
 
@@ -54,11 +61,21 @@ public final class LateFusion extends UnimodalHeadsModel {
 
     @Override
     public Tensor loss(ForwardOutput out, Tensor labels) {
-        Tensor loss = Functional.crossEntropy(out.logits(), labels);
+        Tensor loss = fusedLoss(out.logits(), labels);
         if (auxUnimodalLoss) {
-            for (Tensor l : out.modalityLogits()) loss = loss.add(Functional.crossEntropy(l, labels));
+            for (Tensor l : out.modalityLogits()) loss = loss.add(fusedLoss(l, labels));
         }
         return loss;
+    }
+
+    @Override
+    public Tensor fusedLoss(Tensor logits, Tensor labels) {
+        return TaskLoss.of(task(), kind(), logits, labels);
+    }
+
+    @Override
+    public Tensor lossAscentDirection(Tensor logits, Tensor labels) {
+        return TaskLoss.ascent(task(), kind(), logits, labels);
     }
 
 }

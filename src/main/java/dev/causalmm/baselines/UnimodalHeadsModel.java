@@ -1,5 +1,6 @@
 package dev.causalmm.baselines;
 
+import dev.causalmm.data.Task;
 import dev.causalmm.nn.Init;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.EncoderConfig;
@@ -20,12 +21,18 @@ import java.util.List;
 abstract class UnimodalHeadsModel extends Module implements MultimodalModel {
     private final List<ModalityEncoder> encoders = new ArrayList<>();
     private final List<Linear> heads = new ArrayList<>();
-    private final int numClasses;
+    private final Task task;
     private final String kind;
 
     UnimodalHeadsModel(String kind, List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, Init init) {
+        this(kind, modalities, new Task.Classification(numClasses), encoder, init);
+    }
+
+    /** Heads of {@code task.outputs()} values: the classes' logits, or the regression target's values. */
+    UnimodalHeadsModel(String kind, List<ModalitySpec> modalities, Task task, EncoderConfig encoder, Init init) {
         this.kind = kind;
-        this.numClasses = numClasses;
+        this.task = task;
+        int numClasses = task.outputs();
         for (int k = 0; k < modalities.size(); k++) {
             ModalityEncoder e = registerModule("encoder" + k, Encoders.create(modalities.get(k), encoder, init));
             encoders.add(e);
@@ -34,7 +41,13 @@ abstract class UnimodalHeadsModel extends Module implements MultimodalModel {
     }
 
     @Override public int numModalities() { return encoders.size(); }
-    @Override public int numClasses() { return numClasses; }
+    @Override public int numClasses() { return task instanceof Task.Classification c ? c.numClasses() : 0; }
+    @Override public Task task() { return task; }
+
+    /** The model's name in messages (late fusion, TMC, QMF). */
+    final String kind() {
+        return kind;
+    }
     @Override public int featureDim(int k) { return encoders.get(k).featureDim(); }
     @Override public int fusedDim() { return 0; }
     @Override public Tensor fuse(List<Tensor> features, Tensor mask) { return null; }

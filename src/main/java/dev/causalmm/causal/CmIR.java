@@ -38,8 +38,10 @@ import java.util.Map;
  *       input from both codes; {@code R_rec} = mean squared error (images on a 0–1 scale; texts have
  *       no decoder: regressing word ids means nothing).</li>
  * </ul>
- * Added to the base loss: {@code Σ_m λ1·R_inv + λ2·R_dec + λ3·R_rec}. Classification only for now:
- * a regression task needs a regression model (its L1 prediction loss is the model's own loss).
+ * Added to the base loss: {@code Σ_m λ1·R_inv + λ2·R_dec + λ3·R_rec}. For classification and
+ * regression alike (the paper's "both classification and regression tasks"): no term reads the
+ * labels, so on a regression model ({@code data.Task.Regression}) the prediction loss is the
+ * model's own MSE or L1 and the terms are unchanged.
  *
  * <p><b>Deviations from spec §4.2.</b> (1) Spec §4.2 takes the plain L1 of the codes, which
  * rewards shrinking them: the invariant head's output scaled by c and the next layer by 1/c give

@@ -34,6 +34,7 @@ abstract class ModelWrapper implements MultimodalModel {
 
     @Override public int numModalities() { return base.numModalities(); }
     @Override public int numClasses() { return base.numClasses(); }
+    @Override public dev.causalmm.data.Task task() { return base.task(); }
     @Override public int featureDim(int m) { return base.featureDim(m); }
     @Override public int fusedDim() { return base.fusedDim(); }
     @Override public Linear classifier() { return base.classifier(); }

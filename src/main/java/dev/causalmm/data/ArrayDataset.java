@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An in-memory dataset: one row-major {@code float[]} per modality, int labels, and an optional
- * availability mask. Image and token modalities must hold values their storage type keeps exactly
+ * An in-memory dataset: one row-major {@code float[]} per modality, int labels (classification) or
+ * row-major float targets (regression, {@link #regression}), and an optional availability mask. Image and token modalities must hold values their storage type keeps exactly
  * (whole pixels in [0, 255], word ids in [0, vocabulary)); anything else is refused, not rounded.
  */
 public final class ArrayDataset implements MultimodalDataset {
@@ -17,6 +17,9 @@ public final class ArrayDataset implements MultimodalDataset {
     private final int[] labels;
     private final boolean[][] available;
     private final int numClasses;
+    /** Regression only: {@code size × dims} targets, row-major; null for classification. */
+    private final float[] targets;
+    private final Task task;
 
     /**
      * @param values    {@code values[k]} holds {@code size × elementCount(k)} floats
@@ -24,6 +27,36 @@ public final class ArrayDataset implements MultimodalDataset {
      */
     public ArrayDataset(String name, List<ModalitySpec> modalities, float[][] values, int[] labels,
                         boolean[][] available, int numClasses) {
+        this(name, modalities, values, labels, null, available, new Task.Classification(numClasses));
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= numClasses) {
+                throw new IllegalArgumentException(name + ": label " + labels[i] + " of sample " + i + " is outside [0, " + numClasses + ")");
+            }
+        }
+    }
+
+    /**
+     * A regression dataset with {@code task.dims()} float targets per sample, {@code targets} row-major
+     * ({@code size × dims}); the sample count is {@code targets.length / dims}.
+     */
+    public static ArrayDataset regression(String name, List<ModalitySpec> modalities, float[][] values, float[] targets,
+                                          boolean[][] available, Task.Regression task) {
+        if (targets.length % task.dims() != 0) {
+            throw new IllegalArgumentException(name + ": " + targets.length + " target values are not a whole number of "
+                    + task.dims() + "-dimensional targets");
+        }
+        for (int i = 0; i < targets.length; i++) {
+            if (!Float.isFinite(targets[i])) {
+                throw new IllegalArgumentException(name + ": target value " + i % task.dims() + " of sample " + i / task.dims()
+                        + " is " + targets[i] + "; regression targets must be finite");
+            }
+        }
+        return new ArrayDataset(name, modalities, values, new int[targets.length / task.dims()], targets, available, task);
+    }
+
+    /** {@code labels} sets the sample count (all zeros for regression, whose values are {@code targets}). */
+    private ArrayDataset(String name, List<ModalitySpec> modalities, float[][] values, int[] labels, float[] targets,
+                         boolean[][] available, Task task) {
         if (values.length != modalities.size()) {
             throw new IllegalArgumentException(name + ": " + modalities.size() + " modalities but " + values.length + " value arrays");
         }
@@ -35,11 +68,6 @@ public final class ArrayDataset implements MultimodalDataset {
             }
         }
         for (int k = 0; k < values.length; k++) checkStorable(name, modalities.get(k), values[k]);
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new IllegalArgumentException(name + ": label " + labels[i] + " of sample " + i + " is outside [0, " + numClasses + ")");
-            }
-        }
         if (available != null && available.length != labels.length) {
             throw new IllegalArgumentException(name + ": availability mask has " + available.length + " rows for " + labels.length + " samples");
         }
@@ -48,7 +76,9 @@ public final class ArrayDataset implements MultimodalDataset {
         this.values = values;
         this.labels = labels;
         this.available = available;
-        this.numClasses = numClasses;
+        this.numClasses = task instanceof Task.Classification c ? c.numClasses() : 0;
+        this.targets = targets;
+        this.task = task;
     }
 
     /** Refuses values a modality's compact storage (uint8 pixels, int32 ids) would change. */
@@ -79,6 +109,13 @@ public final class ArrayDataset implements MultimodalDataset {
     @Override public int size() { return labels.length; }
     @Override public List<ModalitySpec> modalities() { return modalities; }
     @Override public int numClasses() { return numClasses; }
+    @Override public Task task() { return task; }
+
+    /** Target value {@code j} of sample {@code i} (regression only). */
+    public float target(int i, int j) {
+        if (!(task instanceof Task.Regression r)) throw new IllegalStateException(name + " is a classification dataset: it has labels, not targets");
+        return targets[i * r.dims() + j];
+    }
 
     public int label(int i) {
         return labels[i];
@@ -109,7 +146,11 @@ public final class ArrayDataset implements MultimodalDataset {
                 }
             }
         }
-        out.label(labels[index]);
+        if (task instanceof Task.Regression r) {
+            out.target(java.util.Arrays.copyOfRange(targets, index * r.dims(), (index + 1) * r.dims()));
+        } else {
+            out.label(labels[index]);
+        }
     }
 
     /**
@@ -130,8 +171,8 @@ public final class ArrayDataset implements MultimodalDataset {
                 v[k][i] += (float) (sigma[k] * Gaussian.draw(r));
             }
         }
-        return new ArrayDataset(noisyName, new ArrayList<>(modalities), v, labels.clone(),
-                available == null ? null : available.clone(), numClasses);
+        return new ArrayDataset(noisyName, new ArrayList<>(modalities), v, labels.clone(), targets == null ? null : targets.clone(),
+                available == null ? null : available.clone(), task);
     }
 
     /** A new dataset holding the given rows (for splits). */
@@ -148,6 +189,12 @@ public final class ArrayDataset implements MultimodalDataset {
             l[r] = labels[rows[r]];
             if (a != null) a[r] = available[rows[r]].clone();
         }
-        return new ArrayDataset(subsetName, new ArrayList<>(modalities), v, l, a, numClasses);
+        float[] t = null;
+        if (task instanceof Task.Regression reg) {
+            int d = reg.dims();
+            t = new float[rows.length * d];
+            for (int r = 0; r < rows.length; r++) System.arraycopy(targets, rows[r] * d, t, r * d, d);
+        }
+        return new ArrayDataset(subsetName, new ArrayList<>(modalities), v, l, t, a, task);
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One batch as tensors: inputs per modality ({@code B×shape}), availability mask {@code B×K}
- * (float, 1 = present), labels {@code B} (int64) and the dataset indices of the rows.
+ * (float, 1 = present), labels (int64 {@code B} for classification, float32 {@code B×dims} for
+ * regression: {@link Task}) and the dataset indices of the rows.
  * On CPU the tensors are views of one of the loader's pooled buffers. Closing the batch frees the
  * tensors; the buffer goes back to the loader only when LibTorch has freed every tensor over it, so
  * a view kept past close (a reshape, an input autograd saved) keeps its values, but holds the

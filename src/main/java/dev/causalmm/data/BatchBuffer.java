@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Host storage for one batch, allocated once and reused: a block per modality in its storage type
- * (float32 features, uint8 pixels, int32 word ids), int64 labels, int64 dataset indices and a
+ * (float32 features, uint8 pixels, int32 word ids), labels ({@link Task#labelStorage()}: int64 class
+ * ids or float32 regression targets), int64 dataset indices and a
  * float32 availability mask, all slices of one allocation (pinned when batches go to a CUDA device).
  * Loader threads write samples straight into it; the consuming thread wraps it as tensors without
  * a copy.
@@ -27,6 +28,8 @@ final class BatchBuffer {
     final MemorySegment[] modalities;
     final long[] rowBytes;
     final MemorySegment labels;
+    /** What the labels are: int64 class ids or {@code dims} float32 values per row. */
+    final Task task;
     /** The rows' dataset indices as int64, uploaded with the batch. */
     final MemorySegment indexRows;
     final MemorySegment mask;
@@ -38,8 +41,9 @@ final class BatchBuffer {
     private final BufferPool pool;
     private final AtomicInteger holds = new AtomicInteger();
 
-    BatchBuffer(BufferPool pool, List<ModalitySpec> specs, int capacity, boolean pinned) {
+    BatchBuffer(BufferPool pool, List<ModalitySpec> specs, Task task, int capacity, boolean pinned) {
         this.pool = pool;
+        this.task = task;
         this.capacity = capacity;
         int k = specs.size();
         rowBytes = new long[k];
@@ -50,7 +54,7 @@ final class BatchBuffer {
             offsets[m] = end;
             end = align(end + rowBytes[m] * capacity);
         }
-        long[] tail = {(long) Long.BYTES * capacity, (long) Long.BYTES * capacity, (long) Float.BYTES * capacity * k};
+        long[] tail = {task.labelBytes() * capacity, (long) Long.BYTES * capacity, (long) Float.BYTES * capacity * k};
         for (int i = 0; i < 3; i++) {
             offsets[k + i] = end;
             end = align(end + tail[i]);
@@ -112,7 +116,21 @@ final class BatchBuffer {
 
             @Override
             public void label(long label) {
+                if (task instanceof Task.Regression) {
+                    throw new IllegalStateException("the dataset declares a regression task but wrote a class label; write target(...)");
+                }
                 labels.setAtIndex(ValueLayout.JAVA_LONG, row, label);
+            }
+
+            @Override
+            public void target(float... values) {
+                if (!(task instanceof Task.Regression r)) {
+                    throw new IllegalStateException("the dataset declares a classification task but wrote a regression target; write label(...)");
+                }
+                if (values.length != r.dims()) {
+                    throw new IllegalArgumentException("regression target of " + values.length + " values; the task has " + r.dims());
+                }
+                MemorySegment.copy(values, 0, labels, ValueLayout.JAVA_FLOAT, (long) Float.BYTES * r.dims() * row, values.length);
             }
 
             @Override

@@ -6,8 +6,9 @@ import dev.causalmm.engine.Tensor;
 /**
  * The tensors a batch carries, and the one rule for the element type each has when the model reads
  * it: a modality stored compactly (uint8 pixels, int32 word ids) is widened to float32 on the
- * batch's device; labels and row indices stay int64 ({@code cross_entropy}'s targets and
- * {@code index_add_}'s index must be integers); the mask stays float32. The CPU path and the CUDA
+ * batch's device; class labels and row indices stay int64 ({@code cross_entropy}'s targets and
+ * {@code index_add_}'s index must be integers), regression targets stay float32 (by the dataset's
+ * {@link Task#labelStorage()}); the mask stays float32. The CPU path and the CUDA
  * side-stream upload both apply it through {@link #asModel}, so they cannot disagree
  * (docs/loader.md).
  */
@@ -16,10 +17,17 @@ public enum BatchField {
     INPUT,
     /** Which modalities each row has (B×K, 0/1): float32. */
     MASK,
-    /** Class labels: int64. */
+    /** Class labels (classification): int64. */
     LABELS,
+    /** Regression targets ({@code B×dims}): float32. */
+    TARGETS,
     /** The rows' dataset indices (per-sample state of a model): int64. */
     INDICES;
+
+    /** The field a batch's labels travel as: {@link #LABELS} for classification, {@link #TARGETS} for regression. */
+    public static BatchField labelsOf(Task task) {
+        return task instanceof Task.Regression ? TARGETS : LABELS;
+    }
 
     /**
      * The element type the model reads for this field when the loader stores it as {@code storage}.
@@ -31,6 +39,7 @@ public enum BatchField {
             case INPUT -> storage == DType.FLOAT32 || storage == DType.UINT8 || storage == DType.INT32 ? DType.FLOAT32 : null;
             case MASK -> storage == DType.FLOAT32 ? DType.FLOAT32 : null;
             case LABELS, INDICES -> storage == DType.INT64 ? DType.INT64 : null;
+            case TARGETS -> storage == DType.FLOAT32 ? DType.FLOAT32 : null;
         };
         if (model == null) {
             throw new IllegalArgumentException("batch field " + this + " cannot be stored as " + storage + " (the loader stores "
@@ -38,6 +47,7 @@ public enum BatchField {
                         case INPUT -> "modalities as float32, uint8 or int32";
                         case MASK -> "the mask as float32";
                         case LABELS, INDICES -> "labels and row indices as int64";
+                        case TARGETS -> "regression targets as float32";
                     } + ")");
         }
         return model;

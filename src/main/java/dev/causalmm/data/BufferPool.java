@@ -15,14 +15,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class BufferPool {
     private final List<ModalitySpec> specs;
+    private final Task task;
     private final int rowsPerBuffer;
     private final boolean pinned;
     private final LinkedBlockingQueue<BatchBuffer> free = new LinkedBlockingQueue<>();
     private int created;
     private int reserved;
 
-    BufferPool(List<ModalitySpec> specs, int rowsPerBuffer, boolean pinned) {
+    BufferPool(List<ModalitySpec> specs, Task task, int rowsPerBuffer, boolean pinned) {
         this.specs = List.copyOf(specs);
+        this.task = task;
         this.rowsPerBuffer = rowsPerBuffer;
         this.pinned = pinned;
     }
@@ -31,7 +33,7 @@ final class BufferPool {
     synchronized void reserve(int n) {
         reserved += n;
         while (created < reserved) {
-            free.add(new BatchBuffer(this, specs, rowsPerBuffer, pinned));
+            free.add(new BatchBuffer(this, specs, task, rowsPerBuffer, pinned));
             created++;
         }
     }

@@ -184,7 +184,7 @@ public final class DataLoader {
     private synchronized BufferPool pool() {
         if (pool == null) {
             int rows = (options.batchSize() + options.worldSize() - 1) / options.worldSize();
-            pool = new BufferPool(dataset.modalities(), rows, options.device().isCuda());
+            pool = new BufferPool(dataset.modalities(), dataset.task(), rows, options.device().isCuda());
         }
         return pool;
     }
@@ -400,8 +400,9 @@ public final class DataLoader {
                 }
                 // every modality present: no mask travels (Batch.mask() makes ones if asked)
                 Tensor mask = buf.anyMissing ? field(BatchField.MASK, DType.FLOAT32, wrapMask(buf), place, placed, made) : null;
-                Tensor labels = field(BatchField.LABELS, DType.INT64, buf.wrap(buf.labels, (long) Long.BYTES * rows, DType.INT64, rows),
-                        place, placed, made);
+                DType labelType = buf.task.labelStorage(); // int64 class ids, or B×dims float32 targets
+                Tensor labels = field(BatchField.labelsOf(buf.task), labelType, buf.wrap(buf.labels, buf.task.labelBytes() * rows, labelType,
+                        buf.task.labelShape(rows)), place, placed, made);
                 // the rows' dataset indices travel with the batch (models with per-sample state read them
                 // on the device; uploading them later, from pageable memory, would stall the step)
                 Tensor indices = field(BatchField.INDICES, DType.INT64, buf.wrap(buf.indexRows, (long) Long.BYTES * rows, DType.INT64, rows),

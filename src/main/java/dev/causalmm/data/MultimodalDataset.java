@@ -14,7 +14,17 @@ public interface MultimodalDataset {
 
     List<ModalitySpec> modalities();
 
+    /** Number of classes; 0 for a regression task (see {@link #task()}). */
     int numClasses();
+
+    /**
+     * What the targets are: {@link Task.Classification} of {@link #numClasses()} unless the dataset
+     * says otherwise. A regression dataset overrides this and writes {@link SampleWriter#target}
+     * instead of {@link SampleWriter#label}.
+     */
+    default Task task() {
+        return new Task.Classification(numClasses());
+    }
 
     /** Decodes sample {@code index} into {@code out}. */
     void read(int index, SampleWriter out) throws IOException;

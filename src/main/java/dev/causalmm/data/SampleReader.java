@@ -17,6 +17,7 @@ public final class SampleReader implements SampleWriter {
     private final boolean[] missing;
     private final DType[] storage;
     private int label;
+    private float[] target = new float[0];
 
     public SampleReader(Arena arena, List<ModalitySpec> specs) {
         rows = new MemorySegment[specs.size()];
@@ -29,6 +30,7 @@ public final class SampleReader implements SampleWriter {
     /** Reads sample {@code i} of {@code ds}; a failure names the dataset and the sample. */
     public void read(MultimodalDataset ds, int i) {
         Arrays.fill(missing, false);
+        target = new float[0];
         try {
             ds.read(i, this);
         } catch (IOException e) {
@@ -47,6 +49,11 @@ public final class SampleReader implements SampleWriter {
 
     public int label() {
         return label;
+    }
+
+    /** The regression target of the last sample read (a copy; empty when the dataset wrote a class label). */
+    public float[] target() {
+        return target.clone();
     }
 
     public boolean isMissing(int m) {
@@ -82,5 +89,6 @@ public final class SampleReader implements SampleWriter {
 
     @Override public MemorySegment modality(int k) { return rows[k]; }
     @Override public void label(long l) { label = (int) l; }
+    @Override public void target(float... values) { target = values.clone(); }
     @Override public void missing(int k) { missing[k] = true; }
 }

@@ -13,7 +13,16 @@ public interface SampleWriter {
      */
     MemorySegment modality(int k);
 
+    /** The class label of a classification sample. */
     void label(long label);
+
+    /**
+     * The target of a regression sample: {@link Task.Regression#dims()} values. Writers that only
+     * carry class labels refuse it.
+     */
+    default void target(float... values) {
+        throw new UnsupportedOperationException(getClass().getName() + " takes class labels only, not regression targets");
+    }
 
     /** Marks modality {@code k} missing (present by default); its slot should then hold zeros. */
     void missing(int k);

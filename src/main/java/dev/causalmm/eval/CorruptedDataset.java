@@ -58,6 +58,7 @@ public final class CorruptedDataset implements MultimodalDataset {
     @Override public int size() { return inner.size(); }
     @Override public List<ModalitySpec> modalities() { return inner.modalities(); }
     @Override public int numClasses() { return inner.numClasses(); }
+    @Override public dev.causalmm.data.Task task() { return inner.task(); }
 
     @Override
     public void read(int index, SampleWriter out) throws IOException {

@@ -46,6 +46,7 @@ public final class Evaluator {
 
     /** Evaluates {@code model} (switched to eval mode meanwhile) over the whole dataset, through this evaluator's loader. */
     public EvalResult evaluate(MultimodalModel model) {
+        if (data.task() instanceof dev.causalmm.data.Task.Regression) return RegressionEvaluation.run(model, data, loader, device);
         model.setTraining(false);
         int[] predictions = new int[data.size()];
         double lossSum;

@@ -43,6 +43,7 @@ public final class MissingModalityDataset implements MultimodalDataset {
     @Override public int size() { return inner.size(); }
     @Override public List<ModalitySpec> modalities() { return inner.modalities(); }
     @Override public int numClasses() { return inner.numClasses(); }
+    @Override public dev.causalmm.data.Task task() { return inner.task(); }
 
     /** Whether modality {@code m} of sample {@code i} is dropped. */
     public boolean drops(int i, int m) {

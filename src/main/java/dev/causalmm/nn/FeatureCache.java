@@ -181,6 +181,7 @@ public final class FeatureCache {
         @Override public int size() { return base.size(); }
         @Override public List<ModalitySpec> modalities() { return specs; }
         @Override public int numClasses() { return base.numClasses(); }
+        @Override public dev.causalmm.data.Task task() { return base.task(); }
 
         @Override
         public void read(int index, SampleWriter out) throws IOException {
@@ -198,6 +199,7 @@ public final class FeatureCache {
                 base.read(index, new SampleWriter() {
                     @Override public MemorySegment modality(int m) { return m == k ? tmp : out.modality(m); }
                     @Override public void label(long l) { out.label(l); }
+                    @Override public void target(float... t) { out.target(t); }
                     @Override public void missing(int m) { if (m != k) out.missing(m); }
                 });
             }

@@ -16,6 +16,11 @@ public interface MultimodalModel extends AutoCloseable {
 
     int numClasses();
 
+    /** What the model predicts: classes (its default) or a regression target of {@code task().outputs()} values. */
+    default dev.causalmm.data.Task task() {
+        return new dev.causalmm.data.Task.Classification(numClasses());
+    }
+
     /** Width {@code d_k} of modality {@code k}'s feature. */
     int featureDim(int modality);
 
