@@ -64,6 +64,13 @@ public interface Regularizer extends AutoCloseable {
      */
     Output compute(MultimodalModel model, ForwardOutput out, Tensor labels, int epoch);
 
+    /**
+     * Called after {@code backward()} and the gradient sync, before clipping and the optimizer
+     * step: a method that edits gradients (OGM-GE scales the dominant encoder's and adds noise)
+     * does it here.
+     */
+    default void afterBackward(MultimodalModel model) {}
+
     @Override
     default void close() {
         namedParameters().values().forEach(Tensor::close);

@@ -216,6 +216,7 @@ public final class Trainer {
                     }
                     loss.backward();
                     gradientSync.afterBackward(params, share);
+                    regularizer.afterBackward(model);
                     if (config.gradClipNorm() > 0) Functional.clipGradNorm(params, config.gradClipNorm());
                     optimizer.step();
                     optimizer.zeroGrad();
