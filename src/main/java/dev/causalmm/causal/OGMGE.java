@@ -53,7 +53,8 @@ public final class OGMGE implements Regularizer {
             List<Tensor> rows = new ArrayList<>();
             for (Tensor x : inputs) rows.add(x.narrow(0, 0, Math.min(2, x.size(0))));
             for (int m = 0; m < k; m++) {
-                model.encode(rows).get(m).sum().backward();
+                Tensor h = model.encode(rows).get(m);
+                if (h.requiresGrad()) h.sum().backward(); // a frozen (pretrained) encoder has nothing to modulate
                 java.util.Set<String> mine = new java.util.HashSet<>();
                 named.forEach((n, p) -> { if (p.grad() != null) mine.add(n); });
                 named.values().forEach(Tensor::clearGrad);
@@ -71,8 +72,8 @@ public final class OGMGE implements Regularizer {
                 if (exclusive && e.getValue().dim() >= 2) own.add(e.getValue());
             }
             if (own.isEmpty()) {
-                throw new IllegalArgumentException("ogm-ge modulates each modality's encoder, but no weight of this model feeds modality "
-                        + m + "'s features alone");
+                throw new IllegalArgumentException("ogm-ge modulates each modality's encoder, but no trainable weight of this model feeds modality "
+                        + m + "'s features alone (a frozen pretrained encoder?)");
             }
             all.add(own);
         }
