@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Training seed(s), comma-separated for several runs (default: ${DEFAULT-VALUE}).")
     List<Long> seeds;
 
-    @Option(names = "--regularizer", defaultValue = "none", description = "none, c3r, imml, cmir (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--regularizer", defaultValue = "none", description = "none, c3r, imml, cmir, or an imbalance baseline ogm-ge, pmr, umt (default: ${DEFAULT-VALUE}).")
     String regularizer;
 
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd (default: ${DEFAULT-VALUE}).")

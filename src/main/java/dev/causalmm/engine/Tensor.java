@@ -451,6 +451,8 @@ public final class Tensor implements AutoCloseable {
     public Tensor add(Tensor o, double alpha) { Scalar s = Constants.scalar(alpha); try { return wrap(h().add(o.h(), s)); } finally { Constants.done(s, alpha); } }
 
     public Tensor add_(Tensor o) { h().add_(o.h()); return this; }
+    /** In place {@code this *= o} (broadcasting), e.g. a gradient scaled by a device-side coefficient. */
+    public Tensor mul_(Tensor o) { h().mul_(o.h()); return this; }
     public Tensor mul_(double v) { Scalar s = Constants.scalar(v); try { h().mul_(s); } finally { Constants.done(s, v); } return this; }
     public Tensor zero_() { h().zero_(); return this; }
     public Tensor fill_(double v) { Scalar s = Constants.scalar(v); try { h().fill_(s); } finally { Constants.done(s, v); } return this; }
@@ -544,6 +546,9 @@ public final class Tensor implements AutoCloseable {
         var two = Constants.optional(2.0);
         try { return wrap(torch.norm(h(), two, new long[] {1}, true)); } finally { Constants.done(two, 2.0); }
     }
+
+    /** Sample standard deviation (divisor N−1) over every element, PyTorch's {@code t.std()}. */
+    public Tensor std() { return wrap(torch.std(h())); }
 
     /** Population variance (divisor N) along {@code dim}, in one kernel. */
     public Tensor variance(int dim, boolean keepDim) { return wrap(torch.var(h(), new long[] {dim}, false, keepDim)); }

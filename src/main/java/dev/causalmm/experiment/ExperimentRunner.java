@@ -88,6 +88,9 @@ public final class ExperimentRunner {
                          () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
                                  data.train().size(), seed)), seed);
                  MetricsListener metrics = new MetricsListener(ckDir, loggers, hparams(spec, seed, data))) {
+                // UMT's uni-modal teachers: fresh models of the same architecture
+                if (reg instanceof dev.causalmm.causal.UMT umt) umt.withTeachers(s -> dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
+                        () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(), data.train().size(), s)));
                 Trainer trainer = new Trainer(cfg).gradientSync(sync);
                 if (root) trainer.addListener(new LoggingListener(label)).addListener(metrics);
                 if (progress && root) trainer.addListener(new ProgressBar(label));

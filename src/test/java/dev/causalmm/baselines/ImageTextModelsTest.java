@@ -68,6 +68,8 @@ class ImageTextModelsTest {
             try (Regularizer reg = Regularizers.create(r);
                  MultimodalModel m = reg.adapt(Baselines.create(model, small.modalities(), small.numClasses(), EncoderConfig.c3rPaper(),
                          small.train().size(), 2), 2)) {
+                if (reg instanceof dev.causalmm.causal.UMT umt) umt.withTeachers(s -> Baselines.create(model, small.modalities(),
+                        small.numClasses(), EncoderConfig.c3rPaper(), small.train().size(), s));
                 var result = new Trainer(TrainConfig.defaults(1, 1).withBatchSize(64)).fit(m, reg, small.train(), small.val());
                 var last = result.last();
                 assertTrue(Double.isFinite(last.trainLoss()) && Double.isFinite(last.valLoss()), model + "+" + r + ": " + last);
