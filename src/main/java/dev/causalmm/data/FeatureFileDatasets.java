@@ -63,6 +63,7 @@ public final class FeatureFileDatasets {
 
     /** Opens {@code path} (a feature file or a manifest) as train/val/test sets. */
     public static DataSplits open(Path path, FeatureFileOptions options) throws IOException {
+        if (Hdf5SplitFolder.isFolder(path)) return Hdf5SplitFolder.open(path, options);
         return build(path, path.toString(), options, null);
     }
 

@@ -11,7 +11,9 @@ import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -59,6 +61,20 @@ public final class Hdf5File {
             if (n == null && path.contains("/")) n = h.getByPath(path);
             if (!(n instanceof Dataset d)) {
                 throw new Failure(file + ": no dataset '" + path + "' (the file holds " + h.getChildren().keySet() + ")");
+            }
+            return numeric(d, file.toString(), MAX_BYTES);
+        });
+    }
+
+    /** The file's one dataset at the top level, or the one named {@code preferred} when it holds several. */
+    public static ArrayValue.Numeric single(Path file, String preferred) throws IOException {
+        if (!Files.exists(file)) throw new NoSuchFileException(file + ": no such HDF5 file");
+        return open(file.toString(), () -> new HdfFile(file), h -> {
+            List<Dataset> all = new ArrayList<>();
+            for (Node n : h.getChildren().values()) if (n instanceof Dataset d) all.add(d);
+            Node n = all.size() == 1 ? all.getFirst() : h.getChildren().get(preferred);
+            if (!(n instanceof Dataset d)) {
+                throw new Failure(file + ": holds " + h.getChildren().keySet() + "; expected one dataset (or one named '" + preferred + "')");
             }
             return numeric(d, file.toString(), MAX_BYTES);
         });
