@@ -6,9 +6,13 @@ import dev.causalmm.engine.Tensor;
 final class SequencePooling {
     private SequencePooling() {}
 
-    /** The step mask, {@code B×T} (1 = real step). */
+    /**
+     * The step mask, {@code B×T}: 1 where the stored mask exceeds ½. Thresholded because a
+     * regulariser's perturbation of the whole input (CmIR's environments, C3R's interventions) may
+     * move the mask channel too; a step stays real or padding whatever was added to it.
+     */
     static Tensor mask(Tensor x, int features) {
-        return x.select(2, features);
+        return x.select(2, features).gt(0.5).to(x.dtype());
     }
 
     /** Real steps per sample, {@code B} (float). */
