@@ -21,9 +21,12 @@ import java.util.Map;
  */
 final class Hdf5MatFile {
     private static final int MAX_DEPTH = 32;
+    /** The most values (variables and cells) one file may expand to: cells may share or cycle through references. */
+    private static final int MAX_VALUES = 1_000_000;
     private final HdfFile file;
     private final String source;
     private final long maxBytes;
+    private int visited;
 
     private Hdf5MatFile(HdfFile file, String source, long maxBytes) {
         this.file = file;
@@ -53,6 +56,7 @@ final class Hdf5MatFile {
 
     private ArrayValue value(Node n, String where, int depth) {
         if (depth > MAX_DEPTH) throw new Hdf5File.Failure(source + ": variable '" + where + "': cells nested deeper than " + MAX_DEPTH);
+        if (++visited > MAX_VALUES) throw new Hdf5File.Failure(source + ": more than " + MAX_VALUES + " variables and cells");
         String cls = attribute(n, "MATLAB_class");
         if (n instanceof Group g) {
             if (g.getAttributes().containsKey("MATLAB_sparse")) return sparse(g, where, cls);

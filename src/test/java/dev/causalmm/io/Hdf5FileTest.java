@@ -46,6 +46,13 @@ class Hdf5FileTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void aCellThatRefersToItselfIsRefusedNotFollowedForever() {
+        var e = assertThrows(FormatException.class, () -> MatFile.read(DIR.resolve("cyclic.mat")));
+        assertTrue(e.getMessage().contains("cyclic.mat") && e.getMessage().contains("'C"), e.getMessage());
+    }
+
+    @Test
     void aSequenceFileReadsItsDatasetInRowMajorOrder() throws Exception {
         var a = Hdf5File.dataset(DIR.resolve("msa-tiny/audio_train.h5"), "d1");
         assertArrayEquals(new int[] {6, 20, 74}, a.shape());
