@@ -74,7 +74,7 @@ public final class MMBT extends FusedHeadModel {
                     tokensPerModality[k] = t.tokens();
                     seg0 += t.tokens();
                 }
-                case FEATURES -> {
+                case FEATURES, SEQUENCE -> { // a sequence (with its mask channel) is one flattened token
                     tokenizers.add(null);
                     projections.add(registerModule("project" + k, new Linear((int) s.elementCount(), h, init)));
                     tokensPerModality[k] = 1;
@@ -121,7 +121,7 @@ public final class MMBT extends FusedHeadModel {
             long b = x.size(0);
             Tensor tokens = switch (modalities.get(k).kind()) {
                 case IMAGE -> projections.get(k).forward(((ImageTrunk) tokenizers.get(k)).forward(x));
-                case FEATURES -> projections.get(k).forward(x.reshape(b, modalities.get(k).elementCount()));
+                case FEATURES, SEQUENCE -> projections.get(k).forward(x.reshape(b, modalities.get(k).elementCount()));
                 case TOKENS -> ((Embedding) tokenizers.get(k)).forward(x.to(DType.INT64));
             };
             f.add(tokens.reshape(b, (long) featureDim(k)));

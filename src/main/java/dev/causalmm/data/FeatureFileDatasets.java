@@ -58,11 +58,12 @@ public final class FeatureFileDatasets {
         if (dataset == null) return false;
         String l = dataset.toLowerCase(Locale.ROOT);
         return l.endsWith(".mat") || l.endsWith(".npz") || l.endsWith(".npy") || l.endsWith(".csv") || l.endsWith(".yaml")
-                || l.endsWith(".yml") || l.endsWith(".json") || dataset.contains("/") || dataset.contains("\\");
+                || l.endsWith(".yml") || l.endsWith(".json") || l.endsWith(".h5") || dataset.contains("/") || dataset.contains("\\");
     }
 
     /** Opens {@code path} (a feature file or a manifest) as train/val/test sets. */
     public static DataSplits open(Path path, FeatureFileOptions options) throws IOException {
+        if (Hdf5SplitFolder.isFolder(path)) return Hdf5SplitFolder.open(path, options);
         return build(path, path.toString(), options, null);
     }
 
@@ -109,6 +110,7 @@ public final class FeatureFileDatasets {
             sha.put(abs.toString(), sha256(abs));
             String l = abs.getFileName().toString().toLowerCase(Locale.ROOT);
             if (l.endsWith(".mat")) o = MatFile.read(abs);
+            else if (l.endsWith(".h5") || l.endsWith(".hdf5")) o = dev.causalmm.io.Hdf5File.read(abs);
             else if (l.endsWith(".npz")) o = Npy.readNpz(abs);
             else if (l.endsWith(".npy")) o = Npy.read(abs);
             else if (l.endsWith(".csv") || l.endsWith(".txt") || l.endsWith(".tsv")) {

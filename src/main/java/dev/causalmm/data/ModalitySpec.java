@@ -14,14 +14,18 @@ import java.util.Arrays;
  *       these bytes and re-quantised, as the reference adds it to an 8-bit image; models
  *       normalise on the device;</li>
  *   <li>{@link Kind#TOKENS}: {@code L} word ids below {@code vocabSize}, stored as int32, with
- *       {@link #PAD} = 0 and {@link #BLANK} = 1 (the "_" of word-blank noise).</li>
+ *       {@link #PAD} = 0 and {@link #BLANK} = 1 (the "_" of word-blank noise);</li>
+ *   <li>{@link Kind#SEQUENCE}: {@code T} steps of {@code d} real values, stored as float32 with one
+ *       more channel, the step mask (1 = a real step, 0 = padding after the sequence's end): shape
+ *       {@code T×(d+1)}. The mask travels inside the sample, so loaders, caches, batches and
+ *       corruptions carry a per-sample length without any change; see {@link #sequence}.</li>
  * </ul>
  *
  * @param vocabSize vocabulary size for {@link Kind#TOKENS}, 0 otherwise
  */
 public record ModalitySpec(String name, long[] shape, Kind kind, int vocabSize) {
     /** What the values of a modality mean, which decides its encoder and its test-time noise. */
-    public enum Kind { FEATURES, IMAGE, TOKENS }
+    public enum Kind { FEATURES, IMAGE, TOKENS, SEQUENCE }
 
     /** Padding token id. */
     public static final int PAD = 0;
@@ -48,6 +52,13 @@ public record ModalitySpec(String name, long[] shape, Kind kind, int vocabSize) 
             }
             case FEATURES -> {
                 if (vocabSize != 0) throw new IllegalArgumentException("feature modality " + name + " has no vocabulary");
+            }
+            case SEQUENCE -> {
+                if (shape.length != 2 || shape[1] < 2) {
+                    throw new IllegalArgumentException("sequence modality " + name + " needs a [steps, features + 1 (mask)] shape, got "
+                            + Arrays.toString(shape));
+                }
+                if (vocabSize != 0) throw new IllegalArgumentException("sequence modality " + name + " has no vocabulary");
             }
         }
     }
@@ -78,10 +89,34 @@ public record ModalitySpec(String name, long[] shape, Kind kind, int vocabSize) 
         return new ModalitySpec(name, new long[] {length}, Kind.TOKENS, vocabSize);
     }
 
+    /**
+     * A sequence of at most {@code steps} steps of {@code features} values; stored {@code steps ×
+     * (features + 1)} with the step mask as the last channel (see the class comment).
+     */
+    public static ModalitySpec sequence(String name, int steps, int features) {
+        return new ModalitySpec(name, new long[] {steps, features + 1L}, Kind.SEQUENCE, 0);
+    }
+
+    /** Steps of a {@link Kind#SEQUENCE} modality (its padded length). */
+    public int steps() {
+        requireSequence();
+        return (int) shape[0];
+    }
+
+    /** Values per step of a {@link Kind#SEQUENCE} modality, without the mask channel. */
+    public int stepFeatures() {
+        requireSequence();
+        return (int) shape[1] - 1;
+    }
+
+    private void requireSequence() {
+        if (kind != Kind.SEQUENCE) throw new IllegalStateException("modality " + name + " is not a sequence");
+    }
+
     /** The element type one sample is stored in before it reaches the device (see the class comment). */
     public DType storage() {
         return switch (kind) {
-            case FEATURES -> DType.FLOAT32;
+            case FEATURES, SEQUENCE -> DType.FLOAT32;
             case IMAGE -> DType.UINT8;
             case TOKENS -> DType.INT32;
         };
@@ -111,6 +146,7 @@ public record ModalitySpec(String name, long[] shape, Kind kind, int vocabSize) 
 
     @Override
     public String toString() {
+        if (kind == Kind.SEQUENCE) return name + "[" + shape[0] + " steps × " + (shape[1] - 1) + " + mask] sequence";
         return name + Arrays.toString(shape) + (kind == Kind.FEATURES ? "" : " " + kind.name().toLowerCase(java.util.Locale.ROOT)
                 + (kind == Kind.TOKENS ? " vocab " + vocabSize : ""));
     }

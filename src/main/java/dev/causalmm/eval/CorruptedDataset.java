@@ -40,7 +40,7 @@ public final class CorruptedDataset implements MultimodalDataset {
             if (!protocol.appliesTo(m) || protocol.eps() == 0) continue;
             ModalitySpec s = specs.get(m);
             switch (s.kind()) {
-                case FEATURES -> std[m] = SampleReader.perDimensionStd(inner, m, 20_000);
+                case FEATURES, SEQUENCE -> std[m] = SampleReader.perDimensionStd(inner, m, 20_000);
                 case IMAGE -> {
                     if (protocol.qmfCompat()) {
                         float[] f = new float[(int) (s.shape()[1] * s.shape()[2])];
@@ -70,6 +70,7 @@ public final class CorruptedDataset implements MultimodalDataset {
             SplittableRandom r = new SplittableRandom(protocol.mix(index, m, 2));
             switch (specs.get(m).kind()) {
                 case FEATURES -> addFeatureNoise(row, std[m], protocol.eps() * protocol.sigmaPerEps(), r);
+                case SEQUENCE -> dev.causalmm.data.Sequences.addNoise(row, specs.get(m), std[m], protocol.eps() * protocol.sigmaPerEps(), r);
                 case IMAGE -> addPixelNoise(row, specs.get(m).shape(), fixedField[m], r);
                 case TOKENS -> blankWords(row, (int) specs.get(m).elementCount(), r);
             }

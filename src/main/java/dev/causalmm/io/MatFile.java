@@ -16,7 +16,7 @@ import java.util.zip.Inflater;
 
 /**
  * A small, strict reader of MATLAB level-5 MAT-files (what {@code save -v7} and {@code -v6}
- * write, and SciPy's {@code savemat}): plain and zlib-compressed ({@code miCOMPRESSED}) variables,
+ * write, and SciPy's {@code savemat}), which hands v7.3 files (HDF5) to {@link Hdf5MatFile}: plain and zlib-compressed ({@code miCOMPRESSED}) variables,
  * both byte orders, the numeric classes double, single, int8…int64, uint8…uint64 and logical, char
  * arrays, cell arrays (nested) and sparse matrices. Structs, objects and function handles are
  * recognised and returned as {@link ArrayValue.Opaque}; complex numbers are refused.
@@ -67,9 +67,7 @@ public final class MatFile {
     }
 
     private Map<String, ArrayValue> parse(byte[] bytes) throws FormatException {
-        if (bytes.length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'H' && bytes[2] == 'D' && bytes[3] == 'F') {
-            throw v73();
-        }
+        if (Hdf5MatFile.isHdf5(bytes)) return Hdf5MatFile.read(bytes, source, maxInflated);
         if (!looksLikeMat(bytes)) {
             throw new FormatException(source + ": not a MATLAB v5 MAT-file (its header does not start with 'MATLAB';"
                     + " MATLAB v4 files are not supported: save it with -v7)");
@@ -83,7 +81,9 @@ public final class MatFile {
         else if (bytes[126] == 'M' && bytes[127] == 'I') order = ByteOrder.BIG_ENDIAN;
         else throw new FormatException(source + ": bad MAT-file endian indicator at byte 126 (expected 'IM' or 'MI')");
         int version = ByteBuffer.wrap(bytes, 124, 2).order(order).getShort() & 0xffff;
-        if (text.startsWith("MATLAB 7.3") || version == 0x0200) throw v73();
+        if (text.startsWith("MATLAB 7.3") || version == 0x0200) {
+            throw new FormatException(source + ": a MATLAB v7.3 header without the HDF5 file it should be followed by at byte 512");
+        }
         if (version != 0x0100) {
             throw new FormatException(source + ": unsupported MAT-file version 0x" + Integer.toHexString(version) + " (expected 0x0100, level 5)");
         }
@@ -131,11 +131,6 @@ public final class MatFile {
             index++;
         }
         return vars;
-    }
-
-    private FormatException v73() {
-        return new FormatException(source + ": this is a MATLAB v7.3 (HDF5) file, which is not supported; save it with -v7"
-                + " (MATLAB: save(file, vars{:}, '-v7')) or convert it to .npz");
     }
 
     private static void skipPadding(ByteBuffer b, long n) {

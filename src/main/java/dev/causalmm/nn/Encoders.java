@@ -8,7 +8,7 @@ public final class Encoders {
 
     /**
      * Features: the MLP of {@code config}; images: {@link ImageEncoder}; tokens:
-     * {@link BagOfWordsEncoder} — the latter two end in the same MLP, so every fusion model and
+     * {@link BagOfWordsEncoder}; sequences: a {@link SequenceEncoderSpec} trunk — the latter three end in the same MLP, so every fusion model and
      * regulariser sees features of {@code config.featureDim()} whatever the modality.
      */
     public static ModalityEncoder create(ModalitySpec spec, EncoderConfig config, Init init) {
@@ -18,6 +18,7 @@ public final class Encoders {
             case FEATURES -> new MlpEncoder((int) spec.elementCount(), config, init);
             case IMAGE -> new ImageEncoder((int) spec.shape()[0], config, init);
             case TOKENS -> new BagOfWordsEncoder(spec.vocabSize(), BagOfWordsEncoder.DEFAULT_DIM, config, init);
+            case SEQUENCE -> sequence(spec, config, init);
         };
     }
 
@@ -32,6 +33,24 @@ public final class Encoders {
             case FEATURES -> new IdentityEncoder((int) spec.elementCount());
             case IMAGE -> new ImageEncoder((int) spec.shape()[0], null, init);
             case TOKENS -> new BagOfWordsEncoder(spec.vocabSize(), BagOfWordsEncoder.DEFAULT_DIM, null, init);
+            case SEQUENCE -> sequence(spec, null, init);
+        };
+    }
+
+    /** The sequence trunk for the models built inside {@link #withSequenceEncoder}; {@link SequenceEncoderSpec#defaults()} elsewhere. */
+    private static final ScopedValue<SequenceEncoderSpec> SEQUENCE_ENCODER = ScopedValue.newInstance();
+
+    /** Runs {@code build} so that every sequence modality's encoder made in it is {@code spec}'s trunk. */
+    public static <T> T withSequenceEncoder(SequenceEncoderSpec spec, java.util.function.Supplier<T> build) {
+        return ScopedValue.where(SEQUENCE_ENCODER, java.util.Objects.requireNonNull(spec, "spec")).call(build::get);
+    }
+
+    /** A sequence's trunk (GRU or transformer), then {@code config}'s MLP unless it is null. */
+    private static ModalityEncoder sequence(ModalitySpec spec, EncoderConfig config, Init init) {
+        SequenceEncoderSpec s = SEQUENCE_ENCODER.isBound() ? SEQUENCE_ENCODER.get() : SequenceEncoderSpec.defaults();
+        return switch (s.kind()) {
+            case GRU -> new GruSequenceEncoder(spec, s.hidden(), config, init);
+            case TRANSFORMER -> new TransformerSequenceEncoder(spec, s.hidden(), s.heads(), config, init);
         };
     }
 

@@ -82,7 +82,7 @@ class MatFileTest {
         System.arraycopy("MATLAB 7.3 MAT-file".getBytes(), 0, v73, 0, 19);
         v73[124] = 0; v73[125] = 2;
         e = assertThrows(FormatException.class, () -> MatFile.read(v73, "big.mat"));
-        assertTrue(e.getMessage().contains("MATLAB v7.3 (HDF5)") && e.getMessage().contains("-v7"), e.getMessage());
+        assertTrue(e.getMessage().contains("v7.3 header without the HDF5"), e.getMessage());
         e = assertThrows(FormatException.class, () -> MatFile.read("hello".getBytes(), "x.mat"));
         assertTrue(e.getMessage().contains("x.mat"));
     }

@@ -1,0 +1,28 @@
+package dev.causalmm.nn;
+
+import dev.causalmm.engine.Tensor;
+
+/** Reading a stored sequence batch ({@code B×T×(d+1)}, the step mask last) on the device. */
+final class SequencePooling {
+    private SequencePooling() {}
+
+    /**
+     * The step mask, {@code B×T}: 1 where the stored mask exceeds ½. Thresholded because a
+     * regulariser's perturbation of the whole input (CmIR's environments, C3R's interventions) may
+     * move the mask channel too; a step stays real or padding whatever was added to it.
+     */
+    static Tensor mask(Tensor x, int features) {
+        return x.select(2, features).gt(0.5).to(x.dtype());
+    }
+
+    /** Real steps per sample, {@code B} (float). */
+    static Tensor lengths(Tensor x, int features) {
+        return mask(x, features).sum(1, false);
+    }
+
+    /** The mean of {@code h} ({@code B×T×H}) over each sample's real steps; zeros for a sample without any. */
+    static Tensor maskedMean(Tensor h, Tensor mask) {
+        Tensor m = mask.unsqueeze(2);
+        return h.mul(m).sum(1, false).div(m.sum(1, false).clampMin(1));
+    }
+}
