@@ -55,6 +55,7 @@ public final class Results {
             if (r.val() != null) split(fin.putObject("val"), r.val(), r.c3Val(), null);
             ObjectNode testNode = fin.putObject("test");
             split(testNode, r.test(), r.c3Test(), r.dcor());
+            if (!r.testPatterns().isEmpty()) testNode.set("byMissingPattern", Json.MAPPER.valueToTree(r.testPatterns()));
             if (r.c3rTwinTest() != null) c3(testNode.putObject("c3r_twin"), r.c3rTwinTest());
             if (!r.noise().isEmpty()) {
                 ObjectNode nz = testNode.putObject("noise");
