@@ -219,6 +219,14 @@ public final class CmIR extends Module implements Regularizer {
         return var.add(var.mean().mul(SCALE_EPS).add(1e-30)).sqrt();
     }
 
+    /** {@link #codeScale(Tensor)} over the rows where the view is present ({@code present} B×1, 0/1). */
+    static Tensor codeScale(Tensor z, Tensor present) {
+        Tensor n = present.sum();
+        Tensor mean = z.mul(present).sum(0, true).div(n.clampMin(1.0));
+        Tensor var = z.sub(mean).square().mul(present).sum(0, true).div(n.sub(1.0).clampMin(1.0));
+        return var.add(var.mean().mul(SCALE_EPS).add(1e-30)).sqrt();
+    }
+
     /**
      * The relative L1 distance {@code mean_{b,j} |a_bj − b_bj| / scale_j} (a, b: B×d or E×d codes,
      * scale: 1×d from {@link #codeScale}); rescaling a, b and the codes behind the scale by any c > 0
@@ -234,7 +242,9 @@ public final class CmIR extends Module implements Regularizer {
         if (config.includeCleanEnv()) codes.add(out.features());
         for (int e = 1; e <= config.environments(); e++) codes.add(model.encode(noisy(inputs, config.level(e))));
         List<Tensor> scales = new ArrayList<>(modalities);
-        for (int m = 0; m < modalities; m++) scales.add(codeScale(out.features().get(m)));
+        for (int m = 0; m < modalities; m++) {
+            scales.add(out.mask() == null ? codeScale(out.features().get(m)) : codeScale(out.features().get(m), out.mask().narrow(1, m, 1)));
+        }
         Tensor total = null;
         int pairs = 0;
         for (int a = 0; a < codes.size(); a++) {
