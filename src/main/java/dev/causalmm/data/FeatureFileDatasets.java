@@ -411,7 +411,14 @@ public final class FeatureFileDatasets {
         if (sh.length > 2) throw new IllegalArgumentException(file + ": variable '" + var + "' is " + a.describe() + ", expected a 2-D matrix");
         int r = sh.length == 0 ? 1 : sh[0], c = sh.length < 2 ? 1 : sh[1];
         String where = file + " variable '" + var + "'";
-        if (r != n && c != n && c == 3 && orientation.equals("auto")) return SparseTriplets.read(a, n, where, labelVar);
+        String notTriplets = "";
+        if (r != n && c != n && c == 3 && orientation.equals("auto")) {
+            try {
+                return SparseTriplets.read(a, n, where, labelVar);
+            } catch (IllegalArgumentException e) {
+                notTriplets = "; nor is it a (row, column, value) triplet list: " + e.getMessage();
+            }
+        }
         boolean rows = switch (orientation) {
             case "rows" -> {
                 if (r != n) throw new IllegalArgumentException(file + ": variable '" + var + "' is " + a.describe() + " but '" + labelVar
@@ -431,7 +438,7 @@ public final class FeatureFileDatasets {
                 }
                 if (r != n && c != n) {
                     throw new IllegalArgumentException(file + ": variable '" + var + "' is " + a.describe() + " but '" + labelVar + "' holds "
-                            + n + " labels: expected " + n + " rows (n×d) or " + n + " columns (d×n)");
+                            + n + " labels: expected " + n + " rows (n×d) or " + n + " columns (d×n)" + notTriplets);
                 }
                 yield r == n;
             }

@@ -6,14 +6,15 @@ import dev.causalmm.io.ArrayValue;
  * A sparse view stored as a list of {@code (row, column, value)} triplets, one non-zero per line
  * (MATLAB's {@code [i, j, v] = find(S)}, 1-based), as some multi-view files ship their text views
  * (reuters.mat: 48686×3 for 600 documents). The column holding the sample index is the one whose
- * largest entry is the sample count; the other gives the feature.
+ * largest entry is the sample count; the other gives the feature. A list that does not fit is
+ * refused with the reason, which the caller adds to its shape error.
  */
 final class SparseTriplets {
     private static final long MAX_DENSE = 1L << 28;
 
     private SparseTriplets() {}
 
-    /** The triplets of {@code a} ({@code m×3}) as a dense n×d view. */
+    /** The triplets of {@code a} ({@code m×3}) as a dense n×d view; IllegalArgumentException with the reason when they do not fit. */
     static FeatureFileDatasets.Mat read(ArrayValue.Numeric a, int n, String where, String labelVar) {
         int m = a.rows();
         double max0 = 0, max1 = 0;
@@ -21,9 +22,8 @@ final class SparseTriplets {
             for (int c = 0; c < 2; c++) {
                 double x = a.get(i, c);
                 if (!(x >= 1 && x == Math.rint(x))) {
-                    throw new IllegalArgumentException(where + " is " + a.describe() + " and '" + labelVar + "' holds " + n + " labels; read as"
-                            + " a (row, column, value) triplet list its line " + (i + 1) + " has index " + x + " in column " + (c + 1)
-                            + ", not a positive whole number, so it is neither n×d, d×n nor a triplet list");
+                    throw new IllegalArgumentException("line " + (i + 1) + " has index " + x + " in column " + (c + 1)
+                            + ", not a positive whole number");
                 }
             }
             max0 = Math.max(max0, a.get(i, 0));
@@ -46,8 +46,7 @@ final class SparseTriplets {
         boolean fits0 = max0 <= n, fits1 = max1 <= n;
         if (max0 == n && max1 != n || fits0 && !fits1) return 0;
         if (max1 == n && max0 != n || fits1 && !fits0) return 1;
-        throw new IllegalArgumentException(where + " is " + a.describe() + ", a (row, column, value) triplet list, but with '" + labelVar
-                + "' holding " + n + " labels neither index column alone can be the sample (largest indices " + (long) max0 + " and "
-                + (long) max1 + "); write a manifest with this view stored as a sparse or dense matrix");
+        throw new IllegalArgumentException("neither index column alone can be the sample of " + n + " (largest indices " + (long) max0
+                + " and " + (long) max1 + ")");
     }
 }
