@@ -93,6 +93,13 @@ class IncompleteViewsTest {
             if (tr.available(r, 0)) { sum += tr.values(0)[r * 4]; present++; }
         }
         assertEquals(0, sum / present, 1e-5, "mean 0 over the present rows");
+        // a checkpoint's record rebuilds the same sets, missing views included
+        var om = new com.fasterxml.jackson.databind.ObjectMapper();
+        FeatureFileInfo back = om.readValue(om.writeValueAsString(info), FeatureFileInfo.class);
+        assertEquals(info.missing(), back.missing());
+        DataSplits again = FeatureFileDatasets.reopen(back, null);
+        assertArrayEquals(availability(s), availability(again));
+        assertArrayEquals(((ArrayDataset) s.test()).values(0), ((ArrayDataset) again.test()).values(0));
     }
 
     @Test
