@@ -2,6 +2,7 @@ package dev.causalmm.eval;
 
 import dev.causalmm.data.ArrayDataset;
 import dev.causalmm.data.MultimodalDataset;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -35,6 +36,18 @@ public final class PatternAccuracy {
         if (counts.size() == 1 && counts.containsKey("complete")) return Map.of();
         Map<String, Group> out = new TreeMap<>();
         counts.forEach((p, c) -> out.put(p, new Group(c[0], (double) c[1] / c[0])));
+        return out;
+    }
+
+    /** Over seeds: per pattern, the sample count and the mean accuracy of the runs (empty when any run has no patterns). */
+    public static Map<String, Group> meanOverRuns(List<Map<String, Group>> runs) {
+        if (runs.isEmpty() || runs.stream().anyMatch(Map::isEmpty)) return Map.of();
+        Map<String, Group> out = new TreeMap<>();
+        for (String p : runs.getFirst().keySet()) {
+            if (!runs.stream().allMatch(r -> r.containsKey(p))) continue;
+            double mean = runs.stream().mapToDouble(r -> r.get(p).accuracy()).average().orElse(Double.NaN);
+            out.put(p, new Group(runs.getFirst().get(p).samples(), mean));
+        }
         return out;
     }
 

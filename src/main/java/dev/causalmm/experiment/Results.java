@@ -73,6 +73,8 @@ public final class Results {
         aggregateC3(test, "c3r_twin", runs.stream().map(RunResult::c3rTwinTest).toList());
         aggregateDcor(test, runs.stream().map(RunResult::dcor).toList());
         aggregateNoise(test, runs);
+        var patterns = dev.causalmm.eval.PatternAccuracy.meanOverRuns(runs.stream().map(RunResult::testPatterns).toList());
+        if (!patterns.isEmpty()) test.set("byMissingPattern", Json.MAPPER.valueToTree(patterns));
         if (runs.stream().allMatch(r -> r.val() != null)) {
             ObjectNode val = aggregate(fin, "val", runs.stream().map(RunResult::val).toList());
             aggregateC3(val, runs.stream().map(RunResult::c3Val).toList());

@@ -48,6 +48,8 @@ class MissingViewsCliTest {
             int samples = 0;
             for (JsonNode g : p) samples += g.get("samples").asInt();
             assertEquals(r.at("/config/data/sizes/test").asInt(), samples);
+            assertEquals(p.get("complete").get("accuracy").asDouble(), r.at("/final/test/byMissingPattern/complete/accuracy").asDouble(), 1e-12,
+                    "one seed: the mean over seeds is that run's");
             assertEquals(N / 2, r.at("/config/data/missingViews/incompleteSamples").asInt(), "every 4th sample lacks view 1, another 4th view 2");
         }
     }

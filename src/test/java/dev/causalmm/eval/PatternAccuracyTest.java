@@ -29,4 +29,14 @@ class PatternAccuracyTest {
         assertTrue(PatternAccuracy.of(data(null), new int[5]).isEmpty());
         assertThrows(IllegalArgumentException.class, () -> PatternAccuracy.of(data(null), new int[4]));
     }
+
+    @Test
+    void seedsAreAveragedPerPattern() {
+        var a = Map.of("complete", new PatternAccuracy.Group(4, 1.0), "img", new PatternAccuracy.Group(2, 0.5));
+        var b = Map.of("complete", new PatternAccuracy.Group(4, 0.5), "img", new PatternAccuracy.Group(2, 0.0));
+        var m = PatternAccuracy.meanOverRuns(List.of(a, b));
+        assertEquals(new PatternAccuracy.Group(4, 0.75), m.get("complete"));
+        assertEquals(new PatternAccuracy.Group(2, 0.25), m.get("img"));
+        assertTrue(PatternAccuracy.meanOverRuns(List.of(a, Map.of())).isEmpty());
+    }
 }
