@@ -80,6 +80,23 @@ class MissingViewModelsTest {
     }
 
     @Test
+    void mmbtAttendsToNoAbsentViewToken() {
+        Engine.seed(3);
+        try (var s = TensorScope.open("t"); MultimodalModel m = Baselines.create("mmbt", new int[] {6, 3}, 3, EncoderConfig.c3rPaper(), 64, 5)) {
+            ((Module) m).setTraining(false);
+            List<Tensor> x = List.of(Tensor.rand(DType.FLOAT32, Device.CPU, B, 6), Tensor.rand(DType.FLOAT32, Device.CPU, B, 3));
+            float[] before = m.forward(x, mask()).logits().toFloatArray();
+            // view 1's token sits at position 2 of [CLS] view0 view1 [SEP]; sample 0 lacks view 1
+            try (var ng = dev.causalmm.engine.NoGrad.enter()) {
+                m.namedParameters().get("positions.weight").narrow(0, 2, 1).fill_(3.0);
+            }
+            float[] after = m.forward(x, mask()).logits().toFloatArray();
+            for (int c = 0; c < 3; c++) assertEquals(before[c], after[c], 1e-5f, "sample 0 does not attend to its absent view's token");
+            assertNotEquals(before[3], after[3], "sample 1 has view 1 and attends to it");
+        }
+    }
+
+    @Test
     void qmfRankingLeavesOutPairsWithAnAbsentView() {
         try (var s = TensorScope.open("t")) {
             Tensor w = Tensor.of(new float[] {0.1f, 0.9f, 0.2f, 0.5f}, B);
