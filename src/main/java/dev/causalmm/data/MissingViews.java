@@ -1,6 +1,5 @@
 package dev.causalmm.data;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -138,12 +137,5 @@ public final class MissingViews {
             }
         }
         return absent;
-    }
-
-    /** A short summary for results.json and the console. */
-    public static List<String> describe(Marks m, List<String> names) {
-        List<String> out = new ArrayList<>();
-        for (int k = 0; k < names.size(); k++) if (m.absentPerView()[k] > 0) out.add(names.get(k) + " absent in " + m.absentPerView()[k]);
-        return out;
     }
 }
