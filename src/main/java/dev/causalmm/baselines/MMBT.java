@@ -135,6 +135,7 @@ public final class MMBT extends FusedHeadModel {
         int h = config.hidden();
         List<Tensor> imagePart = new ArrayList<>();
         List<Tensor> textParts = new ArrayList<>();
+        List<Tensor> imageKeep = new ArrayList<>(); // an absent image/feature view's tokens get no attention
         Tensor specials = special.weight();
         imagePart.add(specials.narrow(0, 0, 1).unsqueeze(0).expand(b, 1, h));
         for (int k = 0; k < features.size(); k++) {
@@ -143,6 +144,9 @@ public final class MMBT extends FusedHeadModel {
             Tensor seq = f.reshape(b, tokensPerModality[k], h);
             if (modalities.get(k).kind() == ModalitySpec.Kind.TOKENS) textParts.add(seq);
             else imagePart.add(seq);
+            if (mask != null && modalities.get(k).kind() != ModalitySpec.Kind.TOKENS) {
+                imageKeep.add(mask.narrow(1, k, 1).gt(0).expand(b, tokensPerModality[k]));
+            }
         }
         imagePart.add(specials.narrow(0, 1, 1).unsqueeze(0).expand(b, 1, h));
         Tensor pos = positions.weight();
@@ -156,12 +160,22 @@ public final class MMBT extends FusedHeadModel {
         }
         Tensor x = (segments.size() == 1 ? segments.get(0) : Tensor.cat(segments, 1));
         Tensor keyMask = null;
-        if (!keep.isEmpty()) {
-            keep.addFirst(Tensor.ones(DType.BOOL, x.device(), b, imageSegment));
+        if (!keep.isEmpty() || mask != null) {
+            if (mask == null) keep.addFirst(Tensor.ones(DType.BOOL, x.device(), b, imageSegment));
+            else keep.addAll(0, imageSegmentKeep(imageKeep, b, x.device()));
             keyMask = Tensor.cat(keep, 1).reshape(b, 1, 1, x.size(1));
         }
         x = Functional.dropout(embedNorm.forward(x), config.dropout(), isTraining());
         for (TransformerBlock block : blocks) x = block.forward(x, keyMask);
         return pooler.forward(finalNorm.forward(x.select(1, 0))).tanh();
+    }
+
+    /** The image segment's key mask: [CLS], each image/feature view's tokens (false where absent), [SEP]. */
+    private static List<Tensor> imageSegmentKeep(List<Tensor> viewKeep, long b, dev.causalmm.engine.Device device) {
+        List<Tensor> out = new ArrayList<>();
+        out.add(Tensor.ones(DType.BOOL, device, b, 1));
+        out.addAll(viewKeep);
+        out.add(Tensor.ones(DType.BOOL, device, b, 1));
+        return out;
     }
 }

@@ -81,8 +81,16 @@ public final class QMF extends UnimodalHeadsModel {
     @Override
     public Tensor loss(ForwardOutput out, Tensor labels) {
         Tensor loss = Functional.crossEntropy(out.logits(), labels);
-        for (Tensor l : out.modalityLogits()) loss = loss.add(Functional.crossEntropy(l, labels));
+        for (int k = 0; k < out.modalityLogits().size(); k++) loss = loss.add(unimodalLoss(out, k, labels));
         return loss;
+    }
+
+    /** Modality k's CE, averaged over the samples where it is present (an absent view's head is not trained). */
+    private static Tensor unimodalLoss(ForwardOutput out, int k, Tensor labels) {
+        Tensor l = out.modalityLogits().get(k);
+        if (out.mask() == null) return Functional.crossEntropy(l, labels);
+        Tensor m = out.mask().narrow(1, k, 1).squeeze(1);
+        return Functional.crossEntropyPerSample(l, labels).mul(m).sum().div(m.sum().clampMin(1.0));
     }
 
     @Override
@@ -97,10 +105,14 @@ public final class QMF extends UnimodalHeadsModel {
         for (int k = 0; k < out.modalityLogits().size(); k++) {
             Tensor logits = out.modalityLogits().get(k);
             Tensor h = history(k, logits.device());
+            Tensor present = out.mask() == null ? null : out.mask().narrow(1, k, 1).squeeze(1);
             try (NoGrad ng = NoGrad.enter()) {
-                h.indexAdd_(0, indices, Functional.crossEntropyPerSample(logits, labels));
+                Tensor ce = Functional.crossEntropyPerSample(logits, labels);
+                h.indexAdd_(0, indices, present == null ? ce : ce.mul(present));
             }
-            loss = loss.add(rankingLoss(confidence(logits).squeeze(1), h, indices), rankWeight);
+            Tensor rank = present == null ? rankingLoss(confidence(logits).squeeze(1), h, indices)
+                    : rankingLoss(confidence(logits).squeeze(1), h, indices, present);
+            loss = loss.add(rank, rankWeight);
         }
         return loss;
     }
@@ -120,6 +132,20 @@ public final class QMF extends UnimodalHeadsModel {
         Tensor t = diff.sign();
         Tensor mu = diff.abs();
         return Functional.relu(t.mul(w.sub(w.roll(-1, 0))).sub(mu)).mean();
+    }
+
+    /** {@link #rankingLoss(Tensor, Tensor, Tensor)} over the pairs whose two samples both have the view ({@code present} 0/1). */
+    public static Tensor rankingLoss(Tensor w, Tensor history, Tensor indices, Tensor present) {
+        Tensor hn;
+        try (NoGrad ng = NoGrad.enter()) {
+            Tensor min = history.min();
+            Tensor range = history.max().sub(min).clampMin(1e-12);
+            hn = history.indexSelect(0, indices).sub(min).div(range);
+        }
+        Tensor diff = hn.sub(hn.roll(-1, 0));
+        Tensor pair = present.mul(present.roll(-1, 0));
+        Tensor terms = Functional.relu(diff.sign().mul(w.sub(w.roll(-1, 0))).sub(diff.abs())).mul(pair);
+        return terms.sum().div(pair.sum().clampMin(1.0));
     }
 
     private Tensor history(int k, Device device) {

@@ -18,7 +18,7 @@ import java.util.List;
  * are the fused Dirichlet parameters α (argmax α is the prediction). Loss: the evidential loss
  * {@code Σ_k y_k(ψ(S) − ψ(α_k)) + λ_t·KL(Dir(α̃) ‖ Dir(1))} of every modality's Dirichlet and of the
  * fused one, {@code λ_t = min(1, epoch/T_a)}, T_a = 10. A missing modality contributes the vacuous
- * opinion (b = 0, u = 1), which the combination rule leaves neutral.
+ * opinion (b = 0, u = 1), which the combination rule leaves neutral, and its own loss term is left out.
  */
 public final class TMC extends UnimodalHeadsModel {
     private final int annealEpochs;
@@ -94,16 +94,21 @@ public final class TMC extends UnimodalHeadsModel {
      * {@code Σ_k y_k(ψ(S) − ψ(α_k)) + λ·KL(Dir(α̃) ‖ Dir(1))}, {@code α̃ = y + (1 − y)⊙α}.
      */
     public static Tensor evidentialLoss(Tensor alpha, Tensor labels, double klWeight) {
+        return evidentialLossPerSample(alpha, labels, klWeight).mean();
+    }
+
+    /** {@link #evidentialLoss} per sample ({@code B}). */
+    static Tensor evidentialLossPerSample(Tensor alpha, Tensor labels, double klWeight) {
         int classes = (int) alpha.size(1);
         Tensor y = Functional.oneHot(labels, classes);
         Tensor s = alpha.sum(1, true);
         Tensor fit = y.mul(s.digamma().sub(alpha.digamma())).sum(1, false);
-        if (klWeight == 0) return fit.mean();
+        if (klWeight == 0) return fit;
         Tensor at = y.add(y.neg().add(1.0).mul(alpha));
         Tensor st = at.sum(1, true);
         Tensor kl = st.lgamma().squeeze(1).sub(at.lgamma().sum(1, false)).sub(logGamma(classes))
                 .add(at.sub(1.0).mul(at.digamma().sub(st.digamma())).sum(1, false));
-        return fit.add(kl, klWeight).mean();
+        return fit.add(kl, klWeight);
     }
 
     private static double logGamma(int n) {
@@ -120,7 +125,15 @@ public final class TMC extends UnimodalHeadsModel {
     public Tensor loss(ForwardOutput out, Tensor labels) {
         double w = klWeight();
         Tensor loss = evidentialLoss(out.logits(), labels, w);
-        for (Tensor a : out.modalityLogits()) loss = loss.add(evidentialLoss(a, labels, w));
+        for (int k = 0; k < out.modalityLogits().size(); k++) {
+            Tensor a = out.modalityLogits().get(k);
+            if (out.mask() == null) {
+                loss = loss.add(evidentialLoss(a, labels, w));
+            } else { // an absent view's vacuous opinion is left out of the loss, not counted as a constant
+                Tensor m = out.mask().narrow(1, k, 1).squeeze(1);
+                loss = loss.add(evidentialLossPerSample(a, labels, w).mul(m).sum().div(m.sum().clampMin(1.0)));
+            }
+        }
         return loss;
     }
 

@@ -154,12 +154,15 @@ public final class CmIR extends Module implements Regularizer {
         Tensor dec = null;
         for (int m = 0; m < modalities; m++) {
             Tensor spu = out.extras().get("cmir.spu" + m);
-            Tensor o = orthogonality(inv.get(m), spu, config.offDiagonal(), config.weightOnSquares());
+            Tensor present = out.mask() == null ? null : out.mask().narrow(1, m, 1); // absent views are left out of every term
+            Tensor o = present == null ? orthogonality(inv.get(m), spu, config.offDiagonal(), config.weightOnSquares())
+                    : orthogonality(inv.get(m), spu, config.offDiagonal(), config.weightOnSquares(), present);
             dec = dec == null ? o : dec.add(o);
             if (decoders.get(m) == null) continue; // word ids are not regressed
             Tensor x = inputs.get(m).reshape(inputs.get(m).size(0), -1);
             if (kinds.get(m) == ModalitySpec.Kind.IMAGE) x = x.div(255.0); // pixels rebuilt on a 0–1 scale
-            Tensor r = Functional.mseLoss(decoders.get(m).forward(Tensor.cat(List.of(inv.get(m), spu), 1)), x);
+            Tensor xr = decoders.get(m).forward(Tensor.cat(List.of(inv.get(m), spu), 1));
+            Tensor r = present == null ? Functional.mseLoss(xr, x) : maskedMean(xr.sub(x).square(), present);
             rec = rec == null ? r : rec.add(r);
         }
         Tensor invariance = config.assigned() ? assignedInvariance(model, inputs, out.features()) : pairedInvariance(model, inputs, out);
@@ -218,6 +221,14 @@ public final class CmIR extends Module implements Regularizer {
         return var.add(var.mean().mul(SCALE_EPS).add(1e-30)).sqrt();
     }
 
+    /** {@link #codeScale(Tensor)} over the rows where the view is present ({@code present} B×1, 0/1). */
+    static Tensor codeScale(Tensor z, Tensor present) {
+        Tensor n = present.sum();
+        Tensor mean = z.mul(present).sum(0, true).div(n.clampMin(1.0));
+        Tensor var = z.sub(mean).square().mul(present).sum(0, true).div(n.sub(1.0).clampMin(1.0));
+        return var.add(var.mean().mul(SCALE_EPS).add(1e-30)).sqrt();
+    }
+
     /**
      * The relative L1 distance {@code mean_{b,j} |a_bj − b_bj| / scale_j} (a, b: B×d or E×d codes,
      * scale: 1×d from {@link #codeScale}); rescaling a, b and the codes behind the scale by any c > 0
@@ -233,13 +244,16 @@ public final class CmIR extends Module implements Regularizer {
         if (config.includeCleanEnv()) codes.add(out.features());
         for (int e = 1; e <= config.environments(); e++) codes.add(model.encode(noisy(inputs, config.level(e))));
         List<Tensor> scales = new ArrayList<>(modalities);
-        for (int m = 0; m < modalities; m++) scales.add(codeScale(out.features().get(m)));
+        for (int m = 0; m < modalities; m++) {
+            scales.add(out.mask() == null ? codeScale(out.features().get(m)) : codeScale(out.features().get(m), out.mask().narrow(1, m, 1)));
+        }
         Tensor total = null;
         int pairs = 0;
         for (int a = 0; a < codes.size(); a++) {
             for (int b = a + 1; b < codes.size(); b++) {
                 for (int m = 0; m < modalities; m++) {
-                    Tensor l1 = relativeL1(codes.get(a).get(m), codes.get(b).get(m), scales.get(m));
+                    Tensor l1 = out.mask() == null ? relativeL1(codes.get(a).get(m), codes.get(b).get(m), scales.get(m))
+                            : maskedMean(codes.get(a).get(m).sub(codes.get(b).get(m)).abs().div(scales.get(m)), out.mask().narrow(1, m, 1));
                     total = total == null ? l1 : total.add(l1);
                 }
                 pairs++;
@@ -319,6 +333,23 @@ public final class CmIR extends Module implements Regularizer {
         return b > 1 ? result.add(off.div((double) b * (b - 1)), w) : result;
     }
 
+
+    /** Mean of {@code x} (B×d) over the rows where {@code present} (B×1, 0/1) is 1. */
+    static Tensor maskedMean(Tensor x, Tensor present) {
+        return x.mul(present).sum().div(present.sum().mul((double) x.size(1)).clampMin(1.0));
+    }
+
+    /** {@link #orthogonality(Tensor, Tensor, double, boolean)} over the samples where the view is present ({@code present} B×1). */
+    public static Tensor orthogonality(Tensor inv, Tensor spu, double offDiagonal, boolean weightOnSquares, Tensor present) {
+        Tensor c = Functional.normalizeRows(inv).matmul(Functional.normalizeRows(spu).transpose(0, 1));
+        Tensor pairs = present.matmul(present.transpose(0, 1));                        // B×B, 1 where both are present
+        Tensor sq = c.square().mul(pairs);
+        Tensor diag = sq.diagonal().sum();
+        Tensor off = sq.sum().sub(diag);
+        Tensor n = present.sum();
+        double w = weightOnSquares ? offDiagonal : offDiagonal * offDiagonal;
+        return diag.div(n.clampMin(1.0)).add(off.div(n.mul(n.sub(1.0)).clampMin(1.0)), w);
+    }
 
     private void closeStd() {
         if (std != null) std.forEach(Tensor::close);

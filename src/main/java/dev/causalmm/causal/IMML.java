@@ -116,7 +116,8 @@ public final class IMML extends Module implements Regularizer {
         List<Tensor> xi = new ArrayList<>(modalities);
         for (int m = 0; m < modalities; m++) xi.add(heads.get(m).forward(out.features().get(m)));
         Tensor first = xi.get(0);
-        Tensor mdke = mdke(xi, config.tau(), notSelf(first.size(0), first.device()));
+        Tensor mdke = out.mask() == null ? mdke(xi, config.tau(), notSelf(first.size(0), first.device()))
+                : mdke(xi, config.tau(), notSelf(first.size(0), first.device()), out.mask());
         Tensor lbeta = frontDoor(model, out.features(), out.mask(), labels);
         Tensor loss = mdke.mul(config.gamma1()).add(lbeta, config.gamma2());
         Map<String, Tensor> terms = new LinkedHashMap<>();
@@ -160,6 +161,29 @@ public final class IMML extends Module implements Regularizer {
             Tensor l = contrastive(ab, unit.get(m), tau, notSelf);
             total = total == null ? l : total.add(l);
             if (k == 2 && m == 1) break;
+        }
+        return total;
+    }
+
+    /**
+     * L_MDKE with views missing ({@code mask} B×K, 1 = present): a pair's anchors are the samples
+     * with both views, and a sample whose view is absent is no negative either.
+     */
+    static Tensor mdke(List<Tensor> xi, double tau, Tensor notSelf, Tensor mask) {
+        int k = xi.size();
+        List<Tensor> unit = new ArrayList<>(k);
+        for (Tensor x : xi) unit.add(Functional.normalizeRows(x));
+        Tensor total = null;
+        for (int m = 0; m < (k == 2 ? 2 : k); m++) {
+            int o = (m + 1) % k;
+            Tensor pa = mask.narrow(1, m, 1).squeeze(1), pb = mask.narrow(1, o, 1).squeeze(1);
+            Tensor ab = unit.get(m).matmul(unit.get(o).transpose(0, 1)).mul(1 / tau).maskedFill(pb.eq(0.0).unsqueeze(0), -1e9);
+            Tensor aa = unit.get(m).matmul(unit.get(m).transpose(0, 1)).mul(1 / tau).maskedFill(notSelf, -1e9)
+                    .maskedFill(pa.eq(0.0).unsqueeze(0), -1e9);
+            Tensor perAnchor = Tensor.cat(List.of(ab, aa), 1).logsumexp(1, false).sub(ab.diagonal());
+            Tensor anchors = pa.mul(pb);
+            Tensor l = perAnchor.mul(anchors).sum().div(anchors.sum().clampMin(1.0));
+            total = total == null ? l : total.add(l);
         }
         return total;
     }
@@ -236,8 +260,11 @@ public final class IMML extends Module implements Regularizer {
             for (int c = 0; c < classes; c++) for (int j = 0; j < dim; j++) centroid[c][j] /= Math.max(1, count[c]);
             int correct = 0;
             int nVal = Math.min(val.size(), 5000);
+            int seen = 0;
             for (int i = 0; i < nVal; i++) {
                 reader.read(val, i);
+                if (reader.isMissing(m)) continue; // the probe rates a view where it is present
+                seen++;
                 probeVector(reader, m, spec, v);
                 int bestC = 0;
                 double bestD = Double.MAX_VALUE;
@@ -255,7 +282,7 @@ public final class IMML extends Module implements Regularizer {
                 }
                 if (bestC == reader.label()) correct++;
             }
-            return nVal == 0 ? 0 : (double) correct / nVal;
+            return seen == 0 ? 0 : (double) correct / seen;
         }
     }
 

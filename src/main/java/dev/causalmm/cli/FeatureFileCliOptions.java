@@ -25,6 +25,11 @@ final class FeatureFileCliOptions {
     @Option(names = "--label-column", description = "CSV feature files: the label column, a header name or 0-based index (default: 'label', else the last).")
     String labelColumn;
 
+    @Option(names = "--nan-policy", defaultValue = "ERROR", description = "Feature files: NaN inside a view that is otherwise present for a"
+            + " sample: ERROR (refuse, naming the variable, row and column) or ZERO (read it as 0). A view that is all NaN for a sample"
+            + " is that sample's missing view either way. Default: ${DEFAULT-VALUE}.")
+    dev.causalmm.data.MissingViews.NanPolicy nanPolicy;
+
     FeatureFileOptions options(long seed) {
         FeatureFileOptions d = FeatureFileOptions.defaults();
         double tr = d.trainRatio(), va = d.valRatio(), te = d.testRatio();
@@ -37,6 +42,6 @@ final class FeatureFileCliOptions {
             }
         }
         return d.withSplit(tr, va, te, seed).withStandardize(!noStandardize).withOrientation(orientation).withSkipBad(skipBad)
-                .withLabelColumn(labelColumn);
+                .withLabelColumn(labelColumn).withNanPolicy(nanPolicy);
     }
 }

@@ -121,6 +121,11 @@ public final class ArrayDataset implements MultimodalDataset {
         return labels[i];
     }
 
+    /** Whether modality {@code k} of sample {@code i} is present. */
+    public boolean available(int i, int k) {
+        return available == null || available[i][k];
+    }
+
     /** The row-major values of modality {@code k} (shared, not copied). */
     public float[] values(int k) {
         return values[k];

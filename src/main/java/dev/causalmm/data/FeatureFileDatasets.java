@@ -49,7 +49,7 @@ public final class FeatureFileDatasets {
     private static final Pattern GIVEN = Pattern.compile("(?i)x(\\d+)_(train|test)");
     private static final Pattern NUMBERED = Pattern.compile("(?i)(?:x|view)(\\d+)");
     private static final Set<String> MANIFEST_KEYS = Set.of("file", "modalities", "labels", "split", "orientation", "standardize",
-            "classes", "skipBad", "labelColumn");
+            "classes", "skipBad", "labelColumn", "missing", "nanPolicy");
 
     private FeatureFileDatasets() {}
 
@@ -84,12 +84,33 @@ public final class FeatureFileDatasets {
 
     // ---- loading ---------------------------------------------------------------------------------
 
-    /** A matrix of n samples × d features, row-major. */
-    private record Mat(int n, int d, double[] v) {}
+    /** A matrix of n samples × d features, row-major; {@code where} names its variable, stored d×n when {@code transposed}. */
+    record Mat(int n, int d, double[] v, String where, boolean transposed) {
+        Mat(int n, int d, double[] v) {
+            this(n, d, v, "features", false);
+        }
+
+        MissingViews.View view() {
+            return new MissingViews.View(where, n, d, v, transposed);
+        }
+    }
+
+    /** A file's own missing-view marks ({@code absent[i][k]}); {@code trusted} when a manifest names them. */
+    private record MissingIndicator(boolean[][] absent, String where, boolean trusted) {}
 
     /** What a file or manifest yields before splitting. {@code test*} are null without a given split. */
     private record Loaded(String layout, List<String> names, List<Mat> train, List<Mat> test, double[] trainY, double[] testY,
-                          String trainYWhere, String testYWhere, double[] classes, FeatureFileOptions options, List<String> skipped) {}
+                          String trainYWhere, String testYWhere, double[] classes, FeatureFileOptions options, List<String> skipped,
+                          MissingIndicator indicator) {
+        Loaded(String layout, List<String> names, List<Mat> train, List<Mat> test, double[] trainY, double[] testY, String trainYWhere,
+               String testYWhere, double[] classes, FeatureFileOptions options, List<String> skipped) {
+            this(layout, names, train, test, trainY, testY, trainYWhere, testYWhere, classes, options, skipped, null);
+        }
+
+        Loaded withIndicator(MissingIndicator i) {
+            return new Loaded(layout, names, train, test, trainY, testY, trainYWhere, testYWhere, classes, options, skipped, i);
+        }
+    }
 
     /** Files read so far (parsed once) and their SHA-256. */
     private static final class Files2 {
@@ -200,50 +221,28 @@ public final class FeatureFileDatasets {
     // ---- layouts ---------------------------------------------------------------------------------
 
     private static Loaded detect(Map<String, ArrayValue> vars, String file, FeatureFileOptions o, Files2 files) throws IOException {
-        // 1. x1_train, x1_test, … + gt_train, gt_test
-        TreeMap<Integer, String[]> given = new TreeMap<>();
-        for (String v : vars.keySet()) {
-            Matcher m = GIVEN.matcher(v);
-            if (m.matches()) given.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new String[2])[m.group(2).equalsIgnoreCase("train") ? 0 : 1] = v;
-        }
-        if (!given.isEmpty()) {
-            String yTrain = labelVar(vars, "_train"), yTest = labelVar(vars, "_test");
-            if (yTrain == null || yTest == null) {
-                throw new IllegalArgumentException(file + ": found " + given.size() + " views x{v}_train/test but no labels"
-                        + " gt_train/gt_test (or y_/labels_); variables: " + describe(vars));
-            }
-            double[] ytr = labels(vars.get(yTrain), file, yTrain), yte = labels(vars.get(yTest), file, yTest);
-            List<String> names = new ArrayList<>();
-            List<Mat> tr = new ArrayList<>(), te = new ArrayList<>();
-            for (var e : given.entrySet()) {
-                String[] p = e.getValue();
-                if (p[0] == null || p[1] == null) {
-                    throw new IllegalArgumentException(file + ": view " + e.getKey() + " has " + (p[0] == null ? p[1] + " but no x" + e.getKey()
-                            + "_train" : p[0] + " but no x" + e.getKey() + "_test"));
-                }
-                names.add("x" + e.getKey());
-                tr.add(orient(vars.get(p[0]), ytr.length, file, p[0], yTrain, o.orientation()));
-                te.add(orient(vars.get(p[1]), yte.length, file, p[1], yTest, o.orientation()));
-            }
-            return new Loaded("x{v}_train/test + " + yTrain + "/" + yTest, names, tr, te, ytr, yte, file + " variable '" + yTrain + "'",
-                    file + " variable '" + yTest + "'", null, o, files.skipped);
-        }
+        Loaded given = givenSplit(vars, file, o, files);
+        if (given != null) return given;
         String y = labelVar(vars, "");
-        // 2. a cell X of per-view matrices
-        List<String> cells = vars.entrySet().stream().filter(e -> e.getValue() instanceof ArrayValue.Cell).map(Map.Entry::getKey).toList();
-        String cellVar = cells.size() == 1 ? cells.get(0) : cells.stream().filter(c -> c.equalsIgnoreCase("X")).findFirst().orElse(null);
-        if (cellVar != null && y != null) {
-            double[] yy = labels(vars.get(y), file, y);
+        double[] yy = y != null ? labels(vars.get(y), file, y) : null;
+        if (y == null) { // a cell of per-view label vectors, e.g. truelabel{1..K}
+            y = labelCell(vars);
+            if (y != null) yy = labelsOfCell((ArrayValue.Cell) vars.get(y), file, y);
+        }
+        // 2. a cell X (or data) of per-view matrices
+        List<String> cells = vars.entrySet().stream().filter(e -> e.getValue() instanceof ArrayValue.Cell && !isNames(e.getValue()))
+                .map(Map.Entry::getKey).filter(c -> !c.equalsIgnoreCase(labelCell(vars)) && !c.equalsIgnoreCase("index")).toList();
+        String cellVar = cells.size() == 1 ? cells.get(0)
+                : cells.stream().filter(c -> c.equalsIgnoreCase("X") || c.equalsIgnoreCase("data")).findFirst().orElse(null);
+        if (cellVar != null && yy != null) {
             ArrayValue.Cell c = (ArrayValue.Cell) vars.get(cellVar);
-            List<String> names = new ArrayList<>();
-            List<Mat> tr = new ArrayList<>();
-            for (int k = 0; k < c.cells().size(); k++) {
-                String w = cellVar + "{" + (k + 1) + "}";
-                names.add("view" + (k + 1));
-                tr.add(orient(c.cells().get(k), yy.length, file, w, y, o.orientation()));
-            }
-            if (tr.isEmpty()) throw new IllegalArgumentException(file + ": cell '" + cellVar + "' is empty; expected one matrix per view");
-            return new Loaded("cell " + cellVar + " + " + y, names, tr, null, yy, null, file + " variable '" + y + "'", null, null, o, files.skipped);
+            if (c.cells().isEmpty()) throw new IllegalArgumentException(file + ": cell '" + cellVar + "' is empty; expected one matrix per view");
+            List<String> wheres = new ArrayList<>();
+            for (int k = 0; k < c.cells().size(); k++) wheres.add(cellVar + "{" + (k + 1) + "}");
+            List<String> names = viewNames(vars, c.cells().size(), k -> "view" + (k + 1));
+            List<Mat> tr = orientAll(c.cells(), wheres, yy.length, file, y, o.orientation());
+            return new Loaded("cell " + cellVar + " + " + y, names, tr, null, yy, null, file + " variable '" + y + "'", null, null, o,
+                    files.skipped).withIndicator(autoIndicator(vars, file, yy.length, tr.size()));
         }
         // 3. x1, x2, … (or view1, …) + labels
         TreeMap<Integer, String> numbered = new TreeMap<>();
@@ -251,19 +250,103 @@ public final class FeatureFileDatasets {
             Matcher m = NUMBERED.matcher(v);
             if (m.matches()) numbered.put(Integer.parseInt(m.group(1)), v);
         }
-        if (!numbered.isEmpty() && y != null) {
-            double[] yy = labels(vars.get(y), file, y);
-            List<String> names = new ArrayList<>();
-            List<Mat> tr = new ArrayList<>();
-            for (String v : numbered.values()) {
-                names.add(v);
-                tr.add(orient(vars.get(v), yy.length, file, v, y, o.orientation()));
-            }
-            return new Loaded("x{v} + " + y, names, tr, null, yy, null, file + " variable '" + y + "'", null, null, o, files.skipped);
+        if (!numbered.isEmpty() && yy != null) {
+            List<String> wheres = List.copyOf(numbered.values());
+            List<Mat> tr = orientAll(wheres.stream().map(vars::get).toList(), wheres, yy.length, file, y, o.orientation());
+            return new Loaded("x{v} + " + y, viewNames(vars, wheres.size(), wheres::get), tr, null, yy, null, file + " variable '" + y + "'",
+                    null, null, o, files.skipped).withIndicator(autoIndicator(vars, file, yy.length, tr.size()));
         }
-        throw new IllegalArgumentException(file + ": no known layout; expected x1_train/x1_test/…/gt_train/gt_test, a cell X of"
-                + " per-view matrices with labels Y or gt, or x1, x2, … with labels; variables: " + describe(vars)
+        throw new IllegalArgumentException(file + ": no known layout; expected x1_train/x1_test/…/gt_train/gt_test, a cell X (or data) of"
+                + " per-view matrices with labels Y, gt or a cell truelabel, or x1, x2, … with labels; variables: " + describe(vars)
                 + ". Write a manifest naming the views and labels (see datasets/FEATURE-FILES.md)");
+    }
+
+    /** Layout 1: x1_train, x1_test, … + gt_train, gt_test; null when the file has no such views. */
+    private static Loaded givenSplit(Map<String, ArrayValue> vars, String file, FeatureFileOptions o, Files2 files) throws IOException {
+        TreeMap<Integer, String[]> given = new TreeMap<>();
+        for (String v : vars.keySet()) {
+            Matcher m = GIVEN.matcher(v);
+            if (m.matches()) given.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new String[2])[m.group(2).equalsIgnoreCase("train") ? 0 : 1] = v;
+        }
+        if (given.isEmpty()) return null;
+        String yTrain = labelVar(vars, "_train"), yTest = labelVar(vars, "_test");
+        if (yTrain == null || yTest == null) {
+            throw new IllegalArgumentException(file + ": found " + given.size() + " views x{v}_train/test but no labels"
+                    + " gt_train/gt_test (or y_/labels_); variables: " + describe(vars));
+        }
+        double[] ytr = labels(vars.get(yTrain), file, yTrain), yte = labels(vars.get(yTest), file, yTest);
+        List<String> trW = new ArrayList<>(), teW = new ArrayList<>();
+        for (var e : given.entrySet()) {
+            String[] p = e.getValue();
+            if (p[0] == null || p[1] == null) {
+                throw new IllegalArgumentException(file + ": view " + e.getKey() + " has " + (p[0] == null ? p[1] + " but no x" + e.getKey()
+                        + "_train" : p[0] + " but no x" + e.getKey() + "_test"));
+            }
+            trW.add(p[0]);
+            teW.add(p[1]);
+        }
+        List<Mat> tr = orientAll(trW.stream().map(vars::get).toList(), trW, ytr.length, file, yTrain, o.orientation());
+        List<Mat> te = orientAll(teW.stream().map(vars::get).toList(), teW, yte.length, file, yTest, o.orientation());
+        List<String> keys = given.keySet().stream().map(k -> "x" + k).toList();
+        return new Loaded("x{v}_train/test + " + yTrain + "/" + yTest, viewNames(vars, keys.size(), keys::get), tr, te, ytr, yte,
+                file + " variable '" + yTrain + "'", file + " variable '" + yTest + "'", null, o, files.skipped);
+    }
+
+    private static final List<String> NAME_VARS = List.of("feas", "names", "viewnames", "view_names", "views", "featurenames");
+
+    /** The file's own view names (a cell of strings such as {@code feas}), else {@code fallback}. */
+    private static List<String> viewNames(Map<String, ArrayValue> vars, int count, java.util.function.IntFunction<String> fallback) {
+        for (String want : NAME_VARS) {
+            for (var e : vars.entrySet()) {
+                if (!e.getKey().equalsIgnoreCase(want) || !(e.getValue() instanceof ArrayValue.Cell c) || !isNames(c)) continue;
+                List<String> names = c.cells().stream().map(t -> ((ArrayValue.Text) t).text().strip()).toList();
+                if (names.size() == count && new TreeSet<>(names).size() == count && names.stream().noneMatch(String::isEmpty)) return names;
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < count; k++) out.add(fallback.apply(k));
+        return out;
+    }
+
+    private static boolean isNames(ArrayValue v) {
+        return v instanceof ArrayValue.Cell c && !c.cells().isEmpty() && c.cells().stream().allMatch(t -> t instanceof ArrayValue.Text);
+    }
+
+    private static final List<String> LABEL_CELLS = List.of("truelabel", "truelabels", "gt", "y", "labels", "gnd");
+
+    /** A cell of label vectors, one per view (e.g. {@code truelabel}), or null. */
+    private static String labelCell(Map<String, ArrayValue> vars) {
+        for (String n : LABEL_CELLS) {
+            for (var e : vars.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(n) && e.getValue() instanceof ArrayValue.Cell c && !c.cells().isEmpty()
+                        && c.cells().stream().allMatch(x -> x instanceof ArrayValue.Numeric)) return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** The label vector of a per-view label cell; every element must hold the same labels. */
+    private static double[] labelsOfCell(ArrayValue.Cell c, String file, String var) {
+        double[] y = labels(c.cells().getFirst(), file, var + "{1}");
+        for (int k = 1; k < c.cells().size(); k++) {
+            if (!Arrays.equals(y, labels(c.cells().get(k), file, var + "{" + (k + 1) + "}"))) {
+                throw new IllegalArgumentException(file + ": '" + var + "{" + (k + 1) + "}' differs from '" + var + "{1}'; a per-view"
+                        + " label cell must hold the same labels for every view (write a manifest naming one)");
+            }
+        }
+        return y;
+    }
+
+    private static final Pattern INDICATOR = Pattern.compile("(?i)missing(status|_status|mask|views)?");
+
+    /** A {@code MissingStatus}-style 0/1 variable (1 = missing), or null. */
+    private static MissingIndicator autoIndicator(Map<String, ArrayValue> vars, String file, int n, int views) {
+        for (var e : vars.entrySet()) {
+            if (!INDICATOR.matcher(e.getKey()).matches() || !(e.getValue() instanceof ArrayValue.Numeric a)) continue;
+            String where = file + " variable '" + e.getKey() + "'";
+            return new MissingIndicator(MissingViews.indicator(a.data(), a.rows(), a.cols(), n, views, where), "'" + e.getKey() + "'", false);
+        }
+        return null;
     }
 
     private static String labelVar(Map<String, ArrayValue> vars, String suffix) {
@@ -296,6 +379,29 @@ public final class FeatureFileDatasets {
                 file + " column '" + t.header().get(li) + "'", null, null, o, files.skipped);
     }
 
+    /** Every view of one layout as n×d: a square view takes the orientation its siblings share. */
+    private static List<Mat> orientAll(List<ArrayValue> views, List<String> wheres, int n, String file, String labelVar, String orientation)
+            throws FormatException {
+        String sibling = orientation;
+        if (orientation.equals("auto")) {
+            Set<String> seen = new TreeSet<>();
+            for (ArrayValue v : views) {
+                int[] sh = v.shape();
+                int r = sh.length == 0 ? 1 : sh[0], c = sh.length < 2 ? 1 : sh[1];
+                if (r == n && c != n) seen.add("rows");
+                if (c == n && r != n) seen.add("columns");
+            }
+            sibling = seen.size() == 1 ? seen.iterator().next() : "auto";
+        }
+        List<Mat> out = new ArrayList<>();
+        for (int k = 0; k < views.size(); k++) {
+            ArrayValue v = views.get(k);
+            boolean square = v.shape().length == 2 && v.shape()[0] == n && v.shape()[1] == n;
+            out.add(orient(v, n, file, wheres.get(k), labelVar, square ? sibling : orientation));
+        }
+        return out;
+    }
+
     /** The view {@code v} as n×d, transposing a d×n matrix; {@code labelVar} names the label count's source. */
     private static Mat orient(ArrayValue v, int n, String file, String var, String labelVar, String orientation) throws FormatException {
         ArrayValue.Numeric a = switch (v) {
@@ -306,6 +412,15 @@ public final class FeatureFileDatasets {
         int[] sh = a.shape();
         if (sh.length > 2) throw new IllegalArgumentException(file + ": variable '" + var + "' is " + a.describe() + ", expected a 2-D matrix");
         int r = sh.length == 0 ? 1 : sh[0], c = sh.length < 2 ? 1 : sh[1];
+        String where = file + " variable '" + var + "'";
+        String notTriplets = "";
+        if (r != n && c != n && c == 3 && orientation.equals("auto")) {
+            try {
+                return SparseTriplets.read(a, n, where, labelVar);
+            } catch (IllegalArgumentException e) {
+                notTriplets = "; nor is it a (row, column, value) triplet list: " + e.getMessage();
+            }
+        }
         boolean rows = switch (orientation) {
             case "rows" -> {
                 if (r != n) throw new IllegalArgumentException(file + ": variable '" + var + "' is " + a.describe() + " but '" + labelVar
@@ -319,20 +434,21 @@ public final class FeatureFileDatasets {
             }
             default -> {
                 if (r == n && c == n) {
-                    throw new IllegalArgumentException(file + ": variable '" + var + "' is " + r + "×" + c + " with " + n + " labels: samples"
-                            + " could be rows or columns; say which with a manifest (orientation: rows or columns) or --orientation");
+                    throw new IllegalArgumentException(file + ": variable '" + var + "' is " + r + "×" + c + " with " + n + " labels, and no"
+                            + " other view shows whether samples are rows or columns; say which with a manifest (orientation: rows or"
+                            + " columns) or --orientation");
                 }
                 if (r != n && c != n) {
                     throw new IllegalArgumentException(file + ": variable '" + var + "' is " + a.describe() + " but '" + labelVar + "' holds "
-                            + n + " labels: expected " + n + " rows (n×d) or " + n + " columns (d×n)");
+                            + n + " labels: expected " + n + " rows (n×d) or " + n + " columns (d×n)" + notTriplets);
                 }
                 yield r == n;
             }
         };
-        if (rows) return new Mat(r, c, a.data());
+        if (rows) return new Mat(r, c, a.data(), where, false);
         double[] t = new double[a.data().length];
         for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) t[j * r + i] = a.data()[i * c + j];
-        return new Mat(c, r, t);
+        return new Mat(c, r, t, where, true);
     }
 
     private static double[] labels(ArrayValue v, String file, String var) {
@@ -373,20 +489,7 @@ public final class FeatureFileDatasets {
             String k = it.next();
             if (!MANIFEST_KEYS.contains(k)) throw new IllegalArgumentException(mf + ": unknown manifest key '" + k + "' (known: " + new TreeSet<>(MANIFEST_KEYS) + ")");
         }
-        FeatureFileOptions opt = o;
-        if (n.has("orientation")) opt = opt.withOrientation(n.get("orientation").asText());
-        if (n.has("standardize")) opt = opt.withStandardize(n.get("standardize").asBoolean());
-        if (n.has("labelColumn")) opt = opt.withLabelColumn(n.get("labelColumn").asText());
-        if (n.has("split")) {
-            JsonNode s = n.get("split");
-            if (!s.isObject()) throw new IllegalArgumentException(mf + ": 'split' must be a mapping {train, val, test, seed}");
-            for (var it = s.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!Set.of("train", "val", "test", "seed").contains(k)) throw new IllegalArgumentException(mf + ": unknown key 'split." + k + "' (train, val, test, seed)");
-            }
-            opt = opt.withSplit(s.path("train").asDouble(opt.trainRatio()), s.path("val").asDouble(opt.valRatio()),
-                    s.path("test").asDouble(opt.testRatio()), s.path("seed").asLong(opt.splitSeed()));
-        }
+        FeatureFileOptions opt = manifestOptions(n, mf, o);
         Path base = mf.toAbsolutePath().getParent();
         String defFile = n.path("file").asText(null);
         JsonNode mods = n.get("modalities");
@@ -411,39 +514,81 @@ public final class FeatureFileDatasets {
         }
         List<String> names = new ArrayList<>();
         List<Mat> tr = new ArrayList<>(), te = givenSplit ? new ArrayList<>() : null;
+        manifestViews(mods, new ManifestCtx(mf, defFile, base, files, opt), givenSplit, ytr, yte, ytrWhere, yteWhere, names, tr, te);
+        Loaded l = new Loaded("manifest " + mf.getFileName(), names, tr, te, ytr, yte, ytrWhere, yteWhere, manifestClasses(n, mf), opt,
+                files.skipped);
+        if (!n.has("missing")) return l;
+        if (givenSplit) throw new IllegalArgumentException(mf + ": 'missing' works with one labels variable, not a given train/test split");
+        Ref r = ref(n.get("missing").asText(), defFile, base, mf, "missing");
+        if (!(value(r, files, opt) instanceof ArrayValue.Numeric a)) throw new IllegalArgumentException(r + ": 'missing' must name a numeric 0/1 matrix");
+        return l.withIndicator(new MissingIndicator(MissingViews.indicator(a.data(), a.rows(), a.cols(), ytr.length, tr.size(), r.toString()),
+                r.toString(), true));
+    }
+
+    /** The options after the manifest's own settings. */
+    private static FeatureFileOptions manifestOptions(JsonNode n, Path mf, FeatureFileOptions o) {
+        FeatureFileOptions opt = o;
+        if (n.has("orientation")) opt = opt.withOrientation(n.get("orientation").asText());
+        if (n.has("standardize")) opt = opt.withStandardize(n.get("standardize").asBoolean());
+        if (n.has("labelColumn")) opt = opt.withLabelColumn(n.get("labelColumn").asText());
+        if (n.has("nanPolicy")) {
+            String p = n.get("nanPolicy").asText().toUpperCase(Locale.ROOT);
+            if (!Set.of("ERROR", "ZERO").contains(p)) throw new IllegalArgumentException(mf + ": 'nanPolicy' is error or zero, got '" + n.get("nanPolicy").asText() + "'");
+            opt = opt.withNanPolicy(MissingViews.NanPolicy.valueOf(p));
+        }
+        if (n.has("split")) {
+            JsonNode s = n.get("split");
+            if (!s.isObject()) throw new IllegalArgumentException(mf + ": 'split' must be a mapping {train, val, test, seed}");
+            for (var it = s.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!Set.of("train", "val", "test", "seed").contains(k)) throw new IllegalArgumentException(mf + ": unknown key 'split." + k + "' (train, val, test, seed)");
+            }
+            opt = opt.withSplit(s.path("train").asDouble(opt.trainRatio()), s.path("val").asDouble(opt.valRatio()),
+                    s.path("test").asDouble(opt.testRatio()), s.path("seed").asLong(opt.splitSeed()));
+        }
+        return opt;
+    }
+
+    /** Where a manifest's references resolve. */
+    private record ManifestCtx(Path mf, String defFile, Path base, Files2 files, FeatureFileOptions opt) {}
+
+    /** Reads the manifest's modalities into {@code names}, {@code tr} and (with a given split) {@code te}. */
+    private static void manifestViews(JsonNode mods, ManifestCtx c, boolean givenSplit, double[] ytr, double[] yte, String ytrWhere,
+                                      String yteWhere, List<String> names, List<Mat> tr, List<Mat> te) throws IOException {
         int k = 0;
         for (JsonNode m : mods) {
             k++;
             String nm = m.path("name").asText("view" + k);
-            if (names.contains(nm)) throw new IllegalArgumentException(mf + ": modality name '" + nm + "' appears twice");
+            if (names.contains(nm)) throw new IllegalArgumentException(c.mf + ": modality name '" + nm + "' appears twice");
             names.add(nm);
             for (var it = m.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!Set.of("name", "variable", "train", "test").contains(f)) {
-                    throw new IllegalArgumentException(mf + ": modality '" + nm + "': unknown key '" + f + "' (name, variable, train, test)");
+                    throw new IllegalArgumentException(c.mf + ": modality '" + nm + "': unknown key '" + f + "' (name, variable, train, test)");
                 }
             }
             if (givenSplit) {
                 if (!m.has("train") || !m.has("test")) {
-                    throw new IllegalArgumentException(mf + ": modality '" + nm + "' needs 'train' and 'test' (the labels give a train/test split)");
+                    throw new IllegalArgumentException(c.mf + ": modality '" + nm + "' needs 'train' and 'test' (the labels give a train/test split)");
                 }
-                Ref a = ref(m.get("train").asText(), defFile, base, mf, nm + ".train"), b = ref(m.get("test").asText(), defFile, base, mf, nm + ".test");
-                tr.add(orient(value(a, files, opt), ytr.length, a.file.toString(), a.label(), ytrWhere, opt.orientation()));
-                te.add(orient(value(b, files, opt), yte.length, b.file.toString(), b.label(), yteWhere, opt.orientation()));
+                Ref a = ref(m.get("train").asText(), c.defFile, c.base, c.mf, nm + ".train"), b = ref(m.get("test").asText(), c.defFile, c.base, c.mf, nm + ".test");
+                tr.add(orient(value(a, c.files, c.opt), ytr.length, a.file.toString(), a.label(), ytrWhere, c.opt.orientation()));
+                te.add(orient(value(b, c.files, c.opt), yte.length, b.file.toString(), b.label(), yteWhere, c.opt.orientation()));
             } else {
-                if (!m.has("variable")) throw new IllegalArgumentException(mf + ": modality '" + nm + "' needs 'variable' (a variable or file)");
-                Ref a = ref(m.get("variable").asText(), defFile, base, mf, nm);
-                tr.add(orient(value(a, files, opt), ytr.length, a.file.toString(), a.label(), ytrWhere, opt.orientation()));
+                if (!m.has("variable")) throw new IllegalArgumentException(c.mf + ": modality '" + nm + "' needs 'variable' (a variable or file)");
+                Ref a = ref(m.get("variable").asText(), c.defFile, c.base, c.mf, nm);
+                tr.add(orient(value(a, c.files, c.opt), ytr.length, a.file.toString(), a.label(), ytrWhere, c.opt.orientation()));
             }
         }
-        double[] classes = null;
-        if (n.has("classes")) {
-            JsonNode c = n.get("classes");
-            if (!c.isArray() || c.isEmpty()) throw new IllegalArgumentException(mf + ": 'classes' must list the label values in class order");
-            classes = new double[c.size()];
-            for (int i = 0; i < classes.length; i++) classes[i] = c.get(i).asDouble();
-        }
-        return new Loaded("manifest " + mf.getFileName(), names, tr, te, ytr, yte, ytrWhere, yteWhere, classes, opt, files.skipped);
+    }
+
+    private static double[] manifestClasses(JsonNode n, Path mf) {
+        if (!n.has("classes")) return null;
+        JsonNode c = n.get("classes");
+        if (!c.isArray() || c.isEmpty()) throw new IllegalArgumentException(mf + ": 'classes' must list the label values in class order");
+        double[] classes = new double[c.size()];
+        for (int i = 0; i < classes.length; i++) classes[i] = c.get(i).asDouble();
+        return classes;
     }
 
     /** A reference {@code [file:]variable[{k}]}, or a whole {@code .npy}/{@code .csv} file, or {@code file.csv:column}. */
@@ -559,6 +704,8 @@ public final class FeatureFileDatasets {
             split = String.format(Locale.ROOT, "given train/test; validation: stratified %.2f of train, seed %d", o.valRatio(), o.splitSeed());
         }
         if (trRows.length == 0) throw new IllegalArgumentException(path + ": the training split is empty");
+        MissingViews.Marks marks = marks(l, l.train, l.indicator);
+        MissingViews.Marks testMarks = l.test == null ? null : marks(l, l.test, null);
         List<ModalitySpec> specs = new ArrayList<>();
         double[][] mean = new double[views][], std = new double[views][];
         float[][] trV = new float[views][], vaV = new float[views][], teV = new float[views][];
@@ -568,32 +715,20 @@ public final class FeatureFileDatasets {
             if (stored != null && stored.widths()[k] != m.d) {
                 throw new IllegalArgumentException(path + ": view '" + l.names.get(k) + "' has " + m.d + " features but the checkpoint recorded " + stored.widths()[k]);
             }
-            if (!o.standardize()) {
-                mean[k] = new double[0];
-                std[k] = new double[0];
-            } else if (stored != null) {
-                mean[k] = stored.mean()[k];
-                std[k] = stored.std()[k];
-            } else {
-                mean[k] = new double[m.d];
-                std[k] = new double[m.d];
-                for (int r : trRows) for (int j = 0; j < m.d; j++) mean[k][j] += m.v[r * m.d + j];
-                for (int j = 0; j < m.d; j++) mean[k][j] /= trRows.length;
-                for (int r : trRows) for (int j = 0; j < m.d; j++) { double x = m.v[r * m.d + j] - mean[k][j]; std[k][j] += x * x; }
-                for (int j = 0; j < m.d; j++) {
-                    double s = Math.sqrt(std[k][j] / trRows.length);
-                    std[k][j] = s > 1e-8 * Math.max(1, Math.abs(mean[k][j])) && Double.isFinite(s) ? s : 1; // constant features: centred only
-                }
-            }
-            trV[k] = rows(m, trRows, mean[k], std[k]);
-            vaV[k] = rows(m, vaRows, mean[k], std[k]);
-            teV[k] = teRows != null ? rows(m, teRows, mean[k], std[k]) : rows(l.test.get(k), null, mean[k], std[k]);
+            double[][] ms = !o.standardize() ? new double[][] {new double[0], new double[0]}
+                    : stored != null ? new double[][] {stored.mean()[k], stored.std()[k]} : fitStandardisation(m, presentRows(trRows, marks, k));
+            mean[k] = ms[0];
+            std[k] = ms[1];
+            trV[k] = rows(m, trRows, mean[k], std[k], marks, k);
+            vaV[k] = rows(m, vaRows, mean[k], std[k], marks, k);
+            teV[k] = teRows != null ? rows(m, teRows, mean[k], std[k], marks, k) : rows(l.test.get(k), null, mean[k], std[k], testMarks, k);
         }
         String name = recordedPath;
         int[] yTrain = pick(ytr, trRows), yVal = pick(ytr, vaRows), yTest = teRows != null ? pick(ytr, teRows) : yte;
-        ArrayDataset train = new ArrayDataset(name + " (train)", specs, trV, yTrain, null, classes.length);
-        ArrayDataset val = new ArrayDataset(name + " (val)", specs, vaV, yVal, null, classes.length);
-        ArrayDataset test = new ArrayDataset(name + " (test)", specs, teV, yTest, null, classes.length);
+        ArrayDataset train = new ArrayDataset(name + " (train)", specs, trV, yTrain, availability(marks, trRows), classes.length);
+        ArrayDataset val = new ArrayDataset(name + " (val)", specs, vaV, yVal, availability(marks, vaRows), classes.length);
+        ArrayDataset test = new ArrayDataset(name + " (test)", specs, teV, yTest,
+                teRows != null ? availability(marks, teRows) : availability(testMarks, null), classes.length);
         int[] widths = specs.stream().mapToInt(s -> (int) s.elementCount()).toArray();
         int[] sizes = {yTrain.length, yVal.length, yTest.length};
         if (stored != null && !Arrays.equals(stored.sizes(), sizes)) {
@@ -602,8 +737,46 @@ public final class FeatureFileDatasets {
         }
         String abs = stored != null ? stored.path() : path.toAbsolutePath().normalize().toString();
         FeatureFileInfo info = new FeatureFileInfo(abs, Map.copyOf(files.sha), l.layout, o, List.copyOf(l.names), widths, classes, split, sizes,
-                mean, std, List.copyOf(l.skipped));
+                mean, std, List.copyOf(l.skipped), FeatureFileInfo.Missing.of(marks, testMarks, l.names));
         return new DataSplits(name, train, val, test, null, info);
+    }
+
+    /** The views' missing-sample marks (all-NaN samples, the file's indicator); zero-fills the absent values. */
+    private static MissingViews.Marks marks(Loaded l, List<Mat> mats, MissingIndicator ind) {
+        return MissingViews.find(mats.stream().map(Mat::view).toList(), l.options.nanPolicy(), ind == null ? null : ind.absent(),
+                ind == null ? null : ind.where(), ind != null && ind.trusted());
+    }
+
+    /** The rows (all when null) whose view {@code k} is present. */
+    private static int[] presentRows(int[] rows, MissingViews.Marks marks, int k) {
+        if (marks.available() == null) return rows;
+        return Arrays.stream(rows).filter(r -> marks.available()[r][k]).toArray();
+    }
+
+    /** The availability of the given rows (all when null), or null when every view is present. */
+    private static boolean[][] availability(MissingViews.Marks marks, int[] rows) {
+        if (marks == null || marks.available() == null) return null;
+        if (rows == null) return marks.available();
+        boolean[][] a = new boolean[rows.length][];
+        for (int i = 0; i < rows.length; i++) a[i] = marks.available()[rows[i]].clone();
+        return a;
+    }
+
+    /** Per-feature mean and std over the given training rows (std 1 for constant features: centred only). */
+    private static double[][] fitStandardisation(Mat m, int[] rows) {
+        double[] mean = new double[m.d], std = new double[m.d];
+        if (rows.length == 0) {
+            Arrays.fill(std, 1);
+            return new double[][] {mean, std};
+        }
+        for (int r : rows) for (int j = 0; j < m.d; j++) mean[j] += m.v[r * m.d + j];
+        for (int j = 0; j < m.d; j++) mean[j] /= rows.length;
+        for (int r : rows) for (int j = 0; j < m.d; j++) { double x = m.v[r * m.d + j] - mean[j]; std[j] += x * x; }
+        for (int j = 0; j < m.d; j++) {
+            double s = Math.sqrt(std[j] / rows.length);
+            std[j] = s > 1e-8 * Math.max(1, Math.abs(mean[j])) && Double.isFinite(s) ? s : 1;
+        }
+        return new double[][] {mean, std};
     }
 
     private static int[] mapLabels(double[] y, Map<Double, Integer> map, double[] classes, String where) {
@@ -650,13 +823,14 @@ public final class FeatureFileDatasets {
         return out;
     }
 
-    /** The given rows (all when null) as standardised floats. */
-    private static float[] rows(Mat m, int[] rows, double[] mean, double[] std) {
+    /** The given rows (all when null) as standardised floats; a view absent for a row stays 0. */
+    private static float[] rows(Mat m, int[] rows, double[] mean, double[] std, MissingViews.Marks marks, int k) {
         int n = rows == null ? m.n : rows.length;
         float[] out = new float[n * m.d];
         boolean z = mean.length > 0;
         for (int i = 0; i < n; i++) {
             int r = rows == null ? i : rows[i];
+            if (marks != null && marks.available() != null && !marks.available()[r][k]) continue;
             for (int j = 0; j < m.d; j++) {
                 double x = m.v[r * m.d + j];
                 out[i * m.d + j] = (float) (z ? (x - mean[j]) / std[j] : x);

@@ -19,10 +19,28 @@ import java.util.Map;
  * @param mean       per view, the training mean of every feature (empty arrays when not standardised)
  * @param std        per view, the training std of every feature (1 where a feature is constant)
  * @param skipped    rows skipped with --skip-bad, as {@code "file: line N: reason"}
+ * @param missing    which views are absent for which samples (null when the file has every view of every sample)
  */
 public record FeatureFileInfo(String path, Map<String, String> files, String layout, FeatureFileOptions options,
                               List<String> views, int[] widths, double[] classes, String split, int[] sizes,
-                              double[][] mean, double[][] std, List<String> skipped) {
+                              double[][] mean, double[][] std, List<String> skipped,
+                              Missing missing) {
+
+    /**
+     * An incomplete multi-view file: how its missing views were found, how many samples lack each
+     * view, how many lack at least one, and a note (an indicator ignored because it disagrees).
+     */
+    public record Missing(String source, Map<String, Integer> absentPerView, int incompleteSamples, String note) {
+        /** Null when nothing is missing. */
+        static Missing of(MissingViews.Marks train, MissingViews.Marks test, List<String> names) {
+            boolean none = train.available() == null && (test == null || test.available() == null);
+            if (none && train.note() == null) return null;
+            Map<String, Integer> per = new java.util.LinkedHashMap<>();
+            for (int k = 0; k < names.size(); k++) per.put(names.get(k), train.absentPerView()[k] + (test == null ? 0 : test.absentPerView()[k]));
+            String source = test != null && train.available() == null ? test.source() : train.source();
+            return new Missing(source, per, train.incomplete() + (test == null ? 0 : test.incomplete()), train.note());
+        }
+    }
 
     /** The record without the standardisation statistics, for results.json ({@code config.data}). */
     public Map<String, Object> summary() {
@@ -38,6 +56,7 @@ public record FeatureFileInfo(String path, Map<String, String> files, String lay
         m.put("sizes", Map.of("train", sizes[0], "val", sizes[1], "test", sizes[2]));
         m.put("standardize", options.standardize() ? "z-score per feature, fitted on train" : "none");
         m.put("skippedRows", skipped.size());
+        if (missing != null) m.put("missingViews", missing);
         if (!skipped.isEmpty()) m.put("skipped", skipped.size() > 100 ? skipped.subList(0, 100) : skipped);
         return m;
     }
@@ -49,6 +68,10 @@ public record FeatureFileInfo(String path, Map<String, String> files, String lay
         b.append("; ").append(classes.length).append(" classes; ").append(sizes[0]).append('/').append(sizes[1]).append('/')
                 .append(sizes[2]).append(" train/val/test (").append(split).append(')');
         if (!skipped.isEmpty()) b.append("; ").append(skipped.size()).append(" bad rows skipped");
+        if (missing != null && missing.incompleteSamples() > 0) {
+            b.append("; ").append(missing.incompleteSamples()).append(" samples lack a view (").append(missing.source()).append(')');
+        }
+        if (missing != null && missing.note() != null) b.append("; ").append(missing.note());
         return b.toString();
     }
 }

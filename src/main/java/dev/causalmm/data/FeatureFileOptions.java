@@ -13,10 +13,13 @@ package dev.causalmm.data;
  *                    rows) or {@code columns}
  * @param skipBad     skip CSV rows that cannot be read (counted in the dataset's info) instead of failing
  * @param labelColumn the CSV label column (a header name or 0-based index); null: {@code label}, or the last column
+ * @param nanPolicy   NaN inside a view that is otherwise present for a sample: {@code ERROR} (default) or {@code ZERO};
+ *                    a view that is all NaN for a sample is always that sample's missing view
  */
 public record FeatureFileOptions(double trainRatio, double valRatio, double testRatio, long splitSeed, boolean standardize,
-                                 String orientation, boolean skipBad, String labelColumn) {
+                                 String orientation, boolean skipBad, String labelColumn, MissingViews.NanPolicy nanPolicy) {
     public FeatureFileOptions {
+        if (nanPolicy == null) nanPolicy = MissingViews.NanPolicy.ERROR;
         if (orientation == null) orientation = "auto";
         if (!orientation.equals("auto") && !orientation.equals("rows") && !orientation.equals("columns")) {
             throw new IllegalArgumentException("orientation must be auto, rows or columns, got '" + orientation + "'");
@@ -27,28 +30,38 @@ public record FeatureFileOptions(double trainRatio, double valRatio, double test
         if (trainRatio <= 0) throw new IllegalArgumentException("the training ratio must be > 0, got " + trainRatio);
     }
 
+    /** Without a NaN policy (the default, {@code ERROR}). */
+    public FeatureFileOptions(double trainRatio, double valRatio, double testRatio, long splitSeed, boolean standardize, String orientation,
+                              boolean skipBad, String labelColumn) {
+        this(trainRatio, valRatio, testRatio, splitSeed, standardize, orientation, skipBad, labelColumn, null);
+    }
+
     /** 70 / 10 / 20 % stratified (10 % of the training part for validation when the file gives train/test), seed 0, standardised. */
     public static FeatureFileOptions defaults() {
         return new FeatureFileOptions(0.7, 0.1, 0.2, 0, true, "auto", false, null);
     }
 
     public FeatureFileOptions withSplit(double train, double val, double test, long seed) {
-        return new FeatureFileOptions(train, val, test, seed, standardize, orientation, skipBad, labelColumn);
+        return new FeatureFileOptions(train, val, test, seed, standardize, orientation, skipBad, labelColumn, nanPolicy);
     }
 
     public FeatureFileOptions withStandardize(boolean s) {
-        return new FeatureFileOptions(trainRatio, valRatio, testRatio, splitSeed, s, orientation, skipBad, labelColumn);
+        return new FeatureFileOptions(trainRatio, valRatio, testRatio, splitSeed, s, orientation, skipBad, labelColumn, nanPolicy);
     }
 
     public FeatureFileOptions withOrientation(String o) {
-        return new FeatureFileOptions(trainRatio, valRatio, testRatio, splitSeed, standardize, o, skipBad, labelColumn);
+        return new FeatureFileOptions(trainRatio, valRatio, testRatio, splitSeed, standardize, o, skipBad, labelColumn, nanPolicy);
     }
 
     public FeatureFileOptions withSkipBad(boolean s) {
-        return new FeatureFileOptions(trainRatio, valRatio, testRatio, splitSeed, standardize, orientation, s, labelColumn);
+        return new FeatureFileOptions(trainRatio, valRatio, testRatio, splitSeed, standardize, orientation, s, labelColumn, nanPolicy);
     }
 
     public FeatureFileOptions withLabelColumn(String c) {
-        return new FeatureFileOptions(trainRatio, valRatio, testRatio, splitSeed, standardize, orientation, skipBad, c);
+        return new FeatureFileOptions(trainRatio, valRatio, testRatio, splitSeed, standardize, orientation, skipBad, c, nanPolicy);
+    }
+
+    public FeatureFileOptions withNanPolicy(MissingViews.NanPolicy p) {
+        return new FeatureFileOptions(trainRatio, valRatio, testRatio, splitSeed, standardize, orientation, skipBad, labelColumn, p);
     }
 }

@@ -122,7 +122,8 @@ public final class ExperimentRunner {
                 }
                 Path modelFile = ckDir.resolve("model.ckpt");
                 if (root) Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
-                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile));
+                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile,
+                        dev.causalmm.eval.PatternAccuracy.of(data.test(), test.predictions())));
             }
         }
         return runs;

@@ -55,6 +55,7 @@ public final class Results {
             if (r.val() != null) split(fin.putObject("val"), r.val(), r.c3Val(), null);
             ObjectNode testNode = fin.putObject("test");
             split(testNode, r.test(), r.c3Test(), r.dcor());
+            if (!r.testPatterns().isEmpty()) testNode.set("byMissingPattern", Json.MAPPER.valueToTree(r.testPatterns()));
             if (r.c3rTwinTest() != null) c3(testNode.putObject("c3r_twin"), r.c3rTwinTest());
             if (!r.noise().isEmpty()) {
                 ObjectNode nz = testNode.putObject("noise");
@@ -72,6 +73,8 @@ public final class Results {
         aggregateC3(test, "c3r_twin", runs.stream().map(RunResult::c3rTwinTest).toList());
         aggregateDcor(test, runs.stream().map(RunResult::dcor).toList());
         aggregateNoise(test, runs);
+        var patterns = dev.causalmm.eval.PatternAccuracy.meanOverRuns(runs.stream().map(RunResult::testPatterns).toList());
+        if (!patterns.isEmpty()) test.set("byMissingPattern", Json.MAPPER.valueToTree(patterns));
         if (runs.stream().allMatch(r -> r.val() != null)) {
             ObjectNode val = aggregate(fin, "val", runs.stream().map(RunResult::val).toList());
             aggregateC3(val, runs.stream().map(RunResult::c3Val).toList());

@@ -14,6 +14,13 @@ import java.util.Map;
  * @param c3rTwinTest C3R's own twin view of the C3 risk on the test split (null without C3R): a training diagnostic
  * @param dcor   distance correlation of the test representation with each factor (null unless asked)
  * @param noise  per noise level ε, the test accuracy under each evaluation seed (empty unless asked)
+ * @param testPatterns test accuracy per missing-view pattern (empty when every sample has every view)
  */
 public record RunResult(long seed, TrainResult training, EvalResult val, EvalResult test, C3Score c3Val, C3Score c3Test, C3Score c3rTwinTest,
-                        Map<MMLSynData.Factor, Double> dcor, Map<Double, double[]> noise, Path checkpoint) {}
+                        Map<MMLSynData.Factor, Double> dcor, Map<Double, double[]> noise, Path checkpoint,
+                        Map<String, dev.causalmm.eval.PatternAccuracy.Group> testPatterns) {
+    public RunResult(long seed, TrainResult training, EvalResult val, EvalResult test, C3Score c3Val, C3Score c3Test, C3Score c3rTwinTest,
+                     Map<MMLSynData.Factor, Double> dcor, Map<Double, double[]> noise, Path checkpoint) {
+        this(seed, training, val, test, c3Val, c3Test, c3rTwinTest, dcor, noise, checkpoint, Map.of());
+    }
+}
