@@ -33,6 +33,8 @@ final class EpochMeter {
     private Tensor termSums;
     private long seen;
     private int steps;
+    /** Whether any step gave logits: accuracy is NaN for a task without classes (segmentation). */
+    private boolean scored;
 
     /** Creates the sums in the current (epoch) scope. */
     EpochMeter(Device device) {
@@ -63,7 +65,10 @@ final class EpochMeter {
         lossSum.add_(loss.detach().mul(rows));
         nonFiniteSoFar.add_(loss.detach().abs().lt(Double.POSITIVE_INFINITY).eq(0).to(DType.INT64));
         finitePrefix.add_(nonFiniteSoFar.eq(0).to(DType.INT64));
-        if (logits != null) correct.add_(logits.argmax(1).eq(labels).sum());
+        if (logits != null) {
+            correct.add_(logits.argmax(1).eq(labels).sum());
+            scored = true;
+        }
         seen += rows;
         steps++;
     }
@@ -103,7 +108,7 @@ final class EpochMeter {
     Totals totals() {
         double loss = lossSum.item() / seen;
         int finite = (int) finitePrefix.item();
-        double acc = correct.item() / seen;
+        double acc = scored ? correct.item() / seen : Double.NaN;
         Map<String, Double> terms = new TreeMap<>();
         if (termSums != null) {
             double[] sums = termSums.toDoubleArray();
