@@ -10,6 +10,7 @@ public final class TimeLimit implements TrainingListener {
     private final String label;
     private long t0 = System.nanoTime();
     private boolean reached;
+    private long steps;
 
     /** @param seconds the limit; 0 = none */
     public TimeLimit(double seconds, String label) {
@@ -24,9 +25,14 @@ public final class TimeLimit implements TrainingListener {
     }
 
     @Override
+    public void onBatchEnd(int epoch, int step, int stepsInEpoch, long samplesSeen, java.util.function.DoubleSupplier runningLoss) {
+        steps++;
+    }
+
+    @Override
     public boolean stopRequested() {
         if (seconds <= 0 || reached || (System.nanoTime() - t0) / 1e9 <= seconds) return reached;
-        LOG.warn("{}: time limit of {} s reached; stopping early", label, seconds);
+        LOG.warn("{}: time limit of {} s reached after {} step(s) of this run; stopping early", label, seconds, steps);
         reached = true;
         return true;
     }
