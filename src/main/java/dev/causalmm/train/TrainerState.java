@@ -21,14 +21,31 @@ import java.util.TreeMap;
  * @param bestVal   best validation score so far (−∞ before any)
  * @param bestEpoch epoch of {@code bestVal} (-1 before any)
  * @param badEpochs epochs since the last improvement (early stopping's counter)
+ * @param task      the {@link TrainingTask}'s own fields (segmentation's recipe and running loss), or null
  */
 public record TrainerState(int epoch, long step, long seed, int epochs, String optimizer, JsonNode scheduler,
-                           double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history) {
+                           double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history, JsonNode task) {
     public static final String FORMAT = "causalmm.checkpoint/1";
     private static final String RNG = "per-epoch: LibTorch seeded with seed*1000003+epoch, shuffle with (seed, epoch)";
 
     public TrainerState {
         history = List.copyOf(history);
+    }
+
+    /** A state without task fields (classification's). */
+    public TrainerState(int epoch, long step, long seed, int epochs, String optimizer, JsonNode scheduler,
+                        double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history) {
+        this(epoch, step, seed, epochs, optimizer, scheduler, bestVal, bestEpoch, badEpochs, history, null);
+    }
+
+    /** This state with the task's fields {@code fields}. */
+    public TrainerState withTask(JsonNode fields) {
+        return new TrainerState(epoch, step, seed, epochs, optimizer, scheduler, bestVal, bestEpoch, badEpochs, history, fields);
+    }
+
+    /** Whether {@code st} is a state this class wrote (it names {@link #FORMAT}). */
+    public static boolean isTrainerState(JsonNode st) {
+        return st != null && st.has("format") && FORMAT.equals(st.get("format").asText());
     }
 
     public ObjectNode toJson() {
@@ -46,6 +63,7 @@ public record TrainerState(int epoch, long step, long seed, int epochs, String o
         ArrayNode h = st.putArray("history");
         for (EpochMetrics m : history) h.add(toJson(m));
         st.put("step", step);
+        if (task != null) st.set("task", task);
         return st;
     }
 
@@ -57,7 +75,7 @@ public record TrainerState(int epoch, long step, long seed, int epochs, String o
         return new TrainerState(st.get("epoch").asInt(), st.has("step") ? st.get("step").asLong() : -1, st.get("seed").asLong(),
                 st.get("epochs").asInt(), st.get("optimizer").asText(), st.get("scheduler"),
                 best == null || best.isNull() ? Double.NEGATIVE_INFINITY : best.asDouble(), st.get("bestEpoch").asInt(),
-                st.get("badEpochs").asInt(), history);
+                st.get("badEpochs").asInt(), history, st.get("task"));
     }
 
     /**

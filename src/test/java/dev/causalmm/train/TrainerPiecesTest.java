@@ -70,6 +70,38 @@ class TrainerPiecesTest {
     }
 
     @Test
+    void aListenerStopPartWayThroughAnEpochIsCheckpointedAndResumedAtTheNextStep(@TempDir Path dir) throws Exception {
+        // 4000 rows / 500 = 8 steps an epoch, 2 epochs; a listener stops the first run after 3 steps
+        TrainConfig cfg = TrainConfig.defaults(2, 2).withBatchSize(500).withCheckpoints(dir, true);
+        TrainingListener stopAfter3 = new TrainingListener() {
+            private int steps;
+
+            @Override
+            public void onBatchEnd(int epoch, int step, int stepsInEpoch, long seen, java.util.function.DoubleSupplier loss) {
+                steps++;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return steps >= 3;
+            }
+        };
+        try (MultimodalModel m = TrainerTest.lateFusion(2)) {
+            TrainResult first = new Trainer(cfg).addListener(stopAfter3).fit(m, TrainerTest.DATA.train().dataset(), null);
+            assertTrue(first.stoppedEarly());
+            assertEquals(3 * 500, first.last().samples());
+            TrainerState st = TrainerState.fromJson(new CheckpointStore(dir).readLast().state());
+            assertEquals(3, st.step());
+            assertEquals(-1, st.epoch(), "no epoch completed yet");
+            TrainResult rest = new Trainer(cfg).fit(m, TrainerTest.DATA.train().dataset(), null);
+            assertFalse(rest.stoppedEarly());
+            assertEquals(2, rest.history().size(), "the cut-short epoch is replaced, not repeated");
+            assertEquals(5 * 500, rest.history().get(0).samples(), "epoch 0 continued at its 4th step");
+            assertEquals(16, TrainerState.fromJson(new CheckpointStore(dir).readLast().state()).step());
+        }
+    }
+
+    @Test
     void theLinearScheduleDecaysToItsEndFactorOverTheRun() {
         LrScheduler s = new LrScheduler(new LrSchedule.Linear(0.1), 0.5, 10);
         assertEquals(0.5, s.rateFor(0), 1e-12);
