@@ -599,7 +599,7 @@ public final class FeatureFileDatasets {
                     + Arrays.toString(stored.sizes()));
         }
         String abs = stored != null ? stored.path() : path.toAbsolutePath().normalize().toString();
-        FeatureFileInfo info = new FeatureFileInfo(abs, Map.copyOf(files.sha), l.layout, o, List.copyOf(l.names), widths, classes, split, sizes,
+        FeatureFileInfo info = new FeatureFileInfo(abs, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files.sha)), l.layout, o, List.copyOf(l.names), widths, classes, split, sizes,
                 mean, std, List.copyOf(l.skipped));
         return new DataSplits(name, train, val, test, null, info);
     }
