@@ -55,10 +55,7 @@ public final class FeatureFileDatasets {
 
     /** True when {@code dataset} names a file rather than a generator ({@code mmlsyn}, {@code imagetext}). */
     public static boolean isFileDataset(String dataset) {
-        if (dataset == null) return false;
-        String l = dataset.toLowerCase(Locale.ROOT);
-        return l.endsWith(".mat") || l.endsWith(".npz") || l.endsWith(".npy") || l.endsWith(".csv") || l.endsWith(".yaml")
-                || l.endsWith(".yml") || l.endsWith(".json") || dataset.contains("/") || dataset.contains("\\");
+        return DataSource.namesFile(dataset);
     }
 
     /** Opens {@code path} (a feature file or a manifest) as train/val/test sets. */

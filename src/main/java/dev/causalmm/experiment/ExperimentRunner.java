@@ -3,19 +3,12 @@ package dev.causalmm.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.io.AtomicFiles;
-import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.Regularizer;
-import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.engine.Tensor;
-import dev.causalmm.eval.C3Score;
-import dev.causalmm.eval.CorruptedDataset;
-import dev.causalmm.eval.NoiseProtocol;
-import dev.causalmm.eval.EvalResult;
-import dev.causalmm.eval.Representations;
-import dev.causalmm.eval.Evaluator;
+import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.io.Json;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
@@ -66,7 +59,7 @@ public final class ExperimentRunner {
     public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress,
                                       dev.causalmm.train.GradientSync sync, MetricsLoggers loggers) throws IOException {
         boolean root = sync.rank() == 0;
-        Regularizers.create(spec.regularizer(), spec.regularizerSettings()).close(); // fail fast on an unavailable regulariser
+        spec.regularizerSpec().create(0).close(); // fail fast on an unavailable regulariser
         if (spec.dcor() && data.mmlsyn() == null) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + data.name() + "' has none");
         }
@@ -83,7 +76,7 @@ public final class ExperimentRunner {
             }
             TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize() / sync.worldSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4, spec.effectivePrecision());
-            try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
+            try (Regularizer reg = spec.regularizerSpec().create(seed);
                  MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
                          () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
                                  data.train().size(), seed)), seed);
@@ -97,29 +90,14 @@ public final class ExperimentRunner {
                 } catch (dev.causalmm.train.NonFiniteLossException e) {
                     throw e.in(label);
                 }
-                boolean hasVal = data.val().size() > 0;
-                EvalResult val = hasVal ? Evaluator.evaluate(model, data.val(), 1024, spec.device()) : null;
-                EvalResult test = Evaluator.evaluate(model, data.test(), 1024, spec.device());
-                C3R c3r = reg instanceof C3R c ? c : null;
-                // one diagnostic for every model: the deployed predictor, the same scale-invariant step
-                C3Score c3Val = hasVal ? C3Score.predictor(model, data.val(), C3Score.DEFAULT_ETA_REL, 1024, spec.device()) : null;
-                C3Score c3Test = C3Score.predictor(model, data.test(), C3Score.DEFAULT_ETA_REL, 1024, spec.device());
-                C3Score twin = c3r == null ? null : C3Score.twin(model, c3r, data.test(), 1024, spec.device());
-                Map<MMLSynData.Factor, Double> dcor = spec.dcor() ? Representations.factorCorrelations(model, data.mmlsyn().test(), spec.device()) : null;
-                Map<Double, double[]> noise = new java.util.TreeMap<>();
-                for (double eps : spec.evalNoise()) {
-                    int n = spec.evalSeeds() == 0 ? 1 : spec.evalSeeds();
-                    double[] acc = new double[n];
-                    for (int e = 0; e < n; e++) {
-                        long evalSeed = spec.evalSeeds() == 0 ? seed : e + 1;
-                        var noisy = new CorruptedDataset(data.test(), NoiseProtocol.of(eps, evalSeed).withQmfCompat(spec.qmfCompat()));
-                        acc[e] = Evaluator.evaluate(model, noisy, 1024, spec.device()).accuracy();
-                    }
-                    noise.put(eps, acc);
-                }
+                ModelEvaluation.Plan plan = ModelEvaluation.Plan.defaults().withDcor(spec.dcor() ? data.mmlsyn().test() : null);
+                ModelEvaluation.Report ev = ModelEvaluation.evaluate(model, reg, data.val().size() > 0 ? data.val() : null, data.test(),
+                        plan, spec.device());
+                Map<Double, double[]> noise = ModelEvaluation.noiseSweep(model, data.test(), spec.evalNoise(), spec.evalSeeds(), seed,
+                        spec.qmfCompat(), plan.batchSize(), spec.device());
                 Path modelFile = ckDir.resolve("model.ckpt");
                 if (root) Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
-                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile));
+                runs.add(new RunResult(seed, tr, ev.val(), ev.test(), ev.c3Val(), ev.c3Test(), ev.c3rTwinTest(), ev.dcor(), noise, modelFile));
             }
         }
         return runs;

@@ -5,14 +5,12 @@ import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
-import dev.causalmm.data.FeatureFileDatasets;
+import dev.causalmm.causal.RegularizerSpec;
 import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.data.ImageTextConfig;
-import dev.causalmm.data.ImageTextData;
 import dev.causalmm.data.MMLSynConfig;
-import dev.causalmm.data.MMLSynData;
-import dev.causalmm.data.ImageTextFolder;
 import dev.causalmm.data.ImageTextFolderOptions;
 import dev.causalmm.nn.FeatureCache;
 import dev.causalmm.nn.PretrainedEncoderSpec;
@@ -52,7 +50,7 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
                              List<Double> evalNoise, int evalSeeds, boolean qmfCompat, FeatureFileOptions featureFile,
                              ImageTextFolderOptions folder, List<PretrainedEncoderSpec> encoders, Precision precision) {
     /** Datasets an experiment can name. */
-    public static final List<String> DATASETS = List.of("mmlsyn", "imagetext");
+    public static final List<String> DATASETS = DataSource.GENERATORS;
 
     public ExperimentSpec {
         // everything is checked here, before any data is generated or any model trained
@@ -84,47 +82,27 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
         encoders = encoders == null ? List.of() : List.copyOf(encoders);
         if (precision == Precision.FP32) precision = null;
-        boolean manifest = ImageTextFolder.isManifest(dataset, folder);
-        boolean file = !manifest && FeatureFileDatasets.isFileDataset(dataset);
-        if (!DATASETS.contains(dataset) && !file && !manifest) {
-            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS)
-                    + ", a feature file (.mat, .npy/.npz, .csv) or manifest (.yaml), or an image+text manifest (.jsonl, or .csv"
-                    + " with an image column)");
-        }
         // only the named dataset's settings are kept (and written to results and checkpoints), so
         // another dataset's defaults never change what identifies a finished grid cell
-        if (manifest) {
-            dataset = java.nio.file.Path.of(dataset).toAbsolutePath().normalize().toString();
-            if (folder == null) folder = ImageTextFolderOptions.defaults();
-            featureFile = null;
-            mmlsyn = null;
-            imagetext = null;
-        } else if (file) {
-            folder = null;
-            mmlsyn = null;
-            imagetext = null;
-            if (featureFile == null) featureFile = FeatureFileOptions.defaults().withSplit(0.7, 0.1, 0.2, dataSeed);
-        } else if (dataset.equals("mmlsyn")) {
-            featureFile = null;
-            folder = null;
-            if (mmlsyn == null) mmlsyn = MMLSynConfig.defaults(dataSeed);
-            imagetext = null;
-        } else {
-            featureFile = null;
-            folder = null;
-            if (imagetext == null) imagetext = ImageTextConfig.defaults(dataSeed);
-            mmlsyn = null;
-        }
-        if (file && !(featureFile.valRatio() > 0)) {
-            throw new IllegalArgumentException("the validation set must not be empty (validation share " + featureFile.valRatio()
+        DataSource source = DataSource.parse(dataset, new DataSource.Settings(mmlsyn, imagetext, featureFile, folder, dataSeed));
+        dataset = source.name();
+        mmlsyn = source instanceof DataSource.MmlSyn m ? m.config() : null;
+        imagetext = source instanceof DataSource.ImageText it ? it.config() : null;
+        featureFile = source instanceof DataSource.FeatureFile f ? f.options() : null;
+        folder = source instanceof DataSource.Manifest m ? m.options() : null;
+        boolean valEmpty = switch (source) {
+            case DataSource.FeatureFile f -> !(f.options().valRatio() > 0);
+            case DataSource.MmlSyn m -> m.config().valSize() <= 0;
+            case DataSource.ImageText it -> it.config().valSize() <= 0;
+            case DataSource.Manifest m -> false;
+        };
+        if (valEmpty) {
+            String share = featureFile != null ? "validation share " + featureFile.valRatio()
+                    : "val size " + (mmlsyn != null ? mmlsyn.valSize() : imagetext.valSize());
+            throw new IllegalArgumentException("the validation set must not be empty (" + share
                     + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
         }
-        int valSize = file || manifest ? 1 : dataset.equals("mmlsyn") ? mmlsyn.valSize() : imagetext.valSize();
-        if (valSize <= 0) {
-            throw new IllegalArgumentException("the validation set must not be empty (val size " + valSize
-                    + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
-        }
-        if (dcor && !dataset.equals("mmlsyn")) {
+        if (dcor && !(source instanceof DataSource.MmlSyn)) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + dataset + "' has none");
         }
     }
@@ -177,20 +155,22 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
      */
     public DataSplits generateData(java.nio.file.Path featureCache) {
         try {
-            DataSplits d = folder != null ? ImageTextFolder.open(java.nio.file.Path.of(dataset), folder)
-                    : featureFile != null ? FeatureFileDatasets.open(java.nio.file.Path.of(dataset), featureFile)
-                    : generateSynthetic();
-            return FeatureCache.apply(d, encoders, featureCache, device);
+            return FeatureCache.apply(data().open(), encoders, featureCache, device);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e.getMessage(), e);
         }
     }
 
-    private DataSplits generateSynthetic() {
-        return switch (dataset) {
-            case "imagetext" -> ImageTextData.generate(imagetext);
-            default -> DataSplits.of(MMLSynData.generate(mmlsyn));
-        };
+    /** The dataset this experiment names, with its settings. */
+    public DataSource data() {
+        if (folder != null) return new DataSource.Manifest(dataset, folder);
+        if (featureFile != null) return new DataSource.FeatureFile(dataset, featureFile);
+        return mmlsyn != null ? new DataSource.MmlSyn(mmlsyn) : new DataSource.ImageText(imagetext);
+    }
+
+    /** The regulariser this experiment trains with, with its settings. */
+    public RegularizerSpec regularizerSpec() {
+        return RegularizerSpec.parse(regularizer, regularizerSettings());
     }
 
     /** The regularisers' settings, for {@link Regularizers#create(String, Regularizers.Settings)}. */
