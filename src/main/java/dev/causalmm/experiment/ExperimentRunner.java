@@ -229,7 +229,7 @@ public final class ExperimentRunner {
         if (spec.imagetext() != null) st.set("imagetext", Json.MAPPER.valueToTree(spec.imagetext()));
         if (data.featureFile() != null) st.set("featureFile", Json.MAPPER.valueToTree(data.featureFile()));
         // an image+text folder: the options as used, with the label map and the vocabulary built on the training split
-        var folder = dev.causalmm.data.ImageTextFolder.of(data);
+        var folder = dev.causalmm.data.DataSource.Manifest.folderOf(data);
         if (folder != null) st.set("folder", Json.MAPPER.valueToTree(folder.options()));
         if (!spec.encoders().isEmpty()) {
             var enc = st.putArray("encoders");
