@@ -87,7 +87,7 @@ final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         // everything the options alone decide is checked before the checkpoint is read
         Path out = CliChecks.outFolder("--out", common.out);
-        CheckpointEvaluation.Options options = options(out);
+        CheckpointEvaluation.Options options = Failures.userInput(() -> options(out));
         CheckpointEvaluation.checkOut(out, checkpoint);
         CliChecks.create(out);
         CheckpointEvaluation.Report report = CheckpointEvaluation.evaluate(checkpoint, options);

@@ -118,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         // everything is checked before any data is generated or any model trained
         java.nio.file.Path out = CliChecks.outFolder("--out", common.out);
-        ExperimentSpec spec = spec();
+        ExperimentSpec spec = Failures.userInput(this::spec);
         DataParallel dp = dataParallel();
         ExperimentRunner.checkResultsOwnership(out, spec);
         if (dp.launches()) {

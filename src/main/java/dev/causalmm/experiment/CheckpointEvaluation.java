@@ -19,6 +19,7 @@ import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.eval.NoiseProtocol;
 import dev.causalmm.interop.TrainedModel;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.FeatureCache;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -107,8 +108,17 @@ public final class CheckpointEvaluation {
 
     /** Loads {@code checkpoint}, reopens its data and evaluates it. */
     public static Report evaluate(Path checkpoint, Options o) throws IOException {
-        try (TrainedModel trained = TrainedModel.fromCheckpoint(checkpoint)) {
+        try (TrainedModel trained = load(checkpoint)) {
             return evaluate(checkpoint, trained, o);
+        }
+    }
+
+    /** A checkpoint that does not rebuild (another version, a damaged file) is the user's file, not a bug. */
+    static TrainedModel load(Path checkpoint) throws IOException {
+        try {
+            return TrainedModel.fromCheckpoint(checkpoint);
+        } catch (IllegalArgumentException e) {
+            throw UserInputException.of(e);
         }
     }
 
