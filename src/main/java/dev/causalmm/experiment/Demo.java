@@ -2,6 +2,11 @@ package dev.causalmm.experiment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.C3RConfig;
+import dev.causalmm.causal.CmIRConfig;
+import dev.causalmm.causal.IMMLConfig;
+import dev.causalmm.causal.RegularizerSpec;
+import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.DataSource;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.engine.Device;
@@ -9,8 +14,6 @@ import dev.causalmm.engine.Engine;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.UserInputException;
-import dev.causalmm.train.LrSchedule;
-import dev.causalmm.train.TrainConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,8 +44,9 @@ public record Demo(List<String> models, List<String> regularizers, List<Long> se
         List<ExperimentSpec> specs = new ArrayList<>();
         for (String model : models) {
             for (String reg : regularizers) {
-                specs.add(new ExperimentSpec("mmlsyn", model, reg, epochs, 256, TrainConfig.adam(1e-3), new LrSchedule.Constant(), 0, seeds,
-                        device, mmlsyn, null, dataSeed, c3r, null, null, true, List.of(), 0, false));
+                var regularizer = RegularizerSpec.parse(reg, new Regularizers.Settings(c3r, IMMLConfig.defaults(), CmIRConfig.defaults()));
+                specs.add(new ExperimentSpec(new DataSource.MmlSyn(mmlsyn), model, regularizer, ExperimentSpec.Recipe.defaults().withEpochs(epochs),
+                        seeds, device, ExperimentSpec.Evaluation.defaults().withDcor(true), List.of(), dataSeed));
             }
         }
         return specs;
