@@ -25,8 +25,8 @@ final class DataOptions {
     @Option(names = "--spurious-test", description = "Spurious degree s at test (default: mmlsyn 0.1, imagetext 0).")
     Double spuriousTest;
 
-    @Option(names = "--modalities", defaultValue = "2", description = "mmlsyn number of modalities K (default: ${DEFAULT-VALUE}).")
-    int modalities;
+    @Option(names = "--modalities", description = "mmlsyn number of modalities K (default: ${DEFAULT-VALUE}).")
+    int modalities = MMLSynConfig.defaults(0).modalities();
 
     /** Refuses the options of another kind of dataset than {@code dataset} (a manifest, a feature file or a generator). */
     static void checkApplies(picocli.CommandLine.Model.CommandSpec spec, String dataset, boolean manifest, boolean file) {
