@@ -12,7 +12,9 @@ import java.util.Locale;
  * .csv with an image column). {@link #parse} is the one place that tells them apart by name or
  * extension; each case carries its own settings, so no code keeps (or nulls) the other kinds'.
  *
- * <p>A new kind of data is one record here, one line in {@link #parse} and its {@link #open}.
+ * <p>A new kind of data is one record here ({@link #name}, {@link #open}, {@link #emptyValidation}),
+ * one line in {@link #parse}, and, when it has settings, their key in
+ * {@code experiment.ExperimentSpec#toJson} (what results.json and resume identities record).
  */
 public sealed interface DataSource {
     /** The generators' names, in the order the help lists them. */
@@ -22,18 +24,21 @@ public sealed interface DataSource {
     record MmlSyn(MMLSynConfig config) implements DataSource {
         @Override public String name() { return "mmlsyn"; }
         @Override public DataSplits open() { return DataSplits.of(MMLSynData.generate(config)); }
+        @Override public String emptyValidation() { return config.valSize() <= 0 ? "val size " + config.valSize() : null; }
     }
 
     /** The synthetic image+text task. */
     record ImageText(ImageTextConfig config) implements DataSource {
         @Override public String name() { return "imagetext"; }
         @Override public DataSplits open() { return ImageTextData.generate(config); }
+        @Override public String emptyValidation() { return config.valSize() <= 0 ? "val size " + config.valSize() : null; }
     }
 
     /** A feature file (or a manifest of views) split and standardised by {@code options}. */
     record FeatureFile(String path, FeatureFileOptions options) implements DataSource {
         @Override public String name() { return path; }
         @Override public DataSplits open() throws IOException { return FeatureFileDatasets.open(Path.of(path), options); }
+        @Override public String emptyValidation() { return options.valRatio() > 0 ? null : "validation share " + options.valRatio(); }
     }
 
     /** An image+text manifest ({@code path} absolute and normalised) read with {@code options}. */
@@ -44,6 +49,7 @@ public sealed interface DataSource {
 
         @Override public String name() { return path; }
         @Override public DataSplits open() throws IOException { return ImageTextFolder.open(Path.of(path), options); }
+        @Override public String emptyValidation() { return null; } // the manifest's rows decide
 
         /** The folder behind splits this manifest opened (its report: skipped rows, label map). */
         public static ImageTextFolder folderOf(DataSplits splits) {
@@ -68,6 +74,9 @@ public sealed interface DataSource {
 
     /** Generates or reads the train, validation and test sets. */
     DataSplits open() throws IOException;
+
+    /** Why the settings leave the validation set empty ("val size 0"), or null when they do not. */
+    String emptyValidation();
 
     /** {@code name} with every kind's default settings. */
     static DataSource parse(String name) {

@@ -130,16 +130,9 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
         }
         if (evaluation == null) evaluation = Evaluation.defaults();
         encoders = encoders == null ? List.of() : List.copyOf(encoders);
-        boolean valEmpty = switch (data) {
-            case DataSource.FeatureFile f -> !(f.options().valRatio() > 0);
-            case DataSource.MmlSyn m -> m.config().valSize() <= 0;
-            case DataSource.ImageText it -> it.config().valSize() <= 0;
-            case DataSource.Manifest m -> false;
-        };
-        if (valEmpty) {
-            String share = data instanceof DataSource.FeatureFile f ? "validation share " + f.options().valRatio()
-                    : "val size " + (data instanceof DataSource.MmlSyn m ? m.config().valSize() : ((DataSource.ImageText) data).config().valSize());
-            throw new IllegalArgumentException("the validation set must not be empty (" + share
+        String emptyVal = data.emptyValidation();
+        if (emptyVal != null) {
+            throw new IllegalArgumentException("the validation set must not be empty (" + emptyVal
                     + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
         }
         if (evaluation.dcor() && !(data instanceof DataSource.MmlSyn)) {
