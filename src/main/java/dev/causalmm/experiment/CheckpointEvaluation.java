@@ -137,7 +137,13 @@ public final class CheckpointEvaluation {
         trained.model().to(o.device());
         if (trained.regularizer() instanceof C3R c3r) c3r.to(o.device());
         Corruption c = o.corruption();
-        MultimodalDataset val = corrupt(data.val(), c), test = corrupt(data.test(), c);
+        MultimodalDataset val, test;
+        try {
+            val = corrupt(data.val(), c);
+            test = corrupt(data.test(), c);
+        } catch (IllegalArgumentException e) {
+            throw UserInputException.of(e); // the noise level or the missing modalities asked for do not fit this model's data
+        }
         ModelEvaluation.Plan plan = ModelEvaluation.Plan.defaults().withBatchSize(o.batchSize()).withC3(o.c3(), o.c3Eta())
                 .withDcor(o.dcor() ? data.mmlsyn().test() : null);
         ModelEvaluation.Report m = ModelEvaluation.evaluate(trained.model(), trained.regularizer(), val, test, plan, o.device());
