@@ -15,9 +15,10 @@ import java.util.concurrent.Callable;
  * Tells what the user can fix (exit 2, one line) from a bug in causalmm (exit 1, a one-line summary,
  * the stack trace with {@code --debug}). User input: {@link UserInputException}, unreadable or
  * malformed files ({@link IOException}, {@link DataLoadException}), and an
- * {@link IllegalArgumentException} raised while options become settings, or thrown outside the
- * packages that run models. An {@code IllegalArgumentException} from inside a model run (engine, nn,
- * baselines, causal, train, eval) is a bug.
+ * {@link IllegalArgumentException} raised while options become settings, by a check of a setting
+ * or a resumed checkpoint ({@code check*}, {@code require*}, {@code parse*}, a config record), or
+ * outside the packages that run models. Any other {@code IllegalArgumentException} from inside a
+ * model run (engine, nn, baselines, causal, train, eval), such as a shape mismatch, is a bug.
  */
 final class Failures {
     static final int EXIT_INTERNAL = 1;
@@ -56,7 +57,10 @@ final class Failures {
         };
     }
 
-    /** Whether the throwing frame is model code rather than the parsing of a setting (a {@code parse*} method, a *Config/*Settings record). */
+    /**
+     * Whether the throwing frame is model code, rather than the parsing or checking of a setting: a
+     * {@code parse*}, {@code check*} or {@code require*} method, or a *Config/*Settings/*Options/*Spec record.
+     */
     static boolean thrownInModelRun(Throwable e) {
         StackTraceElement[] st = e.getStackTrace();
         if (st.length == 0) return false;
@@ -64,7 +68,9 @@ final class Failures {
         if (!cls.startsWith("dev.causalmm.")) return false;
         String pkg = cls.substring("dev.causalmm.".length()).split("\\.")[0];
         String simple = cls.substring(cls.lastIndexOf('.') + 1);
-        boolean parsing = st[0].getMethodName().startsWith("parse") || simple.matches(".*(Config|Settings|Options|Spec)(\\$.*)?");
+        String method = st[0].getMethodName();
+        boolean parsing = method.startsWith("parse") || method.startsWith("check") || method.startsWith("require")
+                || simple.matches(".*(Config|Settings|Options|Spec)(\\$.*)?");
         return MODEL_RUN.contains(pkg) && !parsing;
     }
 

@@ -48,6 +48,22 @@ class FailuresTest {
         assertEquals("causalmm: copy of shape [3, 2] into [2, 3]", buf.toString().strip());
     }
 
+    private static IllegalArgumentException thrownAt(String cls, String method) {
+        var e = new IllegalArgumentException("x");
+        e.setStackTrace(new StackTraceElement[] {new StackTraceElement(cls, method, "F.java", 1)});
+        return e;
+    }
+
+    @Test
+    void aResumeCheckInsideTheTrainerIsUserInputButAForwardPassIsNot() {
+        assertEquals(2, Failures.exitCode(thrownAt("dev.causalmm.train.Trainer", "checkCompatible")));
+        assertEquals(2, Failures.exitCode(thrownAt("dev.causalmm.baselines.Baselines", "requireAvailable")));
+        assertEquals(2, Failures.exitCode(thrownAt("dev.causalmm.causal.C3RConfig", "<init>")));
+        assertEquals(2, Failures.exitCode(thrownAt("dev.causalmm.data.FeatureFileDatasets", "manifest")));
+        assertEquals(1, Failures.exitCode(thrownAt("dev.causalmm.nn.Linear", "forward")));
+        assertEquals(1, Failures.exitCode(thrownAt("dev.causalmm.train.Trainer", "runEpoch")));
+    }
+
     @Test
     void aRefusalOutsideTheModelRunIsUserInputAndAnUnexpectedExceptionIsABug() {
         assertEquals(2, Failures.exitCode(new IllegalArgumentException("--out must name a folder"))); // thrown here, in a test class
