@@ -20,6 +20,6 @@ final class CommonOptions {
     @Option(names = "--out", required = true, description = "Output folder for results.json (and checkpoints).")
     java.nio.file.Path out;
 
-    @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = dev.causalmm.experiment.ExperimentSpec.Recipe.defaults().batchSize();
 }

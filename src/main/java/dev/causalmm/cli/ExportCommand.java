@@ -39,7 +39,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint " + checkpoint + " is a folder without a model.ckpt; give the folder"
                     + " train writes under checkpoints/ (or the model.ckpt in it)");
         }
-        try (TrainedModel trained = TrainedModel.fromCheckpoint(file)) {
+        try (TrainedModel trained = Failures.userInput(() -> TrainedModel.fromCheckpoint(file))) {
             CliChecks.create(out);
             trained.export(out, options);
             System.out.println("exported " + trained.modelName() + " (" + trained.parameters().size() + " tensors, "

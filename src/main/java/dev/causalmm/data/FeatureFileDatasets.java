@@ -55,10 +55,7 @@ public final class FeatureFileDatasets {
 
     /** True when {@code dataset} names a file rather than a generator ({@code mmlsyn}, {@code imagetext}). */
     public static boolean isFileDataset(String dataset) {
-        if (dataset == null) return false;
-        String l = dataset.toLowerCase(Locale.ROOT);
-        return l.endsWith(".mat") || l.endsWith(".npz") || l.endsWith(".npy") || l.endsWith(".csv") || l.endsWith(".yaml")
-                || l.endsWith(".yml") || l.endsWith(".json") || l.endsWith(".h5") || dataset.contains("/") || dataset.contains("\\");
+        return DataSource.namesFile(dataset);
     }
 
     /** Opens {@code path} (a feature file or a manifest) as train/val/test sets. */
@@ -736,8 +733,9 @@ public final class FeatureFileDatasets {
                     + Arrays.toString(stored.sizes()));
         }
         String abs = stored != null ? stored.path() : path.toAbsolutePath().normalize().toString();
-        FeatureFileInfo info = new FeatureFileInfo(abs, Map.copyOf(files.sha), l.layout, o, List.copyOf(l.names), widths, classes, split, sizes,
-                mean, std, List.copyOf(l.skipped), FeatureFileInfo.Missing.of(marks, testMarks, l.names));
+        FeatureFileInfo info = new FeatureFileInfo(abs, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files.sha)), l.layout, o,
+                List.copyOf(l.names), widths, classes, split, sizes, mean, std, List.copyOf(l.skipped),
+                FeatureFileInfo.Missing.of(marks, testMarks, l.names));
         return new DataSplits(name, train, val, test, null, info);
     }
 

@@ -60,21 +60,7 @@ public final class ImageTextFolder {
 
     /** {@link #isManifest(String, ImageTextFolderOptions)} with the image field's name (null: the default). */
     public static boolean isManifest(String name, String imageField) {
-        if (name == null) return false;
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.endsWith(".jsonl")) return true;
-        if (!n.endsWith(".csv")) return false;
-        if (imageField == null) imageField = ImageTextFolderOptions.defaults().imageField();
-        try (var r = java.nio.file.Files.newBufferedReader(Path.of(name))) {
-            String header = r.readLine();
-            if (header == null) return false;
-            for (String col : header.split(",")) {
-                if (col.strip().replace("\"", "").equals(imageField)) return true;
-            }
-            return false;
-        } catch (IOException | RuntimeException e) {
-            return false; // unreadable: the feature-file reader reports it with the file's name
-        }
+        return DataSource.isImageTextManifest(name, imageField);
     }
 
     /** One manifest row: where it came from and what it says. */

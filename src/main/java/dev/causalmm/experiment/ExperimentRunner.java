@@ -3,19 +3,14 @@ package dev.causalmm.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.io.AtomicFiles;
-import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.engine.Tensor;
-import dev.causalmm.eval.C3Score;
-import dev.causalmm.eval.CorruptedDataset;
-import dev.causalmm.eval.NoiseProtocol;
-import dev.causalmm.eval.EvalResult;
-import dev.causalmm.eval.Representations;
-import dev.causalmm.eval.Evaluator;
+import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.io.Json;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
@@ -51,7 +46,7 @@ public final class ExperimentRunner {
 
     /**
      * As {@link #run(ExperimentSpec, DataSplits, Path, boolean)}, as one rank of a data-parallel run
-     * over {@code sync}, {@code spec.batchSize()} being the global batch: every rank trains (its shard) and evaluates (the same numbers: the weights
+     * over {@code sync}, {@code spec.recipe().batchSize()} being the global batch: every rank trains (its shard) and evaluates (the same numbers: the weights
      * are identical), rank 0 alone claims the checkpoint folder and writes checkpoints.
      */
     public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress,
@@ -66,8 +61,8 @@ public final class ExperimentRunner {
     public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress,
                                       dev.causalmm.train.GradientSync sync, MetricsLoggers loggers) throws IOException {
         boolean root = sync.rank() == 0;
-        Regularizers.create(spec.regularizer(), spec.regularizerSettings()).close(); // fail fast on an unavailable regulariser
-        if (spec.dcor() && data.mmlsyn() == null) {
+        spec.regularizer().create(0).close(); // fail fast on an unavailable regulariser
+        if (spec.evaluation().dcor() && data.mmlsyn() == null) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + data.name() + "' has none");
         }
         List<ModalitySpec> modalities = data.modalities();
@@ -77,13 +72,14 @@ public final class ExperimentRunner {
             String label = spec.label() + " seed " + seed;
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
             if (root) claimCheckpointDir(ckDir, spec, seed);
-            // spec.batchSize() is the global batch: each of the world's ranks trains on its share
-            if (spec.batchSize() % sync.worldSize() != 0) {
-                throw new IllegalArgumentException("global batch " + spec.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
+            // the recipe's batch is the global batch: each of the world's ranks trains on its share
+            ExperimentSpec.Recipe r = spec.recipe();
+            if (r.batchSize() % sync.worldSize() != 0) {
+                throw new IllegalArgumentException("global batch " + r.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
             }
-            TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize() / sync.worldSize(), spec.optimizer(), spec.schedule(),
-                    spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4, spec.effectivePrecision());
-            try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
+            TrainConfig cfg = new TrainConfig(r.epochs(), r.batchSize() / sync.worldSize(), r.optimizer(), r.schedule(),
+                    r.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, r.earlyStopPatience() > 0, 4, r.precision());
+            try (Regularizer reg = spec.regularizer().create(seed);
                  MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
                          () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
                                  data.train().size(), seed)), seed);
@@ -100,30 +96,15 @@ public final class ExperimentRunner {
                 } catch (dev.causalmm.train.NonFiniteLossException e) {
                     throw e.in(label);
                 }
-                boolean hasVal = data.val().size() > 0;
-                EvalResult val = hasVal ? Evaluator.evaluate(model, data.val(), 1024, spec.device()) : null;
-                EvalResult test = Evaluator.evaluate(model, data.test(), 1024, spec.device());
-                C3R c3r = reg instanceof C3R c ? c : null;
-                // one diagnostic for every model: the deployed predictor, the same scale-invariant step
-                C3Score c3Val = hasVal ? C3Score.predictor(model, data.val(), C3Score.DEFAULT_ETA_REL, 1024, spec.device()) : null;
-                C3Score c3Test = C3Score.predictor(model, data.test(), C3Score.DEFAULT_ETA_REL, 1024, spec.device());
-                C3Score twin = c3r == null ? null : C3Score.twin(model, c3r, data.test(), 1024, spec.device());
-                Map<MMLSynData.Factor, Double> dcor = spec.dcor() ? Representations.factorCorrelations(model, data.mmlsyn().test(), spec.device()) : null;
-                Map<Double, double[]> noise = new java.util.TreeMap<>();
-                for (double eps : spec.evalNoise()) {
-                    int n = spec.evalSeeds() == 0 ? 1 : spec.evalSeeds();
-                    double[] acc = new double[n];
-                    for (int e = 0; e < n; e++) {
-                        long evalSeed = spec.evalSeeds() == 0 ? seed : e + 1;
-                        var noisy = new CorruptedDataset(data.test(), NoiseProtocol.of(eps, evalSeed).withQmfCompat(spec.qmfCompat()));
-                        acc[e] = Evaluator.evaluate(model, noisy, 1024, spec.device()).accuracy();
-                    }
-                    noise.put(eps, acc);
-                }
+                ModelEvaluation.Plan plan = ModelEvaluation.Plan.defaults().withDcor(spec.evaluation().dcor() ? data.mmlsyn().test() : null);
+                ModelEvaluation.Report ev = ModelEvaluation.evaluate(model, reg, data.val().size() > 0 ? data.val() : null, data.test(),
+                        plan, spec.device());
+                Map<Double, double[]> noise = ModelEvaluation.noiseSweep(model, data.test(), spec.evaluation().noise(),
+                        spec.evaluation().evalSeeds(), seed, spec.evaluation().qmfCompat(), plan.batchSize(), spec.device());
                 Path modelFile = ckDir.resolve("model.ckpt");
                 if (root) Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
-                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile,
-                        dev.causalmm.eval.PatternAccuracy.of(data.test(), test.predictions())));
+                runs.add(new RunResult(seed, tr, ev.val(), ev.test(), ev.c3Val(), ev.c3Test(), ev.c3rTwinTest(), ev.dcor(), noise, modelFile,
+                        dev.causalmm.eval.PatternAccuracy.of(data.test(), ev.test().predictions())));
             }
         }
         return runs;
@@ -136,7 +117,7 @@ public final class ExperimentRunner {
         hp.put("seed", seed);
         ObjectNode s = Json.MAPPER.valueToTree(spec);
         s.remove(List.of("seeds", "schedule")); // the schedule, with its kind, is under trainer:
-        for (String r : List.of("c3r", "imml", "cmir")) if (!r.equals(spec.regularizer())) s.remove(r); // only the one in use
+        for (String r : List.of("c3r", "imml", "cmir")) if (!r.equals(spec.regularizer().name())) s.remove(r); // only the one in use
         hp.setAll(s);
         ObjectNode sizes = hp.putObject("dataSizes");
         sizes.put("train", data.train().size());
@@ -236,8 +217,8 @@ public final class ExperimentRunner {
         ObjectNode st = Json.object();
         st.put("format", "causalmm.model/1");
         st.put("model", spec.model());
-        st.put("regularizer", spec.regularizer());
-        st.put("dataset", spec.dataset());
+        st.put("regularizer", spec.regularizer().name());
+        st.put("dataset", spec.data().name());
         st.put("seed", seed);
         st.put("numClasses", numClasses);
         st.put("trainSize", data.train().size()); // QMF's history size: the model is rebuilt with it
@@ -251,11 +232,11 @@ public final class ExperimentRunner {
             if (m.vocabSize() > 0) o.put("vocabSize", m.vocabSize());
         }
         st.put("encoder", "c3r-paper");
-        if (spec.mmlsyn() != null) st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
-        if (spec.imagetext() != null) st.set("imagetext", Json.MAPPER.valueToTree(spec.imagetext()));
+        if (spec.data() instanceof DataSource.MmlSyn m) st.set("mmlsyn", Json.MAPPER.valueToTree(m.config()));
+        if (spec.data() instanceof DataSource.ImageText it) st.set("imagetext", Json.MAPPER.valueToTree(it.config()));
         if (data.featureFile() != null) st.set("featureFile", Json.MAPPER.valueToTree(data.featureFile()));
         // an image+text folder: the options as used, with the label map and the vocabulary built on the training split
-        var folder = dev.causalmm.data.ImageTextFolder.of(data);
+        var folder = DataSource.Manifest.folderOf(data);
         if (folder != null) st.set("folder", Json.MAPPER.valueToTree(folder.options()));
         if (!spec.encoders().isEmpty()) {
             var enc = st.putArray("encoders");
@@ -265,9 +246,10 @@ public final class ExperimentRunner {
                 enc.add(o);
             }
         }
-        st.set("c3r", Json.MAPPER.valueToTree(spec.c3r()));
-        st.set("imml", Json.MAPPER.valueToTree(spec.imml().withSeed(seed)));
-        st.set("cmir", Json.MAPPER.valueToTree(spec.cmir().withSeed(seed)));
+        Regularizers.Settings regs = spec.regularizerSettings();
+        st.set("c3r", Json.MAPPER.valueToTree(regs.c3r()));
+        st.set("imml", Json.MAPPER.valueToTree(regs.imml().withSeed(seed)));
+        st.set("cmir", Json.MAPPER.valueToTree(regs.cmir().withSeed(seed)));
         return st;
     }
 }

@@ -2,6 +2,9 @@ package dev.causalmm.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.causal.RegularizerSpec;
+import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.engine.Device;
@@ -37,6 +40,19 @@ public final class GridRunner {
         return run(grid, out, device, progress, MetricsLoggers.DEFAULT);
     }
 
+    /** The experiment of one cell: the grid's data, recipe (Adam at the grid's rate) and evaluation, with one model and regulariser. */
+    public static ExperimentSpec cell(GridConfig grid, String model, String reg, Device device) {
+        long dataSeed = grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed();
+        DataSource data = DataSource.parse(grid.dataset(), new DataSource.Settings(grid.mmlsyn(), grid.imagetext(),
+                grid.isFileDataset() ? (grid.featureFile() == null ? FeatureFileOptions.defaults() : grid.featureFile()) : null,
+                grid.folder(), dataSeed));
+        var recipe = ExperimentSpec.Recipe.defaults().withEpochs(grid.epochs()).withBatchSize(grid.batchSize())
+                .withOptimizer(TrainConfig.adam(grid.lr()));
+        var evaluation = ExperimentSpec.Evaluation.defaults().withNoise(grid.noise(), grid.evalSeeds(), grid.qmfCompat());
+        return new ExperimentSpec(data, model, RegularizerSpec.parse(reg, new Regularizers.Settings(grid.c3r(), grid.imml(), grid.cmir())),
+                recipe, grid.seeds(), device, evaluation, grid.encoders(), dataSeed);
+    }
+
     /** As {@link #run(GridConfig, Path, Device, boolean)}; every seed of every cell writes its metric files per {@code loggers}. */
     public static ObjectNode run(GridConfig grid, Path out, Device device, boolean progress, MetricsLoggers loggers) throws IOException {
         long t0 = System.nanoTime();
@@ -44,12 +60,7 @@ public final class GridRunner {
         List<ExperimentSpec> specs = new ArrayList<>();
         for (String model : grid.models()) {
             for (String reg : grid.regularizers()) {
-                specs.add(new ExperimentSpec(grid.dataset(), model, reg, grid.epochs(), grid.batchSize(),
-                        TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(), grid.imagetext(),
-                        grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed(), grid.c3r(), grid.imml(), grid.cmir(), false,
-                        grid.noise(), grid.evalSeeds(), grid.qmfCompat(),
-                        grid.isFileDataset() ? (grid.featureFile() == null ? FeatureFileOptions.defaults() : grid.featureFile()) : null,
-                        grid.folder(), grid.encoders()));
+                specs.add(cell(grid, model, reg, device));
             }
         }
         checkOwnership(grid, out);

@@ -86,6 +86,25 @@ public final class Results {
         return root;
     }
 
+    /**
+     * results.json of {@code train}: {@link #build} with the data-parallel layout ({@code sync}'s
+     * world, {@code batchPerRank}) and what the data reports (a feature file's summary, an
+     * image+text folder's skipped rows).
+     */
+    public static ObjectNode train(ExperimentSpec spec, List<RunResult> runs, dev.causalmm.data.DataSplits splits,
+                                   dev.causalmm.train.GradientSync sync, int batchPerRank, double seconds) {
+        ObjectNode results = build("train", Json.MAPPER.valueToTree(spec), runs, seconds);
+        ObjectNode dist = results.putObject("distributed");
+        dist.put("worldSize", sync.worldSize());
+        dist.put("backend", sync.backend());
+        dist.put("batchPerRank", batchPerRank);
+        dist.put("globalBatch", (long) batchPerRank * sync.worldSize());
+        if (splits.featureFile() != null) ((ObjectNode) results.get("config")).set("data", Json.MAPPER.valueToTree(splits.featureFile().summary()));
+        var folder = dev.causalmm.data.DataSource.Manifest.folderOf(splits);
+        if (folder != null) results.set("data", Json.MAPPER.valueToTree(folder.report()));
+        return results;
+    }
+
     /** results.json of {@code eval}: one evaluation, same {@code final} layout as {@code train}. */
     public static ObjectNode evalReport(ObjectNode config, long seed, EvalResult val, EvalResult test, C3Score c3Val,
                                         C3Score c3Test, C3Score c3rTwinTest, Map<MMLSynData.Factor, Double> dcor, double seconds) {

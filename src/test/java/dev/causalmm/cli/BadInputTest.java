@@ -194,10 +194,7 @@ class BadInputTest {
     private static String configOf(String[] args) throws Exception {
         TrainCommand t = new TrainCommand();
         new picocli.CommandLine(t).parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
-        var spec = new dev.causalmm.experiment.ExperimentSpec(t.common.dataset("mmlsyn"), t.model, t.regularizer, t.epochs, t.common.batchSize,
-                TrainCommand.optimizerSettings(t.optimizer, t.lr, t.weightDecay), dev.causalmm.train.LrSchedule.parse(t.schedule), t.earlyStop,
-                t.seeds, dev.causalmm.engine.Device.CPU, t.data.mmlsyn(), t.data.imagetext(), t.data.dataSeed, t.c3r.config(), t.imml.config(),
-                t.cmir.config(), false, t.evalNoise, t.evalSeeds, t.qmfCompat);
+        var spec = t.spec();
         return dev.causalmm.io.Json.MAPPER.writeValueAsString(spec);
     }
 
@@ -410,10 +407,7 @@ class BadInputTest {
 
     /** The training.json GridRunner writes for the grid's single late-fusion cell. */
     private static String trainingJson(dev.causalmm.experiment.GridConfig g) throws Exception {
-        var spec = new dev.causalmm.experiment.ExperimentSpec(g.dataset(), "late-fusion", "none", g.epochs(), g.batchSize(),
-                dev.causalmm.train.TrainConfig.adam(g.lr()), new dev.causalmm.train.LrSchedule.Constant(), 0, g.seeds(),
-                dev.causalmm.engine.Device.CPU, g.mmlsyn(), g.imagetext(), g.mmlsyn().seed(), g.c3r(), g.imml(), g.cmir(), false,
-                g.noise(), g.evalSeeds(), g.qmfCompat());
+        var spec = dev.causalmm.experiment.GridRunner.cell(g, "late-fusion", "none", dev.causalmm.engine.Device.CPU);
         var id = (com.fasterxml.jackson.databind.node.ObjectNode) dev.causalmm.io.Json.MAPPER.valueToTree(spec);
         id.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
         return dev.causalmm.io.Json.MAPPER.writeValueAsString(id);
