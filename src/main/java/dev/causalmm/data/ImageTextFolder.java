@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -526,29 +527,22 @@ public final class ImageTextFolder {
 
     // ---------------------------------------------------------------- splits and checks
 
-    /** Per label: a seeded shuffle, then the val and test shares (rounded), the rest to train. */
+    /**
+     * The seeded {@link StratifiedSplit} of the rows by label name (classes in sorted name order,
+     * {@code new Random(seed)}), the same rule as feature files; each part keeps the rows' order.
+     */
     static void stratified(List<Row> rows, List<Double> ratios, long seed, List<Row> train, List<Row> val, List<Row> test) {
-        Map<String, List<Row>> byLabel = new TreeMap<>();
-        for (Row r : rows) byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
-        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 7);
-        for (List<Row> group : byLabel.values()) {
-            for (int i = group.size() - 1; i > 0; i--) Collections.swap(group, i, rnd.nextInt(i + 1));
-            int n = group.size();
-            int nv = (int) Math.round(n * ratios.get(1)), nt = (int) Math.round(n * ratios.get(2));
-            if (nv + nt >= n) { // keep at least one training row per label
-                int excess = nv + nt - (n - 1);
-                int fromTest = Math.min(nt, excess);
-                nt -= fromTest;
-                nv -= Math.min(nv, excess - fromTest);
-            }
-            val.addAll(group.subList(0, nv));
-            test.addAll(group.subList(nv, nv + nt));
-            train.addAll(group.subList(nv + nt, n));
-        }
-        java.util.Comparator<Row> byOrigin = java.util.Comparator.comparing((Row r) -> r.file().toString()).thenComparingLong(Row::line);
-        train.sort(byOrigin);
-        val.sort(byOrigin);
-        test.sort(byOrigin);
+        Map<String, Integer> classOf = new TreeMap<>();
+        for (Row r : rows) classOf.putIfAbsent(r.label(), 0);
+        int c = 0;
+        for (Map.Entry<String, Integer> e : classOf.entrySet()) e.setValue(c++);
+        int[] y = new int[rows.size()];
+        for (int i = 0; i < y.length; i++) y[i] = classOf.get(rows.get(i).label());
+        double[] shares = {ratios.get(0), ratios.get(1), ratios.get(2)};
+        int[][] parts = StratifiedSplit.split(y, classOf.size(), shares, new Random(seed));
+        for (int i : parts[0]) train.add(rows.get(i));
+        for (int i : parts[1]) val.add(rows.get(i));
+        for (int i : parts[2]) test.add(rows.get(i));
     }
 
     private static void checkImages(List<Row> rows, ImageTextFolderOptions o, List<Skipped> bad) throws IOException {
