@@ -1,5 +1,6 @@
 package dev.causalmm.interop;
 
+import dev.causalmm.io.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +22,6 @@ import dev.causalmm.io.Json;
 import dev.causalmm.io.SafeTensors;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.Encoders;
-import dev.causalmm.nn.FeatureCache;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.nn.PretrainedEncoderSpec;
 import dev.causalmm.train.Checkpoint;
@@ -442,7 +442,7 @@ public final class TrainedModel implements AutoCloseable {
             String sha = o.path("sha256").asText(null);
             o.remove("sha256");
             PretrainedEncoderSpec p = Json.MAPPER.treeToValue(o, PretrainedEncoderSpec.class);
-            if (sha != null && !sha.equals(FeatureCache.sha256(Path.of(p.file())))) {
+            if (sha != null && !sha.equals(Sha256.file(Path.of(p.file())))) {
                 throw new IllegalArgumentException(source + ": the pretrained encoder " + p.file() + " of modality '" + p.modality()
                         + "' has changed since training (SHA-256 differs)");
             }
