@@ -42,7 +42,7 @@ record PackageGraph(SortedMap<String, SortedMap<String, SortedSet<String>>> edge
         Map<Path, String> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path f : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
-                if (f.getParent().equals(root)) continue; // the root package, if any
+                if (f.getParent().equals(root) || f.endsWith("package-info.java")) continue; // the root package; package docs
                 String pkg = root.relativize(f.getParent()).toString().replace(f.getFileSystem().getSeparator(), ".");
                 classes.computeIfAbsent(pkg, k -> new TreeSet<>()).add(f.getFileName().toString().replace(".java", ""));
                 files.put(f, pkg);
