@@ -3,6 +3,8 @@ package dev.causalmm.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.causalmm.io.CsvReader;
+import dev.causalmm.io.FormatException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,10 +68,10 @@ public final class ImageTextFolder {
         if (n.endsWith(".jsonl")) return true;
         if (!n.endsWith(".csv")) return false;
         if (imageField == null) imageField = ImageTextFolderOptions.defaults().imageField();
-        try (var r = java.nio.file.Files.newBufferedReader(Path.of(name))) {
-            String header = r.readLine();
+        try (CsvReader r = CsvReader.open(Path.of(name), ',')) {
+            List<String> header = r.next();
             if (header == null) return false;
-            for (String col : header.split(",")) {
+            for (String col : header) {
                 if (col.strip().replace("\"", "").equals(imageField)) return true;
             }
             return false;
@@ -437,92 +439,41 @@ public final class ImageTextFolder {
     }
 
     private static List<Row> readCsv(Path file, ImageTextFolderOptions o, List<Skipped> bad) throws IOException {
-        String content = Files.readString(file, StandardCharsets.UTF_8);
         List<Row> rows = new ArrayList<>();
-        Csv csv = new Csv(content);
-        List<String> header = csv.next();
-        if (header == null) throw new IllegalArgumentException(file + ": empty CSV file (expected a header row naming the fields)");
-        if (!header.isEmpty() && header.getFirst().startsWith("\uFEFF")) header.set(0, header.getFirst().substring(1));
-        int ti = header.indexOf(o.textField()), ii = header.indexOf(o.imageField()), li = header.indexOf(o.labelField()), si = header.indexOf(o.splitField());
-        if (ti < 0 || ii < 0 || li < 0) {
-            throw new IllegalArgumentException(file + ":1: the CSV header " + header + " lacks " + (ti < 0 ? "'" + o.textField() + "' " : "")
-                    + (ii < 0 ? "'" + o.imageField() + "' " : "") + (li < 0 ? "'" + o.labelField() + "' " : "")
-                    + "(expected columns '" + o.textField() + "', '" + o.imageField() + "', '" + o.labelField() + "'; see --text-field etc.)");
-        }
-        while (true) {
-            long line = csv.line;
-            List<String> rec;
-            try {
-                rec = csv.next();
-            } catch (IllegalArgumentException e) {
-                bad(o, bad, file + ":" + line, e.getMessage());
-                break;
+        try (CsvReader csv = CsvReader.open(file, ',')) {
+            List<String> header = csv.next();
+            if (header == null) throw new IllegalArgumentException(file + ": empty CSV file (expected a header row naming the fields)");
+            int ti = header.indexOf(o.textField()), ii = header.indexOf(o.imageField()), li = header.indexOf(o.labelField()), si = header.indexOf(o.splitField());
+            if (ti < 0 || ii < 0 || li < 0) {
+                throw new IllegalArgumentException(file + ":1: the CSV header " + header + " lacks " + (ti < 0 ? "'" + o.textField() + "' " : "")
+                        + (ii < 0 ? "'" + o.imageField() + "' " : "") + (li < 0 ? "'" + o.labelField() + "' " : "")
+                        + "(expected columns '" + o.textField() + "', '" + o.imageField() + "', '" + o.labelField() + "'; see --text-field etc.)");
             }
-            if (rec == null) break;
-            if (rec.size() == 1 && rec.getFirst().isBlank()) continue;
-            String where = file + ":" + line;
-            if (rec.size() != header.size()) {
-                bad(o, bad, where, rec.size() + " columns, expected " + header.size() + " as in the header " + header);
-                continue;
+            while (true) {
+                List<String> rec;
+                try {
+                    rec = csv.next();
+                } catch (FormatException e) {
+                    if (csv.problem() == null) throw e;
+                    bad(o, bad, file + ":" + csv.problemLine(), csv.problem());
+                    break;
+                }
+                if (rec == null) break;
+                if (rec.size() == 1 && rec.getFirst().isBlank()) continue;
+                String where = file + ":" + csv.line();
+                if (rec.size() != header.size()) {
+                    bad(o, bad, where, rec.size() + " columns, expected " + header.size() + " as in the header " + header);
+                    continue;
+                }
+                String img = rec.get(ii), label = rec.get(li);
+                if (img.isBlank() || label.isBlank()) {
+                    bad(o, bad, where, "empty " + (img.isBlank() ? "'" + o.imageField() + "'" : "'" + o.labelField() + "'") + " column");
+                    continue;
+                }
+                rows.add(new Row(file, csv.line(), rec.get(ti), img, label, si < 0 || rec.get(si).isBlank() ? null : rec.get(si)));
             }
-            String img = rec.get(ii), label = rec.get(li);
-            if (img.isBlank() || label.isBlank()) {
-                bad(o, bad, where, "empty " + (img.isBlank() ? "'" + o.imageField() + "'" : "'" + o.labelField() + "'") + " column");
-                continue;
-            }
-            rows.add(new Row(file, line, rec.get(ti), img, label, si < 0 || rec.get(si).isBlank() ? null : rec.get(si)));
         }
         return rows;
-    }
-
-    /** RFC 4180 records: commas, double-quoted fields with "" escapes and line breaks inside. */
-    private static final class Csv {
-        private final String s;
-        private int pos;
-        long line = 1;
-
-        Csv(String s) {
-            this.s = s;
-        }
-
-        List<String> next() {
-            if (pos >= s.length()) return null;
-            List<String> out = new ArrayList<>();
-            StringBuilder f = new StringBuilder();
-            boolean quoted = false;
-            long start = line;
-            while (pos < s.length()) {
-                char c = s.charAt(pos++);
-                if (quoted) {
-                    if (c == '"') {
-                        if (pos < s.length() && s.charAt(pos) == '"') {
-                            f.append('"');
-                            pos++;
-                        } else {
-                            quoted = false;
-                        }
-                    } else {
-                        if (c == '\n') line++;
-                        f.append(c);
-                    }
-                } else if (c == '"' && f.isEmpty()) {
-                    quoted = true;
-                } else if (c == ',') {
-                    out.add(f.toString());
-                    f.setLength(0);
-                } else if (c == '\n' || c == '\r') {
-                    if (c == '\r' && pos < s.length() && s.charAt(pos) == '\n') pos++;
-                    line++;
-                    out.add(f.toString());
-                    return out;
-                } else {
-                    f.append(c);
-                }
-            }
-            if (quoted) throw new IllegalArgumentException("unterminated quoted field starting on line " + start + " (expected a closing \")");
-            out.add(f.toString());
-            return out;
-        }
     }
 
     // ---------------------------------------------------------------- splits and checks
