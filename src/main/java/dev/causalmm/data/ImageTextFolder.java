@@ -118,6 +118,42 @@ public final class ImageTextFolder {
         List<Skipped> bad = new ArrayList<>();
         List<Row> rows = read(manifest, options, bad);
         List<Row> trainRows = new ArrayList<>(), valRows = new ArrayList<>(), testRows = new ArrayList<>();
+        splitRows(manifest, options, rows, bad, trainRows, valRows, testRows);
+        if (trainRows.isEmpty()) throw new IllegalArgumentException(manifest + ": no training rows" + (bad.isEmpty() ? "" : " (" + bad.size() + " skipped)"));
+        if (testRows.isEmpty()) throw new IllegalArgumentException(manifest + ": no test rows (give a split field with 'test' rows, a test manifest, or a test share)");
+
+        // labels: given, or the sorted names of the training split
+        List<String> labels = options.labels();
+        if (labels == null) {
+            Set<String> names = new TreeSet<>();
+            for (Row r : trainRows) names.add(r.label());
+            labels = List.copyOf(names);
+        }
+        if (labels.size() < 2) throw new IllegalArgumentException(manifest + ": " + labels.size() + " label name(s) " + labels + "; classification needs at least 2");
+        Map<String, Integer> labelIds = new TreeMap<>();
+        for (int i = 0; i < labels.size(); i++) labelIds.put(labels.get(i), i);
+
+        // images: every file must exist and have a readable header (checked on virtual threads)
+        checkImages(trainRows, options, bad);
+        checkImages(valRows, options, bad);
+        checkImages(testRows, options, bad);
+
+        TextTokenizer tok = tokenizer(manifest, options, trainRows, labelIds);
+        List<String> words = tok instanceof WordVocabulary w ? w.words() : null;
+        ImageTextFolderOptions resolved = options.withMaps(labels, words);
+        ImageTextFolder f = new ImageTextFolder(manifest, resolved, tok);
+        f.skipped.addAll(bad);
+        f.train = f.new Split("train", trainRows, labelIds, options.augment());
+        f.val = f.new Split("val", valRows, labelIds, false);
+        f.test = f.new Split("test", testRows, labelIds, false);
+        if (f.train.size() == 0) throw new IllegalArgumentException(manifest + ": every training row was skipped (" + f.skipped.size() + " bad rows)");
+        if (f.test.size() == 0) throw new IllegalArgumentException(manifest + ": every test row was skipped");
+        return new DataSplits(manifest.toString(), f.train, f.val, f.test, null);
+    }
+
+    /** Rows to train/val/test: by sibling or given manifests, by the split field, or stratified; a validation part carved out of train when none is given. */
+    private static void splitRows(Path manifest, ImageTextFolderOptions options, List<Row> rows, List<Skipped> bad,
+                                  List<Row> trainRows, List<Row> valRows, List<Row> testRows) throws IOException {
         Path valFile = resolveSibling(manifest, options.valManifest(), List.of("dev", "val", "valid", "validation"));
         Path testFile = resolveSibling(manifest, options.testManifest(), List.of("test"));
         boolean haveSplitField = rows.stream().anyMatch(r -> r.split() != null);
@@ -148,51 +184,25 @@ public final class ImageTextFolder {
             trainRows.clear();
             stratified(all, List.of(1 - share, share, 0.0), options.splitSeed(), trainRows, valRows, new ArrayList<>());
         }
-        if (trainRows.isEmpty()) throw new IllegalArgumentException(manifest + ": no training rows" + (bad.isEmpty() ? "" : " (" + bad.size() + " skipped)"));
-        if (testRows.isEmpty()) throw new IllegalArgumentException(manifest + ": no test rows (give a split field with 'test' rows, a test manifest, or a test share)");
+    }
 
-        // labels: given, or the sorted names of the training split
-        List<String> labels = options.labels();
-        if (labels == null) {
-            Set<String> names = new TreeSet<>();
-            for (Row r : trainRows) names.add(r.label());
-            labels = List.copyOf(names);
-        }
-        if (labels.size() < 2) throw new IllegalArgumentException(manifest + ": " + labels.size() + " label name(s) " + labels + "; classification needs at least 2");
-        Map<String, Integer> labelIds = new TreeMap<>();
-        for (int i = 0; i < labels.size(); i++) labelIds.put(labels.get(i), i);
-
-        // images: every file must exist and have a readable header (checked on virtual threads)
-        checkImages(trainRows, options, bad);
-        checkImages(valRows, options, bad);
-        checkImages(testRows, options, bad);
-
-        // tokenizer: built on (surviving) training texts, or read
-        TextTokenizer tok;
+    /** The tokenizer: a word vocabulary built on the (labelled) training texts or given, or a tokenizer.json. */
+    private static TextTokenizer tokenizer(Path manifest, ImageTextFolderOptions options, List<Row> trainRows, Map<String, Integer> labelIds)
+            throws IOException {
         if (options.tokenizer().equals("word")) {
             List<String> vocab = options.vocabulary();
             if (vocab == null) {
                 List<String> texts = new ArrayList<>(trainRows.size());
                 for (Row r : trainRows) if (labelIds.containsKey(r.label())) texts.add(r.text());
-                tok = WordVocabulary.build(texts, options.minCount(), options.maxVocab(), options.lowercase());
+                return WordVocabulary.build(texts, options.minCount(), options.maxVocab(), options.lowercase());
             } else {
-                tok = new WordVocabulary(vocab, options.lowercase());
+                return new WordVocabulary(vocab, options.lowercase());
             }
         } else {
             Path tj = Path.of(options.tokenizer());
             if (!tj.isAbsolute()) tj = manifest.getParent().resolve(tj);
-            tok = HuggingFaceTextTokenizer.load(tj.normalize());
+            return HuggingFaceTextTokenizer.load(tj.normalize());
         }
-        List<String> words = tok instanceof WordVocabulary w ? w.words() : null;
-        ImageTextFolderOptions resolved = options.withMaps(labels, words);
-        ImageTextFolder f = new ImageTextFolder(manifest, resolved, tok);
-        f.skipped.addAll(bad);
-        f.train = f.new Split("train", trainRows, labelIds, options.augment());
-        f.val = f.new Split("val", valRows, labelIds, false);
-        f.test = f.new Split("test", testRows, labelIds, false);
-        if (f.train.size() == 0) throw new IllegalArgumentException(manifest + ": every training row was skipped (" + f.skipped.size() + " bad rows)");
-        if (f.test.size() == 0) throw new IllegalArgumentException(manifest + ": every test row was skipped");
-        return new DataSplits(manifest.toString(), f.train, f.val, f.test, null);
     }
 
     /** The folder behind splits made by {@link #open}, or null for other data. */
