@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -241,7 +243,7 @@ public final class ImageTextFolder {
 
     /** What results.json records about the data: sizes, label map, tokenizer, skipped rows. */
     public Map<String, Object> report() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("manifest", manifest.toString());
         m.put("train", train.size());
         m.put("val", val.size());
@@ -293,7 +295,7 @@ public final class ImageTextFolder {
                 images[i] = r.file().getParent().resolve(r.image()).normalize();
                 where[i] = r.where();
                 labels[i] = labelIds.get(r.label());
-                java.util.Arrays.fill(buf, 0);
+                Arrays.fill(buf, 0);
                 tokenizer.encode(r.text(), buf);
                 System.arraycopy(buf, 0, tokens, i * len, len);
             }
