@@ -119,7 +119,7 @@ class LayeringTest {
         assertTrue(code.contains("dev.causalmm.train") && code.contains("org.bytedeco.pytorch"), code);
     }
 
-    /** The source with comments blanked out (string literals kept, so a "/*" inside one does not start a comment). */
+    /** The source with comments blanked out, lines kept (string literals kept, so a "/*" inside one does not start a comment). */
     static String withoutComments(String s) {
         StringBuilder out = new StringBuilder(s.length());
         int i = 0;
@@ -141,8 +141,10 @@ class LayeringTest {
                 i = end < 0 ? s.length() : end;
             } else if (s.startsWith("/*", i)) {
                 int end = s.indexOf("*/", i + 2);
-                i = end < 0 ? s.length() : end + 2;
+                int stop = end < 0 ? s.length() : end + 2;
                 out.append(' ');
+                for (int k = i; k < stop; k++) if (s.charAt(k) == '\n') out.append('\n'); // keep line numbers
+                i = stop;
             } else {
                 out.append(c);
                 i++;
