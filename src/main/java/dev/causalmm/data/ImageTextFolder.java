@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.causalmm.io.CsvReader;
 import dev.causalmm.io.FormatException;
-import java.io.BufferedReader;
+import dev.causalmm.io.Utf8Lines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -400,11 +399,10 @@ public final class ImageTextFolder {
     private static List<Row> readJsonl(Path file, ImageTextFolderOptions o, List<Skipped> bad) throws IOException {
         List<Row> rows = new ArrayList<>();
         String expected = "a JSON object with fields '" + o.textField() + "', '" + o.imageField() + "', '" + o.labelField() + "'";
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Utf8Lines in = Utf8Lines.open(file)) {
             String line;
-            long no = 0;
-            while ((line = in.readLine()) != null) {
-                no++;
+            while ((line = in.nextLine()) != null) {
+                long no = in.line();
                 if (line.isBlank()) continue;
                 String where = file + ":" + no;
                 JsonNode node;

@@ -1,13 +1,8 @@
 package dev.causalmm.io;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +11,12 @@ import java.util.List;
  * The one CSV record reader (RFC 4180): fields separated by one character, double-quoted fields
  * with {@code ""} escapes and line breaks inside, LF, CRLF or CR line ends, a UTF-8 byte-order mark
  * skipped. Records stream from the file, each with the line it starts on. Input that is not UTF-8
- * text (a binary file given by mistake; also a U+FFFD replacement character, the mark of text
- * that was already mis-decoded) is an error naming the file and line, not a decoder's
+ * text (a binary file given by mistake) is an error naming the file and line, not a decoder's
  * "Input length = 1".
  */
 public final class CsvReader implements Closeable {
     private final Reader in;
+    private final Utf8Lines lines;
     private final String source;
     private char sep;
     private String pending = "";
@@ -38,19 +33,19 @@ public final class CsvReader implements Closeable {
      *            first non-blank line has those and no comma
      */
     public CsvReader(Reader in, String source, char sep) {
+        this(in, null, source, sep);
+    }
+
+    private CsvReader(Reader in, Utf8Lines lines, String source, char sep) {
         this.in = in;
+        this.lines = lines;
         this.source = source;
         this.sep = sep;
     }
 
-    /**
-     * A file read as UTF-8. Bytes that are not UTF-8 decode to U+FFFD, which {@link #next()} reports
-     * on its line (a strict decoder fails a whole buffer ahead, at no useful line).
-     */
+    /** A file read as strict UTF-8, a line at a time ({@link Utf8Lines}). */
     public static CsvReader open(Path file, char sep) throws IOException {
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        return new CsvReader(new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16), file.toString(), sep);
+        return new CsvReader(null, Utf8Lines.open(file), file.toString(), sep);
     }
 
     /** The line the last record returned by {@link #next()} starts on (1-based). */
@@ -139,9 +134,23 @@ public final class CsvReader implements Closeable {
     }
 
     private int readRaw() throws IOException {
-        if (pendingPos < pending.length()) return pending.charAt(pendingPos++);
-        int c = in.read();
-        if (c == '\uFFFD') throw malformed(line, "not UTF-8 text (a binary file?)", null);
+        int c;
+        if (pendingPos < pending.length()) {
+            c = pending.charAt(pendingPos++);
+        } else if (lines != null) {
+            String next;
+            try {
+                next = lines.next();
+            } catch (FormatException e) {
+                throw malformed(lines.line(), "not UTF-8 text (a binary file?)", e);
+            }
+            if (next == null) return -1;
+            pending = next;
+            pendingPos = 0;
+            return readRaw();
+        } else {
+            c = in.read();
+        }
         if (c == 0) throw malformed(line, "holds a NUL byte: a binary file, not CSV text", null);
         return c;
     }
@@ -154,6 +163,7 @@ public final class CsvReader implements Closeable {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        if (lines != null) lines.close();
+        else in.close();
     }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,5 +58,19 @@ class CsvReaderTest {
         Path z = Files.write(dir.resolve("zeros.csv"), new byte[] {'1', ',', 0, 0});
         var e2 = assertThrows(FormatException.class, () -> CsvTable.read(z, false));
         assertTrue(e2.getMessage().contains("line 1: holds a NUL byte"), e2.getMessage());
+    }
+
+    @Test
+    void badBytesFarIntoAFileAreReportedOnTheirOwnLine() throws Exception {
+        var b = new ByteArrayOutputStream();
+        for (int i = 0; i < 10_000; i++) b.writeBytes("1,2\r\n".getBytes(StandardCharsets.UTF_8));
+        b.writeBytes(new byte[] {'3', ',', (byte) 0xFF, '\n'});
+        Path f = Files.write(dir.resolve("late.csv"), b.toByteArray());
+        var e = assertThrows(FormatException.class, () -> CsvTable.read(f, false));
+        assertEquals(f + ": line 10001: not UTF-8 text (a binary file?)", e.getMessage());
+        try (Utf8Lines lines = Utf8Lines.open(f)) {
+            assertEquals("1,2", lines.nextLine());
+            assertEquals(1, lines.line());
+        }
     }
 }
