@@ -123,10 +123,10 @@ public sealed interface DataSource {
         if (n.endsWith(".jsonl")) return true;
         if (!n.endsWith(".csv")) return false;
         String field = imageField == null ? ImageTextFolderOptions.defaults().imageField() : imageField;
-        try (var r = Files.newBufferedReader(Path.of(name))) {
-            String header = r.readLine();
+        try (var r = dev.causalmm.io.CsvReader.open(Path.of(name), ',')) {
+            List<String> header = r.next();
             if (header == null) return false;
-            for (String col : header.split(",")) {
+            for (String col : header) {
                 if (col.strip().replace("\"", "").equals(field)) return true;
             }
             return false;

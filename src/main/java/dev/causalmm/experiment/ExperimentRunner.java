@@ -242,7 +242,7 @@ public final class ExperimentRunner {
             var enc = st.putArray("encoders");
             for (var p : spec.encoders()) {
                 ObjectNode o = Json.MAPPER.valueToTree(p);
-                o.put("sha256", dev.causalmm.nn.FeatureCache.sha256(java.nio.file.Path.of(p.file())));
+                o.put("sha256", dev.causalmm.io.Sha256.file(java.nio.file.Path.of(p.file())));
                 enc.add(o);
             }
         }

@@ -1,5 +1,7 @@
 package dev.causalmm.interop;
 
+import dev.causalmm.engine.DType;
+import dev.causalmm.io.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,12 +23,12 @@ import dev.causalmm.io.Json;
 import dev.causalmm.io.SafeTensors;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.Encoders;
-import dev.causalmm.nn.FeatureCache;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.nn.PretrainedEncoderSpec;
 import dev.causalmm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -148,7 +150,7 @@ public final class TrainedModel implements AutoCloseable {
      */
     public static TrainedModel load(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve(WEIGHTS_FILE) : path;
-        if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no exported model (model.safetensors) there");
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no exported model (model.safetensors) there");
         try (SafeTensors st = SafeTensors.open(file)) {
             String cardText = st.metadata().get(CARD_METADATA_KEY);
             if (cardText == null) {
@@ -227,11 +229,11 @@ public final class TrainedModel implements AutoCloseable {
         }
     }
 
-    private static dev.causalmm.engine.DType engineDtype(SafeTensors.DType d) {
+    private static DType engineDtype(SafeTensors.DType d) {
         return switch (d) {
-            case F32 -> dev.causalmm.engine.DType.FLOAT32;
-            case BF16 -> dev.causalmm.engine.DType.BFLOAT16;
-            case F16 -> dev.causalmm.engine.DType.FLOAT16;
+            case F32 -> DType.FLOAT32;
+            case BF16 -> DType.BFLOAT16;
+            case F16 -> DType.FLOAT16;
             default -> throw new IllegalArgumentException("no export dtype " + d);
         };
     }
@@ -442,7 +444,7 @@ public final class TrainedModel implements AutoCloseable {
             String sha = o.path("sha256").asText(null);
             o.remove("sha256");
             PretrainedEncoderSpec p = Json.MAPPER.treeToValue(o, PretrainedEncoderSpec.class);
-            if (sha != null && !sha.equals(FeatureCache.sha256(Path.of(p.file())))) {
+            if (sha != null && !sha.equals(Sha256.file(Path.of(p.file())))) {
                 throw new IllegalArgumentException(source + ": the pretrained encoder " + p.file() + " of modality '" + p.modality()
                         + "' has changed since training (SHA-256 differs)");
             }
