@@ -43,7 +43,7 @@ class LayeringTest {
             Map.entry("nn", Set.of("engine", "data", "io")),
             Map.entry("causal", Set.of("engine", "data", "nn")),
             Map.entry("baselines", Set.of("engine", "data", "nn", "causal")),
-            Map.entry("eval", Set.of("engine", "data", "nn", "causal")),
+            Map.entry("eval", Set.of("engine", "io", "data", "nn", "causal")),
             Map.entry("train", Set.of("engine", "io", "data", "nn", "causal", "eval")),
             Map.entry("train.metrics", Set.of("io", "train")),
             Map.entry("dist", Set.of("engine", "train")),
