@@ -24,6 +24,17 @@ import java.util.Set;
 public record Provenance(Kind kind, ObjectNode identity, boolean derived) {
     public static final String SCHEMA = "causalmm.provenance/1";
 
+    /** The identity as written and read back, so a record compares equal to its own file (int vs long, NaN as text). */
+    public Provenance {
+        if (identity != null) {
+            try {
+                identity = (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(identity));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     /** The commands that write outputs. A resumable kind accepts an unknown identity (its own resume check decides). */
     public enum Kind {
         TRAIN(true), EXPERIMENT(true), EVAL(false), SEG_TRAIN(true), SEG_EVAL(false), SEG_PREDICT(false), EXPORT(false), OTHER(false);

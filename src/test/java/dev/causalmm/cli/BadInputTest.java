@@ -401,7 +401,7 @@ class BadInputTest {
         Files.writeString(cfg, Files.readString(cfg).replace("\"epochs\": 1", "\"epochs\": 2"));
         var before = snapshot(out);
         String o = experiment(2, cfg, out);
-        assertRefused(o, out.resolve("cells/late-fusion"), "were trained with other settings", "late-fusion (epochs)", "fresh --out");
+        assertRefused(o, out.resolve("cells/late-fusion"), "were trained with other settings", "late-fusion (epochs (1, this run 2))", "fresh --out");
         assertEquals(before, snapshot(out), "the finished cell is untouched");
     }
 
