@@ -62,12 +62,12 @@ public record Provenance(Kind kind, ObjectNode identity, boolean derived) {
         return new Provenance(kind, identity, false);
     }
 
-    /** The identity of an output computed from one input file: its absolute path and SHA-256. */
+    /** The identity of an output computed from one input: its absolute path and the SHA-256 of {@code hashed} (null: not known yet). */
     public static Provenance ofInput(Kind kind, Path input, Path hashed) throws IOException {
         ObjectNode id = Json.object();
         id.put("checkpoint", input.toAbsolutePath().normalize().toString());
         if (hashed != null) id.put("sha256", sha256(hashed));
-        return of(kind, id);
+        return new Provenance(kind, id, hashed == null); // without the file's hash: compared on the path alone
     }
 
     /**
