@@ -76,6 +76,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Evaluation seed: drives the noise protocol and is recorded in results.json (default: ${DEFAULT-VALUE}).")
     long evalSeed;
 
+    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+
     static void checkMetrics(Set<String> metrics) {
         for (String m : metrics) {
             if (!m.equals("c3") && !m.equals("dcor")) throw new IllegalArgumentException("unknown metric '" + m + "' (c3, dcor)");
@@ -88,8 +90,7 @@ final class EvalCommand implements Callable<Integer> {
         // everything the options alone decide is checked before the checkpoint is read
         Path out = CliChecks.outFolder("--out", common.out);
         CheckpointEvaluation.Options options = Failures.userInput(() -> options(out));
-        CheckpointEvaluation.checkOut(out, checkpoint);
-        CliChecks.create(out);
+        CheckpointEvaluation.claimOut(out, checkpoint, overwrite.overwrite);
         CheckpointEvaluation.Report report = CheckpointEvaluation.evaluate(checkpoint, options);
         AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(report.toJson((System.nanoTime() - t0) / 1e9)));
         System.out.print(report.summary());

@@ -30,6 +30,8 @@ final class ExportCommand implements Callable<Integer> {
             description = "Also write OUT/model.pt, a LibTorch archive of the same tensors (default: on).")
     boolean archive;
 
+    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         CliChecks.outFolder("--out", out);
@@ -40,7 +42,7 @@ final class ExportCommand implements Callable<Integer> {
                     + " train writes under checkpoints/ (or the model.ckpt in it)");
         }
         try (TrainedModel trained = Failures.userInput(() -> TrainedModel.fromCheckpoint(file))) {
-            CliChecks.create(out);
+            TrainedModel.claimExportFolder(out, file, overwrite.overwrite);
             trained.export(out, options);
             System.out.println("exported " + trained.modelName() + " (" + trained.parameters().size() + " tensors, "
                     + options.dtype().longName() + ") to " + out.resolve(TrainedModel.WEIGHTS_FILE) + " and " + out.resolve(TrainedModel.CARD_FILE)

@@ -63,6 +63,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Show a progress bar when attached to a terminal.")
     boolean progress;
 
+    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
@@ -70,11 +72,12 @@ final class TrainCommand implements Callable<Integer> {
         java.nio.file.Path out = CliChecks.outFolder("--out", common.out);
         ExperimentSpec spec = Failures.userInput(this::spec);
         DataParallel dp = dist.dataParallel();
-        ExperimentRunner.checkResultsOwnership(out, spec);
+        ExperimentRunner.checkResultsOwnership(out, spec, overwrite.overwrite);
         if (dp.launches()) {
             // everything is checked once, here; the workers run this command again without --nproc
             return dp.launch(Main.class.getName(), commandSpec.root().commandLine().getParseResult().originalArgs(), System.out, System.err);
         }
+        if (dp.root()) dev.causalmm.io.OutputFolder.claim(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
         CliChecks.create(out);
         if (dp.root()) AtomicFiles.deleteStaleTemporaries(out);
         DataSplits splits = spec.generateData(out.resolve("feature-cache"));

@@ -238,29 +238,15 @@ public final class CheckpointEvaluation {
     }
 
     /**
-     * {@code eval} writes {@code out/results.json}: refuse a folder that holds a training run (its
-     * results.json or checkpoints) or the evaluation of another checkpoint, so no results are lost.
-     * Evaluating the same checkpoint again (e.g. at another noise level) replaces its own results.
+     * Claims {@code out} for the evaluation of {@code checkpoint} ({@link dev.causalmm.io.OutputFolder}):
+     * a training or experiment folder, another checkpoint's evaluation or another command's folder
+     * is refused, naming its owner, unless {@code overwrite}. A missing checkpoint is only checked
+     * against (nothing is written): evaluating it then fails naming it.
      */
-    public static void checkOut(Path out, Path checkpoint) throws IOException {
-        Path results = out.resolve("results.json");
-        String hint = "; give eval its own --out (e.g. " + out.resolve("eval") + ") so they are not overwritten";
-        if (java.nio.file.Files.exists(results)) {
-            com.fasterxml.jackson.databind.JsonNode r;
-            try {
-                r = Json.MAPPER.readTree(results.toFile());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException(results + " is not a causalmm results file" + hint, e);
-            }
-            String command = r.path("command").asText(r.path("schema").asText("unknown"));
-            if (!command.equals("eval")) throw new IllegalArgumentException(results + " holds the results of '" + command + "'" + hint);
-            Path theirs = Path.of(r.at("/config/checkpoint").asText("")).toAbsolutePath().normalize();
-            if (!theirs.equals(checkpoint.toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException(results + " holds the evaluation of another checkpoint (" + r.at("/config/checkpoint").asText() + ")" + hint);
-            }
-        }
-        if (java.nio.file.Files.isDirectory(out.resolve("checkpoints")) || java.nio.file.Files.isDirectory(out.resolve("cells"))) {
-            throw new IllegalArgumentException(out + " is a training or experiment folder" + hint);
-        }
+    public static void claimOut(Path out, Path checkpoint, boolean overwrite) throws IOException {
+        var mine = dev.causalmm.io.Provenance.ofInput(dev.causalmm.io.Provenance.Kind.EVAL, checkpoint,
+                java.nio.file.Files.isRegularFile(checkpoint) ? checkpoint : null);
+        if (java.nio.file.Files.isRegularFile(checkpoint)) dev.causalmm.io.OutputFolder.claim(out, mine, overwrite, checkpoint);
+        else dev.causalmm.io.OutputFolder.check(out, mine, overwrite, checkpoint);
     }
 }

@@ -12,6 +12,8 @@ import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.OutputFolder;
+import dev.causalmm.io.Provenance;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.baselines.Baselines;
@@ -132,63 +134,53 @@ public final class ExperimentRunner {
      * would otherwise continue (or, at its last epoch, simply keep) the other run's model.
      */
     static void claimCheckpointDir(Path ckDir, ExperimentSpec spec, long seed) throws IOException {
-        ObjectNode id = trainingIdentity(spec);
-        id.put("runSeed", seed);
-        JsonNode current = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)); // compared as read back (int vs long nodes)
+        Provenance current = seedProvenance(spec, seed);
         Path runFile = ckDir.resolve("run.json");
         if (new CheckpointStore(ckDir).hasLast() && java.nio.file.Files.exists(runFile)) {
             JsonNode stored = Json.MAPPER.readTree(runFile.toFile());
-            if (!stored.equals(current)) {
-                throw new IllegalArgumentException(ckDir + " holds a checkpoint of another configuration (it differs in "
-                        + differingFields(current, stored) + "; see its run.json); use a fresh --out, or delete that folder to start over");
-            }
+            Provenance had = stored.has("schema") ? Provenance.fromJson(stored, runFile) : Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) stored);
+            List<String> d = current.differences(had);
+            if (!d.isEmpty()) throw Provenance.refusal(ckDir, "a checkpoint of another configuration (see its run.json)", current.explain(had, d));
         }
         int stale = AtomicFiles.deleteStaleTemporaries(ckDir);
         if (stale > 0) org.slf4j.LoggerFactory.getLogger("causalmm.train").info("removed {} stale temporary file(s) in {}", stale, ckDir);
-        AtomicFiles.writeString(runFile, Json.MAPPER.writeValueAsString(current));
+        AtomicFiles.writeString(runFile, Json.MAPPER.writeValueAsString(current.toJson()));
     }
 
-    /** The top-level fields in which two JSON objects differ, comma-separated. */
-    static String differingFields(JsonNode current, JsonNode stored) {
-        List<String> differ = new ArrayList<>();
-        current.properties().forEach(e -> { if (!e.getValue().equals(stored.get(e.getKey()))) differ.add(e.getKey()); });
-        stored.properties().forEach(e -> { if (!current.has(e.getKey())) differ.add(e.getKey()); });
-        return String.join(", ", differ);
+    /** What identifies one seed's model: the training identity and the seed ({@code runSeed}); model.ckpt records it too. */
+    static Provenance seedProvenance(ExperimentSpec spec, long seed) throws IOException {
+        ObjectNode id = trainingIdentity(spec);
+        id.put("runSeed", seed);
+        return Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)));
+    }
+
+    /** What owns a {@code train} output folder: the training identity (seeds, device and evaluation may change between runs). */
+    public static Provenance provenance(ExperimentSpec spec) throws IOException {
+        return Provenance.of(Provenance.Kind.TRAIN, trainingIdentity(spec));
     }
 
     /**
-     * Refuses to let a {@code train} run replace {@code out/results.json} when it holds the results of
-     * another command or another training configuration; re-running the same training (to resume,
-     * to add seeds or to evaluate again) is allowed. Call before any work starts.
+     * Refuses to let a {@code train} run write into {@code out} when it holds the outputs of another
+     * command or another training configuration ({@link OutputFolder}), or results of seeds this run
+     * would drop; re-running the same training (to resume, to add seeds or to evaluate again) is
+     * allowed, and {@code overwrite} allows any. Call before any work starts.
      */
-    public static void checkResultsOwnership(Path out, ExperimentSpec spec) throws IOException {
+    public static void checkResultsOwnership(Path out, ExperimentSpec spec, boolean overwrite) throws IOException {
+        OutputFolder.check(out, provenance(spec), overwrite);
         Path results = out.resolve("results.json");
-        if (!java.nio.file.Files.exists(results)) return;
-        JsonNode r;
-        try {
-            r = Json.MAPPER.readTree(results.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(results + " is not a causalmm results file; use a fresh --out so it is not overwritten", e);
-        }
-        String hint = "; use a fresh --out so they are not overwritten (or delete " + out + " to start over)";
-        if (!"train".equals(r.path("command").asText()) || !r.path("config").isObject()) {
-            throw new IllegalArgumentException(results + " holds the results of another command ('"
-                    + r.path("command").asText(r.path("schema").asText("unknown")) + "')" + hint);
-        }
-        ObjectNode storedId = (ObjectNode) r.get("config").deepCopy();
-        storedId.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
-        ObjectNode currentId = trainingIdentity(spec);
-        if (!storedId.equals(currentId)) {
-            throw new IllegalArgumentException(results + " holds the results of another configuration ("
-                    + r.at("/config/model").asText() + " + " + r.at("/config/regularizer").asText() + "; it differs in "
-                    + differingFields(currentId, storedId) + ")" + hint);
-        }
+        if (overwrite || !java.nio.file.Files.isRegularFile(results)) return;
+        JsonNode r = Json.MAPPER.readTree(results.toFile());
         List<Long> dropped = new ArrayList<>();
         r.path("seeds").forEach(s -> { if (!spec.seeds().contains(s.asLong())) dropped.add(s.asLong()); });
         if (!dropped.isEmpty()) {
-            throw new IllegalArgumentException(results + " holds runs of seed(s) " + dropped + " that --seed " + spec.seeds()
-                    + " would drop; give them too (finished seeds are not retrained)" + hint);
+            throw new dev.causalmm.io.UserInputException(results + " holds runs of seed(s) " + dropped + " that --seed " + spec.seeds()
+                    + " would drop; give them too (finished seeds are not retrained), use a fresh --out (or --overwrite)");
         }
+    }
+
+    /** As {@link #checkResultsOwnership(Path, ExperimentSpec, boolean)} without {@code --overwrite}. */
+    public static void checkResultsOwnership(Path out, ExperimentSpec spec) throws IOException {
+        checkResultsOwnership(out, spec, false);
     }
 
     /**
@@ -198,7 +190,7 @@ public final class ExperimentRunner {
      */
     static ObjectNode trainingIdentity(ExperimentSpec spec) throws IOException {
         ObjectNode id = Json.MAPPER.valueToTree(spec);
-        id.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
+        id.remove(OutputFolder.RUN_ONLY_FIELDS);
         return (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)); // as written (NaN → "NaN")
     }
 
@@ -216,6 +208,7 @@ public final class ExperimentRunner {
     static ObjectNode modelState(ExperimentSpec spec, long seed, List<ModalitySpec> modalities, int numClasses, DataSplits data) throws IOException {
         ObjectNode st = Json.object();
         st.put("format", "causalmm.model/1");
+        st.set("provenance", seedProvenance(spec, seed).toJson());
         st.put("model", spec.model());
         st.put("regularizer", spec.regularizer().name());
         st.put("dataset", spec.data().name());

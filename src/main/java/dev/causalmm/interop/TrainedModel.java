@@ -20,6 +20,8 @@ import dev.causalmm.engine.TensorScope;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.FormatException;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.OutputFolder;
+import dev.causalmm.io.Provenance;
 import dev.causalmm.io.SafeTensors;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.Encoders;
@@ -215,18 +217,47 @@ public final class TrainedModel implements AutoCloseable {
         meta.put("format", "pt"); // what Hugging Face tools expect of a PyTorch-layout file
         meta.put(CARD_METADATA_KEY, Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(card));
-        SafeTensors.write(dir.resolve(WEIGHTS_FILE), data, options.dtype(), meta);
-        AtomicFiles.writeString(dir.resolve(CARD_FILE), cardJson);
-        if (options.libtorchArchive()) {
-            try (TensorScope s = TensorScope.open("export-archive")) {
-                Map<String, Tensor> cpu = new LinkedHashMap<>();
-                for (SafeTensors.Data d : data) {
-                    Tensor t = Tensor.of(d.values(), d.shape());
-                    cpu.put(d.name(), options.dtype() == SafeTensors.DType.F32 ? t : t.to(engineDtype(options.dtype())));
-                }
-                TensorArchive.save(cpu, dir.resolve(ARCHIVE_FILE));
+        // one set: a run killed half-way leaves a marker, and the next claim of the folder removes the partial set;
+        // without an archive, an older model.pt (of this owner: another's is refused or removed) must not stay beside the new files
+        OutputFolder.writeSet(dir, List.of(WEIGHTS_FILE, CARD_FILE, ARCHIVE_FILE), () -> {
+            if (!options.libtorchArchive()) Files.deleteIfExists(dir.resolve(ARCHIVE_FILE));
+            SafeTensors.write(dir.resolve(WEIGHTS_FILE), data, options.dtype(), meta);
+            AtomicFiles.writeString(dir.resolve(CARD_FILE), cardJson);
+            if (options.libtorchArchive()) writeArchive(dir, data, options);
+        });
+    }
+
+    private static void writeArchive(Path dir, List<SafeTensors.Data> data, ExportOptions options) throws IOException {
+        try (TensorScope s = TensorScope.open("export-archive")) {
+            Map<String, Tensor> cpu = new LinkedHashMap<>();
+            for (SafeTensors.Data d : data) {
+                Tensor t = Tensor.of(d.values(), d.shape());
+                cpu.put(d.name(), options.dtype() == SafeTensors.DType.F32 ? t : t.to(engineDtype(options.dtype())));
             }
+            TensorArchive.save(cpu, dir.resolve(ARCHIVE_FILE));
         }
+    }
+
+    /**
+     * Claims {@code dir} for the export of the checkpoint {@code checkpoint} ({@link OutputFolder}):
+     * another model's export, a training folder or the checkpoint's own folder is refused, naming
+     * the owner, unless {@code overwrite}. Call before {@link #export}.
+     */
+    public static void claimExportFolder(Path dir, Path checkpoint, boolean overwrite) throws IOException {
+        OutputFolder.claim(dir, Provenance.ofInput(Provenance.Kind.EXPORT, checkpoint, checkpoint), overwrite, checkpoint);
+    }
+
+    /**
+     * Which run trained this model: the record {@code train} writes into model.ckpt ({@code provenance});
+     * for a checkpoint written before that, one derived from its model, regulariser, dataset and seed.
+     */
+    public Provenance provenance() {
+        JsonNode p = state.get("provenance");
+        if (p != null) return Provenance.fromJson(p, "the checkpoint's provenance");
+        ObjectNode id = Json.object();
+        for (String k : List.of("model", "regularizer", "dataset")) if (state.has(k)) id.set(k, state.get(k));
+        if (state.has("seed")) id.set("runSeed", state.get("seed"));
+        return new Provenance(Provenance.Kind.TRAIN, id, true);
     }
 
     private static DType engineDtype(SafeTensors.DType d) {
@@ -244,6 +275,7 @@ public final class TrainedModel implements AutoCloseable {
         c.put("format", CARD_FORMAT);
         c.put("created", Instant.now().toString());
         c.put("model", modelName());
+        c.set("provenance", provenance().toJson());
         ObjectNode arch = c.putObject("architecture");
         arch.put("model", modelName());
         arch.put("encoder", state.path("encoder").asText("c3r-paper"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.Provenance;
 import dev.causalmm.nn.Init;
 import dev.causalmm.nn.UNet3d;
 import dev.causalmm.train.Checkpoint;
@@ -130,15 +131,10 @@ public final class SegCheckpoint {
                     + " (one stream, replayed on resume); this build draws each patch from (seed, step, slot), version "
                     + PatchSampler.VERSION + ", and would continue with other patches; use a fresh --out");
         }
-        List<String> differ = new ArrayList<>();
-        for (var e : recipe.properties()) {
-            JsonNode h = had.get(e.getKey());
-            if (h != null && !h.equals(e.getValue())) differ.add(e.getKey() + " (" + h + ", this run " + e.getValue() + ")");
-        }
-        if (!differ.isEmpty()) {
-            throw new IllegalArgumentException("cannot resume from " + file + ": it differs in " + String.join(", ", differ)
-                    + "; use a fresh --out");
-        }
+        Provenance now = Provenance.of(Provenance.Kind.SEG_TRAIN, recipe);
+        Provenance was = new Provenance(Provenance.Kind.SEG_TRAIN, had instanceof ObjectNode o ? o : Json.object(), true);
+        List<String> differ = now.differences(was);
+        if (!differ.isEmpty()) throw Provenance.refusal(file, "a run of another recipe", now.explain(was, differ));
     }
 
     /**
@@ -189,14 +185,19 @@ public final class SegCheckpoint {
         }
         ObjectNode want = config.toJson();
         ObjectNode have = saved.toJson();
-        for (String field : new String[] {"unet", "modalities", "patch", "seed", "downsample"}) {
-            if (!want.get(field).equals(have.get(field))) {
-                throw new IllegalArgumentException("cannot resume from " + dir + ": its " + CONFIG + " has " + field + " " + have.get(field)
-                        + ", this run " + want.get(field) + " (use the same settings, or a fresh --out)");
-            }
-        }
+        Provenance now = provenance(config), was = provenance(saved);
+        List<String> differ = now.differences(was);
+        if (!differ.isEmpty()) throw Provenance.refusal(dir, "a seg-train run of other settings (its " + CONFIG + ")", now.explain(was, differ));
         if (!want.get("data").equals(have.get("data"))) {
             LOG.warn("resuming from {} with other data options than it was trained with: {} (was {})", dir, want.get("data"), have.get("data"));
         }
+    }
+
+    /** What owns a seg-train checkpoint folder: the network, modalities, patch, seed and downsampling of its config. */
+    public static Provenance provenance(SegModelConfig config) {
+        ObjectNode all = config.toJson();
+        ObjectNode id = Json.object();
+        for (String field : new String[] {"unet", "modalities", "patch", "seed", "downsample"}) id.set(field, all.get(field));
+        return Provenance.of(Provenance.Kind.SEG_TRAIN, id);
     }
 }

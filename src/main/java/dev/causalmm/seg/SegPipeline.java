@@ -8,6 +8,8 @@ import dev.causalmm.nn.UNet3d;
 import dev.causalmm.nn.UNetConfig;
 import dev.causalmm.train.ProgressBar;
 import dev.causalmm.train.metrics.MetricsLoggers;
+import dev.causalmm.io.OutputFolder;
+import dev.causalmm.io.Provenance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +57,22 @@ public final class SegPipeline {
      */
     public static SegTrainer.Result train(Path data, SegDataOptions options, SegRecipe recipe, Path out, boolean resume,
                                           MetricsLoggers loggers) throws IOException {
-        List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
+        return train(data, options, recipe, out, resume, loggers, false);
+    }
+
+    /**
+     * As {@link #train(Path, SegDataOptions, SegRecipe, Path, boolean, MetricsLoggers)}; first claims
+     * {@code out} ({@link OutputFolder}): a folder of another run or command is refused before any
+     * work unless {@code overwrite}.
+     */
+    public static SegTrainer.Result train(Path data, SegDataOptions options, SegRecipe recipe, Path out, boolean resume,
+                                          MetricsLoggers loggers, boolean overwrite) throws IOException {
         List<String> modalities = options.modalityNames();
         UNetConfig uc = recipe.unet(modalities.size());
         SegModelConfig cfg = new SegModelConfig(uc, modalities, recipe.patchSides(), recipe.seed(), options.labelScheme().name(),
                 optionsJson(options), recipe.downsample());
+        OutputFolder.claim(out, SegCheckpoint.provenance(cfg), overwrite, data);
+        List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
         PatchSampler sampler = new PatchSampler(volumes, recipe.sampling(), recipe.seed() ^ 0x5A3D1E5L);
         try (UNet3d model = new UNet3d(uc, Init.seeded(recipe.seed()))) {
             model.to(recipe.device());
@@ -70,7 +83,14 @@ public final class SegPipeline {
     /** Evaluates the checkpoint folder on the labelled cases of {@code data}; writes results.json, report.md and the heat map. */
     public static SegEvaluation.Result evaluate(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                                 SegEvaluation.Settings settings, Path out) throws IOException {
+        return evaluate(checkpoint, data, override, settings, out, false);
+    }
+
+    /** As {@link #evaluate(Path, Path, Optional, SegEvaluation.Settings, Path)}, claiming {@code out} first ({@link #claim}). */
+    public static SegEvaluation.Result evaluate(Path checkpoint, Path data, Optional<SegDataOptions> override,
+                                                SegEvaluation.Settings settings, Path out, boolean overwrite) throws IOException {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
+        claim(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
@@ -84,10 +104,26 @@ public final class SegPipeline {
         }
     }
 
+    /**
+     * Claims {@code out} for the outputs of {@code kind} from the checkpoint folder {@code checkpoint}
+     * (its path and the SHA-256 of its weights), before any case is read: another checkpoint's or
+     * another command's folder, the checkpoint folder itself or the data folder are refused.
+     */
+    static void claim(Provenance.Kind kind, Path checkpoint, Path data, Path out, boolean overwrite) throws IOException {
+        OutputFolder.claim(out, Provenance.ofInput(kind, checkpoint, checkpoint.resolve(SegCheckpoint.WEIGHTS)), overwrite, checkpoint, data);
+    }
+
     /** Writes one label volume per case ({@code <case>_pred.nii.gz}) with all of the case's modalities present. */
     public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                      SegEvaluation.Settings settings, Path out) throws IOException {
+        return predict(checkpoint, data, override, settings, out, false);
+    }
+
+    /** As {@link #predict(Path, Path, Optional, SegEvaluation.Settings, Path)}, claiming {@code out} first ({@link #claim}). */
+    public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
+                                     SegEvaluation.Settings settings, Path out, boolean overwrite) throws IOException {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
+        claim(Provenance.Kind.SEG_PREDICT, checkpoint, data, out, overwrite);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());

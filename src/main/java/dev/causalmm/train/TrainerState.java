@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.Provenance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,19 +80,21 @@ public record TrainerState(int epoch, long step, long seed, int epochs, String o
     }
 
     /**
-     * Refuses to resume {@code config} from this state when what shapes the run differs: one
-     * message, "{@code file} differs in a, b; use a fresh --out". (A later provenance record is to
-     * replace this method; keep it the one place that compares.)
+     * Refuses to resume {@code config} from this state when what shapes the run (seed, optimizer)
+     * differs, comparing the two as {@link Provenance} records: one message form for every check.
      */
     public void checkCompatible(TrainConfig config, Path file) {
-        List<String> differ = new ArrayList<>();
-        if (seed != config.seed()) differ.add("seed (" + seed + ", this run " + config.seed() + ")");
-        if (!optimizer.equals(config.optimizer().kind().name())) {
-            differ.add("optimizer (" + optimizer + ", this run " + config.optimizer().kind().name() + ")");
-        }
-        if (!differ.isEmpty()) {
-            throw new IllegalArgumentException("checkpoint " + file + " differs in " + String.join(", ", differ) + "; use a fresh --out");
-        }
+        Provenance had = identity(seed, optimizer);
+        Provenance now = identity(config.seed(), config.optimizer().kind().name());
+        List<String> d = now.differences(had);
+        if (!d.isEmpty()) throw Provenance.refusal("checkpoint " + file, "a run of seed " + seed + ", optimizer " + optimizer, now.explain(had, d));
+    }
+
+    private static Provenance identity(long seed, String optimizer) {
+        ObjectNode id = Json.object();
+        id.put("seed", seed);
+        id.put("optimizer", optimizer);
+        return Provenance.of(Provenance.Kind.TRAIN, id);
     }
 
     static ObjectNode toJson(EpochMetrics m) {

@@ -48,7 +48,7 @@ class TrainerPiecesTest {
     void aResumeWithOtherSeedAndOptimizerNamesBothInOneMessage() {
         TrainConfig cfg = TrainConfig.defaults(3, 1).withOptimizer(TrainConfig.adam(1e-3));
         var e = assertThrows(IllegalArgumentException.class, () -> state(3, "SGD").checkCompatible(cfg, Path.of("out/last.ckpt")));
-        assertTrue(e.getMessage().contains("out/last.ckpt differs in seed (3, this run 1), optimizer (SGD, this run ADAM); use a fresh --out"),
+        assertTrue(e.getMessage().contains("out/last.ckpt holds a run of seed 3, optimizer SGD; it differs in seed (3, this run 1), optimizer (SGD, this run ADAM); use a fresh --out"),
                 e.getMessage());
         assertDoesNotThrow(() -> state(1, "ADAM").checkCompatible(cfg, Path.of("x")));
     }
