@@ -67,11 +67,31 @@ public final class SegPipeline {
         }
     }
 
+    /**
+     * The checkpoint's model takes the options' modalities and windows: as many modalities as it was
+     * trained on, and window sides that its U-Net can halve {@code depth} times (on the training grid).
+     */
+    static void requireFits(SegModelConfig cfg, SegDataOptions options, SegEvaluation.Settings settings) {
+        List<String> names = options.modalityNames();
+        if (names.size() != cfg.modalities().size()) {
+            throw new IllegalArgumentException("--modality gives " + names.size() + " modalities " + names + ", but the checkpoint's model takes "
+                    + cfg.modalities().size() + " " + cfg.modalities() + ": give its modalities, in that order");
+        }
+        int divisor = cfg.unet().divisor();
+        for (int side : settings.window().patch()) {
+            if (side % divisor != 0) {
+                throw new IllegalArgumentException("--window " + side + ": the checkpoint's U-Net of depth " + cfg.unet().depth()
+                        + " needs a multiple of " + divisor + " (its training patch is " + cfg.patch()[0] + ")");
+            }
+        }
+    }
+
     /** Evaluates the checkpoint folder on the labelled cases of {@code data}; writes results.json, report.md and the heat map. */
     public static SegEvaluation.Result evaluate(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                                 SegEvaluation.Settings settings, Path out) throws IOException {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
+        requireFits(cfg, options, settings);
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
         try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
@@ -89,6 +109,7 @@ public final class SegPipeline {
                                      SegEvaluation.Settings settings, Path out) throws IOException {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
+        requireFits(cfg, options, settings);
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
         Files.createDirectories(out);
