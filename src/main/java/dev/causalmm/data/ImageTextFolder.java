@@ -79,6 +79,7 @@ public final class ImageTextFolder {
     private final List<Skipped> skipped = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger decodeFailures = new AtomicInteger();
     private Split train, val, test;
+    private SplitLeakage leakage;
 
     private ImageTextFolder(Path manifest, ImageTextFolderOptions options, TextTokenizer tokenizer) {
         this.manifest = manifest;
@@ -170,6 +171,8 @@ public final class ImageTextFolder {
         ImageTextFolderOptions resolved = options.withMaps(labels, words);
         ImageTextFolder f = new ImageTextFolder(manifest, resolved, tok);
         f.skipped.addAll(bad);
+        f.leakage = SplitLeakage.of(trainRows, valRows, testRows);
+        if (f.leakage.any()) org.slf4j.LoggerFactory.getLogger(ImageTextFolder.class).warn("{}: {}", manifest, f.leakage.describe());
         f.train = f.new Split("train", trainRows, labelIds, options.augment());
         f.val = f.new Split("val", valRows, labelIds, false);
         f.test = f.new Split("test", testRows, labelIds, false);
@@ -224,6 +227,7 @@ public final class ImageTextFolder {
         m.put("vocabSize", tokenizer.vocabSize());
         m.put("skipped", skipped.size());
         m.put("decodeFailures", decodeFailures.get());
+        m.put("leakage", leakage);
         m.put("skippedRows", skipped.stream().limit(100).map(s -> s.where() + ": " + s.reason()).toList());
         return m;
     }
