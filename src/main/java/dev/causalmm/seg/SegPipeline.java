@@ -56,6 +56,7 @@ public final class SegPipeline {
     public static SegTrainer.Result train(Path data, SegDataOptions options, SegRecipe recipe, Path out, boolean resume,
                                           MetricsLoggers loggers) throws IOException {
         List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
+        requirePatchFits(volumes, recipe);
         List<String> modalities = options.modalityNames();
         UNetConfig uc = recipe.unet(modalities.size());
         SegModelConfig cfg = new SegModelConfig(uc, modalities, recipe.patchSides(), recipe.seed(), options.labelScheme().name(),
@@ -83,6 +84,19 @@ public final class SegPipeline {
                 throw new IllegalArgumentException("--window " + side + ": the checkpoint's U-Net of depth " + cfg.unet().depth()
                         + " needs a multiple of " + divisor + " (its training patch is " + cfg.patch()[0] + ")");
             }
+        }
+    }
+
+    /**
+     * The rule for patches larger than the data: a patch may exceed a case's side (it is padded
+     * with zeros there, as before), but not the largest side of every case: such a patch is mostly
+     * padding, and at --patch 512 one patch alone is gigabytes.
+     */
+    static void requirePatchFits(List<SegVolume> volumes, SegRecipe recipe) {
+        int largest = volumes.stream().flatMapToInt(v -> java.util.Arrays.stream(v.shape())).max().orElse(0);
+        if (recipe.patch() > largest) {
+            throw new IllegalArgumentException("--patch " + recipe.patch() + " is larger than every case (largest side " + largest
+                    + " voxels" + (recipe.downsample() > 1 ? " at --downsample " + recipe.downsample() : "") + "); use at most " + largest);
         }
     }
 
