@@ -243,6 +243,7 @@ public final class CheckpointEvaluation {
      * Evaluating the same checkpoint again (e.g. at another noise level) replaces its own results.
      */
     public static void checkOut(Path out, Path checkpoint) throws IOException {
+        dev.causalmm.train.Checkpoint.requireHeader(checkpoint); // before the output folder is made
         Path results = out.resolve("results.json");
         String hint = "; give eval its own --out (e.g. " + out.resolve("eval") + ") so they are not overwritten";
         if (java.nio.file.Files.exists(results)) {

@@ -47,7 +47,7 @@ public record SegRecipe(int steps, int batchSize, int patch, int downsample, int
             throw new IllegalArgumentException("learning rate (--lr) must be in (0, " + Optimizer.Settings.MAX_LR + "], got " + learningRate);
         }
         if (!(timeLimitSeconds >= 0)) throw new IllegalArgumentException("time limit must be >= 0, got " + timeLimitSeconds);
-        if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
+        if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval (--checkpoint-every) must be >= 0, got " + checkpointEvery);
         if (logEvery < 0) throw new IllegalArgumentException("log interval must be >= 0, got " + logEvery);
         if (c3r != null && c3rVoxels <= 0) throw new IllegalArgumentException("C3R voxel sample must be > 0, got " + c3rVoxels);
         if (fusion == null) fusion = UNetConfig.Fusion.CHANNELS;
