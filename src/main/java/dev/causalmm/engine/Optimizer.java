@@ -31,8 +31,11 @@ public final class Optimizer implements AutoCloseable {
      * {@code momentum} to SGD; {@code weightDecay} is L2 for Adam and SGD and decoupled for AdamW.
      */
     public record Settings(Kind kind, double lr, double weightDecay, double beta1, double beta2, double eps, double momentum) {
-        /** No optimizer here trains at a larger rate; beyond it Adam's update overflows to NaN in the first step. */
-        public static final double MAX_LR = 100;
+        /**
+         * Beyond this rate the optimizer's float32 arithmetic overflows before a loss is seen; up to it, a
+         * rate that is too large diverges and is reported as divergence (exit 3, "try a lower --lr").
+         */
+        public static final double MAX_LR = 1e10;
 
         public Settings {
             if (kind == null) throw new IllegalArgumentException("optimizer kind is missing");
