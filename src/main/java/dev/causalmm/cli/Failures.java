@@ -52,6 +52,7 @@ final class Failures {
             case IOException e -> true;
             case UncheckedIOException e -> true;
             case DataLoadException e -> true;
+            case OutOfMemoryError e -> true;
             case IllegalArgumentException e -> !thrownInModelRun(e);
             default -> false;
         };
@@ -78,6 +79,8 @@ final class Failures {
     static String message(Throwable ex) {
         return switch (ex) {
             case IOException e -> AtomicFiles.describe(e);
+            case OutOfMemoryError e -> "out of memory (" + e.getMessage() + "): the data, --batch-size or the model needs more than the "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB Java heap; lower them or raise -Xmx";
             case UncheckedIOException e -> e.getMessage() != null && !e.getMessage().equals(String.valueOf(e.getCause()))
                     ? e.getMessage() : AtomicFiles.describe(e.getCause());
             default -> ex.getMessage();

@@ -92,6 +92,8 @@ public final class Main implements Runnable {
         });
         try {
             return cl.execute(expandConfig(cl, args));
+        } catch (OutOfMemoryError e) {
+            return Failures.report(e, cl.getErr(), main.debug); // picocli hands Errors on; an OOM is not an interruption
         } catch (IllegalArgumentException | IOException e) {
             // the --config file: user input
             return Failures.report(e instanceof IllegalArgumentException iae ? UserInputException.of(iae) : e, cl.getErr(), false);
@@ -116,8 +118,12 @@ public final class Main implements Runnable {
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         Thread notice = interruptNotice(args, finished::get, System.err);
         if (notice != null) Runtime.getRuntime().addShutdownHook(notice);
-        int code = execute(args);
-        finished.set(true);
+        int code;
+        try {
+            code = execute(args);
+        } finally {
+            finished.set(true); // whatever ended the command, it was not Ctrl-C or a kill
+        }
         System.exit(code);
     }
 

@@ -37,7 +37,7 @@ public sealed interface DataSource {
     /** A feature file (or a manifest of views) split and standardised by {@code options}. */
     record FeatureFile(String path, FeatureFileOptions options) implements DataSource {
         @Override public String name() { return path; }
-        @Override public DataSplits open() throws IOException { return FeatureFileDatasets.open(Path.of(path), options); }
+        @Override public DataSplits open() throws IOException { return naming(path, () -> FeatureFileDatasets.open(Path.of(path), options)); }
         @Override public String emptyValidation() { return options.valRatio() > 0 ? null : "validation share " + options.valRatio(); }
     }
 
@@ -48,7 +48,7 @@ public sealed interface DataSource {
         }
 
         @Override public String name() { return path; }
-        @Override public DataSplits open() throws IOException { return ImageTextFolder.open(Path.of(path), options); }
+        @Override public DataSplits open() throws IOException { return naming(path, () -> ImageTextFolder.open(Path.of(path), options)); }
         @Override public String emptyValidation() { return null; } // the manifest's rows decide
 
         /** The folder behind splits this manifest opened (its report: skipped rows, label map). */
@@ -74,6 +74,25 @@ public sealed interface DataSource {
 
     /** Generates or reads the train, validation and test sets. */
     DataSplits open() throws IOException;
+
+    /** The data of a file, reading failures that name no file ("Is a directory", "Input length = 1") given its path. */
+    private static DataSplits naming(String path, java.util.concurrent.Callable<DataSplits> read) throws IOException {
+        try {
+            return read.call();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new dev.causalmm.io.FormatException(path + ": not UTF-8 text (a binary file?): " + e.getMessage());
+        } catch (java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains(path) || m.contains(Path.of(path).getFileName().toString())) throw e;
+            throw new IOException(path + ": " + m, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** Why the settings leave the validation set empty ("val size 0"), or null when they do not. */
     String emptyValidation();

@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.slf4j.LoggerFactory;
 
 /**
  * An image+text classification dataset on disk: a JSONL or CSV manifest whose rows give a text, an
@@ -83,6 +84,7 @@ public final class ImageTextFolder {
     private final List<Skipped> skipped = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger decodeFailures = new AtomicInteger();
     private Split train, val, test;
+    private SplitLeakage leakage;
 
     private ImageTextFolder(Path manifest, ImageTextFolderOptions options, TextTokenizer tokenizer) {
         this.manifest = manifest;
@@ -130,6 +132,8 @@ public final class ImageTextFolder {
         ImageTextFolderOptions resolved = options.withMaps(labels, words);
         ImageTextFolder f = new ImageTextFolder(manifest, resolved, tok);
         f.skipped.addAll(bad);
+        f.leakage = SplitLeakage.of(trainRows, valRows, testRows);
+        if (f.leakage.any()) LoggerFactory.getLogger(ImageTextFolder.class).warn("{}: {}", manifest, f.leakage.describe());
         f.train = f.new Split("train", trainRows, labelIds, options.augment());
         f.val = f.new Split("val", valRows, labelIds, false);
         f.test = f.new Split("test", testRows, labelIds, false);
@@ -238,6 +242,7 @@ public final class ImageTextFolder {
         m.put("vocabSize", tokenizer.vocabSize());
         m.put("skipped", skipped.size());
         m.put("decodeFailures", decodeFailures.get());
+        m.put("leakage", leakage);
         m.put("skippedRows", skipped.stream().limit(100).map(s -> s.where() + ": " + s.reason()).toList());
         return m;
     }

@@ -19,8 +19,13 @@ import java.util.Optional;
  * @param timeout how long rendezvous and every collective may wait for the others
  */
 public record DataParallel(int nproc, Optional<DistEnv> env, Duration timeout) {
+    /** The most local workers {@code --nproc} starts: each is a JVM with its own LibTorch, so more than one per core only thrashes. */
+    public static final int MAX_LOCAL = Math.max(8, Runtime.getRuntime().availableProcessors());
+
     public DataParallel {
-        if (nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
+        if (nproc < 1 || nproc > MAX_LOCAL) {
+            throw new IllegalArgumentException("--nproc must be in [1, " + MAX_LOCAL + "] (at most max(8, the machine's cores)), got " + nproc);
+        }
         if (timeout.isNegative() || timeout.toSeconds() < 1) {
             throw new IllegalArgumentException("--dist-timeout must be >= 1 second, got " + timeout.toSeconds());
         }
@@ -32,7 +37,6 @@ public record DataParallel(int nproc, Optional<DistEnv> env, Duration timeout) {
 
     /** {@code --nproc} and {@code --dist-timeout} (seconds) against the process environment {@code environment}. */
     public static DataParallel of(int nproc, int timeoutSeconds, Map<String, String> environment) {
-        if (nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
         if (timeoutSeconds < 1) throw new IllegalArgumentException("--dist-timeout must be >= 1 second, got " + timeoutSeconds);
         return new DataParallel(nproc, DistEnv.from(environment), Duration.ofSeconds(timeoutSeconds));
     }

@@ -240,13 +240,14 @@ public final class CheckpointEvaluation {
     /**
      * Claims {@code out} for the evaluation of {@code checkpoint} ({@link dev.causalmm.io.OutputFolder}):
      * a training or experiment folder, another checkpoint's evaluation or another command's folder
-     * is refused, naming its owner, unless {@code overwrite}. A missing checkpoint is only checked
-     * against (nothing is written): evaluating it then fails naming it.
+     * is refused, naming its owner, unless {@code overwrite}; then a missing or damaged checkpoint is
+     * refused, still before the folder is made.
      */
     public static void claimOut(Path out, Path checkpoint, boolean overwrite) throws IOException {
-        var mine = dev.causalmm.io.Provenance.ofInput(dev.causalmm.io.Provenance.Kind.EVAL, checkpoint,
-                java.nio.file.Files.isRegularFile(checkpoint) ? checkpoint : null);
-        if (java.nio.file.Files.isRegularFile(checkpoint)) dev.causalmm.io.OutputFolder.claim(out, mine, overwrite, checkpoint);
-        else dev.causalmm.io.OutputFolder.check(out, mine, overwrite, checkpoint);
+        boolean exists = java.nio.file.Files.isRegularFile(checkpoint);
+        var mine = dev.causalmm.io.Provenance.ofInput(dev.causalmm.io.Provenance.Kind.EVAL, checkpoint, exists ? checkpoint : null);
+        dev.causalmm.io.OutputFolder.check(out, mine, overwrite, checkpoint);
+        dev.causalmm.train.Checkpoint.requireHeader(checkpoint); // a missing or damaged checkpoint is refused before the folder is made
+        dev.causalmm.io.OutputFolder.claim(out, mine, overwrite, checkpoint);
     }
 }

@@ -130,6 +130,7 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
         }
         if (evaluation == null) evaluation = Evaluation.defaults();
         encoders = encoders == null ? List.of() : List.copyOf(encoders);
+        requirePredominantExists(data, regularizer);
         String emptyVal = data.emptyValidation();
         if (emptyVal != null) {
             throw new IllegalArgumentException("the validation set must not be empty (" + emptyVal
@@ -165,9 +166,35 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
      * manifest; then replaces the modalities of cached pretrained encoders ({@code mode=cache}) by
      * their features, kept under {@code featureCache}.
      */
+    /** IMML's fixed predominant modality must be one the generated data has (known before generating it). */
+    private static void requirePredominantExists(DataSource data, RegularizerSpec regularizer) {
+        if (!(regularizer instanceof RegularizerSpec.IMML(var c)) || c.predominant() < 0) return;
+        int k = switch (data) {
+            case DataSource.MmlSyn(var m) -> m.modalities();
+            case DataSource.ImageText t -> 2;
+            default -> Integer.MAX_VALUE; // a file: checked when IMML sees the data
+        };
+        if (c.predominant() >= k) {
+            throw new IllegalArgumentException("--imml.predominant " + c.predominant() + ": the data has " + k + " modalities (indices 0.." + (k - 1) + ")");
+        }
+    }
+
+    /** Every --encoder names a modality of the data, so none is recorded and silently never loaded. */
+    private void requireEncodedModalitiesExist(DataSplits raw) {
+        List<String> names = raw.modalities().stream().map(dev.causalmm.data.ModalitySpec::name).toList();
+        for (var e : encoders) {
+            if (!names.contains(e.modality())) {
+                throw new dev.causalmm.io.UserInputException("--encoder " + e.modality() + "=" + e.file() + ": the data has no modality '"
+                        + e.modality() + "' (it has " + String.join(", ", names) + ")");
+            }
+        }
+    }
+
     public DataSplits generateData(java.nio.file.Path featureCache) {
         try {
-            return FeatureCache.apply(data.open(), encoders, featureCache, device);
+            DataSplits raw = data.open();
+            requireEncodedModalitiesExist(raw);
+            return FeatureCache.apply(raw, encoders, featureCache, device);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e.getMessage(), e);
         }

@@ -56,6 +56,9 @@ public final class AtomicFiles {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writer.writeTo(ch);
                 ch.force(true);
+            } catch (IOException e) {
+                if (e instanceof java.nio.file.FileSystemException || e.getMessage() == null || e.getMessage().contains(target.toString())) throw e;
+                throw new IOException("cannot write " + target + ": " + e.getMessage(), e); // "No space left on device" names no file
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

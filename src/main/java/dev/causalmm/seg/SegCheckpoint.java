@@ -62,7 +62,13 @@ public final class SegCheckpoint {
         if (!Files.isRegularFile(c)) {
             throw new IOException(dir + " is not a segmentation checkpoint folder: " + CONFIG + " is missing (seg-train writes it)");
         }
-        return SegModelConfig.fromJson(Json.MAPPER.readTree(c.toFile()), c.toString());
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(c.toFile());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new dev.causalmm.io.FormatException(c + ": not valid JSON (" + e.getOriginalMessage() + "); the checkpoint folder is damaged");
+        }
+        return SegModelConfig.fromJson(json, c.toString());
     }
 
     /** Rebuilds the model of the folder with its trained weights (on the CPU). */

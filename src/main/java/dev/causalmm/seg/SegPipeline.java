@@ -71,12 +71,46 @@ public final class SegPipeline {
         UNetConfig uc = recipe.unet(modalities.size());
         SegModelConfig cfg = new SegModelConfig(uc, modalities, recipe.patchSides(), recipe.seed(), options.labelScheme().name(),
                 optionsJson(options), recipe.downsample());
-        OutputFolder.claim(out, SegCheckpoint.provenance(cfg), overwrite, data);
+        OutputFolder.check(out, SegCheckpoint.provenance(cfg), overwrite, data);
         List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
+        requirePatchFits(volumes, recipe);
+        OutputFolder.claim(out, SegCheckpoint.provenance(cfg), overwrite, data);
         PatchSampler sampler = new PatchSampler(volumes, recipe.sampling(), recipe.seed() ^ 0x5A3D1E5L);
         try (UNet3d model = new UNet3d(uc, Init.seeded(recipe.seed()))) {
             model.to(recipe.device());
             return SegTrainer.train(model, cfg, sampler, recipe, out, new ProgressBar("seg-train"), resume, loggers);
+        }
+    }
+
+    /**
+     * The checkpoint's model takes the options' modalities and windows: as many modalities as it was
+     * trained on, and window sides that its U-Net can halve {@code depth} times (on the training grid).
+     */
+    static void requireFits(SegModelConfig cfg, SegDataOptions options, SegEvaluation.Settings settings) {
+        List<String> names = options.modalityNames();
+        if (names.size() != cfg.modalities().size()) {
+            throw new IllegalArgumentException("--modality gives " + names.size() + " modalities " + names + ", but the checkpoint's model takes "
+                    + cfg.modalities().size() + " " + cfg.modalities() + ": give its modalities, in that order");
+        }
+        int divisor = cfg.unet().divisor();
+        for (int side : settings.window().patch()) {
+            if (side % divisor != 0) {
+                throw new IllegalArgumentException("--window " + side + ": the checkpoint's U-Net of depth " + cfg.unet().depth()
+                        + " needs a multiple of " + divisor + " (its training patch is " + cfg.patch()[0] + ")");
+            }
+        }
+    }
+
+    /**
+     * The rule for patches larger than the data: a patch may exceed a case's side (it is padded
+     * with zeros there, as before), but not the largest side of every case: such a patch is mostly
+     * padding, and at --patch 512 one patch alone is gigabytes.
+     */
+    static void requirePatchFits(List<SegVolume> volumes, SegRecipe recipe) {
+        int largest = volumes.stream().flatMapToInt(v -> java.util.Arrays.stream(v.shape())).max().orElse(0);
+        if (recipe.patch() > largest) {
+            throw new IllegalArgumentException("--patch " + recipe.patch() + " is larger than every case (largest side " + largest
+                    + " voxels" + (recipe.downsample() > 1 ? " at --downsample " + recipe.downsample() : "") + "); use at most " + largest);
         }
     }
 
@@ -90,8 +124,9 @@ public final class SegPipeline {
     public static SegEvaluation.Result evaluate(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                                 SegEvaluation.Settings settings, Path out, boolean overwrite) throws IOException {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
-        claim(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
+        requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
+        claim(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
         try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
@@ -123,8 +158,9 @@ public final class SegPipeline {
     public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                      SegEvaluation.Settings settings, Path out, boolean overwrite) throws IOException {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
-        claim(Provenance.Kind.SEG_PREDICT, checkpoint, data, out, overwrite);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
+        requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
+        claim(Provenance.Kind.SEG_PREDICT, checkpoint, data, out, overwrite);
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
         Files.createDirectories(out);
