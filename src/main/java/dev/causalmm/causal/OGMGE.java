@@ -145,8 +145,9 @@ public final class OGMGE implements Regularizer {
                 for (Tensor p : encoderWeights.get(k)) {
                     Tensor g = p.grad();
                     if (g == null) continue;
+                    Tensor sd = config.noise() ? g.std().add(1e-8) : null; // the reference: std of the unscaled gradient
                     g.mul_(c.to(g.dtype()));
-                    if (config.noise()) g.add_(Tensor.randn(g.dtype(), g.device(), g.shape()).mul(g.std().add(1e-8)));
+                    if (sd != null) g.add_(Tensor.randn(g.dtype(), g.device(), g.shape()).mul(sd));
                 }
             }
         }
