@@ -181,6 +181,28 @@ class OGMGETest {
         }
     }
 
+    @Test
+    void tmcScoresUseTheDirichletMeanAlphaOverS() {
+        try (var s = TensorScope.open("t"); MultimodalModel model = new dev.causalmm.baselines.TMC(new int[] {4, 4}, 3, EncoderConfig.c3rPaper(), 10, 5)) {
+            var batch = ImbalancedToy.rows(6, 3);
+            ForwardOutput out = model.forward(batch.inputs(), null);
+            double[] got = ModalityLogits.scores(ModalityLogits.of(model, out), batch.labels(), null).toDoubleArray();
+            long[] y = batch.labels().toLongArray();
+            for (int k = 0; k < 2; k++) {
+                Tensor alpha = out.modalityLogits().get(k);
+                int c = (int) alpha.size(1);
+                float[] a = alpha.toFloatArray();
+                double expected = 0;
+                for (int i = 0; i < y.length; i++) {
+                    double sum = 0;
+                    for (int j = 0; j < c; j++) sum += a[i * c + j];
+                    expected += a[i * c + (int) y[i]] / sum;
+                }
+                assertEquals(expected, got[k], 1e-4, "modality " + k + ": Σ_i α_y/S");
+            }
+        }
+    }
+
     private static double displacement(MultimodalModel m, Map<String, float[]> start, String prefix) {
         double d = 0;
         for (var e : m.namedParameters().entrySet()) {
