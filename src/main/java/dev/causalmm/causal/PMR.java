@@ -51,6 +51,14 @@ public final class PMR implements Regularizer {
     }
 
     @Override
+    public void bind(MultimodalModel model, long seed) {
+        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
+            throw new dev.causalmm.io.UserInputException("PMR is defined for classification (its prototypes are class means); the model is built for regression ("
+                    + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
+        }
+    }
+
+    @Override
     public Output compute(MultimodalModel model, ForwardOutput out, Tensor labels, int epoch) {
         if (epoch != epochSeen) {
             if (epochSeen >= 0) rollPrototypes();

@@ -59,6 +59,10 @@ public final class UMT implements Regularizer {
 
     @Override
     public void bind(MultimodalModel model, long seed) {
+        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
+            throw new dev.causalmm.io.UserInputException("UMT is defined for classification (its teachers train per-modality class heads); the model is built for regression ("
+                    + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
+        }
         this.student = model;
         this.seed = seed;
     }
