@@ -25,6 +25,7 @@ import java.util.Map;
  */
 public final class PMR implements Regularizer {
     private final PMRConfig config;
+    // running state, not checkpointed (the Regularizer seam saves parameters only): a resume restarts it
     private List<Tensor> prototypes;   // per modality C×d_k (unscoped), null before the first epoch ends
     private List<Tensor> sums;         // per modality C×d_k, this epoch's feature sums per class
     private Tensor counts;             // C×K, this epoch's rows per class where modality k is present
