@@ -88,6 +88,10 @@ public final class IMML extends Module implements Regularizer {
 
     @Override
     public void bind(MultimodalModel model, long seed) {
+        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
+            throw new dev.causalmm.io.UserInputException("IMML is defined for classification (its discriminative-knowledge weights and mixing read class probabilities); the model is built for regression ("
+                    + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
+        }
         if (bound) return;
         if (!(model instanceof FeatureWeighting)) {
             throw new IllegalArgumentException("IMML trains the model returned by imml.adapt(model, seed) (it adds the"

@@ -28,7 +28,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Reproducibility: LibTorch's generator is re-seeded from (seed, epoch) at the start of every
  * epoch and the loader's shuffle is seeded the same way, so a run resumed from the checkpoint of
- * epoch e replays epochs e+1… exactly as the uninterrupted run would (on CPU, same thread count).
+ * epoch e replays epochs e+1… exactly as the uninterrupted run would (on CPU, same thread count),
+ * except for regularisers with running state outside their parameters (PMR's prototypes, docs/methods.md).
  * A run stopped part way through an epoch resumes at its next step. The per-step loop reads
  * nothing back from the device; losses and accuracy accumulate on the device ({@link EpochMeter})
  * and are read once per epoch (or when a progress bar asks).
