@@ -57,7 +57,7 @@ public final class AtomicFiles {
                 writer.writeTo(ch);
                 ch.force(true);
             } catch (IOException e) {
-                if (e instanceof java.nio.file.FileSystemException || e.getMessage() == null || e.getMessage().contains(target.toString())) throw e;
+                if (e instanceof FileSystemException || e.getMessage() == null || e.getMessage().contains(target.toString())) throw e;
                 throw new IOException("cannot write " + target + ": " + e.getMessage(), e); // "No space left on device" names no file
             }
             try {
