@@ -72,6 +72,11 @@ public final class IMML extends Module implements Regularizer {
 
     @Override
     public void observeData(MultimodalDataset train, MultimodalDataset val) {
+        if (train.task() instanceof dev.causalmm.data.Task.Regression r) {
+            // its predominant-modality probe and its logit-level terms are over classes
+            throw new IllegalArgumentException("IMML is defined for classification (its nearest-centroid probe and its terms need classes);"
+                    + " the data '" + train.name() + "' is a regression task (" + r.loss() + " loss). Use CmIR or no regulariser");
+        }
         if (predominant >= 0) return;
         MultimodalDataset probe = val != null && val.size() > 0 ? val : train;
         double best = -1;

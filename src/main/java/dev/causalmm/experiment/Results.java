@@ -142,6 +142,7 @@ public final class Results {
         Json.putNumber(n, "accuracy", r.accuracy());
         Json.putNumber(n, "loss", r.loss());
         n.put("samples", r.samples());
+        if (r.regression() != null) n.set("regression", r.regression().toJson());
         if (c3 != null) c3(n.putObject("c3"), c3);
         if (dcor != null) {
             ObjectNode d = n.putObject("dcor");
@@ -166,7 +167,9 @@ public final class Results {
             Stats st = Stats.of(all);
             ObjectNode n = nz.putObject(epsKey(eps));
             Json.putNumber(n, "avg", st.mean());
-            Json.putNumber(n, "worst", st.worst());
+            boolean mae = runs.getFirst().test().regression() != null; // lower is better
+            n.put("metric", mae ? "MAE" : "accuracy");
+            Json.putNumber(n, "worst", mae ? st.best() : st.worst());
             Json.putNumber(n, "std", st.std());
             n.put("evaluations", st.n());
             n.put("layout", runs.getFirst().noise().get(eps).length == 1 ? "runs" : "seeds x eval-seeds");
@@ -213,6 +216,24 @@ public final class Results {
         Json.putNumber(n, "accuracyBest", acc.best());
         Json.putNumber(n, "loss", loss.mean());
         n.put("runs", acc.n());
+        if (!rs.isEmpty() && rs.stream().allMatch(r -> r.regression() != null)) aggregateRegression(n.putObject("regression"), rs);
         return n;
+    }
+
+    /**
+     * Each regression metric's mean and std over the runs (MMSA's names; {@code MAEStd}, …), and the
+     * threshold of the binary metrics when every run used the same one.
+     */
+    private static void aggregateRegression(ObjectNode n, List<EvalResult> rs) {
+        List<ObjectNode> each = rs.stream().map(r -> r.regression().toJson()).toList();
+        for (String k : List.of("MAE", "MSE", "Corr", "Has0_acc_2", "Has0_F1_score", "Non0_acc_2", "Non0_F1_score", "Mult_acc_7")) {
+            double[] v = each.stream().mapToDouble(o -> o.path(k).isNumber() ? o.get(k).asDouble() : Double.NaN).toArray();
+            Stats st = Stats.of(v);
+            Json.putNumber(n, k, st.mean());
+            Json.putNumber(n, k + "Std", st.std());
+        }
+        double t = rs.getFirst().regression().threshold();
+        if (rs.stream().allMatch(r -> r.regression().threshold() == t)) n.put("threshold", t);
+        n.put("runs", rs.size());
     }
 }
