@@ -74,7 +74,7 @@ public final class IMML extends Module implements Regularizer {
     public void observeData(MultimodalDataset train, MultimodalDataset val) {
         if (train.task() instanceof dev.causalmm.data.Task.Regression r) {
             // its predominant-modality probe and its logit-level terms are over classes
-            throw new IllegalArgumentException("IMML is defined for classification (its nearest-centroid probe and its terms need classes);"
+            throw new dev.causalmm.io.UserInputException("IMML is defined for classification (its nearest-centroid probe and its terms need classes);"
                     + " the data '" + train.name() + "' is a regression task (" + r.loss() + " loss). Use CmIR or no regulariser");
         }
         if (predominant >= 0) return;

@@ -233,7 +233,7 @@ public final class TrainedModel implements AutoCloseable {
     public void export(Path dir, ExportOptions options) throws IOException {
         if (isRegression()) {
             // the card and the loaders describe class logits and class names; a regression head has neither
-            throw new IllegalArgumentException("export supports classification models; this checkpoint is a regression model ("
+            throw new dev.causalmm.io.UserInputException("export supports classification models; this checkpoint is a regression model ("
                     + state.path("task") + "): use the model.ckpt itself (eval --checkpoint rebuilds it)");
         }
         Files.createDirectories(dir);
