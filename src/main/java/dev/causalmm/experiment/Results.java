@@ -99,6 +99,9 @@ public final class Results {
         dist.put("backend", sync.backend());
         dist.put("batchPerRank", batchPerRank);
         dist.put("globalBatch", (long) batchPerRank * sync.worldSize());
+        if (splits.test() instanceof dev.causalmm.data.ArrayDataset a && a.task() instanceof dev.causalmm.data.Task.Classification) {
+            addWeightedF1(results, runs, a);
+        }
         if (splits.featureFile() != null) ((ObjectNode) results.get("config")).set("data", Json.MAPPER.valueToTree(splits.featureFile().summary()));
         var folder = dev.causalmm.data.DataSource.Manifest.folderOf(splits);
         if (folder != null) results.set("data", Json.MAPPER.valueToTree(folder.report()));
@@ -136,6 +139,23 @@ public final class Results {
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         v.put("threads", Engine.threads());
         return root;
+    }
+
+    /** Each run's test weighted F1 (the MSA papers' F1 for classes) and their mean and std under {@code final.test}. */
+    private static void addWeightedF1(ObjectNode results, List<RunResult> runs, dev.causalmm.data.ArrayDataset test) {
+        int[] labels = new int[test.size()];
+        for (int i = 0; i < labels.length; i++) labels[i] = test.label(i);
+        double[] f1 = new double[runs.size()];
+        for (int k = 0; k < runs.size(); k++) {
+            int[] p = runs.get(k).test().predictions();
+            if (p.length != labels.length) return; // predictions not kept: nothing to score
+            f1[k] = dev.causalmm.eval.WeightedF1.of(p, labels, test.numClasses());
+            Json.putNumber((ObjectNode) results.get("runs").get(k).at("/final/test"), "weightedF1", f1[k]);
+        }
+        Stats st = Stats.of(f1);
+        ObjectNode t = (ObjectNode) results.at("/final/test");
+        Json.putNumber(t, "weightedF1", st.mean());
+        Json.putNumber(t, "weightedF1Std", st.std());
     }
 
     private static void split(ObjectNode n, EvalResult r, C3Score c3, Map<MMLSynData.Factor, Double> dcor) {
