@@ -236,6 +236,9 @@ public final class ExperimentRunner {
             if (m.vocabSize() > 0) o.put("vocabSize", m.vocabSize());
         }
         st.put("encoder", "c3r-paper");
+        if (modalities.stream().anyMatch(m -> m.kind() == ModalitySpec.Kind.SEQUENCE)) {
+            st.set("sequenceEncoder", Json.MAPPER.valueToTree(dev.causalmm.nn.Encoders.sequenceEncoder())); // eval/export rebuild the same trunk
+        }
         if (spec.data() instanceof DataSource.MmlSyn m) st.set("mmlsyn", Json.MAPPER.valueToTree(m.config()));
         if (spec.data() instanceof DataSource.ImageText it) st.set("imagetext", Json.MAPPER.valueToTree(it.config()));
         if (data.featureFile() != null) st.set("featureFile", Json.MAPPER.valueToTree(data.featureFile()));

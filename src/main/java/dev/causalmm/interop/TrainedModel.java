@@ -107,12 +107,15 @@ public final class TrainedModel implements AutoCloseable {
         C3RConfig c3r = state.has("c3r") ? Json.MAPPER.treeToValue(state.get("c3r"), C3RConfig.class) : C3RConfig.defaults();
         IMMLConfig imml = state.has("imml") ? Json.MAPPER.treeToValue(state.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
         CmIRConfig cmir = state.has("cmir") ? Json.MAPPER.treeToValue(state.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
+        // the sequence trunk the model was trained with (checkpoints before it was recorded: the default GRU)
+        var sequence = state.has("sequenceEncoder") ? Json.MAPPER.treeToValue(state.get("sequenceEncoder"), dev.causalmm.nn.SequenceEncoderSpec.class)
+                : dev.causalmm.nn.SequenceEncoderSpec.defaults();
         Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3r, imml, cmir));
         MultimodalModel m = null;
         try {
             // every parameter is then overwritten, so the seed of the initial weights does not matter
-            m = reg.adapt(Encoders.withPretrained(encoders, () -> Baselines.create(name, modalities, task,
-                    EncoderConfig.c3rPaper(), trainSize, 0)), 0);
+            m = reg.adapt(Encoders.withSequenceEncoder(sequence, () -> Encoders.withPretrained(encoders, () -> Baselines.create(name,
+                    modalities, task, EncoderConfig.c3rPaper(), trainSize, 0))), 0);
             reg.bind(m, 0);
             return new TrainedModel(state.deepCopy(), List.copyOf(modalities), List.copyOf(encoders), reg, m);
         } catch (RuntimeException e) {
