@@ -33,6 +33,10 @@ class MsaRegressionCliTest {
         assertFalse(r.at("/final/test").has("c3"), "no C3 risk on regression");
 
         Path ckpt = out.resolve("checkpoints/late-fusion-seed1/model.ckpt");
+        try (var trained = dev.causalmm.interop.TrainedModel.fromCheckpoint(ckpt)) {
+            assertTrue(trained.isRegression(), trained.state().toString());
+            assertEquals("GRU", trained.state().at("/sequenceEncoder/kind").asText(), "the sequence trunk is recorded");
+        }
         Path ev = dir.resolve("eval");
         run(0, "eval", "--checkpoint", ckpt.toString(), "--noise", "10", "--noise-modalities", "1", "--out", ev.toString());
         JsonNode e = Json.MAPPER.readTree(ev.resolve("results.json").toFile());
