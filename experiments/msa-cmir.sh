@@ -12,8 +12,9 @@ out="${2:-runs/msa-cmir}"
 seeds="${SEEDS:-1,2,3,4,5}"
 lock=()   # CAUSALMM_LOCK=FILE: take this flock around each run (to share the machine with other jobs)
 [ -n "${CAUSALMM_LOCK:-}" ] && lock=(flock "$CAUSALMM_LOCK")
-for noisy in 0:audio 1:video; do   # every clean number comes with the audio-noise runs; the video ones repeat them
-  for ds in mmmo youtube; do
+# NOISY / DATASETS choose a part (default: all); every clean number comes with the audio-noise runs, the video ones repeat them
+for noisy in ${NOISY:-0:audio 1:video}; do
+  for ds in ${DATASETS:-mmmo youtube}; do
     for model in late-fusion concat; do
       for reg in none cmir; do
         name="$ds-$model-$reg-noise-${noisy#*:}"
