@@ -25,7 +25,7 @@ final class EvaluationOptions {
     boolean qmfCompat;
 
     @Option(names = "--eval-noise-modalities", split = ",", description = "Modality indices --eval-noise corrupts (default: all).")
-    int[] evalNoiseModalities;
+    List<Integer> evalNoiseModalities;
 
     ExperimentSpec.Evaluation evaluation(CommandSpec spec) {
         boolean noise = evalNoise != null && !evalNoise.isEmpty();

@@ -101,7 +101,8 @@ public final class ExperimentRunner {
                 ModelEvaluation.Report ev = ModelEvaluation.evaluate(model, reg, data.val().size() > 0 ? data.val() : null, data.test(),
                         plan, spec.device());
                 Map<Double, double[]> noise = ModelEvaluation.noiseSweep(model, data.test(), spec.evaluation().noise(),
-                        spec.evaluation().evalSeeds(), seed, spec.evaluation().qmfCompat(), spec.evaluation().noiseModalities(),
+                        spec.evaluation().evalSeeds(), seed, spec.evaluation().qmfCompat(),
+                        spec.evaluation().noiseModalities().stream().mapToInt(Integer::intValue).toArray(),
                         plan.batchSize(), spec.device());
                 Path modelFile = ckDir.resolve("model.ckpt");
                 if (root) Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
