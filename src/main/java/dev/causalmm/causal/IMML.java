@@ -70,8 +70,17 @@ public final class IMML extends Module implements Regularizer {
         return predominant;
     }
 
+    /** Refuses a regression set: IMML's probe and terms are over classes (a user's choice, not a bug: a require* check). */
+    static void requireClassification(MultimodalDataset train) {
+        if (train.task() instanceof dev.causalmm.data.Task.Regression r) {
+            throw new IllegalArgumentException("IMML is defined for classification (its nearest-centroid probe and its terms need classes);"
+                    + " the data '" + train.name() + "' is a regression task (" + r.loss() + " loss). Use CmIR or no regulariser");
+        }
+    }
+
     @Override
     public void observeData(MultimodalDataset train, MultimodalDataset val) {
+        requireClassification(train);
         if (predominant >= 0) return;
         MultimodalDataset probe = val != null && val.size() > 0 ? val : train;
         double best = -1;

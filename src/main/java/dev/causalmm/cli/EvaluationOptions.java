@@ -24,11 +24,15 @@ final class EvaluationOptions {
     @Option(names = "--qmf-compat", description = "Noise protocol with the reference code's image quirks (one fixed noise field, uint8 wraparound).")
     boolean qmfCompat;
 
+    @Option(names = "--eval-noise-modalities", split = ",", description = "Modality indices --eval-noise corrupts (default: all).")
+    List<Integer> evalNoiseModalities;
+
     ExperimentSpec.Evaluation evaluation(CommandSpec spec) {
         boolean noise = evalNoise != null && !evalNoise.isEmpty();
         CliChecks.needs(spec, "--eval-seeds", noise, "--eval-noise");
         if (qmfCompat && !noise) throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --eval-noise too");
         EvalCommand.checkMetrics(metrics);
-        return new ExperimentSpec.Evaluation(metrics.contains("dcor"), evalNoise, evalSeeds, qmfCompat);
+        CliChecks.needs(spec, "--eval-noise-modalities", noise, "--eval-noise");
+        return new ExperimentSpec.Evaluation(metrics.contains("dcor"), evalNoise, evalSeeds, qmfCompat, evalNoiseModalities);
     }
 }

@@ -1,5 +1,6 @@
 package dev.causalmm.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.RegularizerSpec;
 import dev.causalmm.causal.Regularizers;
@@ -95,8 +96,11 @@ final class TrainCommand implements Callable<Integer> {
         AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
         System.out.print(Report.table(Report.rows(Map.of(spec.label(), runs))));
         results.at("/final/test/noise").properties().forEach(e -> System.out.printf(java.util.Locale.ROOT,
-                "noise ε=%s: test accuracy avg %.4f, worst %.4f (%d evaluations)%n", e.getKey(), e.getValue().get("avg").asDouble(),
+                "noise ε=%s: test %s avg %.4f, worst %.4f (%d evaluations)%n", e.getKey(), e.getValue().path("metric").asText("accuracy"), e.getValue().get("avg").asDouble(),
                 e.getValue().get("worst").asDouble(), e.getValue().get("evaluations").asInt()));
+        JsonNode reg = results.at("/final/test/regression");
+        if (reg.isObject()) System.out.printf(java.util.Locale.ROOT, "test MAE %.4f, Pearson r %.4f (regression, mean over seeds)%n",
+                reg.path("MAE").asDouble(), reg.path("Corr").asDouble(Double.NaN));
         System.out.println("wrote " + out.resolve("results.json"));
         return 0;
     }

@@ -64,6 +64,11 @@ public final class ModelEvaluation {
         EvalResult v = val == null ? null : Evaluator.evaluate(model, val, b, device);
         EvalResult t = Evaluator.evaluate(model, test, b, device);
         C3R c3r = reg instanceof C3R c ? c : null;
+        if (plan.c3() && test.task() instanceof dev.causalmm.data.Task.Regression) {
+            // the C3 risks count flipped class decisions: undefined for real-valued predictions
+            org.slf4j.LoggerFactory.getLogger(ModelEvaluation.class).info("C3 diagnostic skipped: it is defined for classification, the data is a regression task");
+            plan = plan.withC3(false, plan.etaRel());
+        }
         C3Score c3Val = plan.c3() && val != null ? C3Score.predictor(model, val, plan.etaRel(), b, device) : null;
         C3Score c3Test = plan.c3() ? C3Score.predictor(model, test, plan.etaRel(), b, device) : null;
         C3Score twin = plan.c3() && c3r != null ? C3Score.twin(model, c3r, test, b, device) : null;
@@ -71,23 +76,42 @@ public final class ModelEvaluation {
         return new Report(v, t, c3Val, c3Test, twin, dcor);
     }
 
-    /**
-     * Test accuracy under the noise protocol at each level, once per evaluation seed: seeds 1..n,
-     * or the training seed alone when {@code evalSeeds} is 0 (the "runs" layout).
-     */
+    /** As the full form, every modality corrupted. */
     public static Map<Double, double[]> noiseSweep(MultimodalModel model, MultimodalDataset test, List<Double> levels, int evalSeeds,
                                                    long trainingSeed, boolean qmfCompat, int batchSize, Device device) {
+        return noiseSweep(model, test, levels, evalSeeds, trainingSeed, qmfCompat, new int[0], batchSize, device);
+    }
+
+    /**
+     * Test accuracy (on a regression task: test MAE, see {@link #noiseMetric}) under the noise
+     * protocol at each level on {@code modalities} (empty: all), once per evaluation seed: seeds
+     * 1..n, or the training seed alone when {@code evalSeeds} is 0 (the "runs" layout).
+     */
+    public static Map<Double, double[]> noiseSweep(MultimodalModel model, MultimodalDataset test, List<Double> levels, int evalSeeds,
+                                                   long trainingSeed, boolean qmfCompat, int[] modalities, int batchSize, Device device) {
+        for (int m : modalities) {
+            if (m < 0 || m >= test.modalities().size()) {
+                throw new IllegalArgumentException("noise modality " + m + " is out of range: the data has " + test.modalities().size()
+                        + " modalities " + test.modalities().stream().map(dev.causalmm.data.ModalitySpec::name).toList());
+            }
+        }
         Map<Double, double[]> noise = new TreeMap<>();
         int n = evalSeeds == 0 ? 1 : evalSeeds;
         for (double eps : levels) {
             double[] acc = new double[n];
             for (int e = 0; e < n; e++) {
                 long evalSeed = evalSeeds == 0 ? trainingSeed : e + 1;
-                var noisy = new CorruptedDataset(test, NoiseProtocol.of(eps, evalSeed).withQmfCompat(qmfCompat));
-                acc[e] = Evaluator.evaluate(model, noisy, batchSize, device).accuracy();
+                var noisy = new CorruptedDataset(test, NoiseProtocol.of(eps, evalSeed).withQmfCompat(qmfCompat).onModalities(modalities));
+                EvalResult r = Evaluator.evaluate(model, noisy, batchSize, device);
+                acc[e] = r.regression() != null ? r.regression().mae() : r.accuracy();
             }
             noise.put(eps, acc);
         }
         return noise;
+    }
+
+    /** What {@link #noiseSweep} measures on {@code data}: {@code accuracy}, or {@code MAE} on a regression task. */
+    public static String noiseMetric(MultimodalDataset data) {
+        return data.task() instanceof dev.causalmm.data.Task.Regression ? "MAE" : "accuracy";
     }
 }

@@ -93,6 +93,10 @@ public final class CheckpointEvaluation {
 
         /** The console lines: accuracies, the C3 risk and dCor when measured. */
         public String summary() {
+            if (metrics.test().regression() != null) {
+                return String.format(Locale.ROOT, "%s: val MAE %.4f, test MAE %.4f, test Pearson r %.4f%n", model,
+                        metrics.val().regression().mae(), metrics.test().regression().mae(), metrics.test().regression().corr());
+            }
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f%s%n", model,
                     metrics.val().accuracy(), metrics.test().accuracy(),
                     mmlsyn == null ? "" : String.format(Locale.ROOT, " (s=%.2f)", mmlsyn.spuriousTest())));
@@ -160,6 +164,7 @@ public final class CheckpointEvaluation {
         if (dcor && !dataset.equals("mmlsyn")) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
         }
+        if (st.has("hdf5Folder")) return reopenHdf5(st, d, dataset);
         FeatureFileInfo featureFile = st.has("featureFile") ? Json.MAPPER.treeToValue(st.get("featureFile"), FeatureFileInfo.class) : null;
         if (d.dataFile() != null && featureFile == null) throw new IllegalArgumentException("--data-file is for checkpoints trained on a feature file");
         boolean manifest = st.has("folder");
@@ -193,6 +198,17 @@ public final class CheckpointEvaluation {
         if (d.spuriousTest() != null) cfg = cfg.withSpurious(cfg.spuriousTrain(), d.spuriousTest());
         if (d.testSize() != null) cfg = cfg.withSizes(cfg.trainSize(), cfg.valSize(), d.testSize());
         return new Reopened(dataset, new DataSource.MmlSyn(cfg).open(), cfg, null, null, null);
+    }
+
+    /** An HDF5 split folder read again with the checkpoint's options; {@code --dataset} may name where it is now. */
+    private static Reopened reopenHdf5(ObjectNode st, DataChoice d, String dataset) throws IOException {
+        String path = d.dataset() != null ? d.dataset() : st.at("/hdf5Folder/path").asText();
+        var options = Json.MAPPER.treeToValue(st.at("/hdf5Folder/options"), dev.causalmm.data.FeatureFileOptions.class);
+        if (!dev.causalmm.data.Hdf5SplitFolder.isFolder(Path.of(path))) {
+            throw new UserInputException(path + ": not an HDF5 split folder (<modality>_<split>.h5 and y_<split>.h5), which this checkpoint"
+                    + " was trained on; give its new place with --dataset");
+        }
+        return new Reopened(dataset, new DataSource.FeatureFile(path, options).open(), null, null, null, path);
     }
 
     private static MultimodalDataset corrupt(MultimodalDataset set, Corruption c) {

@@ -68,6 +68,7 @@ public final class ExperimentRunner {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + data.name() + "' has none");
         }
         List<ModalitySpec> modalities = data.modalities();
+        dev.causalmm.data.Task task = data.train().task();
         int numClasses = data.numClasses();
         List<RunResult> runs = new ArrayList<>();
         for (long seed : spec.seeds()) {
@@ -83,12 +84,12 @@ public final class ExperimentRunner {
                     r.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, r.earlyStopPatience() > 0, 4, r.precision());
             try (Regularizer reg = spec.regularizer().create(seed);
                  MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
-                         () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
+                         () -> Baselines.create(spec.model(), modalities, task, EncoderConfig.c3rPaper(),
                                  data.train().size(), seed)), seed);
                  MetricsListener metrics = new MetricsListener(ckDir, loggers, hparams(spec, seed, data))) {
                 // UMT's uni-modal teachers: fresh models of the same architecture
                 if (reg instanceof dev.causalmm.causal.UMT umt) umt.withTeachers(s -> dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
-                        () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(), data.train().size(), s)));
+                        () -> Baselines.create(spec.model(), modalities, task, EncoderConfig.c3rPaper(), data.train().size(), s)));
                 Trainer trainer = new Trainer(cfg).gradientSync(sync);
                 if (root) trainer.addListener(new LoggingListener(label)).addListener(metrics);
                 if (progress && root) trainer.addListener(new ProgressBar(label));
@@ -102,11 +103,14 @@ public final class ExperimentRunner {
                 ModelEvaluation.Report ev = ModelEvaluation.evaluate(model, reg, data.val().size() > 0 ? data.val() : null, data.test(),
                         plan, spec.device());
                 Map<Double, double[]> noise = ModelEvaluation.noiseSweep(model, data.test(), spec.evaluation().noise(),
-                        spec.evaluation().evalSeeds(), seed, spec.evaluation().qmfCompat(), plan.batchSize(), spec.device());
+                        spec.evaluation().evalSeeds(), seed, spec.evaluation().qmfCompat(),
+                        spec.evaluation().noiseModalities().stream().mapToInt(Integer::intValue).toArray(),
+                        plan.batchSize(), spec.device());
                 Path modelFile = ckDir.resolve("model.ckpt");
                 if (root) Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
                 runs.add(new RunResult(seed, tr, ev.val(), ev.test(), ev.c3Val(), ev.c3Test(), ev.c3rTwinTest(), ev.dcor(), noise, modelFile,
-                        dev.causalmm.eval.PatternAccuracy.of(data.test(), ev.test().predictions())));
+                        ev.test().regression() != null ? Map.of() // per-pattern accuracy is over class predictions
+                                : dev.causalmm.eval.PatternAccuracy.of(data.test(), ev.test().predictions())));
             }
         }
         return runs;
@@ -214,6 +218,7 @@ public final class ExperimentRunner {
         st.put("dataset", spec.data().name());
         st.put("seed", seed);
         st.put("numClasses", numClasses);
+        if (data.train().task() instanceof dev.causalmm.data.Task.Regression reg) st.set("task", TrainedModel.taskJson(reg));
         st.put("trainSize", data.train().size()); // QMF's history size: the model is rebuilt with it
         var d = st.putArray("modalities");
         for (ModalitySpec m : modalities) {
@@ -225,9 +230,18 @@ public final class ExperimentRunner {
             if (m.vocabSize() > 0) o.put("vocabSize", m.vocabSize());
         }
         st.put("encoder", "c3r-paper");
+        if (modalities.stream().anyMatch(m -> m.kind() == ModalitySpec.Kind.SEQUENCE)) {
+            st.set("sequenceEncoder", Json.MAPPER.valueToTree(dev.causalmm.nn.Encoders.sequenceEncoder())); // eval/export rebuild the same trunk
+        }
         if (spec.data() instanceof DataSource.MmlSyn m) st.set("mmlsyn", Json.MAPPER.valueToTree(m.config()));
         if (spec.data() instanceof DataSource.ImageText it) st.set("imagetext", Json.MAPPER.valueToTree(it.config()));
         if (data.featureFile() != null) st.set("featureFile", Json.MAPPER.valueToTree(data.featureFile()));
+        // an HDF5 split folder: its absolute path and reading options, enough for eval to reopen it
+        if (spec.data() instanceof DataSource.FeatureFile f && dev.causalmm.data.Hdf5SplitFolder.isFolder(Path.of(f.path()))) {
+            ObjectNode h = st.putObject("hdf5Folder");
+            h.put("path", Path.of(f.path()).toAbsolutePath().normalize().toString());
+            h.set("options", Json.MAPPER.valueToTree(f.options()));
+        }
         // an image+text folder: the options as used, with the label map and the vocabulary built on the training split
         var folder = DataSource.Manifest.folderOf(data);
         if (folder != null) st.set("folder", Json.MAPPER.valueToTree(folder.options()));

@@ -92,8 +92,15 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
      *                  "runs" layout; 5: QMF's 5 × 5 layout)
      * @param qmfCompat the noise protocol reproduces the reference code's image quirks
      */
-    public record Evaluation(boolean dcor, List<Double> noise, int evalSeeds, boolean qmfCompat) {
+    public record Evaluation(boolean dcor, List<Double> noise, int evalSeeds, boolean qmfCompat, List<Integer> noiseModalities) {
+        public Evaluation(boolean dcor, List<Double> noise, int evalSeeds, boolean qmfCompat) {
+            this(dcor, noise, evalSeeds, qmfCompat, List.of());
+        }
+
         public Evaluation {
+            noiseModalities = noiseModalities == null ? List.of() : List.copyOf(noiseModalities);
+            for (int m : noiseModalities) if (m < 0) throw new IllegalArgumentException("noise modality indices must be >= 0, got " + m);
+            requireDistinct("noise modality", noiseModalities);
             noise = noise == null ? List.of() : noise;
             for (Double eps : noise) {
                 if (eps == null || !(eps >= 0 && eps < Double.POSITIVE_INFINITY)) {
@@ -111,11 +118,16 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
         }
 
         public Evaluation withDcor(boolean on) {
-            return new Evaluation(on, noise, evalSeeds, qmfCompat);
+            return new Evaluation(on, noise, evalSeeds, qmfCompat, noiseModalities);
         }
 
         public Evaluation withNoise(List<Double> levels, int seeds, boolean qmf) {
-            return new Evaluation(dcor, levels, seeds, qmf);
+            return new Evaluation(dcor, levels, seeds, qmf, noiseModalities);
+        }
+
+        /** The noise protocol on these modality indices only (none given: every modality). */
+        public Evaluation withNoiseModalities(List<Integer> m) {
+            return new Evaluation(dcor, noise, evalSeeds, qmfCompat, m);
         }
     }
 
@@ -241,6 +253,7 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
         o.set("evalNoise", Json.MAPPER.valueToTree(evaluation.noise()));
         o.put("evalSeeds", evaluation.evalSeeds());
         o.put("qmfCompat", evaluation.qmfCompat());
+        if (!evaluation.noiseModalities().isEmpty()) o.set("evalNoiseModalities", Json.MAPPER.valueToTree(evaluation.noiseModalities()));
         if (data instanceof DataSource.FeatureFile f) o.set("featureFile", Json.MAPPER.valueToTree(f.options()));
         if (data instanceof DataSource.Manifest m) o.set("folder", Json.MAPPER.valueToTree(m.options()));
         o.set("encoders", Json.MAPPER.valueToTree(encoders));

@@ -12,6 +12,7 @@ import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
@@ -96,10 +97,7 @@ public final class TrainedModel implements AutoCloseable {
         }
         String name = state.path("model").asText("");
         if (name.isEmpty()) throw new FormatException(source + ": the model description has no \"model\" name");
-        if (!state.path("numClasses").canConvertToInt() || state.path("numClasses").asInt() < 1) {
-            throw new FormatException(source + ": the model description has no valid \"numClasses\"");
-        }
-        int numClasses = state.get("numClasses").asInt();
+        Task task = task(state, source);
         List<ModalitySpec> modalities;
         try {
             modalities = modalities(state);
@@ -113,12 +111,15 @@ public final class TrainedModel implements AutoCloseable {
         C3RConfig c3r = state.has("c3r") ? Json.MAPPER.treeToValue(state.get("c3r"), C3RConfig.class) : C3RConfig.defaults();
         IMMLConfig imml = state.has("imml") ? Json.MAPPER.treeToValue(state.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
         CmIRConfig cmir = state.has("cmir") ? Json.MAPPER.treeToValue(state.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
+        // the sequence trunk the model was trained with (checkpoints before it was recorded: the default GRU)
+        var sequence = state.has("sequenceEncoder") ? Json.MAPPER.treeToValue(state.get("sequenceEncoder"), dev.causalmm.nn.SequenceEncoderSpec.class)
+                : dev.causalmm.nn.SequenceEncoderSpec.defaults();
         Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3r, imml, cmir));
         MultimodalModel m = null;
         try {
             // every parameter is then overwritten, so the seed of the initial weights does not matter
-            m = reg.adapt(Encoders.withPretrained(encoders, () -> Baselines.create(name, modalities, numClasses,
-                    EncoderConfig.c3rPaper(), trainSize, 0)), 0);
+            m = reg.adapt(Encoders.withSequenceEncoder(sequence, () -> Encoders.withPretrained(encoders, () -> Baselines.create(name,
+                    modalities, task, EncoderConfig.c3rPaper(), trainSize, 0))), 0);
             reg.bind(m, 0);
             return new TrainedModel(state.deepCopy(), List.copyOf(modalities), List.copyOf(encoders), reg, m);
         } catch (RuntimeException e) {
@@ -126,6 +127,36 @@ public final class TrainedModel implements AutoCloseable {
             reg.close();
             throw e;
         }
+    }
+
+    /** A regression task as a checkpoint records it: {@code {"kind":"regression","dims":1,"loss":"L1"}}. */
+    public static ObjectNode taskJson(Task.Regression r) {
+        ObjectNode t = dev.causalmm.io.Json.object();
+        t.put("kind", "regression");
+        t.put("dims", r.dims());
+        t.put("loss", r.loss().name());
+        return t;
+    }
+
+    /** The checkpoint's task: its {@code task} (regression) or {@code numClasses} classes. */
+    static Task task(ObjectNode state, String source) throws FormatException {
+        var t = state.path("task");
+        if (t.path("kind").asText("").equals("regression")) {
+            try {
+                return new Task.Regression(t.path("dims").asInt(0), Task.Loss.valueOf(t.path("loss").asText("")));
+            } catch (IllegalArgumentException e) {
+                throw new FormatException(source + ": the model description's \"task\" is malformed: " + e.getMessage(), e);
+            }
+        }
+        if (!state.path("numClasses").canConvertToInt() || state.path("numClasses").asInt() < 1) {
+            throw new FormatException(source + ": the model description has no valid \"numClasses\"");
+        }
+        return new Task.Classification(state.get("numClasses").asInt());
+    }
+
+    /** True when the model predicts real-valued targets rather than classes. */
+    public boolean isRegression() {
+        return state.path("task").path("kind").asText("").equals("regression");
     }
 
     /**
@@ -207,6 +238,11 @@ public final class TrainedModel implements AutoCloseable {
      * {@code dir} (created if needed; each file replaced atomically).
      */
     public void export(Path dir, ExportOptions options) throws IOException {
+        if (isRegression()) {
+            // the card and the loaders describe class logits and class names; a regression head has neither
+            throw new dev.causalmm.io.UserInputException("export supports classification models; this checkpoint is a regression model ("
+                    + state.path("task") + "): use the model.ckpt itself (eval --checkpoint rebuilds it)");
+        }
         Files.createDirectories(dir);
         Map<String, Tensor> params = parameters();
         List<SafeTensors.Data> data = new ArrayList<>(params.size());

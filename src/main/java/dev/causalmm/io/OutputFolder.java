@@ -21,7 +21,8 @@ public final class OutputFolder {
     /** Lists the files of a set being written; a run that finds it removes them (an interrupted set). */
     public static final String INCOMPLETE = ".causalmm-incomplete";
     /** Fields of a {@code train} configuration that choose seeds, device or evaluation, not the training. */
-    public static final List<String> RUN_ONLY_FIELDS = List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat");
+    public static final List<String> RUN_ONLY_FIELDS = List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat",
+            "evalNoiseModalities");
     /** What any command writes at a folder's top level: removed under {@code --overwrite} when another owner wrote them. */
     private static final List<String> OUTPUTS = List.of("results.json", "report.md", "dice-heatmap.png", "accuracy-vs-noise.png",
             "model.safetensors", "model.json", "model.pt", "model.ckpt", "last.ckpt", "best.ckpt", "config.json", "run.json",

@@ -167,8 +167,8 @@ public final class Trainer {
         /** Records an epoch: history, schedule, best epoch, listeners, then its checkpoint. */
         private void endEpoch(int epoch, EpochMetrics m) {
             history.add(m);
-            scheduler.observe(m.valAccuracy());
-            boolean improved = stopping.observe(epoch, m.valAccuracy(), params);
+            scheduler.observe(m.selectionScore());
+            boolean improved = stopping.observe(epoch, m.selectionScore(), params);
             // listeners first: an epoch's metric row is written before its checkpoint, so a run resumed from
             // that checkpoint finds every row up to it (and drops rows of epochs that never reached one)
             for (TrainingListener l : listeners) l.onEpochEnd(m);

@@ -61,4 +61,14 @@ class ExperimentSpecTest {
                 ExperimentSpec.Evaluation.defaults().withDcor(true), List.of(), 0));
         assertTrue(e.getMessage().contains("dcor metric needs MMLSynData's latent factors"), e.getMessage());
     }
+
+    @Test
+    void noiseOnChosenModalitiesIsRecordedAndBadIndicesAreRefused() {
+        var e = ExperimentSpec.Evaluation.defaults().withNoise(List.of(10.0), 0, false).withNoiseModalities(List.of(1));
+        assertEquals(List.of(1), e.noiseModalities());
+        assertEquals(List.of(10.0), e.noise());
+        assertThrows(IllegalArgumentException.class, () -> e.withNoiseModalities(List.of(-1)));
+        var twice = assertThrows(IllegalArgumentException.class, () -> e.withNoiseModalities(List.of(0, 0)));
+        assertTrue(twice.getMessage().contains("noise modality"), twice.getMessage());
+    }
 }

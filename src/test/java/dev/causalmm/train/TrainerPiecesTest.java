@@ -127,4 +127,19 @@ class TrainerPiecesTest {
         }
         assertEquals(4, calls.get(), "4000 rows in batches of 1000");
     }
+
+    @Test
+    void regressionEpochsAreSelectedByNegatedValidationLossNotNaNAccuracy() {
+        EpochMetrics cls = new EpochMetrics(0, 0.7, 0.5, 0.9, 0.6, 1e-3, 1, 8, Map.of());
+        EpochMetrics reg = new EpochMetrics(0, 0.7, Double.NaN, 0.9, Double.NaN, 1e-3, 1, 8, Map.of());
+        EpochMetrics noVal = new EpochMetrics(0, 0.7, Double.NaN, Double.NaN, Double.NaN, 1e-3, 1, 8, Map.of());
+        assertEquals(0.6, cls.selectionScore());
+        assertEquals(-0.9, reg.selectionScore());
+        assertTrue(Double.isNaN(noVal.selectionScore()));
+        EarlyStopping s = new EarlyStopping(1, false);
+        assertTrue(s.observe(0, new EpochMetrics(0, 1, Double.NaN, 1.2, Double.NaN, 1e-3, 1, 8, Map.of()).selectionScore(), Map.of()));
+        assertFalse(s.observe(1, new EpochMetrics(1, 1, Double.NaN, 1.3, Double.NaN, 1e-3, 1, 8, Map.of()).selectionScore(), Map.of()));
+        assertEquals(0, s.bestEpoch());
+        assertTrue(s.exhausted());
+    }
 }
