@@ -1,7 +1,5 @@
 package dev.causalmm.interop;
 
-import dev.causalmm.engine.DType;
-import dev.causalmm.io.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +11,7 @@ import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.Task;
+import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
@@ -24,10 +23,13 @@ import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
 import dev.causalmm.io.Provenance;
 import dev.causalmm.io.SafeTensors;
+import dev.causalmm.io.Sha256;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.Encoders;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.nn.PretrainedEncoderSpec;
+import dev.causalmm.nn.SequenceEncoderSpec;
 import dev.causalmm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,8 +114,8 @@ public final class TrainedModel implements AutoCloseable {
         IMMLConfig imml = state.has("imml") ? Json.MAPPER.treeToValue(state.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
         CmIRConfig cmir = state.has("cmir") ? Json.MAPPER.treeToValue(state.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
         // the sequence trunk the model was trained with (checkpoints before it was recorded: the default GRU)
-        var sequence = state.has("sequenceEncoder") ? Json.MAPPER.treeToValue(state.get("sequenceEncoder"), dev.causalmm.nn.SequenceEncoderSpec.class)
-                : dev.causalmm.nn.SequenceEncoderSpec.defaults();
+        var sequence = state.has("sequenceEncoder") ? Json.MAPPER.treeToValue(state.get("sequenceEncoder"), SequenceEncoderSpec.class)
+                : SequenceEncoderSpec.defaults();
         Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3r, imml, cmir));
         MultimodalModel m = null;
         try {
@@ -131,7 +133,7 @@ public final class TrainedModel implements AutoCloseable {
 
     /** A regression task as a checkpoint records it: {@code {"kind":"regression","dims":1,"loss":"L1"}}. */
     public static ObjectNode taskJson(Task.Regression r) {
-        ObjectNode t = dev.causalmm.io.Json.object();
+        ObjectNode t = Json.object();
         t.put("kind", "regression");
         t.put("dims", r.dims());
         t.put("loss", r.loss().name());
@@ -240,7 +242,7 @@ public final class TrainedModel implements AutoCloseable {
     public void export(Path dir, ExportOptions options) throws IOException {
         if (isRegression()) {
             // the card and the loaders describe class logits and class names; a regression head has neither
-            throw new dev.causalmm.io.UserInputException("export supports classification models; this checkpoint is a regression model ("
+            throw new UserInputException("export supports classification models; this checkpoint is a regression model ("
                     + state.path("task") + "): use the model.ckpt itself (eval --checkpoint rebuilds it)");
         }
         Files.createDirectories(dir);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -166,8 +167,8 @@ public final class OutputFolder {
     }
 
     private static void delete(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> s = Files.walk(p)) {
                 for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
             }

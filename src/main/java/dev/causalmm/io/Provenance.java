@@ -3,8 +3,13 @@ package dev.causalmm.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +35,7 @@ public record Provenance(Kind kind, ObjectNode identity, boolean derived) {
             try {
                 identity = (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(identity));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
     }
@@ -161,12 +166,12 @@ public record Provenance(Kind kind, ObjectNode identity, boolean derived) {
 
     /** The SHA-256 of {@code file}, streamed. */
     static String sha256(Path file) throws IOException {
-        try (var in = java.nio.file.Files.newInputStream(file)) {
-            var md = java.security.MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            var md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
