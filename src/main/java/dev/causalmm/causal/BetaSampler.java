@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * boosted by {@code U^(1/a)} below 1) and λ = 1/(1 + exp(log Y − log X)), which never yields NaN;
  * if both logs are −∞ the spec's rule applies: λ ∈ {0, 1} with probability ½ each.
  */
-public final class BetaSampler {
+final class BetaSampler {
     private final double a;
     private final double b;
     private final SplittableRandom random;

@@ -13,7 +13,7 @@ import java.util.List;
  * (inference uses ĥ), which is why they live in a model wrapper rather than in the regulariser.
  * Parameters are the base model's plus {@code dk.omega<m>}.
  */
-public final class FeatureWeighting extends ModelWrapper {
+final class FeatureWeighting extends ModelWrapper {
     private final Weights weights;
 
     private static final class Weights extends Module {

@@ -18,7 +18,7 @@ import java.util.Map;
  * and head (the predictor never sees the spurious part). The spurious codes are handed to the
  * regulariser as extras {@code cmir.spu<m>}. Parameters: the base model's plus {@code split.*}.
  */
-public final class InvariantSpuriousSplit extends ModelWrapper {
+final class InvariantSpuriousSplit extends ModelWrapper {
     private final Heads heads;
 
     private static final class Heads extends Module {

@@ -12,7 +12,7 @@ import dev.causalmm.engine.Tensor;
  * side-stream upload both apply it through {@link #asModel}, so they cannot disagree
  * (docs/loader.md).
  */
-public enum BatchField {
+enum BatchField {
     /** A modality's values: float32, uint8 or int32 in the buffer, float32 for the model. */
     INPUT,
     /** Which modalities each row has (B×K, 0/1): float32. */

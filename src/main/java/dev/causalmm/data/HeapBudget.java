@@ -7,7 +7,7 @@ import java.util.Locale;
  * holds, or more bytes than half the Java heap (the rest is for the model, batches and copies).
  * A size option off by a few digits then fails in a line naming it, not after gigabytes of work.
  */
-public final class HeapBudget {
+final class HeapBudget {
     /** The largest Java array. */
     public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 

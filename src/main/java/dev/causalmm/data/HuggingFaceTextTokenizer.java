@@ -15,7 +15,7 @@ import java.util.Map;
  * ships inside the jar: nothing is downloaded. The tokenizer's own ids are shifted by 2 so that 0
  * stays padding and 1 the blank word; special tokens ([CLS], [SEP]) are not added.
  */
-public final class HuggingFaceTextTokenizer implements TextTokenizer {
+final class HuggingFaceTextTokenizer implements TextTokenizer {
     private final HuggingFaceTokenizer tokenizer;
     private final int vocabSize;
     private final Path file;

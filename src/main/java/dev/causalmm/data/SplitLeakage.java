@@ -19,7 +19,7 @@ import java.util.Set;
  * @param conflictingLabels samples (image and text) given more than one label, over all splits
  * @param examples          up to five of them, as {@code file:line}
  */
-public record SplitLeakage(int valInTrain, int testInTrain, int conflictingLabels, List<String> examples) {
+record SplitLeakage(int valInTrain, int testInTrain, int conflictingLabels, List<String> examples) {
     public SplitLeakage {
         examples = List.copyOf(examples);
     }

@@ -15,7 +15,7 @@ import java.util.Random;
  * <p>Feature files have split with exactly this rule (and {@code new Random(seed)}) since they were
  * first read, so published results on them stay reproducible; image+text manifests use it too.
  */
-public final class StratifiedSplit {
+final class StratifiedSplit {
     private StratifiedSplit() {}
 
     /**

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * padding, 1 the blank/unknown word ({@code "_"}), then the training words by descending count
  * (ties alphabetical) that occur at least {@code minCount} times, up to {@code maxSize} ids in all.
  */
-public final class WordVocabulary implements TextTokenizer {
+final class WordVocabulary implements TextTokenizer {
     public static final String PAD = "<pad>", BLANK = "_";
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{M}]+|\\p{N}+");
 

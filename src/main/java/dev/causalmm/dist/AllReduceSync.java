@@ -29,7 +29,7 @@ import java.util.List;
  * {@code register_post_accumulate_grad_hook}, and {@code PostAccumulateGradHook} is mapped as an
  * opaque pointer with no overridable callback (checked with javap, 2.10.0-1.5.13).
  */
-public final class AllReduceSync implements GradientSync, AutoCloseable {
+final class AllReduceSync implements GradientSync, AutoCloseable {
     /** Default bucket size: 4 MiB of float32 gradients. */
     public static final long DEFAULT_BUCKET_BYTES = 4L << 20;
 

@@ -9,7 +9,7 @@ import java.time.Duration;
  * (Gloo for CPU tensors, NCCL for CUDA tensors, one process per GPU), the device of this rank
  * ({@code cuda:LOCAL_RANK}), and forms the c10d group through rank 0's {@code TCPStore}.
  */
-public final class Distributed {
+final class Distributed {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("causalmm.dist");
 
     private Distributed() {}

@@ -6,7 +6,7 @@ package dev.causalmm.eval;
  * 0 for independence in the population and 1 for a similarity transform. O(n²) memory, plain
  * Java doubles (n = 500 in the MMLSynData protocol).
  */
-public final class DistanceCorrelation {
+final class DistanceCorrelation {
     private DistanceCorrelation() {}
 
     public static double of(double[][] x, double[][] y) {

@@ -19,7 +19,7 @@ import java.util.Map;
  * regulariser, so the two are comparable). Used for the SNC/SC/NC/SP distance-correlation analysis
  * of spec §2.7.
  */
-public final class Representations {
+final class Representations {
     private Representations() {}
 
     /** Rows in dataset order. */

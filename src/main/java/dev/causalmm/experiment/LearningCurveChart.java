@@ -11,7 +11,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Draws learning curves (mean over seeds per epoch) and bar charts to PNG files with XChart, written atomically. */
-public final class LearningCurveChart {
+final class LearningCurveChart {
     private LearningCurveChart() {}
 
     /**

@@ -6,7 +6,7 @@ import dev.causalmm.engine.DType;
  * A DLPack element type ({@code DLDataType}: type code, bits, lanes) and its engine {@link DType}.
  * Only single-lane types the engine has cross the boundary; everything else is refused by name.
  */
-public record DLDataType(int code, int bits, int lanes) {
+record DLDataType(int code, int bits, int lanes) {
     public static final int INT = 0;
     public static final int UINT = 1;
     public static final int FLOAT = 2;

@@ -3,7 +3,7 @@ package dev.causalmm.interop;
 import dev.causalmm.engine.Device;
 
 /** A DLPack device ({@code DLDevice}: device type, index) and its engine {@link Device}. */
-public record DLDevice(int type, int id) {
+record DLDevice(int type, int id) {
     public static final int CPU = 1;
     public static final int CUDA = 2;
     /** Pinned host memory ({@code cudaMallocHost}): host-addressable, so it becomes a CPU tensor. */

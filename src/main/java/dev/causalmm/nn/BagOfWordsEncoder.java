@@ -9,7 +9,7 @@ import dev.causalmm.engine.Tensor;
  * per-modality MLP. The reference uses frozen GloVe-840B vectors; without them the embeddings here
  * are learned from scratch (a deviation: no pretrained vectors ship with causalmm).
  */
-public final class BagOfWordsEncoder extends ModalityEncoder {
+final class BagOfWordsEncoder extends ModalityEncoder {
     /** Default embedding width. */
     public static final int DEFAULT_DIM = 64;
     private final Embedding embedding;

@@ -12,7 +12,7 @@ import java.util.List;
  * {@link dev.causalmm.data.Sequences#pack}), so that state never saw a padded step; a sample with no
  * real step gets the state after one zero step.
  */
-public final class GruSequenceEncoder extends ModalityEncoder {
+final class GruSequenceEncoder extends ModalityEncoder {
     private final int features;
     private final int hidden;
     private final ModalityEncoder head;

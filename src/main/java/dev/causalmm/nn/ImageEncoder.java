@@ -6,7 +6,7 @@ import dev.causalmm.engine.Tensor;
  * An image modality's encoder: the {@link ImageTrunk}'s region vectors, flattened, then (unless
  * {@code config} is null) the per-modality MLP every feature modality gets.
  */
-public final class ImageEncoder extends ModalityEncoder {
+final class ImageEncoder extends ModalityEncoder {
     private final ImageTrunk trunk;
     private final MlpEncoder head;
 

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Encodes one vector modality {@code B×in} into a feature {@code B×d}. */
-public final class MlpEncoder extends ModalityEncoder {
+final class MlpEncoder extends ModalityEncoder {
     private final Mlp mlp;
     private final EncoderConfig config;
 

@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code B×D} feature. Frozen: its weights get no gradient and it runs in evaluation mode;
  * fine-tuned: its weights are this module's parameters (trained, checkpointed, restored).
  */
-public final class ScriptEncoder extends ModalityEncoder {
+final class ScriptEncoder extends ModalityEncoder {
     private static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406}, IMAGENET_STD = {0.229, 0.224, 0.225};
 
     private final ScriptModule module;

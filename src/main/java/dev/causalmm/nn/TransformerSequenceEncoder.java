@@ -9,7 +9,7 @@ import dev.causalmm.engine.Tensor;
  * of the real steps' outputs and the modality MLP. A sample without real steps attends over all its
  * (zero) steps, so attention never sees an empty key set.
  */
-public final class TransformerSequenceEncoder extends ModalityEncoder {
+final class TransformerSequenceEncoder extends ModalityEncoder {
     private final int features;
     private final int width;
     private final Linear project;

@@ -9,7 +9,7 @@ import java.util.Locale;
  * order: by size, then lexicographically by modality index; with the modalities ordered FLAIR, T1,
  * T1c, T2 this is exactly the order of the C3R/LCKD/mmFormer tables (1 ●○○○ … 15 ●●●●).
  */
-public final class ModalitySubsets {
+final class ModalitySubsets {
     /** The papers' modality order. */
     public static final List<String> BRATS = List.of("flair", "t1", "t1c", "t2");
 

@@ -14,7 +14,7 @@ package dev.causalmm.seg;
  * the borders; a coarse voxel whose block is cut by the volume's edge sits at the centre of the
  * voxels it averaged.
  */
-public final class Resampling {
+final class Resampling {
     private Resampling() {}
 
     /** The coarse shape of a grid of {@code shape} under factor {@code f} (ceil). */

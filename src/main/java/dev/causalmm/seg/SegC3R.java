@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * The instrument needs per-modality features, so it needs the shared-encoder U-Net
  * ({@code Fusion.SHARED}). Training-only: inference uses the U-Net unchanged.
  */
-public final class SegC3R extends Module {
+final class SegC3R extends Module {
     /**
      * The twin and risk terms of one step (each already weighted into {@link #total}): {@code parts}
      * holds risk, L_v and L_fe, detached, on the device; read them back only when logging.

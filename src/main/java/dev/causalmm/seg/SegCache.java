@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * modality its name, a presence byte and its float32 voxels; a presence byte and the region
  * bytes. Files are written atomically.
  */
-public final class SegCache {
+final class SegCache {
     private static final Logger LOG = LoggerFactory.getLogger(SegCache.class);
     private static final byte[] MAGIC = "CMMSEGV2".getBytes(StandardCharsets.US_ASCII);
     private static final String SUFFIX = ".segvol";

@@ -8,7 +8,7 @@ import dev.causalmm.io.Json;
  * The running state of an {@link LrSchedule}; saved in checkpoints so resume continues exactly.
  * Its unit is the epoch for the {@link Trainer} and the step for a step-by-step loop (segmentation).
  */
-public final class LrScheduler {
+final class LrScheduler {
     private final LrSchedule schedule;
     private final double base;
     private final int epochs;
