@@ -6,6 +6,8 @@ import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.FeatureFileDatasets;
 import dev.causalmm.data.FeatureFileInfo;
+import dev.causalmm.data.FeatureFileOptions;
+import dev.causalmm.data.Hdf5SplitFolder;
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextFolder;
 import dev.causalmm.data.ImageTextFolderOptions;
@@ -19,9 +21,13 @@ import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.eval.NoiseProtocol;
 import dev.causalmm.interop.TrainedModel;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.OutputFolder;
+import dev.causalmm.io.Provenance;
 import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.FeatureCache;
+import dev.causalmm.train.Checkpoint;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -152,12 +158,29 @@ public final class CheckpointEvaluation {
                 .withDcor(o.dcor() ? data.mmlsyn().test() : null);
         ModelEvaluation.Report m = ModelEvaluation.evaluate(trained.model(), trained.regularizer(), val, test, plan, o.device());
         ObjectNode config = config(checkpoint, model, trained.regularizerName(), r, data, o);
-        return new Report(model, config, c.evalSeed(), m, r.mmlsyn(), r.folder());
+        return new Report(model, config, c.evalSeed(), m, r instanceof Reopened.MmlSyn g ? g.config() : null,
+                r instanceof Reopened.Manifest mf ? mf.folder() : null);
     }
 
-    /** The checkpoint's data as generated or read again, with the overrides applied. */
-    private record Reopened(String dataset, DataSplits raw, MMLSynConfig mmlsyn, ImageTextConfig imagetext, ImageTextFolder folder,
-                            String manifest) {}
+    /** The checkpoint's data as generated or read again, with the overrides applied: one case per kind, each with what only it has. */
+    private sealed interface Reopened {
+        /** The checkpoint's {@code dataset} name. */
+        String dataset();
+
+        /** The splits before pretrained encoders' features are cached. */
+        DataSplits raw();
+
+        record MmlSyn(String dataset, DataSplits raw, MMLSynConfig config) implements Reopened {}
+
+        record ImageText(String dataset, DataSplits raw, ImageTextConfig config) implements Reopened {}
+
+        /** @param manifest the manifest read (the checkpoint's, or the one {@code --dataset} names) */
+        record Manifest(String dataset, DataSplits raw, ImageTextFolder folder, String manifest) implements Reopened {}
+
+        record FeatureFile(String dataset, DataSplits raw) implements Reopened {}
+
+        record Hdf5Folder(String dataset, DataSplits raw, String path) implements Reopened {}
+    }
 
     private static Reopened reopen(ObjectNode st, DataChoice d, boolean dcor) throws IOException {
         String dataset = st.path("dataset").asText("mmlsyn");
@@ -179,36 +202,36 @@ public final class CheckpointEvaluation {
         }
         if (featureFile != null) {
             Path moved = d.dataFile() != null ? d.dataFile() : d.dataset() != null && !d.dataset().equals(dataset) ? Path.of(d.dataset()) : null;
-            return new Reopened(dataset, FeatureFileDatasets.reopen(featureFile, moved), null, null, null, null);
+            return new Reopened.FeatureFile(dataset, FeatureFileDatasets.reopen(featureFile, moved));
         }
         if (manifest) {
             // the checkpoint's reading options, label map and vocabulary; --dataset may name another manifest read the same way
             ImageTextFolderOptions fo = Json.MAPPER.treeToValue(st.get("folder"), ImageTextFolderOptions.class);
             if (d.skipBad()) fo = fo.withSkipBad(true);
             DataSplits raw = new DataSource.Manifest(given, fo).open();
-            return new Reopened(dataset, raw, null, null, DataSource.Manifest.folderOf(raw), given);
+            return new Reopened.Manifest(dataset, raw, DataSource.Manifest.folderOf(raw), given);
         }
         if (dataset.equals("imagetext")) {
             ImageTextConfig it = Json.MAPPER.treeToValue(st.get("imagetext"), ImageTextConfig.class);
             if (d.spuriousTest() != null) it = it.withSpurious(it.spuriousTrain(), d.spuriousTest());
             if (d.testSize() != null) it = it.withSizes(it.trainSize(), it.valSize(), d.testSize());
-            return new Reopened(dataset, new DataSource.ImageText(it).open(), null, it, null, null);
+            return new Reopened.ImageText(dataset, new DataSource.ImageText(it).open(), it);
         }
         MMLSynConfig cfg = Json.MAPPER.treeToValue(st.get("mmlsyn"), MMLSynConfig.class);
         if (d.spuriousTest() != null) cfg = cfg.withSpurious(cfg.spuriousTrain(), d.spuriousTest());
         if (d.testSize() != null) cfg = cfg.withSizes(cfg.trainSize(), cfg.valSize(), d.testSize());
-        return new Reopened(dataset, new DataSource.MmlSyn(cfg).open(), cfg, null, null, null);
+        return new Reopened.MmlSyn(dataset, new DataSource.MmlSyn(cfg).open(), cfg);
     }
 
     /** An HDF5 split folder read again with the checkpoint's options; {@code --dataset} may name where it is now. */
     private static Reopened reopenHdf5(ObjectNode st, DataChoice d, String dataset) throws IOException {
         String path = d.dataset() != null ? d.dataset() : st.at("/hdf5Folder/path").asText();
-        var options = Json.MAPPER.treeToValue(st.at("/hdf5Folder/options"), dev.causalmm.data.FeatureFileOptions.class);
-        if (!dev.causalmm.data.Hdf5SplitFolder.isFolder(Path.of(path))) {
+        var options = Json.MAPPER.treeToValue(st.at("/hdf5Folder/options"), FeatureFileOptions.class);
+        if (!Hdf5SplitFolder.isFolder(Path.of(path))) {
             throw new UserInputException(path + ": not an HDF5 split folder (<modality>_<split>.h5 and y_<split>.h5), which this checkpoint"
                     + " was trained on; give its new place with --dataset");
         }
-        return new Reopened(dataset, new DataSource.FeatureFile(path, options).open(), null, null, null, path);
+        return new Reopened.Hdf5Folder(dataset, new DataSource.FeatureFile(path, options).open(), path);
     }
 
     private static MultimodalDataset corrupt(MultimodalDataset set, Corruption c) {
@@ -228,10 +251,11 @@ public final class CheckpointEvaluation {
         config.put("checkpoint", checkpoint.toString());
         config.put("model", model);
         config.put("dataset", r.dataset());
-        if (r.mmlsyn() != null) config.set("mmlsyn", Json.MAPPER.valueToTree(r.mmlsyn()));
-        if (r.imagetext() != null) config.set("imagetext", Json.MAPPER.valueToTree(r.imagetext()));
+        if (r instanceof Reopened.MmlSyn g) config.set("mmlsyn", Json.MAPPER.valueToTree(g.config()));
+        if (r instanceof Reopened.ImageText g) config.set("imagetext", Json.MAPPER.valueToTree(g.config()));
         if (data.featureFile() != null) config.set("data", Json.MAPPER.valueToTree(data.featureFile().summary()));
-        if (r.manifest() != null) config.put("manifest", r.manifest());
+        if (r instanceof Reopened.Manifest mf) config.put("manifest", mf.manifest());
+        if (r instanceof Reopened.Hdf5Folder h) config.put("manifest", h.path()); // an HDF5 folder's path has always been written here
         config.put("device", o.device().toString());
         config.put("regularizer", regularizer);
         Corruption c = o.corruption();
@@ -254,16 +278,16 @@ public final class CheckpointEvaluation {
     }
 
     /**
-     * Claims {@code out} for the evaluation of {@code checkpoint} ({@link dev.causalmm.io.OutputFolder}):
+     * Claims {@code out} for the evaluation of {@code checkpoint} ({@link OutputFolder}):
      * a training or experiment folder, another checkpoint's evaluation or another command's folder
      * is refused, naming its owner, unless {@code overwrite}; then a missing or damaged checkpoint is
      * refused, still before the folder is made.
      */
     public static void claimOut(Path out, Path checkpoint, boolean overwrite) throws IOException {
-        boolean exists = java.nio.file.Files.isRegularFile(checkpoint);
-        var mine = dev.causalmm.io.Provenance.ofInput(dev.causalmm.io.Provenance.Kind.EVAL, checkpoint, exists ? checkpoint : null);
-        dev.causalmm.io.OutputFolder.check(out, mine, overwrite, checkpoint);
-        dev.causalmm.train.Checkpoint.requireHeader(checkpoint); // a missing or damaged checkpoint is refused before the folder is made
-        dev.causalmm.io.OutputFolder.claim(out, mine, overwrite, checkpoint);
+        boolean exists = Files.isRegularFile(checkpoint);
+        var mine = Provenance.ofInput(Provenance.Kind.EVAL, checkpoint, exists ? checkpoint : null);
+        OutputFolder.check(out, mine, overwrite, checkpoint);
+        Checkpoint.requireHeader(checkpoint); // a missing or damaged checkpoint is refused before the folder is made
+        OutputFolder.claim(out, mine, overwrite, checkpoint);
     }
 }
