@@ -1,6 +1,9 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.Functional;
+import dev.causalmm.engine.NoGrad;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.Init;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Tensor;
@@ -69,9 +72,9 @@ public final class C3R extends Module implements Regularizer {
 
     @Override
     public void bind(MultimodalModel model, long seed) {
-        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
+        if (model.task() instanceof Task.Regression r) {
             // C3's sufficiency/necessity risks compare class predictions; no regression form is defined here
-            throw new dev.causalmm.io.UserInputException("C3R is defined for classification (its C3 risks compare predicted classes); the model "
+            throw new UserInputException("C3R is defined for classification (its C3 risks compare predicted classes); the model "
                     + "is built for regression (" + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
         }
         if (bound) return;
@@ -171,7 +174,7 @@ public final class C3R extends Module implements Regularizer {
             g = step(zHat, weight, bias, labels);
         } else {
             // first order: the step is a constant, computed without recording autograd nodes
-            try (var ng = dev.causalmm.engine.NoGrad.enter()) {
+            try (var ng = NoGrad.enter()) {
                 g = step(zHat, weight, bias, labels);
             }
         }

@@ -1,5 +1,7 @@
 package dev.causalmm.causal;
 
+import java.util.Locale;
+
 /**
  * Settings of {@link C3R}, with the defaults of spec §2.4/§2.6.
  *
@@ -43,7 +45,7 @@ public record C3RConfig(double lambdaV, double lambdaFe, double alpha, int sign,
 
         /** The command-line name. */
         public String cliName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -15,6 +15,7 @@ import dev.causalmm.nn.Mlp;
 import dev.causalmm.nn.Module;
 import dev.causalmm.nn.MultimodalModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ public final class CmIR extends Module implements Regularizer {
 
     private static float[] filled(int n) {
         float[] f = new float[n];
-        java.util.Arrays.fill(f, 1f);
+        Arrays.fill(f, 1f);
         return f;
     }
 

@@ -1,6 +1,8 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.Functional;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.Init;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
@@ -14,6 +16,7 @@ import dev.causalmm.nn.Module;
 import dev.causalmm.nn.MultimodalModel;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +75,7 @@ public final class IMML extends Module implements Regularizer {
 
     /** Refuses a regression set: IMML's probe and terms are over classes (a user's choice, not a bug: a require* check). */
     static void requireClassification(MultimodalDataset train) {
-        if (train.task() instanceof dev.causalmm.data.Task.Regression r) {
+        if (train.task() instanceof Task.Regression r) {
             throw new IllegalArgumentException("IMML is defined for classification (its nearest-centroid probe and its terms need classes);"
                     + " the data '" + train.name() + "' is a regression task (" + r.loss() + " loss). Use CmIR or no regulariser");
         }
@@ -97,8 +100,8 @@ public final class IMML extends Module implements Regularizer {
 
     @Override
     public void bind(MultimodalModel model, long seed) {
-        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
-            throw new dev.causalmm.io.UserInputException("IMML is defined for classification (its discriminative-knowledge weights and mixing read class probabilities); the model is built for regression ("
+        if (model.task() instanceof Task.Regression r) {
+            throw new UserInputException("IMML is defined for classification (its discriminative-knowledge weights and mixing read class probabilities); the model is built for regression ("
                     + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
         }
         if (bound) return;
@@ -305,7 +308,7 @@ public final class IMML extends Module implements Regularizer {
             for (int j = 0; j < out.length; j++) out[j] = reader.value(m, j);
             return;
         }
-        java.util.Arrays.fill(out, 0);
+        Arrays.fill(out, 0);
         for (int j = 0; j < spec.elementCount(); j++) {
             int id = (int) reader.value(m, j);
             if (id != ModalitySpec.PAD && id >= 0 && id < out.length) out[id]++;

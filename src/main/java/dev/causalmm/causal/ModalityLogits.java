@@ -1,5 +1,7 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.engine.DType;
+import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.Linear;
@@ -49,7 +51,7 @@ final class ModalityLogits {
         long b = out.features().get(0).size(0);
         List<Tensor> logits = new ArrayList<>(k);
         for (int m = 0; m < k; m++) {
-            Tensor only = dev.causalmm.engine.Functional.oneHot(Tensor.full(m, dev.causalmm.engine.DType.INT64,
+            Tensor only = Functional.oneHot(Tensor.full(m, DType.INT64,
                     out.features().get(0).device(), b), k);
             logits.add(model.fuseAndPredict(out.features(), out.mask() == null ? only : only.mul(out.mask())));
         }
@@ -64,7 +66,7 @@ final class ModalityLogits {
         List<Tensor> s = new ArrayList<>(logits.size());
         Tensor idx = labels.unsqueeze(1);
         for (int m = 0; m < logits.size(); m++) {
-            Tensor p = dev.causalmm.engine.Functional.softmax(logits.get(m).detach(), 1).gather(1, idx).squeeze(1);
+            Tensor p = Functional.softmax(logits.get(m).detach(), 1).gather(1, idx).squeeze(1);
             if (mask != null) p = p.mul(mask.select(1, m).to(p.dtype()));
             s.add(p.sum());
         }

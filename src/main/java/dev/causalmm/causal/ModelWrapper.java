@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.ForwardOutput;
@@ -34,7 +35,7 @@ abstract class ModelWrapper implements MultimodalModel {
 
     @Override public int numModalities() { return base.numModalities(); }
     @Override public int numClasses() { return base.numClasses(); }
-    @Override public dev.causalmm.data.Task task() { return base.task(); }
+    @Override public Task task() { return base.task(); }
     @Override public int featureDim(int m) { return base.featureDim(m); }
     @Override public int fusedDim() { return base.fusedDim(); }
     @Override public Linear classifier() { return base.classifier(); }

@@ -1,16 +1,20 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.MultimodalModel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * OGM-GE (Peng et al., CVPR 2022): on-the-fly gradient modulation with generalisation enhancement.
@@ -47,7 +51,7 @@ public final class OGMGE implements Regularizer {
     static List<List<Tensor>> encoderWeights(MultimodalModel model, List<Tensor> inputs) {
         Map<String, Tensor> named = model.namedParameters();
         int k = model.numModalities();
-        List<java.util.Set<String>> reached = new ArrayList<>();
+        List<Set<String>> reached = new ArrayList<>();
         model.setTraining(false);
         try (var probe = TensorScope.open("ogm-ge-probe")) {
             List<Tensor> rows = new ArrayList<>();
@@ -55,7 +59,7 @@ public final class OGMGE implements Regularizer {
             for (int m = 0; m < k; m++) {
                 Tensor h = model.encode(rows).get(m);
                 if (h.requiresGrad()) h.sum().backward(); // a frozen (pretrained) encoder has nothing to modulate
-                java.util.Set<String> mine = new java.util.HashSet<>();
+                Set<String> mine = new HashSet<>();
                 named.forEach((n, p) -> { if (p.grad() != null) mine.add(n); });
                 named.values().forEach(Tensor::clearGrad);
                 reached.add(mine);
@@ -72,7 +76,7 @@ public final class OGMGE implements Regularizer {
                 if (exclusive && e.getValue().dim() >= 2) own.add(e.getValue());
             }
             if (own.isEmpty()) {
-                throw new dev.causalmm.io.UserInputException("ogm-ge modulates each modality's encoder, but no trainable weight of this model feeds modality "
+                throw new UserInputException("ogm-ge modulates each modality's encoder, but no trainable weight of this model feeds modality "
                         + m + "'s features alone (a frozen pretrained encoder?)");
             }
             all.add(own);
@@ -82,15 +86,15 @@ public final class OGMGE implements Regularizer {
 
     @Override
     public void bind(MultimodalModel model, long seed) {
-        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
-            throw new dev.causalmm.io.UserInputException("OGM-GE is defined for classification (its modality scores are the predicted probabilities of the true class); the model is built for regression ("
+        if (model.task() instanceof Task.Regression r) {
+            throw new UserInputException("OGM-GE is defined for classification (its modality scores are the predicted probabilities of the true class); the model is built for regression ("
                     + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
         }
     }
 
     @Override
     public void replica(int rank, int worldSize) {
-        throw new dev.causalmm.io.UserInputException("ogm-ge computes its coefficients and noise from each rank's own shard, "
+        throw new UserInputException("ogm-ge computes its coefficients and noise from each rank's own shard, "
                 + "which would let the replicas drift apart; train it in one process");
     }
 

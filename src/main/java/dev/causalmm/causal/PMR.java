@@ -1,9 +1,11 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.MultimodalModel;
 import java.util.ArrayList;
@@ -53,8 +55,8 @@ public final class PMR implements Regularizer {
 
     @Override
     public void bind(MultimodalModel model, long seed) {
-        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
-            throw new dev.causalmm.io.UserInputException("PMR is defined for classification (its prototypes are class means); the model is built for regression ("
+        if (model.task() instanceof Task.Regression r) {
+            throw new UserInputException("PMR is defined for classification (its prototypes are class means); the model is built for regression ("
                     + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
         }
     }

@@ -1,5 +1,7 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.MultimodalModel;
@@ -29,7 +31,7 @@ public interface Regularizer extends AutoCloseable {
     }
 
     /** Sees the training and validation data once before training (e.g. to pick a predominant modality). */
-    default void observeData(dev.causalmm.data.MultimodalDataset train, dev.causalmm.data.MultimodalDataset val) {}
+    default void observeData(MultimodalDataset train, MultimodalDataset val) {}
 
     /**
      * Creates any parameters sized for {@code model}, their initial values drawn from {@code seed};
@@ -38,7 +40,7 @@ public interface Regularizer extends AutoCloseable {
     default void bind(MultimodalModel model, long seed) {}
 
     /** Moves own parameters to {@code device} (the trainer calls it after {@link #bind}). */
-    default void to(dev.causalmm.engine.Device device) {}
+    default void to(Device device) {}
 
     /**
      * Tells the regulariser that it runs as rank {@code rank} of {@code worldSize} data-parallel

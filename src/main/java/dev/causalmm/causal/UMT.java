@@ -3,6 +3,7 @@ package dev.causalmm.causal;
 import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
 import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Functional;
@@ -10,6 +11,7 @@ import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.Init;
 import dev.causalmm.nn.Linear;
@@ -59,8 +61,8 @@ public final class UMT implements Regularizer {
 
     @Override
     public void bind(MultimodalModel model, long seed) {
-        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
-            throw new dev.causalmm.io.UserInputException("UMT is defined for classification (its teachers train per-modality class heads); the model is built for regression ("
+        if (model.task() instanceof Task.Regression r) {
+            throw new UserInputException("UMT is defined for classification (its teachers train per-modality class heads); the model is built for regression ("
                     + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
         }
         this.student = model;

@@ -3,7 +3,9 @@ package dev.causalmm.data;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * An in-memory dataset: one row-major {@code float[]} per modality, int labels (classification) or
@@ -152,7 +154,7 @@ public final class ArrayDataset implements MultimodalDataset {
             }
         }
         if (task instanceof Task.Regression r) {
-            out.target(java.util.Arrays.copyOfRange(targets, index * r.dims(), (index + 1) * r.dims()));
+            out.target(Arrays.copyOfRange(targets, index * r.dims(), (index + 1) * r.dims()));
         } else {
             out.label(labels[index]);
         }
@@ -167,7 +169,7 @@ public final class ArrayDataset implements MultimodalDataset {
         if (sigma.length != values.length) {
             throw new IllegalArgumentException(name + ": " + sigma.length + " noise levels for " + values.length + " modalities");
         }
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seed);
         float[][] v = new float[values.length][];
         for (int k = 0; k < values.length; k++) {
             v[k] = values[k].clone();

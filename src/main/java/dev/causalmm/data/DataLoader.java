@@ -3,8 +3,10 @@ package dev.causalmm.data;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Tensor;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -273,7 +276,7 @@ public final class DataLoader {
                     for (int r = 0; r < rows; r++) {
                         int idx = order[start + r];
                         buf.indices[r] = idx;
-                        buf.indexRows.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, r, idx);
+                        buf.indexRows.setAtIndex(ValueLayout.JAVA_LONG, r, idx);
                         try {
                             dataset.read(idx, buf.row(r));
                         } catch (Exception e) {
@@ -426,7 +429,7 @@ public final class DataLoader {
 
         private Batch batch(Fields f, BatchBuffer buf) {
             Batch[] self = new Batch[1];
-            self[0] = new Batch(f.inputs(), f.mask(), f.labels(), f.indices(), java.util.Arrays.copyOf(buf.indices, buf.rows), !buf.anyMissing,
+            self[0] = new Batch(f.inputs(), f.mask(), f.labels(), f.indices(), Arrays.copyOf(buf.indices, buf.rows), !buf.anyMissing,
                     () -> handedOut.remove(self[0]));
             return self[0];
         }
@@ -462,7 +465,7 @@ public final class DataLoader {
         private final class Uploads {
             private final Device device;
             private final UploadStreams streams;
-            private final java.util.concurrent.LinkedBlockingQueue<InFlight> inFlight = new java.util.concurrent.LinkedBlockingQueue<>();
+            private final LinkedBlockingQueue<InFlight> inFlight = new LinkedBlockingQueue<>();
             private final Thread releaser;
 
             Uploads(Device device, UploadStreams streams) {

@@ -1,10 +1,15 @@
 package dev.causalmm.data;
 
+import dev.causalmm.io.CsvReader;
+import dev.causalmm.io.FormatException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * What {@code --dataset} names: a generator ({@code mmlsyn}, {@code imagetext}), a feature file
@@ -76,12 +81,12 @@ public sealed interface DataSource {
     DataSplits open() throws IOException;
 
     /** The data of a file, reading failures that name no file ("Is a directory", "Input length = 1") given its path. */
-    private static DataSplits naming(String path, java.util.concurrent.Callable<DataSplits> read) throws IOException {
+    private static DataSplits naming(String path, Callable<DataSplits> read) throws IOException {
         try {
             return read.call();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new dev.causalmm.io.FormatException(path + ": not UTF-8 text (a binary file?): " + e.getMessage());
-        } catch (java.nio.file.FileSystemException e) {
+        } catch (CharacterCodingException e) {
+            throw new FormatException(path + ": not UTF-8 text (a binary file?): " + e.getMessage());
+        } catch (FileSystemException e) {
             throw e;
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage());
@@ -142,7 +147,7 @@ public sealed interface DataSource {
         if (n.endsWith(".jsonl")) return true;
         if (!n.endsWith(".csv")) return false;
         String field = imageField == null ? ImageTextFolderOptions.defaults().imageField() : imageField;
-        try (var r = dev.causalmm.io.CsvReader.open(Path.of(name), ',')) {
+        try (var r = CsvReader.open(Path.of(name), ',')) {
             List<String> header = r.next();
             if (header == null) return false;
             for (String col : header) {

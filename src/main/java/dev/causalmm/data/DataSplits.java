@@ -1,5 +1,7 @@
 package dev.causalmm.data;
 
+import java.util.List;
+
 /**
  * A dataset's train, validation and test sets, as experiments and the command line use them.
  *
@@ -22,7 +24,7 @@ public record DataSplits(String name, MultimodalDataset train, MultimodalDataset
         return train.numClasses();
     }
 
-    public java.util.List<ModalitySpec> modalities() {
+    public List<ModalitySpec> modalities() {
         return train.modalities();
     }
 }

@@ -1,5 +1,6 @@
 package dev.causalmm.data;
 
+import dev.causalmm.io.Hdf5File;
 import dev.causalmm.io.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -126,7 +129,7 @@ public final class FeatureFileDatasets {
             sha.put(abs.toString(), sha256(abs));
             String l = abs.getFileName().toString().toLowerCase(Locale.ROOT);
             if (l.endsWith(".mat")) o = MatFile.read(abs);
-            else if (l.endsWith(".h5") || l.endsWith(".hdf5")) o = dev.causalmm.io.Hdf5File.read(abs);
+            else if (l.endsWith(".h5") || l.endsWith(".hdf5")) o = Hdf5File.read(abs);
             else if (l.endsWith(".npz")) o = Npy.readNpz(abs);
             else if (l.endsWith(".npy")) o = Npy.read(abs);
             else if (l.endsWith(".csv") || l.endsWith(".txt") || l.endsWith(".tsv")) {
@@ -282,7 +285,7 @@ public final class FeatureFileDatasets {
     private static final List<String> NAME_VARS = List.of("feas", "names", "viewnames", "view_names", "views", "featurenames");
 
     /** The file's own view names (a cell of strings such as {@code feas}), else {@code fallback}. */
-    private static List<String> viewNames(Map<String, ArrayValue> vars, int count, java.util.function.IntFunction<String> fallback) {
+    private static List<String> viewNames(Map<String, ArrayValue> vars, int count, IntFunction<String> fallback) {
         for (String want : NAME_VARS) {
             for (var e : vars.entrySet()) {
                 if (!e.getKey().equalsIgnoreCase(want) || !(e.getValue() instanceof ArrayValue.Cell c) || !isNames(c)) continue;
@@ -723,7 +726,7 @@ public final class FeatureFileDatasets {
                     + Arrays.toString(stored.sizes()));
         }
         String abs = stored != null ? stored.path() : path.toAbsolutePath().normalize().toString();
-        FeatureFileInfo info = new FeatureFileInfo(abs, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files.sha)), l.layout, o,
+        FeatureFileInfo info = new FeatureFileInfo(abs, Collections.unmodifiableMap(new LinkedHashMap<>(files.sha)), l.layout, o,
                 List.copyOf(l.names), widths, classes, split, sizes, mean, std, List.copyOf(l.skipped),
                 FeatureFileInfo.Missing.of(marks, testMarks, l.names));
         return new DataSplits(name, train, val, test, null, info);

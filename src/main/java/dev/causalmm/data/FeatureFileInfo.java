@@ -1,5 +1,7 @@
 package dev.causalmm.data;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +37,7 @@ public record FeatureFileInfo(String path, Map<String, String> files, String lay
         static Missing of(MissingViews.Marks train, MissingViews.Marks test, List<String> names) {
             boolean none = train.available() == null && (test == null || test.available() == null);
             if (none && train.note() == null) return null;
-            Map<String, Integer> per = new java.util.LinkedHashMap<>();
+            Map<String, Integer> per = new LinkedHashMap<>();
             for (int k = 0; k < names.size(); k++) per.put(names.get(k), train.absentPerView()[k] + (test == null ? 0 : test.absentPerView()[k]));
             String source = test != null && train.available() == null ? test.source() : train.source();
             return new Missing(source, per, train.incomplete() + (test == null ? 0 : test.incomplete()), train.note());
@@ -44,11 +46,11 @@ public record FeatureFileInfo(String path, Map<String, String> files, String lay
 
     /** The record without the standardisation statistics, for results.json ({@code config.data}). */
     public Map<String, Object> summary() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("path", path);
         m.put("sha256", files);
         m.put("layout", layout);
-        List<Map<String, Object>> v = new java.util.ArrayList<>();
+        List<Map<String, Object>> v = new ArrayList<>();
         for (int i = 0; i < views.size(); i++) v.add(ordered("name", views.get(i), "dim", widths[i]));
         m.put("views", v);
         m.put("classes", classes);
@@ -63,7 +65,7 @@ public record FeatureFileInfo(String path, Map<String, String> files, String lay
 
     /** A map of alternating keys and values in the order given (Map.of's order changes between JVM runs). */
     private static Map<String, Object> ordered(Object... kv) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;
     }

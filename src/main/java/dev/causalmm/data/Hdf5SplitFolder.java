@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -111,7 +112,7 @@ public final class Hdf5SplitFolder {
         int[] s0 = parts[0].shape();
         for (int s = 1; s < 3; s++) {
             int[] si = parts[s].shape();
-            if (!java.util.Arrays.equals(java.util.Arrays.copyOfRange(s0, 1, s0.length), java.util.Arrays.copyOfRange(si, 1, si.length))) {
+            if (!Arrays.equals(Arrays.copyOfRange(s0, 1, s0.length), Arrays.copyOfRange(si, 1, si.length))) {
                 throw new FormatException(file(dir, name, s) + ": per-sample shape " + parts[s].describe() + " differs from "
                         + file(dir, name, 0).getFileName() + "'s " + parts[0].describe());
             }

@@ -5,6 +5,7 @@ import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -83,7 +84,7 @@ public final class ImageDecoder {
     }
 
     private static ImageInputStream open(Path file) throws IOException {
-        if (!java.nio.file.Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "image file does not exist");
+        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "image file does not exist");
         ImageInputStream in = ImageIO.createImageInputStream(file.toFile());
         if (in == null) throw new IOException(file + ": cannot open the image file");
         return in;

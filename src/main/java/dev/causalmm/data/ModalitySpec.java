@@ -1,7 +1,10 @@
 package dev.causalmm.data;
 
 import dev.causalmm.engine.DType;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Name, kind and per-sample shape of one modality. Each kind has a storage type: what a sample
@@ -73,10 +76,10 @@ public record ModalitySpec(String name, long[] shape, Kind kind, int vocabSize) 
     }
 
     /** Feature-vector modalities {@code m0, m1, …} of the given widths. */
-    public static java.util.List<ModalitySpec> vectors(int... dims) {
-        java.util.List<ModalitySpec> l = new java.util.ArrayList<>(dims.length);
+    public static List<ModalitySpec> vectors(int... dims) {
+        List<ModalitySpec> l = new ArrayList<>(dims.length);
         for (int k = 0; k < dims.length; k++) l.add(vector("m" + k, dims[k]));
-        return java.util.List.copyOf(l);
+        return List.copyOf(l);
     }
 
     /** An image of {@code channels×height×width} pixels in 0–255 units. */
@@ -147,7 +150,7 @@ public record ModalitySpec(String name, long[] shape, Kind kind, int vocabSize) 
     @Override
     public String toString() {
         if (kind == Kind.SEQUENCE) return name + "[" + shape[0] + " steps × " + (shape[1] - 1) + " + mask] sequence";
-        return name + Arrays.toString(shape) + (kind == Kind.FEATURES ? "" : " " + kind.name().toLowerCase(java.util.Locale.ROOT)
+        return name + Arrays.toString(shape) + (kind == Kind.FEATURES ? "" : " " + kind.name().toLowerCase(Locale.ROOT)
                 + (kind == Kind.TOKENS ? " vocab " + vocabSize : ""));
     }
 }

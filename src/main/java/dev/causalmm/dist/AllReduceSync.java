@@ -1,6 +1,7 @@
 package dev.causalmm.dist;
 
 import dev.causalmm.engine.DType;
+import dev.causalmm.engine.Device;
 import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.ProcessGroup;
 import dev.causalmm.engine.Tensor;
@@ -8,6 +9,7 @@ import dev.causalmm.engine.TensorScope;
 import dev.causalmm.train.GradientSync;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Data-parallel gradient averaging over a c10d {@link ProcessGroup}: after backward, the gradients
@@ -71,7 +73,7 @@ final class AllReduceSync implements GradientSync, AutoCloseable {
                 grads[i] = parameters.get(i).grad();
                 has[i] = grads[i] == null ? 0f : 1f;
             }
-            var device = parameters.isEmpty() ? dev.causalmm.engine.Device.CPU : parameters.get(0).device();
+            var device = parameters.isEmpty() ? Device.CPU : parameters.get(0).device();
             List<List<Integer>> buckets = buckets(parameters);
             List<Tensor> flats = new ArrayList<>(buckets.size());
             List<ProcessGroup.Pending> pending = new ArrayList<>(buckets.size());
@@ -140,7 +142,7 @@ final class AllReduceSync implements GradientSync, AutoCloseable {
 
     @Override
     public String backend() {
-        return group.backend().name().toLowerCase(java.util.Locale.ROOT);
+        return group.backend().name().toLowerCase(Locale.ROOT);
     }
 
     @Override

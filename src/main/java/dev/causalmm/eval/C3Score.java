@@ -1,6 +1,7 @@
 package dev.causalmm.eval;
 
 import dev.causalmm.causal.C3R;
+import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
 import dev.causalmm.data.MultimodalDataset;
@@ -35,7 +36,7 @@ import java.util.List;
 public record C3Score(double sufficiencyRisk, double necessityRisk, int samples, String space, double etaRel) {
 
     /** Relative step of the diagnostic; the same as C3R's default training step. */
-    public static final double DEFAULT_ETA_REL = dev.causalmm.causal.C3RConfig.DEFAULT_ETA_REL;
+    public static final double DEFAULT_ETA_REL = C3RConfig.DEFAULT_ETA_REL;
 
     public C3Score {
         if (!(etaRel > 0) || !Double.isFinite(etaRel)) throw new IllegalArgumentException("C3 step eta must be finite and > 0, got " + etaRel);

@@ -5,6 +5,8 @@ import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.data.SampleReader;
 import dev.causalmm.data.SampleWriter;
+import dev.causalmm.data.Sequences;
+import dev.causalmm.data.Task;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -58,7 +60,7 @@ public final class CorruptedDataset implements MultimodalDataset {
     @Override public int size() { return inner.size(); }
     @Override public List<ModalitySpec> modalities() { return inner.modalities(); }
     @Override public int numClasses() { return inner.numClasses(); }
-    @Override public dev.causalmm.data.Task task() { return inner.task(); }
+    @Override public Task task() { return inner.task(); }
 
     @Override
     public void read(int index, SampleWriter out) throws IOException {
@@ -70,7 +72,7 @@ public final class CorruptedDataset implements MultimodalDataset {
             SplittableRandom r = new SplittableRandom(protocol.mix(index, m, 2));
             switch (specs.get(m).kind()) {
                 case FEATURES -> addFeatureNoise(row, std[m], protocol.eps() * protocol.sigmaPerEps(), r);
-                case SEQUENCE -> dev.causalmm.data.Sequences.addNoise(row, specs.get(m), std[m], protocol.eps() * protocol.sigmaPerEps(), r);
+                case SEQUENCE -> Sequences.addNoise(row, specs.get(m), std[m], protocol.eps() * protocol.sigmaPerEps(), r);
                 case IMAGE -> addPixelNoise(row, specs.get(m).shape(), fixedField[m], r);
                 case TOKENS -> blankWords(row, (int) specs.get(m).elementCount(), r);
             }

@@ -3,6 +3,7 @@ package dev.causalmm.eval;
 import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
 import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.NoGrad;
@@ -46,7 +47,7 @@ public final class Evaluator {
 
     /** Evaluates {@code model} (switched to eval mode meanwhile) over the whole dataset, through this evaluator's loader. */
     public EvalResult evaluate(MultimodalModel model) {
-        if (data.task() instanceof dev.causalmm.data.Task.Regression) return RegressionEvaluation.run(model, data, loader, device);
+        if (data.task() instanceof Task.Regression) return RegressionEvaluation.run(model, data, loader, device);
         model.setTraining(false);
         int[] predictions = new int[data.size()];
         double lossSum;

@@ -3,6 +3,7 @@ package dev.causalmm.eval;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
 import dev.causalmm.data.SampleWriter;
+import dev.causalmm.data.Task;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -43,7 +44,7 @@ public final class MissingModalityDataset implements MultimodalDataset {
     @Override public int size() { return inner.size(); }
     @Override public List<ModalitySpec> modalities() { return inner.modalities(); }
     @Override public int numClasses() { return inner.numClasses(); }
-    @Override public dev.causalmm.data.Task task() { return inner.task(); }
+    @Override public Task task() { return inner.task(); }
 
     /** Whether modality {@code m} of sample {@code i} is dropped. */
     public boolean drops(int i, int m) {

@@ -3,7 +3,9 @@ package dev.causalmm.eval;
 import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.data.MMLSynData;
+import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.data.MultimodalDataset;
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.Device;
 import dev.causalmm.nn.MultimodalModel;
 import java.util.List;
@@ -64,7 +66,7 @@ public final class ModelEvaluation {
         EvalResult v = val == null ? null : Evaluator.evaluate(model, val, b, device);
         EvalResult t = Evaluator.evaluate(model, test, b, device);
         C3R c3r = reg instanceof C3R c ? c : null;
-        if (plan.c3() && test.task() instanceof dev.causalmm.data.Task.Regression) {
+        if (plan.c3() && test.task() instanceof Task.Regression) {
             // the C3 risks count flipped class decisions: undefined for real-valued predictions
             org.slf4j.LoggerFactory.getLogger(ModelEvaluation.class).info("C3 diagnostic skipped: it is defined for classification, the data is a regression task");
             plan = plan.withC3(false, plan.etaRel());
@@ -92,7 +94,7 @@ public final class ModelEvaluation {
         for (int m : modalities) {
             if (m < 0 || m >= test.modalities().size()) {
                 throw new IllegalArgumentException("noise modality " + m + " is out of range: the data has " + test.modalities().size()
-                        + " modalities " + test.modalities().stream().map(dev.causalmm.data.ModalitySpec::name).toList());
+                        + " modalities " + test.modalities().stream().map(ModalitySpec::name).toList());
             }
         }
         Map<Double, double[]> noise = new TreeMap<>();
@@ -112,6 +114,6 @@ public final class ModelEvaluation {
 
     /** What {@link #noiseSweep} measures on {@code data}: {@code accuracy}, or {@code MAE} on a regression task. */
     public static String noiseMetric(MultimodalDataset data) {
-        return data.task() instanceof dev.causalmm.data.Task.Regression ? "MAE" : "accuracy";
+        return data.task() instanceof Task.Regression ? "MAE" : "accuracy";
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.io.Json;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -51,7 +52,7 @@ public record RegressionMetrics(int n, double mae, double mse, double corr, doub
         }
         double corr = pearson(preds, targets, notes);
         boolean[] all = new boolean[n];
-        java.util.Arrays.fill(all, true);
+        Arrays.fill(all, true);
         boolean[] nonZero = new boolean[n];
         int kept = 0;
         for (int i = 0; i < n; i++) {

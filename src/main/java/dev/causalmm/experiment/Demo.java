@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,7 @@ public record Demo(List<String> models, List<String> regularizers, List<Long> se
     private static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
         }
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.causalmm.baselines.Baselines;
 import dev.causalmm.causal.Regularizers;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
@@ -25,7 +26,10 @@ import dev.causalmm.io.Json;
 import dev.causalmm.nn.PretrainedEncoderSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * An experiment grid read from JSON or YAML (by extension: {@code .yaml}/{@code .yml}): every model × regulariser cell is trained for every seed and
@@ -78,25 +82,25 @@ public record GridConfig(String name, String dataset, List<String> models, List<
     public String dataDescription() {
         if (isImageTextManifest()) {
             ImageTextFolderOptions o = folder == null ? ImageTextFolderOptions.defaults() : folder;
-            return String.format(java.util.Locale.ROOT, "%s (image+text manifest; %d×%d crops, %d %s tokens%s%s)", dataset, o.imageSize(),
+            return String.format(Locale.ROOT, "%s (image+text manifest; %d×%d crops, %d %s tokens%s%s)", dataset, o.imageSize(),
                     o.imageSize(), o.textLength(), o.tokenizer().equals("word") ? "word" : "subword",
                     o.valManifest() != null || o.testManifest() != null ? "; given split files"
-                            : String.format(java.util.Locale.ROOT, "; split column '%s' or stratified %.2f/%.2f/%.2f, seed %d", o.splitField(),
+                            : String.format(Locale.ROOT, "; split column '%s' or stratified %.2f/%.2f/%.2f, seed %d", o.splitField(),
                                     o.splitRatios().get(0), o.splitRatios().get(1), o.splitRatios().get(2), o.splitSeed()),
                     encoders.isEmpty() ? "" : "; pretrained " + encoders.stream().map(e -> e.modality() + "=" + e.file() + " (" + e.mode() + ")").toList());
         }
         if (isFileDataset()) {
             FeatureFileOptions o = featureFile == null ? FeatureFileOptions.defaults() : featureFile;
-            return String.format(java.util.Locale.ROOT, "%s (split: the file's own train/test with %.2f of train for validation,"
+            return String.format(Locale.ROOT, "%s (split: the file's own train/test with %.2f of train for validation,"
                     + " or stratified %.2f/%.2f/%.2f; seed %d; %s)", dataset, o.valRatio(), o.trainRatio(), o.valRatio(), o.testRatio(),
                     o.splitSeed(), o.standardize() ? "views z-scored on train" : "raw features");
         }
         return dataset.equals("imagetext")
-                ? String.format(java.util.Locale.ROOT, "imagetext (%d train, %d test, %d×%d images, %d-word texts%s)", imagetext.trainSize(),
+                ? String.format(Locale.ROOT, "imagetext (%d train, %d test, %d×%d images, %d-word texts%s)", imagetext.trainSize(),
                         imagetext.testSize(), imagetext.imageSize(), imagetext.imageSize(), imagetext.textLength(),
-                        imagetext.hasBadge() ? String.format(java.util.Locale.ROOT, ", class badge s = %.2f train / %.2f test",
+                        imagetext.hasBadge() ? String.format(Locale.ROOT, ", class badge s = %.2f train / %.2f test",
                                 imagetext.spuriousTrain(), imagetext.spuriousTest()) : "")
-                : String.format(java.util.Locale.ROOT, "mmlsyn (%d train, s = %.1f train / %.1f test)", mmlsyn.trainSize(),
+                : String.format(Locale.ROOT, "mmlsyn (%d train, s = %.1f train / %.1f test)", mmlsyn.trainSize(),
                         mmlsyn.spuriousTrain(), mmlsyn.spuriousTest());
     }
 
@@ -109,13 +113,13 @@ public record GridConfig(String name, String dataset, List<String> models, List<
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", ExperimentSpec.DATASETS)
                     + ", a feature file (.mat, .npz, .csv) or manifest (.yaml), or an image+text manifest (.jsonl, or .csv with an image column)");
         }
-        if (manifest && !java.nio.file.Files.isRegularFile(Path.of(dataset))) {
+        if (manifest && !Files.isRegularFile(Path.of(dataset))) {
             throw new IllegalArgumentException("image+text manifest " + dataset + " does not exist (paths are relative to the working directory)");
         }
         folder = manifest ? (folder == null ? ImageTextFolderOptions.defaults() : folder) : null;
         encoders = encoders == null ? List.of() : List.copyOf(encoders);
         for (PretrainedEncoderSpec e : encoders) {
-            if (!java.nio.file.Files.isRegularFile(Path.of(e.file()))) {
+            if (!Files.isRegularFile(Path.of(e.file()))) {
                 throw new IllegalArgumentException("pretrained encoder of modality '" + e.modality() + "': TorchScript file " + e.file()
                         + " does not exist (paths are relative to the working directory)");
             }
@@ -157,8 +161,8 @@ public record GridConfig(String name, String dataset, List<String> models, List<
     }
 
     /** The keys a config file may hold: exactly the record's components (any other key is a typo). */
-    public static final List<String> KEYS = java.util.Arrays.stream(GridConfig.class.getRecordComponents())
-            .map(java.lang.reflect.RecordComponent::getName).toList();
+    public static final List<String> KEYS = Arrays.stream(GridConfig.class.getRecordComponents())
+            .map(RecordComponent::getName).toList();
 
     /**
      * A config file as written: every key optional (absent = the default), but none unknown and
@@ -271,7 +275,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         ObjectNode merged = Json.MAPPER.valueToTree(defaults);
         given.properties().forEach(e -> {
             if (!merged.has(e.getKey())) {
-                List<String> known = new java.util.ArrayList<>();
+                List<String> known = new ArrayList<>();
                 merged.fieldNames().forEachRemaining(known::add);
                 throw new IllegalArgumentException(file + ": unknown key '" + field + "." + e.getKey() + "' (known keys of '" + field + "': "
                         + String.join(", ", known) + ")");
@@ -311,7 +315,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         if (t == double.class || t == Double.class || t == float.class || t == Float.class) return "a number";
         if (t == boolean.class || t == Boolean.class) return "true or false";
         if (t == String.class) return "a string";
-        if (t.isEnum()) return "one of " + java.util.Arrays.toString(t.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
+        if (t.isEnum()) return "one of " + Arrays.toString(t.getEnumConstants()).toLowerCase(Locale.ROOT);
         if (List.class.isAssignableFrom(t) || t.isArray()) return "a list";
         return "a " + t.getSimpleName();
     }

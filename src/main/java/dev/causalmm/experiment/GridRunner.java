@@ -13,6 +13,8 @@ import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
 import dev.causalmm.io.Provenance;
+import dev.causalmm.io.UserInputException;
+import dev.causalmm.train.GradientSync;
 import dev.causalmm.train.LrSchedule;
 import dev.causalmm.train.TrainConfig;
 import dev.causalmm.train.metrics.MetricsLoggers;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +124,7 @@ public final class GridRunner {
             AtomicFiles.writeString(cellTraining, Json.MAPPER.writeValueAsString(ExperimentRunner.trainingIdentity(spec)));
             long c0 = System.nanoTime();
             if (data == null) data = spec.generateData();
-            List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress, dev.causalmm.train.GradientSync.LOCAL, loggers);
+            List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress, GradientSync.LOCAL, loggers);
             ObjectNode cell = Results.build("experiment", (ObjectNode) specJson, runs, (System.nanoTime() - c0) / 1e9);
             AtomicFiles.writeString(cellFile, Json.MAPPER.writeValueAsString(cell));
             cells.put(spec.label(), cell);
@@ -171,7 +174,7 @@ public final class GridRunner {
     public static Path defaultOut(GridConfig grid) {
         String n = grid.name();
         if (n == null || !n.matches("[A-Za-z0-9][A-Za-z0-9._+-]*") || n.contains("..")) {
-            throw new dev.causalmm.io.UserInputException("experiment name '" + n + "' must be one folder name (letters, digits, . _ + -,"
+            throw new UserInputException("experiment name '" + n + "' must be one folder name (letters, digits, . _ + -,"
                     + " no path separators or '..'); rename it in the config, or give --out");
         }
         return Path.of("runs", n);
@@ -247,7 +250,7 @@ public final class GridRunner {
             }
             double[] nec = necessities(c);
             double[] baseNec = baseLabel == null || cells.get(baseLabel) == null ? new double[0] : necessities(cells.get(baseLabel));
-            b.append(nec.length == 0 ? " – |" : String.format(Locale.ROOT, " %.3f |", java.util.Arrays.stream(nec).average().orElseThrow()));
+            b.append(nec.length == 0 ? " – |" : String.format(Locale.ROOT, " %.3f |", Arrays.stream(nec).average().orElseThrow()));
             b.append(nec.length >= 2 && baseNec.length >= 2 ? String.format(Locale.ROOT, " %.3f |", TTest.student(nec, baseNec).p()) : " – |");
             b.append("\n");
         }

@@ -3,6 +3,8 @@ package dev.causalmm.experiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
@@ -45,7 +47,7 @@ final class LearningCurveChart {
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         for (var e : series.entrySet()) {
-            List<Double> ys = new java.util.ArrayList<>();
+            List<Double> ys = new ArrayList<>();
             for (double v : e.getValue()) ys.add(v);
             chart.addSeries(e.getKey(), categories, ys);
         }
@@ -56,7 +58,7 @@ final class LearningCurveChart {
         Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".chart", "");
         try {
             BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(Path.of(tmp + ".png"), png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(Path.of(tmp + ".png"), png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(Path.of(tmp + ".png"));

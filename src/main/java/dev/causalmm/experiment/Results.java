@@ -2,15 +2,24 @@ package dev.causalmm.experiment;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.data.ArrayDataset;
+import dev.causalmm.data.DataSource;
+import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.MMLSynData;
+import dev.causalmm.data.Task;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.eval.C3Score;
 import dev.causalmm.eval.EvalResult;
+import dev.causalmm.eval.PatternAccuracy;
+import dev.causalmm.eval.WeightedF1;
 import dev.causalmm.io.Json;
 import dev.causalmm.train.EpochMetrics;
+import dev.causalmm.train.GradientSync;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Builds {@code results.json} (schema {@code causalmm.results/1}, documented in the README):
@@ -73,7 +82,7 @@ public final class Results {
         aggregateC3(test, "c3r_twin", runs.stream().map(RunResult::c3rTwinTest).toList());
         aggregateDcor(test, runs.stream().map(RunResult::dcor).toList());
         aggregateNoise(test, runs);
-        var patterns = dev.causalmm.eval.PatternAccuracy.meanOverRuns(runs.stream().map(RunResult::testPatterns).toList());
+        var patterns = PatternAccuracy.meanOverRuns(runs.stream().map(RunResult::testPatterns).toList());
         if (!patterns.isEmpty()) test.set("byMissingPattern", Json.MAPPER.valueToTree(patterns));
         if (runs.stream().allMatch(r -> r.val() != null)) {
             ObjectNode val = aggregate(fin, "val", runs.stream().map(RunResult::val).toList());
@@ -91,19 +100,19 @@ public final class Results {
      * world, {@code batchPerRank}) and what the data reports (a feature file's summary, an
      * image+text folder's skipped rows).
      */
-    public static ObjectNode train(ExperimentSpec spec, List<RunResult> runs, dev.causalmm.data.DataSplits splits,
-                                   dev.causalmm.train.GradientSync sync, int batchPerRank, double seconds) {
+    public static ObjectNode train(ExperimentSpec spec, List<RunResult> runs, DataSplits splits,
+                                   GradientSync sync, int batchPerRank, double seconds) {
         ObjectNode results = build("train", Json.MAPPER.valueToTree(spec), runs, seconds);
         ObjectNode dist = results.putObject("distributed");
         dist.put("worldSize", sync.worldSize());
         dist.put("backend", sync.backend());
         dist.put("batchPerRank", batchPerRank);
         dist.put("globalBatch", (long) batchPerRank * sync.worldSize());
-        if (splits.test() instanceof dev.causalmm.data.ArrayDataset a && a.task() instanceof dev.causalmm.data.Task.Classification) {
+        if (splits.test() instanceof ArrayDataset a && a.task() instanceof Task.Classification) {
             addWeightedF1(results, runs, a);
         }
         if (splits.featureFile() != null) ((ObjectNode) results.get("config")).set("data", Json.MAPPER.valueToTree(splits.featureFile().summary()));
-        var folder = dev.causalmm.data.DataSource.Manifest.folderOf(splits);
+        var folder = DataSource.Manifest.folderOf(splits);
         if (folder != null) results.set("data", Json.MAPPER.valueToTree(folder.report()));
         return results;
     }
@@ -142,14 +151,14 @@ public final class Results {
     }
 
     /** Each run's test weighted F1 (the MSA papers' F1 for classes) and their mean and std under {@code final.test}. */
-    private static void addWeightedF1(ObjectNode results, List<RunResult> runs, dev.causalmm.data.ArrayDataset test) {
+    private static void addWeightedF1(ObjectNode results, List<RunResult> runs, ArrayDataset test) {
         int[] labels = new int[test.size()];
         for (int i = 0; i < labels.length; i++) labels[i] = test.label(i);
         double[] f1 = new double[runs.size()];
         for (int k = 0; k < runs.size(); k++) {
             int[] p = runs.get(k).test().predictions();
             if (p.length != labels.length) return; // predictions not kept: nothing to score
-            f1[k] = dev.causalmm.eval.WeightedF1.of(p, labels, test.numClasses());
+            f1[k] = WeightedF1.of(p, labels, test.numClasses());
             Json.putNumber((ObjectNode) results.get("runs").get(k).at("/final/test"), "weightedF1", f1[k]);
         }
         Stats st = Stats.of(f1);
@@ -183,7 +192,7 @@ public final class Results {
         if (runs.isEmpty() || runs.getFirst().noise().isEmpty()) return;
         ObjectNode nz = split.putObject("noise");
         for (double eps : runs.getFirst().noise().keySet()) {
-            double[] all = runs.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.noise().get(eps))).toArray();
+            double[] all = runs.stream().flatMapToDouble(r -> Arrays.stream(r.noise().get(eps))).toArray();
             Stats st = Stats.of(all);
             ObjectNode n = nz.putObject(epsKey(eps));
             Json.putNumber(n, "avg", st.mean());
@@ -213,13 +222,13 @@ public final class Results {
     }
 
     private static void aggregateC3(ObjectNode split, String name, List<C3Score> scores) {
-        if (scores.isEmpty() || scores.stream().anyMatch(java.util.Objects::isNull)) return;
+        if (scores.isEmpty() || scores.stream().anyMatch(Objects::isNull)) return;
         c3(split.putObject(name), scores.stream().mapToDouble(C3Score::sufficiencyRisk).average().orElse(Double.NaN),
                 scores.stream().mapToDouble(C3Score::necessityRisk).average().orElse(Double.NaN), scores.getFirst());
     }
 
     private static void aggregateDcor(ObjectNode split, List<Map<MMLSynData.Factor, Double>> all) {
-        if (all.isEmpty() || all.stream().anyMatch(java.util.Objects::isNull)) return;
+        if (all.isEmpty() || all.stream().anyMatch(Objects::isNull)) return;
         ObjectNode d = split.putObject("dcor");
         for (MMLSynData.Factor f : MMLSynData.Factor.values()) {
             Json.putNumber(d, f.name(), all.stream().mapToDouble(m -> m.get(f)).average().orElse(Double.NaN));

@@ -3,6 +3,7 @@ package dev.causalmm.experiment;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.eval.C3Score;
 import dev.causalmm.eval.EvalResult;
+import dev.causalmm.eval.PatternAccuracy;
 import dev.causalmm.train.TrainResult;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 public record RunResult(long seed, TrainResult training, EvalResult val, EvalResult test, C3Score c3Val, C3Score c3Test, C3Score c3rTwinTest,
                         Map<MMLSynData.Factor, Double> dcor, Map<Double, double[]> noise, Path checkpoint,
-                        Map<String, dev.causalmm.eval.PatternAccuracy.Group> testPatterns) {
+                        Map<String, PatternAccuracy.Group> testPatterns) {
     public RunResult(long seed, TrainResult training, EvalResult val, EvalResult test, C3Score c3Val, C3Score c3Test, C3Score c3rTwinTest,
                      Map<MMLSynData.Factor, Double> dcor, Map<Double, double[]> noise, Path checkpoint) {
         this(seed, training, val, test, c3Val, c3Test, c3rTwinTest, dcor, noise, checkpoint, Map.of());

@@ -1,6 +1,12 @@
 package dev.causalmm.nn;
 
 import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.engine.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /** Picks the encoder a modality's kind calls for. */
 public final class Encoders {
@@ -41,8 +47,8 @@ public final class Encoders {
     private static final ScopedValue<SequenceEncoderSpec> SEQUENCE_ENCODER = ScopedValue.newInstance();
 
     /** Runs {@code build} so that every sequence modality's encoder made in it is {@code spec}'s trunk. */
-    public static <T> T withSequenceEncoder(SequenceEncoderSpec spec, java.util.function.Supplier<T> build) {
-        return ScopedValue.where(SEQUENCE_ENCODER, java.util.Objects.requireNonNull(spec, "spec")).call(build::get);
+    public static <T> T withSequenceEncoder(SequenceEncoderSpec spec, Supplier<T> build) {
+        return ScopedValue.where(SEQUENCE_ENCODER, Objects.requireNonNull(spec, "spec")).call(build::get);
     }
 
     /** The sequence trunk models built here get: {@link #withSequenceEncoder}'s, or the default (what a checkpoint records). */
@@ -60,7 +66,7 @@ public final class Encoders {
     }
 
     /** Pretrained TorchScript encoders by modality name, for the models built inside {@link #withPretrained}. */
-    private static final ScopedValue<java.util.Map<String, PretrainedEncoderSpec>> PRETRAINED = ScopedValue.newInstance();
+    private static final ScopedValue<Map<String, PretrainedEncoderSpec>> PRETRAINED = ScopedValue.newInstance();
 
     /**
      * Runs {@code build} (typically a model's construction) so that every encoder {@link #create}
@@ -69,11 +75,11 @@ public final class Encoders {
      * concat, ConcatBow, TMC and QMF without changing their constructors. Cached encoders
      * ({@code mode=cache}) are not built here: their modality is already a feature vector.
      */
-    public static <T> T withPretrained(java.util.List<PretrainedEncoderSpec> encoders, java.util.function.Supplier<T> build) {
-        java.util.Map<String, PretrainedEncoderSpec> m = new java.util.LinkedHashMap<>();
+    public static <T> T withPretrained(List<PretrainedEncoderSpec> encoders, Supplier<T> build) {
+        Map<String, PretrainedEncoderSpec> m = new LinkedHashMap<>();
         if (encoders != null) for (PretrainedEncoderSpec p : encoders) if (!p.cached()) m.put(p.modality(), p);
         if (m.isEmpty()) return build.get();
-        return ScopedValue.where(PRETRAINED, java.util.Map.copyOf(m)).call(build::get);
+        return ScopedValue.where(PRETRAINED, Map.copyOf(m)).call(build::get);
     }
 
     private static PretrainedEncoderSpec pretrained(ModalitySpec spec) {
@@ -91,8 +97,8 @@ public final class Encoders {
         }
 
         @Override
-        public dev.causalmm.engine.Tensor forward(dev.causalmm.engine.Tensor x) {
-            dev.causalmm.engine.Tensor h = trunk.forward(x);
+        public Tensor forward(Tensor x) {
+            Tensor h = trunk.forward(x);
             return head == null ? h : head.forward(h);
         }
 
@@ -111,7 +117,7 @@ public final class Encoders {
         }
 
         @Override
-        public dev.causalmm.engine.Tensor forward(dev.causalmm.engine.Tensor x) {
+        public Tensor forward(Tensor x) {
             return x.reshape(x.size(0), dim);
         }
 

@@ -1,5 +1,8 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.data.ImageTextFolder;
+import dev.causalmm.data.Task;
+import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Sha256;
 import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
@@ -79,7 +82,7 @@ public final class FeatureCache {
 
     /** What identifies the rows beyond their count: the labels in order (cheap, and changes with the split). */
     private static String rowKey(MultimodalDataset ds) {
-        if (ds instanceof dev.causalmm.data.ImageTextFolder.Split s) {
+        if (ds instanceof ImageTextFolder.Split s) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < s.size(); i++) sb.append(s.image(i)).append('\n');
             return sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -127,7 +130,7 @@ public final class FeatureCache {
         bb.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
         bb.putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII));
         bb.asFloatBuffer().put(v);
-        dev.causalmm.io.AtomicFiles.write(file, bb.array());
+        AtomicFiles.write(file, bb.array());
     }
 
     /** The cached array, or null when the file is not what this cache writes for these sizes (then it is recomputed). */
@@ -175,7 +178,7 @@ public final class FeatureCache {
         @Override public int size() { return base.size(); }
         @Override public List<ModalitySpec> modalities() { return specs; }
         @Override public int numClasses() { return base.numClasses(); }
-        @Override public dev.causalmm.data.Task task() { return base.task(); }
+        @Override public Task task() { return base.task(); }
 
         @Override
         public void read(int index, SampleWriter out) throws IOException {

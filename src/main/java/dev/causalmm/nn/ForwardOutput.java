@@ -1,7 +1,9 @@
 package dev.causalmm.nn;
 
 import dev.causalmm.engine.Tensor;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a forward pass exposes to losses and regularisers.
@@ -20,17 +22,17 @@ import java.util.List;
  *                          (e.g. CmIR's spurious codes), empty by default
  */
 public record ForwardOutput(List<Tensor> features, Tensor mask, Tensor fused, Tensor logits, List<Tensor> modalityLogits,
-                            List<Tensor> inputs, java.util.Map<String, Tensor> extras) {
+                            List<Tensor> inputs, Map<String, Tensor> extras) {
     public ForwardOutput {
         features = List.copyOf(features);
         modalityLogits = List.copyOf(modalityLogits);
         inputs = List.copyOf(inputs);
-        extras = java.util.Map.copyOf(extras);
+        extras = Map.copyOf(extras);
     }
 
     /** An output without inputs or extras (what a model's {@code forwardFeatures} builds). */
     public ForwardOutput(List<Tensor> features, Tensor mask, Tensor fused, Tensor logits, List<Tensor> modalityLogits) {
-        this(features, mask, fused, logits, modalityLogits, List.of(), java.util.Map.of());
+        this(features, mask, fused, logits, modalityLogits, List.of(), Map.of());
     }
 
     /** The same output, remembering the raw inputs it came from. */
@@ -39,8 +41,8 @@ public record ForwardOutput(List<Tensor> features, Tensor mask, Tensor fused, Te
     }
 
     /** The same output with extra named tensors. */
-    public ForwardOutput withExtras(java.util.Map<String, Tensor> more) {
-        java.util.Map<String, Tensor> all = new java.util.LinkedHashMap<>(extras);
+    public ForwardOutput withExtras(Map<String, Tensor> more) {
+        Map<String, Tensor> all = new LinkedHashMap<>(extras);
         all.putAll(more);
         return new ForwardOutput(features, mask, fused, logits, modalityLogits, inputs, all);
     }

@@ -3,6 +3,7 @@ package dev.causalmm.nn;
 import dev.causalmm.data.Gaussian;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -82,7 +83,7 @@ public final class Init {
     private static int count(long[] shape) {
         long n = 1;
         for (long d : shape) {
-            if (d < 0) throw new IllegalArgumentException("negative size in shape " + java.util.Arrays.toString(shape));
+            if (d < 0) throw new IllegalArgumentException("negative size in shape " + Arrays.toString(shape));
             n = Math.multiplyExact(n, d);
         }
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("parameter of " + n + " values is too large");

@@ -1,5 +1,7 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.data.Task;
+import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import java.util.List;
@@ -17,8 +19,8 @@ public interface MultimodalModel extends AutoCloseable {
     int numClasses();
 
     /** What the model predicts: classes (its default) or a regression target of {@code task().outputs()} values. */
-    default dev.causalmm.data.Task task() {
-        return new dev.causalmm.data.Task.Classification(numClasses());
+    default Task task() {
+        return new Task.Classification(numClasses());
     }
 
     /** Width {@code d_k} of modality {@code k}'s feature. */
@@ -111,7 +113,7 @@ public interface MultimodalModel extends AutoCloseable {
 
     void setTraining(boolean on);
 
-    void to(dev.causalmm.engine.Device device);
+    void to(Device device);
 
     @Override
     void close();

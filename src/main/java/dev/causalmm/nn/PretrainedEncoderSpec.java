@@ -1,5 +1,8 @@
 package dev.causalmm.nn;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -51,11 +54,11 @@ public record PretrainedEncoderSpec(String modality, String file, String mode, S
 
     /** A {@code torch.jit.save} file is a zip archive: refuse anything else before the run starts, not when the model is built. */
     private static void requireTorchScript(String file) {
-        java.nio.file.Path p = java.nio.file.Path.of(file);
+        Path p = Path.of(file);
         byte[] head = new byte[4];
-        try (var in = java.nio.file.Files.newInputStream(p)) {
+        try (var in = Files.newInputStream(p)) {
             if (in.readNBytes(head, 0, 4) == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) return;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("--encoder " + file + ": cannot read it (" + e.getMessage() + ")");
         }
         throw new IllegalArgumentException("--encoder " + file + ": not a TorchScript file (torch.jit.save writes a zip archive)");

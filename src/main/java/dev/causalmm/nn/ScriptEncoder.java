@@ -7,9 +7,11 @@ import dev.causalmm.engine.ScriptModule;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,13 +35,13 @@ final class ScriptEncoder extends ModalityEncoder {
         try {
             this.module = ScriptModule.load(Path.of(p.file()));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         this.trainable = p.mode().equals("finetune");
         this.input = p.input();
         if (!input.equals("raw") && spec.kind() != ModalitySpec.Kind.IMAGE) {
             throw new IllegalArgumentException("pretrained encoder of '" + spec.name() + "': input=" + input + " is for images; use input=raw for "
-                    + spec.kind().name().toLowerCase(java.util.Locale.ROOT));
+                    + spec.kind().name().toLowerCase(Locale.ROOT));
         }
         module.requiresGrad(trainable);
         module.train(false);

@@ -3,6 +3,7 @@ package dev.causalmm.nn;
 import dev.causalmm.engine.Functional;
 import dev.causalmm.engine.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -67,12 +68,12 @@ public final class UNet3d extends Module {
         long[] s = x.shape();
         int k = config.modalities();
         if (s.length != 5 || s[1] != k) {
-            throw new IllegalArgumentException("U-Net input must be B×" + k + "×D×H×W, got " + java.util.Arrays.toString(s));
+            throw new IllegalArgumentException("U-Net input must be B×" + k + "×D×H×W, got " + Arrays.toString(s));
         }
         for (int a = 2; a < 5; a++) {
             if (s[a] % config.divisor() != 0) {
                 throw new IllegalArgumentException("U-Net of depth " + config.depth() + " needs sides that are multiples of "
-                        + config.divisor() + ", got " + java.util.Arrays.toString(s));
+                        + config.divisor() + ", got " + Arrays.toString(s));
             }
         }
         long b = s[0];

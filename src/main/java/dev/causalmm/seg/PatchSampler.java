@@ -1,6 +1,7 @@
 package dev.causalmm.seg;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -42,7 +43,7 @@ public final class PatchSampler {
                 throw new IllegalArgumentException("intensity scale must be in [0, 1), got " + intensityScale);
             }
             if (patch.length != 3 || patch[0] <= 0 || patch[1] <= 0 || patch[2] <= 0) {
-                throw new IllegalArgumentException("patch needs three sides > 0, got " + java.util.Arrays.toString(patch));
+                throw new IllegalArgumentException("patch needs three sides > 0, got " + Arrays.toString(patch));
             }
             patch = patch.clone();
             if (!(foregroundFraction >= 0 && foregroundFraction <= 1)) {

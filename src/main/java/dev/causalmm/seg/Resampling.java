@@ -1,5 +1,7 @@
 package dev.causalmm.seg;
 
+import java.util.Arrays;
+
 /**
  * Integer-factor resampling between a case's voxel grid and the coarser grid a model was trained
  * on. Training at half resolution (factor 2) gives a 48³ patch the context of a 96 mm cube at an
@@ -87,9 +89,9 @@ final class Resampling {
     public static float[][] upsample(float[][] values, int[] coarse, int[] fine, int f) {
         if (f == 1) return values;
         int[] expect = coarseShape(fine, f);
-        if (!java.util.Arrays.equals(expect, coarse)) {
-            throw new IllegalArgumentException("coarse grid " + java.util.Arrays.toString(coarse) + " is not " + java.util.Arrays.toString(fine)
-                    + " / " + f + " = " + java.util.Arrays.toString(expect));
+        if (!Arrays.equals(expect, coarse)) {
+            throw new IllegalArgumentException("coarse grid " + Arrays.toString(coarse) + " is not " + Arrays.toString(fine)
+                    + " / " + f + " = " + Arrays.toString(expect));
         }
         int[][] lo = new int[3][];
         float[][] wt = new float[3][];

@@ -8,6 +8,8 @@ import dev.causalmm.nn.Init;
 import dev.causalmm.nn.Linear;
 import dev.causalmm.nn.Module;
 import dev.causalmm.nn.UNet3d;
+import dev.causalmm.nn.UNetConfig;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -43,7 +45,7 @@ final class SegC3R extends Module {
     private final long seed;
 
     public SegC3R(C3RConfig config, UNet3d model, int voxels, long seed) {
-        if (model.config().fusion() != dev.causalmm.nn.UNetConfig.Fusion.SHARED) {
+        if (model.config().fusion() != UNetConfig.Fusion.SHARED) {
             throw new IllegalArgumentException("C3R on segmentation needs per-modality bottleneck features for its instrument:"
                     + " use the shared-encoder U-Net (--fusion shared)");
         }
@@ -110,7 +112,7 @@ final class SegC3R extends Module {
         Tensor lv = C3R.klf(v, pooled);
 
         Tensor total = risk.add(lv.mul(config.lambdaV())).add(lfe.mul(config.lambdaFe()));
-        return new Terms(total, Tensor.stack(java.util.List.of(risk.detach(), lv.detach(), lfe.detach()), 0));
+        return new Terms(total, Tensor.stack(List.of(risk.detach(), lv.detach(), lfe.detach()), 0));
     }
 
     /** {@code p_y}: σ(l) where the target is 1, 1 − σ(l) where it is 0. */

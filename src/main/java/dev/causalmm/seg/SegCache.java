@@ -3,16 +3,19 @@ package dev.causalmm.seg;
 import dev.causalmm.io.Sha256;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.FormatException;
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -83,7 +86,7 @@ final class SegCache {
     public void put(String key, SegVolume v) throws IOException {
         Files.createDirectories(dir);
         Path f = file(v.id(), key);
-        AtomicFiles.writeStream(f, out -> encode(new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16)), v, key));
+        AtomicFiles.writeStream(f, out -> encode(new DataOutputStream(new BufferedOutputStream(out, 1 << 16)), v, key));
         String prefix = safe(v.id()) + ".";
         try (Stream<Path> s = Files.list(dir)) {
             for (Path old : s.toList()) {
@@ -108,7 +111,7 @@ final class SegCache {
         out.writeInt(v.modalities().size());
         byte[] buf = new byte[1 << 16];
         MemorySegment bufSeg = MemorySegment.ofArray(buf);
-        ValueLayout.OfFloat be = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+        ValueLayout.OfFloat be = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
         for (int m = 0; m < v.modalities().size(); m++) {
             writeText(out, v.modalities().get(m));
             float[] ch = v.channels()[m];
@@ -136,7 +139,7 @@ final class SegCache {
         try {
             byte[] magic = new byte[MAGIC.length];
             b.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) throw new FormatException(source + ": not a causalmm segmentation cache file");
+            if (!Arrays.equals(magic, MAGIC)) throw new FormatException(source + ": not a causalmm segmentation cache file");
             String storedKey = utf(b);
             if (!storedKey.equals(key)) throw new FormatException(source + ": key " + storedKey + ", expected " + key);
             String id = utf(b);
@@ -145,18 +148,18 @@ final class SegCache {
             Path ref = Path.of(utf(b));
             for (int a = 0; a < 3; a++) {
                 if (shape[a] < 1 || offset[a] < 0 || sourceShape[a] < 1 || (long) offset[a] + shape[a] > sourceShape[a]) {
-                    throw new FormatException(source + ": crop " + java.util.Arrays.toString(shape) + " at " + java.util.Arrays.toString(offset)
-                            + " does not fit the source grid " + java.util.Arrays.toString(sourceShape));
+                    throw new FormatException(source + ": crop " + Arrays.toString(shape) + " at " + Arrays.toString(offset)
+                            + " does not fit the source grid " + Arrays.toString(sourceShape));
                 }
             }
             long voxels = (long) shape[0] * shape[1] * shape[2];
             int mods = b.getInt();
             if (voxels < 0 || voxels > Integer.MAX_VALUE || mods < 0 || mods > 64) {
-                throw new FormatException(source + ": shape " + java.util.Arrays.toString(shape) + " / " + mods + " modalities out of range");
+                throw new FormatException(source + ": shape " + Arrays.toString(shape) + " / " + mods + " modalities out of range");
             }
             List<String> names = new ArrayList<>();
             float[][] channels = new float[mods][];
-            ValueLayout.OfFloat be = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+            ValueLayout.OfFloat be = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
             for (int m = 0; m < mods; m++) {
                 names.add(utf(b));
                 if (b.get() != 0) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.io.AtomicFiles;
+import dev.causalmm.io.FormatException;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.Provenance;
 import dev.causalmm.nn.Init;
@@ -66,7 +67,7 @@ public final class SegCheckpoint {
         try {
             json = Json.MAPPER.readTree(c.toFile());
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new dev.causalmm.io.FormatException(c + ": not valid JSON (" + e.getOriginalMessage() + "); the checkpoint folder is damaged");
+            throw new FormatException(c + ": not valid JSON (" + e.getOriginalMessage() + "); the checkpoint folder is damaged");
         }
         return SegModelConfig.fromJson(json, c.toString());
     }

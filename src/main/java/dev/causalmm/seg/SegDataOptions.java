@@ -2,8 +2,10 @@ package dev.causalmm.seg;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,7 +35,7 @@ public record SegDataOptions(
 
         /** {@code on}, {@code off} or {@code auto} (also true/false, yes/no). */
         public static Normalise parse(String s) {
-            return switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (s.strip().toLowerCase(Locale.ROOT)) {
                 case "on", "true", "yes" -> ON;
                 case "off", "false", "no" -> OFF;
                 case "auto" -> AUTO;
@@ -53,7 +55,7 @@ public record SegDataOptions(
     public SegDataOptions {
         if (modalities.isEmpty()) throw new IllegalArgumentException("at least one modality is needed (name=glob)");
         for (var e : modalities.entrySet()) checkModality(e.getKey(), e.getValue());
-        modalities = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(modalities));
+        modalities = Collections.unmodifiableMap(new LinkedHashMap<>(modalities));
         Objects.requireNonNull(labelGlob, "labelGlob");
         Objects.requireNonNull(maskGlob, "maskGlob");
         Objects.requireNonNull(labelScheme, "labelScheme");
@@ -133,7 +135,7 @@ public record SegDataOptions(
     private static Map<String, String> orderedOf(String... kv) {
         LinkedHashMap<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     /** The modality names in channel order. */

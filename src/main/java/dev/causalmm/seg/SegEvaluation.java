@@ -6,6 +6,8 @@ import dev.causalmm.io.Json;
 import dev.causalmm.nn.UNet3d;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,7 @@ public final class SegEvaluation {
 
         /** {@code mm} or {@code voxels}. */
         public static DistanceUnit parse(String s) {
-            return switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (s.strip().toLowerCase(Locale.ROOT)) {
                 case "mm" -> MM;
                 case "voxels", "voxel", "vox" -> VOXELS;
                 default -> throw new IllegalArgumentException("HD95 unit must be mm or voxels, got '" + s + "'");
@@ -58,7 +60,7 @@ public final class SegEvaluation {
                 if (!(t > 0 && t < 1)) throw new IllegalArgumentException("--threshold must be a number in (0, 1), got " + t);
             }
             if (etMinVoxels < 0) throw new IllegalArgumentException("ET minimum volume must be >= 0, got " + etMinVoxels);
-            java.util.Objects.requireNonNull(hd95Unit, "hd95Unit");
+            Objects.requireNonNull(hd95Unit, "hd95Unit");
         }
 
         /** HD95 in millimetres. */
@@ -239,6 +241,6 @@ public final class SegEvaluation {
     }
 
     private static String f(double v) {
-        return String.format(java.util.Locale.ROOT, "%.4f", v);
+        return String.format(Locale.ROOT, "%.4f", v);
     }
 }

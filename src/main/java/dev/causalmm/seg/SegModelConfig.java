@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.io.Json;
 import dev.causalmm.nn.UNetConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything needed to rebuild a trained segmentation model and to feed it data the way it was
@@ -41,7 +43,7 @@ public record SegModelConfig(UNetConfig unet, List<String> modalities, int[] pat
         for (int p : patch) {
             if (p <= 0 || p % unet.divisor() != 0) {
                 throw new IllegalArgumentException("patch sides must be positive multiples of " + unet.divisor()
-                        + " (2^depth), got " + java.util.Arrays.toString(patch));
+                        + " (2^depth), got " + Arrays.toString(patch));
             }
         }
         data = data == null ? Json.object() : data.deepCopy();
@@ -62,7 +64,7 @@ public record SegModelConfig(UNetConfig unet, List<String> modalities, int[] pat
         u.put("maxWidth", unet.maxWidth());
         u.put("depth", unet.depth());
         u.put("residual", unet.residual());
-        u.put("fusion", unet.fusion().name().toLowerCase(java.util.Locale.ROOT));
+        u.put("fusion", unet.fusion().name().toLowerCase(Locale.ROOT));
         u.put("leakySlope", unet.leakySlope());
         ArrayNode m = o.putArray("modalities");
         modalities.forEach(m::add);
@@ -83,7 +85,7 @@ public record SegModelConfig(UNetConfig unet, List<String> modalities, int[] pat
         JsonNode u = o.get("unet");
         UNetConfig unet = new UNetConfig(u.get("modalities").asInt(), u.get("outChannels").asInt(), u.get("baseWidth").asInt(),
                 u.get("maxWidth").asInt(), u.get("depth").asInt(), u.get("residual").asBoolean(),
-                UNetConfig.Fusion.valueOf(u.get("fusion").asText().toUpperCase(java.util.Locale.ROOT)), u.get("leakySlope").asDouble());
+                UNetConfig.Fusion.valueOf(u.get("fusion").asText().toUpperCase(Locale.ROOT)), u.get("leakySlope").asDouble());
         List<String> mods = new ArrayList<>();
         o.get("modalities").forEach(n -> mods.add(n.asText()));
         int[] patch = new int[3];

@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -107,7 +109,7 @@ public final class SegPipeline {
      * padding, and at --patch 512 one patch alone is gigabytes.
      */
     static void requirePatchFits(List<SegVolume> volumes, SegRecipe recipe) {
-        int largest = volumes.stream().flatMapToInt(v -> java.util.Arrays.stream(v.shape())).max().orElse(0);
+        int largest = volumes.stream().flatMapToInt(v -> Arrays.stream(v.shape())).max().orElse(0);
         if (recipe.patch() > largest) {
             throw new IllegalArgumentException("--patch " + recipe.patch() + " is larger than every case (largest side " + largest
                     + " voxels" + (recipe.downsample() > 1 ? " at --downsample " + recipe.downsample() : "") + "); use at most " + largest);
@@ -190,7 +192,7 @@ public final class SegPipeline {
         o.labelGlob().ifPresent(g -> n.put("label", g));
         o.maskGlob().ifPresent(g -> n.put("mask", g));
         n.put("labelScheme", o.labelScheme().mapText());
-        n.put("normalise", o.normalise().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("normalise", o.normalise().name().toLowerCase(Locale.ROOT));
         n.put("cropMargin", o.cropMargin());
         return n;
     }

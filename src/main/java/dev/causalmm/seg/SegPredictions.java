@@ -5,6 +5,7 @@ import dev.causalmm.io.NiftiHeader;
 import dev.causalmm.io.NiftiImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Puts predictions made on a cropped {@link SegVolume} back into the source image's space and
@@ -42,12 +43,12 @@ public final class SegPredictions {
 
     private static void check(int length, int[] crop, int[] src, int[] off) {
         if (length != crop[0] * crop[1] * crop[2]) {
-            throw new IllegalArgumentException(length + " voxels for crop shape " + java.util.Arrays.toString(crop));
+            throw new IllegalArgumentException(length + " voxels for crop shape " + Arrays.toString(crop));
         }
         for (int a = 0; a < 3; a++) {
             if (off[a] < 0 || off[a] + crop[a] > src[a]) {
-                throw new IllegalArgumentException("crop " + java.util.Arrays.toString(crop) + " at " + java.util.Arrays.toString(off)
-                        + " does not fit the source grid " + java.util.Arrays.toString(src));
+                throw new IllegalArgumentException("crop " + Arrays.toString(crop) + " at " + Arrays.toString(off)
+                        + " does not fit the source grid " + Arrays.toString(src));
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.causalmm.seg;
 
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.OutputFolder;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -12,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
@@ -29,7 +31,7 @@ public final class SegReport {
     public static void write(Path out, SegEvaluation.Result result, String title) throws IOException {
         byte[] heatmap = heatmap(result, title);
         // one set: a run killed half-way leaves a marker, and the next run removes the partial set
-        dev.causalmm.io.OutputFolder.writeSet(out, java.util.List.of(RESULTS, REPORT, HEATMAP), () -> {
+        OutputFolder.writeSet(out, List.of(RESULTS, REPORT, HEATMAP), () -> {
             AtomicFiles.write(out.resolve(RESULTS), Json.MAPPER.writeValueAsBytes(result.toJson()));
             AtomicFiles.writeString(out.resolve(REPORT), markdown(result, title));
             AtomicFiles.write(out.resolve(HEATMAP), heatmap);

@@ -6,6 +6,7 @@ import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import dev.causalmm.nn.UNet3d;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -79,7 +80,7 @@ public final class SlidingWindow {
     static float[] weights(int[] p, Blend blend) {
         float[] w = new float[p[0] * p[1] * p[2]];
         if (blend == Blend.CONSTANT) {
-            java.util.Arrays.fill(w, 1f);
+            Arrays.fill(w, 1f);
             return w;
         }
         double[][] g = new double[3][];

@@ -2,6 +2,7 @@ package dev.causalmm.seg;
 
 import dev.causalmm.io.NiftiHeader;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Where a preprocessed (cropped) volume sits in its source image, so a prediction can be written
@@ -26,7 +27,7 @@ public record VolumeGeometry(int[] sourceShape, int[] cropOffset, Path reference
         if (spacing.length != 3) throw new IllegalArgumentException("spacing needs 3 entries (x, y, z), got " + spacing.length);
         for (double s : spacing) {
             if (!(s > 0) || !Double.isFinite(s)) {
-                throw new IllegalArgumentException("voxel spacing must be finite and > 0, got " + java.util.Arrays.toString(spacing));
+                throw new IllegalArgumentException("voxel spacing must be finite and > 0, got " + Arrays.toString(spacing));
             }
         }
         sourceShape = sourceShape.clone();

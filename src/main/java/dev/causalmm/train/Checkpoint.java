@@ -3,6 +3,7 @@ package dev.causalmm.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.FormatException;
@@ -85,7 +86,7 @@ public final class Checkpoint {
                 throw new IllegalArgumentException(source + ": parameter '" + e.getKey() + "' has shape "
                         + Arrays.toString(shapes.get(e.getKey())) + ", the model expects " + Arrays.toString(want));
             }
-            try (Tensor src = Tensor.of(v, want); var ng = dev.causalmm.engine.NoGrad.enter()) {
+            try (Tensor src = Tensor.of(v, want); var ng = NoGrad.enter()) {
                 e.getValue().copyFrom_(src);
             }
         }

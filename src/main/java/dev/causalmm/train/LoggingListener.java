@@ -1,5 +1,6 @@
 package dev.causalmm.train;
 
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,7 @@ public final class LoggingListener implements TrainingListener {
     }
 
     @Override
-    public void onResume(int epoch, java.nio.file.Path checkpoint) {
+    public void onResume(int epoch, Path checkpoint) {
         LOG.info("{}", resumeMessage(label, epoch, epochs, checkpoint));
     }
 
@@ -24,7 +25,7 @@ public final class LoggingListener implements TrainingListener {
     }
 
     /** "resuming from epoch N" (N 1-based), or that every epoch is already trained. */
-    static String resumeMessage(String label, int nextEpoch, int epochs, java.nio.file.Path checkpoint) {
+    static String resumeMessage(String label, int nextEpoch, int epochs, Path checkpoint) {
         return nextEpoch >= epochs && epochs > 0
                 ? label + ": all " + epochs + " epochs already trained (" + checkpoint + "); evaluating"
                 : label + ": resuming from epoch " + (nextEpoch + 1) + (epochs > 0 ? " of " + epochs : "") + " (" + checkpoint + ")";

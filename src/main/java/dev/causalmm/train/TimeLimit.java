@@ -1,5 +1,6 @@
 package dev.causalmm.train;
 
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ public final class TimeLimit implements TrainingListener {
     }
 
     @Override
-    public void onBatchEnd(int epoch, int step, int stepsInEpoch, long samplesSeen, java.util.function.DoubleSupplier runningLoss) {
+    public void onBatchEnd(int epoch, int step, int stepsInEpoch, long samplesSeen, DoubleSupplier runningLoss) {
         steps++;
     }
 

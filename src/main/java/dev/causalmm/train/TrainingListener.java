@@ -1,5 +1,6 @@
 package dev.causalmm.train;
 
+import java.nio.file.Path;
 import java.util.function.DoubleSupplier;
 
 /** Training events, for progress display, logging and custom hooks. All methods are optional. */
@@ -8,7 +9,7 @@ public interface TrainingListener {
     default void onTrainStart(TrainConfig config, int stepsPerEpoch) {}
 
     /** Right after {@link #onTrainStart}, when the run continues from {@code checkpoint}: {@code epoch} (0-based) is the next to train. */
-    default void onResume(int epoch, java.nio.file.Path checkpoint) {}
+    default void onResume(int epoch, Path checkpoint) {}
 
     /** The training loss became NaN or infinite; the trainer throws {@code e} right after the listeners. */
     default void onNonFiniteLoss(NonFiniteLossException e) {}
