@@ -1,6 +1,7 @@
 package dev.causalmm.arch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,8 @@ class PublicApiTest {
         Set<String> added = new TreeSet<>(actual), removed = new TreeSet<>(listed);
         added.removeAll(listed);
         removed.removeAll(actual);
-        assertEquals(listed, actual, "the public types of src/main differ from " + LIST
+        if (added.isEmpty() && removed.isEmpty()) return;
+        fail("the public types of src/main differ from " + LIST
                 + (added.isEmpty() ? "" : "; public but not listed: " + added)
                 + (removed.isEmpty() ? "" : "; listed but not public (or gone): " + removed)
                 + ". Make a type public only if a library user needs it or another package must reach it "
