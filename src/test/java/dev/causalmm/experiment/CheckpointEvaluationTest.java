@@ -8,6 +8,7 @@ import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.C3Score;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,11 @@ class CheckpointEvaluationTest {
         assertNotNull(report.metrics().c3rTwinTest(), "C3R's twin view for a C3R checkpoint");
         assertEquals(run.dcor(), report.metrics().dcor());
         assertEquals("eval", report.toJson(0).get("command").asText());
+        assertEquals(data.config(), report.mmlsyn(), "the generator's settings, reopened from the checkpoint");
+        assertNull(report.folder(), "no image+text folder for generated data");
+        var keys = new ArrayList<String>();
+        report.config().fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("checkpoint", "model", "dataset", "mmlsyn", "device", "regularizer"), keys);
 
         var missing = new CheckpointEvaluation.Corruption(null, null, false, new int[] {1}, 1.0, 1);
         var half = CheckpointEvaluation.evaluate(run.checkpoint(), options(dir.resolve("cache"), missing));
