@@ -27,7 +27,7 @@ class PublicApiTest {
     static final String HEADER = "# The public top-level types of src/main, checked by PublicApiTest; the rule is in docs/architecture.md "
             + "(Public API).\n# Rewrite after a deliberate change: ./mvnw -o test -Dtest=PublicApiTest -Dcausalmm.updateDocs=true\n";
     private static final Pattern TOP_LEVEL = Pattern.compile(
-            "(?m)^((?:(?:public|final|abstract|sealed|non-sealed|strictfp|static)\\s+)*)(?:class|interface|record|enum|@interface)\\s+(\\w+)");
+            "(?m)^(?:@[\\w.]+(?:\\([^)]*\\))?\\s+)*((?:(?:public|final|abstract|sealed|non-sealed|strictfp|static)\\s+)*)(?:class|interface|record|enum|@interface)\\s+(\\w+)");
 
     @Test
     void thePublicTypesAreExactlyTheListedOnes() throws IOException {
@@ -56,6 +56,7 @@ class PublicApiTest {
                 + "final class B {}\n";
         assertEquals(List.of("A"), publicTopLevel(src));
         assertEquals(List.of(), publicTopLevel("package p;\nsealed interface C permits D {}\n"));
+        assertEquals(List.of("E"), publicTopLevel("package p;\n@FunctionalInterface public interface E { void run(); }\n"));
     }
 
     /** {@code dev.causalmm.pkg.Name} of every public top-level type under {@code root}, sorted. */
