@@ -3,7 +3,6 @@ package dev.causalmm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.RegularizerSpec;
-import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.dist.DataParallel;
@@ -32,9 +31,7 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Mixin DataOptions data;
-    @Mixin C3ROptions c3r;
-    @Mixin IMMLOptions imml;
-    @Mixin CmIROptions cmir;
+    @Mixin RegularizerOptions regularizer;
     @Mixin FeatureFileCliOptions featureFile;
     @Mixin FolderOptions folder;
     @Mixin LoggerOption logger;
@@ -56,9 +53,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", split = ",", defaultValue = "1",
             description = "Training seed(s), comma-separated for several runs (default: ${DEFAULT-VALUE}).")
     List<Long> seeds;
-
-    @Option(names = "--regularizer", defaultValue = "none", description = "none, c3r, imml, cmir, or an imbalance baseline ogm-ge, pmr, umt (default: ${DEFAULT-VALUE}).")
-    String regularizer;
 
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar when attached to a terminal.")
@@ -108,16 +102,13 @@ final class TrainCommand implements Callable<Integer> {
     /** The options as an experiment; fails on any that do not fit together. */
     ExperimentSpec spec() {
         String dataset = common.dataset("mmlsyn");
-        CliChecks.onlyWith(commandSpec, "--c3r.", regularizer.equals("c3r"), "--regularizer c3r", "--regularizer " + regularizer);
-        CliChecks.onlyWith(commandSpec, "--imml.", regularizer.equals("imml"), "--regularizer imml", "--regularizer " + regularizer);
-        CliChecks.onlyWith(commandSpec, "--cmir.", regularizer.equals("cmir"), "--regularizer cmir", "--regularizer " + regularizer);
+        RegularizerSpec reg = regularizer.spec(commandSpec);
         CliChecks.onlyWith(commandSpec, "--modalities", dataset.equals("mmlsyn"), "--dataset mmlsyn", "--dataset " + dataset);
         boolean manifest = DataSource.isImageTextManifest(dataset, folder.imageField);
         boolean file = !manifest && DataSource.namesFile(dataset);
         DataOptions.checkApplies(commandSpec, dataset, manifest, file);
         var evaluation = this.evaluation.evaluation(commandSpec);
         logger.loggers();
-        RegularizerSpec reg = RegularizerSpec.parse(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config()));
         reg.create(0).close(); // fails fast on an unavailable regulariser
         DataParallel dp = dist.dataParallel();
         DataSource source = DataSource.parse(dataset, new DataSource.Settings(data.mmlsyn(), data.imagetext(),
