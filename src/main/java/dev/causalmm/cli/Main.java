@@ -18,8 +18,7 @@ import picocli.CommandLine.ScopeType;
  * reported in one line; 3: training diverged (a NaN or infinite loss); 4: a data-parallel peer died,
  * hung or never arrived. {@link Failures} tells them apart.
  */
-@Command(name = "causalmm", mixinStandardHelpOptions = true, versionProvider = Main.BuildVersion.class,
-        description = "Causal multimodal representation learning on LibTorch.",
+@Command(name = "causalmm", mixinStandardHelpOptions = true, versionProvider = Main.BuildVersion.class, resourceBundle = "dev.causalmm.cli.Help",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, ExperimentCommand.class,
                 SegTrainCommand.class, SegEvalCommand.class, SegPredictCommand.class, EnvCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
@@ -32,18 +31,14 @@ public final class Main implements Runnable {
     private int quiet;
     private int verbose;
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT,
-            description = "On an internal error, print the stack trace (for a bug report).")
-    boolean debug;
+    @Option(names = "--debug", scope = ScopeType.INHERIT) boolean debug;
 
-    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
-            description = "Warnings and errors only, and no progress bar.")
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT)
     void quiet(boolean[] flags) {
         quiet = flags.length;
     }
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "More log output: -v logs every causalmm component at info, -vv at debug.")
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT)
     void verbose(boolean[] flags) {
         verbose = flags.length;
     }

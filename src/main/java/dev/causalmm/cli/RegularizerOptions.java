@@ -8,10 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --regularizer} and the options of each regulariser ({@code --c3r.*} … {@code --umt.*}): a {@link RegularizerSpec}. */
 final class RegularizerOptions {
-    @Option(names = "--regularizer", defaultValue = "none",
-            description = "none, c3r, imml, cmir, or an imbalance baseline ogm-ge, pmr, umt (default: ${DEFAULT-VALUE}).")
-    String name;
-
+    @Option(names = "--regularizer", defaultValue = "none") String name;
     @Mixin C3ROptions c3r;
     @Mixin IMMLOptions imml;
     @Mixin CmIROptions cmir;
