@@ -2,11 +2,9 @@ package dev.causalmm.cli;
 
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.C3Score;
-import dev.causalmm.eval.NoiseProtocol;
 import dev.causalmm.experiment.CheckpointEvaluation;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -60,30 +58,11 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The options as the library's request; fails on any that do not fit together. */
+    /** The options as the library's request (whose records check the values); fails on any that do not fit together. */
     private CheckpointEvaluation.Options options(Path out) {
         checkMetrics(metrics);
-        if (c3Eta != null && !(c3Eta > 0 && Double.isFinite(c3Eta))) {
-            throw new IllegalArgumentException("--c3-eta must be a finite number > 0, got " + c3Eta);
-        }
-        if (c3Eta != null && !metrics.contains("c3")) throw new IllegalArgumentException("--c3-eta needs the c3 metric (--metrics c3)");
-        if (noise != null) NoiseProtocol.of(noise, evalSeed); // a finite level >= 0
-        CliChecks.needs(commandSpec, "--noise-modalities", noise != null, "--noise EPS");
-        if (qmfCompat && noise == null) throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --noise EPS too");
-        if (missingRate != null && missingModalities == null) {
-            throw new IllegalArgumentException("--missing-rate needs --missing-modalities (which modalities go missing)");
-        }
-        if (missingRate != null && !(missingRate >= 0 && missingRate <= 1)) {
-            throw new IllegalArgumentException("--missing-rate must be in [0, 1], got " + missingRate);
-        }
-        if (testSize != null && testSize <= 0) throw new IllegalArgumentException("--test-size must be > 0, got " + testSize);
-        if (spuriousTest != null && !(spuriousTest >= 0 && spuriousTest <= 1)) {
-            throw new IllegalArgumentException("--spurious-test must be in [0, 1], got " + spuriousTest);
-        }
-        if (common.batchSize <= 0) throw new IllegalArgumentException("--batch-size must be > 0, got " + common.batchSize);
-        if (Files.isDirectory(checkpoint)) {
-            throw new IllegalArgumentException("--checkpoint " + checkpoint + " is a folder; give the model.ckpt file that train writes in it");
-        }
+        CliChecks.needs(commandSpec, "--c3-eta", metrics.contains("c3"), "the c3 metric (--metrics c3)");
+        CliChecks.needs(commandSpec, "--missing-rate", missingModalities != null, "--missing-modalities");
         var data = new CheckpointEvaluation.DataChoice(common.dataset, dataFile, spuriousTest, testSize, skipBad);
         var corruption = new CheckpointEvaluation.Corruption(noise, noiseModalities, qmfCompat, missingModalities,
                 missingRate == null ? 1.0 : missingRate, evalSeed);

@@ -31,9 +31,7 @@ final class FolderOptions {
         if (split != null && split.size() != 3) {
             throw new IllegalArgumentException("--split takes train,val,test shares for an image+text manifest, got " + split);
         }
-        List<Double> splitRatios = split;
-        long splitSeed = seed;
-        return new ImageTextFolderOptions(textField, imageField, labelField, splitField, valManifest, testManifest, splitRatios, splitSeed,
+        return new ImageTextFolderOptions(textField, imageField, labelField, splitField, valManifest, testManifest, split, seed,
                 or(imageSize), or(resize), augment, or(textLength), tokenizer(), or(minCount), or(maxVocab), lowercase, skipBad, null, null);
     }
 

@@ -11,19 +11,9 @@ final class IMMLOptions {
     @Option(names = "--imml.gamma2") double gamma2 = D.gamma2();
     @Option(names = "--imml.tau") double tau = D.tau();
     @Option(names = "--imml.neighbours") int neighbours = D.neighbours();
-    @Option(names = "--imml.predominant") String predominant = D.predominant() < 0 ? "auto" : Integer.toString(D.predominant());
+    @Option(names = "--imml.predominant") String predominant = IMMLConfig.predominantName(D.predominant());
 
     IMMLConfig config() {
-        int p;
-        if (predominant.equals("auto")) {
-            p = -1;
-        } else {
-            try {
-                p = Integer.parseInt(predominant);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--imml.predominant must be auto or a modality index, got '" + predominant + "'");
-            }
-        }
-        return D.withGammas(gamma1, gamma2).withTau(tau).withNeighbours(neighbours).withPredominant(p);
+        return D.withGammas(gamma1, gamma2).withTau(tau).withNeighbours(neighbours).withPredominant(IMMLConfig.parsePredominant(predominant));
     }
 }

@@ -2,10 +2,8 @@ package dev.causalmm.cli;
 
 import dev.causalmm.engine.EnvironmentReport;
 import dev.causalmm.io.UserInputException;
+import dev.causalmm.train.Verbosity;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -86,26 +84,13 @@ public final class Main implements Runnable {
             }
         });
         try {
-            return cl.execute(expandConfig(cl, args));
+            return cl.execute(ConfigFileArgs.expand(cl, args));
         } catch (OutOfMemoryError e) {
             return Failures.report(e, cl.getErr(), main.debug); // picocli hands Errors on; an OOM is not an interruption
         } catch (IllegalArgumentException | IOException e) {
             // the --config file: user input
             return Failures.report(e instanceof IllegalArgumentException iae ? UserInputException.of(iae) : e, cl.getErr(), false);
         }
-    }
-
-    /** {@code train --config FILE.yaml}: the file's options spliced into the arguments (see {@link ConfigFileArgs}). */
-    static String[] expandConfig(CommandLine cl, String[] args) throws IOException {
-        for (int i = 0; i < args.length; i++) {
-            CommandLine sub = cl.getSubcommands().get(args[i]);
-            if (sub == null) continue;
-            if (!(sub.getCommand() instanceof TrainCommand)) return args;
-            List<String> out = new ArrayList<>(Arrays.asList(args).subList(0, i + 1));
-            out.addAll(ConfigFileArgs.expand(sub.getCommandSpec(), Arrays.asList(args).subList(i + 1, args.length)));
-            return out.toArray(String[]::new);
-        }
-        return args;
     }
 
     public static void main(String[] args) {

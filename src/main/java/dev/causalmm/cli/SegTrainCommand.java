@@ -1,6 +1,5 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.engine.Device;
 import dev.causalmm.nn.UNetConfig;
 import dev.causalmm.seg.SegDataOptions;
@@ -48,21 +47,10 @@ final class SegTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        UNetConfig.Fusion f = switch (fusion.toLowerCase(Locale.ROOT)) {
-            case "channels" -> UNetConfig.Fusion.CHANNELS;
-            case "shared" -> UNetConfig.Fusion.SHARED;
-            default -> throw new IllegalArgumentException("--fusion must be channels or shared, got '" + fusion + "'");
-        };
-        C3RConfig c3r = switch (regularizer.toLowerCase(Locale.ROOT)) {
-            case "none" -> null;
-            case "c3r" -> C3RConfig.defaults();
-            default -> throw new IllegalArgumentException("--regularizer must be none or c3r, got '" + regularizer + "'");
-        };
-        if (downsample < 1 || downsample > 8) throw new IllegalArgumentException("--downsample must be in 1..8, got " + downsample);
         SegRecipe recipe = D.withSteps(steps).withBatchSize(batch).withPatch(patch).withDownsample(downsample).withWidth(width)
-                .withDepth(depth).withResidual(residual).withFusion(f).withLearningRate(lr).withWeightDecay(weightDecay)
+                .withDepth(depth).withResidual(residual).withFusion(UNetConfig.Fusion.parse(fusion)).withLearningRate(lr).withWeightDecay(weightDecay)
                 .withForeground(foreground).withFlips(!noFlips).withModalityDropout(!noDropout).withIntensityScale(intensityScale)
-                .withTimeLimitSeconds(timeLimit).withCheckpointEvery(checkpointEvery).withC3r(c3r).withC3rVoxels(c3rVoxels)
+                .withTimeLimitSeconds(timeLimit).withCheckpointEvery(checkpointEvery).withRegularizer(regularizer).withC3rVoxels(c3rVoxels)
                 .withSeed(seed).withDevice(Device.parse(device));
         SegDataOptions options = dataOptions.apply(SegDataOptions.defaults());
         SegTrainer.Result r = SegPipeline.train(data, options, recipe, out, resume, logger.loggers(), overwrite.overwrite);

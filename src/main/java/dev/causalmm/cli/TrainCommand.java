@@ -1,6 +1,5 @@
 package dev.causalmm.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.RegularizerSpec;
 import dev.causalmm.data.DataSource;
@@ -17,7 +16,6 @@ import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
 import dev.causalmm.train.GradientSync;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,13 +86,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ObjectNode results = Results.train(spec, runs, splits, sync, common.batchSize, (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
-        System.out.print(Report.table(Report.rows(Map.of(spec.label(), runs))));
-        results.at("/final/test/noise").properties().forEach(e -> System.out.printf(java.util.Locale.ROOT,
-                "noise ε=%s: test %s avg %.4f, worst %.4f (%d evaluations)%n", e.getKey(), e.getValue().path("metric").asText("accuracy"), e.getValue().get("avg").asDouble(),
-                e.getValue().get("worst").asDouble(), e.getValue().get("evaluations").asInt()));
-        JsonNode reg = results.at("/final/test/regression");
-        if (reg.isObject()) System.out.printf(java.util.Locale.ROOT, "test MAE %.4f, Pearson r %.4f (regression, mean over seeds)%n",
-                reg.path("MAE").asDouble(), reg.path("Corr").asDouble(Double.NaN));
+        System.out.print(Report.trainSummary(spec.label(), runs, results));
         System.out.println("wrote " + out.resolve("results.json"));
         return 0;
     }

@@ -44,6 +44,13 @@ public final class CheckpointEvaluation {
      * @param skipBad      image+text manifests: skip bad rows instead of failing
      */
     public record DataChoice(String dataset, Path dataFile, Double spuriousTest, Integer testSize, boolean skipBad) {
+        public DataChoice {
+            if (testSize != null && testSize <= 0) throw new UserInputException("--test-size must be > 0, got " + testSize);
+            if (spuriousTest != null && !(spuriousTest >= 0 && spuriousTest <= 1)) {
+                throw new UserInputException("--spurious-test must be in [0, 1], got " + spuriousTest);
+            }
+        }
+
         public static DataChoice checkpoints() {
             return new DataChoice(null, null, null, null, false);
         }
@@ -60,6 +67,13 @@ public final class CheckpointEvaluation {
      */
     public record Corruption(Double noise, int[] noiseModalities, boolean qmfCompat, int[] missingModalities, double missingRate,
                              long evalSeed) {
+        public Corruption {
+            if (noise != null) NoiseProtocol.of(noise, evalSeed); // a finite level >= 0
+            if (qmfCompat && noise == null) throw new UserInputException("--qmf-compat changes the noise protocol: give --noise EPS too");
+            if (noiseModalities != null && noise == null) throw new UserInputException("--noise-modalities has no effect without --noise EPS");
+            if (!(missingRate >= 0 && missingRate <= 1)) throw new UserInputException("--missing-rate must be in [0, 1], got " + missingRate);
+        }
+
         public static Corruption none(long evalSeed) {
             return new Corruption(null, null, false, null, 1.0, evalSeed);
         }
@@ -72,7 +86,12 @@ public final class CheckpointEvaluation {
      * @param featureCache  where cached pretrained features go
      */
     public record Options(String expectedModel, DataChoice data, Corruption corruption, boolean c3, double c3Eta, boolean dcor,
-                          int batchSize, Device device, Path featureCache) {}
+                          int batchSize, Device device, Path featureCache) {
+        public Options {
+            if (!(c3Eta > 0 && Double.isFinite(c3Eta))) throw new UserInputException("--c3-eta must be a finite number > 0, got " + c3Eta);
+            if (batchSize <= 0) throw new UserInputException("--batch-size must be > 0, got " + batchSize);
+        }
+    }
 
     /**
      * What was evaluated and the numbers.
@@ -260,6 +279,9 @@ public final class CheckpointEvaluation {
      * refused, still before the folder is made.
      */
     public static void claimOut(Path out, Path checkpoint, boolean overwrite) throws IOException {
+        if (java.nio.file.Files.isDirectory(checkpoint)) {
+            throw new UserInputException("--checkpoint " + checkpoint + " is a folder; give the model.ckpt file that train writes in it");
+        }
         boolean exists = java.nio.file.Files.isRegularFile(checkpoint);
         var mine = dev.causalmm.io.Provenance.ofInput(dev.causalmm.io.Provenance.Kind.EVAL, checkpoint, exists ? checkpoint : null);
         dev.causalmm.io.OutputFolder.check(out, mine, overwrite, checkpoint);

@@ -8,6 +8,7 @@ import dev.causalmm.io.Json;
 import dev.causalmm.nn.UNetConfig;
 import dev.causalmm.train.LrSchedule;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything {@code seg-train} decides about a run besides the data: the network, the patches, the
@@ -42,7 +43,7 @@ public record SegRecipe(int steps, int batchSize, int patch, int downsample, int
         if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
         if (patch <= 0) throw new IllegalArgumentException("patch side must be > 0, got " + patch);
-        if (downsample < 1 || downsample > 8) throw new IllegalArgumentException("downsample must be in 1..8, got " + downsample);
+        if (downsample < 1 || downsample > 8) throw new IllegalArgumentException("downsample (--downsample) must be in 1..8, got " + downsample);
         if (!(learningRate > 0 && learningRate <= Optimizer.Settings.MAX_LR)) {
             throw new IllegalArgumentException("learning rate (--lr) must be in (0, " + Optimizer.Settings.MAX_LR + "], got " + learningRate);
         }
@@ -177,6 +178,15 @@ public record SegRecipe(int steps, int batchSize, int patch, int downsample, int
 
     public SegRecipe withC3r(C3RConfig value) {
         return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, value, c3rVoxels, seed, device);
+    }
+
+    /** {@code none} (no regulariser) or {@code c3r} (C3R at its defaults), as the command line names them. */
+    public SegRecipe withRegularizer(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "none" -> withC3r(null);
+            case "c3r" -> withC3r(C3RConfig.defaults());
+            default -> throw new IllegalArgumentException("--regularizer must be none or c3r, got '" + name + "'");
+        };
     }
 
     public SegRecipe withC3rVoxels(int value) {
