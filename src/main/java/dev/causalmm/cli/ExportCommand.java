@@ -3,6 +3,7 @@ package dev.causalmm.cli;
 import dev.causalmm.interop.ExportOptions;
 import dev.causalmm.interop.TrainedModel;
 import dev.causalmm.io.SafeTensors;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.train.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class ExportCommand implements Callable<Integer> {
         ExportOptions options = new ExportOptions(SafeTensors.DType.ofExportName(dtype), archive);
         Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve("model.ckpt") : checkpoint;
         if (Files.isDirectory(checkpoint) && !Files.exists(file)) {
-            throw new IllegalArgumentException("--checkpoint " + checkpoint + " is a folder without a model.ckpt; give the folder"
+            throw new UserInputException("--checkpoint " + checkpoint + " is a folder without a model.ckpt; give the folder"
                     + " train writes under checkpoints/ (or the model.ckpt in it)");
         }
         try (TrainedModel trained = Failures.userInput(() -> TrainedModel.fromCheckpoint(file))) {

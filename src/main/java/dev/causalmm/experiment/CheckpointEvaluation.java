@@ -149,12 +149,12 @@ public final class CheckpointEvaluation {
         ObjectNode st = trained.state();
         String model = trained.modelName();
         if (o.expectedModel() != null && !o.expectedModel().equals(model)) {
-            throw new IllegalArgumentException("--model " + o.expectedModel() + " does not match the checkpoint's model '" + model + "'");
+            throw new UserInputException("--model " + o.expectedModel() + " does not match the checkpoint's model '" + model + "'");
         }
         Reopened r = reopen(st, o.data(), o.dcor());
         DataSplits data = FeatureCache.apply(r.raw(), trained.encoders(), o.featureCache(), o.device());
         if (!trained.modalities().equals(data.modalities())) {
-            throw new IllegalArgumentException(checkpoint + " was trained on modalities " + trained.modalities() + " but the data has "
+            throw new UserInputException(checkpoint + " was trained on modalities " + trained.modalities() + " but the data has "
                     + data.modalities());
         }
         trained.model().to(o.device());
@@ -181,20 +181,20 @@ public final class CheckpointEvaluation {
     private static Reopened reopen(ObjectNode st, DataChoice d, boolean dcor) throws IOException {
         String dataset = st.path("dataset").asText("mmlsyn");
         if (dcor && !dataset.equals("mmlsyn")) {
-            throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
+            throw new UserInputException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
         }
         if (st.has("hdf5Folder")) return reopenHdf5(st, d, dataset);
         FeatureFileInfo featureFile = st.has("featureFile") ? Json.MAPPER.treeToValue(st.get("featureFile"), FeatureFileInfo.class) : null;
-        if (d.dataFile() != null && featureFile == null) throw new IllegalArgumentException("--data-file is for checkpoints trained on a feature file");
+        if (d.dataFile() != null && featureFile == null) throw new UserInputException("--data-file is for checkpoints trained on a feature file");
         boolean manifest = st.has("folder");
         if ((featureFile != null || manifest) && (d.spuriousTest() != null || d.testSize() != null)) {
-            throw new IllegalArgumentException("--spurious-test and --test-size apply to the generated datasets, not to a "
+            throw new UserInputException("--spurious-test and --test-size apply to the generated datasets, not to a "
                     + (manifest ? "manifest" : "feature file"));
         }
-        if (d.skipBad() && !manifest) throw new IllegalArgumentException("--skip-bad is for checkpoints trained on an image+text manifest");
+        if (d.skipBad() && !manifest) throw new UserInputException("--skip-bad is for checkpoints trained on an image+text manifest");
         String given = d.dataset() == null ? dataset : d.dataset();
         if (featureFile == null && !given.equals(dataset) && !(manifest && DataSource.isImageTextManifest(d.dataset(), null))) {
-            throw new IllegalArgumentException("--dataset " + d.dataset() + " does not match the checkpoint's dataset '" + dataset + "'");
+            throw new UserInputException("--dataset " + d.dataset() + " does not match the checkpoint's dataset '" + dataset + "'");
         }
         if (featureFile != null) {
             Path moved = d.dataFile() != null ? d.dataFile() : d.dataset() != null && !d.dataset().equals(dataset) ? Path.of(d.dataset()) : null;
