@@ -29,6 +29,21 @@ public record IMMLConfig(double gamma1, double gamma2, double tau, int neighbour
         if (predominant < -1) throw new IllegalArgumentException("imml predominant modality must be -1 (auto) or an index");
     }
 
+    /** {@code auto} (−1: chosen by the unimodal probe) or a modality index, as {@code --imml.predominant} takes it. */
+    public static int parsePredominant(String value) {
+        if (value.equals("auto")) return -1;
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--imml.predominant must be auto or a modality index, got '" + value + "'");
+        }
+    }
+
+    /** The inverse of {@link #parsePredominant}. */
+    public static String predominantName(int index) {
+        return index < 0 ? "auto" : Integer.toString(index);
+    }
+
     public static IMMLConfig defaults() {
         return new IMMLConfig(1e-2, 1.0, 0.1, 2, 0.1, 0.1, 512, 128, -1, 0);
     }

@@ -11,9 +11,9 @@ package dev.causalmm.causal;
  */
 public record OGMGEConfig(double alpha, int modulationStarts, int modulationEnds, boolean noise) {
     public OGMGEConfig {
-        if (!(alpha >= 0 && alpha < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("ogm-ge alpha must be a finite number >= 0, got " + alpha);
+        if (!(alpha >= 0 && alpha < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("--ogm-ge.alpha must be a finite number >= 0, got " + alpha);
         if (modulationStarts < 0 || modulationEnds < modulationStarts) {
-            throw new IllegalArgumentException("ogm-ge modulation epochs must satisfy 0 <= start <= end, got " + modulationStarts + ".." + modulationEnds);
+            throw new IllegalArgumentException("--ogm-ge.modulation-starts and -ends must satisfy 0 <= starts <= ends, got " + modulationStarts + ".." + modulationEnds);
         }
     }
 

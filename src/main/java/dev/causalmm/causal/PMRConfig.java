@@ -11,10 +11,10 @@ package dev.causalmm.causal;
  */
 public record PMRConfig(double alpha, double momentum, int modulationStarts, int modulationEnds) {
     public PMRConfig {
-        if (!(alpha >= 0 && alpha < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("pmr alpha must be a finite number >= 0, got " + alpha);
-        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("pmr momentum must be in [0, 1), got " + momentum);
+        if (!(alpha >= 0 && alpha < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("--pmr.alpha must be a finite number >= 0, got " + alpha);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("--pmr.momentum must be in [0, 1), got " + momentum);
         if (modulationStarts < 0 || modulationEnds < modulationStarts) {
-            throw new IllegalArgumentException("pmr modulation epochs must satisfy 0 <= start <= end, got " + modulationStarts + ".." + modulationEnds);
+            throw new IllegalArgumentException("--pmr.modulation-starts and -ends must satisfy 0 <= starts <= ends, got " + modulationStarts + ".." + modulationEnds);
         }
     }
 

@@ -11,10 +11,10 @@ package dev.causalmm.causal;
  */
 public record UMTConfig(double weight, int teacherEpochs, double teacherLr, int teacherBatch) {
     public UMTConfig {
-        if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("umt weight must be a finite number >= 0, got " + weight);
-        if (teacherEpochs < 1) throw new IllegalArgumentException("umt teacher epochs must be >= 1, got " + teacherEpochs);
-        if (!(teacherLr > 0 && teacherLr < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("umt teacher lr must be a finite number > 0, got " + teacherLr);
-        if (teacherBatch < 1) throw new IllegalArgumentException("umt teacher batch must be >= 1, got " + teacherBatch);
+        if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("--umt.weight must be a finite number >= 0, got " + weight);
+        if (teacherEpochs < 1) throw new IllegalArgumentException("--umt.teacher-epochs must be >= 1, got " + teacherEpochs);
+        if (!(teacherLr > 0 && teacherLr < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("--umt.teacher-lr must be a finite number > 0, got " + teacherLr);
+        if (teacherBatch < 1) throw new IllegalArgumentException("--umt.teacher-batch must be >= 1, got " + teacherBatch);
     }
 
     public static UMTConfig defaults() {

@@ -7,39 +7,20 @@ import picocli.CommandLine.Option;
 final class C3ROptions {
     private static final C3RConfig D = C3RConfig.defaults();
 
-    @Option(names = "--c3r.lambda-v", description = "Weight of the instrument loss L_v (default: ${DEFAULT-VALUE}).")
-    double lambdaV = D.lambdaV();
-
-    @Option(names = "--c3r.lambda-fe", description = "Weight of L_fe (default: ${DEFAULT-VALUE}).")
-    double lambdaFe = D.lambdaFe();
-
-    @Option(names = "--c3r.alpha", description = "Distance penalty α of Eq. 6 (default: 1/(2·sqrt(d)); 0 = plain attention).")
-    Double alpha;
-
-    @Option(names = "--c3r.sign",
-            description = "Counterfactual step: ascent (default, Def. 3.1) or literal (Eq. 7 as printed).")
-    String sign = D.sign() > 0 ? "ascent" : "literal";
+    @Option(names = "--c3r.lambda-v") double lambdaV = D.lambdaV();
+    @Option(names = "--c3r.lambda-fe") double lambdaFe = D.lambdaFe();
+    @Option(names = "--c3r.alpha") Double alpha;
+    @Option(names = "--c3r.sign") String sign = D.sign() > 0 ? "ascent" : "literal";
 
     @Option(names = "--c3r.eta", description = "Counterfactual step size: η_rel of the normalised step (default: "
             + C3RConfig.DEFAULT_ETA_REL + "), η of the plain step (default: 1).")
     Double eta;
 
-    @Option(names = "--c3r.step",
-            description = "Counterfactual step: normalized (default; η_rel·‖Ẑ‖·G/‖G‖, invariant to rescaling Ẑ and W) or plain"
-                    + " (η·G, spec §2.4's form).")
-    String step = D.normalizedStep() ? "normalized" : "plain";
-
-    @Option(names = "--c3r.second-order", description = "Keep the graph through the counterfactual gradient.")
-    boolean secondOrder = D.secondOrder();
-
-    @Option(names = "--c3r.detach-instrument", description = "Stop L_v's gradient at the instrument.")
-    boolean detachInstrument = D.detachInstrument();
-
-    @Option(names = "--c3r.risk", description = "C3 risk relaxation: expected or ce (default: ${DEFAULT-VALUE}).")
-    String risk = D.risk().cliName();
-
-    @Option(names = "--c3r.necessity-warmup", description = "Epochs before the necessity risk is switched on (default: ${DEFAULT-VALUE}).")
-    int necessityWarmup = D.necessityWarmupEpochs();
+    @Option(names = "--c3r.step") String step = D.normalizedStep() ? "normalized" : "plain";
+    @Option(names = "--c3r.second-order") boolean secondOrder = D.secondOrder();
+    @Option(names = "--c3r.detach-instrument") boolean detachInstrument = D.detachInstrument();
+    @Option(names = "--c3r.risk") String risk = D.risk().cliName();
+    @Option(names = "--c3r.necessity-warmup") int necessityWarmup = D.necessityWarmupEpochs();
 
     C3RConfig config() {
         if (eta != null && !(eta > 0 && Double.isFinite(eta))) {

@@ -7,12 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code causalmm env}: what to paste into a bug report (like {@code python -m torch.utils.collect_env}). */
-@Command(name = "env", mixinStandardHelpOptions = true,
-        description = "Print the versions of causalmm, Java, LibTorch and the presets, op threads and BLAS, CUDA status (with the"
-                + " reason when it is absent), the natives cache folder and whether HOME is writable, and the host.")
+@Command(name = "env", mixinStandardHelpOptions = true)
 final class EnvCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print the report as JSON (with LibTorch's full build configuration).")
-    boolean json;
+    @Option(names = "--json") boolean json;
 
     @Override
     public Integer call() throws Exception {

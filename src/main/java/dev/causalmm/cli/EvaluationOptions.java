@@ -8,24 +8,11 @@ import picocli.CommandLine.Option;
 
 /** What {@code train} measures after training: {@link ExperimentSpec.Evaluation}. */
 final class EvaluationOptions {
-    @Option(names = "--metrics", split = ",", defaultValue = "c3",
-            description = "Extra metrics: c3 (hard C3 risks, always on), dcor (distance correlation of the representation"
-                    + " with each MMLSynData factor). Default: ${DEFAULT-VALUE}.")
-    Set<String> metrics;
-
-    @Option(names = "--eval-noise", split = ",",
-            description = "After training, evaluate the test set under the noise protocol at these levels ε (e.g. 0,5,10).")
-    List<Double> evalNoise;
-
-    @Option(names = "--eval-seeds",
-            description = "Evaluation seeds per training seed for --eval-noise (0: one, = the training seed; 5: QMF's 5×5 layout).")
-    int evalSeeds = ExperimentSpec.Evaluation.defaults().evalSeeds();
-
-    @Option(names = "--qmf-compat", description = "Noise protocol with the reference code's image quirks (one fixed noise field, uint8 wraparound).")
-    boolean qmfCompat;
-
-    @Option(names = "--eval-noise-modalities", split = ",", description = "Modality indices --eval-noise corrupts (default: all).")
-    List<Integer> evalNoiseModalities;
+    @Option(names = "--metrics", split = ",", defaultValue = "c3") Set<String> metrics;
+    @Option(names = "--eval-noise", split = ",") List<Double> evalNoise;
+    @Option(names = "--eval-seeds") int evalSeeds = ExperimentSpec.Evaluation.defaults().evalSeeds();
+    @Option(names = "--qmf-compat") boolean qmfCompat;
+    @Option(names = "--eval-noise-modalities", split = ",") List<Integer> evalNoiseModalities;
 
     ExperimentSpec.Evaluation evaluation(CommandSpec spec) {
         boolean noise = evalNoise != null && !evalNoise.isEmpty();

@@ -12,26 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code causalmm experiment --config FILE}: a resumable grid of models × regularisers × seeds × noise levels. */
-@Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Run an experiment grid from a JSON or YAML config (see experiments/*.json) and write OUT/results.json,"
-                + " OUT/report.md (Avg./Worst. per noise level, best in bold, t-test p-values) and OUT/accuracy-vs-noise.png."
-                + " Finished cells are kept in OUT/cells/ and skipped when the grid is run again.")
+@Command(name = "experiment", mixinStandardHelpOptions = true)
 final class ExperimentCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "Experiment config (JSON, or YAML by .yaml/.yml).")
-    Path config;
-
-    @Option(names = "--out", description = "Output folder (default: runs/<config name>).")
-    Path out;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE}).")
-    String device;
-
+    @Option(names = "--config", required = true) Path config;
+    @Option(names = "--out") Path out;
+    @Option(names = "--device", defaultValue = "cpu") String device;
     @picocli.CommandLine.Mixin LoggerOption logger;
-
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Show a progress bar when attached to a terminal.")
-    boolean progress;
-
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true") boolean progress;
     @picocli.CommandLine.Mixin OverwriteOption overwrite;
 
     @Override

@@ -10,15 +10,19 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Tells what the user can fix (exit 2, one line) from a bug in causalmm (exit 1, a one-line summary,
- * the stack trace with {@code --debug}). User input: {@link UserInputException}, unreadable or
- * malformed files ({@link IOException}, {@link DataLoadException}), and an
- * {@link IllegalArgumentException} raised while options become settings, by a check of a setting
- * or a resumed checkpoint ({@code check*}, {@code require*}, {@code parse*}, a config record), or
- * outside the packages that run models. Any other {@code IllegalArgumentException} from inside a
- * model run (engine, nn, baselines, causal, train, eval), such as a shape mismatch, is a bug.
+ * the stack trace with {@code --debug}). User input, explicitly: {@link UserInputException} (what
+ * the output-folder, config-file, experiment-grid, checkpoint-evaluation and segmentation-recipe
+ * checks throw, and every option→settings step the commands run through {@link #userInput}),
+ * picocli's {@link ParameterException}, unreadable or malformed files ({@link IOException},
+ * {@link DataLoadException}). As a fallback for the refusals not yet converted (the data readers'
+ * {@link IllegalArgumentException}s among them), such an exception counts as user input when a
+ * check of a setting raised it ({@code check*}, {@code require*}, {@code parse*}, a config record) or
+ * it came from outside the packages that run models; any other one from inside a model run
+ * (engine, nn, baselines, causal, train, eval), such as a shape mismatch, is a bug.
  */
 final class Failures {
     static final int EXIT_INTERNAL = 1;
@@ -49,6 +53,7 @@ final class Failures {
     static boolean isUserInput(Throwable ex) {
         return switch (ex) {
             case UserInputException e -> true;
+            case ParameterException e -> true;
             case IOException e -> true;
             case UncheckedIOException e -> true;
             case DataLoadException e -> true;

@@ -2,10 +2,8 @@ package dev.causalmm.cli;
 
 import dev.causalmm.engine.EnvironmentReport;
 import dev.causalmm.io.UserInputException;
+import dev.causalmm.train.Verbosity;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,8 +16,7 @@ import picocli.CommandLine.ScopeType;
  * reported in one line; 3: training diverged (a NaN or infinite loss); 4: a data-parallel peer died,
  * hung or never arrived. {@link Failures} tells them apart.
  */
-@Command(name = "causalmm", mixinStandardHelpOptions = true, versionProvider = Main.BuildVersion.class,
-        description = "Causal multimodal representation learning on LibTorch.",
+@Command(name = "causalmm", mixinStandardHelpOptions = true, versionProvider = Main.BuildVersion.class, resourceBundle = "dev.causalmm.cli.Help",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, ExperimentCommand.class,
                 SegTrainCommand.class, SegEvalCommand.class, SegPredictCommand.class, EnvCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
@@ -32,18 +29,14 @@ public final class Main implements Runnable {
     private int quiet;
     private int verbose;
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT,
-            description = "On an internal error, print the stack trace (for a bug report).")
-    boolean debug;
+    @Option(names = "--debug", scope = ScopeType.INHERIT) boolean debug;
 
-    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
-            description = "Warnings and errors only, and no progress bar.")
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT)
     void quiet(boolean[] flags) {
         quiet = flags.length;
     }
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "More log output: -v logs every causalmm component at info, -vv at debug.")
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT)
     void verbose(boolean[] flags) {
         verbose = flags.length;
     }
@@ -91,26 +84,13 @@ public final class Main implements Runnable {
             }
         });
         try {
-            return cl.execute(expandConfig(cl, args));
+            return cl.execute(ConfigFileArgs.expand(cl, args));
         } catch (OutOfMemoryError e) {
             return Failures.report(e, cl.getErr(), main.debug); // picocli hands Errors on; an OOM is not an interruption
         } catch (IllegalArgumentException | IOException e) {
             // the --config file: user input
             return Failures.report(e instanceof IllegalArgumentException iae ? UserInputException.of(iae) : e, cl.getErr(), false);
         }
-    }
-
-    /** {@code train --config FILE.yaml}: the file's options spliced into the arguments (see {@link ConfigFileArgs}). */
-    static String[] expandConfig(CommandLine cl, String[] args) throws IOException {
-        for (int i = 0; i < args.length; i++) {
-            CommandLine sub = cl.getSubcommands().get(args[i]);
-            if (sub == null) continue;
-            if (!(sub.getCommand() instanceof TrainCommand)) return args;
-            List<String> out = new ArrayList<>(Arrays.asList(args).subList(0, i + 1));
-            out.addAll(ConfigFileArgs.expand(sub.getCommandSpec(), Arrays.asList(args).subList(i + 1, args.length)));
-            return out.toArray(String[]::new);
-        }
-        return args;
     }
 
     public static void main(String[] args) {

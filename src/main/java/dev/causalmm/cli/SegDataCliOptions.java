@@ -8,30 +8,13 @@ import picocli.CommandLine.Option;
 
 /** The case-discovery options shared by seg-train, seg-eval and seg-predict (mapped onto {@link SegDataOptions}). */
 final class SegDataCliOptions {
-    @Option(names = "--modality", paramLabel = "NAME=GLOB",
-            description = "A modality and the glob of its file in each case folder, repeatable, in channel order"
-                    + " (default: the BraTS 2018-2021 names flair=*_flair.nii{,.gz} t1=… t1ce=… t2=…).")
-    List<String> modalities;
-
-    @Option(names = "--label", paramLabel = "GLOB", description = "Glob of the label file (default: *_seg.nii{,.gz}).")
-    String label;
-
-    @Option(names = "--mask", paramLabel = "GLOB", description = "Glob of a brain-mask file (default: voxels where any modality is non-zero).")
-    String mask;
-
-    @Option(names = "--label-scheme", description = "brats2015, brats2018 (2017-2021), brats2023 or an explicit map"
-            + " wt=1,2,4;tc=1,4;et=4 (default: brats2018).")
-    String labelScheme;
-
-    @Option(names = "--normalize", description = "Z-score each modality inside the brain: auto (skip data that is already"
-            + " normalised), on or off (default: auto).")
-    String normalize;
-
-    @Option(names = "--crop-margin", description = "Voxels kept around the brain's bounding box (default: 4).")
-    Integer cropMargin;
-
-    @Option(names = "--cache", paramLabel = "DIR", description = "Cache preprocessed cases in DIR.")
-    java.nio.file.Path cache;
+    @Option(names = "--modality", paramLabel = "NAME=GLOB") List<String> modalities;
+    @Option(names = "--label", paramLabel = "GLOB") String label;
+    @Option(names = "--mask", paramLabel = "GLOB") String mask;
+    @Option(names = "--label-scheme") String labelScheme;
+    @Option(names = "--normalize") String normalize;
+    @Option(names = "--crop-margin") Integer cropMargin;
+    @Option(names = "--cache", paramLabel = "DIR") java.nio.file.Path cache;
 
     boolean anyGiven() {
         return modalities != null || label != null || mask != null || labelScheme != null || normalize != null || cropMargin != null;

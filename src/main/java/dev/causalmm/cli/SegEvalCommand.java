@@ -13,16 +13,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code causalmm seg-eval}: the 15-subset Dice table of a seg-train checkpoint on labelled cases. */
-@Command(name = "seg-eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a seg-train checkpoint folder on DATA's labelled cases under every modality subset;"
-                + " writes OUT/results.json, OUT/report.md and OUT/dice-heatmap.png. Data options default to the checkpoint's.")
+@Command(name = "seg-eval", mixinStandardHelpOptions = true)
 final class SegEvalCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Folder written by seg-train.") Path checkpoint;
-    @Option(names = "--data", required = true, description = "Folder with one sub-folder per case.") Path data;
-    @Option(names = "--out", required = true, description = "Output folder.") Path out;
+    @Option(names = "--checkpoint", required = true) Path checkpoint;
+    @Option(names = "--data", required = true) Path data;
+    @Option(names = "--out", required = true) Path out;
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
-
     @picocli.CommandLine.Mixin OverwriteOption overwrite;
 
     @Override

@@ -10,16 +10,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code causalmm seg-predict}: label volumes for DATA's cases, in their source geometry. */
-@Command(name = "seg-predict", mixinStandardHelpOptions = true,
-        description = "Segment DATA's cases with a seg-train checkpoint folder; writes OUT/<case>_pred.nii.gz in each"
-                + " case's source grid and header, labels numbered by the label scheme.")
+@Command(name = "seg-predict", mixinStandardHelpOptions = true)
 final class SegPredictCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Folder written by seg-train.") Path checkpoint;
-    @Option(names = "--data", required = true, description = "Folder with one sub-folder per case (labels not needed).") Path data;
-    @Option(names = "--out", required = true, description = "Output folder.") Path out;
+    @Option(names = "--checkpoint", required = true) Path checkpoint;
+    @Option(names = "--data", required = true) Path data;
+    @Option(names = "--out", required = true) Path out;
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
-
     @picocli.CommandLine.Mixin OverwriteOption overwrite;
 
     @Override

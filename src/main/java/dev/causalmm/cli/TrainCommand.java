@@ -1,9 +1,7 @@
 package dev.causalmm.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.RegularizerSpec;
-import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.dist.DataParallel;
@@ -18,7 +16,6 @@ import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
 import dev.causalmm.train.GradientSync;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,9 +29,7 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Mixin DataOptions data;
-    @Mixin C3ROptions c3r;
-    @Mixin IMMLOptions imml;
-    @Mixin CmIROptions cmir;
+    @Mixin RegularizerOptions regularizer;
     @Mixin FeatureFileCliOptions featureFile;
     @Mixin FolderOptions folder;
     @Mixin LoggerOption logger;
@@ -56,9 +51,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", split = ",", defaultValue = "1",
             description = "Training seed(s), comma-separated for several runs (default: ${DEFAULT-VALUE}).")
     List<Long> seeds;
-
-    @Option(names = "--regularizer", defaultValue = "none", description = "none, c3r, imml, cmir, or an imbalance baseline ogm-ge, pmr, umt (default: ${DEFAULT-VALUE}).")
-    String regularizer;
 
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar when attached to a terminal.")
@@ -94,13 +86,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ObjectNode results = Results.train(spec, runs, splits, sync, common.batchSize, (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
-        System.out.print(Report.table(Report.rows(Map.of(spec.label(), runs))));
-        results.at("/final/test/noise").properties().forEach(e -> System.out.printf(java.util.Locale.ROOT,
-                "noise ε=%s: test %s avg %.4f, worst %.4f (%d evaluations)%n", e.getKey(), e.getValue().path("metric").asText("accuracy"), e.getValue().get("avg").asDouble(),
-                e.getValue().get("worst").asDouble(), e.getValue().get("evaluations").asInt()));
-        JsonNode reg = results.at("/final/test/regression");
-        if (reg.isObject()) System.out.printf(java.util.Locale.ROOT, "test MAE %.4f, Pearson r %.4f (regression, mean over seeds)%n",
-                reg.path("MAE").asDouble(), reg.path("Corr").asDouble(Double.NaN));
+        System.out.print(Report.trainSummary(spec.label(), runs, results));
         System.out.println("wrote " + out.resolve("results.json"));
         return 0;
     }
@@ -108,16 +94,13 @@ final class TrainCommand implements Callable<Integer> {
     /** The options as an experiment; fails on any that do not fit together. */
     ExperimentSpec spec() {
         String dataset = common.dataset("mmlsyn");
-        CliChecks.onlyWith(commandSpec, "--c3r.", regularizer.equals("c3r"), "--regularizer c3r", "--regularizer " + regularizer);
-        CliChecks.onlyWith(commandSpec, "--imml.", regularizer.equals("imml"), "--regularizer imml", "--regularizer " + regularizer);
-        CliChecks.onlyWith(commandSpec, "--cmir.", regularizer.equals("cmir"), "--regularizer cmir", "--regularizer " + regularizer);
+        RegularizerSpec reg = regularizer.spec(commandSpec);
         CliChecks.onlyWith(commandSpec, "--modalities", dataset.equals("mmlsyn"), "--dataset mmlsyn", "--dataset " + dataset);
         boolean manifest = DataSource.isImageTextManifest(dataset, folder.imageField);
         boolean file = !manifest && DataSource.namesFile(dataset);
         DataOptions.checkApplies(commandSpec, dataset, manifest, file);
         var evaluation = this.evaluation.evaluation(commandSpec);
         logger.loggers();
-        RegularizerSpec reg = RegularizerSpec.parse(regularizer, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config()));
         reg.create(0).close(); // fails fast on an unavailable regulariser
         DataParallel dp = dist.dataParallel();
         DataSource source = DataSource.parse(dataset, new DataSource.Settings(data.mmlsyn(), data.imagetext(),

@@ -1,5 +1,7 @@
 package dev.causalmm.data;
 
+import java.util.List;
+
 /**
  * How a feature file becomes train/validation/test sets. A manifest's own settings take precedence.
  *
@@ -39,6 +41,20 @@ public record FeatureFileOptions(double trainRatio, double valRatio, double test
     /** 70 / 10 / 20 % stratified (10 % of the training part for validation when the file gives train/test), seed 0, standardised. */
     public static FeatureFileOptions defaults() {
         return new FeatureFileOptions(0.7, 0.1, 0.2, 0, true, "auto", false, null);
+    }
+
+    /**
+     * {@code --split} as given: three train,val,test shares adding up to 1, or one val share (taken
+     * from the training split of a file with train/test); null keeps these shares.
+     */
+    public FeatureFileOptions withSplitShares(List<Double> shares, long seed) {
+        if (shares == null) return withSplit(trainRatio, valRatio, testRatio, seed);
+        if (shares.size() == 1) return withSplit(trainRatio, shares.get(0), testRatio, seed);
+        if (shares.size() != 3) throw new IllegalArgumentException("--split takes train,val,test shares (or one val share), got " + shares);
+        if (Math.abs(shares.get(0) + shares.get(1) + shares.get(2) - 1) > 1e-6) {
+            throw new IllegalArgumentException("--split shares must add up to 1, got " + shares);
+        }
+        return withSplit(shares.get(0), shares.get(1), shares.get(2), seed);
     }
 
     public FeatureFileOptions withSplit(double train, double val, double test, long seed) {

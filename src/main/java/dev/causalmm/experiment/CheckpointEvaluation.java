@@ -50,6 +50,13 @@ public final class CheckpointEvaluation {
      * @param skipBad      image+text manifests: skip bad rows instead of failing
      */
     public record DataChoice(String dataset, Path dataFile, Double spuriousTest, Integer testSize, boolean skipBad) {
+        public DataChoice {
+            if (testSize != null && testSize <= 0) throw new UserInputException("--test-size must be > 0, got " + testSize);
+            if (spuriousTest != null && !(spuriousTest >= 0 && spuriousTest <= 1)) {
+                throw new UserInputException("--spurious-test must be in [0, 1], got " + spuriousTest);
+            }
+        }
+
         public static DataChoice checkpoints() {
             return new DataChoice(null, null, null, null, false);
         }
@@ -66,6 +73,13 @@ public final class CheckpointEvaluation {
      */
     public record Corruption(Double noise, int[] noiseModalities, boolean qmfCompat, int[] missingModalities, double missingRate,
                              long evalSeed) {
+        public Corruption {
+            if (noise != null) NoiseProtocol.of(noise, evalSeed); // a finite level >= 0
+            if (qmfCompat && noise == null) throw new UserInputException("--qmf-compat changes the noise protocol: give --noise EPS too");
+            if (noiseModalities != null && noise == null) throw new UserInputException("--noise-modalities has no effect without --noise EPS");
+            if (!(missingRate >= 0 && missingRate <= 1)) throw new UserInputException("--missing-rate must be in [0, 1], got " + missingRate);
+        }
+
         public static Corruption none(long evalSeed) {
             return new Corruption(null, null, false, null, 1.0, evalSeed);
         }
@@ -78,7 +92,12 @@ public final class CheckpointEvaluation {
      * @param featureCache  where cached pretrained features go
      */
     public record Options(String expectedModel, DataChoice data, Corruption corruption, boolean c3, double c3Eta, boolean dcor,
-                          int batchSize, Device device, Path featureCache) {}
+                          int batchSize, Device device, Path featureCache) {
+        public Options {
+            if (!(c3Eta > 0 && Double.isFinite(c3Eta))) throw new UserInputException("--c3-eta must be a finite number > 0, got " + c3Eta);
+            if (batchSize <= 0) throw new UserInputException("--batch-size must be > 0, got " + batchSize);
+        }
+    }
 
     /**
      * What was evaluated and the numbers.
@@ -136,12 +155,12 @@ public final class CheckpointEvaluation {
         ObjectNode st = trained.state();
         String model = trained.modelName();
         if (o.expectedModel() != null && !o.expectedModel().equals(model)) {
-            throw new IllegalArgumentException("--model " + o.expectedModel() + " does not match the checkpoint's model '" + model + "'");
+            throw new UserInputException("--model " + o.expectedModel() + " does not match the checkpoint's model '" + model + "'");
         }
         Reopened r = reopen(st, o.data(), o.dcor());
         DataSplits data = FeatureCache.apply(r.raw(), trained.encoders(), o.featureCache(), o.device());
         if (!trained.modalities().equals(data.modalities())) {
-            throw new IllegalArgumentException(checkpoint + " was trained on modalities " + trained.modalities() + " but the data has "
+            throw new UserInputException(checkpoint + " was trained on modalities " + trained.modalities() + " but the data has "
                     + data.modalities());
         }
         trained.model().to(o.device());
@@ -185,20 +204,20 @@ public final class CheckpointEvaluation {
     private static Reopened reopen(ObjectNode st, DataChoice d, boolean dcor) throws IOException {
         String dataset = st.path("dataset").asText("mmlsyn");
         if (dcor && !dataset.equals("mmlsyn")) {
-            throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
+            throw new UserInputException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
         }
         if (st.has("hdf5Folder")) return reopenHdf5(st, d, dataset);
         FeatureFileInfo featureFile = st.has("featureFile") ? Json.MAPPER.treeToValue(st.get("featureFile"), FeatureFileInfo.class) : null;
-        if (d.dataFile() != null && featureFile == null) throw new IllegalArgumentException("--data-file is for checkpoints trained on a feature file");
+        if (d.dataFile() != null && featureFile == null) throw new UserInputException("--data-file is for checkpoints trained on a feature file");
         boolean manifest = st.has("folder");
         if ((featureFile != null || manifest) && (d.spuriousTest() != null || d.testSize() != null)) {
-            throw new IllegalArgumentException("--spurious-test and --test-size apply to the generated datasets, not to a "
+            throw new UserInputException("--spurious-test and --test-size apply to the generated datasets, not to a "
                     + (manifest ? "manifest" : "feature file"));
         }
-        if (d.skipBad() && !manifest) throw new IllegalArgumentException("--skip-bad is for checkpoints trained on an image+text manifest");
+        if (d.skipBad() && !manifest) throw new UserInputException("--skip-bad is for checkpoints trained on an image+text manifest");
         String given = d.dataset() == null ? dataset : d.dataset();
         if (featureFile == null && !given.equals(dataset) && !(manifest && DataSource.isImageTextManifest(d.dataset(), null))) {
-            throw new IllegalArgumentException("--dataset " + d.dataset() + " does not match the checkpoint's dataset '" + dataset + "'");
+            throw new UserInputException("--dataset " + d.dataset() + " does not match the checkpoint's dataset '" + dataset + "'");
         }
         if (featureFile != null) {
             Path moved = d.dataFile() != null ? d.dataFile() : d.dataset() != null && !d.dataset().equals(dataset) ? Path.of(d.dataset()) : null;
@@ -284,6 +303,9 @@ public final class CheckpointEvaluation {
      * refused, still before the folder is made.
      */
     public static void claimOut(Path out, Path checkpoint, boolean overwrite) throws IOException {
+        if (Files.isDirectory(checkpoint)) {
+            throw new UserInputException("--checkpoint " + checkpoint + " is a folder; give the model.ckpt file that train writes in it");
+        }
         boolean exists = Files.isRegularFile(checkpoint);
         var mine = Provenance.ofInput(Provenance.Kind.EVAL, checkpoint, exists ? checkpoint : null);
         OutputFolder.check(out, mine, overwrite, checkpoint);

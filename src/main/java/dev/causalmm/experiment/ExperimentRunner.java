@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /** Trains and evaluates an {@link ExperimentSpec} for every seed, writing one checkpoint per seed. */
 public final class ExperimentRunner {
@@ -82,14 +83,12 @@ public final class ExperimentRunner {
             }
             TrainConfig cfg = new TrainConfig(r.epochs(), r.batchSize() / sync.worldSize(), r.optimizer(), r.schedule(),
                     r.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, r.earlyStopPatience() > 0, 4, r.precision());
-            try (Regularizer reg = spec.regularizer().create(seed);
-                 MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
-                         () -> Baselines.create(spec.model(), modalities, task, EncoderConfig.c3rPaper(),
-                                 data.train().size(), seed)), seed);
+            // fresh models of the run's architecture: the model, and UMT's uni-modal teachers
+            LongFunction<MultimodalModel> fresh = s -> dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
+                    () -> Baselines.create(spec.model(), modalities, task, EncoderConfig.c3rPaper(), data.train().size(), s));
+            try (Regularizer reg = spec.regularizer().create(seed, fresh);
+                 MultimodalModel model = reg.adapt(fresh.apply(seed), seed);
                  MetricsListener metrics = new MetricsListener(ckDir, loggers, hparams(spec, seed, data))) {
-                // UMT's uni-modal teachers: fresh models of the same architecture
-                if (reg instanceof dev.causalmm.causal.UMT umt) umt.withTeachers(s -> dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
-                        () -> Baselines.create(spec.model(), modalities, task, EncoderConfig.c3rPaper(), data.train().size(), s)));
                 Trainer trainer = new Trainer(cfg).gradientSync(sync);
                 if (root) trainer.addListener(new LoggingListener(label)).addListener(metrics);
                 if (progress && root) trainer.addListener(new ProgressBar(label));

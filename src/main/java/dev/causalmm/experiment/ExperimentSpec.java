@@ -6,8 +6,11 @@ import dev.causalmm.baselines.Baselines;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
+import dev.causalmm.causal.OGMGEConfig;
+import dev.causalmm.causal.PMRConfig;
 import dev.causalmm.causal.RegularizerSpec;
 import dev.causalmm.causal.Regularizers;
+import dev.causalmm.causal.UMTConfig;
 import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.engine.Device;
@@ -216,7 +219,10 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
     public Regularizers.Settings regularizerSettings() {
         return new Regularizers.Settings(regularizer instanceof RegularizerSpec.C3R c ? c.config() : C3RConfig.defaults(),
                 regularizer instanceof RegularizerSpec.IMML i ? i.config() : IMMLConfig.defaults(),
-                regularizer instanceof RegularizerSpec.CmIR c ? c.config() : CmIRConfig.defaults());
+                regularizer instanceof RegularizerSpec.CmIR c ? c.config() : CmIRConfig.defaults())
+                .withBaselines(regularizer instanceof RegularizerSpec.OgmGe o ? o.config() : OGMGEConfig.defaults(),
+                        regularizer instanceof RegularizerSpec.PMR p ? p.config() : PMRConfig.defaults(),
+                        regularizer instanceof RegularizerSpec.UMT u ? u.config() : UMTConfig.defaults());
     }
 
     /** The row label: {@code model} or {@code model+regularizer}. */
@@ -249,6 +255,10 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
         o.set("c3r", Json.MAPPER.valueToTree(r.c3r()));
         o.set("imml", Json.MAPPER.valueToTree(r.imml()));
         o.set("cmir", Json.MAPPER.valueToTree(r.cmir()));
+        // an imbalance baseline's settings only where they differ from the defaults, which were the only ones before they had options
+        if (!r.ogmge().equals(OGMGEConfig.defaults())) o.set("ogmge", Json.MAPPER.valueToTree(r.ogmge()));
+        if (!r.pmr().equals(PMRConfig.defaults())) o.set("pmr", Json.MAPPER.valueToTree(r.pmr()));
+        if (!r.umt().equals(UMTConfig.defaults())) o.set("umt", Json.MAPPER.valueToTree(r.umt()));
         o.put("dcor", evaluation.dcor());
         o.set("evalNoise", Json.MAPPER.valueToTree(evaluation.noise()));
         o.put("evalSeeds", evaluation.evalSeeds());

@@ -23,6 +23,7 @@ import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.ImageTextFolderOptions;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.PretrainedEncoderSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -106,21 +107,21 @@ public record GridConfig(String name, String dataset, List<String> models, List<
 
     public GridConfig {
         // a grid is checked whole before its first cell trains: a bad value found after hours of training wastes them
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("the grid's name must not be empty");
+        if (name == null || name.isBlank()) throw new UserInputException("the grid's name must not be empty");
         boolean manifest = DataSource.isImageTextManifest(dataset, folder == null ? null : folder.imageField());
         boolean file = !manifest && DataSource.namesFile(dataset);
         if (!ExperimentSpec.DATASETS.contains(dataset) && !file && !manifest) {
-            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", ExperimentSpec.DATASETS)
+            throw new UserInputException("unknown dataset '" + dataset + "'; available: " + String.join(", ", ExperimentSpec.DATASETS)
                     + ", a feature file (.mat, .npz, .csv) or manifest (.yaml), or an image+text manifest (.jsonl, or .csv with an image column)");
         }
         if (manifest && !Files.isRegularFile(Path.of(dataset))) {
-            throw new IllegalArgumentException("image+text manifest " + dataset + " does not exist (paths are relative to the working directory)");
+            throw new UserInputException("image+text manifest " + dataset + " does not exist (paths are relative to the working directory)");
         }
         folder = manifest ? (folder == null ? ImageTextFolderOptions.defaults() : folder) : null;
         encoders = encoders == null ? List.of() : List.copyOf(encoders);
         for (PretrainedEncoderSpec e : encoders) {
             if (!Files.isRegularFile(Path.of(e.file()))) {
-                throw new IllegalArgumentException("pretrained encoder of modality '" + e.modality() + "': TorchScript file " + e.file()
+                throw new UserInputException("pretrained encoder of modality '" + e.modality() + "': TorchScript file " + e.file()
                         + " does not exist (paths are relative to the working directory)");
             }
         }
@@ -128,7 +129,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         for (String m : models) Baselines.requireAvailable(m);
         regularizers = nonEmpty("regularizers", regularizers);
         for (String r : regularizers) {
-            if (!Regularizers.NAMES.contains(r)) throw new IllegalArgumentException("unknown regularizer '" + r + "'; expected one of " + Regularizers.NAMES);
+            if (!Regularizers.NAMES.contains(r)) throw new UserInputException("unknown regularizer '" + r + "'; expected one of " + Regularizers.NAMES);
         }
         ExperimentSpec.requireDistinct("model", models);
         ExperimentSpec.requireDistinct("regularizer", regularizers);
@@ -136,27 +137,27 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         ExperimentSpec.requireDistinct("seed", seeds);
         noise = nonEmpty("noise", noise);
         for (Double e : noise) {
-            if (!(e >= 0 && e < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("noise levels must be finite numbers >= 0, got " + e);
+            if (!(e >= 0 && e < Double.POSITIVE_INFINITY)) throw new UserInputException("noise levels must be finite numbers >= 0, got " + e);
         }
         ExperimentSpec.requireDistinct("noise level", noise);
-        if (evalSeeds < 0) throw new IllegalArgumentException("evalSeeds must be >= 0, got " + evalSeeds);
-        if (epochs <= 0) throw new IllegalArgumentException("epochs must be > 0, got " + epochs);
-        if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be > 0, got " + batchSize);
-        if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("lr must be a finite number > 0, got " + lr);
+        if (evalSeeds < 0) throw new UserInputException("evalSeeds must be >= 0, got " + evalSeeds);
+        if (epochs <= 0) throw new UserInputException("epochs must be > 0, got " + epochs);
+        if (batchSize <= 0) throw new UserInputException("batchSize must be > 0, got " + batchSize);
+        if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) throw new UserInputException("lr must be a finite number > 0, got " + lr);
         if (mmlsyn == null || imagetext == null || c3r == null || imml == null || cmir == null) {
-            throw new IllegalArgumentException("the grid's mmlsyn, imagetext, c3r, imml and cmir settings must not be null");
+            throw new UserInputException("the grid's mmlsyn, imagetext, c3r, imml and cmir settings must not be null");
         }
         if (file && featureFile == null) featureFile = FeatureFileOptions.defaults();
         if (!file) featureFile = null;
         int valSize = file ? (featureFile.valRatio() > 0 ? 1 : 0) : manifest ? 1
                 : dataset.equals("imagetext") ? imagetext.valSize() : mmlsyn.valSize();
-        if (file && valSize <= 0) throw new IllegalArgumentException("featureFile.valRatio must be > 0 (the validation set is reported)");
-        if (valSize <= 0) throw new IllegalArgumentException(dataset + ".valSize must be > 0 (the validation set is reported), got " + valSize);
+        if (file && valSize <= 0) throw new UserInputException("featureFile.valRatio must be > 0 (the validation set is reported)");
+        if (valSize <= 0) throw new UserInputException(dataset + ".valSize must be > 0 (the validation set is reported), got " + valSize);
     }
 
     private static <T> List<T> nonEmpty(String field, List<T> values) {
-        if (values == null || values.isEmpty()) throw new IllegalArgumentException("'" + field + "' must list at least one value");
-        for (T v : values) if (v == null) throw new IllegalArgumentException("'" + field + "' holds a null: " + values);
+        if (values == null || values.isEmpty()) throw new UserInputException("'" + field + "' must list at least one value");
+        for (T v : values) if (v == null) throw new UserInputException("'" + field + "' holds a null: " + values);
         return List.copyOf(values);
     }
 
@@ -196,25 +197,25 @@ public record GridConfig(String name, String dataset, List<String> models, List<
     public static GridConfig read(Path file) throws IOException {
         String fname = file.getFileName().toString();
         boolean yaml = fname.endsWith(".yaml") || fname.endsWith(".yml");
-        if (Files.isDirectory(file)) throw new IllegalArgumentException("experiment config " + file + " is a directory, not a file");
-        if (!Files.exists(file)) throw new IllegalArgumentException("experiment config " + file + " does not exist");
+        if (Files.isDirectory(file)) throw new UserInputException("experiment config " + file + " is a directory, not a file");
+        if (!Files.exists(file)) throw new UserInputException("experiment config " + file + " does not exist");
         ObjectMapper mapper = yaml ? YAML : JSON;
         JsonNode n;
         try {
             n = mapper.readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage(), e);
+            throw new UserInputException(file + ": not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IOException("cannot read experiment config " + file + ": " + e.getMessage(), e);
         }
-        if (n == null || n.isMissingNode()) throw new IllegalArgumentException(file + ": the experiment config is empty");
-        if (!n.isObject()) throw new IllegalArgumentException(file + ": an experiment config is a " + (yaml ? "YAML mapping" : "JSON object")
+        if (n == null || n.isMissingNode()) throw new UserInputException(file + ": the experiment config is empty");
+        if (!n.isObject()) throw new UserInputException(file + ": an experiment config is a " + (yaml ? "YAML mapping" : "JSON object")
                 + " of keys " + KEYS);
         n.properties().forEach(e -> {
             if (!KEYS.contains(e.getKey())) {
-                throw new IllegalArgumentException(file + ": unknown key '" + e.getKey() + "' (known keys: " + String.join(", ", KEYS) + ")");
+                throw new UserInputException(file + ": unknown key '" + e.getKey() + "' (known keys: " + String.join(", ", KEYS) + ")");
             }
-            if (e.getValue().isNull()) throw new IllegalArgumentException(file + ": key '" + e.getKey() + "' is null; give a value or leave the key out");
+            if (e.getValue().isNull()) throw new UserInputException(file + ": key '" + e.getKey() + "' is null; give a value or leave the key out");
         });
         Raw r = bind(mapper, n, Raw.class, file, "");
         // settings of a dataset or regulariser the grid does not use would be ignored: a mistake, not a no-op
@@ -222,7 +223,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         List<String> regs = or(r.regularizers(), List.of("none", "c3r"));
         for (String d : ExperimentSpec.DATASETS) {
             if (n.has(d) && !d.equals(dataset)) {
-                throw new IllegalArgumentException(file + ": key '" + d + "' has no effect: the grid's dataset is '" + dataset
+                throw new UserInputException(file + ": key '" + d + "' has no effect: the grid's dataset is '" + dataset
                         + "'; remove it, or set \"dataset\": \"" + d + "\"");
             }
         }
@@ -234,16 +235,16 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         ImageTextFolderOptions folder = merge(mapper, folderGiven, "folder", ImageTextFolderOptions.defaults(), ImageTextFolderOptions.class, file);
         boolean manifest = DataSource.isImageTextManifest(dataset, folder == null ? null : folder.imageField());
         if (n.has("folder") && !manifest) {
-            throw new IllegalArgumentException(file + ": key 'folder' has no effect: the grid's dataset '" + dataset
+            throw new UserInputException(file + ": key 'folder' has no effect: the grid's dataset '" + dataset
                     + "' is not an image+text manifest; remove it, or set \"dataset\" to a .jsonl manifest (or a .csv with an image column)");
         }
         if (n.has("featureFile") && (manifest || !DataSource.namesFile(dataset))) {
-            throw new IllegalArgumentException(file + ": key 'featureFile' has no effect: the grid's dataset '" + dataset
+            throw new UserInputException(file + ": key 'featureFile' has no effect: the grid's dataset '" + dataset
                     + "' is not a feature file; remove it, or set \"dataset\" to a .mat, .npz, .csv or manifest path");
         }
         for (String reg : List.of("c3r", "imml", "cmir")) {
             if (n.has(reg) && !regs.contains(reg)) {
-                throw new IllegalArgumentException(file + ": key '" + reg + "' has no effect: the grid's regularizers are " + regs
+                throw new UserInputException(file + ": key '" + reg + "' has no effect: the grid's regularizers are " + regs
                         + "; remove it, or add \"" + reg + "\" to regularizers");
             }
         }
@@ -260,7 +261,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
                     or(r.evalSeeds(), 0), or(r.noise(), List.of(0.0, 5.0, 10.0)), or(r.epochs(), 10), or(r.batchSize(), 256),
                     or(r.lr(), 1e-3), syn, it, or(r.qmfCompat(), false), c3r, imml, cmir, ff, manifest ? folder : null, r.encoders());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            throw new UserInputException(file + ": " + e.getMessage(), e);
         }
     }
 
@@ -271,13 +272,13 @@ public record GridConfig(String name, String dataset, List<String> models, List<
     /** The defaults of {@code type} with the fields the config's object {@code field} gives. */
     private static <T> T merge(ObjectMapper mapper, JsonNode given, String field, T defaults, Class<T> type, Path file) {
         if (given == null) return defaults;
-        if (!given.isObject()) throw new IllegalArgumentException(file + ": key '" + field + "' must be an object of settings");
+        if (!given.isObject()) throw new UserInputException(file + ": key '" + field + "' must be an object of settings");
         ObjectNode merged = Json.MAPPER.valueToTree(defaults);
         given.properties().forEach(e -> {
             if (!merged.has(e.getKey())) {
                 List<String> known = new ArrayList<>();
                 merged.fieldNames().forEachRemaining(known::add);
-                throw new IllegalArgumentException(file + ": unknown key '" + field + "." + e.getKey() + "' (known keys of '" + field + "': "
+                throw new UserInputException(file + ": unknown key '" + field + "." + e.getKey() + "' (known keys of '" + field + "': "
                         + String.join(", ", known) + ")");
             }
         });
@@ -291,11 +292,11 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         } catch (JsonProcessingException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            if (root instanceof IllegalArgumentException iae) throw new IllegalArgumentException(file + ": key '" + prefix.replaceFirst("\\.$", "") + "': " + iae.getMessage(), e);
+            if (root instanceof IllegalArgumentException iae) throw new UserInputException(file + ": key '" + prefix.replaceFirst("\\.$", "") + "': " + iae.getMessage(), e);
             String key = prefix + pathOf(e);
             String got = e instanceof InvalidFormatException ife ? " " + Json.MAPPER.valueToTree(ife.getValue()) : "";
             String want = e instanceof MismatchedInputException mie && mie.getTargetType() != null ? typeName(mie.getTargetType()) : "another type";
-            throw new IllegalArgumentException(file + ": key '" + key + "' has the wrong type: expected " + want
+            throw new UserInputException(file + ": key '" + key + "' has the wrong type: expected " + want
                     + (got.isEmpty() ? "" : ", got" + got), e);
         }
     }

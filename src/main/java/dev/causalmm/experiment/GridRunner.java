@@ -97,7 +97,7 @@ public final class GridRunner {
         }
         if (!changedCells.isEmpty() && !overwrite) {
             // retraining them would replace finished results with those of other settings
-            throw new IllegalArgumentException("these cells of " + out + " were trained with other settings: " + String.join("; ", changedCells)
+            throw new UserInputException("these cells of " + out + " were trained with other settings: " + String.join("; ", changedCells)
                     + ". Finished cells are never overwritten: run the changed grid with a fresh --out (or another name, or --overwrite to retrain them),"
                     + " or delete those cell folders to retrain them");
         }

@@ -1,5 +1,6 @@
 package dev.causalmm.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,21 @@ public final class Report {
 
     public static List<Row> rows(Map<String, List<RunResult>> byModel) {
         return byModel.entrySet().stream().map(e -> Row.of(e.getKey(), e.getValue())).toList();
+    }
+
+    /**
+     * What {@code train} prints when it is done: the table of {@code runs}, then from its
+     * {@code results} (results.json) each noise level's average and worst, and the regression metrics.
+     */
+    public static String trainSummary(String label, List<RunResult> runs, JsonNode results) {
+        StringBuilder b = new StringBuilder(table(rows(Map.of(label, runs))));
+        results.at("/final/test/noise").properties().forEach(e -> b.append(String.format(Locale.ROOT,
+                "noise ε=%s: test %s avg %.4f, worst %.4f (%d evaluations)%n", e.getKey(), e.getValue().path("metric").asText("accuracy"),
+                e.getValue().get("avg").asDouble(), e.getValue().get("worst").asDouble(), e.getValue().get("evaluations").asInt())));
+        JsonNode reg = results.at("/final/test/regression");
+        if (reg.isObject()) b.append(String.format(Locale.ROOT, "test MAE %.4f, Pearson r %.4f (regression, mean over seeds)%n",
+                reg.path("MAE").asDouble(), reg.path("Corr").asDouble(Double.NaN)));
+        return b.toString();
     }
 
     public static String table(List<Row> rows) {

@@ -32,19 +32,41 @@ public final class OutputFolder {
     private OutputFolder() {}
 
     /**
+     * {@code out}, named by {@code option}, as an output folder: not empty, not a file nor inside
+     * one, and without a folder where results.json goes. Checked before any work.
+     */
+    public static Path requireFolder(String option, Path out) {
+        if (out == null || out.toString().isBlank()) {
+            throw new UserInputException(option + " must name a folder; got an empty path (use " + option + " . for the current folder)");
+        }
+        Path abs = out.toAbsolutePath().normalize();
+        for (Path p = abs; p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) throw new UserInputException(option + " " + out + ": " + (p.equals(abs) ? "it" : p) + " is a file, not a folder");
+                break;
+            }
+        }
+        if (Files.isDirectory(out.resolve("results.json"))) {
+            throw new UserInputException("cannot write results to " + out.resolve("results.json") + ": it is a directory");
+        }
+        return out;
+    }
+
+    /** Creates the output folder once every check passed, so a folder that cannot be made fails before any work. */
+    public static Path create(Path out) throws IOException {
+        Files.createDirectories(out);
+        if (!Files.isWritable(out)) throw new UserInputException("cannot write results to " + out + ": the folder is not writable");
+        return out;
+    }
+
+    /**
      * Refuses, before any work, an {@code out} that is not a folder that can be made, that is or
      * holds one of {@code inputs}, or that holds the outputs of an owner other than {@code mine}
      * (unless {@code overwrite}).
      */
     public static void check(Path out, Provenance mine, boolean overwrite, Path... inputs) throws IOException {
-        if (out == null || out.toString().isBlank()) throw new UserInputException("--out must name a folder; got an empty path");
+        requireFolder("--out", out);
         Path abs = out.toAbsolutePath().normalize();
-        for (Path p = abs; p != null; p = p.getParent()) {
-            if (Files.exists(p)) {
-                if (!Files.isDirectory(p)) throw new UserInputException("--out " + out + ": " + (p.equals(abs) ? "it" : p) + " is a file, not a folder");
-                break;
-            }
-        }
         if (!overwrite) {
             Optional<Provenance> found = recognise(out);
             if (found.isPresent()) mine.checkSameAs(found.get(), out);

@@ -82,7 +82,7 @@ public final class SafeTensors implements AutoCloseable {
                 case "float32", "f32", "float" -> F32;
                 case "bfloat16", "bf16" -> BF16;
                 case "float16", "f16", "half" -> F16;
-                default -> throw new IllegalArgumentException("unknown export dtype '" + name + "' (float32, bfloat16, float16)");
+                default -> throw new UserInputException("unknown export dtype '" + name + "' (float32, bfloat16, float16)");
             };
         }
 

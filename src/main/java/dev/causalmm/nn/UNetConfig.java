@@ -1,5 +1,7 @@
 package dev.causalmm.nn;
 
+import java.util.Locale;
+
 /**
  * Shape of a {@link UNet3d}.
  *
@@ -28,7 +30,16 @@ public record UNetConfig(int modalities, int outChannels, int baseWidth, int max
          * modalities' features, and the decoder receives the K (filled) feature stacks concatenated.
          * Exposes per-modality bottleneck features (the C3R instrument's tokens).
          */
-        SHARED
+        SHARED;
+
+        /** {@code channels} or {@code shared}, as the command line names them. */
+        public static Fusion parse(String name) {
+            return switch (name.toLowerCase(Locale.ROOT)) {
+                case "channels" -> CHANNELS;
+                case "shared" -> SHARED;
+                default -> throw new IllegalArgumentException("--fusion must be channels or shared, got '" + name + "'");
+            };
+        }
     }
 
     public UNetConfig {

@@ -5,9 +5,11 @@ import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.UNetConfig;
 import dev.causalmm.train.LrSchedule;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything {@code seg-train} decides about a run besides the data: the network, the patches, the
@@ -39,17 +41,17 @@ import java.util.List;
 public record SegRecipe(int steps, int batchSize, int patch, int downsample, int width, int depth, boolean residual, UNetConfig.Fusion fusion, double learningRate, double weightDecay, double foreground, boolean flips, boolean modalityDropout, double intensityScale, double timeLimitSeconds, int logEvery, int checkpointEvery, C3RConfig c3r, int c3rVoxels, long seed, Device device) {
 
     public SegRecipe {
-        if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
-        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
-        if (patch <= 0) throw new IllegalArgumentException("patch side must be > 0, got " + patch);
-        if (downsample < 1 || downsample > 8) throw new IllegalArgumentException("downsample must be in 1..8, got " + downsample);
+        if (steps <= 0) throw new UserInputException("steps must be > 0, got " + steps);
+        if (batchSize <= 0) throw new UserInputException("batch size must be > 0, got " + batchSize);
+        if (patch <= 0) throw new UserInputException("patch side must be > 0, got " + patch);
+        if (downsample < 1 || downsample > 8) throw new UserInputException("downsample (--downsample) must be in 1..8, got " + downsample);
         if (!(learningRate > 0 && learningRate <= Optimizer.Settings.MAX_LR)) {
-            throw new IllegalArgumentException("learning rate (--lr) must be in (0, " + Optimizer.Settings.MAX_LR + "], got " + learningRate);
+            throw new UserInputException("learning rate (--lr) must be in (0, " + Optimizer.Settings.MAX_LR + "], got " + learningRate);
         }
-        if (!(timeLimitSeconds >= 0)) throw new IllegalArgumentException("time limit must be >= 0, got " + timeLimitSeconds);
-        if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval (--checkpoint-every) must be >= 0, got " + checkpointEvery);
-        if (logEvery < 0) throw new IllegalArgumentException("log interval must be >= 0, got " + logEvery);
-        if (c3r != null && c3rVoxels <= 0) throw new IllegalArgumentException("C3R voxel sample must be > 0, got " + c3rVoxels);
+        if (!(timeLimitSeconds >= 0)) throw new UserInputException("time limit must be >= 0, got " + timeLimitSeconds);
+        if (checkpointEvery < 0) throw new UserInputException("checkpoint interval (--checkpoint-every) must be >= 0, got " + checkpointEvery);
+        if (logEvery < 0) throw new UserInputException("log interval must be >= 0, got " + logEvery);
+        if (c3r != null && c3rVoxels <= 0) throw new UserInputException("C3R voxel sample must be > 0, got " + c3rVoxels);
         if (fusion == null) fusion = UNetConfig.Fusion.CHANNELS;
         if (device == null) device = Device.CPU;
     }
@@ -177,6 +179,15 @@ public record SegRecipe(int steps, int batchSize, int patch, int downsample, int
 
     public SegRecipe withC3r(C3RConfig value) {
         return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, value, c3rVoxels, seed, device);
+    }
+
+    /** {@code none} (no regulariser) or {@code c3r} (C3R at its defaults), as the command line names them. */
+    public SegRecipe withRegularizer(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "none" -> withC3r(null);
+            case "c3r" -> withC3r(C3RConfig.defaults());
+            default -> throw new UserInputException("--regularizer must be none or c3r, got '" + name + "'");
+        };
     }
 
     public SegRecipe withC3rVoxels(int value) {

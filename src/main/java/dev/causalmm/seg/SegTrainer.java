@@ -1,5 +1,6 @@
 package dev.causalmm.seg;
 
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.UNet3d;
 import dev.causalmm.train.LrSchedule;
 import dev.causalmm.train.ProgressBar;
@@ -46,7 +47,7 @@ public final class SegTrainer {
     public static Result train(UNet3d model, SegModelConfig config, PatchSampler sampler, SegRecipe recipe, Path out, ProgressBar bar,
                                boolean resume, MetricsLoggers loggers) throws IOException {
         if (out != null && !resume && SegCheckpoint.exists(out)) {
-            throw new IllegalArgumentException(out + " already holds a seg-train checkpoint; continue it with --resume, or give a "
+            throw new UserInputException(out + " already holds a seg-train checkpoint; continue it with --resume, or give a "
                     + "fresh --out (results are never overwritten)");
         }
         if (resume && !SegCheckpoint.exists(out)) LOG.info("seg-train: no checkpoint in {} to resume from; starting fresh", out);

@@ -8,6 +8,7 @@ import dev.causalmm.nn.UNet3d;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,7 +26,18 @@ public final class SlidingWindow {
     static final int WINDOWS_PER_BATCH = 4;
 
     /** How windows are blended. */
-    public enum Blend { GAUSSIAN, CONSTANT }
+    public enum Blend {
+        GAUSSIAN, CONSTANT;
+
+        /** {@code gaussian} or {@code constant}, as the command line names them. */
+        public static Blend parse(String name) {
+            return switch (name.toLowerCase(Locale.ROOT)) {
+                case "gaussian" -> GAUSSIAN;
+                case "constant" -> CONSTANT;
+                default -> throw new IllegalArgumentException("--blend must be gaussian or constant, got '" + name + "'");
+            };
+        }
+    }
 
     /**
      * @param patch   window sides {px, py, pz} (multiples of the U-Net's divisor)

@@ -14,6 +14,11 @@ class RegularizerSpecTest {
         assertEquals(settings.c3r(), assertInstanceOf(RegularizerSpec.C3R.class, RegularizerSpec.parse("c3r", settings)).config());
         assertEquals(settings.imml(), assertInstanceOf(RegularizerSpec.IMML.class, RegularizerSpec.parse("imml", settings)).config());
         assertEquals(settings.cmir(), assertInstanceOf(RegularizerSpec.CmIR.class, RegularizerSpec.parse("cmir", settings)).config());
+        var baselines = settings.withBaselines(OGMGEConfig.defaults().withAlpha(0.5), PMRConfig.defaults().withMomentum(0.4),
+                UMTConfig.defaults().withWeight(2));
+        assertEquals(baselines.ogmge(), assertInstanceOf(RegularizerSpec.OgmGe.class, RegularizerSpec.parse("ogm-ge", baselines)).config());
+        assertEquals(baselines.pmr(), assertInstanceOf(RegularizerSpec.PMR.class, RegularizerSpec.parse("pmr", baselines)).config());
+        assertEquals(baselines.umt(), assertInstanceOf(RegularizerSpec.UMT.class, RegularizerSpec.parse("umt", baselines)).config());
         for (String n : Regularizers.NAMES) assertEquals(n, RegularizerSpec.parse(n).name());
     }
 
@@ -21,5 +26,6 @@ class RegularizerSpecTest {
     void anUnknownNameIsRefusedWithTheKnownOnes() {
         var e = assertThrows(IllegalArgumentException.class, () -> RegularizerSpec.parse("dropout"));
         assertEquals("unknown regularizer 'dropout'; expected one of " + Regularizers.NAMES, e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RegularizerSpec.parse(null));
     }
 }

@@ -8,6 +8,7 @@ import dev.causalmm.dist.Launcher;
 import dev.causalmm.engine.EnvironmentReport;
 import dev.causalmm.io.Json;
 import dev.causalmm.train.ProgressBar;
+import dev.causalmm.train.Verbosity;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

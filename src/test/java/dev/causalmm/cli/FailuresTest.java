@@ -3,10 +3,13 @@ package dev.causalmm.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.causalmm.engine.Tensor;
+import dev.causalmm.io.SafeTensors;
 import dev.causalmm.io.UserInputException;
+import dev.causalmm.seg.SegRecipe;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Issue 23 part 6: bad input exits 2 in one line; a bug inside a model run exits 1 with a summary and, with --debug, its stack. */
 class FailuresTest {
@@ -62,6 +65,15 @@ class FailuresTest {
         assertEquals(2, Failures.exitCode(thrownAt("dev.causalmm.data.FeatureFileDatasets", "manifest")));
         assertEquals(1, Failures.exitCode(thrownAt("dev.causalmm.nn.Linear", "forward")));
         assertEquals(1, Failures.exitCode(thrownAt("dev.causalmm.train.Trainer", "runEpoch")));
+    }
+
+    @Test
+    void aParameterExceptionAndTheLibrarysExplicitRefusalsAreUserInputWhereverTheyAreThrown() {
+        assertEquals(2, Failures.exitCode(new CommandLine.ParameterException(new CommandLine(new Main()), "bad option")));
+        UserInputException recipe = assertThrows(UserInputException.class, () -> SegRecipe.defaults().withSteps(0));
+        recipe.setStackTrace(new StackTraceElement[] {new StackTraceElement("dev.causalmm.train.Trainer", "runEpoch", "F.java", 1)});
+        assertEquals(2, Failures.exitCode(recipe), "the type decides, not the throwing frame");
+        assertThrows(UserInputException.class, () -> SafeTensors.DType.ofExportName("int8"));
     }
 
     @Test

@@ -1,16 +1,16 @@
-package dev.causalmm.cli;
+package dev.causalmm.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The global {@code -q} / {@code -v} / {@code -vv} switches. They work by setting slf4j-simple's
+ * How much the library logs: the command line's global {@code -q} / {@code -v} / {@code -vv} switches. They work by setting slf4j-simple's
  * system properties, which it reads once, when the first logger is created: so {@link #apply} must
- * run before any command code (Main does it right after parsing). The launcher's
+ * run before any other causalmm code (the command line does it right after parsing). The launcher's
  * {@code CAUSALMM_LOG_LEVEL} / {@code CAUSALMM_TRAIN_LOG_LEVEL} set the same properties on the
  * java command line; a -q or -v given to the command wins over them.
  */
-enum Verbosity {
+public enum Verbosity {
     /** Warnings and errors only, and no progress bar. */
     QUIET,
     /** The launcher's defaults: warnings, plus the training log (epoch lines) at info. */
@@ -20,12 +20,10 @@ enum Verbosity {
     /** Every causalmm logger at debug. */
     DEBUG;
 
-    static final String LOG_PREFIX = "org.slf4j.simpleLogger.";
-    /** Read by {@link dev.causalmm.train.ProgressBar}: true turns the bar off even on a terminal. */
-    static final String QUIET_PROPERTY = dev.causalmm.train.ProgressBar.QUIET_PROPERTY;
+    private static final String LOG_PREFIX = "org.slf4j.simpleLogger.";
 
     /** From the counts of -q and -v on the command line; both at once is an error. */
-    static Verbosity of(int quiet, int verbose) {
+    public static Verbosity of(int quiet, int verbose) {
         if (quiet > 0 && verbose > 0) throw new IllegalArgumentException("-q/--quiet and -v/--verbose exclude each other: give one");
         if (quiet > 0) return QUIET;
         return switch (verbose) {
@@ -36,7 +34,7 @@ enum Verbosity {
     }
 
     /** The system properties this level sets (none for NORMAL: the launcher's or the user's own settings stay). */
-    Map<String, String> properties() {
+    public Map<String, String> properties() {
         Map<String, String> p = new LinkedHashMap<>();
         String level = switch (this) {
             case QUIET -> "warn";
@@ -49,12 +47,12 @@ enum Verbosity {
         // the class loggers (dev.causalmm.engine.Engine, ...) and the named ones (causalmm.train, causalmm.dist);
         // causalmm.train is named too because the launcher sets it, and a more specific key wins in slf4j-simple
         for (String logger : new String[] {"dev.causalmm", "causalmm", "causalmm.train"}) p.put(LOG_PREFIX + "log." + logger, level);
-        if (this == QUIET) p.put(QUIET_PROPERTY, "true");
+        if (this == QUIET) p.put(ProgressBar.QUIET_PROPERTY, "true");
         return p;
     }
 
     /** Sets {@link #properties} and returns the previous values (null: was unset), so a caller in a test can restore them. */
-    Map<String, String> apply() {
+    public Map<String, String> apply() {
         Map<String, String> previous = new LinkedHashMap<>();
         properties().forEach((k, v) -> {
             previous.put(k, System.getProperty(k));
@@ -63,7 +61,7 @@ enum Verbosity {
         return previous;
     }
 
-    static void restore(Map<String, String> previous) {
+    public static void restore(Map<String, String> previous) {
         previous.forEach((k, v) -> {
             if (v == null) System.clearProperty(k);
             else System.setProperty(k, v);
