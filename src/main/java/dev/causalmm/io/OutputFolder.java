@@ -140,6 +140,39 @@ public final class OutputFolder {
         Files.deleteIfExists(out.resolve(INCOMPLETE));
     }
 
+    /** The outermost folder of {@code out} (itself or a parent) that does not exist yet; null when {@code out} exists. */
+    public static Path firstMissing(Path out) {
+        Path missing = null;
+        for (Path p = out.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) missing = p;
+        return missing;
+    }
+
+    /**
+     * Runs {@code work} (which may write into a folder made for it, such as a data cache); when it
+     * fails, removes {@code made} (from {@link #firstMissing}, before the folder was made) if it holds
+     * no file, so a refusal of the data leaves nothing behind.
+     */
+    public static <T> T undoIfFails(Path made, IoSupplier<T> work) throws IOException {
+        try {
+            return work.get();
+        } catch (IOException | RuntimeException e) {
+            if (made != null && Files.isDirectory(made)) {
+                try (Stream<Path> s = Files.walk(made)) {
+                    if (s.noneMatch(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) delete(made);
+                } catch (IOException | java.io.UncheckedIOException ignored) {
+                    // the folder stays; the error that matters is the work's
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Work that gives a value and may fail with an I/O error. */
+    @FunctionalInterface
+    public interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
     /** Writing files, which may fail with an I/O error. */
     @FunctionalInterface
     public interface IoAction {

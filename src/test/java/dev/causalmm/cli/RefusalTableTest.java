@@ -2,6 +2,7 @@ package dev.causalmm.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.causalmm.data.ImageTextFixtures;
 import dev.causalmm.nn.UNetConfig;
 import dev.causalmm.seg.SegDataOptions;
 import dev.causalmm.seg.SegModelConfig;
@@ -40,6 +41,17 @@ class RefusalTableTest {
         damaged = Files.createDirectories(dir.resolve("damaged-ckpt"));
         Files.writeString(damaged.resolve("config.json"), "{\"unet\": [1, 2");
         garbage = Files.write(dir.resolve("garbage.json"), new byte[] {0, 1, 2, 3, 4, 5});
+        Path it = dir.resolve("imagetext");
+        ImageTextFixtures.write(it, 5, 1);
+        Files.write(it.resolve("images/bomb.png"), ImageTextFixtures.pngClaiming(1, 600_000_000));
+        Files.write(it.resolve("images/square.png"), ImageTextFixtures.pngClaiming(65535, 65535));
+        ImageTextFixtures.truncated(it.resolve("images/cut.jpg"), "jpg");
+        ImageTextFixtures.truncated(it.resolve("images/cut.png"), "png");
+        for (String bad : List.of("bomb.png", "square.png", "cut.jpg", "cut.png")) {
+            List<String> lines = new ArrayList<>(Files.readAllLines(it.resolve("data.jsonl")));
+            lines.add(ImageTextFixtures.line("bad image", "images/" + bad, ImageTextFixtures.LABELS[0], "train"));
+            Files.write(it.resolve(bad + ".jsonl"), lines);
+        }
     }
 
     static Stream<Arguments> train() {
@@ -59,7 +71,16 @@ class RefusalTableTest {
                 bad("--train-size", "--train-size", "2000000000"),
                 bad("--imml.predominant 7", "--regularizer", "imml", "--imml.predominant", "7"),
                 bad("epochs", "--epochs", "0"),
-                bad("batch size", "--batch-size", "0"));
+                bad("batch size", "--batch-size", "0"),
+                bad("its header claims 1×600000000", "--dataset", imageText("bomb.png")),
+                bad("its header claims 65535×65535", "--dataset", imageText("square.png")),
+                bad("cut.jpg: truncated image", "--dataset", imageText("cut.jpg")),
+                bad("cut.png: truncated image", "--dataset", imageText("cut.png")));
+    }
+
+    /** The image+text manifest with one training row whose image is {@code bad}. */
+    private static String imageText(String bad) {
+        return dir.resolve("imagetext").resolve(bad + ".jsonl").toString();
     }
 
     static Stream<Arguments> eval() {
