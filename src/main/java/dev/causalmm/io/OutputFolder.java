@@ -26,6 +26,7 @@ public final class OutputFolder {
             "evalNoiseModalities");
     /** What any command writes at a folder's top level: removed under {@code --overwrite} when another owner wrote them. */
     private static final List<String> OUTPUTS = List.of("results.json", "report.md", "dice-heatmap.png", "accuracy-vs-noise.png",
+            "learning-curves.png", "dcor.png",
             "model.safetensors", "model.json", "model.pt", "model.ckpt", "last.ckpt", "best.ckpt", "config.json", "run.json",
             "metrics.csv", "hparams.yaml", "checkpoints", "cells", INCOMPLETE);
 
@@ -109,6 +110,7 @@ public final class OutputFolder {
             id.put("name", r.path("name").asText());
             return new Provenance(Provenance.Kind.EXPERIMENT, id, true);
         }
+        if ("causalmm.demo/1".equals(r.path("schema").asText())) return unknown(Provenance.Kind.DEMO);
         String command = r.path("command").asText("");
         if (command.equals("train") && r.path("config") instanceof ObjectNode config) {
             ObjectNode id = config.deepCopy();

@@ -168,7 +168,7 @@ class BadInputTest {
         assertRefused(o, out, "holds 'train' of model concat", "model (concat, this run late-fusion)", "fresh --out (or --overwrite)");
         assertEquals(before, snapshot(out), "the earlier results.json is untouched");
         String demo = run(2, "demo", "--out", out.toString(), "--epochs", "1");
-        assertTrue(demo.contains("holds the results or checkpoints of another command"), demo);
+        assertTrue(demo.contains("holds 'train' of model concat; it differs in kind (train, this run demo)"), demo);
         String exp = run(2, "experiment", "--config", writeGrid("g.json", "{\"models\": [\"concat\"], \"epochs\": 1}").toString(),
                 "--out", out.toString());
         assertTrue(exp.contains("holds 'train' of model concat; it differs in kind (train, this run experiment)"), exp);
