@@ -41,6 +41,11 @@ class RefusalTableTest {
         damaged = Files.createDirectories(dir.resolve("damaged-ckpt"));
         Files.writeString(damaged.resolve("config.json"), "{\"unet\": [1, 2");
         garbage = Files.write(dir.resolve("garbage.json"), new byte[] {0, 1, 2, 3, 4, 5});
+        Files.writeString(dir.resolve("corrupt.csv"), "f1,f2,label\n1,2,0\n3,oops,1\n");
+        for (String data : List.of("none.csv", "corrupt.csv")) {
+            Files.writeString(dir.resolve("grid-" + data + ".json"), "{\"name\": \"g\", \"dataset\": \"" + dir.resolve(data)
+                    + "\", \"models\": [\"concat\", \"late-fusion\"], \"epochs\": 1, \"seeds\": [1], \"noise\": [0]}");
+        }
         Path it = dir.resolve("imagetext");
         ImageTextFixtures.write(it, 5, 1);
         Files.write(it.resolve("images/bomb.png"), ImageTextFixtures.pngClaiming(1, 600_000_000));
@@ -98,7 +103,9 @@ class RefusalTableTest {
     static Stream<Arguments> experiment() {
         return Stream.of(
                 bad("none.yaml", "--config", dir.resolve("none.yaml").toString()),
-                bad("garbage.json", "--config", garbage.toString()));
+                bad("garbage.json", "--config", garbage.toString()),
+                bad("none.csv", "--config", dir.resolve("grid-none.csv.json").toString()),
+                bad("corrupt.csv", "--config", dir.resolve("grid-corrupt.csv.json").toString()));
     }
 
     static Stream<Arguments> segTrain() {
