@@ -28,7 +28,7 @@ public final class OutputFolder {
     private static final List<String> OUTPUTS = List.of("results.json", "report.md", "dice-heatmap.png", "accuracy-vs-noise.png",
             "learning-curves.png", "dcor.png",
             "model.safetensors", "model.json", "model.pt", "model.ckpt", "last.ckpt", "best.ckpt", "config.json", "run.json",
-            "metrics.csv", "hparams.yaml", "checkpoints", "cells", INCOMPLETE);
+            "metrics.csv", "hparams.yaml", "training-cases.json", "checkpoints", "cells", INCOMPLETE);
 
     private OutputFolder() {}
 

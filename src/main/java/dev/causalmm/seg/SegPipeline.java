@@ -75,6 +75,7 @@ public final class SegPipeline {
         List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
         requirePatchFits(volumes, recipe);
         OutputFolder.claim(out, SegCheckpoint.provenance(cfg), overwrite, data);
+        TrainingCases.write(out, CaseDiscovery.discover(data, options));
         PatchSampler sampler = new PatchSampler(volumes, recipe.sampling(), recipe.seed() ^ 0x5A3D1E5L);
         try (UNet3d model = new UNet3d(uc, Init.seeded(recipe.seed()))) {
             model.to(recipe.device());
@@ -127,6 +128,7 @@ public final class SegPipeline {
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
         claim(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
+        TrainingCases leakage = TrainingCases.of(checkpoint, CaseDiscovery.discover(data, options));
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
         try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
@@ -134,7 +136,7 @@ public final class SegPipeline {
             StepBar bar = new StepBar("seg-eval", total);
             SegEvaluation.Result r = SegEvaluation.run(model, cfg.modalities(), volumes, settings, bar::update);
             bar.done();
-            SegReport.write(out, r, "Segmentation: " + checkpoint.getFileName() + " on " + data.getFileName());
+            SegReport.write(out, r, "Segmentation: " + checkpoint.getFileName() + " on " + data.getFileName(), leakage);
             return r;
         }
     }

@@ -246,6 +246,15 @@ class OwnershipTest {
     }
 
     @Test
+    void segEvalOnTheTrainingCasesReportsThemAsLeakage() throws IOException {
+        Path out = dir.resolve("seg-eval-train");
+        run(0, "seg-eval", "--checkpoint", segCkpt.toString(), "--data", segData.toString(), "--out", out.toString());
+        JsonNode leak = Json.MAPPER.readTree(out.resolve("results.json").toFile()).at("/data/leakage");
+        assertEquals(2, leak.path("casesInTraining").asInt(), leak.toString());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("2 evaluated case(s) are training cases"));
+    }
+
+    @Test
     void aGridNameFromTheConfigCannotLeaveRuns() throws IOException {
         Path cfg = Files.writeString(dir.resolve("escape.json"), Files.readString(grid).replace("\"name\": \"g\"", "\"name\": \"../escaped-grid\""));
         String o = run(2, "experiment", "--config", cfg.toString(), "--no-progress");
