@@ -3,11 +3,14 @@ package dev.causalmm.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.causalmm.data.ImageTextFixtures;
+import dev.causalmm.io.Nifti;
+import dev.causalmm.io.NiftiImage;
 import dev.causalmm.nn.UNetConfig;
 import dev.causalmm.seg.SegDataOptions;
 import dev.causalmm.seg.SegModelConfig;
 import dev.causalmm.seg.SegPipeline;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +44,15 @@ class RefusalTableTest {
         damaged = Files.createDirectories(dir.resolve("damaged-ckpt"));
         Files.writeString(damaged.resolve("config.json"), "{\"unet\": [1, 2");
         garbage = Files.write(dir.resolve("garbage.json"), new byte[] {0, 1, 2, 3, 4, 5});
+        for (int i = 0; i < 2; i++) {
+            String id = "c" + i;
+            SegCliTest.writeCase(dir.resolve("no-t1").resolve(id), 10 + i, SegCliTest.brats2018Names(id, "flair", "t1ce", "t2"), id + "_seg.nii.gz",
+                    false, ByteOrder.LITTLE_ENDIAN);
+            Path c = dir.resolve("empty-mask").resolve(id);
+            SegCliTest.writeCase(c, 10 + i, SegCliTest.brats2018Names(id, "flair", "t1", "t1ce", "t2"), id + "_seg.nii.gz", false, ByteOrder.LITTLE_ENDIAN);
+            int n = SegCliTest.N;
+            Nifti.write(c.resolve(id + "_mask.nii.gz"), NiftiImage.ofBytes(SegCliTest.header(ByteOrder.LITTLE_ENDIAN), new int[] {n, n, n}, new byte[n * n * n]));
+        }
         Files.writeString(dir.resolve("corrupt.csv"), "f1,f2,label\n1,2,0\n3,oops,1\n");
         for (String data : List.of("none.csv", "corrupt.csv")) {
             Files.writeString(dir.resolve("grid-" + data + ".json"), "{\"name\": \"g\", \"dataset\": \"" + dir.resolve(data)
@@ -115,7 +127,9 @@ class RefusalTableTest {
                 bad("steps", "--steps", "0"),
                 bad("--downsample", "--downsample", "9"),
                 bad("--fusion", "--fusion", "sideways"),
-                bad("--regularizer", "--regularizer", "garbage"));
+                bad("--regularizer", "--regularizer", "garbage"),
+                bad("--modality t1: none of the 2 case(s)", "--data", dir.resolve("no-t1").toString()),
+                bad("the brain mask of case c0 is empty", "--data", dir.resolve("empty-mask").toString(), "--mask", "*_mask.nii.gz"));
     }
 
     static Stream<Arguments> segInference() {
@@ -163,7 +177,7 @@ class RefusalTableTest {
     @ParameterizedTest(name = "seg-train {1}")
     @MethodSource("segTrain")
     void segTrainRefuses(String fragment, List<String> args) throws IOException {
-        assertRefused(fragment, List.of("seg-train", "--data", cases.toString()), args);
+        assertRefused(fragment, args.contains("--data") ? List.of("seg-train") : List.of("seg-train", "--data", cases.toString()), args);
     }
 
     @ParameterizedTest(name = "seg-eval {1}")
