@@ -412,4 +412,31 @@ class BadInputTest {
         id.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
         return dev.causalmm.io.Json.MAPPER.writeValueAsString(id);
     }
+
+    @Test
+    void aBatchLargerThanTheDataIsOneBatchOfEveryRowAndAllocatesForTheRowsOnly() throws Exception {
+        Path out = dir.resolve("big-batch");
+        String o = run(0, train(out, "--batch-size", "20000000"));
+        assertTrue(o.contains("wrote " + out.resolve("results.json")), o);
+        assertFalse(o.contains("out of memory") || o.contains("interrupted"), o);
+    }
+
+    @Test
+    void outOfMemoryIsReportedAsSuchNotAsAnInterruption() {
+        OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+        assertEquals(2, Failures.exitCode(oom));
+        String m = Failures.message(oom);
+        assertTrue(m.startsWith("out of memory (Java heap space)") && m.contains("--batch-size") && m.contains("-Xmx"), m);
+        assertFalse(m.contains("interrupted") || m.contains("resume"), m);
+    }
+
+    @Test
+    void aFullDiskWhileWritingNamesTheFile() {
+        Path target = dir.resolve("results.json");
+        var e = assertThrows(java.io.IOException.class, () -> dev.causalmm.io.AtomicFiles.write(target, ch -> {
+            throw new java.io.IOException("No space left on device");
+        }));
+        assertEquals("cannot write " + target + ": No space left on device", e.getMessage());
+        assertFalse(Files.exists(target), "no torn file");
+    }
 }

@@ -112,6 +112,8 @@ class OwnershipTest {
             "cells/concat/results.json", "{}"));
     static final Target SEG_EVAL_OTHER = b -> withFiles(b, Map.of(OutputFolder.OWNER_FILE, owner("seg-eval", ELSEWHERE),
             "results.json", "{\"subsets\": []}", "report.md", "# other", "dice-heatmap.png", "png"));
+    static final Target PRED_OTHER = b -> withFiles(b, Map.of(OutputFolder.OWNER_FILE, owner("seg-predict", ELSEWHERE),
+            "c0_pred.nii.gz", "labels of another checkpoint"));
     static final Target LEGACY_PRED = b -> withFiles(b, Map.of("c0_pred.nii.gz", "labels of another checkpoint"));
     static final Target A_FILE = b -> Files.writeString(b, "a file");
     static final Target PROC = b -> Path.of("/proc/causalmm-ownership-test");
@@ -154,6 +156,9 @@ class OwnershipTest {
                 new Case("seg-eval into a train folder", SEG_EVAL, TRAIN_FOLDER, "holds 'train' of model concat; it differs in kind"),
                 new Case("seg-eval over another checkpoint's", SEG_EVAL, SEG_EVAL_OTHER, "holds 'seg-eval' of checkpoint " + ELSEWHERE),
                 new Case("seg-eval into its own checkpoint", SEG_EVAL, SEG_ITSELF, "holds 'seg-train'", "differs in kind (seg-train, this run seg-eval)"),
+                new Case("seg-eval into an eval folder", SEG_EVAL, EVAL_OTHER, "holds 'eval' of checkpoint " + ELSEWHERE + "; it differs in kind"),
+                new Case("seg-predict over another checkpoint's predictions", SEG_PREDICT, PRED_OTHER,
+                        "holds 'seg-predict' of checkpoint " + ELSEWHERE + "; it differs in checkpoint"),
                 new Case("seg-predict over older predictions", SEG_PREDICT, LEGACY_PRED, "holds 'seg-predict' (written before owner files)"),
                 new Case("seg-predict into an export", SEG_PREDICT, EXPORT_FOLDER, "holds 'export' of checkpoint " + ELSEWHERE),
                 new Case("demo into a train folder", DEMO, TRAIN_FOLDER, "holds 'train' of model concat; it differs in kind (train, this run demo)"),

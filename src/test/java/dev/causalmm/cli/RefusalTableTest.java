@@ -52,6 +52,12 @@ class RefusalTableTest {
             SegCliTest.writeCase(c, 10 + i, SegCliTest.brats2018Names(id, "flair", "t1", "t1ce", "t2"), id + "_seg.nii.gz", false, ByteOrder.LITTLE_ENDIAN);
             int n = SegCliTest.N;
             Nifti.write(c.resolve(id + "_mask.nii.gz"), NiftiImage.ofBytes(SegCliTest.header(ByteOrder.LITTLE_ENDIAN), new int[] {n, n, n}, new byte[n * n * n]));
+            Path nan = dir.resolve("nan-voxel").resolve(id);
+            SegCliTest.writeCase(nan, 10 + i, SegCliTest.brats2018Names(id, "flair", "t1", "t1ce", "t2"), id + "_seg.nii.gz", false, ByteOrder.LITTLE_ENDIAN);
+            float[] t2 = new float[n * n * n];
+            java.util.Arrays.fill(t2, 400f);
+            t2[(3 * n + 2) * n + 1] = Float.NaN; // voxel (x 1, y 2, z 3)
+            Nifti.write(nan.resolve(id + "_t2.nii.gz"), NiftiImage.ofFloats(SegCliTest.header(ByteOrder.LITTLE_ENDIAN), new int[] {n, n, n}, t2));
         }
         Files.writeString(dir.resolve("corrupt.csv"), "f1,f2,label\n1,2,0\n3,oops,1\n");
         for (String data : List.of("none.csv", "corrupt.csv")) {
@@ -129,6 +135,8 @@ class RefusalTableTest {
                 bad("--fusion", "--fusion", "sideways"),
                 bad("--regularizer", "--regularizer", "garbage"),
                 bad("--modality t1: none of the 2 case(s)", "--data", dir.resolve("no-t1").toString()),
+                bad("--patch 512 is larger than every case (largest side 24 voxels); use at most 24", "--data", dir.resolve("empty-mask").toString(), "--patch", "512", "--downsample", "1"),
+                bad("c0_t2.nii.gz: modality t2 of case c0 has a non-finite value NaN at voxel (x 1, y 2, z 3", "--data", dir.resolve("nan-voxel").toString()),
                 bad("the brain mask of case c0 is empty", "--data", dir.resolve("empty-mask").toString(), "--mask", "*_mask.nii.gz"));
     }
 
