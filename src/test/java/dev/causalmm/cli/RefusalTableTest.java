@@ -88,6 +88,7 @@ class RefusalTableTest {
                 bad("--tokenizer nothere.json: no such file", "--dataset", m, "--tokenizer", "nothere.json"),
                 bad("not a TorchScript file", "--encoder", "audio=" + garbage),
                 bad("cannot read it", "--encoder", "audio=" + dir.resolve("none.pt")),
+                bad("the data has no modality 'audio'", "--encoder", "audio=" + Path.of("src/test/resources/tiny_image_encoder.pt").toAbsolutePath()),
                 bad("--lr", "--lr", "1e300"),
                 bad("--lr", "--lr", "NaN"),
                 bad("--nproc", "--nproc", "100000"),
