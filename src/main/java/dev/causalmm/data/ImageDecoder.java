@@ -5,8 +5,11 @@ import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
@@ -81,7 +84,7 @@ public final class ImageDecoder {
      * which entropy-coded data never holds), within its last {@value #TAIL} bytes. Other formats: true.
      */
     static boolean endsWithMarker(Path file) throws IOException {
-        try (var ch = java.nio.channels.FileChannel.open(file)) {
+        try (var ch = FileChannel.open(file)) {
             long size = ch.size();
             byte[] head = read(ch, 0, (int) Math.min(size, 8));
             boolean png = head.length == 8 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G';
@@ -97,12 +100,12 @@ public final class ImageDecoder {
         }
     }
 
-    private static byte[] read(java.nio.channels.FileChannel ch, long at, int n) throws IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
+    private static byte[] read(FileChannel ch, long at, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
             // until n bytes or the end of the file
         }
-        return java.util.Arrays.copyOf(b.array(), b.position());
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     /** Decodes {@code file} into a {@code 3×size×size} uint8 crop at {@code dst}; {@code random} null = centre crop, no flip. */

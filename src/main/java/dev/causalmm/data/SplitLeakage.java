@@ -2,6 +2,7 @@ package dev.causalmm.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -111,7 +112,7 @@ public record SplitLeakage(int valInTrain, int testInTrain, int conflictingLabel
             for (int k = 0; k < d.modalities().size(); k++) {
                 int w = (int) d.modalities().get(k).elementCount();
                 if (d.available(i, k) != s.d.available(s.i, k)) return false;
-                if (!java.util.Arrays.equals(d.values(k), i * w, (i + 1) * w, s.d.values(k), s.i * w, (s.i + 1) * w)) return false;
+                if (!Arrays.equals(d.values(k), i * w, (i + 1) * w, s.d.values(k), s.i * w, (s.i + 1) * w)) return false;
             }
             return true;
         }

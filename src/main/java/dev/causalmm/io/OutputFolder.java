@@ -3,6 +3,7 @@ package dev.causalmm.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -161,7 +162,7 @@ public final class OutputFolder {
             if (made != null && Files.isDirectory(made)) {
                 try (Stream<Path> s = Files.walk(made)) {
                     if (s.noneMatch(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) delete(made);
-                } catch (IOException | java.io.UncheckedIOException ignored) {
+                } catch (IOException | UncheckedIOException ignored) {
                     // the folder stays; the error that matters is the work's
                 }
             }

@@ -85,7 +85,7 @@ class RefusalTableTest {
                 bad("--min-count", "--dataset", m, "--min-count", "0"),
                 bad("--max-vocab", "--dataset", m, "--max-vocab", "0"),
                 bad("--resize", "--dataset", m, "--resize", "0"),
-                bad("--tokenizer nothere.json: no such file", "--dataset", m, "--tokenizer", "nothere.json"),
+                bad("--tokenizer nothere.json: no such file (" + Path.of("nothere.json").toAbsolutePath() + ")", "--dataset", m, "--tokenizer", "nothere.json"),
                 bad("not a TorchScript file", "--encoder", "audio=" + garbage),
                 bad("cannot read it", "--encoder", "audio=" + dir.resolve("none.pt")),
                 bad("the data has no modality 'audio'", "--encoder", "audio=" + Path.of("src/test/resources/tiny_image_encoder.pt").toAbsolutePath()),
