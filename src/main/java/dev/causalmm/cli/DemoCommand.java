@@ -43,6 +43,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin DataOptions data;
     @Mixin C3ROptions c3r;
+    @Mixin OverwriteOption overwrite;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Override
@@ -54,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
             d.specs(); // every cell is checked before any trains
             return d;
         });
-        demo.run(out, progress, System.out);
+        demo.run(out, progress, System.out, overwrite.overwrite);
         return 0;
     }
 }

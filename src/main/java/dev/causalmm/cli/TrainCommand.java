@@ -71,9 +71,10 @@ final class TrainCommand implements Callable<Integer> {
             return dp.launch(Main.class.getName(), commandSpec.root().commandLine().getParseResult().originalArgs(), System.out, System.err);
         }
         if (dp.root()) dev.causalmm.io.OutputFolder.check(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
+        java.nio.file.Path made = dev.causalmm.io.OutputFolder.firstMissing(out);
         CliChecks.create(out);
         if (dp.root()) AtomicFiles.deleteStaleTemporaries(out);
-        DataSplits splits = spec.generateData(out.resolve("feature-cache"));
+        DataSplits splits = dev.causalmm.io.OutputFolder.undoIfFails(made, () -> spec.generateData(out.resolve("feature-cache")));
         // claimed once the data has opened: a data file that fails to read leaves no owner behind
         if (dp.root()) dev.causalmm.io.OutputFolder.claim(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
         if (splits.featureFile() != null && dp.root()) System.out.println(splits.featureFile().describe());

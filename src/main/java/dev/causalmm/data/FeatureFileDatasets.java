@@ -728,8 +728,15 @@ public final class FeatureFileDatasets {
         String abs = stored != null ? stored.path() : path.toAbsolutePath().normalize().toString();
         FeatureFileInfo info = new FeatureFileInfo(abs, Collections.unmodifiableMap(new LinkedHashMap<>(files.sha)), l.layout, o,
                 List.copyOf(l.names), widths, classes, split, sizes, mean, std, List.copyOf(l.skipped),
-                FeatureFileInfo.Missing.of(marks, testMarks, l.names));
+                FeatureFileInfo.Missing.of(marks, testMarks, l.names), leakage(path, train, val, test));
         return new DataSplits(name, train, val, test, null, info);
+    }
+
+    /** Samples repeated across the sets or given two labels ({@link SplitLeakage}), logged as a warning. */
+    private static SplitLeakage leakage(Path path, ArrayDataset train, ArrayDataset val, ArrayDataset test) {
+        SplitLeakage l = SplitLeakage.of(train, val, test);
+        if (l.any()) org.slf4j.LoggerFactory.getLogger(FeatureFileDatasets.class).warn("{}: {}", path, l.describe());
+        return l;
     }
 
     /** The views' missing-sample marks (all-NaN samples, the file's indicator); zero-fills the absent values. */

@@ -22,11 +22,12 @@ import java.util.Map;
  * @param std        per view, the training std of every feature (1 where a feature is constant)
  * @param skipped    rows skipped with --skip-bad, as {@code "file: line N: reason"}
  * @param missing    which views are absent for which samples (null when the file has every view of every sample)
+ * @param leakage    validation/test samples that repeat a training sample, and samples with two labels (null in older checkpoints)
  */
 public record FeatureFileInfo(String path, Map<String, String> files, String layout, FeatureFileOptions options,
                               List<String> views, int[] widths, double[] classes, String split, int[] sizes,
                               double[][] mean, double[][] std, List<String> skipped,
-                              Missing missing) {
+                              Missing missing, SplitLeakage leakage) {
 
     /**
      * An incomplete multi-view file: how its missing views were found, how many samples lack each
@@ -59,6 +60,7 @@ public record FeatureFileInfo(String path, Map<String, String> files, String lay
         m.put("standardize", options.standardize() ? "z-score per feature, fitted on train" : "none");
         m.put("skippedRows", skipped.size());
         if (missing != null) m.put("missingViews", missing);
+        if (leakage != null) m.put("leakage", leakage);
         if (!skipped.isEmpty()) m.put("skipped", skipped.size() > 100 ? skipped.subList(0, 100) : skipped);
         return m;
     }

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
@@ -26,19 +29,84 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageDecoder {
     private ImageDecoder() {}
 
+    /**
+     * The most pixels an image's header may claim: Pillow's decompression-bomb limit (2 × 89,478,485).
+     * A larger image would take gigabytes to decode, so it is refused from its header, before decoding.
+     */
+    public static final long MAX_PIXELS = 178_956_970L;
+
+    /** How many bytes at a file's end are searched for its end marker (PNG IEND, JPEG EOI). */
+    private static final int TAIL = 4096;
+
     /** The pixel size (width, height) of an image from its header only; an error names the file and what it expected. */
     public static int[] probe(Path file) throws IOException {
         try (ImageInputStream in = open(file)) {
             ImageReader r = reader(file, in);
+            int w, h;
             try {
                 r.setInput(in, true, true);
-                return new int[] {r.getWidth(0), r.getHeight(0)};
+                w = r.getWidth(0);
+                h = r.getHeight(0);
             } catch (IOException | RuntimeException e) {
                 throw new IOException(file + ": unreadable image header (" + e.getMessage() + ")", e);
             } finally {
                 r.dispose();
             }
+            requireSize(file, w, h);
+            return new int[] {w, h};
         }
+    }
+
+    /**
+     * The cheap check of an image before training: its header ({@link #probe}: format, size within
+     * {@link #MAX_PIXELS}) and its end marker (a PNG's IEND chunk, a JPEG's EOI) in the file's last
+     * bytes. A file without one is truncated and refused now, not after training; as in Pillow, which
+     * refuses truncated files by default (the JPEG reader here would fill the missing part with grey).
+     */
+    public static int[] check(Path file) throws IOException {
+        int[] wh = probe(file);
+        if (!endsWithMarker(file)) {
+            throw new IOException(file + ": truncated image: no PNG IEND chunk or JPEG end marker (FF D9) in its last "
+                    + TAIL + " bytes; re-save the file, or give --skip-bad");
+        }
+        return wh;
+    }
+
+    private static void requireSize(Path file, long w, long h) throws IOException {
+        if (w <= 0 || h <= 0) throw new IOException(file + ": image of " + w + "×" + h + " pixels");
+        if (w * h > MAX_PIXELS) {
+            throw new IOException(file + ": its header claims " + w + "×" + h + " = " + w * h + " pixels, more than the "
+                    + MAX_PIXELS + " an image may have (a decompression bomb or a corrupt header)");
+        }
+    }
+
+    /**
+     * Whether the file ends as its format says: a PNG's IEND chunk type, or a JPEG's EOI marker (FF D9,
+     * which entropy-coded data never holds), within its last {@value #TAIL} bytes. Other formats: true.
+     */
+    static boolean endsWithMarker(Path file) throws IOException {
+        try (var ch = FileChannel.open(file)) {
+            long size = ch.size();
+            byte[] head = read(ch, 0, (int) Math.min(size, 8));
+            boolean png = head.length == 8 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G';
+            boolean jpeg = head.length >= 2 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xD8;
+            if (!png && !jpeg) return true;
+            int n = (int) Math.min(size, TAIL);
+            byte[] a = read(ch, size - n, n);
+            for (int i = n - 2; i >= 0; i--) {
+                if (jpeg && (a[i] & 0xff) == 0xFF && (a[i + 1] & 0xff) == 0xD9) return true;
+                if (png && i + 4 <= n && a[i] == 'I' && a[i + 1] == 'E' && a[i + 2] == 'N' && a[i + 3] == 'D') return true;
+            }
+            return false;
+        }
+    }
+
+    private static byte[] read(FileChannel ch, long at, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
+            // until n bytes or the end of the file
+        }
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     /** Decodes {@code file} into a {@code 3×size×size} uint8 crop at {@code dst}; {@code random} null = centre crop, no flip. */
@@ -67,7 +135,7 @@ public final class ImageDecoder {
             try {
                 r.setInput(in, true, true);
                 int w = r.getWidth(0), h = r.getHeight(0);
-                if (w <= 0 || h <= 0) throw new IOException(file + ": image of " + w + "×" + h + " pixels");
+                requireSize(file, w, h);
                 ImageReadParam p = r.getDefaultReadParam();
                 int sub = Math.max(1, Math.min(w, h) / (2 * resize));
                 if (sub > 1) p.setSourceSubsampling(sub, sub, 0, 0);

@@ -93,7 +93,7 @@ public final class ImageTextFolder {
     }
 
     /**
-     * Reads the manifest(s), checks every image's header, builds the label map and the vocabulary on
+     * Reads the manifest(s), checks every image (its header, its size, its end marker: {@link ImageDecoder#check}), builds the label map and the vocabulary on
      * the training split, tokenises every text. The returned splits' datasets are
      * {@link ImageTextFolder.Split}s; {@link #of(DataSplits)} gives back this object.
      */
@@ -514,8 +514,7 @@ public final class ImageTextFolder {
                                     + "', relative to the manifest's folder)";
                         } else {
                             try {
-                                int[] wh = ImageDecoder.probe(p);
-                                if (wh[0] <= 0 || wh[1] <= 0) problem[k] = "image " + p + " has " + wh[0] + "×" + wh[1] + " pixels";
+                                ImageDecoder.check(p);
                             } catch (IOException | RuntimeException e) {
                                 problem[k] = "image " + e.getMessage() + " (expected a JPEG or PNG file)";
                             }

@@ -13,7 +13,8 @@ import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
-import dev.causalmm.io.UserInputException;
+import dev.causalmm.io.OutputFolder;
+import dev.causalmm.io.Provenance;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -53,23 +54,27 @@ public record Demo(List<String> models, List<String> regularizers, List<Long> se
         return specs;
     }
 
-    /** Refuses a folder that holds another command's results or checkpoints: the demo replaces its folder's. */
-    public static void checkOut(Path out) throws IOException {
-        Path earlier = out.resolve("results.json");
-        if ((Files.exists(earlier) && !Files.readString(earlier).contains("\"" + SCHEMA + "\""))
-                || (!Files.exists(earlier) && Files.isDirectory(out.resolve("checkpoints")))) {
-            throw new UserInputException(out + " holds the results or checkpoints of another command; the demo replaces"
-                    + " its folder's results and checkpoints, so give it a fresh --out");
-        }
+    /**
+     * What owns a demo's folder: the demo itself, whatever its settings (each run replaces its
+     * folder's results and checkpoints). Another command's folder is refused ({@link OutputFolder}).
+     */
+    public static Provenance provenance() {
+        ObjectNode id = Json.object();
+        id.put("schema", SCHEMA);
+        return Provenance.of(Provenance.Kind.DEMO, id);
     }
 
-    /** Trains every cell afresh (earlier checkpoints are deleted), writes the files and prints the table to {@code console}. */
+    /** As {@link #run(Path, boolean, PrintStream, boolean)} without {@code --overwrite}. */
     public void run(Path out, boolean progress, PrintStream console) throws IOException {
+        run(out, progress, console, false);
+    }
+
+    /** Claims {@code out} ({@link OutputFolder}), then trains every cell afresh (earlier checkpoints are deleted), writes the files and prints the table to {@code console}. */
+    public void run(Path out, boolean progress, PrintStream console, boolean overwrite) throws IOException {
         long t0 = System.nanoTime();
         List<ExperimentSpec> specs = specs();
-        checkOut(out);
+        OutputFolder.claim(out, provenance(), overwrite);
         Engine.deterministic(true);
-        Files.createDirectories(out);
         // fresh results each time: drop checkpoints of an earlier demo so nothing is resumed by accident
         deleteRecursively(out.resolve("checkpoints"));
         MMLSynData.Splits splits = MMLSynData.generate(mmlsyn);

@@ -78,52 +78,35 @@ public final class GridRunner {
             }
         }
         OutputFolder.check(out, provenance(grid), overwrite);
-        List<String> changedCells = new ArrayList<>();
-        List<Path> changedDirs = new ArrayList<>();
+        List<Path> changedDirs = changedCells(out, specs, overwrite);
+        // the data of every cell still to train (one source for the grid) is read before anything is written:
+        // a missing or corrupt dataset file is refused with nothing written, not after a first cell
+        ExperimentSpec firstToTrain = null;
         for (ExperimentSpec spec : specs) {
-            Path cellDir = out.resolve("cells").resolve(spec.label());
-            Path cellTraining = cellDir.resolve("training.json");
-            if (Files.exists(cellTraining)) {
-                JsonNode stored = readJson(cellTraining);
-                JsonNode training = ExperimentRunner.trainingIdentity(spec);
-                var had = Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) stored);
-                var now = Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) training);
-                if (!stored.equals(training)) changedDirs.add(cellDir);
-                if (!stored.equals(training)) changedCells.add(cellDir + " (" + now.explain(had, now.differences(had)) + ")");
-            } else if (Files.exists(cellDir.resolve("results.json"))) {
-                changedDirs.add(cellDir);
-                changedCells.add(cellDir + " (written by an older version without training.json)");
+            if (finished(out, spec) == null) {
+                firstToTrain = spec;
+                break;
             }
         }
-        if (!changedCells.isEmpty() && !overwrite) {
-            // retraining them would replace finished results with those of other settings
-            throw new UserInputException("these cells of " + out + " were trained with other settings: " + String.join("; ", changedCells)
-                    + ". Finished cells are never overwritten: run the changed grid with a fresh --out (or another name, or --overwrite to retrain them),"
-                    + " or delete those cell folders to retrain them");
-        }
+        DataSplits data = firstToTrain == null ? null : firstToTrain.generateData();
         OutputFolder.claim(out, provenance(grid), overwrite);
         for (Path changed : changedDirs) OutputFolder.remove(changed); // only under --overwrite: refused above otherwise
         AtomicFiles.deleteStaleTemporaries(out);
         for (ExperimentSpec spec : specs) AtomicFiles.deleteStaleTemporaries(out.resolve("cells").resolve(spec.label()));
-        DataSplits data = null; // generated on the first cell that is not done yet
         Map<String, JsonNode> cells = new LinkedHashMap<>();
         for (ExperimentSpec spec : specs) {
             Path cellFile = out.resolve("cells").resolve(spec.label()).resolve("results.json");
-            // compared as written (a round trip turns NaN into "NaN"), so a re-run recognises its own cells
             JsonNode specJson = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(spec));
-            if (Files.exists(cellFile)) {
-                JsonNode done = readJson(cellFile);
-                if (done.path("config").equals(specJson)) {
-                    LoggerFactory.getLogger(GridRunner.class).info("cell {} already done, skipped", spec.label());
-                    cells.put(spec.label(), done);
-                    continue;
-                }
+            JsonNode done = finished(out, spec);
+            if (done != null) {
+                LoggerFactory.getLogger(GridRunner.class).info("cell {} already done, skipped", spec.label());
+                cells.put(spec.label(), done);
+                continue;
             }
             // same training settings, other seeds or noise levels: the finished checkpoints are reused
             Path cellTraining = cellFile.resolveSibling("training.json");
             AtomicFiles.writeString(cellTraining, Json.MAPPER.writeValueAsString(ExperimentRunner.trainingIdentity(spec)));
             long c0 = System.nanoTime();
-            if (data == null) data = spec.generateData();
             List<RunResult> runs = ExperimentRunner.run(spec, data, cellFile.getParent(), progress, GradientSync.LOCAL, loggers);
             ObjectNode cell = Results.build("experiment", (ObjectNode) specJson, runs, (System.nanoTime() - c0) / 1e9);
             AtomicFiles.writeString(cellFile, Json.MAPPER.writeValueAsString(cell));
@@ -148,6 +131,48 @@ public final class GridRunner {
             LoggerFactory.getLogger(GridRunner.class).info("no accuracy-vs-noise.png: XChart (org.knowm.xchart:xchart) is not on the class path");
         }
         return root;
+    }
+
+    /**
+     * The cell folders trained with other settings than {@code specs} give; refused (finished cells
+     * are never overwritten) unless {@code overwrite}, when they are returned to be retrained.
+     */
+    private static List<Path> changedCells(Path out, List<ExperimentSpec> specs, boolean overwrite) throws IOException {
+        List<String> changedCells = new ArrayList<>();
+        List<Path> changedDirs = new ArrayList<>();
+        for (ExperimentSpec spec : specs) {
+            Path cellDir = out.resolve("cells").resolve(spec.label());
+            Path cellTraining = cellDir.resolve("training.json");
+            if (Files.exists(cellTraining)) {
+                JsonNode stored = readJson(cellTraining);
+                JsonNode training = ExperimentRunner.trainingIdentity(spec);
+                var had = Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) stored);
+                var now = Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) training);
+                if (!stored.equals(training)) changedDirs.add(cellDir);
+                if (!stored.equals(training)) changedCells.add(cellDir + " (" + now.explain(had, now.differences(had)) + ")");
+            } else if (Files.exists(cellDir.resolve("results.json"))) {
+                changedDirs.add(cellDir);
+                changedCells.add(cellDir + " (written by an older version without training.json)");
+            }
+        }
+        if (!changedCells.isEmpty() && !overwrite) {
+            // retraining them would replace finished results with those of other settings
+            throw new UserInputException("these cells of " + out + " were trained with other settings: " + String.join("; ", changedCells)
+                    + ". Finished cells are never overwritten: run the changed grid with a fresh --out (or another name, or --overwrite to retrain them),"
+                    + " or delete those cell folders to retrain them");
+        }
+        return changedDirs;
+    }
+
+    /**
+     * The results of {@code spec}'s cell when it is finished with this very configuration (compared
+     * as written: a round trip turns NaN into "NaN"), so a re-run recognises its own cells; else null.
+     */
+    private static JsonNode finished(Path out, ExperimentSpec spec) throws IOException {
+        Path cellFile = out.resolve("cells").resolve(spec.label()).resolve("results.json");
+        if (!Files.exists(cellFile)) return null;
+        JsonNode done = readJson(cellFile);
+        return done.path("config").equals(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(spec))) ? done : null;
     }
 
     /** XChart is an optional dependency of the library: a project that uses GridRunner without it still gets its results. */

@@ -3,6 +3,7 @@ package dev.causalmm.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,8 +27,9 @@ public final class OutputFolder {
             "evalNoiseModalities");
     /** What any command writes at a folder's top level: removed under {@code --overwrite} when another owner wrote them. */
     private static final List<String> OUTPUTS = List.of("results.json", "report.md", "dice-heatmap.png", "accuracy-vs-noise.png",
+            "learning-curves.png", "dcor.png",
             "model.safetensors", "model.json", "model.pt", "model.ckpt", "last.ckpt", "best.ckpt", "config.json", "run.json",
-            "metrics.csv", "hparams.yaml", "checkpoints", "cells", INCOMPLETE);
+            "metrics.csv", "hparams.yaml", "training-cases.json", "checkpoints", "cells", INCOMPLETE);
 
     private OutputFolder() {}
 
@@ -131,6 +133,7 @@ public final class OutputFolder {
             id.put("name", r.path("name").asText());
             return new Provenance(Provenance.Kind.EXPERIMENT, id, true);
         }
+        if ("causalmm.demo/1".equals(r.path("schema").asText())) return unknown(Provenance.Kind.DEMO);
         String command = r.path("command").asText("");
         if (command.equals("train") && r.path("config") instanceof ObjectNode config) {
             ObjectNode id = config.deepCopy();
@@ -160,6 +163,39 @@ public final class OutputFolder {
         AtomicFiles.writeString(out.resolve(INCOMPLETE), String.join("\n", names) + "\n");
         write.run();
         Files.deleteIfExists(out.resolve(INCOMPLETE));
+    }
+
+    /** The outermost folder of {@code out} (itself or a parent) that does not exist yet; null when {@code out} exists. */
+    public static Path firstMissing(Path out) {
+        Path missing = null;
+        for (Path p = out.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) missing = p;
+        return missing;
+    }
+
+    /**
+     * Runs {@code work} (which may write into a folder made for it, such as a data cache); when it
+     * fails, removes {@code made} (from {@link #firstMissing}, before the folder was made) if it holds
+     * no file, so a refusal of the data leaves nothing behind.
+     */
+    public static <T> T undoIfFails(Path made, IoSupplier<T> work) throws IOException {
+        try {
+            return work.get();
+        } catch (IOException | RuntimeException e) {
+            if (made != null && Files.isDirectory(made)) {
+                try (Stream<Path> s = Files.walk(made)) {
+                    if (s.noneMatch(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) delete(made);
+                } catch (IOException | UncheckedIOException ignored) {
+                    // the folder stays; the error that matters is the work's
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Work that gives a value and may fail with an I/O error. */
+    @FunctionalInterface
+    public interface IoSupplier<T> {
+        T get() throws IOException;
     }
 
     /** Writing files, which may fail with an I/O error. */

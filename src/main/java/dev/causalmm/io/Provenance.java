@@ -42,7 +42,8 @@ public record Provenance(Kind kind, ObjectNode identity, boolean derived) {
 
     /** The commands that write outputs. A resumable kind accepts an unknown identity (its own resume check decides). */
     public enum Kind {
-        TRAIN(true), EXPERIMENT(true), EVAL(false), SEG_TRAIN(true), SEG_EVAL(false), SEG_PREDICT(false), EXPORT(false), OTHER(false);
+        TRAIN(true), EXPERIMENT(true), EVAL(false), SEG_TRAIN(true), SEG_EVAL(false), SEG_PREDICT(false), EXPORT(false), DEMO(true),
+        OTHER(false);
 
         private final boolean resumable;
 

@@ -36,7 +36,11 @@ public final class SegPipeline {
 
     /** Discovers and preprocesses every case of {@code data}. */
     public static List<SegVolume> load(Path data, SegDataOptions options) throws IOException {
-        List<SegCase> cases = CaseDiscovery.discover(data, options);
+        return load(data, CaseDiscovery.discover(data, options), options);
+    }
+
+    /** Preprocesses the discovered {@code cases} of {@code data}. */
+    static List<SegVolume> load(Path data, List<SegCase> cases, SegDataOptions options) throws IOException {
         LOG.info("{}: {} case(s) {}", data, cases.size(), cases.stream().map(SegCase::id).toList());
         try (SegPreprocessor p = new SegPreprocessor(options)) {
             List<SegVolume> out = new ArrayList<>();
@@ -74,9 +78,12 @@ public final class SegPipeline {
         SegModelConfig cfg = new SegModelConfig(uc, modalities, recipe.patchSides(), recipe.seed(), options.labelScheme().name(),
                 optionsJson(options), recipe.downsample());
         OutputFolder.check(out, SegCheckpoint.provenance(cfg), overwrite, data);
-        List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
+        List<SegCase> cases = CaseDiscovery.discover(data, options);
+        requireEveryModalitySeen(data, cases, modalities);
+        List<SegVolume> volumes = load(data, cases, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
         requirePatchFits(volumes, recipe);
         OutputFolder.claim(out, SegCheckpoint.provenance(cfg), overwrite, data);
+        TrainingCases.write(out, cases);
         PatchSampler sampler = new PatchSampler(volumes, recipe.sampling(), recipe.seed() ^ 0x5A3D1E5L);
         try (UNet3d model = new UNet3d(uc, Init.seeded(recipe.seed()))) {
             model.to(recipe.device());
@@ -99,6 +106,19 @@ public final class SegPipeline {
             if (side % divisor != 0) {
                 throw new IllegalArgumentException("--window " + side + ": the checkpoint's U-Net of depth " + cfg.unet().depth()
                         + " needs a multiple of " + divisor + " (its training patch is " + cfg.patch()[0] + ")");
+            }
+        }
+    }
+
+    /**
+     * A model input no training case has would be trained on zeros alone and then be fed real scans:
+     * refused, naming the modality, rather than training a model that never saw it.
+     */
+    static void requireEveryModalitySeen(Path data, List<SegCase> cases, List<String> modalities) {
+        for (String m : modalities) {
+            if (cases.stream().noneMatch(c -> c.modalityFiles().containsKey(m))) {
+                throw new IllegalArgumentException("--modality " + m + ": none of the " + cases.size() + " case(s) in " + data
+                        + " has a " + m + " file, so the model would never see it; drop it from --modality, or check the file names");
             }
         }
     }
@@ -129,6 +149,7 @@ public final class SegPipeline {
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
         claim(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
+        TrainingCases leakage = TrainingCases.of(checkpoint, CaseDiscovery.discover(data, options));
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
         try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
@@ -136,7 +157,7 @@ public final class SegPipeline {
             StepBar bar = new StepBar("seg-eval", total);
             SegEvaluation.Result r = SegEvaluation.run(model, cfg.modalities(), volumes, settings, bar::update);
             bar.done();
-            SegReport.write(out, r, "Segmentation: " + checkpoint.getFileName() + " on " + data.getFileName());
+            SegReport.write(out, r, "Segmentation: " + checkpoint.getFileName() + " on " + data.getFileName(), leakage);
             return r;
         }
     }

@@ -108,6 +108,7 @@ public final class SegPreprocessor implements AutoCloseable {
                 for (int i = 0; i < n; i++) brain[i] |= ch[i] != bg;
             }
         }
+        requireBrain(c, maskFile, brain);
         byte[] fullRegions = null;
         if (c.labelFile().isPresent()) {
             Path lf = c.labelFile().get();
@@ -179,6 +180,14 @@ public final class SegPreprocessor implements AutoCloseable {
         long same = 0;
         for (float x : v) if (x == c) same++;
         return same >= v.length / 10 ? c : 0;
+    }
+
+    /** An empty brain (an all-zero mask file, or scans that are constant) is refused naming the case: there is nothing to segment or normalise. */
+    private static void requireBrain(SegCase c, Optional<Path> maskFile, boolean[] brain) throws FormatException {
+        for (boolean b : brain) if (b) return;
+        throw new FormatException(maskFile.isPresent()
+                ? maskFile.get() + ": the brain mask of case " + c.id() + " is empty (no non-zero voxel); check the mask file (--mask)"
+                : c.folder() + ": case " + c.id() + " has no brain: every scan is constant (no voxel differs from the background)");
     }
 
     /**

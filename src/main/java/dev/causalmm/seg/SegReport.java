@@ -29,11 +29,26 @@ public final class SegReport {
     private SegReport() {}
 
     public static void write(Path out, SegEvaluation.Result result, String title) throws IOException {
+        write(out, result, title, null);
+    }
+
+    /**
+     * As {@link #write(Path, SegEvaluation.Result, String)}; {@code leakage} (null: not known) goes
+     * into results.json as {@code data.leakage}, and a line into the report when cases were trained on.
+     */
+    public static void write(Path out, SegEvaluation.Result result, String title, TrainingCases leakage) throws IOException {
         byte[] heatmap = heatmap(result, title);
+        var json = result.toJson();
+        if (leakage != null) json.putObject("data").set("leakage", Json.MAPPER.valueToTree(leakage));
+        String warning = leakage == null || leakage.casesInTraining() == 0 ? ""
+                : "> **" + leakage.casesInTraining() + " evaluated case(s) are training cases** of the checkpoint (e.g. "
+                        + String.join(", ", leakage.examples()) + "): their scores measure memory, not generalisation.\n\n";
         // one set: a run killed half-way leaves a marker, and the next run removes the partial set
         OutputFolder.writeSet(out, List.of(RESULTS, REPORT, HEATMAP), () -> {
-            AtomicFiles.write(out.resolve(RESULTS), Json.MAPPER.writeValueAsBytes(result.toJson()));
-            AtomicFiles.writeString(out.resolve(REPORT), markdown(result, title));
+            AtomicFiles.write(out.resolve(RESULTS), Json.MAPPER.writeValueAsBytes(json));
+            String md = markdown(result, title);
+            int cut = md.indexOf("\n\n") + 2; // after the title
+            AtomicFiles.writeString(out.resolve(REPORT), md.substring(0, cut) + warning + md.substring(cut));
             AtomicFiles.write(out.resolve(HEATMAP), heatmap);
         });
     }

@@ -168,7 +168,7 @@ class BadInputTest {
         assertRefused(o, out, "holds 'train' of model concat", "model (concat, this run late-fusion)", "fresh --out (or --overwrite)");
         assertEquals(before, snapshot(out), "the earlier results.json is untouched");
         String demo = run(2, "demo", "--out", out.toString(), "--epochs", "1");
-        assertTrue(demo.contains("holds the results or checkpoints of another command"), demo);
+        assertTrue(demo.contains("holds 'train' of model concat; it differs in kind (train, this run demo)"), demo);
         String exp = run(2, "experiment", "--config", writeGrid("g.json", "{\"models\": [\"concat\"], \"epochs\": 1}").toString(),
                 "--out", out.toString());
         assertTrue(exp.contains("holds 'train' of model concat; it differs in kind (train, this run experiment)"), exp);
@@ -411,5 +411,32 @@ class BadInputTest {
         var id = (com.fasterxml.jackson.databind.node.ObjectNode) dev.causalmm.io.Json.MAPPER.valueToTree(spec);
         id.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
         return dev.causalmm.io.Json.MAPPER.writeValueAsString(id);
+    }
+
+    @Test
+    void aBatchLargerThanTheDataIsOneBatchOfEveryRowAndAllocatesForTheRowsOnly() throws Exception {
+        Path out = dir.resolve("big-batch");
+        String o = run(0, train(out, "--batch-size", "20000000"));
+        assertTrue(o.contains("wrote " + out.resolve("results.json")), o);
+        assertFalse(o.contains("out of memory") || o.contains("interrupted"), o);
+    }
+
+    @Test
+    void outOfMemoryIsReportedAsSuchNotAsAnInterruption() {
+        OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+        assertEquals(2, Failures.exitCode(oom));
+        String m = Failures.message(oom);
+        assertTrue(m.startsWith("out of memory (Java heap space)") && m.contains("--batch-size") && m.contains("-Xmx"), m);
+        assertFalse(m.contains("interrupted") || m.contains("resume"), m);
+    }
+
+    @Test
+    void aFullDiskWhileWritingNamesTheFile() {
+        Path target = dir.resolve("results.json");
+        var e = assertThrows(java.io.IOException.class, () -> dev.causalmm.io.AtomicFiles.write(target, ch -> {
+            throw new java.io.IOException("No space left on device");
+        }));
+        assertEquals("cannot write " + target + ": No space left on device", e.getMessage());
+        assertFalse(Files.exists(target), "no torn file");
     }
 }

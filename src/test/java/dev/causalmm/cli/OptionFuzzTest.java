@@ -36,7 +36,7 @@ class OptionFuzzTest {
         Random r = new Random(24);
         List<Arguments> out = new ArrayList<>();
         CommandLine cl = new CommandLine(new Main());
-        for (String command : List.of("train", "eval", "export", "experiment", "seg-train", "seg-eval", "seg-predict")) {
+        for (String command : List.of("train", "eval", "export", "experiment", "seg-train", "seg-eval", "seg-predict", "demo")) {
             for (OptionSpec o : cl.getSubcommands().get(command).getCommandSpec().options()) {
                 if (SKIP.contains(o.longestName()) || o.arity().max() == 0) continue;
                 for (int i = 0; i < 2; i++) out.add(Arguments.of(command, o.longestName(), VALUES.get(r.nextInt(VALUES.size()))));
@@ -49,6 +49,7 @@ class OptionFuzzTest {
         Path none = dir.resolve("none");
         return switch (command) {
             case "train" -> List.of("train", "--epochs", "0", "--no-progress");
+            case "demo" -> List.of("demo", "--epochs", "0", "--no-progress");
             case "seg-train" -> List.of("seg-train", "--steps", "0", "--data", none.toString());
             case "experiment" -> List.of("experiment", "--config", none + ".yaml");
             case "seg-eval", "seg-predict" -> List.of(command, "--checkpoint", none.toString(), "--data", none.toString());

@@ -4,6 +4,7 @@ import static dev.causalmm.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.causalmm.experiment.Demo;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
 import java.io.IOException;
@@ -111,6 +112,8 @@ class OwnershipTest {
             "cells/concat/results.json", "{}"));
     static final Target SEG_EVAL_OTHER = b -> withFiles(b, Map.of(OutputFolder.OWNER_FILE, owner("seg-eval", ELSEWHERE),
             "results.json", "{\"subsets\": []}", "report.md", "# other", "dice-heatmap.png", "png"));
+    static final Target PRED_OTHER = b -> withFiles(b, Map.of(OutputFolder.OWNER_FILE, owner("seg-predict", ELSEWHERE),
+            "c0_pred.nii.gz", "labels of another checkpoint"));
     static final Target LEGACY_PRED = b -> withFiles(b, Map.of("c0_pred.nii.gz", "labels of another checkpoint"));
     static final Target A_FILE = b -> Files.writeString(b, "a file");
     static final Target PROC = b -> Path.of("/proc/causalmm-ownership-test");
@@ -120,6 +123,8 @@ class OwnershipTest {
     static final Function<Path, String[]> EXPORT = out -> new String[] {"export", "--checkpoint", ckpt.toString(), "--out", out.toString()};
     static final Function<Path, String[]> EXPERIMENT = out -> new String[] {"experiment", "--config", grid.toString(), "--out", out.toString(),
         "--no-progress"};
+    static final Function<Path, String[]> DEMO = out -> new String[] {"demo", "--out", out.toString(), "--epochs", "1", "--seed", "1",
+        "--train-size", "300", "--val-size", "50", "--test-size", "50", "--no-progress"};
     static final Function<Path, String[]> SEG_TRAIN = out -> segTrain(out);
     static final Function<Path, String[]> SEG_TRAIN_SEED4 = out -> segTrain(out, "--seed", "4");
     static final Function<Path, String[]> SEG_EVAL = out -> new String[] {"seg-eval", "--checkpoint", segCkpt.toString(), "--data",
@@ -151,8 +156,15 @@ class OwnershipTest {
                 new Case("seg-eval into a train folder", SEG_EVAL, TRAIN_FOLDER, "holds 'train' of model concat; it differs in kind"),
                 new Case("seg-eval over another checkpoint's", SEG_EVAL, SEG_EVAL_OTHER, "holds 'seg-eval' of checkpoint " + ELSEWHERE),
                 new Case("seg-eval into its own checkpoint", SEG_EVAL, SEG_ITSELF, "holds 'seg-train'", "differs in kind (seg-train, this run seg-eval)"),
+                new Case("seg-eval into an eval folder", SEG_EVAL, EVAL_OTHER, "holds 'eval' of checkpoint " + ELSEWHERE + "; it differs in kind"),
+                new Case("seg-predict over another checkpoint's predictions", SEG_PREDICT, PRED_OTHER,
+                        "holds 'seg-predict' of checkpoint " + ELSEWHERE + "; it differs in checkpoint"),
                 new Case("seg-predict over older predictions", SEG_PREDICT, LEGACY_PRED, "holds 'seg-predict' (written before owner files)"),
                 new Case("seg-predict into an export", SEG_PREDICT, EXPORT_FOLDER, "holds 'export' of checkpoint " + ELSEWHERE),
+                new Case("demo into a train folder", DEMO, TRAIN_FOLDER, "holds 'train' of model concat; it differs in kind (train, this run demo)"),
+                new Case("demo into a grid", DEMO, GRID_OTHER, "holds 'experiment' of name other; it differs in kind"),
+                new Case("demo into a seg-eval folder", DEMO, SEG_EVAL_OTHER, "holds 'seg-eval' of checkpoint " + ELSEWHERE),
+                new Case("demo into a file", DEMO, A_FILE, "is a file, not a folder"),
                 new Case("seg-train into a file", SEG_TRAIN, A_FILE, "is a file, not a folder"),
                 new Case("seg-eval into a file", SEG_EVAL, A_FILE, "is a file, not a folder"),
                 new Case("seg-eval into /proc", SEG_EVAL, PROC, "cannot write to --out /proc/causalmm-ownership-test"),
@@ -204,6 +216,47 @@ class OwnershipTest {
         Path seg = copy(segCkpt, dir.resolve("seg-again"));
         String s = run(0, segTrain(seg, "--steps", "3", "--resume"));
         assertTrue(s.contains("seg-train: 3 steps"), s);
+    }
+
+    @Test
+    void aDemoFolderIsTheDemosWhateverItsSettingsAndNoOtherCommands() throws IOException {
+        Path demo = withFiles(dir.resolve("demo-older"), Map.of("results.json", "{\"schema\": \"" + Demo.SCHEMA + "\", \"models\": {}}"));
+        OutputFolder.check(demo, Demo.provenance(), false); // an older demo folder (no owner file): the demo's own
+        String o = run(2, train(demo, "concat"));
+        assertTrue(o.contains("holds 'demo'"), o);
+        OutputFolder.claim(demo, Demo.provenance(), false);
+        assertEquals("demo", Json.MAPPER.readTree(demo.resolve(OutputFolder.OWNER_FILE).toFile()).path("kind").asText());
+    }
+
+    /**
+     * A read-only --out is refused before any work: the owner file is written before training or
+     * evaluation starts. Root writes into a mode-555 folder, so as root the case cannot arise (and
+     * /proc, which no one can write, stands in for it in {@link #refusals}).
+     */
+    @Test
+    void aReadOnlyOutIsRefusedBeforeTrainingOrEvaluation() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "running as root, which may write into a read-only (mode 555) folder; /proc stands in for it in the table");
+        Path ro = Files.createDirectories(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            for (Function<Path, String[]> c : List.of(SEG_TRAIN, SEG_EVAL, DEMO)) {
+                String o = run(2, c.apply(ro));
+                assertTrue(o.contains("cannot write to --out " + ro), o);
+                assertEquals(Map.of("", "dir"), snapshot(ro), "nothing written");
+            }
+        } finally {
+            Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void segEvalOnTheTrainingCasesReportsThemAsLeakage() throws IOException {
+        Path out = dir.resolve("seg-eval-train");
+        run(0, "seg-eval", "--checkpoint", segCkpt.toString(), "--data", segData.toString(), "--out", out.toString());
+        JsonNode leak = Json.MAPPER.readTree(out.resolve("results.json").toFile()).at("/data/leakage");
+        assertEquals(2, leak.path("casesInTraining").asInt(), leak.toString());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("2 evaluated case(s) are training cases"));
     }
 
     @Test
