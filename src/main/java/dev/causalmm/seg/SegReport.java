@@ -36,7 +36,7 @@ public final class SegReport {
      * As {@link #write(Path, SegEvaluation.Result, String)}; {@code leakage} (null: not known) goes
      * into results.json as {@code data.leakage}, and a line into the report when cases were trained on.
      */
-    public static void write(Path out, SegEvaluation.Result result, String title, TrainingCases leakage) throws IOException {
+    static void write(Path out, SegEvaluation.Result result, String title, TrainingCases leakage) throws IOException {
         byte[] heatmap = heatmap(result, title);
         var json = result.toJson();
         if (leakage != null) json.putObject("data").set("leakage", Json.MAPPER.valueToTree(leakage));

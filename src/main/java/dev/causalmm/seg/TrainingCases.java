@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * @param casesInTraining evaluated cases that are training cases (the same file, or the same case id)
  * @param examples        up to five of their ids
  */
-public record TrainingCases(int casesInTraining, List<String> examples) {
+record TrainingCases(int casesInTraining, List<String> examples) {
     public static final String FILE = "training-cases.json";
 
     public TrainingCases {
