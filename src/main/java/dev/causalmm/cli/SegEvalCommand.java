@@ -1,6 +1,7 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.seg.SegCheckpoint;
+import dev.causalmm.seg.TrainedSegModel;
+import dev.causalmm.seg.CasesManifest;
 import dev.causalmm.seg.SegEvaluation;
 import dev.causalmm.seg.SegModelConfig;
 import dev.causalmm.seg.SegPipeline;
@@ -17,8 +18,10 @@ import picocli.CommandLine.Option;
         description = "Evaluate a seg-train checkpoint folder on DATA's labelled cases under every modality subset;"
                 + " writes OUT/results.json, OUT/report.md and OUT/dice-heatmap.png. Data options default to the checkpoint's.")
 final class SegEvalCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Folder written by seg-train.") Path checkpoint;
-    @Option(names = "--data", required = true, description = "Folder with one sub-folder per case.") Path data;
+    @Option(names = "--checkpoint", required = true, description = "Folder written by seg-train, or its export (folder or model.safetensors).") Path checkpoint;
+    @Option(names = "--data", description = "Folder with one sub-folder per case (or give --cases).") Path data;
+    @Option(names = "--cases", paramLabel = "FILE", description = "A cases manifest (YAML) of held-out case sets; see docs/segmentation.md.")
+    Path cases;
     @Option(names = "--out", required = true, description = "Output folder.") Path out;
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
@@ -27,9 +30,12 @@ final class SegEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
-        SegEvaluation.Result r = SegPipeline.evaluate(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
-                inference.settings(cfg.patch()), out, overwrite.overwrite);
+        SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
+        SegEvaluation.Result r = dataOptions.useCases(data, cases)
+                ? SegPipeline.evaluate(checkpoint, CasesManifest.read(cases), java.util.Optional.ofNullable(dataOptions.cache),
+                        inference.settings(cfg.patch()), out, overwrite.overwrite)
+                : SegPipeline.evaluate(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
+                        inference.settings(cfg.patch()), out, overwrite.overwrite);
         if (r.meanDice() != null) {
             System.out.printf(Locale.ROOT, "seg-eval: mean Dice over subsets WT %.4f TC %.4f ET %.4f -> %s%n", r.meanDice()[0],
                     r.meanDice()[1], r.meanDice()[2], out.resolve(SegReport.REPORT));

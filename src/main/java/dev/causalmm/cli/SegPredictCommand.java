@@ -1,6 +1,6 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.seg.SegCheckpoint;
+import dev.causalmm.seg.TrainedSegModel;
 import dev.causalmm.seg.SegModelConfig;
 import dev.causalmm.seg.SegPipeline;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "Segment DATA's cases with a seg-train checkpoint folder; writes OUT/<case>_pred.nii.gz in each"
                 + " case's source grid and header, labels numbered by the label scheme.")
 final class SegPredictCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "Folder written by seg-train.") Path checkpoint;
+    @Option(names = "--checkpoint", required = true, description = "Folder written by seg-train, or its export (folder or model.safetensors).") Path checkpoint;
     @Option(names = "--data", required = true, description = "Folder with one sub-folder per case (labels not needed).") Path data;
     @Option(names = "--out", required = true, description = "Output folder.") Path out;
     @Mixin SegDataCliOptions dataOptions;
@@ -24,7 +24,7 @@ final class SegPredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
+        SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
         var written = SegPipeline.predict(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
                 inference.settings(cfg.patch()), out, overwrite.overwrite);
         System.out.println("seg-predict: " + written.size() + " prediction(s) in " + out);

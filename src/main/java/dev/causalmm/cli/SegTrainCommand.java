@@ -3,6 +3,7 @@ package dev.causalmm.cli;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.engine.Device;
 import dev.causalmm.nn.UNetConfig;
+import dev.causalmm.seg.CasesManifest;
 import dev.causalmm.seg.SegDataOptions;
 import dev.causalmm.seg.SegPipeline;
 import dev.causalmm.seg.SegRecipe;
@@ -23,7 +24,10 @@ import picocli.CommandLine.Option;
 final class SegTrainCommand implements Callable<Integer> {
     private static final SegRecipe D = SegRecipe.defaults();
 
-    @Option(names = "--data", required = true, description = "Folder with one sub-folder per case.") Path data;
+    @Option(names = "--data", description = "Folder with one sub-folder per case (or give --cases).") Path data;
+    @Option(names = "--cases", paramLabel = "FILE",
+            description = "A cases manifest (YAML): several case sets, each with its own globs and label scheme; see docs/segmentation.md.")
+    Path cases;
     @Option(names = "--out", required = true, description = "Checkpoint folder to write.") Path out;
     @Mixin SegDataCliOptions dataOptions;
     @Mixin LoggerOption logger;
@@ -79,8 +83,13 @@ final class SegTrainCommand implements Callable<Integer> {
                 .withForeground(foreground).withFlips(!noFlips).withModalityDropout(!noDropout).withIntensityScale(intensityScale)
                 .withTimeLimitSeconds(timeLimit).withCheckpointEvery(checkpointEvery).withC3r(c3r).withC3rVoxels(c3rVoxels)
                 .withSeed(seed).withDevice(Device.parse(device));
-        SegDataOptions options = dataOptions.apply(SegDataOptions.defaults());
-        SegTrainer.Result r = SegPipeline.train(data, options, recipe, out, resume, logger.loggers(), overwrite.overwrite);
+        SegTrainer.Result r;
+        if (dataOptions.useCases(data, cases)) {
+            r = SegPipeline.train(CasesManifest.read(cases), java.util.Optional.ofNullable(dataOptions.cache), recipe, out, resume,
+                    logger.loggers(), overwrite.overwrite);
+        } else {
+            r = SegPipeline.train(data, dataOptions.apply(SegDataOptions.defaults()), recipe, out, resume, logger.loggers(), overwrite.overwrite);
+        }
         System.out.printf(Locale.ROOT, "seg-train: %d steps in %.0f s, final loss %.4f%s -> %s%n", r.steps(), r.seconds(), r.finalLoss(),
                 r.stoppedByTimeLimit() ? " (stopped by --time-limit)" : "", out);
         return 0;

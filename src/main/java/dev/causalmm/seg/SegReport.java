@@ -27,13 +27,39 @@ public final class SegReport {
     private SegReport() {}
 
     public static void write(Path out, SegEvaluation.Result result, String title) throws IOException {
+        write(out, result, title, com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    }
+
+    /**
+     * As {@link #write(Path, SegEvaluation.Result, String)}, with the model's training cases (what the
+     * checkpoint records: case, set, modalities) listed in both files; missing for older checkpoints.
+     */
+    public static void write(Path out, SegEvaluation.Result result, String title, com.fasterxml.jackson.databind.JsonNode trainingCases)
+            throws IOException {
         byte[] heatmap = heatmap(result, title);
+        var json = result.toJson();
+        if (trainingCases.isArray()) json.set("trainingCases", trainingCases);
+        String md = markdown(result, title) + trainingCasesMarkdown(trainingCases);
         // one set: a run killed half-way leaves a marker, and the next run removes the partial set
         dev.causalmm.io.OutputFolder.writeSet(out, java.util.List.of(RESULTS, REPORT, HEATMAP), () -> {
-            AtomicFiles.write(out.resolve(RESULTS), Json.MAPPER.writeValueAsBytes(result.toJson()));
-            AtomicFiles.writeString(out.resolve(REPORT), markdown(result, title));
+            AtomicFiles.write(out.resolve(RESULTS), Json.MAPPER.writeValueAsBytes(json));
+            AtomicFiles.writeString(out.resolve(REPORT), md);
             AtomicFiles.write(out.resolve(HEATMAP), heatmap);
         });
+    }
+
+    /** The training cases and the modalities each had, as a markdown section (empty when not recorded). */
+    static String trainingCasesMarkdown(com.fasterxml.jackson.databind.JsonNode cases) {
+        if (!cases.isArray() || cases.isEmpty()) return "";
+        StringBuilder b = new StringBuilder("\n## Training cases\n\nThe cases the model was trained on and the modalities each had"
+                + " (a modality not listed was absent in training).\n\n| case | set | modalities |\n|---|---|---|\n");
+        for (var c : cases) {
+            java.util.List<String> m = new java.util.ArrayList<>();
+            c.path("modalities").forEach(x -> m.add(x.asText()));
+            b.append("| ").append(c.path("case").asText()).append(" | ").append(c.path("set").asText()).append(" | ")
+                    .append(String.join(", ", m)).append(" |\n");
+        }
+        return b.toString();
     }
 
     /** The markdown report: Dice in %, the papers' ●/○ columns over {@code universe}. */
