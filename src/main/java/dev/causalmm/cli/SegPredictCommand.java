@@ -2,6 +2,7 @@ package dev.causalmm.cli;
 
 import dev.causalmm.seg.TrainedSegModel;
 import dev.causalmm.seg.SegModelConfig;
+import dev.causalmm.seg.PredictionLayout;
 import dev.causalmm.seg.SegPipeline;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,6 +20,8 @@ final class SegPredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder.") Path out;
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
+    @Option(names = "--layout", defaultValue = "flat",
+            description = "flat: OUT/<case>_pred.nii.gz; monai: OUT/<case>/<case>_seg.nii.gz (default: ${DEFAULT-VALUE}).") String layout;
 
     @picocli.CommandLine.Mixin OverwriteOption overwrite;
 
@@ -26,7 +29,7 @@ final class SegPredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
         var written = SegPipeline.predict(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
-                inference.settings(cfg.patch()), out, overwrite.overwrite);
+                inference.settings(cfg.patch()), out, overwrite.overwrite, PredictionLayout.parse(layout));
         System.out.println("seg-predict: " + written.size() + " prediction(s) in " + out);
         return 0;
     }

@@ -213,14 +213,14 @@ public final class SegPipeline {
                                                 Path out, boolean overwrite) throws IOException {
         SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
         if (!cases.modalities().equals(cfg.modalities())) {
-            throw new IllegalArgumentException(cases.source() + ": 'modalities' " + cases.modalities() + " differ from the model's channel order "
+            throw new dev.causalmm.io.UserInputException(cases.source() + ": 'modalities' " + cases.modalities() + " differ from the model's channel order "
                     + cfg.modalities() + "; list the model's modalities, in that order");
         }
         requireFits(cfg, cases.sets().getFirst().options(), settings);
         List<CasesManifest.Found> found = cases.discover();
         List<String> seen = HeldOut.trainingOverlap(cfg.data(), found.stream().map(f -> f.segCase().id()).toList(), cases.patients());
         if (!seen.isEmpty()) {
-            throw new IllegalArgumentException(cases.source() + ": " + String.join("; ", seen) + " (training cases of " + checkpoint
+            throw new dev.causalmm.io.UserInputException(cases.source() + ": " + String.join("; ", seen) + " (training cases of " + checkpoint
                     + "); evaluate on cases the model has not seen");
         }
         claim(Provenance.Kind.SEG_EVAL, checkpoint, cases.source(), out, overwrite);
@@ -263,6 +263,12 @@ public final class SegPipeline {
     /** As {@link #predict(Path, Path, Optional, SegEvaluation.Settings, Path)}, claiming {@code out} first ({@link #claim}). */
     public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                      SegEvaluation.Settings settings, Path out, boolean overwrite) throws IOException {
+        return predict(checkpoint, data, override, settings, out, overwrite, PredictionLayout.FLAT);
+    }
+
+    /** As {@link #predict(Path, Path, Optional, SegEvaluation.Settings, Path, boolean)}, each case's file placed by {@code layout}. */
+    public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
+                                     SegEvaluation.Settings settings, Path out, boolean overwrite, PredictionLayout layout) throws IOException {
         SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
@@ -278,7 +284,8 @@ public final class SegPipeline {
             for (SegVolume v : volumes) {
                 float[][] probs = SlidingWindow.predict(model, v, (1 << cfg.modalities().size()) - 1, settings.window());
                 byte[] regions = SlidingWindow.regions(probs, settings.thresholds(), settings.etMinVoxels());
-                Path file = out.resolve(v.id() + "_pred.nii.gz");
+                Path file = layout.file(out, v.id());
+                Files.createDirectories(file.getParent());
                 SegPredictions.writeLabels(file, regions, v.shape(), v.geometry(), options.labelScheme());
                 written.add(file);
                 LOG.info("{} -> {}", v.id(), file);

@@ -49,6 +49,10 @@ class SegExportCliTest {
             Path a = dir.resolve("p1/" + id + "_pred.nii.gz"), b = dir.resolve("p2/" + id + "_pred.nii.gz");
             assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), b.toString());
         }
+        run(0, "seg-predict", "--checkpoint", export.toString(), "--data", dir.resolve("data").toString(), "--out", dir.resolve("p4").toString(),
+                "--layout", "monai");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("p1/case1_pred.nii.gz")), Files.readAllBytes(dir.resolve("p4/case1/case1_seg.nii.gz")),
+                "MONAI's layout: <case>/<case>_seg.nii.gz");
         JsonNode card = Json.MAPPER.readTree(export.resolve("model.json").toFile());
         assertEquals("segmentation", card.get("task").asText());
         assertEquals(3, card.get("steps").asInt());
