@@ -53,7 +53,8 @@ final class SegModelCard {
             ObjectNode o = mods.addObject();
             o.put("name", name);
             o.put("channel", i);
-            if (globs.has(name)) o.put("glob", globs.get(name).asText());
+            // a manifest's first set may lack a modality: its placeholder glob is no file name to show
+            if (globs.has(name) && !globs.get(name).asText().equals(CasesManifest.ABSENT)) o.put("glob", globs.get(name).asText());
         }
         ObjectNode ls = c.putObject("labelScheme");
         ls.put("name", cfg.labelScheme());

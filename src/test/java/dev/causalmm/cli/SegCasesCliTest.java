@@ -82,6 +82,12 @@ class SegCasesCliTest {
                 && report.contains("| t0 | b18 | flair, t1, t1ce, t2 |"), report);
         JsonNode results = Json.MAPPER.readTree(ev.resolve("results.json").toFile());
         assertEquals(cases, results.get("trainingCases"));
+        Path export = dir.resolve("export"), ev2 = dir.resolve("eval-export");
+        run(0, "export", "--checkpoint", ckpt.toString(), "--out", export.toString(), "--no-libtorch-archive");
+        run(0, "seg-eval", "--cases", dir.resolve("held.yaml").toString(), "--checkpoint", export.toString(), "--out", ev2.toString(), "--no-hd95");
+        JsonNode fromExport = Json.MAPPER.readTree(ev2.resolve("results.json").toFile());
+        assertEquals(results.get("subsets"), fromExport.get("subsets"), "the export scores exactly as its checkpoint");
+        assertEquals(cases, fromExport.get("trainingCases"), "the export's card carries the training cases");
         assertEquals(2, results.get("subsets").get(0).get("cases").asInt(), "FLAIR alone: both held-out cases");
         assertEquals(1, results.get("subsets").get(14).get("cases").asInt(), "all four: only the 2018 case has T1 and T2");
     }
