@@ -4,6 +4,7 @@ import dev.causalmm.interop.ExportOptions;
 import dev.causalmm.interop.TrainedModel;
 import dev.causalmm.io.SafeTensors;
 import dev.causalmm.io.UserInputException;
+import dev.causalmm.seg.TrainedSegModel;
 import dev.causalmm.train.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliChecks.outFolder("--out", out);
         ExportOptions options = new ExportOptions(SafeTensors.DType.ofExportName(dtype), archive);
+        if (TrainedSegModel.isCheckpoint(checkpoint)) return exportSegmentation(options);
         Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve("model.ckpt") : checkpoint;
         if (Files.isDirectory(checkpoint) && !Files.exists(file)) {
             throw new UserInputException("--checkpoint " + checkpoint + " is a folder without a model.ckpt; give the folder"
@@ -35,6 +37,18 @@ final class ExportCommand implements Callable<Integer> {
             System.out.println("exported " + trained.modelName() + " (" + trained.parameters().size() + " tensors, "
                     + options.dtype().longName() + ") to " + out.resolve(TrainedModel.WEIGHTS_FILE) + " and " + out.resolve(TrainedModel.CARD_FILE)
                     + (archive ? " and " + out.resolve(TrainedModel.ARCHIVE_FILE) : ""));
+        }
+        return 0;
+    }
+
+    /** A seg-train checkpoint folder: the U-Net, its card (modalities, label scheme, window, normalisation). */
+    private int exportSegmentation(ExportOptions options) throws Exception {
+        try (TrainedSegModel trained = Failures.userInput(() -> TrainedSegModel.fromCheckpoint(checkpoint))) {
+            TrainedSegModel.claimExportFolder(out, checkpoint, overwrite.overwrite);
+            trained.export(out, options.dtype(), options.libtorchArchive());
+            System.out.println("exported segmentation unet3d " + trained.config().modalities() + " (" + trained.model().namedParameters().size()
+                    + " tensors, " + options.dtype().longName() + ") to " + out.resolve(TrainedSegModel.WEIGHTS_FILE) + " and "
+                    + out.resolve(TrainedSegModel.CARD_FILE) + (archive ? " and " + out.resolve(TrainedSegModel.ARCHIVE_FILE) : ""));
         }
         return 0;
     }

@@ -33,6 +33,19 @@ final class SegDataCliOptions {
         return o;
     }
 
+    /**
+     * Whether the command reads a cases manifest ({@code --cases}) rather than a folder ({@code --data}):
+     * exactly one of them; the discovery options belong to the manifest's sets then.
+     */
+    boolean useCases(java.nio.file.Path data, java.nio.file.Path cases) {
+        if ((data == null) == (cases == null)) throw new IllegalArgumentException("give either --data DIR or --cases FILE (a cases manifest)");
+        if (cases != null && anyGiven()) {
+            throw new IllegalArgumentException("--cases: the manifest gives each set's --modality/--label/--mask/--label-scheme/--normalize/"
+                    + "--crop-margin; drop them from the command line");
+        }
+        return cases != null;
+    }
+
     /** For eval/predict: empty (use the checkpoint's) unless some option was given. */
     Optional<SegDataOptions> override(SegDataOptions recorded) {
         return anyGiven() || cache != null ? Optional.of(apply(recorded)) : Optional.empty();

@@ -1,6 +1,7 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.seg.SegCheckpoint;
+import dev.causalmm.seg.TrainedSegModel;
+import dev.causalmm.seg.CasesManifest;
 import dev.causalmm.seg.SegEvaluation;
 import dev.causalmm.seg.SegModelConfig;
 import dev.causalmm.seg.SegPipeline;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "seg-eval", mixinStandardHelpOptions = true)
 final class SegEvalCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true) Path checkpoint;
-    @Option(names = "--data", required = true) Path data;
+    @Option(names = "--data") Path data;
+    @Option(names = "--cases", paramLabel = "FILE") Path cases;
     @Option(names = "--out", required = true) Path out;
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
@@ -24,9 +26,12 @@ final class SegEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
-        SegEvaluation.Result r = SegPipeline.evaluate(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
-                inference.settings(cfg.patch()), out, overwrite.overwrite);
+        SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
+        SegEvaluation.Result r = dataOptions.useCases(data, cases)
+                ? SegPipeline.evaluate(checkpoint, CasesManifest.read(cases), java.util.Optional.ofNullable(dataOptions.cache),
+                        inference.settings(cfg.patch()), out, overwrite.overwrite)
+                : SegPipeline.evaluate(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
+                        inference.settings(cfg.patch()), out, overwrite.overwrite);
         if (r.meanDice() != null) {
             System.out.printf(Locale.ROOT, "seg-eval: mean Dice over subsets WT %.4f TC %.4f ET %.4f -> %s%n", r.meanDice()[0],
                     r.meanDice()[1], r.meanDice()[2], out.resolve(SegReport.REPORT));

@@ -1,7 +1,8 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.seg.SegCheckpoint;
+import dev.causalmm.seg.TrainedSegModel;
 import dev.causalmm.seg.SegModelConfig;
+import dev.causalmm.seg.PredictionLayout;
 import dev.causalmm.seg.SegPipeline;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,13 +18,14 @@ final class SegPredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true) Path out;
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
+    @Option(names = "--layout", defaultValue = "flat") String layout;
     @picocli.CommandLine.Mixin OverwriteOption overwrite;
 
     @Override
     public Integer call() throws Exception {
-        SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
+        SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
         var written = SegPipeline.predict(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
-                inference.settings(cfg.patch()), out, overwrite.overwrite);
+                inference.settings(cfg.patch()), out, overwrite.overwrite, PredictionLayout.parse(layout));
         System.out.println("seg-predict: " + written.size() + " prediction(s) in " + out);
         return 0;
     }

@@ -2,6 +2,7 @@ package dev.causalmm.cli;
 
 import dev.causalmm.engine.Device;
 import dev.causalmm.nn.UNetConfig;
+import dev.causalmm.seg.CasesManifest;
 import dev.causalmm.seg.SegDataOptions;
 import dev.causalmm.seg.SegPipeline;
 import dev.causalmm.seg.SegRecipe;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 final class SegTrainCommand implements Callable<Integer> {
     private static final SegRecipe D = SegRecipe.defaults();
 
-    @Option(names = "--data", required = true) Path data;
+    @Option(names = "--data") Path data;
+    @Option(names = "--cases", paramLabel = "FILE") Path cases;
     @Option(names = "--out", required = true) Path out;
     @Mixin SegDataCliOptions dataOptions;
     @Mixin LoggerOption logger;
@@ -52,8 +54,13 @@ final class SegTrainCommand implements Callable<Integer> {
                 .withForeground(foreground).withFlips(!noFlips).withModalityDropout(!noDropout).withIntensityScale(intensityScale)
                 .withTimeLimitSeconds(timeLimit).withCheckpointEvery(checkpointEvery).withRegularizer(regularizer).withC3rVoxels(c3rVoxels)
                 .withSeed(seed).withDevice(Device.parse(device));
-        SegDataOptions options = dataOptions.apply(SegDataOptions.defaults());
-        SegTrainer.Result r = SegPipeline.train(data, options, recipe, out, resume, logger.loggers(), overwrite.overwrite);
+        SegTrainer.Result r;
+        if (dataOptions.useCases(data, cases)) {
+            r = SegPipeline.train(CasesManifest.read(cases), java.util.Optional.ofNullable(dataOptions.cache), recipe, out, resume,
+                    logger.loggers(), overwrite.overwrite);
+        } else {
+            r = SegPipeline.train(data, dataOptions.apply(SegDataOptions.defaults()), recipe, out, resume, logger.loggers(), overwrite.overwrite);
+        }
         System.out.printf(Locale.ROOT, "seg-train: %d steps in %.0f s, final loss %.4f%s -> %s%n", r.steps(), r.seconds(), r.finalLoss(),
                 r.stoppedByTimeLimit() ? " (stopped by --time-limit)" : "", out);
         return 0;

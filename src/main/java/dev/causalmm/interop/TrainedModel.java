@@ -198,6 +198,10 @@ public final class TrainedModel implements AutoCloseable {
             } catch (IOException e) {
                 throw new FormatException(file + ": the model card in __metadata__ is not valid JSON: " + e.getMessage(), e);
             }
+            if (card.path("task").asText("").equals("segmentation")) {
+                throw new FormatException(file + " is a segmentation model export (a U-Net of modalities " + card.path("state").path("modalities")
+                        + "), not a classification one: use seg-predict or seg-eval with it (TrainedSegModel.load in Java)");
+            }
             if (!CARD_FORMAT.equals(card.path("format").asText()) || !card.path("state").isObject()) {
                 throw new FormatException(file + ": the model card is not " + CARD_FORMAT + " with a \"state\" object");
             }

@@ -10,6 +10,7 @@ import dev.causalmm.train.ProgressBar;
 import dev.causalmm.train.metrics.MetricsLoggers;
 import dev.causalmm.io.OutputFolder;
 import dev.causalmm.io.Provenance;
+import dev.causalmm.io.UserInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.Function;
 
 /**
  * The three segmentation workflows end to end, as a library user (or the CLI) calls them: train on
@@ -73,22 +75,101 @@ public final class SegPipeline {
      */
     public static SegTrainer.Result train(Path data, SegDataOptions options, SegRecipe recipe, Path out, boolean resume,
                                           MetricsLoggers loggers, boolean overwrite) throws IOException {
-        List<String> modalities = options.modalityNames();
+        String set = data.toAbsolutePath().normalize().getFileName() + "";
+        List<SegCase> cases = new ArrayList<>();
+        return train(new Source(options, Json.object(), () -> {
+            cases.addAll(CaseDiscovery.discover(data, options));
+            requireEveryModalitySeen(data, cases, options.modalityNames()); // before anything is read
+            return load(data, cases, options);
+        }, id -> set, data, cases), recipe, out, resume, loggers, overwrite);
+    }
+
+    /**
+     * Trains on every case of every set of a cases manifest ({@link CasesManifest}): each set read with
+     * its own globs, label scheme and normalisation into the manifest's channel order, absent
+     * modalities absent. The checkpoint records the manifest, the training cases with their sets and
+     * modalities, and the first set's data options (the default of seg-eval and seg-predict).
+     *
+     * @param cache where preprocessed cases are cached, or empty
+     */
+    public static SegTrainer.Result train(CasesManifest cases, Optional<Path> cache, SegRecipe recipe, Path out, boolean resume,
+                                          MetricsLoggers loggers, boolean overwrite) throws IOException {
+        Map<String, String> setOf = new LinkedHashMap<>();
+        List<SegCase> trained = new ArrayList<>();
+        ObjectNode extra = Json.object();
+        extra.set("cases", cases.toJson());
+        return train(new Source(cases.sets().getFirst().options(), extra, () -> {
+            List<CasesManifest.Found> found = cases.discover();
+            found.forEach(f -> setOf.put(f.segCase().id(), f.set().name()));
+            found.forEach(f -> trained.add(f.segCase()));
+            requireEveryModalitySeen(cases.source(), trained, cases.modalities()); // before anything is read
+            return load(found, cache);
+        }, setOf::get, cases.source(), trained), recipe, out, resume, loggers, overwrite);
+    }
+
+    /**
+     * Where training cases come from: the options recorded for eval/predict, extra data fields, the
+     * loader, each case's set, and the cases the loader found (filled when it runs).
+     */
+    private record Source(SegDataOptions recorded, ObjectNode extra, IoSupplier<List<SegVolume>> loader,
+                          Function<String, String> setOf, Path input, List<SegCase> cases) {}
+
+    /** A supplier that may fail with an {@link IOException}. */
+    interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    private static SegTrainer.Result train(Source src, SegRecipe recipe, Path out, boolean resume, MetricsLoggers loggers, boolean overwrite)
+            throws IOException {
+        List<String> modalities = src.recorded().modalityNames();
         UNetConfig uc = recipe.unet(modalities.size());
-        SegModelConfig cfg = new SegModelConfig(uc, modalities, recipe.patchSides(), recipe.seed(), options.labelScheme().name(),
-                optionsJson(options), recipe.downsample());
-        OutputFolder.check(out, SegCheckpoint.provenance(cfg), overwrite, data);
-        List<SegCase> cases = CaseDiscovery.discover(data, options);
-        requireEveryModalitySeen(data, cases, modalities);
-        List<SegVolume> volumes = load(data, cases, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
+        ObjectNode data = optionsJson(src.recorded());
+        data.setAll(src.extra());
+        SegModelConfig probe = new SegModelConfig(uc, modalities, recipe.patchSides(), recipe.seed(), src.recorded().labelScheme().name(),
+                data, recipe.downsample());
+        OutputFolder.check(out, SegCheckpoint.provenance(probe), overwrite, src.input());
+        List<SegVolume> raw = src.loader().get();
+        data.set("trainingCases", casesJson(raw, src.setOf()));
+        SegModelConfig cfg = new SegModelConfig(uc, modalities, recipe.patchSides(), recipe.seed(), src.recorded().labelScheme().name(),
+                data, recipe.downsample());
+        List<SegVolume> volumes = raw.stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
         requirePatchFits(volumes, recipe);
-        OutputFolder.claim(out, SegCheckpoint.provenance(cfg), overwrite, data);
-        TrainingCases.write(out, cases);
+        OutputFolder.claim(out, SegCheckpoint.provenance(cfg), overwrite, src.input());
+        TrainingCases.write(out, src.cases());
         PatchSampler sampler = new PatchSampler(volumes, recipe.sampling(), recipe.seed() ^ 0x5A3D1E5L);
         try (UNet3d model = new UNet3d(uc, Init.seeded(recipe.seed()))) {
             model.to(recipe.device());
             return SegTrainer.train(model, cfg, sampler, recipe, out, new ProgressBar("seg-train"), resume, loggers);
         }
+    }
+
+    /** Each training case: its id, its set and the modalities it has (what the held-out report lists). */
+    static com.fasterxml.jackson.databind.node.ArrayNode casesJson(List<SegVolume> volumes, Function<String, String> setOf) {
+        var a = Json.MAPPER.createArrayNode();
+        for (SegVolume v : volumes) {
+            ObjectNode o = a.addObject();
+            o.put("case", v.id());
+            o.put("set", setOf.apply(v.id()));
+            var m = o.putArray("modalities");
+            for (int i = 0; i < v.modalities().size(); i++) if (v.has(i)) m.add(v.modalities().get(i));
+        }
+        return a;
+    }
+
+    /** Preprocesses the cases a manifest found, each with its set's options. */
+    static List<SegVolume> load(List<CasesManifest.Found> found, Optional<Path> cache) throws IOException {
+        List<SegVolume> out = new ArrayList<>();
+        Map<CasesManifest.CaseSet, SegPreprocessor> byset = new LinkedHashMap<>();
+        try {
+            for (CasesManifest.Found f : found) {
+                SegPreprocessor p = byset.computeIfAbsent(f.set(), s -> new SegPreprocessor(s.options().withCacheDir(cache.orElse(null))));
+                out.add(p.load(f.segCase()));
+            }
+        } finally {
+            byset.values().forEach(SegPreprocessor::close);
+        }
+        LOG.info("{} case(s) from {} set(s): {}", out.size(), byset.size(), out.stream().map(SegVolume::id).toList());
+        return out;
     }
 
     /**
@@ -136,7 +217,7 @@ public final class SegPipeline {
         }
     }
 
-    /** Evaluates the checkpoint folder on the labelled cases of {@code data}; writes results.json, report.md and the heat map. */
+    /** Evaluates the checkpoint folder (or an export of it, {@link TrainedSegModel}) on the labelled cases of {@code data}; writes results.json, report.md and the heat map. */
     public static SegEvaluation.Result evaluate(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                                 SegEvaluation.Settings settings, Path out) throws IOException {
         return evaluate(checkpoint, data, override, settings, out, false);
@@ -145,19 +226,53 @@ public final class SegPipeline {
     /** As {@link #evaluate(Path, Path, Optional, SegEvaluation.Settings, Path)}, claiming {@code out} first ({@link #claim}). */
     public static SegEvaluation.Result evaluate(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                                 SegEvaluation.Settings settings, Path out, boolean overwrite) throws IOException {
-        SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
+        SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
+        for (String seen : HeldOut.trainingOverlap(cfg.data(), CaseDiscovery.discover(data, options).stream().map(SegCase::id).toList(),
+                List.of())) {
+            LOG.warn("{} was a training case of {}: its scores are not held-out scores", seen, checkpoint);
+        }
         claim(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
-        TrainingCases leakage = TrainingCases.of(checkpoint, CaseDiscovery.discover(data, options));
-        List<SegVolume> volumes = load(data, options);
+        List<SegCase> evaluated = CaseDiscovery.discover(data, options);
+        TrainingCases leakage = TrainingCases.of(checkpoint, evaluated);
+        return evaluate(checkpoint, cfg, load(data, evaluated, options), settings, out, data.getFileName().toString(), leakage);
+    }
+
+    /**
+     * Evaluates the checkpoint folder (or its export) on every case of a cases manifest, each set read
+     * with its own globs and label scheme. A case the model was trained on, or the same patient
+     * as one (the {@code patients} of this manifest or of the training manifest), is refused.
+     */
+    public static SegEvaluation.Result evaluate(Path checkpoint, CasesManifest cases, Optional<Path> cache, SegEvaluation.Settings settings,
+                                                Path out, boolean overwrite) throws IOException {
+        SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
+        if (!cases.modalities().equals(cfg.modalities())) {
+            throw new UserInputException(cases.source() + ": 'modalities' " + cases.modalities() + " differ from the model's channel order "
+                    + cfg.modalities() + "; list the model's modalities, in that order");
+        }
+        requireFits(cfg, cases.sets().getFirst().options(), settings);
+        List<CasesManifest.Found> found = cases.discover();
+        List<String> seen = HeldOut.trainingOverlap(cfg.data(), found.stream().map(f -> f.segCase().id()).toList(), cases.patients());
+        if (!seen.isEmpty()) {
+            throw new UserInputException(cases.source() + ": " + String.join("; ", seen) + " (training cases of " + checkpoint
+                    + "); evaluate on cases the model has not seen");
+        }
+        claim(Provenance.Kind.SEG_EVAL, checkpoint, cases.source(), out, overwrite);
+        TrainingCases leakage = TrainingCases.of(checkpoint, found.stream().map(CasesManifest.Found::segCase).toList());
+        return evaluate(checkpoint, cfg, load(found, cache), settings, out, cases.source().getFileName().toString(), leakage);
+    }
+
+    private static SegEvaluation.Result evaluate(Path checkpoint, SegModelConfig cfg, List<SegVolume> volumes, SegEvaluation.Settings settings,
+                                                 Path out, String dataName, TrainingCases leakage) throws IOException {
         settings = settings.withDownsample(cfg.downsample());
-        try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
+        try (TrainedSegModel trained = TrainedSegModel.open(checkpoint)) {
+            UNet3d model = trained.model();
             int total = SegEvaluation.predictionCount(cfg.modalities(), volumes);
             StepBar bar = new StepBar("seg-eval", total);
             SegEvaluation.Result r = SegEvaluation.run(model, cfg.modalities(), volumes, settings, bar::update);
             bar.done();
-            SegReport.write(out, r, "Segmentation: " + checkpoint.getFileName() + " on " + data.getFileName(), leakage);
+            SegReport.write(out, r, "Segmentation: " + checkpoint.getFileName() + " on " + dataName, leakage, cfg.data().path("trainingCases"));
             return r;
         }
     }
@@ -168,10 +283,14 @@ public final class SegPipeline {
      * another command's folder, the checkpoint folder itself or the data folder are refused.
      */
     static void claim(Provenance.Kind kind, Path checkpoint, Path data, Path out, boolean overwrite) throws IOException {
-        OutputFolder.claim(out, Provenance.ofInput(kind, checkpoint, checkpoint.resolve(SegCheckpoint.WEIGHTS)), overwrite, checkpoint, data);
+        Path model = Files.isDirectory(checkpoint) ? checkpoint : checkpoint.toAbsolutePath().getParent();
+        OutputFolder.claim(out, Provenance.ofInput(kind, checkpoint, TrainedSegModel.weightsFile(checkpoint)), overwrite, model, data);
     }
 
-    /** Writes one label volume per case ({@code <case>_pred.nii.gz}) with all of the case's modalities present. */
+    /**
+     * Writes one label volume per case ({@code <case>_pred.nii.gz}) with all of the case's modalities
+     * present; {@code checkpoint} is a seg-train folder or an export of one ({@link TrainedSegModel#open}).
+     */
     public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                      SegEvaluation.Settings settings, Path out) throws IOException {
         return predict(checkpoint, data, override, settings, out, false);
@@ -180,7 +299,13 @@ public final class SegPipeline {
     /** As {@link #predict(Path, Path, Optional, SegEvaluation.Settings, Path)}, claiming {@code out} first ({@link #claim}). */
     public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                      SegEvaluation.Settings settings, Path out, boolean overwrite) throws IOException {
-        SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
+        return predict(checkpoint, data, override, settings, out, overwrite, PredictionLayout.FLAT);
+    }
+
+    /** As {@link #predict(Path, Path, Optional, SegEvaluation.Settings, Path, boolean)}, each case's file placed by {@code layout}. */
+    public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
+                                     SegEvaluation.Settings settings, Path out, boolean overwrite, PredictionLayout layout) throws IOException {
+        SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
         claim(Provenance.Kind.SEG_PREDICT, checkpoint, data, out, overwrite);
@@ -188,13 +313,15 @@ public final class SegPipeline {
         settings = settings.withDownsample(cfg.downsample());
         Files.createDirectories(out);
         List<Path> written = new ArrayList<>();
-        try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
+        try (TrainedSegModel trained = TrainedSegModel.open(checkpoint)) {
+            UNet3d model = trained.model();
             StepBar bar = new StepBar("seg-predict", volumes.size());
             int i = 0;
             for (SegVolume v : volumes) {
                 float[][] probs = SlidingWindow.predict(model, v, (1 << cfg.modalities().size()) - 1, settings.window());
                 byte[] regions = SlidingWindow.regions(probs, settings.thresholds(), settings.etMinVoxels());
-                Path file = out.resolve(v.id() + "_pred.nii.gz");
+                Path file = layout.file(out, v.id());
+                Files.createDirectories(file.getParent());
                 SegPredictions.writeLabels(file, regions, v.shape(), v.geometry(), options.labelScheme());
                 written.add(file);
                 LOG.info("{} -> {}", v.id(), file);

@@ -1,5 +1,7 @@
 package dev.causalmm.seg;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
@@ -13,9 +15,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import java.util.List;
+import java.util.ArrayList;
 
 /**
  * Writes an evaluation's {@code results.json}, {@code report.md} (the subset × region Dice table in
@@ -29,28 +32,47 @@ public final class SegReport {
     private SegReport() {}
 
     public static void write(Path out, SegEvaluation.Result result, String title) throws IOException {
-        write(out, result, title, null);
+        write(out, result, title, null, MissingNode.getInstance());
     }
 
     /**
-     * As {@link #write(Path, SegEvaluation.Result, String)}; {@code leakage} (null: not known) goes
-     * into results.json as {@code data.leakage}, and a line into the report when cases were trained on.
+     * As {@link #write(Path, SegEvaluation.Result, String)}, with what is known of the model's training
+     * cases: {@code leakage} (null: not known) goes into results.json as {@code data.leakage} and a
+     * warning into the report when evaluated cases were trained on; {@code trainingCases} (what the
+     * checkpoint records: case, set, modalities; missing for older checkpoints) is listed in both files.
      */
-    static void write(Path out, SegEvaluation.Result result, String title, TrainingCases leakage) throws IOException {
+    static void write(Path out, SegEvaluation.Result result, String title, TrainingCases leakage, JsonNode trainingCases)
+            throws IOException {
         byte[] heatmap = heatmap(result, title);
         var json = result.toJson();
         if (leakage != null) json.putObject("data").set("leakage", Json.MAPPER.valueToTree(leakage));
+        if (trainingCases.isArray()) json.set("trainingCases", trainingCases);
         String warning = leakage == null || leakage.casesInTraining() == 0 ? ""
                 : "> **" + leakage.casesInTraining() + " evaluated case(s) are training cases** of the checkpoint (e.g. "
                         + String.join(", ", leakage.examples()) + "): their scores measure memory, not generalisation.\n\n";
+        String md = markdown(result, title);
+        int cut = md.indexOf("\n\n") + 2; // after the title
+        String report = md.substring(0, cut) + warning + md.substring(cut) + trainingCasesMarkdown(trainingCases);
         // one set: a run killed half-way leaves a marker, and the next run removes the partial set
         OutputFolder.writeSet(out, List.of(RESULTS, REPORT, HEATMAP), () -> {
             AtomicFiles.write(out.resolve(RESULTS), Json.MAPPER.writeValueAsBytes(json));
-            String md = markdown(result, title);
-            int cut = md.indexOf("\n\n") + 2; // after the title
-            AtomicFiles.writeString(out.resolve(REPORT), md.substring(0, cut) + warning + md.substring(cut));
+            AtomicFiles.writeString(out.resolve(REPORT), report);
             AtomicFiles.write(out.resolve(HEATMAP), heatmap);
         });
+    }
+
+    /** The training cases and the modalities each had, as a markdown section (empty when not recorded). */
+    static String trainingCasesMarkdown(JsonNode cases) {
+        if (!cases.isArray() || cases.isEmpty()) return "";
+        StringBuilder b = new StringBuilder("\n## Training cases\n\nThe cases the model was trained on and the modalities each had"
+                + " (a modality not listed was absent in training).\n\n| case | set | modalities |\n|---|---|---|\n");
+        for (var c : cases) {
+            List<String> m = new ArrayList<>();
+            c.path("modalities").forEach(x -> m.add(x.asText()));
+            b.append("| ").append(c.path("case").asText()).append(" | ").append(c.path("set").asText()).append(" | ")
+                    .append(String.join(", ", m)).append(" |\n");
+        }
+        return b.toString();
     }
 
     /** The markdown report: Dice in %, the papers' ●/○ columns over {@code universe}. */
