@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -48,20 +49,19 @@ final class CliChecks {
      * although {@code used} is false.
      */
     static void onlyWith(CommandSpec spec, String prefix, boolean used, String usedBy, String actual) {
-        onlyWith(spec, given(spec).stream().filter(n -> n.startsWith(prefix)).toList(), used, usedBy, actual);
+        onlyWith(spec, n -> n.startsWith(prefix), used, usedBy, actual);
     }
 
     /** Fails when one of the options named exactly in {@code names} was given although {@code used} is false. */
     static void onlyWith(CommandSpec spec, Set<String> names, boolean used, String usedBy, String actual) {
-        onlyWith(spec, given(spec).stream().filter(names::contains).toList(), used, usedBy, actual);
+        onlyWith(spec, names::contains, used, usedBy, actual);
     }
 
-    private static void onlyWith(CommandSpec spec, List<String> given, boolean used, String usedBy, String actual) {
-        if (used) return;
-        if (!given.isEmpty()) {
-            throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " only with " + usedBy
-                    + ", but this run uses " + actual + "; drop " + (given.size() == 1 ? "it" : "them") + " or change " + usedBy.split(" ")[0]);
-        }
+    private static void onlyWith(CommandSpec spec, Predicate<String> applies, boolean used, String usedBy, String actual) {
+        List<String> given = given(spec).stream().filter(applies).toList();
+        if (used || given.isEmpty()) return;
+        throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " only with " + usedBy
+                + ", but this run uses " + actual + "; drop " + (given.size() == 1 ? "it" : "them") + " or change " + usedBy.split(" ")[0]);
     }
 
     /** Fails when {@code option} was given but {@code needed} (naming what it needs) was not. */

@@ -2,6 +2,8 @@ package dev.causalmm.cli;
 
 import dev.causalmm.data.ImageTextConfig;
 import dev.causalmm.data.MMLSynConfig;
+import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** How the synthetic data sets are generated (train and demo): sizes apply to either dataset. */
@@ -15,34 +17,22 @@ final class DataOptions {
     @Option(names = "--modalities") int modalities = MMLSynConfig.defaults(0).modalities();
 
     /** Refuses the options of another kind of dataset than {@code dataset} (a manifest, a feature file or a generator). */
-    static void checkApplies(picocli.CommandLine.Model.CommandSpec spec, String dataset, boolean manifest, boolean file) {
+    static void checkApplies(CommandSpec spec, String dataset, boolean manifest, boolean file) {
         String given = "--dataset " + dataset;
-        CliChecks.onlyWith(spec, java.util.Set.of("--train-size", "--val-size", "--test-size", "--spurious-train", "--spurious-test"),
+        CliChecks.onlyWith(spec, Set.of("--train-size", "--val-size", "--test-size", "--spurious-train", "--spurious-test"),
                 !manifest && !file, "--dataset mmlsyn|imagetext", given);
-        CliChecks.onlyWith(spec, java.util.Set.of("--no-standardize", "--orientation", "--label-column"), file, "--dataset FEATURE-FILE", given);
-        CliChecks.onlyWith(spec, java.util.Set.of("--split", "--skip-bad"), file || manifest, "--dataset FEATURE-FILE|MANIFEST", given);
-        CliChecks.onlyWith(spec, java.util.Set.of("--text-field", "--image-field", "--label-field", "--split-field", "--val-manifest",
+        CliChecks.onlyWith(spec, Set.of("--no-standardize", "--orientation", "--label-column"), file, "--dataset FEATURE-FILE", given);
+        CliChecks.onlyWith(spec, Set.of("--split", "--skip-bad"), file || manifest, "--dataset FEATURE-FILE|MANIFEST", given);
+        CliChecks.onlyWith(spec, Set.of("--text-field", "--image-field", "--label-field", "--split-field", "--val-manifest",
                 "--test-manifest", "--image-size", "--resize", "--augment", "--text-length", "--tokenizer", "--min-count", "--max-vocab",
                 "--lowercase"), manifest, "--dataset MANIFEST.jsonl|.csv", given);
     }
 
     MMLSynConfig mmlsyn() {
-        MMLSynConfig d = MMLSynConfig.defaults(dataSeed);
-        return d.withSizes(or(trainSize, d.trainSize()), or(valSize, d.valSize()), or(testSize, d.testSize()))
-                .withSpurious(or(spuriousTrain, d.spuriousTrain()), or(spuriousTest, d.spuriousTest())).withModalities(modalities);
+        return MMLSynConfig.defaults(dataSeed).withGiven(trainSize, valSize, testSize, spuriousTrain, spuriousTest).withModalities(modalities);
     }
 
     ImageTextConfig imagetext() {
-        ImageTextConfig d = ImageTextConfig.defaults(dataSeed);
-        return d.withSizes(or(trainSize, d.trainSize()), or(valSize, d.valSize()), or(testSize, d.testSize()))
-                .withSpurious(or(spuriousTrain, d.spuriousTrain()), or(spuriousTest, d.spuriousTest()));
-    }
-
-    private static int or(Integer v, int dflt) {
-        return v == null ? dflt : v;
-    }
-
-    private static double or(Double v, double dflt) {
-        return v == null ? dflt : v;
+        return ImageTextConfig.defaults(dataSeed).withGiven(trainSize, valSize, testSize, spuriousTrain, spuriousTest);
     }
 }

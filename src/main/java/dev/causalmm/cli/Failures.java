@@ -1,34 +1,19 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.data.DataLoadException;
-import dev.causalmm.engine.ProcessGroup;
-import dev.causalmm.io.AtomicFiles;
+import dev.causalmm.experiment.Failure;
 import dev.causalmm.io.UserInputException;
-import dev.causalmm.train.NonFiniteLossException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Tells what the user can fix (exit 2, one line) from a bug in causalmm (exit 1, a one-line summary,
- * the stack trace with {@code --debug}). User input, explicitly: {@link UserInputException} (what
- * the output-folder, config-file, experiment-grid, checkpoint-evaluation and segmentation-recipe
- * checks throw, and every option→settings step the commands run through {@link #userInput}),
- * picocli's {@link ParameterException}, unreadable or malformed files ({@link IOException},
- * {@link DataLoadException}). As a fallback for the refusals not yet converted (the data readers'
- * {@link IllegalArgumentException}s among them), such an exception counts as user input when a
- * check of a setting raised it ({@code check*}, {@code require*}, {@code parse*}, a config record) or
- * it came from outside the packages that run models; any other one from inside a model run
- * (engine, nn, baselines, causal, train, eval), such as a shape mismatch, is a bug.
+ * Prints a failure as the user should see it: what the user can fix (exit 2, one line) apart from a
+ * bug in causalmm (exit 1, a one-line summary, the stack trace with {@code --debug}). The library's
+ * {@link Failure} tells them apart; picocli's {@link ParameterException} and every option→settings
+ * step the commands run through {@link #userInput} are user input too.
  */
 final class Failures {
-    static final int EXIT_INTERNAL = 1;
-    static final int EXIT_USER = 2;
     static final String REPORT_AT = "https://github.com/causalmm/causalmm/issues";
-    private static final Set<String> MODEL_RUN = Set.of("engine", "nn", "baselines", "causal", "train", "eval");
 
     private Failures() {}
 
@@ -43,60 +28,14 @@ final class Failures {
 
     /** The exit status for {@code ex}. */
     static int exitCode(Throwable ex) {
-        return switch (ex) {
-            case NonFiniteLossException e -> Main.EXIT_DIVERGED;
-            case ProcessGroup.CollectiveException e -> Main.EXIT_PEER_FAILED;
-            default -> isUserInput(ex) ? EXIT_USER : EXIT_INTERNAL;
-        };
-    }
-
-    static boolean isUserInput(Throwable ex) {
-        return switch (ex) {
-            case UserInputException e -> true;
-            case ParameterException e -> true;
-            case IOException e -> true;
-            case UncheckedIOException e -> true;
-            case DataLoadException e -> true;
-            case OutOfMemoryError e -> true;
-            case IllegalArgumentException e -> !thrownInModelRun(e);
-            default -> false;
-        };
-    }
-
-    /**
-     * Whether the throwing frame is model code, rather than the parsing or checking of a setting: a
-     * {@code parse*}, {@code check*} or {@code require*} method, or a *Config/*Settings/*Options/*Spec record.
-     */
-    static boolean thrownInModelRun(Throwable e) {
-        StackTraceElement[] st = e.getStackTrace();
-        if (st.length == 0) return false;
-        String cls = st[0].getClassName();
-        if (!cls.startsWith("dev.causalmm.")) return false;
-        String pkg = cls.substring("dev.causalmm.".length()).split("\\.")[0];
-        String simple = cls.substring(cls.lastIndexOf('.') + 1);
-        String method = st[0].getMethodName();
-        boolean parsing = method.startsWith("parse") || method.startsWith("check") || method.startsWith("require")
-                || simple.matches(".*(Config|Settings|Options|Spec)(\\$.*)?");
-        return MODEL_RUN.contains(pkg) && !parsing;
-    }
-
-    /** The one line for an expected failure. */
-    static String message(Throwable ex) {
-        return switch (ex) {
-            case IOException e -> AtomicFiles.describe(e);
-            case OutOfMemoryError e -> "out of memory (" + e.getMessage() + "): the data, --batch-size or the model needs more than the "
-                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB Java heap; lower them or raise -Xmx";
-            case UncheckedIOException e -> e.getMessage() != null && !e.getMessage().equals(String.valueOf(e.getCause()))
-                    ? e.getMessage() : AtomicFiles.describe(e.getCause());
-            default -> ex.getMessage();
-        };
+        return ex instanceof ParameterException ? Failure.USER_INPUT.exitCode : Failure.of(ex).exitCode;
     }
 
     /** Prints {@code ex} as the user should see it and returns the exit status. */
     static int report(Throwable ex, PrintWriter err, boolean debug) {
         int code = exitCode(ex);
-        if (code != EXIT_INTERNAL) {
-            err.println("causalmm: " + message(ex));
+        if (code != Failure.INTERNAL.exitCode) {
+            err.println("causalmm: " + Failure.message(ex));
         } else {
             StackTraceElement at = ex.getStackTrace().length > 0 ? ex.getStackTrace()[0] : null;
             err.println("causalmm: internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage()

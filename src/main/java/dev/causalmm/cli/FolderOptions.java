@@ -7,19 +7,21 @@ import picocli.CommandLine.Option;
 
 /** How {@code --dataset MANIFEST.jsonl|.csv} is read (image+text folders), and pretrained TorchScript encoders. */
 final class FolderOptions {
+    private static final ImageTextFolderOptions D = ImageTextFolderOptions.defaults();
+
     @Option(names = "--text-field") String textField;
     @Option(names = "--image-field") String imageField;
     @Option(names = "--label-field") String labelField;
     @Option(names = "--split-field") String splitField;
     @Option(names = "--val-manifest") String valManifest;
     @Option(names = "--test-manifest") String testManifest;
-    @Option(names = "--image-size", converter = CliChecks.Positive.class) Integer imageSize;
-    @Option(names = "--resize", converter = CliChecks.Positive.class) Integer resize;
+    @Option(names = "--image-size", converter = CliChecks.Positive.class) int imageSize = D.imageSize();
+    @Option(names = "--resize", converter = CliChecks.Positive.class) int resize; // 0: the record's default, image size · 8/7
     @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true") boolean augment;
-    @Option(names = "--text-length", converter = CliChecks.Positive.class) Integer textLength;
+    @Option(names = "--text-length", converter = CliChecks.Positive.class) int textLength = D.textLength();
     @Option(names = "--tokenizer") String tokenizer;
-    @Option(names = "--min-count", converter = CliChecks.Positive.class) Integer minCount;
-    @Option(names = "--max-vocab", converter = CliChecks.Positive.class) Integer maxVocab;
+    @Option(names = "--min-count", converter = CliChecks.Positive.class) int minCount = D.minCount();
+    @Option(names = "--max-vocab", converter = CliChecks.Positive.class) int maxVocab = D.maxVocab();
     @Option(names = "--lowercase", negatable = true, defaultValue = "true", fallbackValue = "true") boolean lowercase;
     @Option(names = "--encoder") List<String> encoders;
 
@@ -32,7 +34,7 @@ final class FolderOptions {
             throw new IllegalArgumentException("--split takes train,val,test shares for an image+text manifest, got " + split);
         }
         return new ImageTextFolderOptions(textField, imageField, labelField, splitField, valManifest, testManifest, split, seed,
-                or(imageSize), or(resize), augment, or(textLength), tokenizer(), or(minCount), or(maxVocab), lowercase, skipBad, null, null);
+                imageSize, resize, augment, textLength, tokenizer(), minCount, maxVocab, lowercase, skipBad, null, null);
     }
 
     /** {@code --tokenizer}: {@code word}, or a file named relative to the working directory (not the manifest's folder). */
@@ -45,9 +47,5 @@ final class FolderOptions {
 
     List<PretrainedEncoderSpec> encoders() {
         return encoders == null ? List.of() : encoders.stream().map(PretrainedEncoderSpec::parse).toList();
-    }
-
-    private static int or(Integer v) {
-        return v == null ? 0 : v;
     }
 }

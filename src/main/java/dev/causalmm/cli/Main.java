@@ -1,6 +1,7 @@
 package dev.causalmm.cli;
 
 import dev.causalmm.engine.EnvironmentReport;
+import dev.causalmm.experiment.Failure;
 import dev.causalmm.io.UserInputException;
 import dev.causalmm.train.Verbosity;
 import java.io.IOException;
@@ -14,7 +15,7 @@ import picocli.CommandLine.ScopeType;
  * {@code causalmm}: the command-line entry point. Exit status 0: done; 1: an internal error (a bug:
  * a one-line summary, the stack trace with {@code --debug}); 2: bad input (options, files, configs),
  * reported in one line; 3: training diverged (a NaN or infinite loss); 4: a data-parallel peer died,
- * hung or never arrived. {@link Failures} tells them apart.
+ * hung or never arrived. {@link Failure} tells them apart; {@link Failures} prints them.
  */
 @Command(name = "causalmm", mixinStandardHelpOptions = true, versionProvider = Main.BuildVersion.class, resourceBundle = "dev.causalmm.cli.Help",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, ExperimentCommand.class,
@@ -22,9 +23,9 @@ import picocli.CommandLine.ScopeType;
                 picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a training run whose loss became NaN or infinite. */
-    public static final int EXIT_DIVERGED = 3;
+    public static final int EXIT_DIVERGED = Failure.DIVERGED.exitCode;
     /** Exit status of a data-parallel worker whose peers died, hung or never arrived (a c10d collective failed). */
-    public static final int EXIT_PEER_FAILED = 4;
+    public static final int EXIT_PEER_FAILED = Failure.PEER_FAILED.exitCode;
 
     private int quiet;
     private int verbose;

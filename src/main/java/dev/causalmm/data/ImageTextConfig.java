@@ -39,6 +39,12 @@ public record ImageTextConfig(int trainSize, int valSize, int testSize, int imag
         return new ImageTextConfig(4_000, 1_000, 1_000, 16, 12, 64, 70, 0.75, 0, 0, seed);
     }
 
+    /** The sizes and spurious degrees that were given (null: keep this record's), as a command line overrides some of them. */
+    public ImageTextConfig withGiven(Integer train, Integer val, Integer test, Double spuriousAtTrain, Double spuriousAtTest) {
+        return withSizes(train == null ? trainSize : train, val == null ? valSize : val, test == null ? testSize : test)
+                .withSpurious(spuriousAtTrain == null ? spuriousTrain : spuriousAtTrain, spuriousAtTest == null ? spuriousTest : spuriousAtTest);
+    }
+
     public ImageTextConfig withSizes(int train, int val, int test) {
         return new ImageTextConfig(train, val, test, imageSize, textLength, vocabSize, pixelNoise, weakCue, spuriousTrain, spuriousTest, seed);
     }

@@ -63,6 +63,12 @@ public record MMLSynConfig(int trainSize, int valSize, int testSize, int modalit
         return new MMLSynConfig(trainSize, valSize, testSize, masks.size(), blockDim, spuriousTrain, spuriousTest, noiseStd, seed, masks);
     }
 
+    /** The sizes and spurious degrees that were given (null: keep this record's), as a command line overrides some of them. */
+    public MMLSynConfig withGiven(Integer train, Integer val, Integer test, Double spuriousAtTrain, Double spuriousAtTest) {
+        return withSizes(train == null ? trainSize : train, val == null ? valSize : val, test == null ? testSize : test)
+                .withSpurious(spuriousAtTrain == null ? spuriousTrain : spuriousAtTrain, spuriousAtTest == null ? spuriousTest : spuriousAtTest);
+    }
+
     public MMLSynConfig withSizes(int train, int val, int test) {
         return new MMLSynConfig(train, val, test, modalities, blockDim, spuriousTrain, spuriousTest, noiseStd, seed, factorMasks);
     }
