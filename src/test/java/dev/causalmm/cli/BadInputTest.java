@@ -1,5 +1,7 @@
 package dev.causalmm.cli;
 
+import dev.causalmm.experiment.Failure;
+
 import static dev.causalmm.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -425,7 +427,7 @@ class BadInputTest {
     void outOfMemoryIsReportedAsSuchNotAsAnInterruption() {
         OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
         assertEquals(2, Failures.exitCode(oom));
-        String m = Failures.message(oom);
+        String m = Failure.message(oom);
         assertTrue(m.startsWith("out of memory (Java heap space)") && m.contains("--batch-size") && m.contains("-Xmx"), m);
         assertFalse(m.contains("interrupted") || m.contains("resume"), m);
     }
