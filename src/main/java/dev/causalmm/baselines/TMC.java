@@ -17,12 +17,19 @@ import java.util.List;
  * folded left over the modalities, and turned back into a fused Dirichlet. The model's "logits"
  * are the fused Dirichlet parameters α (argmax α is the prediction). Loss: the evidential loss
  * {@code Σ_k y_k(ψ(S) − ψ(α_k)) + λ_t·KL(Dir(α̃) ‖ Dir(1))} of every modality's Dirichlet and of the
- * fused one, {@code λ_t = min(1, epoch/T_a)}, T_a = 10. A missing modality contributes the vacuous
+ * fused one, {@code λ_t = min(1, step/T_a)} with T_a the first {@value #ANNEAL_FRACTION} of the run's
+ * optimizer steps (the reference anneals over 50 of 500 epochs; counted in steps it means the same at
+ * any data size and batch). Without a trainer telling the steps ({@link #startEpoch} alone),
+ * {@code λ_t = min(1, epoch/annealEpochs)} as before. A missing modality contributes the vacuous
  * opinion (b = 0, u = 1), which the combination rule leaves neutral, and its own loss term is left out.
  */
 public final class TMC extends UnimodalHeadsModel {
+    /** Share of the run's optimizer steps over which the KL weight ramps from 0 to 1 (reference: 50/500 epochs). */
+    public static final double ANNEAL_FRACTION = 0.1;
     private final int annealEpochs;
     private int epoch;
+    private long step;
+    private long totalSteps;
 
     /** Over feature vectors of the given widths; {@code seed} seeds the initial weights. */
     public TMC(int[] inputDims, int numClasses, EncoderConfig encoder, int annealEpochs, long seed) {
@@ -40,6 +47,12 @@ public final class TMC extends UnimodalHeadsModel {
     @Override
     public void startEpoch(int e) {
         epoch = e;
+    }
+
+    @Override
+    public void startStep(long s, long total) {
+        step = s;
+        totalSteps = total;
     }
 
     /** Per-modality Dirichlet parameters α = softplus(head(h)) + 1 (vacuous α = 1 where missing). */
@@ -117,7 +130,9 @@ public final class TMC extends UnimodalHeadsModel {
         return s; // ln Γ(n) = ln (n−1)!
     }
 
-    private double klWeight() {
+    /** λ_t: over the first {@link #ANNEAL_FRACTION} of the steps when the trainer tells them, else over {@code annealEpochs} epochs. */
+    double klWeight() {
+        if (totalSteps > 0) return Math.min(1.0, step / Math.max(1.0, ANNEAL_FRACTION * totalSteps));
         return Math.min(1.0, (double) epoch / annealEpochs);
     }
 

@@ -63,7 +63,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Model: late-fusion, concat, concatbow, tmc, qmf, mmbt (spec sizes), mmbt-small. Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "0",
+            description = "Training epochs (default: chosen from the training-set size: at least 10 epochs and 1000 optimizer steps, see docs/methods.md).")
     int epochs;
 
     @Option(names = "--seed", split = ",", defaultValue = "1",
@@ -156,7 +157,9 @@ final class TrainCommand implements Callable<Integer> {
         // the spec (and results.json's config) holds the global batch, --batch-size × world: a checkpoint
         // resumes under another world size when the global batch stays the same
         int world = nproc > 1 ? nproc : distEnv.map(DistEnv::worldSize).orElse(1);
-        ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, Math.multiplyExact(common.batchSize, world),
+        // no --batch-size: 0, the batch is chosen from the training-set size (TrainingLength)
+        int batch = commandSpec.commandLine().getParseResult().hasMatchedOption("--batch-size") ? common.batchSize : 0;
+        ExperimentSpec spec = new ExperimentSpec(dataset, model, regularizer, epochs, Math.multiplyExact(batch, world),
                 optimizerSettings(optimizer, lr, weightDecay), LrSchedule.parse(schedule), earlyStop, seeds, device,
                 data.mmlsyn(), data.imagetext(), data.dataSeed, c3r.config(), imml.config(), cmir.config(), metrics.contains("dcor"),
                 evalNoise, evalSeeds, qmfCompat,

@@ -77,11 +77,12 @@ public final class ExperimentRunner {
             String label = spec.label() + " seed " + seed;
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
             if (root) claimCheckpointDir(ckDir, spec, seed);
-            // spec.batchSize() is the global batch: each of the world's ranks trains on its share
-            if (spec.batchSize() % sync.worldSize() != 0) {
-                throw new IllegalArgumentException("global batch " + spec.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
+            // epochs / batch 0: chosen from the training-set size (TrainingLength); the batch is the global one
+            var length = dev.causalmm.train.TrainingLength.DEFAULT.resolve(data.train().size(), spec.epochs(), spec.batchSize(), sync.worldSize());
+            if (length.batchSize() % sync.worldSize() != 0) {
+                throw new IllegalArgumentException("global batch " + length.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
             }
-            TrainConfig cfg = new TrainConfig(spec.epochs(), spec.batchSize() / sync.worldSize(), spec.optimizer(), spec.schedule(),
+            TrainConfig cfg = new TrainConfig(length.epochs(), length.batchSize() / sync.worldSize(), spec.optimizer(), spec.schedule(),
                     spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4, spec.effectivePrecision());
             try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
                  MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
@@ -100,6 +101,8 @@ public final class ExperimentRunner {
                 } catch (dev.causalmm.train.NonFiniteLossException e) {
                     throw e.in(label);
                 }
+                dev.causalmm.train.CollapseCheck.of(tr.history()).ifPresent(w ->
+                        org.slf4j.LoggerFactory.getLogger("causalmm.train").warn("{}: {}", label, w));
                 boolean hasVal = data.val().size() > 0;
                 EvalResult val = hasVal ? Evaluator.evaluate(model, data.val(), 1024, spec.device()) : null;
                 EvalResult test = Evaluator.evaluate(model, data.test(), 1024, spec.device());
@@ -123,7 +126,7 @@ public final class ExperimentRunner {
                 Path modelFile = ckDir.resolve("model.ckpt");
                 if (root) Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
                 runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile,
-                        dev.causalmm.eval.PatternAccuracy.of(data.test(), test.predictions())));
+                        dev.causalmm.eval.PatternAccuracy.of(data.test(), test.predictions()), length));
             }
         }
         return runs;

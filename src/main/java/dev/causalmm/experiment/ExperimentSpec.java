@@ -63,8 +63,9 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         if (regularizer == null || !Regularizers.NAMES.contains(regularizer)) {
             throw new IllegalArgumentException("unknown regularizer '" + regularizer + "'; expected one of " + Regularizers.NAMES);
         }
-        if (epochs <= 0) throw new IllegalArgumentException("epochs must be > 0, got " + epochs);
-        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+        // 0 = chosen from the training-set size by dev.causalmm.train.TrainingLength
+        if (epochs < 0) throw new IllegalArgumentException("epochs must be > 0 (or 0 for the default rule), got " + epochs);
+        if (batchSize < 0) throw new IllegalArgumentException("batch size must be > 0 (or 0 for the default rule), got " + batchSize);
         if (earlyStopPatience < 0) throw new IllegalArgumentException("early-stopping patience must be >= 0, got " + earlyStopPatience);
         if (optimizer == null || schedule == null || device == null) throw new IllegalArgumentException("optimizer, schedule and device are required");
         if (evalNoise != null) {

@@ -50,6 +50,8 @@ public final class Results {
                 samples += m.samples();
             }
             run.put("bestEpoch", r.training().bestEpoch() + 1);
+            if (r.length() != null) run.set("trainingLength", Json.MAPPER.valueToTree(r.length()));
+            if (!r.warnings().isEmpty()) run.set("warnings", Json.MAPPER.valueToTree(r.warnings()));
             run.put("stoppedEarly", r.training().stoppedEarly());
             ObjectNode fin = run.putObject("final");
             if (r.val() != null) split(fin.putObject("val"), r.val(), r.c3Val(), null);

@@ -178,6 +178,11 @@ public final class Trainer {
             }
         }
 
+        /** Optimizer steps the whole run takes: the step budget, or epochs × batches per epoch. */
+        private long plannedSteps() {
+            return config.byStepBudget() ? config.stepBudget() : (long) epochs * loader.batchesPerEpoch();
+        }
+
         /** Steps this epoch takes: the loader's batches, fewer in the last epoch of a step budget. */
         private int stepsOf(int epoch) {
             int full = loader.batchesPerEpoch();
@@ -195,6 +200,7 @@ public final class Trainer {
             try (var epochScope = TensorScope.open("epoch"); var batches = loader.epoch(epoch)) {
                 EpochMeter meter = new EpochMeter(config.device());
                 for (int i = 0; i < steps && batches.hasNext(); i++) {
+                    model.startStep(step, plannedSteps());
                     try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
                         trainStep(b, (double) b.size() / loader.globalRows(i), meter, epoch, stepScope);
                     }
