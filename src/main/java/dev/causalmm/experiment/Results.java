@@ -24,6 +24,9 @@ public final class Results {
 
     public static ObjectNode build(String command, ObjectNode config, List<RunResult> runs, double totalSeconds) {
         ObjectNode root = header(command, config);
+        // the epochs and batch the runs trained with (the same for every seed: they follow the training-set size)
+        runs.stream().map(RunResult::length).filter(java.util.Objects::nonNull).findFirst()
+                .ifPresent(l -> config.set("trainingLength", Json.MAPPER.valueToTree(l)));
         ArrayNode seeds = root.putArray("seeds");
         runs.forEach(r -> seeds.add(r.seed()));
         ArrayNode arr = root.putArray("runs");

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Markdown rows for docs/results.md from experiment-grid results.json files.
+
+Usage: realdata-table.py GRID_OUT_DIR...  (reads GRID_OUT_DIR/cells/*/results.json, so an unfinished
+grid's finished cells are listed too)
+
+Each cell: mean ± sd of the test accuracy over its seeds, and a 95 % interval for the cell's
+accuracy that includes test-set sampling error: the variance of the mean is the seed variance
+over S seeds (sd²/S) plus the binomial variance of one test set of n samples (p(1−p)/n), which
+does not shrink with more seeds because every seed is scored on the same test set. Interval:
+mean ± 1.96·sqrt(sd²/S + p(1−p)/n), clipped to [0, 1]. With one seed the seed term is 0 (said).
+"""
+import json, math, sys
+
+def cell_stats(cell):
+    runs = cell['runs']
+    acc = [r['final']['test']['accuracy'] for r in runs]
+    n = runs[0]['final']['test']['samples']
+    s = len(acc)
+    m = sum(acc) / s
+    sd = math.sqrt(sum((a - m) ** 2 for a in acc) / (s - 1)) if s > 1 else 0.0
+    half = 1.96 * math.sqrt(sd * sd / s + m * (1 - m) / n)
+    secs = [sum(e['seconds'] for e in r['epochs']) for r in runs]
+    warn = sum(1 for r in runs if r.get('warnings'))
+    tl = runs[0].get('trainingLength') or {}
+    return dict(m=m, sd=sd, lo=max(0, m - half), hi=min(1, m + half), n=n, s=s, secs=max(secs), warn=warn, tl=tl)
+
+def pct(x):
+    return f"{100 * x:.1f}"
+
+import glob, os
+for d in sys.argv[1:]:
+    name = os.path.basename(d.rstrip('/'))
+    for f in sorted(glob.glob(os.path.join(d, 'cells', '*', 'results.json'))):
+        cell = json.load(open(f))
+        label = os.path.basename(os.path.dirname(f))
+        st = cell_stats(cell)
+        tl = st['tl']
+        w = f" ⚠ {st['warn']}" if st['warn'] else ""
+        print(f"| {name} | {label} | {pct(st['m'])} ± {pct(st['sd'])} | [{pct(st['lo'])}, {pct(st['hi'])}] | "
+              f"{st['s']} | {st['n']} | {tl.get('epochs', '?')}×{tl.get('batchSize', '?')} ({tl.get('steps', '?')} steps) | "
+              f"{st['secs']:.0f}{w} |")
