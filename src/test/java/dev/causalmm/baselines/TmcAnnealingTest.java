@@ -7,14 +7,14 @@ import org.junit.jupiter.api.Test;
 
 class TmcAnnealingTest {
     @Test
-    void theKlWeightRampsOverTheFirstTenthOfTheRunsStepsAtAnySize() {
+    void theKlWeightRampsOverAFixedShareOfTheRunsStepsAtAnySize() {
         try (var tmc = new TMC(new int[] {3, 3}, 3, EncoderConfig.c3rPaper(), 10, 1)) {
-            for (long total : new long[] {200, 20_000}) { // a small set's run and a large one's: the same ramp
+            for (long total : new long[] {300, 30_000}) { // a small set's run and a large one's: the same ramp
                 tmc.startStep(0, total);
                 assertEquals(0.0, tmc.klWeight(), 1e-12);
-                tmc.startStep(total / 20, total);
+                tmc.startStep(total / 6, total);
                 assertEquals(0.5, tmc.klWeight(), 1e-12);
-                tmc.startStep(total / 10, total);
+                tmc.startStep(total / 3, total);
                 assertEquals(1.0, tmc.klWeight(), 1e-12);
                 tmc.startStep(total - 1, total);
                 assertEquals(1.0, tmc.klWeight(), 1e-12);

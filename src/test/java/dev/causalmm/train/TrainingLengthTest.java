@@ -15,9 +15,9 @@ class TrainingLengthTest {
 
     @Test
     void aSmallSetGetsASmallBatchAndAtLeastAThousandSteps() {
-        var r = RULE.resolve(280, 0, 0); // ORL's training split
+        var r = RULE.resolve(1100, 0, 0); // 100Leaves' training split
         assertEquals(35, r.batchSize());
-        assertEquals(125, r.epochs());
+        assertEquals(32, r.epochs());
         assertTrue(r.steps() >= 1000, "steps " + r.steps());
         assertTrue(r.epochsChosen() && r.batchChosen());
     }
@@ -34,6 +34,7 @@ class TrainingLengthTest {
         var r = RULE.resolve(10, 0, 0);
         assertEquals(10, r.batchSize());
         assertEquals(200, r.epochs());
+        assertEquals(16, RULE.resolve(280, 0, 0).batchSize()); // ORL: the smallest default batch
     }
 
     @Test
