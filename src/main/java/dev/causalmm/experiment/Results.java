@@ -24,9 +24,10 @@ public final class Results {
 
     public static ObjectNode build(String command, ObjectNode config, List<RunResult> runs, double totalSeconds) {
         ObjectNode root = header(command, config);
-        // the epochs and batch the runs trained with (the same for every seed: they follow the training-set size)
+        // the epochs and batch the runs trained with (the same for every seed: they follow the training-set size);
+        // beside config, not in it: config stays the spec as given, which re-runs compare to recognise their cells
         runs.stream().map(RunResult::length).filter(java.util.Objects::nonNull).findFirst()
-                .ifPresent(l -> config.set("trainingLength", Json.MAPPER.valueToTree(l)));
+                .ifPresent(l -> root.set("trainingLength", Json.MAPPER.valueToTree(l)));
         ArrayNode seeds = root.putArray("seeds");
         runs.forEach(r -> seeds.add(r.seed()));
         ArrayNode arr = root.putArray("runs");
