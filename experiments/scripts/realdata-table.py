@@ -8,7 +8,8 @@ Each cell: mean ± sd of the test accuracy over its seeds, and a 95 % interval f
 accuracy that includes test-set sampling error: the variance of the mean is the seed variance
 over S seeds (sd²/S) plus the binomial variance of one test set of n samples (p(1−p)/n), which
 does not shrink with more seeds because every seed is scored on the same test set. Interval:
-mean ± 1.96·sqrt(sd²/S + p(1−p)/n), clipped to [0, 1]. With one seed the seed term is 0 (said).
+mean ± 1.96·sqrt(sd²/S + p̃(1−p̃)/(n+4)), p̃ = (p·n+2)/(n+4) (Agresti–Coull, so a 100 % cell still
+has an interval), clipped to [0, 1]. With one seed the seed term is 0 (said).
 """
 import json, math, sys
 
@@ -19,7 +20,8 @@ def cell_stats(cell):
     s = len(acc)
     m = sum(acc) / s
     sd = math.sqrt(sum((a - m) ** 2 for a in acc) / (s - 1)) if s > 1 else 0.0
-    half = 1.96 * math.sqrt(sd * sd / s + m * (1 - m) / n)
+    pt = (m * n + 2) / (n + 4)  # Agresti-Coull: a 100 % cell on 80 samples still has sampling error
+    half = 1.96 * math.sqrt(sd * sd / s + pt * (1 - pt) / (n + 4))
     secs = [sum(e['seconds'] for e in r['epochs']) for r in runs]
     warn = sum(1 for r in runs if r.get('warnings'))
     tl = runs[0].get('trainingLength') or {}
@@ -28,15 +30,24 @@ def cell_stats(cell):
 def pct(x):
     return f"{100 * x:.1f}"
 
-import glob, os
+import glob, os, re
+# cells of the same grid under several output folders (seeds 1-2 in realdata-orl, 3-5 in
+# realdata-orl-s345) are pooled: their runs are one cell
+pooled = {}
 for d in sys.argv[1:]:
-    name = os.path.basename(d.rstrip('/'))
+    name = re.sub(r'-s[0-9]+$', '', os.path.basename(d.rstrip('/')))
     for f in sorted(glob.glob(os.path.join(d, 'cells', '*', 'results.json'))):
         cell = json.load(open(f))
         label = os.path.basename(os.path.dirname(f))
-        st = cell_stats(cell)
-        tl = st['tl']
-        w = f" ⚠ {st['warn']}" if st['warn'] else ""
-        print(f"| {name} | {label} | {pct(st['m'])} ± {pct(st['sd'])} | [{pct(st['lo'])}, {pct(st['hi'])}] | "
-              f"{st['s']} | {st['n']} | {tl.get('epochs', '?')}×{tl.get('batchSize', '?')} ({tl.get('steps', '?')} steps) | "
-              f"{st['secs']:.0f}{w} |")
+        pooled.setdefault((name, label), {'runs': []})['runs'].extend(cell['runs'])
+order = ['late-fusion', 'concat', 'tmc', 'qmf']
+def key(k):
+    base = k[1].split('+')[0]
+    return (k[0], order.index(base) if base in order else 9, k[1])
+for (name, label) in sorted(pooled, key=key):
+    st = cell_stats(pooled[(name, label)])
+    tl = st['tl']
+    w = f" ⚠ {st['warn']}" if st['warn'] else ""
+    print(f"| {name} | {label} | {pct(st['m'])} ± {pct(st['sd'])} | [{pct(st['lo'])}, {pct(st['hi'])}] | "
+          f"{st['s']} | {st['n']} | {tl.get('epochs', '?')}×{tl.get('batchSize', '?')} ({tl.get('steps', '?')} steps) | "
+          f"{st['secs']:.0f}{w} |")
