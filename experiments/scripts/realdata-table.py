@@ -22,7 +22,7 @@ def cell_stats(cell):
     sd = math.sqrt(sum((a - m) ** 2 for a in acc) / (s - 1)) if s > 1 else 0.0
     pt = (m * n + 2) / (n + 4)  # Agresti-Coull: a 100 % cell on 80 samples still has sampling error
     half = 1.96 * math.sqrt(sd * sd / s + pt * (1 - pt) / (n + 4))
-    secs = [sum(e['seconds'] for e in r['epochs']) for r in runs]
+    secs = cell.get('wall') or [sum(e['seconds'] for e in r['epochs']) for r in runs]
     warn = sum(1 for r in runs if r.get('warnings'))
     tl = runs[0].get('trainingLength') or {}
     return dict(m=m, sd=sd, lo=max(0, m - half), hi=min(1, m + half), n=n, s=s, secs=max(secs), warn=warn, tl=tl)
@@ -39,7 +39,9 @@ for d in sys.argv[1:]:
     for f in sorted(glob.glob(os.path.join(d, 'cells', '*', 'results.json'))):
         cell = json.load(open(f))
         label = os.path.basename(os.path.dirname(f))
-        pooled.setdefault((name, label), {'runs': []})['runs'].extend(cell['runs'])
+        c = pooled.setdefault((name, label), {'runs': [], 'wall': []})
+        c['runs'].extend(cell['runs'])
+        c['wall'].append(cell['timings']['totalSeconds'] / len(cell['runs']))
 order = ['late-fusion', 'concat', 'tmc', 'qmf']
 def key(k):
     base = k[1].split('+')[0]
