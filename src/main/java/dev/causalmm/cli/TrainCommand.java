@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--epochs", defaultValue = "0",
-            description = "Training epochs (default: chosen from the training-set size: at least 10 epochs and 1000 optimizer steps, see docs/methods.md).")
+            description = "Training epochs (default: chosen from the training-set size: 10 to 100 epochs, aiming at 2000 optimizer steps; see docs/methods.md).")
     int epochs;
 
     @Option(names = "--seed", split = ",", defaultValue = "1",

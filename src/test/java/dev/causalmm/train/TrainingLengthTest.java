@@ -14,17 +14,17 @@ class TrainingLengthTest {
     private static final TrainingLength RULE = TrainingLength.DEFAULT;
 
     @Test
-    void aSmallSetGetsASmallBatchAndAtLeastAThousandSteps() {
+    void aSmallSetGetsASmallBatchAndAtLeastTwoThousandSteps() {
         var r = RULE.resolve(1100, 0, 0); // 100Leaves' training split
         assertEquals(35, r.batchSize());
-        assertEquals(32, r.epochs());
-        assertTrue(r.steps() >= 1000, "steps " + r.steps());
+        assertEquals(63, r.epochs());
+        assertTrue(r.steps() >= 2000, "steps " + r.steps());
         assertTrue(r.epochsChosen() && r.batchChosen());
     }
 
     @Test
     void aLargeSetKeepsBatch256AndTenEpochsWhenThatIsEnoughSteps() {
-        var r = RULE.resolve(100_000, 0, 0);
+        var r = RULE.resolve(200_000, 0, 0);
         assertEquals(256, r.batchSize());
         assertEquals(10, r.epochs());
     }
@@ -33,7 +33,7 @@ class TrainingLengthTest {
     void aTinySetIsCappedAtTheMaximumEpochsAndTheSetSize() {
         var r = RULE.resolve(10, 0, 0);
         assertEquals(10, r.batchSize());
-        assertEquals(200, r.epochs());
+        assertEquals(100, r.epochs());
         assertEquals(16, RULE.resolve(280, 0, 0).batchSize()); // ORL: the smallest default batch
     }
 
