@@ -20,8 +20,8 @@ import java.util.List;
  * fused one, {@code λ_t = min(1, step/T_a)} with T_a the first {@value #ANNEAL_FRACTION} of the run's
  * optimizer steps (counted in steps it means the same at any data size and batch; the reference
  * anneals over a tenth of 4,000 steps at lr 3e-4, but a tenth of a 1,000-step run at lr 1e-3 ends
- * the ramp before a 100-class model has fitted: 100Leaves 0.68, against 0.90 over a third). Without a trainer telling the steps ({@link #startEpoch} alone),
- * {@code λ_t = min(1, epoch/annealEpochs)} as before. A missing modality contributes the vacuous
+ * the ramp before a 100-class model has fitted: 100Leaves 0.68, against 0.90 over a third). A
+ * positive {@code annealEpochs} keeps the earlier {@code λ_t = min(1, epoch/annealEpochs)}. A missing modality contributes the vacuous
  * opinion (b = 0, u = 1), which the combination rule leaves neutral, and its own loss term is left out.
  */
 public final class TMC extends UnimodalHeadsModel {
@@ -38,6 +38,8 @@ public final class TMC extends UnimodalHeadsModel {
     }
 
     /**
+     * @param annealEpochs 0: the KL weight ramps over the first {@link #ANNEAL_FRACTION} of the run's
+     *                     optimizer steps (the default); n > 0: over n epochs, as before
      * @param seed seed of the initial weights (the same seed builds the same model in every process)
      */
     public TMC(List<ModalitySpec> modalities, int numClasses, EncoderConfig encoder, int annealEpochs, long seed) {
@@ -131,10 +133,11 @@ public final class TMC extends UnimodalHeadsModel {
         return s; // ln Γ(n) = ln (n−1)!
     }
 
-    /** λ_t: over the first {@link #ANNEAL_FRACTION} of the steps when the trainer tells them, else over {@code annealEpochs} epochs. */
+    /** λ_t: over {@code annealEpochs} epochs when that is > 0, else over the first {@link #ANNEAL_FRACTION} of the steps. */
     double klWeight() {
+        if (annealEpochs > 0) return Math.min(1.0, (double) epoch / annealEpochs);
         if (totalSteps > 0) return Math.min(1.0, step / Math.max(1.0, ANNEAL_FRACTION * totalSteps));
-        return Math.min(1.0, (double) epoch / annealEpochs);
+        return 1.0; // outside a trainer's run: the ramp is over
     }
 
     @Override
