@@ -27,6 +27,14 @@ def cell_stats(cell):
     tl = runs[0].get('trainingLength') or {}
     return dict(m=m, sd=sd, lo=max(0, m - half), hi=min(1, m + half), n=n, s=s, secs=max(secs), warn=warn, tl=tl)
 
+# published supervised accuracies for the same data, where a paper reports one (docs/results.md says
+# which are verified); every other cell: "not reported"
+PUBLISHED = {
+    ('realdata-handwritten', 'tmc'): 'TMC, ICLR 2021, Table 2: 98.51 ± 0.15',
+    ('realdata-cub', 'tmc'): 'TMC, ICLR 2021, Table 2: ≈ 90.8 (unverified)',
+    ('realdata-scene15', 'tmc'): 'TMC, ICLR 2021, Table 2: ≈ 67.7 (unverified)',
+}
+
 def pct(x):
     return f"{100 * x:.1f}"
 
@@ -52,4 +60,4 @@ for (name, label) in sorted(pooled, key=key):
     w = f" ⚠ {st['warn']}" if st['warn'] else ""
     print(f"| {name} | {label} | {pct(st['m'])} ± {pct(st['sd'])} | [{pct(st['lo'])}, {pct(st['hi'])}] | "
           f"{st['s']} | {st['n']} | {tl.get('epochs', '?')}×{tl.get('batchSize', '?')} ({tl.get('steps', '?')} steps) | "
-          f"{st['secs']:.0f}{w} |")
+          f"{st['secs']:.0f}{w} | {PUBLISHED.get((name, label), 'not reported')} |")
