@@ -71,10 +71,10 @@ public final class Baselines {
             case "late-fusion" -> new LateFusion(modalities, task, encoder, false, seed);
             case "concat" -> new ConcatFusion(modalities, task, encoder, seed);
             case "concatbow" -> new ConcatBow(modalities, task, seed);
-            case "tmc", "qmf" -> throw new IllegalArgumentException("model '" + name + "' (" + name.toUpperCase(java.util.Locale.ROOT)
+            case "tmc", "qmf" -> throw new dev.causalmm.io.UserInputException("model '" + name + "' (" + name.toUpperCase(java.util.Locale.ROOT)
                     + ") is for classification: its uncertainty is over classes; the data is a " + TaskLoss.describe(task)
                     + " task. Regression models: " + REGRESSION_NAMES);
-            default -> throw new IllegalArgumentException("model '" + name + "' does not support regression yet; the data is a "
+            default -> throw new dev.causalmm.io.UserInputException("model '" + name + "' does not support regression yet; the data is a "
                     + TaskLoss.describe(task) + " task. Regression models: " + REGRESSION_NAMES);
         };
     }

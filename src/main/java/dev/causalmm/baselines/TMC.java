@@ -71,6 +71,11 @@ public final class TMC extends UnimodalHeadsModel {
     }
 
     @Override
+    public boolean modalityOutputsAreDirichlet() {
+        return true;
+    }
+
+    @Override
     public Tensor fuseAndPredict(List<Tensor> features, Tensor mask) {
         return combineAll(alphas(features, mask), numClasses());
     }

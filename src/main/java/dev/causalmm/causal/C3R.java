@@ -71,7 +71,7 @@ public final class C3R extends Module implements Regularizer {
     public void bind(MultimodalModel model, long seed) {
         if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
             // C3's sufficiency/necessity risks compare class predictions; no regression form is defined here
-            throw new IllegalArgumentException("C3R is defined for classification (its C3 risks compare predicted classes); the model "
+            throw new dev.causalmm.io.UserInputException("C3R is defined for classification (its C3 risks compare predicted classes); the model "
                     + "is built for regression (" + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
         }
         if (bound) return;

@@ -30,7 +30,39 @@ public record C3RConfig(double lambdaV, double lambdaFe, double alpha, int sign,
         /** {@code R_suff = mean(1 − p_y(Ẑ))}, {@code R_nec = mean(p_y(Z̄))}: the exact expectation of Eq. 8 under softmax sampling. */
         EXPECTED,
         /** {@code R_suff = CE(Ẑ)}, {@code R_nec = −log(1 − p_y(Z̄) + 1e−6)} (CaSN-style). */
-        CE
+        CE;
+
+        /** {@code expected} or {@code ce}, as the command line and config files write it. */
+        public static Risk parse(String name) {
+            return switch (name) {
+                case "expected" -> EXPECTED;
+                case "ce" -> CE;
+                default -> throw new IllegalArgumentException("--c3r.risk must be expected or ce, got '" + name + "'");
+            };
+        }
+
+        /** The command-line name. */
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The counterfactual step's direction: {@code ascent} (+1, Def. 3.1) or {@code literal} (−1, Eq. 7 as printed). */
+    public static int parseSign(String name) {
+        return switch (name) {
+            case "ascent", "+1", "1" -> 1;
+            case "literal", "-1" -> -1;
+            default -> throw new IllegalArgumentException("--c3r.sign must be ascent or literal, got '" + name + "'");
+        };
+    }
+
+    /** The step kind: {@code normalized} (true) or {@code plain} (false). */
+    public static boolean parseNormalizedStep(String name) {
+        return switch (name) {
+            case "normalized" -> true;
+            case "plain" -> false;
+            default -> throw new IllegalArgumentException("--c3r.step must be normalized or plain, got '" + name + "'");
+        };
     }
 
     /**

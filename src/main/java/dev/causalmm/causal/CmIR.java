@@ -84,7 +84,10 @@ public final class CmIR extends Module implements Regularizer {
         return model instanceof InvariantSpuriousSplit ? model : new InvariantSpuriousSplit(model, Init.seeded(seed, "cmir.split"));
     }
 
-    /** Records the input widths (for the decoders) and the per-dimension training std (for the noise). */
+    /**
+     * Records the input widths (for the decoders) and the per-dimension training std (for the noise;
+     * a sequence's mask channel and padded steps get none, see {@link #perturb}).
+     */
     @Override
     public void observeData(MultimodalDataset train, MultimodalDataset val) {
         int k = train.modalities().size();
@@ -197,12 +200,26 @@ public final class CmIR extends Module implements Regularizer {
             out = x.add(hit.mul(x.neg().add(ModalitySpec.BLANK)));                     // blanked words become BLANK
         } else {
             Tensor eps = Tensor.randn(DType.FLOAT32, x.device(), x.shape()).mul(std.get(m));
+            if (kinds.get(m) == ModalitySpec.Kind.SEQUENCE) eps = eps.mul(realValues(input));
             out = rowScale == null ? x.add(eps, intensity) : x.add(eps.mul(rowScale));
         }
         return out.reshape(input.shape());
     }
 
-    private List<Tensor> noisy(List<Tensor> inputs, double intensity) {
+    /**
+     * For a stored sequence ({@code B×T×(d+1)}, the step mask last): {@code B×(T·(d+1))}, 1 on the
+     * values of real steps, 0 on padded steps and on the mask channel, so noise never moves the mask
+     * or invents steps (as {@code data.Sequences.addNoise} at test time).
+     */
+    private static Tensor realValues(Tensor input) {
+        long b = input.size(0), t = input.size(1), d = input.size(2) - 1;
+        Tensor real = input.narrow(2, d, 1).gt(0.5).to(DType.FLOAT32);                      // B×T×1
+        Tensor keep = Tensor.cat(List.of(real.expand(b, t, d), Tensor.zeros(DType.FLOAT32, input.device(), b, t, 1)), 2);
+        return keep.reshape(b, -1);
+    }
+
+    /** Every modality's inputs under one environment of the given level (package-private for tests). */
+    List<Tensor> noisy(List<Tensor> inputs, double intensity) {
         List<Tensor> env = new ArrayList<>(inputs.size());
         for (int m = 0; m < inputs.size(); m++) env.add(perturb(inputs.get(m), m, intensity, null));
         return env;

@@ -56,6 +56,15 @@ public record CmIRConfig(int environments, double alpha1, double alphaMax, doubl
         if (decoderHidden <= 0) throw new IllegalArgumentException("cmir decoder width must be > 0, got " + decoderHidden);
     }
 
+    /** {@code paired} (false) or {@code assigned} (true) environments, as the command line writes them. */
+    public static boolean parseAssigned(String pairing) {
+        return switch (pairing) {
+            case "paired" -> false;
+            case "assigned" -> true;
+            default -> throw new IllegalArgumentException("--cmir.pairing must be paired or assigned, got '" + pairing + "'");
+        };
+    }
+
     public static CmIRConfig defaults() {
         return new CmIRConfig(3, 1.0, 3.0, 0.25, 0.1, false, 0.1, 0.1, 0.1, 64, false, false, false, 0);
     }

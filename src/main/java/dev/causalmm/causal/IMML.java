@@ -70,8 +70,17 @@ public final class IMML extends Module implements Regularizer {
         return predominant;
     }
 
+    /** Refuses a regression set: IMML's probe and terms are over classes (a user's choice, not a bug: a require* check). */
+    static void requireClassification(MultimodalDataset train) {
+        if (train.task() instanceof dev.causalmm.data.Task.Regression r) {
+            throw new IllegalArgumentException("IMML is defined for classification (its nearest-centroid probe and its terms need classes);"
+                    + " the data '" + train.name() + "' is a regression task (" + r.loss() + " loss). Use CmIR or no regulariser");
+        }
+    }
+
     @Override
     public void observeData(MultimodalDataset train, MultimodalDataset val) {
+        requireClassification(train);
         if (predominant >= 0) return;
         MultimodalDataset probe = val != null && val.size() > 0 ? val : train;
         double best = -1;
@@ -88,6 +97,10 @@ public final class IMML extends Module implements Regularizer {
 
     @Override
     public void bind(MultimodalModel model, long seed) {
+        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
+            throw new dev.causalmm.io.UserInputException("IMML is defined for classification (its discriminative-knowledge weights and mixing read class probabilities); the model is built for regression ("
+                    + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
+        }
         if (bound) return;
         if (!(model instanceof FeatureWeighting)) {
             throw new IllegalArgumentException("IMML trains the model returned by imml.adapt(model, seed) (it adds the"

@@ -20,7 +20,10 @@ final class ModalityLogits {
 
     /** Modality k's logits for every k, with graph (B×C each). */
     static List<Tensor> of(MultimodalModel model, ForwardOutput out) {
-        if (!out.modalityLogits().isEmpty()) return out.modalityLogits();
+        if (!out.modalityLogits().isEmpty()) {
+            if (!model.modalityOutputsAreDirichlet()) return out.modalityLogits();
+            return out.modalityLogits().stream().map(Tensor::log).toList(); // softmax(log α) = α/S, TMC's class probability
+        }
         int k = model.numModalities();
         int total = 0;
         for (int m = 0; m < k; m++) total += model.featureDim(m);

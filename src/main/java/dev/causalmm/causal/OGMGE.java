@@ -72,7 +72,7 @@ public final class OGMGE implements Regularizer {
                 if (exclusive && e.getValue().dim() >= 2) own.add(e.getValue());
             }
             if (own.isEmpty()) {
-                throw new IllegalArgumentException("ogm-ge modulates each modality's encoder, but no trainable weight of this model feeds modality "
+                throw new dev.causalmm.io.UserInputException("ogm-ge modulates each modality's encoder, but no trainable weight of this model feeds modality "
                         + m + "'s features alone (a frozen pretrained encoder?)");
             }
             all.add(own);
@@ -81,8 +81,16 @@ public final class OGMGE implements Regularizer {
     }
 
     @Override
+    public void bind(MultimodalModel model, long seed) {
+        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
+            throw new dev.causalmm.io.UserInputException("OGM-GE is defined for classification (its modality scores are the predicted probabilities of the true class); the model is built for regression ("
+                    + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
+        }
+    }
+
+    @Override
     public void replica(int rank, int worldSize) {
-        throw new UnsupportedOperationException("ogm-ge computes its coefficients and noise from each rank's own shard, "
+        throw new dev.causalmm.io.UserInputException("ogm-ge computes its coefficients and noise from each rank's own shard, "
                 + "which would let the replicas drift apart; train it in one process");
     }
 
@@ -145,8 +153,9 @@ public final class OGMGE implements Regularizer {
                 for (Tensor p : encoderWeights.get(k)) {
                     Tensor g = p.grad();
                     if (g == null) continue;
+                    Tensor sd = config.noise() ? g.std().add(1e-8) : null; // the reference: std of the unscaled gradient
                     g.mul_(c.to(g.dtype()));
-                    if (config.noise()) g.add_(Tensor.randn(g.dtype(), g.device(), g.shape()).mul(g.std().add(1e-8)));
+                    if (sd != null) g.add_(Tensor.randn(g.dtype(), g.device(), g.shape()).mul(sd));
                 }
             }
         }

@@ -25,9 +25,10 @@ import java.util.Map;
  */
 public final class PMR implements Regularizer {
     private final PMRConfig config;
+    // running state, not checkpointed (the Regularizer seam saves parameters only): a resume restarts it
     private List<Tensor> prototypes;   // per modality C×d_k (unscoped), null before the first epoch ends
     private List<Tensor> sums;         // per modality C×d_k, this epoch's feature sums per class
-    private Tensor counts;             // C, this epoch's rows per class
+    private Tensor counts;             // C×K, this epoch's rows per class where modality k is present
     private int epochSeen = -1;
 
     public PMR(PMRConfig config) {
@@ -45,22 +46,38 @@ public final class PMR implements Regularizer {
         return prototypes;
     }
 
+    /** The prototypes, or during the first epoch the class means so far (for tests). */
+    List<Tensor> prototypesOrRunningMeans() {
+        return prototypes != null ? prototypes : runningMeans();
+    }
+
+    @Override
+    public void bind(MultimodalModel model, long seed) {
+        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
+            throw new dev.causalmm.io.UserInputException("PMR is defined for classification (its prototypes are class means); the model is built for regression ("
+                    + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
+        }
+    }
+
     @Override
     public Output compute(MultimodalModel model, ForwardOutput out, Tensor labels, int epoch) {
         if (epoch != epochSeen) {
             if (epochSeen >= 0) rollPrototypes();
             epochSeen = epoch;
         }
-        accumulate(out.features(), labels, model.numClasses());
+        accumulate(out.features(), labels, model.numClasses(), out.mask());
         if (epoch < config.modulationStarts() || epoch > config.modulationEnds()) return null;
         List<Tensor> protos = prototypes != null ? prototypes : runningMeans();
         List<Tensor> pce = new ArrayList<>();
         List<Tensor> scores = new ArrayList<>();
         for (int k = 0; k < protos.size(); k++) {
             Tensor sim = distances(out.features().get(k), protos.get(k)).neg();
-            pce.add(Functional.crossEntropy(sim, labels));
+            Tensor present = out.mask() == null ? null : out.mask().select(1, k).to(DType.FLOAT32); // absent views take no part
+            pce.add(present == null ? Functional.crossEntropy(sim, labels)
+                    : Functional.crossEntropyPerSample(sim, labels).to(DType.FLOAT32).mul(present).sum().div(present.sum().clampMin(1.0)));
             try (var ng = NoGrad.enter()) {
-                scores.add(Functional.softmax(sim.detach().to(DType.FLOAT32), 1).gather(1, labels.unsqueeze(1)).sum());
+                Tensor p = Functional.softmax(sim.detach().to(DType.FLOAT32), 1).gather(1, labels.unsqueeze(1)).squeeze(1);
+                scores.add((present == null ? p : p.mul(present)).sum());
             }
         }
         Tensor s = Tensor.stack(scores, 0);
@@ -83,27 +100,30 @@ public final class PMR implements Regularizer {
         return scores.sub(scores.max()).lt(0.0).to(scores.dtype()).mul(alpha);
     }
 
-    private void accumulate(List<Tensor> features, Tensor labels, int numClasses) {
+    /** Adds the batch's per-class feature sums and counts, over the rows where each modality is present ({@code mask} B×K or null). */
+    private void accumulate(List<Tensor> features, Tensor labels, int numClasses, Tensor mask) {
         try (var ng = NoGrad.enter()) {
-            Tensor y = Functional.oneHot(labels, numClasses);                 // B×C
+            Tensor y = Functional.oneHot(labels, numClasses).to(DType.FLOAT32);                 // B×C
+            int k = features.size();
+            Tensor present = mask == null ? Tensor.ones(DType.FLOAT32, labels.device(), labels.size(0), k) : mask.to(DType.FLOAT32);
             if (sums == null) {
                 sums = new ArrayList<>();
                 for (Tensor h : features) sums.add(Tensor.zeros(DType.FLOAT32, h.device(), numClasses, h.size(1)).unscoped());
-                counts = Tensor.zeros(DType.FLOAT32, labels.device(), numClasses).unscoped();
+                counts = Tensor.zeros(DType.FLOAT32, labels.device(), numClasses, k).unscoped();
             }
-            for (int k = 0; k < features.size(); k++) {
-                sums.get(k).add_(y.transpose(0, 1).matmul(features.get(k).detach().to(DType.FLOAT32)));
+            for (int m = 0; m < k; m++) {
+                Tensor yk = y.mul(present.narrow(1, m, 1));
+                sums.get(m).add_(yk.transpose(0, 1).matmul(features.get(m).detach().to(DType.FLOAT32)));
             }
-            counts.add_(y.sum(0, false));
+            counts.add_(y.transpose(0, 1).matmul(present));
         }
     }
 
     /** Before the first epoch has ended: this epoch's class means so far (an unseen class sits at 0). */
     private List<Tensor> runningMeans() {
         try (var ng = NoGrad.enter()) {
-            Tensor n = counts.unsqueeze(1).clampMin(1.0);
             List<Tensor> means = new ArrayList<>();
-            for (Tensor sk : sums) means.add(sk.div(n));
+            for (int k = 0; k < sums.size(); k++) means.add(sums.get(k).div(counts.narrow(1, k, 1).clampMin(1.0)));
             return means;
         }
     }
@@ -112,10 +132,10 @@ public final class PMR implements Regularizer {
     void rollPrototypes() {
         if (sums == null) return;
         try (var ng = NoGrad.enter()) {
-            Tensor n = counts.unsqueeze(1);
-            Tensor seen = n.gt(0.5);
             List<Tensor> next = new ArrayList<>();
             for (int k = 0; k < sums.size(); k++) {
+                Tensor n = counts.narrow(1, k, 1);
+                Tensor seen = n.gt(0.5);
                 Tensor mean = sums.get(k).div(n.clampMin(1.0));
                 Tensor blended = prototypes == null ? mean
                         : mean.mul(1 - config.momentum()).add(prototypes.get(k), config.momentum());

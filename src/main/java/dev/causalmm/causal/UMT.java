@@ -59,6 +59,10 @@ public final class UMT implements Regularizer {
 
     @Override
     public void bind(MultimodalModel model, long seed) {
+        if (model.task() instanceof dev.causalmm.data.Task.Regression r) {
+            throw new dev.causalmm.io.UserInputException("UMT is defined for classification (its teachers train per-modality class heads); the model is built for regression ("
+                    + r.dims() + "-dimensional target, " + r.loss() + " loss). Use CmIR or no regulariser");
+        }
         this.student = model;
         this.seed = seed;
     }
@@ -100,7 +104,7 @@ public final class UMT implements Regularizer {
                 try (var batches = loader.epoch(epoch)) {
                     while (batches.hasNext()) {
                         try (var step = TensorScope.open("umt-teacher"); Batch b = batches.next()) {
-                            unimodalLoss(teacher.encode(b.inputs()), heads, b.labels()).backward();
+                            unimodalLoss(teacher.encode(b.inputs()), heads, b.labels(), b.maskOrNull()).backward();
                             // parameters that received a gradient: the encoders and heads (fusion and classifier take no part)
                             if (optimizer == null) optimizer = new Optimizer(new Optimizer.Settings(Optimizer.Kind.ADAM,
                                     config.teacherLr(), 0, 0.9, 0.999, 1e-8, 0), withGradients(heads));
@@ -124,21 +128,32 @@ public final class UMT implements Regularizer {
         return ps;
     }
 
-    /** {@code Σ_k CE(head_k(T_k), y)}: every encoder learns from its own modality only. */
-    static Tensor unimodalLoss(List<Tensor> features, List<Linear> heads, Tensor labels) {
+    /**
+     * {@code Σ_k CE(head_k(T_k), y)}: every encoder learns from its own modality only, on the rows
+     * where it is present ({@code mask} B×K, or null for all).
+     */
+    static Tensor unimodalLoss(List<Tensor> features, List<Linear> heads, Tensor labels, Tensor mask) {
         Tensor loss = null;
         for (int k = 0; k < features.size(); k++) {
-            Tensor l = Functional.crossEntropy(heads.get(k).forward(features.get(k)), labels);
+            Tensor logits = heads.get(k).forward(features.get(k));
+            Tensor l = mask == null ? Functional.crossEntropy(logits, labels)
+                    : presentMean(Functional.crossEntropyPerSample(logits, labels).unsqueeze(1), mask, k);
             loss = loss == null ? l : loss.add(l);
         }
         return loss;
     }
 
-    /** {@code λ·Σ_k MSE(H_k, T_k)} (mean over rows and feature dimensions per modality). */
+    /** {@code λ·Σ_k MSE(H_k, T_k)} (mean over the present rows and feature dimensions per modality). */
     static Tensor distillation(List<Tensor> student, List<Tensor> teacher, double weight) {
+        return distillation(student, teacher, weight, null);
+    }
+
+    /** As {@link #distillation(List, List, double)}, over the rows where modality k is present ({@code mask} B×K, or null). */
+    static Tensor distillation(List<Tensor> student, List<Tensor> teacher, double weight, Tensor mask) {
         Tensor loss = null;
         for (int k = 0; k < student.size(); k++) {
-            Tensor l = Functional.mseLoss(student.get(k), teacher.get(k).detach());
+            Tensor l = mask == null ? Functional.mseLoss(student.get(k), teacher.get(k).detach())
+                    : presentMean(student.get(k).sub(teacher.get(k).detach()).square(), mask, k);
             loss = loss == null ? l : loss.add(l);
         }
         return loss.mul(weight);
@@ -161,10 +176,17 @@ public final class UMT implements Regularizer {
         Map<String, Tensor> terms = new LinkedHashMap<>();
         for (int k = 0; k < t.size(); k++) {
             try (var ng = NoGrad.enter()) {
-                terms.put("umt.mse" + k, Functional.mseLoss(out.features().get(k).detach(), t.get(k)).to(DType.FLOAT32));
+                terms.put("umt.mse" + k, distillation(List.of(out.features().get(k).detach()), List.of(t.get(k)), 1.0,
+                        out.mask() == null ? null : out.mask().narrow(1, k, 1)).to(DType.FLOAT32));
             }
         }
-        return new Output(distillation(out.features(), t, config.weight()), terms);
+        return new Output(distillation(out.features(), t, config.weight(), out.mask()), terms);
+    }
+
+    /** Mean of {@code x} (B×d) over the rows where modality k of {@code mask} (B×K) is present. */
+    private static Tensor presentMean(Tensor x, Tensor mask, int k) {
+        Tensor present = mask.narrow(1, k, 1).to(x.dtype());
+        return x.mul(present).sum().div(present.sum().mul((double) x.size(1)).clampMin(1.0));
     }
 
     @Override

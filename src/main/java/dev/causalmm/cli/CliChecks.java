@@ -14,6 +14,37 @@ import picocli.CommandLine.Model.OptionSpec;
 final class CliChecks {
     private CliChecks() {}
 
+    /** A window side in [1, {@link dev.causalmm.seg.SlidingWindow.Settings#MAX_SIDE}]. */
+    static final class WindowSide implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int v = Integer.parseInt(value.trim());
+            int max = dev.causalmm.seg.SlidingWindow.Settings.MAX_SIDE;
+            if (v < 1 || v > max) throw new picocli.CommandLine.TypeConversionException("must be in [1, " + max + "] voxels, got " + value);
+            return v;
+        }
+    }
+
+    /** A probability threshold strictly between 0 and 1. */
+    static final class OpenUnit implements picocli.CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double v = Double.parseDouble(value.trim());
+            if (!(v > 0 && v < 1)) throw new picocli.CommandLine.TypeConversionException("must be a number in (0, 1), got " + value);
+            return v;
+        }
+    }
+
+    /** A whole number > 0, for options whose 0 would otherwise read as "the default" downstream. */
+    static final class Positive implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int v = Integer.parseInt(value.trim());
+            if (v <= 0) throw new picocli.CommandLine.TypeConversionException("must be a whole number > 0, got " + value);
+            return v;
+        }
+    }
+
     /** {@code out} as an output folder: not empty, and not an existing file. */
     static Path outFolder(String option, Path out) {
         if (out == null || out.toString().isBlank()) {

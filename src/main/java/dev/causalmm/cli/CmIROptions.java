@@ -5,47 +5,45 @@ import picocli.CommandLine.Option;
 
 /** {@code --cmir.*}: CmIR settings (spec §4.6 placeholders), used with {@code --regularizer cmir}. */
 final class CmIROptions {
-    @Option(names = "--cmir.environments", defaultValue = "3", description = "Virtual environments K (default: ${DEFAULT-VALUE}).")
-    int environments;
+    private static final CmIRConfig D = CmIRConfig.defaults();
 
-    @Option(names = "--cmir.alpha", defaultValue = "1.0",
+    @Option(names = "--cmir.environments", description = "Virtual environments K (default: ${DEFAULT-VALUE}).")
+    int environments = D.environments();
+
+    @Option(names = "--cmir.alpha",
             description = "Noise level of environment 1, in training std units (default: ${DEFAULT-VALUE}).")
-    double alpha;
+    double alpha = D.alpha1();
 
-    @Option(names = "--cmir.alpha-max", defaultValue = "3.0",
+    @Option(names = "--cmir.alpha-max",
             description = "Noise level of environment K; levels spread linearly from --cmir.alpha (0: alpha·e, the spec's form;"
                     + " default: ${DEFAULT-VALUE}).")
-    double alphaMax;
+    double alphaMax = D.alphaMax();
 
-    @Option(names = "--cmir.word-blank", defaultValue = "0.25",
+    @Option(names = "--cmir.word-blank",
             description = "Texts: words blanked with probability min(1, level·this) (default: ${DEFAULT-VALUE}).")
-    double wordBlank;
+    double wordBlank = D.wordBlankPerLevel();
 
-    @Option(names = "--cmir.pairing", defaultValue = "paired", description = "paired (default) or assigned environments.")
-    String pairing;
+    @Option(names = "--cmir.pairing", description = "paired or assigned environments (default: ${DEFAULT-VALUE}).")
+    String pairing = D.assigned() ? "assigned" : "paired";
 
     @Option(names = "--cmir.include-clean", description = "Add the clean input as environment 0.")
-    boolean includeClean;
+    boolean includeClean = D.includeCleanEnv();
 
-    @Option(names = "--cmir.lambda-inv", defaultValue = "0.1", description = "λ1, invariance (default: ${DEFAULT-VALUE}).")
-    double lambdaInv;
+    @Option(names = "--cmir.lambda-inv", description = "λ1, invariance (default: ${DEFAULT-VALUE}).")
+    double lambdaInv = D.lambdaInv();
 
-    @Option(names = "--cmir.lambda-dec", defaultValue = "0.1", description = "λ2, orthogonality (default: ${DEFAULT-VALUE}).")
-    double lambdaDec;
+    @Option(names = "--cmir.lambda-dec", description = "λ2, orthogonality (default: ${DEFAULT-VALUE}).")
+    double lambdaDec = D.lambdaDec();
 
-    @Option(names = "--cmir.lambda-rec", defaultValue = "0.1", description = "λ3, reconstruction (default: ${DEFAULT-VALUE}).")
-    double lambdaRec;
+    @Option(names = "--cmir.lambda-rec", description = "λ3, reconstruction (default: ${DEFAULT-VALUE}).")
+    double lambdaRec = D.lambdaRec();
 
-    @Option(names = "--cmir.off-diagonal", defaultValue = "0.1", description = "Off-diagonal weight α_od (default: ${DEFAULT-VALUE}).")
-    double offDiagonal;
+    @Option(names = "--cmir.off-diagonal", description = "Off-diagonal weight α_od (default: ${DEFAULT-VALUE}).")
+    double offDiagonal = D.offDiagonal();
 
     CmIRConfig config() {
-        boolean assigned = switch (pairing) {
-            case "paired" -> false;
-            case "assigned" -> true;
-            default -> throw new IllegalArgumentException("--cmir.pairing must be paired or assigned, got '" + pairing + "'");
-        };
-        return CmIRConfig.defaults().withEnvironments(environments, alpha, assigned, includeClean).withNoiseRange(alpha, alphaMax)
+        boolean assigned = CmIRConfig.parseAssigned(pairing);
+        return D.withEnvironments(environments, alpha, assigned, includeClean).withNoiseRange(alpha, alphaMax)
                 .withWordBlankPerLevel(wordBlank)
                 .withLambdas(lambdaInv, lambdaDec, lambdaRec).withOrthogonality(offDiagonal, false);
     }

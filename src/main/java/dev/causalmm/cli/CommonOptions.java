@@ -20,7 +20,7 @@ final class CommonOptions {
     @Option(names = "--out", required = true, description = "Output folder for results.json (and checkpoints).")
     java.nio.file.Path out;
 
-    @Option(names = "--batch-size", defaultValue = "256",
-            description = "Batch size (default: ${DEFAULT-VALUE}; train: chosen from the training-set size, see docs/methods.md).")
-    int batchSize;
+    @Option(names = "--batch-size", description = "Batch size; 0 = chosen: train from the training-set size (docs/methods.md),"
+            + " eval the evaluation's own (default: ${DEFAULT-VALUE}).")
+    int batchSize = dev.causalmm.experiment.ExperimentSpec.Recipe.defaults().batchSize();
 }

@@ -25,8 +25,20 @@ final class DataOptions {
     @Option(names = "--spurious-test", description = "Spurious degree s at test (default: mmlsyn 0.1, imagetext 0).")
     Double spuriousTest;
 
-    @Option(names = "--modalities", defaultValue = "2", description = "mmlsyn number of modalities K (default: ${DEFAULT-VALUE}).")
-    int modalities;
+    @Option(names = "--modalities", description = "mmlsyn number of modalities K (default: ${DEFAULT-VALUE}).")
+    int modalities = MMLSynConfig.defaults(0).modalities();
+
+    /** Refuses the options of another kind of dataset than {@code dataset} (a manifest, a feature file or a generator). */
+    static void checkApplies(picocli.CommandLine.Model.CommandSpec spec, String dataset, boolean manifest, boolean file) {
+        String given = "--dataset " + dataset;
+        CliChecks.onlyWith(spec, java.util.Set.of("--train-size", "--val-size", "--test-size", "--spurious-train", "--spurious-test"),
+                !manifest && !file, "--dataset mmlsyn|imagetext", given);
+        CliChecks.onlyWith(spec, java.util.Set.of("--no-standardize", "--orientation", "--label-column"), file, "--dataset FEATURE-FILE", given);
+        CliChecks.onlyWith(spec, java.util.Set.of("--split", "--skip-bad"), file || manifest, "--dataset FEATURE-FILE|MANIFEST", given);
+        CliChecks.onlyWith(spec, java.util.Set.of("--text-field", "--image-field", "--label-field", "--split-field", "--val-manifest",
+                "--test-manifest", "--image-size", "--resize", "--augment", "--text-length", "--tokenizer", "--min-count", "--max-vocab",
+                "--lowercase"), manifest, "--dataset MANIFEST.jsonl|.csv", given);
+    }
 
     MMLSynConfig mmlsyn() {
         MMLSynConfig d = MMLSynConfig.defaults(dataSeed);

@@ -1,40 +1,13 @@
 package dev.causalmm.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.causalmm.causal.C3R;
-import dev.causalmm.causal.Regularizer;
-import dev.causalmm.data.MultimodalDataset;
-import dev.causalmm.eval.C3Score;
-import dev.causalmm.eval.CorruptedDataset;
-import dev.causalmm.eval.MissingModalityDataset;
-import dev.causalmm.eval.NoiseProtocol;
-import dev.causalmm.eval.Representations;
-import dev.causalmm.data.MMLSynConfig;
-import dev.causalmm.data.MMLSynData;
-import dev.causalmm.data.DataSplits;
-import dev.causalmm.data.FeatureFileDatasets;
-import dev.causalmm.data.FeatureFileInfo;
-import dev.causalmm.data.ImageTextConfig;
-import dev.causalmm.data.ImageTextData;
-import dev.causalmm.data.ModalitySpec;
-import dev.causalmm.data.ImageTextFolder;
-import dev.causalmm.data.ImageTextFolderOptions;
-import dev.causalmm.nn.FeatureCache;
-import dev.causalmm.nn.PretrainedEncoderSpec;
-import java.util.List;
 import dev.causalmm.engine.Device;
-import dev.causalmm.eval.EvalResult;
-import dev.causalmm.eval.Evaluator;
-import dev.causalmm.experiment.Results;
+import dev.causalmm.eval.C3Score;
+import dev.causalmm.eval.NoiseProtocol;
+import dev.causalmm.experiment.CheckpointEvaluation;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
-import dev.causalmm.nn.MultimodalModel;
-import dev.causalmm.train.Checkpoint;
-import dev.causalmm.interop.TrainedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,7 +24,6 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, description = "A model.ckpt written by 'causalmm train'.")
     Path checkpoint;
-
 
     @Option(names = "--data-file", description = "Feature-file checkpoints: where the dataset file (or manifest) is now, if it"
             + " moved since training (its SHA-256 must match the one recorded).")
@@ -104,18 +76,30 @@ final class EvalCommand implements Callable<Integer> {
             description = "Evaluation seed: drives the noise protocol and is recorded in results.json (default: ${DEFAULT-VALUE}).")
     long evalSeed;
 
+    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+
     static void checkMetrics(Set<String> metrics) {
         for (String m : metrics) {
             if (!m.equals("c3") && !m.equals("dcor")) throw new IllegalArgumentException("unknown metric '" + m + "' (c3, dcor)");
         }
     }
 
-
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         // everything the options alone decide is checked before the checkpoint is read
         Path out = CliChecks.outFolder("--out", common.out);
+        CheckpointEvaluation.Options options = Failures.userInput(() -> options(out));
+        CheckpointEvaluation.claimOut(out, checkpoint, overwrite.overwrite);
+        CheckpointEvaluation.Report report = CheckpointEvaluation.evaluate(checkpoint, options);
+        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(report.toJson((System.nanoTime() - t0) / 1e9)));
+        System.out.print(report.summary());
+        System.out.println("wrote " + out.resolve("results.json"));
+        return 0;
+    }
+
+    /** The options as the library's request; fails on any that do not fit together. */
+    private CheckpointEvaluation.Options options(Path out) {
         checkMetrics(metrics);
         if (c3Eta != null && !(c3Eta > 0 && Double.isFinite(c3Eta))) {
             throw new IllegalArgumentException("--c3-eta must be a finite number > 0, got " + c3Eta);
@@ -134,167 +118,15 @@ final class EvalCommand implements Callable<Integer> {
         if (spuriousTest != null && !(spuriousTest >= 0 && spuriousTest <= 1)) {
             throw new IllegalArgumentException("--spurious-test must be in [0, 1], got " + spuriousTest);
         }
-        if (common.batchSize <= 0) throw new IllegalArgumentException("--batch-size must be > 0, got " + common.batchSize);
+        if (common.batchSize < 0) throw new IllegalArgumentException("--batch-size must be > 0 (0: the evaluation's own), got " + common.batchSize);
         if (Files.isDirectory(checkpoint)) {
             throw new IllegalArgumentException("--checkpoint " + checkpoint + " is a folder; give the model.ckpt file that train writes in it");
         }
-        checkEvalOut(out, checkpoint);
-        // the library call rebuilds the model and loads its weights; the rest is choosing the data
-        try (TrainedModel trained = TrainedModel.fromCheckpoint(checkpoint)) {
-            return evaluate(trained, out, t0);
-        }
-    }
-
-    /** Evaluates a loaded model on the data its checkpoint (or the options) name; writes out/results.json. */
-    private int evaluate(TrainedModel trained, Path out, long t0) throws Exception {
-        CliChecks.create(out);
-        ObjectNode st = trained.state();
-        String model = trained.modelName();
-        if (this.model != null && !this.model.equals(model)) {
-            throw new IllegalArgumentException("--model " + this.model + " does not match the checkpoint's model '" + model + "'");
-        }
-        String dataset = st.path("dataset").asText("mmlsyn");
-        if (metrics.contains("dcor") && !dataset.equals("mmlsyn")) {
-            throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; this checkpoint was trained on '" + dataset + "'");
-        }
-        double dropRate = missingRate == null ? 1.0 : missingRate;
-        FeatureFileInfo featureFile = st.has("featureFile") ? Json.MAPPER.treeToValue(st.get("featureFile"), FeatureFileInfo.class) : null;
-        if (dataFile != null && featureFile == null) throw new IllegalArgumentException("--data-file is for checkpoints trained on a feature file");
-        boolean manifest = st.has("folder");
-        if ((featureFile != null || manifest) && (spuriousTest != null || testSize != null)) {
-            throw new IllegalArgumentException("--spurious-test and --test-size apply to the generated datasets, not to a "
-                    + (manifest ? "manifest" : "feature file"));
-        }
-        if (skipBad && !manifest) throw new IllegalArgumentException("--skip-bad is for checkpoints trained on an image+text manifest");
-        if (featureFile == null && !common.dataset(dataset).equals(dataset) && !(manifest && ImageTextFolder.isManifest(common.dataset))) {
-            throw new IllegalArgumentException("--dataset " + common.dataset + " does not match the checkpoint's dataset '" + dataset + "'");
-        }
-        MMLSynConfig cfg = null;
-        ImageTextConfig itCfg = null;
-        DataSplits raw;
-        List<PretrainedEncoderSpec> encoders = trained.encoders();
-        ImageTextFolder folder = null;
-        if (featureFile != null) {
-            raw = FeatureFileDatasets.reopen(featureFile, dataFile != null ? dataFile
-                    : common.dataset != null && !common.dataset.equals(dataset) ? Path.of(common.dataset) : null);
-        } else if (manifest) {
-            // the checkpoint's reading options, label map and vocabulary; --dataset may name another manifest read the same way
-            ImageTextFolderOptions fo = Json.MAPPER.treeToValue(st.get("folder"), ImageTextFolderOptions.class);
-            if (skipBad) fo = fo.withSkipBad(true);
-            raw = ImageTextFolder.open(Path.of(common.dataset(dataset)), fo);
-            folder = ImageTextFolder.of(raw);
-        } else if (dataset.equals("imagetext")) {
-            itCfg = Json.MAPPER.treeToValue(st.get("imagetext"), ImageTextConfig.class);
-            if (spuriousTest != null) itCfg = itCfg.withSpurious(itCfg.spuriousTrain(), spuriousTest);
-            if (testSize != null) itCfg = itCfg.withSizes(itCfg.trainSize(), itCfg.valSize(), testSize);
-            raw = ImageTextData.generate(itCfg);
-        } else {
-            cfg = overrides(Json.MAPPER.treeToValue(st.get("mmlsyn"), MMLSynConfig.class));
-            raw = DataSplits.of(MMLSynData.generate(cfg));
-        }
-        // cached pretrained features (mode=cache) replace their modality for every kind of dataset, as in training
-        DataSplits data = FeatureCache.apply(raw, encoders, out.resolve("feature-cache"), Device.parse(common.device));
-        List<ModalitySpec> modalities = trained.modalities();
-        if (!modalities.equals(data.modalities())) {
-            throw new IllegalArgumentException(checkpoint + " was trained on modalities " + modalities + " but the data has " + data.modalities());
-        }
-        Device device = Device.parse(common.device);
-        String regName = trained.regularizerName();
-        MultimodalModel m = trained.model();
-        Regularizer reg = trained.regularizer();
-        m.to(device);
-        MultimodalDataset valSet = data.val();
-        MultimodalDataset testSet = data.test();
-        if (noise != null) {
-            NoiseProtocol protocol = NoiseProtocol.of(noise, evalSeed).withQmfCompat(qmfCompat)
-                    .onModalities(noiseModalities == null ? new int[0] : noiseModalities);
-            valSet = new CorruptedDataset(valSet, protocol);
-            testSet = new CorruptedDataset(testSet, protocol);
-        }
-        if (missingModalities != null) {
-            valSet = new MissingModalityDataset(valSet, missingModalities, dropRate, evalSeed);
-            testSet = new MissingModalityDataset(testSet, missingModalities, dropRate, evalSeed);
-        }
-        EvalResult val = Evaluator.evaluate(m, valSet, common.batchSize, device);
-        EvalResult test = Evaluator.evaluate(m, testSet, common.batchSize, device);
-        C3R c3r = reg instanceof C3R c ? c : null;
-        if (c3r != null) c3r.to(device);
-        boolean c3 = metrics.contains("c3");
-        double eta = c3Eta == null ? C3Score.DEFAULT_ETA_REL : c3Eta;
-        C3Score c3Val = c3 ? C3Score.predictor(m, valSet, eta, common.batchSize, device) : null;
-        C3Score c3Test = c3 ? C3Score.predictor(m, testSet, eta, common.batchSize, device) : null;
-        C3Score twin = c3 && c3r != null ? C3Score.twin(m, c3r, testSet, common.batchSize, device) : null;
-        Map<MMLSynData.Factor, Double> dcor = metrics.contains("dcor") ? Representations.factorCorrelations(m, data.mmlsyn().test(), device) : null;
-        ObjectNode config = Json.object();
-        config.put("checkpoint", checkpoint.toString());
-        config.put("model", model);
-        config.put("dataset", dataset);
-        if (cfg != null) config.set("mmlsyn", Json.MAPPER.valueToTree(cfg));
-        if (itCfg != null) config.set("imagetext", Json.MAPPER.valueToTree(itCfg));
-        if (data.featureFile() != null) config.set("data", Json.MAPPER.valueToTree(data.featureFile().summary()));
-        if (manifest) config.put("manifest", common.dataset(dataset));
-        config.put("device", device.toString());
-        config.put("regularizer", regName);
-        if (noise != null) {
-            ObjectNode nz = config.putObject("noise");
-            nz.put("eps", noise);
-            nz.put("evalSeed", evalSeed);
-            nz.put("qmfCompat", qmfCompat);
-            var mods = nz.putArray("modalities");
-            if (noiseModalities != null) for (int x : noiseModalities) mods.add(x);
-        }
-        if (missingModalities != null) {
-            ObjectNode ms = config.putObject("missing");
-            var mods = ms.putArray("modalities");
-            for (int x : missingModalities) mods.add(x);
-            ms.put("rate", dropRate);
-            ms.put("evalSeed", evalSeed);
-        }
-        ObjectNode root = Results.evalReport(config, evalSeed, val, test, c3Val, c3Test, twin, dcor, (System.nanoTime() - t0) / 1e9);
-        if (folder != null) root.set("data", Json.MAPPER.valueToTree(folder.report()));
-        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(root));
-        System.out.printf(Locale.ROOT, "%s: val accuracy %.4f, test accuracy %.4f%s%n", model, val.accuracy(), test.accuracy(),
-                cfg == null ? "" : String.format(Locale.ROOT, " (s=%.2f)", cfg.spuriousTest()));
-        if (c3Test != null) {
-            System.out.printf(Locale.ROOT, "C3 risk on test (deployed predictor, step %.2f·‖Z‖): sufficiency %.4f, necessity %.4f%n",
-                    c3Test.etaRel(), c3Test.sufficiencyRisk(), c3Test.necessityRisk());
-        }
-        if (dcor != null) System.out.println("dCor(representation, factor) on test: " + dcor);
-        System.out.println("wrote " + out.resolve("results.json"));
-        return 0;
-    }
-
-    /**
-     * {@code eval} writes {@code out/results.json}: refuse a folder that holds a training run (its
-     * results.json or checkpoints) or the evaluation of another checkpoint, so no results are lost.
-     * Evaluating the same checkpoint again (e.g. at another noise level) replaces its own results.
-     */
-    static void checkEvalOut(Path out, Path checkpoint) throws java.io.IOException {
-        Path results = out.resolve("results.json");
-        String hint = "; give eval its own --out (e.g. " + out.resolve("eval") + ") so they are not overwritten";
-        if (Files.exists(results)) {
-            com.fasterxml.jackson.databind.JsonNode r;
-            try {
-                r = Json.MAPPER.readTree(results.toFile());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException(results + " is not a causalmm results file" + hint, e);
-            }
-            String command = r.path("command").asText(r.path("schema").asText("unknown"));
-            if (!command.equals("eval")) throw new IllegalArgumentException(results + " holds the results of '" + command + "'" + hint);
-            Path theirs = Path.of(r.at("/config/checkpoint").asText("")).toAbsolutePath().normalize();
-            if (!theirs.equals(checkpoint.toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException(results + " holds the evaluation of another checkpoint (" + r.at("/config/checkpoint").asText() + ")" + hint);
-            }
-        }
-        if (Files.isDirectory(out.resolve("checkpoints")) || Files.isDirectory(out.resolve("cells"))) {
-            throw new IllegalArgumentException(out + " is a training or experiment folder" + hint);
-        }
-    }
-
-    private MMLSynConfig overrides(MMLSynConfig saved) {
-        MMLSynConfig c = saved;
-        if (spuriousTest != null) c = c.withSpurious(c.spuriousTrain(), spuriousTest);
-        if (testSize != null) c = c.withSizes(c.trainSize(), c.valSize(), testSize);
-        return c;
+        var data = new CheckpointEvaluation.DataChoice(common.dataset, dataFile, spuriousTest, testSize, skipBad);
+        var corruption = new CheckpointEvaluation.Corruption(noise, noiseModalities, qmfCompat, missingModalities,
+                missingRate == null ? 1.0 : missingRate, evalSeed);
+        return new CheckpointEvaluation.Options(model, data, corruption, metrics.contains("c3"), c3Eta == null ? C3Score.DEFAULT_ETA_REL : c3Eta,
+                metrics.contains("dcor"),
+                common.batchSize > 0 ? common.batchSize : dev.causalmm.eval.ModelEvaluation.Plan.defaults().batchSize(), Device.parse(common.device), out.resolve("feature-cache"));
     }
 }

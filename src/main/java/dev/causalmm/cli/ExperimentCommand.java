@@ -32,15 +32,17 @@ final class ExperimentCommand implements Callable<Integer> {
             description = "Show a progress bar when attached to a terminal.")
     boolean progress;
 
+    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         if (out != null) CliChecks.outFolder("--out", out);
         var loggers = logger.loggers();
         GridConfig grid = GridConfig.read(config);
-        Path dir = out != null ? out : Path.of("runs", grid.name());
+        Path dir = out != null ? out : GridRunner.defaultOut(grid);
         CliChecks.outFolder("--out", dir);
         Engine.deterministic(true);
-        ObjectNode root = GridRunner.run(grid, dir, Device.parse(device), progress, loggers);
+        ObjectNode root = GridRunner.run(grid, dir, Device.parse(device), progress, loggers, overwrite.overwrite);
         System.out.print(Files.readString(dir.resolve("report.md")));
         System.out.printf("%ntotal %.1f s; wrote %s, %s, %s%n", root.get("totalSeconds").asDouble(), dir.resolve("results.json"),
                 dir.resolve("report.md"), dir.resolve("accuracy-vs-noise.png"));

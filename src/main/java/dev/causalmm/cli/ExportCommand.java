@@ -30,6 +30,8 @@ final class ExportCommand implements Callable<Integer> {
             description = "Also write OUT/model.pt, a LibTorch archive of the same tensors (default: on).")
     boolean archive;
 
+    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         CliChecks.outFolder("--out", out);
@@ -39,8 +41,8 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint " + checkpoint + " is a folder without a model.ckpt; give the folder"
                     + " train writes under checkpoints/ (or the model.ckpt in it)");
         }
-        try (TrainedModel trained = TrainedModel.fromCheckpoint(file)) {
-            CliChecks.create(out);
+        try (TrainedModel trained = Failures.userInput(() -> TrainedModel.fromCheckpoint(file))) {
+            TrainedModel.claimExportFolder(out, file, overwrite.overwrite);
             trained.export(out, options);
             System.out.println("exported " + trained.modelName() + " (" + trained.parameters().size() + " tensors, "
                     + options.dtype().longName() + ") to " + out.resolve(TrainedModel.WEIGHTS_FILE) + " and " + out.resolve(TrainedModel.CARD_FILE)

@@ -25,26 +25,26 @@ final class FolderOptions {
     @Option(names = "--test-manifest", description = "Test manifest (default: test.* beside a train.* manifest).")
     String testManifest;
 
-    @Option(names = "--image-size", description = "Side of the square image crop (default: 64).")
+    @Option(names = "--image-size", converter = CliChecks.Positive.class, description = "Side of the square image crop (default: 64).")
     Integer imageSize;
 
-    @Option(names = "--resize", description = "Shorter image side before cropping (default: image size · 8/7).")
+    @Option(names = "--resize", converter = CliChecks.Positive.class, description = "Shorter image side before cropping (default: image size · 8/7).")
     Integer resize;
 
     @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Random crops and horizontal flips of training images (--no-augment: centre crops).")
     boolean augment;
 
-    @Option(names = "--text-length", description = "Tokens per text, cut or padded (default: 32).")
+    @Option(names = "--text-length", converter = CliChecks.Positive.class, description = "Tokens per text, cut or padded (default: 32).")
     Integer textLength;
 
     @Option(names = "--tokenizer", description = "word (a vocabulary built on the training split) or a tokenizer.json file (default: word).")
     String tokenizer;
 
-    @Option(names = "--min-count", description = "Word vocabulary: minimum count of a word in the training texts (default: 1).")
+    @Option(names = "--min-count", converter = CliChecks.Positive.class, description = "Word vocabulary: minimum count of a word in the training texts (default: 1).")
     Integer minCount;
 
-    @Option(names = "--max-vocab", description = "Word vocabulary: at most this many ids, padding and blank included (default: 30000).")
+    @Option(names = "--max-vocab", converter = CliChecks.Positive.class, description = "Word vocabulary: at most this many ids, padding and blank included (default: 30000).")
     Integer maxVocab;
 
     @Option(names = "--lowercase", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -66,7 +66,15 @@ final class FolderOptions {
         List<Double> splitRatios = split;
         long splitSeed = seed;
         return new ImageTextFolderOptions(textField, imageField, labelField, splitField, valManifest, testManifest, splitRatios, splitSeed,
-                or(imageSize), or(resize), augment, or(textLength), tokenizer, or(minCount), or(maxVocab), lowercase, skipBad, null, null);
+                or(imageSize), or(resize), augment, or(textLength), tokenizer(), or(minCount), or(maxVocab), lowercase, skipBad, null, null);
+    }
+
+    /** {@code --tokenizer}: {@code word}, or a file named relative to the working directory (not the manifest's folder). */
+    private String tokenizer() {
+        if (tokenizer == null || tokenizer.equals("word")) return tokenizer;
+        java.nio.file.Path file = java.nio.file.Path.of(tokenizer).toAbsolutePath();
+        if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("--tokenizer " + tokenizer + ": no such file (" + file + ")");
+        return file.toString();
     }
 
     List<PretrainedEncoderSpec> encoders() {

@@ -5,21 +5,23 @@ import picocli.CommandLine.Option;
 
 /** {@code --imml.*}: IMML settings (spec §3.5), used with {@code --regularizer imml}. */
 final class IMMLOptions {
-    @Option(names = "--imml.gamma1", defaultValue = "1e-2", description = "Weight of L_mdke (default: ${DEFAULT-VALUE}).")
-    double gamma1;
+    private static final IMMLConfig D = IMMLConfig.defaults();
 
-    @Option(names = "--imml.gamma2", defaultValue = "1.0", description = "Weight of L_beta (default: ${DEFAULT-VALUE}).")
-    double gamma2;
+    @Option(names = "--imml.gamma1", description = "Weight of L_mdke (default: ${DEFAULT-VALUE}).")
+    double gamma1 = D.gamma1();
 
-    @Option(names = "--imml.tau", defaultValue = "0.1", description = "NT-Xent temperature (default: ${DEFAULT-VALUE}).")
-    double tau;
+    @Option(names = "--imml.gamma2", description = "Weight of L_beta (default: ${DEFAULT-VALUE}).")
+    double gamma2 = D.gamma2();
 
-    @Option(names = "--imml.neighbours", defaultValue = "2", description = "Unpaired partners N per anchor (default: ${DEFAULT-VALUE}).")
-    int neighbours;
+    @Option(names = "--imml.tau", description = "NT-Xent temperature (default: ${DEFAULT-VALUE}).")
+    double tau = D.tau();
 
-    @Option(names = "--imml.predominant", defaultValue = "auto",
+    @Option(names = "--imml.neighbours", description = "Unpaired partners N per anchor (default: ${DEFAULT-VALUE}).")
+    int neighbours = D.neighbours();
+
+    @Option(names = "--imml.predominant",
             description = "Predominant modality index, or auto (best unimodal validation probe). Default: ${DEFAULT-VALUE}.")
-    String predominant;
+    String predominant = D.predominant() < 0 ? "auto" : Integer.toString(D.predominant());
 
     IMMLConfig config() {
         int p;
@@ -32,6 +34,6 @@ final class IMMLOptions {
                 throw new IllegalArgumentException("--imml.predominant must be auto or a modality index, got '" + predominant + "'");
             }
         }
-        return IMMLConfig.defaults().withGammas(gamma1, gamma2).withTau(tau).withNeighbours(neighbours).withPredominant(p);
+        return D.withGammas(gamma1, gamma2).withTau(tau).withNeighbours(neighbours).withPredominant(p);
     }
 }

@@ -1,10 +1,8 @@
 package dev.causalmm.cli;
 
 import dev.causalmm.engine.EnvironmentReport;
-import dev.causalmm.io.AtomicFiles;
-import dev.causalmm.train.NonFiniteLossException;
+import dev.causalmm.io.UserInputException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,10 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code causalmm}: the command-line entry point. Exit status 0: done; 1: an unexpected failure
- * (a bug: the stack trace is printed); 2: bad input (options, files, configs), reported in one line
- * before any work starts; 3: training diverged (a NaN or infinite loss); 4: a data-parallel peer died,
- * hung or never arrived.
+ * {@code causalmm}: the command-line entry point. Exit status 0: done; 1: an internal error (a bug:
+ * a one-line summary, the stack trace with {@code --debug}); 2: bad input (options, files, configs),
+ * reported in one line; 3: training diverged (a NaN or infinite loss); 4: a data-parallel peer died,
+ * hung or never arrived. {@link Failures} tells them apart.
  */
 @Command(name = "causalmm", mixinStandardHelpOptions = true, versionProvider = Main.BuildVersion.class,
         description = "Causal multimodal representation learning on LibTorch.",
@@ -33,6 +31,10 @@ public final class Main implements Runnable {
 
     private int quiet;
     private int verbose;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "On an internal error, print the stack trace (for a bug report).")
+    boolean debug;
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
             description = "Warnings and errors only, and no progress bar.")
@@ -71,17 +73,7 @@ public final class Main implements Runnable {
             err.flush();
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            String message = message(ex);
-            if (message == null) throw ex;
-            cmd.getErr().println("causalmm: " + message);
-            cmd.getErr().flush();
-            return switch (ex) {
-                case NonFiniteLossException e -> EXIT_DIVERGED;
-                case dev.causalmm.engine.ProcessGroup.CollectiveException e -> EXIT_PEER_FAILED;
-                default -> 2;
-            };
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> Failures.report(ex, cmd.getErr(), cl.<Main>getCommand().debug));
         Main main = cl.getCommand();
         cl.setExecutionStrategy(parsed -> {
             // before any command code: slf4j-simple reads its levels once, when the first logger is created
@@ -100,10 +92,11 @@ public final class Main implements Runnable {
         });
         try {
             return cl.execute(expandConfig(cl, args));
+        } catch (OutOfMemoryError e) {
+            return Failures.report(e, cl.getErr(), main.debug); // picocli hands Errors on; an OOM is not an interruption
         } catch (IllegalArgumentException | IOException e) {
-            cl.getErr().println("causalmm: " + (e instanceof IOException io ? AtomicFiles.describe(io) : e.getMessage()));
-            cl.getErr().flush();
-            return cl.getCommandSpec().exitCodeOnInvalidInput();
+            // the --config file: user input
+            return Failures.report(e instanceof IllegalArgumentException iae ? UserInputException.of(iae) : e, cl.getErr(), false);
         }
     }
 
@@ -120,27 +113,17 @@ public final class Main implements Runnable {
         return args;
     }
 
-    /** The one-line message for an expected failure, or null for a bug (which keeps its stack trace). */
-    static String message(Exception ex) {
-        return switch (ex) {
-            case NonFiniteLossException e -> e.getMessage();
-            case dev.causalmm.engine.ProcessGroup.CollectiveException e -> e.getMessage();
-            case IllegalArgumentException e -> e.getMessage();
-            case dev.causalmm.data.DataLoadException e -> e.getMessage();
-            case IOException e -> AtomicFiles.describe(e);
-            case UncheckedIOException e -> e.getMessage() != null && !e.getMessage().equals(String.valueOf(e.getCause()))
-                    ? e.getMessage() : AtomicFiles.describe(e.getCause());
-            default -> null;
-        };
-    }
-
     public static void main(String[] args) {
         // train and experiment resume where they stopped: say so when Ctrl-C (or a kill) stops them
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         Thread notice = interruptNotice(args, finished::get, System.err);
         if (notice != null) Runtime.getRuntime().addShutdownHook(notice);
-        int code = execute(args);
-        finished.set(true);
+        int code;
+        try {
+            code = execute(args);
+        } finally {
+            finished.set(true); // whatever ended the command, it was not Ctrl-C or a kill
+        }
         System.exit(code);
     }
 

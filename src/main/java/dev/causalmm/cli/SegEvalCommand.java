@@ -23,11 +23,13 @@ final class SegEvalCommand implements Callable<Integer> {
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
 
+    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
         SegEvaluation.Result r = SegPipeline.evaluate(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
-                inference.settings(cfg.patch()), out);
+                inference.settings(cfg.patch()), out, overwrite.overwrite);
         if (r.meanDice() != null) {
             System.out.printf(Locale.ROOT, "seg-eval: mean Dice over subsets WT %.4f TC %.4f ET %.4f -> %s%n", r.meanDice()[0],
                     r.meanDice()[1], r.meanDice()[2], out.resolve(SegReport.REPORT));

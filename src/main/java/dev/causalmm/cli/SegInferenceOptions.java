@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** Sliding-window and thresholding options of seg-eval and seg-predict. */
 final class SegInferenceOptions {
-    @Option(names = "--window", description = "Window side in voxels (default: the training patch).")
+    @Option(names = "--window", converter = CliChecks.WindowSide.class, description = "Window side in voxels (default: the training patch).")
     Integer window;
 
     @Option(names = "--overlap", defaultValue = "0.5", description = "Window overlap in [0, 1) (default: ${DEFAULT-VALUE}).")
@@ -16,7 +16,7 @@ final class SegInferenceOptions {
     @Option(names = "--blend", defaultValue = "gaussian", description = "gaussian or constant (default: ${DEFAULT-VALUE}).")
     String blend;
 
-    @Option(names = "--threshold", defaultValue = "0.5", description = "Sigmoid threshold of every region (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threshold", converter = CliChecks.OpenUnit.class, defaultValue = "0.5", description = "Sigmoid threshold of every region (default: ${DEFAULT-VALUE}).")
     double threshold;
 
     @Option(names = "--et-min-voxels", defaultValue = "0",

@@ -20,11 +20,13 @@ final class SegPredictCommand implements Callable<Integer> {
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
 
+    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
         var written = SegPipeline.predict(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
-                inference.settings(cfg.patch()), out);
+                inference.settings(cfg.patch()), out, overwrite.overwrite);
         System.out.println("seg-predict: " + written.size() + " prediction(s) in " + out);
         return 0;
     }

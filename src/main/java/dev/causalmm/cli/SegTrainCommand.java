@@ -59,6 +59,8 @@ final class SegTrainCommand implements Callable<Integer> {
     String regularizer = "none";
     @Option(names = "--c3r-voxels", description = "Voxels per volume for C3R's twin terms (default: ${DEFAULT-VALUE}).") int c3rVoxels = D.c3rVoxels();
 
+    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+
     @Override
     public Integer call() throws Exception {
         UNetConfig.Fusion f = switch (fusion.toLowerCase(Locale.ROOT)) {
@@ -78,7 +80,7 @@ final class SegTrainCommand implements Callable<Integer> {
                 .withTimeLimitSeconds(timeLimit).withCheckpointEvery(checkpointEvery).withC3r(c3r).withC3rVoxels(c3rVoxels)
                 .withSeed(seed).withDevice(Device.parse(device));
         SegDataOptions options = dataOptions.apply(SegDataOptions.defaults());
-        SegTrainer.Result r = SegPipeline.train(data, options, recipe, out, resume, logger.loggers());
+        SegTrainer.Result r = SegPipeline.train(data, options, recipe, out, resume, logger.loggers(), overwrite.overwrite);
         System.out.printf(Locale.ROOT, "seg-train: %d steps in %.0f s, final loss %.4f%s -> %s%n", r.steps(), r.seconds(), r.finalLoss(),
                 r.stoppedByTimeLimit() ? " (stopped by --time-limit)" : "", out);
         return 0;

@@ -179,11 +179,13 @@ public final class DataLoader {
 
     /**
      * The loader's batch buffers, made on the first epoch: pinned host memory for a CUDA device
-     * (uploads are then true asynchronous copies), plain off-heap memory for the CPU.
+     * (uploads are then true asynchronous copies), plain off-heap memory for the CPU. Sized by the
+     * largest batch the data can fill: a batch size beyond the dataset's rows reserves no more.
      */
     private synchronized BufferPool pool() {
         if (pool == null) {
-            int rows = (options.batchSize() + options.worldSize() - 1) / options.worldSize();
+            int global = Math.min(options.batchSize(), dataset.size());
+            int rows = (global + options.worldSize() - 1) / options.worldSize();
             pool = new BufferPool(dataset.modalities(), dataset.task(), rows, options.device().isCuda());
         }
         return pool;

@@ -1,5 +1,6 @@
 package dev.causalmm.data;
 
+import dev.causalmm.io.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -13,12 +14,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,10 +53,7 @@ public final class FeatureFileDatasets {
 
     /** True when {@code dataset} names a file rather than a generator ({@code mmlsyn}, {@code imagetext}). */
     public static boolean isFileDataset(String dataset) {
-        if (dataset == null) return false;
-        String l = dataset.toLowerCase(Locale.ROOT);
-        return l.endsWith(".mat") || l.endsWith(".npz") || l.endsWith(".npy") || l.endsWith(".csv") || l.endsWith(".yaml")
-                || l.endsWith(".yml") || l.endsWith(".json") || l.endsWith(".h5") || dataset.contains("/") || dataset.contains("\\");
+        return DataSource.namesFile(dataset);
     }
 
     /** Opens {@code path} (a feature file or a manifest) as train/val/test sets. */
@@ -155,15 +150,7 @@ public final class FeatureFileDatasets {
     }
 
     static String sha256(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int k;
-            while ((k = in.read(buf)) > 0) md.update(buf, 0, k);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.file(p);
     }
 
     private static boolean isManifest(Path p) {
@@ -694,11 +681,11 @@ public final class FeatureFileDatasets {
         String split;
         Random rnd = new Random(o.splitSeed());
         if (yte == null) {
-            int[][] s = stratified(ytr, classes.length, new double[] {o.trainRatio(), o.valRatio(), o.testRatio()}, rnd);
+            int[][] s = StratifiedSplit.split(ytr, classes.length, new double[] {o.trainRatio(), o.valRatio(), o.testRatio()}, rnd);
             trRows = s[0]; vaRows = s[1]; teRows = s[2];
             split = String.format(Locale.ROOT, "stratified %.2f/%.2f/%.2f, seed %d", o.trainRatio(), o.valRatio(), o.testRatio(), o.splitSeed());
         } else {
-            int[][] s = stratified(ytr, classes.length, new double[] {1 - o.valRatio(), o.valRatio(), 0}, rnd);
+            int[][] s = StratifiedSplit.split(ytr, classes.length, new double[] {1 - o.valRatio(), o.valRatio(), 0}, rnd);
             trRows = s[0]; vaRows = s[1];
             teRows = null;
             split = String.format(Locale.ROOT, "given train/test; validation: stratified %.2f of train, seed %d", o.valRatio(), o.splitSeed());
@@ -736,8 +723,9 @@ public final class FeatureFileDatasets {
                     + Arrays.toString(stored.sizes()));
         }
         String abs = stored != null ? stored.path() : path.toAbsolutePath().normalize().toString();
-        FeatureFileInfo info = new FeatureFileInfo(abs, Map.copyOf(files.sha), l.layout, o, List.copyOf(l.names), widths, classes, split, sizes,
-                mean, std, List.copyOf(l.skipped), FeatureFileInfo.Missing.of(marks, testMarks, l.names));
+        FeatureFileInfo info = new FeatureFileInfo(abs, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files.sha)), l.layout, o,
+                List.copyOf(l.names), widths, classes, split, sizes, mean, std, List.copyOf(l.skipped),
+                FeatureFileInfo.Missing.of(marks, testMarks, l.names));
         return new DataSplits(name, train, val, test, null, info);
     }
 
@@ -794,27 +782,6 @@ public final class FeatureFileDatasets {
 
     private static String fmt(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
-    }
-
-    /** Per class, a seeded shuffle, then the first shares go to each part (rounded; train takes the rest); rows sorted. */
-    private static int[][] stratified(int[] y, int classes, double[] ratios, Random rnd) {
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < classes; c++) byClass.add(new ArrayList<>());
-        for (int i = 0; i < y.length; i++) byClass.get(y[i]).add(i);
-        List<Integer> tr = new ArrayList<>(), va = new ArrayList<>(), te = new ArrayList<>();
-        for (List<Integer> idx : byClass) {
-            java.util.Collections.shuffle(idx, rnd);
-            int m = idx.size();
-            int nTe = (int) Math.round(m * ratios[2]);
-            int nVa = (int) Math.round(m * ratios[1]);
-            if (nTe + nVa > m) nVa = Math.max(0, m - nTe);
-            for (int i = 0; i < m; i++) (i < nTe ? te : i < nTe + nVa ? va : tr).add(idx.get(i));
-        }
-        return new int[][] {sorted(tr), sorted(va), sorted(te)};
-    }
-
-    private static int[] sorted(List<Integer> l) {
-        return l.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
     private static int[] pick(int[] y, int[] rows) {

@@ -49,15 +49,22 @@ public record FeatureFileInfo(String path, Map<String, String> files, String lay
         m.put("sha256", files);
         m.put("layout", layout);
         List<Map<String, Object>> v = new java.util.ArrayList<>();
-        for (int i = 0; i < views.size(); i++) v.add(Map.of("name", views.get(i), "dim", widths[i]));
+        for (int i = 0; i < views.size(); i++) v.add(ordered("name", views.get(i), "dim", widths[i]));
         m.put("views", v);
         m.put("classes", classes);
         m.put("split", split);
-        m.put("sizes", Map.of("train", sizes[0], "val", sizes[1], "test", sizes[2]));
+        m.put("sizes", ordered("train", sizes[0], "val", sizes[1], "test", sizes[2])); // fixed key order: results.json is byte-stable
         m.put("standardize", options.standardize() ? "z-score per feature, fitted on train" : "none");
         m.put("skippedRows", skipped.size());
         if (missing != null) m.put("missingViews", missing);
         if (!skipped.isEmpty()) m.put("skipped", skipped.size() > 100 ? skipped.subList(0, 100) : skipped);
+        return m;
+    }
+
+    /** A map of alternating keys and values in the order given (Map.of's order changes between JVM runs). */
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;
     }
 

@@ -56,9 +56,27 @@ public final class Hdf5SplitFolder {
         }
     }
 
-    /** Opens a folder for classification (the hook of the feature-file path); regression folders are refused. */
+    /**
+     * Opens a folder (the hook of the feature-file path): classes as a classification task, other
+     * targets as a scalar regression trained with {@link #REGRESSION_LOSS}.
+     */
     public static DataSplits open(Path dir, FeatureFileOptions options) throws IOException {
-        return read(dir, options.standardize()).classification();
+        Hdf5SplitFolder f = read(dir, options.standardize());
+        return f.isRegression() ? f.regression(Task.Regression.scalar(REGRESSION_LOSS)) : f.classification();
+    }
+
+    /**
+     * L1, the training loss of the MSA papers for sentiment scores (MulT, MISA, Self-MM and MMSA
+     * train with L1 and report MAE, so the validation loss is the validation MAE).
+     */
+    public static final Task.Loss REGRESSION_LOSS = Task.Loss.L1;
+
+    /** Train, validation and test as regression sets of the stored targets (one value per sample). */
+    public DataSplits regression(Task.Regression task) {
+        List<ArrayDataset> sets = new ArrayList<>();
+        String[] tags = {"train", "val", "test"};
+        for (int s = 0; s < 3; s++) sets.add(ArrayDataset.regression(name + "-" + tags[s], modalities, values[s], targets(s), null, task));
+        return new DataSplits(name, sets.get(0), sets.get(1), sets.get(2), null);
     }
 
     /** Reads every modality and the targets of every split. */

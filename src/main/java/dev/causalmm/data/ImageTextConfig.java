@@ -23,6 +23,9 @@ public record ImageTextConfig(int trainSize, int valSize, int testSize, int imag
                     + " val=" + valSize + " test=" + testSize);
         }
         if (imageSize < 8) throw new IllegalArgumentException("imagetext imageSize must be >= 8, got " + imageSize);
+        long pixels = 3L * imageSize * imageSize; // one RGB image as floats, and its text as longs beside it
+        HeapBudget.require("imagetext --train-size " + trainSize + " --val-size " + valSize + " --test-size " + testSize,
+                Math.max(trainSize, Math.max(valSize, testSize)) * pixels, ((long) trainSize + valSize + testSize) * (pixels + 2L * textLength), Float.BYTES);
         if (textLength < 8) throw new IllegalArgumentException("imagetext textLength must be >= 8, got " + textLength);
         if (vocabSize < 32) throw new IllegalArgumentException("imagetext vocabSize must be >= 32, got " + vocabSize);
         if (!(pixelNoise >= 0 && pixelNoise < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("imagetext pixelNoise must be >= 0, got " + pixelNoise);

@@ -3,20 +3,24 @@ package dev.causalmm.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import dev.causalmm.io.CsvReader;
+import dev.causalmm.io.FormatException;
+import dev.causalmm.io.Utf8Lines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -27,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.slf4j.LoggerFactory;
 
 /**
  * An image+text classification dataset on disk: a JSONL or CSV manifest whose rows give a text, an
@@ -60,21 +65,7 @@ public final class ImageTextFolder {
 
     /** {@link #isManifest(String, ImageTextFolderOptions)} with the image field's name (null: the default). */
     public static boolean isManifest(String name, String imageField) {
-        if (name == null) return false;
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.endsWith(".jsonl")) return true;
-        if (!n.endsWith(".csv")) return false;
-        if (imageField == null) imageField = ImageTextFolderOptions.defaults().imageField();
-        try (var r = java.nio.file.Files.newBufferedReader(Path.of(name))) {
-            String header = r.readLine();
-            if (header == null) return false;
-            for (String col : header.split(",")) {
-                if (col.strip().replace("\"", "").equals(imageField)) return true;
-            }
-            return false;
-        } catch (IOException | RuntimeException e) {
-            return false; // unreadable: the feature-file reader reports it with the file's name
-        }
+        return DataSource.isImageTextManifest(name, imageField);
     }
 
     /** One manifest row: where it came from and what it says. */
@@ -93,6 +84,7 @@ public final class ImageTextFolder {
     private final List<Skipped> skipped = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger decodeFailures = new AtomicInteger();
     private Split train, val, test;
+    private SplitLeakage leakage;
 
     private ImageTextFolder(Path manifest, ImageTextFolderOptions options, TextTokenizer tokenizer) {
         this.manifest = manifest;
@@ -115,6 +107,44 @@ public final class ImageTextFolder {
         List<Skipped> bad = new ArrayList<>();
         List<Row> rows = read(manifest, options, bad);
         List<Row> trainRows = new ArrayList<>(), valRows = new ArrayList<>(), testRows = new ArrayList<>();
+        splitRows(manifest, options, rows, bad, trainRows, valRows, testRows);
+        if (trainRows.isEmpty()) throw new IllegalArgumentException(manifest + ": no training rows" + (bad.isEmpty() ? "" : " (" + bad.size() + " skipped)"));
+        if (testRows.isEmpty()) throw new IllegalArgumentException(manifest + ": no test rows (give a split field with 'test' rows, a test manifest, or a test share)");
+
+        // labels: given, or the sorted names of the training split
+        List<String> labels = options.labels();
+        if (labels == null) {
+            Set<String> names = new TreeSet<>();
+            for (Row r : trainRows) names.add(r.label());
+            labels = List.copyOf(names);
+        }
+        if (labels.size() < 2) throw new IllegalArgumentException(manifest + ": " + labels.size() + " label name(s) " + labels + "; classification needs at least 2");
+        Map<String, Integer> labelIds = new TreeMap<>();
+        for (int i = 0; i < labels.size(); i++) labelIds.put(labels.get(i), i);
+
+        // images: every file must exist and have a readable header (checked on virtual threads)
+        checkImages(trainRows, options, bad);
+        checkImages(valRows, options, bad);
+        checkImages(testRows, options, bad);
+
+        TextTokenizer tok = tokenizer(manifest, options, trainRows, labelIds);
+        List<String> words = tok instanceof WordVocabulary w ? w.words() : null;
+        ImageTextFolderOptions resolved = options.withMaps(labels, words);
+        ImageTextFolder f = new ImageTextFolder(manifest, resolved, tok);
+        f.skipped.addAll(bad);
+        f.leakage = SplitLeakage.of(trainRows, valRows, testRows);
+        if (f.leakage.any()) LoggerFactory.getLogger(ImageTextFolder.class).warn("{}: {}", manifest, f.leakage.describe());
+        f.train = f.new Split("train", trainRows, labelIds, options.augment());
+        f.val = f.new Split("val", valRows, labelIds, false);
+        f.test = f.new Split("test", testRows, labelIds, false);
+        if (f.train.size() == 0) throw new IllegalArgumentException(manifest + ": every training row was skipped (" + f.skipped.size() + " bad rows)");
+        if (f.test.size() == 0) throw new IllegalArgumentException(manifest + ": every test row was skipped");
+        return new DataSplits(manifest.toString(), f.train, f.val, f.test, null);
+    }
+
+    /** Rows to train/val/test: by sibling or given manifests, by the split field, or stratified; a validation part carved out of train when none is given. */
+    private static void splitRows(Path manifest, ImageTextFolderOptions options, List<Row> rows, List<Skipped> bad,
+                                  List<Row> trainRows, List<Row> valRows, List<Row> testRows) throws IOException {
         Path valFile = resolveSibling(manifest, options.valManifest(), List.of("dev", "val", "valid", "validation"));
         Path testFile = resolveSibling(manifest, options.testManifest(), List.of("test"));
         boolean haveSplitField = rows.stream().anyMatch(r -> r.split() != null);
@@ -145,51 +175,25 @@ public final class ImageTextFolder {
             trainRows.clear();
             stratified(all, List.of(1 - share, share, 0.0), options.splitSeed(), trainRows, valRows, new ArrayList<>());
         }
-        if (trainRows.isEmpty()) throw new IllegalArgumentException(manifest + ": no training rows" + (bad.isEmpty() ? "" : " (" + bad.size() + " skipped)"));
-        if (testRows.isEmpty()) throw new IllegalArgumentException(manifest + ": no test rows (give a split field with 'test' rows, a test manifest, or a test share)");
+    }
 
-        // labels: given, or the sorted names of the training split
-        List<String> labels = options.labels();
-        if (labels == null) {
-            Set<String> names = new TreeSet<>();
-            for (Row r : trainRows) names.add(r.label());
-            labels = List.copyOf(names);
-        }
-        if (labels.size() < 2) throw new IllegalArgumentException(manifest + ": " + labels.size() + " label name(s) " + labels + "; classification needs at least 2");
-        Map<String, Integer> labelIds = new TreeMap<>();
-        for (int i = 0; i < labels.size(); i++) labelIds.put(labels.get(i), i);
-
-        // images: every file must exist and have a readable header (checked on virtual threads)
-        checkImages(trainRows, options, bad);
-        checkImages(valRows, options, bad);
-        checkImages(testRows, options, bad);
-
-        // tokenizer: built on (surviving) training texts, or read
-        TextTokenizer tok;
+    /** The tokenizer: a word vocabulary built on the (labelled) training texts or given, or a tokenizer.json. */
+    private static TextTokenizer tokenizer(Path manifest, ImageTextFolderOptions options, List<Row> trainRows, Map<String, Integer> labelIds)
+            throws IOException {
         if (options.tokenizer().equals("word")) {
             List<String> vocab = options.vocabulary();
             if (vocab == null) {
                 List<String> texts = new ArrayList<>(trainRows.size());
                 for (Row r : trainRows) if (labelIds.containsKey(r.label())) texts.add(r.text());
-                tok = WordVocabulary.build(texts, options.minCount(), options.maxVocab(), options.lowercase());
+                return WordVocabulary.build(texts, options.minCount(), options.maxVocab(), options.lowercase());
             } else {
-                tok = new WordVocabulary(vocab, options.lowercase());
+                return new WordVocabulary(vocab, options.lowercase());
             }
         } else {
             Path tj = Path.of(options.tokenizer());
             if (!tj.isAbsolute()) tj = manifest.getParent().resolve(tj);
-            tok = HuggingFaceTextTokenizer.load(tj.normalize());
+            return HuggingFaceTextTokenizer.load(tj.normalize());
         }
-        List<String> words = tok instanceof WordVocabulary w ? w.words() : null;
-        ImageTextFolderOptions resolved = options.withMaps(labels, words);
-        ImageTextFolder f = new ImageTextFolder(manifest, resolved, tok);
-        f.skipped.addAll(bad);
-        f.train = f.new Split("train", trainRows, labelIds, options.augment());
-        f.val = f.new Split("val", valRows, labelIds, false);
-        f.test = f.new Split("test", testRows, labelIds, false);
-        if (f.train.size() == 0) throw new IllegalArgumentException(manifest + ": every training row was skipped (" + f.skipped.size() + " bad rows)");
-        if (f.test.size() == 0) throw new IllegalArgumentException(manifest + ": every test row was skipped");
-        return new DataSplits(manifest.toString(), f.train, f.val, f.test, null);
     }
 
     /** The folder behind splits made by {@link #open}, or null for other data. */
@@ -228,7 +232,7 @@ public final class ImageTextFolder {
 
     /** What results.json records about the data: sizes, label map, tokenizer, skipped rows. */
     public Map<String, Object> report() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("manifest", manifest.toString());
         m.put("train", train.size());
         m.put("val", val.size());
@@ -238,6 +242,7 @@ public final class ImageTextFolder {
         m.put("vocabSize", tokenizer.vocabSize());
         m.put("skipped", skipped.size());
         m.put("decodeFailures", decodeFailures.get());
+        m.put("leakage", leakage);
         m.put("skippedRows", skipped.stream().limit(100).map(s -> s.where() + ": " + s.reason()).toList());
         return m;
     }
@@ -280,7 +285,7 @@ public final class ImageTextFolder {
                 images[i] = r.file().getParent().resolve(r.image()).normalize();
                 where[i] = r.where();
                 labels[i] = labelIds.get(r.label());
-                java.util.Arrays.fill(buf, 0);
+                Arrays.fill(buf, 0);
                 tokenizer.encode(r.text(), buf);
                 System.arraycopy(buf, 0, tokens, i * len, len);
             }
@@ -385,11 +390,10 @@ public final class ImageTextFolder {
     private static List<Row> readJsonl(Path file, ImageTextFolderOptions o, List<Skipped> bad) throws IOException {
         List<Row> rows = new ArrayList<>();
         String expected = "a JSON object with fields '" + o.textField() + "', '" + o.imageField() + "', '" + o.labelField() + "'";
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Utf8Lines in = Utf8Lines.open(file)) {
             String line;
-            long no = 0;
-            while ((line = in.readLine()) != null) {
-                no++;
+            while ((line = in.nextLine()) != null) {
+                long no = in.line();
                 if (line.isBlank()) continue;
                 String where = file + ":" + no;
                 JsonNode node;
@@ -436,119 +440,61 @@ public final class ImageTextFolder {
     }
 
     private static List<Row> readCsv(Path file, ImageTextFolderOptions o, List<Skipped> bad) throws IOException {
-        String content = Files.readString(file, StandardCharsets.UTF_8);
         List<Row> rows = new ArrayList<>();
-        Csv csv = new Csv(content);
-        List<String> header = csv.next();
-        if (header == null) throw new IllegalArgumentException(file + ": empty CSV file (expected a header row naming the fields)");
-        if (!header.isEmpty() && header.getFirst().startsWith("\uFEFF")) header.set(0, header.getFirst().substring(1));
-        int ti = header.indexOf(o.textField()), ii = header.indexOf(o.imageField()), li = header.indexOf(o.labelField()), si = header.indexOf(o.splitField());
-        if (ti < 0 || ii < 0 || li < 0) {
-            throw new IllegalArgumentException(file + ":1: the CSV header " + header + " lacks " + (ti < 0 ? "'" + o.textField() + "' " : "")
-                    + (ii < 0 ? "'" + o.imageField() + "' " : "") + (li < 0 ? "'" + o.labelField() + "' " : "")
-                    + "(expected columns '" + o.textField() + "', '" + o.imageField() + "', '" + o.labelField() + "'; see --text-field etc.)");
-        }
-        while (true) {
-            long line = csv.line;
-            List<String> rec;
-            try {
-                rec = csv.next();
-            } catch (IllegalArgumentException e) {
-                bad(o, bad, file + ":" + line, e.getMessage());
-                break;
+        try (CsvReader csv = CsvReader.open(file, ',')) {
+            List<String> header = csv.next();
+            if (header == null) throw new IllegalArgumentException(file + ": empty CSV file (expected a header row naming the fields)");
+            int ti = header.indexOf(o.textField()), ii = header.indexOf(o.imageField()), li = header.indexOf(o.labelField()), si = header.indexOf(o.splitField());
+            if (ti < 0 || ii < 0 || li < 0) {
+                throw new IllegalArgumentException(file + ":1: the CSV header " + header + " lacks " + (ti < 0 ? "'" + o.textField() + "' " : "")
+                        + (ii < 0 ? "'" + o.imageField() + "' " : "") + (li < 0 ? "'" + o.labelField() + "' " : "")
+                        + "(expected columns '" + o.textField() + "', '" + o.imageField() + "', '" + o.labelField() + "'; see --text-field etc.)");
             }
-            if (rec == null) break;
-            if (rec.size() == 1 && rec.getFirst().isBlank()) continue;
-            String where = file + ":" + line;
-            if (rec.size() != header.size()) {
-                bad(o, bad, where, rec.size() + " columns, expected " + header.size() + " as in the header " + header);
-                continue;
+            while (true) {
+                List<String> rec;
+                try {
+                    rec = csv.next();
+                } catch (FormatException e) {
+                    if (csv.problem() == null) throw e;
+                    bad(o, bad, file + ":" + csv.problemLine(), csv.problem());
+                    break;
+                }
+                if (rec == null) break;
+                if (rec.size() == 1 && rec.getFirst().isBlank()) continue;
+                String where = file + ":" + csv.line();
+                if (rec.size() != header.size()) {
+                    bad(o, bad, where, rec.size() + " columns, expected " + header.size() + " as in the header " + header);
+                    continue;
+                }
+                String img = rec.get(ii), label = rec.get(li);
+                if (img.isBlank() || label.isBlank()) {
+                    bad(o, bad, where, "empty " + (img.isBlank() ? "'" + o.imageField() + "'" : "'" + o.labelField() + "'") + " column");
+                    continue;
+                }
+                rows.add(new Row(file, csv.line(), rec.get(ti), img, label, si < 0 || rec.get(si).isBlank() ? null : rec.get(si)));
             }
-            String img = rec.get(ii), label = rec.get(li);
-            if (img.isBlank() || label.isBlank()) {
-                bad(o, bad, where, "empty " + (img.isBlank() ? "'" + o.imageField() + "'" : "'" + o.labelField() + "'") + " column");
-                continue;
-            }
-            rows.add(new Row(file, line, rec.get(ti), img, label, si < 0 || rec.get(si).isBlank() ? null : rec.get(si)));
         }
         return rows;
     }
 
-    /** RFC 4180 records: commas, double-quoted fields with "" escapes and line breaks inside. */
-    private static final class Csv {
-        private final String s;
-        private int pos;
-        long line = 1;
-
-        Csv(String s) {
-            this.s = s;
-        }
-
-        List<String> next() {
-            if (pos >= s.length()) return null;
-            List<String> out = new ArrayList<>();
-            StringBuilder f = new StringBuilder();
-            boolean quoted = false;
-            long start = line;
-            while (pos < s.length()) {
-                char c = s.charAt(pos++);
-                if (quoted) {
-                    if (c == '"') {
-                        if (pos < s.length() && s.charAt(pos) == '"') {
-                            f.append('"');
-                            pos++;
-                        } else {
-                            quoted = false;
-                        }
-                    } else {
-                        if (c == '\n') line++;
-                        f.append(c);
-                    }
-                } else if (c == '"' && f.isEmpty()) {
-                    quoted = true;
-                } else if (c == ',') {
-                    out.add(f.toString());
-                    f.setLength(0);
-                } else if (c == '\n' || c == '\r') {
-                    if (c == '\r' && pos < s.length() && s.charAt(pos) == '\n') pos++;
-                    line++;
-                    out.add(f.toString());
-                    return out;
-                } else {
-                    f.append(c);
-                }
-            }
-            if (quoted) throw new IllegalArgumentException("unterminated quoted field starting on line " + start + " (expected a closing \")");
-            out.add(f.toString());
-            return out;
-        }
-    }
-
     // ---------------------------------------------------------------- splits and checks
 
-    /** Per label: a seeded shuffle, then the val and test shares (rounded), the rest to train. */
+    /**
+     * The seeded {@link StratifiedSplit} of the rows by label name (classes in sorted name order,
+     * {@code new Random(seed)}), the same rule as feature files; each part keeps the rows' order.
+     */
     static void stratified(List<Row> rows, List<Double> ratios, long seed, List<Row> train, List<Row> val, List<Row> test) {
-        Map<String, List<Row>> byLabel = new TreeMap<>();
-        for (Row r : rows) byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
-        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 7);
-        for (List<Row> group : byLabel.values()) {
-            for (int i = group.size() - 1; i > 0; i--) Collections.swap(group, i, rnd.nextInt(i + 1));
-            int n = group.size();
-            int nv = (int) Math.round(n * ratios.get(1)), nt = (int) Math.round(n * ratios.get(2));
-            if (nv + nt >= n) { // keep at least one training row per label
-                int excess = nv + nt - (n - 1);
-                int fromTest = Math.min(nt, excess);
-                nt -= fromTest;
-                nv -= Math.min(nv, excess - fromTest);
-            }
-            val.addAll(group.subList(0, nv));
-            test.addAll(group.subList(nv, nv + nt));
-            train.addAll(group.subList(nv + nt, n));
-        }
-        java.util.Comparator<Row> byOrigin = java.util.Comparator.comparing((Row r) -> r.file().toString()).thenComparingLong(Row::line);
-        train.sort(byOrigin);
-        val.sort(byOrigin);
-        test.sort(byOrigin);
+        Map<String, Integer> classOf = new TreeMap<>();
+        for (Row r : rows) classOf.putIfAbsent(r.label(), 0);
+        int c = 0;
+        for (Map.Entry<String, Integer> e : classOf.entrySet()) e.setValue(c++);
+        int[] y = new int[rows.size()];
+        for (int i = 0; i < y.length; i++) y[i] = classOf.get(rows.get(i).label());
+        double[] shares = {ratios.get(0), ratios.get(1), ratios.get(2)};
+        int[][] parts = StratifiedSplit.split(y, classOf.size(), shares, new Random(seed));
+        for (int i : parts[0]) train.add(rows.get(i));
+        for (int i : parts[1]) val.add(rows.get(i));
+        for (int i : parts[2]) test.add(rows.get(i));
     }
 
     private static void checkImages(List<Row> rows, ImageTextFolderOptions o, List<Skipped> bad) throws IOException {

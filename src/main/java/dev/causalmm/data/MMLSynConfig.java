@@ -21,6 +21,10 @@ public record MMLSynConfig(int trainSize, int valSize, int testSize, int modalit
         }
         if (modalities < 1) throw new IllegalArgumentException("mmlsyn needs at least one modality, got " + modalities);
         if (blockDim < 1) throw new IllegalArgumentException("mmlsyn blockDim must be >= 1, got " + blockDim);
+        long perSample = (long) modalities * 4 * blockDim + blockDim + 4; // each modality's features (inputDim), the factors
+        long largest = Math.max(trainSize, Math.max(valSize, testSize));
+        HeapBudget.require("mmlsyn --train-size " + trainSize + " --val-size " + valSize + " --test-size " + testSize,
+                largest * 4 * blockDim, ((long) trainSize + valSize + testSize) * perSample, Float.BYTES);
         for (double s : new double[] {spuriousTrain, spuriousTest}) {
             if (!(s >= 0 && s <= 1)) throw new IllegalArgumentException("spurious degree must be in [0, 1], got " + s);
         }

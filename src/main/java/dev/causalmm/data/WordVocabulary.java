@@ -41,6 +41,10 @@ public final class WordVocabulary implements TextTokenizer {
         for (String t : texts) for (String w : words(t, lowercase)) counts.merge(w, 1, Integer::sum);
         List<Map.Entry<String, Integer>> sorted = new ArrayList<>(counts.entrySet());
         sorted.removeIf(e -> e.getValue() < minCount);
+        if (sorted.isEmpty()) {
+            throw new IllegalArgumentException(counts.isEmpty() ? "every training text is empty (no words): check the text field (--text-field)"
+                    : "no word occurs at least " + minCount + " times in the training texts: lower --min-count");
+        }
         sorted.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey()) : b.getValue() - a.getValue());
         List<String> words = new ArrayList<>();
         words.add(PAD);

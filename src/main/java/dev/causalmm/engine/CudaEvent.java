@@ -1,5 +1,7 @@
 package dev.causalmm.engine;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * A CUDA event (LibTorch's {@code at::cuda::CUDAEvent}, timing off): marks a point in one stream
  * that another stream can wait for without the host waiting ({@link #block}), or that the host can
@@ -9,7 +11,7 @@ package dev.causalmm.engine;
  */
 public final class CudaEvent implements AutoCloseable {
     private final org.bytedeco.pytorch.cuda.CUDAEvent event;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public CudaEvent() {
         if (!Engine.cudaAvailable()) throw new IllegalStateException("CUDA is not available: " + Engine.cudaStatus().reason());

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -78,7 +79,7 @@ public final class CudaGraph implements AutoCloseable {
     private final long nodes;
     private final LongPointer poolId;
     private final DeviceAssertionsDataVectorCUDAKernelLaunchInfoVectorPair pool;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();   // close frees once, even when racing
+    private final AtomicBoolean closed = new AtomicBoolean();   // close frees once, even when racing
 
     private CudaGraph(Device device, List<Tensor> inputs, List<Tensor> outputs, long exec, long nodes, LongPointer poolId,
                       DeviceAssertionsDataVectorCUDAKernelLaunchInfoVectorPair pool) {

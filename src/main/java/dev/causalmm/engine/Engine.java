@@ -1,5 +1,7 @@
 package dev.causalmm.engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.bytedeco.pytorch.global.torch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +55,8 @@ public final class Engine {
                 if (Engine.class.getResource(name) == null) continue;
                 try {
                     org.bytedeco.javacpp.Loader.cacheResources(name);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("cannot unpack LibTorch's natives from " + name
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot unpack LibTorch's natives from " + name
                             + " into JavaCPP's cache (set -Dorg.bytedeco.javacpp.cachedir to a writable folder)", e);
                 }
             }

@@ -2,6 +2,7 @@ package dev.causalmm.engine;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -153,7 +154,7 @@ public final class ExternalMemory {
     /** A reference that keeps a storage alive for a consumer outside LibTorch. */
     public static final class Retained {
         private final org.bytedeco.pytorch.Tensor alias;
-        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean released = new AtomicBoolean();
 
         private Retained(org.bytedeco.pytorch.Tensor alias) {
             this.alias = alias;

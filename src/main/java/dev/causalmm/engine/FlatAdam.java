@@ -1,7 +1,9 @@
 package dev.causalmm.engine;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OutputArchive;
@@ -51,7 +53,7 @@ final class FlatAdam implements AutoCloseable {
         Device device = params.get(0).device();
         DType dtype = params.get(0).dtype();
         if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64) return false;
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         for (Tensor p : params) {
             if (!p.device().equals(device) || p.dtype() != dtype) return false;
             if (p.numel() > 0 && !seen.add(p.handle().data_ptr().address())) return false;

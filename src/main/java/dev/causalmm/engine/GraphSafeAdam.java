@@ -2,6 +2,7 @@ package dev.causalmm.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.global.torch;
@@ -40,7 +41,7 @@ public final class GraphSafeAdam implements AutoCloseable {
     private final Scalar weightDecay;
     private final Scalar minusWeightDecay;
     private double learningRate;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();   // close frees once, even when racing
+    private final AtomicBoolean closed = new AtomicBoolean();   // close frees once, even when racing
 
     public GraphSafeAdam(Optimizer.Settings s, List<Tensor> params) {
         Engine.init();

@@ -6,6 +6,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -71,7 +72,7 @@ public final class NativeMemory {
     public static long mallocInUseBytes() {
         if (MALLINFO2_FN == null) return -1;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment info = (MemorySegment) MALLINFO2_FN.invokeExact((java.lang.foreign.SegmentAllocator) a);
+            MemorySegment info = (MemorySegment) MALLINFO2_FN.invokeExact((SegmentAllocator) a);
             return info.get(ValueLayout.JAVA_LONG, 7 * 8) + info.get(ValueLayout.JAVA_LONG, 4 * 8);
         } catch (Throwable t) {
             return -1;

@@ -31,9 +31,15 @@ public final class Optimizer implements AutoCloseable {
      * {@code momentum} to SGD; {@code weightDecay} is L2 for Adam and SGD and decoupled for AdamW.
      */
     public record Settings(Kind kind, double lr, double weightDecay, double beta1, double beta2, double eps, double momentum) {
+        /**
+         * Beyond this rate the optimizer's float32 arithmetic overflows before a loss is seen; up to it, a
+         * rate that is too large diverges and is reported as divergence (exit 3, "try a lower --lr").
+         */
+        public static final double MAX_LR = 1e10;
+
         public Settings {
             if (kind == null) throw new IllegalArgumentException("optimizer kind is missing");
-            if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + lr);
+            if (!(lr > 0 && lr <= MAX_LR)) throw new IllegalArgumentException("learning rate (--lr) must be in (0, " + MAX_LR + "], got " + lr);
             if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
                 throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + weightDecay);
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.IValue;
@@ -58,7 +59,7 @@ public final class ScriptModule implements AutoCloseable {
             try {
                 out = module.forward(args);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException(file + ": forward failed on an input of shape " + java.util.Arrays.toString(x.shape())
+                throw new IllegalArgumentException(file + ": forward failed on an input of shape " + Arrays.toString(x.shape())
                         + ": " + firstLine(e.getMessage()), e);
             }
             try (out) {

@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.TensorOptions;
@@ -69,11 +70,11 @@ public final class Tensor implements AutoCloseable {
      * thread next makes a tensor (between its native calls). Tensors of a thread that has ended
      * stay queued: a leak, not a use-after-free.
      */
-    private static final ThreadLocal<java.util.concurrent.ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor>> DROPPED =
-            ThreadLocal.withInitial(java.util.concurrent.ConcurrentLinkedQueue::new);
+    private static final ThreadLocal<ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor>> DROPPED =
+            ThreadLocal.withInitial(ConcurrentLinkedQueue::new);
 
     /** Frees the handles the Cleaner queued for this thread. */
-    private static void freeDropped(java.util.concurrent.ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor> queue) {
+    private static void freeDropped(ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor> queue) {
         for (org.bytedeco.pytorch.Tensor t; (t = queue.poll()) != null; ) {
             t.close();
             NativeMemory.LIVE_TENSORS.decrementAndGet();
@@ -84,11 +85,11 @@ public final class Tensor implements AutoCloseable {
     /** The Cleaner's action: holds the handle, never the tensor (which must be able to become unreachable). */
     private static final class Free implements Runnable {
         private final org.bytedeco.pytorch.Tensor handle;
-        private final java.util.concurrent.ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor> creatorQueue;
+        private final ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor> creatorQueue;
         /** Set when code closes the tensor; otherwise the run is the Cleaner reclaiming a dropped one. */
         volatile boolean closedByCode;
 
-        Free(org.bytedeco.pytorch.Tensor handle, java.util.concurrent.ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor> creatorQueue) {
+        Free(org.bytedeco.pytorch.Tensor handle, ConcurrentLinkedQueue<org.bytedeco.pytorch.Tensor> creatorQueue) {
             this.handle = handle;
             this.creatorQueue = creatorQueue;
         }

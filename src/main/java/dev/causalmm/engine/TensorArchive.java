@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OutputArchive;
 
@@ -22,7 +23,7 @@ public final class TensorArchive {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // LibTorch creates the temporary itself, so it gets the umask's permissions (createTempFile would make it 0600)
-        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
+        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try (OutputArchive a = new OutputArchive()) {
             for (var e : tensors.entrySet()) a.write(e.getKey(), e.getValue().handle(), false);
             a.save_to(tmp.toString());

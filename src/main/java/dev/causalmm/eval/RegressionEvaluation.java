@@ -55,6 +55,6 @@ final class RegressionEvaluation {
         } finally {
             model.setTraining(true);
         }
-        return new EvalResult(lossSum / data.size(), Double.NaN, data.size(), new int[0], RegressionMetrics.of(preds, targets));
+        return new EvalResult(lossSum / data.size(), Double.NaN, data.size(), new int[0], RegressionMetrics.of(preds, targets, RegressionMetrics.neutralPoint(targets)));
     }
 }

@@ -63,8 +63,27 @@ public record RegressionMetrics(int n, double mae, double mse, double corr, doub
         if (kept == 0) notes.add("every target equals the threshold " + threshold + ": the non-zero Acc-2 and F1 are undefined");
         int hits7 = 0;
         for (int i = 0; i < n; i++) if (class7(preds[i]) == class7(targets[i])) hits7++;
-        return new RegressionMetrics(n, abs / n, sq / n, corr, has0[0], has0[1], kept, non0[0], non0[1], (double) hits7 / n,
-                threshold, notes);
+        double acc7 = (double) hits7 / n;
+        if (threshold != 0) {
+            notes.add("Mult_acc_7 is defined on the [-3, 3] sentiment scale; with threshold " + threshold + " the scale is another: omitted");
+            acc7 = Double.NaN;
+        }
+        return new RegressionMetrics(n, abs / n, sq / n, corr, has0[0], has0[1], kept, non0[0], non0[1], acc7, threshold, notes);
+    }
+
+    /**
+     * The scale's neutral point that the binary metrics split at: 0 when any target is negative
+     * (the [−3, 3] sentiment scale of MOSI/MOSEI), otherwise the middle of the whole-number range
+     * holding the targets (ICT-MMMO's 1–5 scores: 3, "neutral").
+     */
+    public static double neutralPoint(float[] targets) {
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (float t : targets) {
+            min = Math.min(min, t);
+            max = Math.max(max, t);
+        }
+        if (targets.length == 0 || min < 0) return 0;
+        return (Math.floor(min) + Math.ceil(max)) / 2;
     }
 
     /** Pearson r, or NaN (with a note) when the predictions or the targets do not vary. */

@@ -3,20 +3,17 @@ package dev.causalmm.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.io.AtomicFiles;
-import dev.causalmm.causal.C3R;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.MMLSynData;
 import dev.causalmm.data.ModalitySpec;
 import dev.causalmm.engine.Tensor;
-import dev.causalmm.eval.C3Score;
-import dev.causalmm.eval.CorruptedDataset;
-import dev.causalmm.eval.NoiseProtocol;
-import dev.causalmm.eval.EvalResult;
-import dev.causalmm.eval.Representations;
-import dev.causalmm.eval.Evaluator;
+import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.OutputFolder;
+import dev.causalmm.io.Provenance;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.baselines.Baselines;
@@ -51,7 +48,7 @@ public final class ExperimentRunner {
 
     /**
      * As {@link #run(ExperimentSpec, DataSplits, Path, boolean)}, as one rank of a data-parallel run
-     * over {@code sync}, {@code spec.batchSize()} being the global batch: every rank trains (its shard) and evaluates (the same numbers: the weights
+     * over {@code sync}, {@code spec.recipe().batchSize()} being the global batch: every rank trains (its shard) and evaluates (the same numbers: the weights
      * are identical), rank 0 alone claims the checkpoint folder and writes checkpoints.
      */
     public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress,
@@ -66,32 +63,35 @@ public final class ExperimentRunner {
     public static List<RunResult> run(ExperimentSpec spec, DataSplits data, Path outDir, boolean progress,
                                       dev.causalmm.train.GradientSync sync, MetricsLoggers loggers) throws IOException {
         boolean root = sync.rank() == 0;
-        Regularizers.create(spec.regularizer(), spec.regularizerSettings()).close(); // fail fast on an unavailable regulariser
-        if (spec.dcor() && data.mmlsyn() == null) {
+        spec.regularizer().create(0).close(); // fail fast on an unavailable regulariser
+        if (spec.evaluation().dcor() && data.mmlsyn() == null) {
             throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + data.name() + "' has none");
         }
         List<ModalitySpec> modalities = data.modalities();
+        dev.causalmm.data.Task task = data.train().task();
         int numClasses = data.numClasses();
         List<RunResult> runs = new ArrayList<>();
         for (long seed : spec.seeds()) {
             String label = spec.label() + " seed " + seed;
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
             if (root) claimCheckpointDir(ckDir, spec, seed);
-            // epochs / batch 0: chosen from the training-set size (TrainingLength); the batch is the global one
-            var length = dev.causalmm.train.TrainingLength.DEFAULT.resolve(data.train().size(), spec.epochs(), spec.batchSize(), sync.worldSize());
+            // the recipe's batch is the global batch: each of the world's ranks trains on its share;
+            // epochs / batch 0: chosen from the training-set size (TrainingLength)
+            ExperimentSpec.Recipe r = spec.recipe();
+            var length = r.length(data.train().size(), sync.worldSize());
             if (length.batchSize() % sync.worldSize() != 0) {
                 throw new IllegalArgumentException("global batch " + length.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
             }
-            TrainConfig cfg = new TrainConfig(length.epochs(), length.batchSize() / sync.worldSize(), spec.optimizer(), spec.schedule(),
-                    spec.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, spec.earlyStopPatience() > 0, 4, spec.effectivePrecision());
-            try (Regularizer reg = Regularizers.create(spec.regularizer(), spec.regularizerSettings().withSeed(seed));
+            TrainConfig cfg = new TrainConfig(length.epochs(), length.batchSize() / sync.worldSize(), r.optimizer(), r.schedule(),
+                    r.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, r.earlyStopPatience() > 0, 4, r.precision());
+            try (Regularizer reg = spec.regularizer().create(seed);
                  MultimodalModel model = reg.adapt(dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
-                         () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(),
+                         () -> Baselines.create(spec.model(), modalities, task, EncoderConfig.c3rPaper(),
                                  data.train().size(), seed)), seed);
                  MetricsListener metrics = new MetricsListener(ckDir, loggers, hparams(spec, seed, data))) {
                 // UMT's uni-modal teachers: fresh models of the same architecture
                 if (reg instanceof dev.causalmm.causal.UMT umt) umt.withTeachers(s -> dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
-                        () -> Baselines.create(spec.model(), modalities, numClasses, EncoderConfig.c3rPaper(), data.train().size(), s)));
+                        () -> Baselines.create(spec.model(), modalities, task, EncoderConfig.c3rPaper(), data.train().size(), s)));
                 Trainer trainer = new Trainer(cfg).gradientSync(sync);
                 if (root) trainer.addListener(new LoggingListener(label)).addListener(metrics);
                 if (progress && root) trainer.addListener(new ProgressBar(label));
@@ -103,30 +103,18 @@ public final class ExperimentRunner {
                 }
                 dev.causalmm.train.CollapseCheck.of(tr.history()).ifPresent(w ->
                         org.slf4j.LoggerFactory.getLogger("causalmm.train").warn("{}: {}", label, w));
-                boolean hasVal = data.val().size() > 0;
-                EvalResult val = hasVal ? Evaluator.evaluate(model, data.val(), 1024, spec.device()) : null;
-                EvalResult test = Evaluator.evaluate(model, data.test(), 1024, spec.device());
-                C3R c3r = reg instanceof C3R c ? c : null;
-                // one diagnostic for every model: the deployed predictor, the same scale-invariant step
-                C3Score c3Val = hasVal ? C3Score.predictor(model, data.val(), C3Score.DEFAULT_ETA_REL, 1024, spec.device()) : null;
-                C3Score c3Test = C3Score.predictor(model, data.test(), C3Score.DEFAULT_ETA_REL, 1024, spec.device());
-                C3Score twin = c3r == null ? null : C3Score.twin(model, c3r, data.test(), 1024, spec.device());
-                Map<MMLSynData.Factor, Double> dcor = spec.dcor() ? Representations.factorCorrelations(model, data.mmlsyn().test(), spec.device()) : null;
-                Map<Double, double[]> noise = new java.util.TreeMap<>();
-                for (double eps : spec.evalNoise()) {
-                    int n = spec.evalSeeds() == 0 ? 1 : spec.evalSeeds();
-                    double[] acc = new double[n];
-                    for (int e = 0; e < n; e++) {
-                        long evalSeed = spec.evalSeeds() == 0 ? seed : e + 1;
-                        var noisy = new CorruptedDataset(data.test(), NoiseProtocol.of(eps, evalSeed).withQmfCompat(spec.qmfCompat()));
-                        acc[e] = Evaluator.evaluate(model, noisy, 1024, spec.device()).accuracy();
-                    }
-                    noise.put(eps, acc);
-                }
+                ModelEvaluation.Plan plan = ModelEvaluation.Plan.defaults().withDcor(spec.evaluation().dcor() ? data.mmlsyn().test() : null);
+                ModelEvaluation.Report ev = ModelEvaluation.evaluate(model, reg, data.val().size() > 0 ? data.val() : null, data.test(),
+                        plan, spec.device());
+                Map<Double, double[]> noise = ModelEvaluation.noiseSweep(model, data.test(), spec.evaluation().noise(),
+                        spec.evaluation().evalSeeds(), seed, spec.evaluation().qmfCompat(),
+                        spec.evaluation().noiseModalities().stream().mapToInt(Integer::intValue).toArray(),
+                        plan.batchSize(), spec.device());
                 Path modelFile = ckDir.resolve("model.ckpt");
                 if (root) Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
-                runs.add(new RunResult(seed, tr, val, test, c3Val, c3Test, twin, dcor, noise, modelFile,
-                        dev.causalmm.eval.PatternAccuracy.of(data.test(), test.predictions()), length));
+                runs.add(new RunResult(seed, tr, ev.val(), ev.test(), ev.c3Val(), ev.c3Test(), ev.c3rTwinTest(), ev.dcor(), noise, modelFile,
+                        ev.test().regression() != null ? Map.of() // per-pattern accuracy is over class predictions
+                                : dev.causalmm.eval.PatternAccuracy.of(data.test(), ev.test().predictions()), length));
             }
         }
         return runs;
@@ -139,7 +127,7 @@ public final class ExperimentRunner {
         hp.put("seed", seed);
         ObjectNode s = Json.MAPPER.valueToTree(spec);
         s.remove(List.of("seeds", "schedule")); // the schedule, with its kind, is under trainer:
-        for (String r : List.of("c3r", "imml", "cmir")) if (!r.equals(spec.regularizer())) s.remove(r); // only the one in use
+        for (String r : List.of("c3r", "imml", "cmir")) if (!r.equals(spec.regularizer().name())) s.remove(r); // only the one in use
         hp.setAll(s);
         ObjectNode sizes = hp.putObject("dataSizes");
         sizes.put("train", data.train().size());
@@ -154,63 +142,53 @@ public final class ExperimentRunner {
      * would otherwise continue (or, at its last epoch, simply keep) the other run's model.
      */
     static void claimCheckpointDir(Path ckDir, ExperimentSpec spec, long seed) throws IOException {
-        ObjectNode id = trainingIdentity(spec);
-        id.put("runSeed", seed);
-        JsonNode current = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)); // compared as read back (int vs long nodes)
+        Provenance current = seedProvenance(spec, seed);
         Path runFile = ckDir.resolve("run.json");
         if (new CheckpointStore(ckDir).hasLast() && java.nio.file.Files.exists(runFile)) {
             JsonNode stored = Json.MAPPER.readTree(runFile.toFile());
-            if (!stored.equals(current)) {
-                throw new IllegalArgumentException(ckDir + " holds a checkpoint of another configuration (it differs in "
-                        + differingFields(current, stored) + "; see its run.json); use a fresh --out, or delete that folder to start over");
-            }
+            Provenance had = stored.has("schema") ? Provenance.fromJson(stored, runFile) : Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) stored);
+            List<String> d = current.differences(had);
+            if (!d.isEmpty()) throw Provenance.refusal(ckDir, "a checkpoint of another configuration (see its run.json)", current.explain(had, d));
         }
         int stale = AtomicFiles.deleteStaleTemporaries(ckDir);
         if (stale > 0) org.slf4j.LoggerFactory.getLogger("causalmm.train").info("removed {} stale temporary file(s) in {}", stale, ckDir);
-        AtomicFiles.writeString(runFile, Json.MAPPER.writeValueAsString(current));
+        AtomicFiles.writeString(runFile, Json.MAPPER.writeValueAsString(current.toJson()));
     }
 
-    /** The top-level fields in which two JSON objects differ, comma-separated. */
-    static String differingFields(JsonNode current, JsonNode stored) {
-        List<String> differ = new ArrayList<>();
-        current.properties().forEach(e -> { if (!e.getValue().equals(stored.get(e.getKey()))) differ.add(e.getKey()); });
-        stored.properties().forEach(e -> { if (!current.has(e.getKey())) differ.add(e.getKey()); });
-        return String.join(", ", differ);
+    /** What identifies one seed's model: the training identity and the seed ({@code runSeed}); model.ckpt records it too. */
+    static Provenance seedProvenance(ExperimentSpec spec, long seed) throws IOException {
+        ObjectNode id = trainingIdentity(spec);
+        id.put("runSeed", seed);
+        return Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)));
+    }
+
+    /** What owns a {@code train} output folder: the training identity (seeds, device and evaluation may change between runs). */
+    public static Provenance provenance(ExperimentSpec spec) throws IOException {
+        return Provenance.of(Provenance.Kind.TRAIN, trainingIdentity(spec));
     }
 
     /**
-     * Refuses to let a {@code train} run replace {@code out/results.json} when it holds the results of
-     * another command or another training configuration; re-running the same training (to resume,
-     * to add seeds or to evaluate again) is allowed. Call before any work starts.
+     * Refuses to let a {@code train} run write into {@code out} when it holds the outputs of another
+     * command or another training configuration ({@link OutputFolder}), or results of seeds this run
+     * would drop; re-running the same training (to resume, to add seeds or to evaluate again) is
+     * allowed, and {@code overwrite} allows any. Call before any work starts.
      */
-    public static void checkResultsOwnership(Path out, ExperimentSpec spec) throws IOException {
+    public static void checkResultsOwnership(Path out, ExperimentSpec spec, boolean overwrite) throws IOException {
+        OutputFolder.check(out, provenance(spec), overwrite);
         Path results = out.resolve("results.json");
-        if (!java.nio.file.Files.exists(results)) return;
-        JsonNode r;
-        try {
-            r = Json.MAPPER.readTree(results.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(results + " is not a causalmm results file; use a fresh --out so it is not overwritten", e);
-        }
-        String hint = "; use a fresh --out so they are not overwritten (or delete " + out + " to start over)";
-        if (!"train".equals(r.path("command").asText()) || !r.path("config").isObject()) {
-            throw new IllegalArgumentException(results + " holds the results of another command ('"
-                    + r.path("command").asText(r.path("schema").asText("unknown")) + "')" + hint);
-        }
-        ObjectNode storedId = (ObjectNode) r.get("config").deepCopy();
-        storedId.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
-        ObjectNode currentId = trainingIdentity(spec);
-        if (!storedId.equals(currentId)) {
-            throw new IllegalArgumentException(results + " holds the results of another configuration ("
-                    + r.at("/config/model").asText() + " + " + r.at("/config/regularizer").asText() + "; it differs in "
-                    + differingFields(currentId, storedId) + ")" + hint);
-        }
+        if (overwrite || !java.nio.file.Files.isRegularFile(results)) return;
+        JsonNode r = Json.MAPPER.readTree(results.toFile());
         List<Long> dropped = new ArrayList<>();
         r.path("seeds").forEach(s -> { if (!spec.seeds().contains(s.asLong())) dropped.add(s.asLong()); });
         if (!dropped.isEmpty()) {
-            throw new IllegalArgumentException(results + " holds runs of seed(s) " + dropped + " that --seed " + spec.seeds()
-                    + " would drop; give them too (finished seeds are not retrained)" + hint);
+            throw new dev.causalmm.io.UserInputException(results + " holds runs of seed(s) " + dropped + " that --seed " + spec.seeds()
+                    + " would drop; give them too (finished seeds are not retrained), use a fresh --out (or --overwrite)");
         }
+    }
+
+    /** As {@link #checkResultsOwnership(Path, ExperimentSpec, boolean)} without {@code --overwrite}. */
+    public static void checkResultsOwnership(Path out, ExperimentSpec spec) throws IOException {
+        checkResultsOwnership(out, spec, false);
     }
 
     /**
@@ -220,7 +198,7 @@ public final class ExperimentRunner {
      */
     static ObjectNode trainingIdentity(ExperimentSpec spec) throws IOException {
         ObjectNode id = Json.MAPPER.valueToTree(spec);
-        id.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
+        id.remove(OutputFolder.RUN_ONLY_FIELDS);
         return (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(id)); // as written (NaN → "NaN")
     }
 
@@ -238,11 +216,13 @@ public final class ExperimentRunner {
     static ObjectNode modelState(ExperimentSpec spec, long seed, List<ModalitySpec> modalities, int numClasses, DataSplits data) throws IOException {
         ObjectNode st = Json.object();
         st.put("format", "causalmm.model/1");
+        st.set("provenance", seedProvenance(spec, seed).toJson());
         st.put("model", spec.model());
-        st.put("regularizer", spec.regularizer());
-        st.put("dataset", spec.dataset());
+        st.put("regularizer", spec.regularizer().name());
+        st.put("dataset", spec.data().name());
         st.put("seed", seed);
         st.put("numClasses", numClasses);
+        if (data.train().task() instanceof dev.causalmm.data.Task.Regression reg) st.set("task", TrainedModel.taskJson(reg));
         st.put("trainSize", data.train().size()); // QMF's history size: the model is rebuilt with it
         var d = st.putArray("modalities");
         for (ModalitySpec m : modalities) {
@@ -254,23 +234,33 @@ public final class ExperimentRunner {
             if (m.vocabSize() > 0) o.put("vocabSize", m.vocabSize());
         }
         st.put("encoder", "c3r-paper");
-        if (spec.mmlsyn() != null) st.set("mmlsyn", Json.MAPPER.valueToTree(spec.mmlsyn()));
-        if (spec.imagetext() != null) st.set("imagetext", Json.MAPPER.valueToTree(spec.imagetext()));
+        if (modalities.stream().anyMatch(m -> m.kind() == ModalitySpec.Kind.SEQUENCE)) {
+            st.set("sequenceEncoder", Json.MAPPER.valueToTree(dev.causalmm.nn.Encoders.sequenceEncoder())); // eval/export rebuild the same trunk
+        }
+        if (spec.data() instanceof DataSource.MmlSyn m) st.set("mmlsyn", Json.MAPPER.valueToTree(m.config()));
+        if (spec.data() instanceof DataSource.ImageText it) st.set("imagetext", Json.MAPPER.valueToTree(it.config()));
         if (data.featureFile() != null) st.set("featureFile", Json.MAPPER.valueToTree(data.featureFile()));
+        // an HDF5 split folder: its absolute path and reading options, enough for eval to reopen it
+        if (spec.data() instanceof DataSource.FeatureFile f && dev.causalmm.data.Hdf5SplitFolder.isFolder(Path.of(f.path()))) {
+            ObjectNode h = st.putObject("hdf5Folder");
+            h.put("path", Path.of(f.path()).toAbsolutePath().normalize().toString());
+            h.set("options", Json.MAPPER.valueToTree(f.options()));
+        }
         // an image+text folder: the options as used, with the label map and the vocabulary built on the training split
-        var folder = dev.causalmm.data.ImageTextFolder.of(data);
+        var folder = DataSource.Manifest.folderOf(data);
         if (folder != null) st.set("folder", Json.MAPPER.valueToTree(folder.options()));
         if (!spec.encoders().isEmpty()) {
             var enc = st.putArray("encoders");
             for (var p : spec.encoders()) {
                 ObjectNode o = Json.MAPPER.valueToTree(p);
-                o.put("sha256", dev.causalmm.nn.FeatureCache.sha256(java.nio.file.Path.of(p.file())));
+                o.put("sha256", dev.causalmm.io.Sha256.file(java.nio.file.Path.of(p.file())));
                 enc.add(o);
             }
         }
-        st.set("c3r", Json.MAPPER.valueToTree(spec.c3r()));
-        st.set("imml", Json.MAPPER.valueToTree(spec.imml().withSeed(seed)));
-        st.set("cmir", Json.MAPPER.valueToTree(spec.cmir().withSeed(seed)));
+        Regularizers.Settings regs = spec.regularizerSettings();
+        st.set("c3r", Json.MAPPER.valueToTree(regs.c3r()));
+        st.set("imml", Json.MAPPER.valueToTree(regs.imml().withSeed(seed)));
+        st.set("cmir", Json.MAPPER.valueToTree(regs.cmir().withSeed(seed)));
         return st;
     }
 }

@@ -1,58 +1,146 @@
 package dev.causalmm.experiment;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.baselines.Baselines;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
+import dev.causalmm.causal.RegularizerSpec;
 import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
-import dev.causalmm.data.FeatureFileDatasets;
-import dev.causalmm.data.FeatureFileOptions;
-import dev.causalmm.data.ImageTextConfig;
-import dev.causalmm.data.ImageTextData;
-import dev.causalmm.data.MMLSynConfig;
-import dev.causalmm.data.MMLSynData;
-import dev.causalmm.data.ImageTextFolder;
-import dev.causalmm.data.ImageTextFolderOptions;
-import dev.causalmm.nn.FeatureCache;
-import dev.causalmm.nn.PretrainedEncoderSpec;
 import dev.causalmm.engine.Device;
-import dev.causalmm.train.LrSchedule;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Precision;
+import dev.causalmm.io.Json;
+import dev.causalmm.nn.FeatureCache;
+import dev.causalmm.nn.PretrainedEncoderSpec;
+import dev.causalmm.train.LrSchedule;
+import dev.causalmm.train.TrainConfig;
+import dev.causalmm.train.TrainingLength;
 import java.util.List;
 
 /**
- * One experiment: a dataset, a model and a regulariser trained once per seed.
+ * One experiment: a dataset, a model and a regulariser trained once per seed, then evaluated.
  *
- * @param dataset  {@code mmlsyn} or {@code imagetext}
- * @param mmlsyn   MMLSynData settings when {@code dataset} is {@code mmlsyn} (null otherwise)
- * @param imagetext settings of the synthetic image+text task when {@code dataset} is {@code imagetext} (null otherwise)
- * @param dataSeed seed of the synthetic data (fixed across training seeds, so seeds vary only the run)
- * @param c3r      C3R settings, used when {@code regularizer} is {@code c3r}
- * @param imml     IMML settings, used when {@code regularizer} is {@code imml}
- * @param cmir     CmIR settings, used when {@code regularizer} is {@code cmir}
- * @param dcor     also measure the distance correlation of the representation with each MMLSynData factor
- * @param evalNoise test-time noise levels ε of the robustness protocol (spec §6.1; empty = none)
- * @param evalSeeds evaluation seeds per training seed (0: one, equal to the training seed — the
- *                  "runs" layout; 5: QMF's 5 × 5 layout)
- * @param qmfCompat the noise protocol reproduces the reference code's image quirks (fixed field, uint8 wraparound)
- * @param featureFile how a feature-file {@code dataset} (a path to a .mat/.npz/.csv file or a manifest) is split and
- *                  standardised; null for the generators
- * @param folder   how an image+text manifest is read when {@code dataset} is a {@code .jsonl}/{@code .csv} path (null otherwise)
- * @param encoders pretrained TorchScript encoders by modality (empty: none)
- * @param precision how float32 math runs ({@link Precision}); null or {@code fp32} is stored as null,
- *                  so results of float32 runs read the same as before the setting existed
+ * <p>Its JSON form ({@link #toJson()}, results.json's {@code config} and the identity that resume
+ * and ownership checks compare) is the flat layout of {@code causalmm.results/1}, unchanged since
+ * before the spec was grouped, so earlier runs resume and are recognised as before.
+ *
+ * @param data        the dataset and its settings
+ * @param regularizer the regulariser and its settings
+ * @param recipe      how each seed trains
+ * @param seeds       training seeds, one run each
+ * @param evaluation  what is measured after training beside accuracy and the C3 risk
+ * @param encoders    pretrained TorchScript encoders by modality (empty: none)
+ * @param dataSeed    seed of the synthetic data and of a file's split (fixed across training seeds)
  */
-@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-public record ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
-                             Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
-                             List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
-                             C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
-                             List<Double> evalNoise, int evalSeeds, boolean qmfCompat, FeatureFileOptions featureFile,
-                             ImageTextFolderOptions folder, List<PretrainedEncoderSpec> encoders, Precision precision) {
+public record ExperimentSpec(DataSource data, String model, RegularizerSpec regularizer, Recipe recipe, List<Long> seeds, Device device,
+                             Evaluation evaluation, List<PretrainedEncoderSpec> encoders, long dataSeed) {
     /** Datasets an experiment can name. */
-    public static final List<String> DATASETS = List.of("mmlsyn", "imagetext");
+    public static final List<String> DATASETS = DataSource.GENERATORS;
+
+    /**
+     * How each seed trains.
+     *
+     * @param epochs            training epochs, or 0: chosen from the training-set size ({@link TrainingLength#DEFAULT})
+     * @param batchSize         the global batch (split over data-parallel ranks), or 0: chosen from the training-set size
+     * @param earlyStopPatience epochs without validation gain before stopping (0: off)
+     * @param precision         how float32 math runs
+     */
+    public record Recipe(int epochs, int batchSize, Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
+                         Precision precision) {
+        public Recipe {
+            if (epochs < 0) throw new IllegalArgumentException("epochs must be > 0 (or 0: chosen from the training-set size), got " + epochs);
+            if (batchSize < 0) throw new IllegalArgumentException("batch size must be > 0 (or 0: chosen from the training-set size), got " + batchSize);
+            if (earlyStopPatience < 0) throw new IllegalArgumentException("early-stopping patience must be >= 0, got " + earlyStopPatience);
+            if (optimizer == null || schedule == null) throw new IllegalArgumentException("optimizer and schedule are required");
+            if (precision == null) precision = Precision.FP32;
+        }
+
+        /**
+         * Epochs and batch chosen from the training-set size ({@link TrainingLength#DEFAULT}: enough
+         * optimizer steps for every dataset), Adam (lr 1e-3, weight decay 1e-4), constant rate, no
+         * early stopping, float32.
+         */
+        public static Recipe defaults() {
+            return new Recipe(0, 0, TrainConfig.adam(1e-3), new LrSchedule.Constant(), 0, Precision.FP32);
+        }
+
+        /** The epochs and global batch a run on {@code trainRows} rows over {@code world} ranks takes (0s resolved by the rule). */
+        public TrainingLength.Resolved length(int trainRows, int world) {
+            return TrainingLength.DEFAULT.resolve(trainRows, epochs, batchSize, world);
+        }
+
+        public Recipe withEpochs(int e) {
+            return new Recipe(e, batchSize, optimizer, schedule, earlyStopPatience, precision);
+        }
+
+        public Recipe withBatchSize(int b) {
+            return new Recipe(epochs, b, optimizer, schedule, earlyStopPatience, precision);
+        }
+
+        public Recipe withOptimizer(Optimizer.Settings o) {
+            return new Recipe(epochs, batchSize, o, schedule, earlyStopPatience, precision);
+        }
+
+        public Recipe withSchedule(LrSchedule s, int patience) {
+            return new Recipe(epochs, batchSize, optimizer, s, patience, precision);
+        }
+
+        public Recipe withPrecision(Precision p) {
+            return new Recipe(epochs, batchSize, optimizer, schedule, earlyStopPatience, p);
+        }
+    }
+
+    /**
+     * What is measured after training, beside accuracy, loss and the C3 risk.
+     *
+     * @param dcor      the distance correlation of the representation with each MMLSynData factor
+     * @param noise     test-time noise levels ε of the robustness protocol (spec §6.1; empty = none)
+     * @param evalSeeds evaluation seeds per training seed (0: one, equal to the training seed — the
+     *                  "runs" layout; 5: QMF's 5 × 5 layout)
+     * @param qmfCompat the noise protocol reproduces the reference code's image quirks
+     */
+    public record Evaluation(boolean dcor, List<Double> noise, int evalSeeds, boolean qmfCompat, List<Integer> noiseModalities) {
+        public Evaluation(boolean dcor, List<Double> noise, int evalSeeds, boolean qmfCompat) {
+            this(dcor, noise, evalSeeds, qmfCompat, List.of());
+        }
+
+        public Evaluation {
+            noiseModalities = noiseModalities == null ? List.of() : List.copyOf(noiseModalities);
+            for (int m : noiseModalities) if (m < 0) throw new IllegalArgumentException("noise modality indices must be >= 0, got " + m);
+            requireDistinct("noise modality", noiseModalities);
+            noise = noise == null ? List.of() : noise;
+            for (Double eps : noise) {
+                if (eps == null || !(eps >= 0 && eps < Double.POSITIVE_INFINITY)) {
+                    throw new IllegalArgumentException("noise levels must be finite numbers >= 0, got " + eps + " in " + noise);
+                }
+            }
+            requireDistinct("noise level", noise);
+            noise = List.copyOf(noise);
+            if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
+        }
+
+        /** Accuracy and the C3 risk only. */
+        public static Evaluation defaults() {
+            return new Evaluation(false, List.of(), 0, false);
+        }
+
+        public Evaluation withDcor(boolean on) {
+            return new Evaluation(on, noise, evalSeeds, qmfCompat, noiseModalities);
+        }
+
+        public Evaluation withNoise(List<Double> levels, int seeds, boolean qmf) {
+            return new Evaluation(dcor, levels, seeds, qmf, noiseModalities);
+        }
+
+        /** The noise protocol on these modality indices only (none given: every modality). */
+        public Evaluation withNoiseModalities(List<Integer> m) {
+            return new Evaluation(dcor, noise, evalSeeds, qmfCompat, m);
+        }
+    }
 
     public ExperimentSpec {
         // everything is checked here, before any data is generated or any model trained
@@ -60,100 +148,20 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         seeds = List.copyOf(seeds);
         requireDistinct("seed", seeds);
         Baselines.requireAvailable(model);
-        if (regularizer == null || !Regularizers.NAMES.contains(regularizer)) {
-            throw new IllegalArgumentException("unknown regularizer '" + regularizer + "'; expected one of " + Regularizers.NAMES);
+        if (data == null || regularizer == null || recipe == null || device == null) {
+            throw new IllegalArgumentException("data, regularizer, recipe and device are required");
         }
-        // 0 = chosen from the training-set size by dev.causalmm.train.TrainingLength
-        if (epochs < 0) throw new IllegalArgumentException("epochs must be > 0 (or 0 for the default rule), got " + epochs);
-        if (batchSize < 0) throw new IllegalArgumentException("batch size must be > 0 (or 0 for the default rule), got " + batchSize);
-        if (earlyStopPatience < 0) throw new IllegalArgumentException("early-stopping patience must be >= 0, got " + earlyStopPatience);
-        if (optimizer == null || schedule == null || device == null) throw new IllegalArgumentException("optimizer, schedule and device are required");
-        if (evalNoise != null) {
-            for (Double eps : evalNoise) {
-                if (eps == null || !(eps >= 0 && eps < Double.POSITIVE_INFINITY)) {
-                    throw new IllegalArgumentException("noise levels must be finite numbers >= 0, got " + eps + " in " + evalNoise);
-                }
-            }
-            requireDistinct("noise level", evalNoise);
-        }
-        // settings of regularisers this experiment does not use are the defaults, so changing, say,
-        // C3R's options in a grid does not change (and re-train) the cells without C3R
-        if (c3r == null || !regularizer.equals("c3r")) c3r = C3RConfig.defaults();
-        if (imml == null || !regularizer.equals("imml")) imml = IMMLConfig.defaults();
-        if (cmir == null || !regularizer.equals("cmir")) cmir = CmIRConfig.defaults();
-        evalNoise = evalNoise == null ? List.of() : List.copyOf(evalNoise);
-        if (evalSeeds < 0) throw new IllegalArgumentException("eval seeds must be >= 0, got " + evalSeeds);
+        if (evaluation == null) evaluation = Evaluation.defaults();
         encoders = encoders == null ? List.of() : List.copyOf(encoders);
-        if (precision == Precision.FP32) precision = null;
-        boolean manifest = ImageTextFolder.isManifest(dataset, folder);
-        boolean file = !manifest && FeatureFileDatasets.isFileDataset(dataset);
-        if (!DATASETS.contains(dataset) && !file && !manifest) {
-            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", DATASETS)
-                    + ", a feature file (.mat, .npy/.npz, .csv) or manifest (.yaml), or an image+text manifest (.jsonl, or .csv"
-                    + " with an image column)");
-        }
-        // only the named dataset's settings are kept (and written to results and checkpoints), so
-        // another dataset's defaults never change what identifies a finished grid cell
-        if (manifest) {
-            dataset = java.nio.file.Path.of(dataset).toAbsolutePath().normalize().toString();
-            if (folder == null) folder = ImageTextFolderOptions.defaults();
-            featureFile = null;
-            mmlsyn = null;
-            imagetext = null;
-        } else if (file) {
-            folder = null;
-            mmlsyn = null;
-            imagetext = null;
-            if (featureFile == null) featureFile = FeatureFileOptions.defaults().withSplit(0.7, 0.1, 0.2, dataSeed);
-        } else if (dataset.equals("mmlsyn")) {
-            featureFile = null;
-            folder = null;
-            if (mmlsyn == null) mmlsyn = MMLSynConfig.defaults(dataSeed);
-            imagetext = null;
-        } else {
-            featureFile = null;
-            folder = null;
-            if (imagetext == null) imagetext = ImageTextConfig.defaults(dataSeed);
-            mmlsyn = null;
-        }
-        if (file && !(featureFile.valRatio() > 0)) {
-            throw new IllegalArgumentException("the validation set must not be empty (validation share " + featureFile.valRatio()
+        requirePredominantExists(data, regularizer);
+        String emptyVal = data.emptyValidation();
+        if (emptyVal != null) {
+            throw new IllegalArgumentException("the validation set must not be empty (" + emptyVal
                     + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
         }
-        int valSize = file || manifest ? 1 : dataset.equals("mmlsyn") ? mmlsyn.valSize() : imagetext.valSize();
-        if (valSize <= 0) {
-            throw new IllegalArgumentException("the validation set must not be empty (val size " + valSize
-                    + "): it picks the learning-rate schedule's and early stopping's epochs and is reported beside the test set");
+        if (evaluation.dcor() && !(data instanceof DataSource.MmlSyn)) {
+            throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + data.name() + "' has none");
         }
-        if (dcor && !dataset.equals("mmlsyn")) {
-            throw new IllegalArgumentException("the dcor metric needs MMLSynData's latent factors; dataset '" + dataset + "' has none");
-        }
-    }
-
-    /** An experiment on a generated dataset (no feature file, image+text folder or pretrained encoders). */
-    public ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
-                          Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
-                          List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
-                          C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
-                          List<Double> evalNoise, int evalSeeds, boolean qmfCompat) {
-        this(dataset, model, regularizer, epochs, batchSize, optimizer, schedule, earlyStopPatience, seeds, device, mmlsyn, imagetext,
-                dataSeed, c3r, imml, cmir, dcor, evalNoise, evalSeeds, qmfCompat, null, null, null, null);
-    }
-
-    /** An experiment with float32 math (the settings before {@code precision} existed). */
-    public ExperimentSpec(String dataset, String model, String regularizer, int epochs, int batchSize,
-                          Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
-                          List<Long> seeds, Device device, MMLSynConfig mmlsyn, ImageTextConfig imagetext, long dataSeed,
-                          C3RConfig c3r, IMMLConfig imml, CmIRConfig cmir, boolean dcor,
-                          List<Double> evalNoise, int evalSeeds, boolean qmfCompat, FeatureFileOptions featureFile,
-                          ImageTextFolderOptions folder, List<PretrainedEncoderSpec> encoders) {
-        this(dataset, model, regularizer, epochs, batchSize, optimizer, schedule, earlyStopPatience, seeds, device, mmlsyn, imagetext,
-                dataSeed, c3r, imml, cmir, dcor, evalNoise, evalSeeds, qmfCompat, featureFile, folder, encoders, null);
-    }
-
-    /** The precision training runs with ({@code fp32} when none was set). */
-    public Precision effectivePrecision() {
-        return precision == null ? Precision.FP32 : precision;
     }
 
     /** Fails when {@code values} holds one value twice: a repeated seed would count one run twice. */
@@ -166,6 +174,11 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
         }
     }
 
+    /** The same experiment with other seeds. */
+    public ExperimentSpec withSeeds(List<Long> s) {
+        return new ExperimentSpec(data, model, regularizer, recipe, s, device, evaluation, encoders, dataSeed);
+    }
+
     /** Generates (or reads) the dataset this experiment names; cached pretrained features go to the system's temporary folder. */
     public DataSplits generateData() {
         return generateData(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "causalmm-feature-cache"));
@@ -176,31 +189,86 @@ public record ExperimentSpec(String dataset, String model, String regularizer, i
      * manifest; then replaces the modalities of cached pretrained encoders ({@code mode=cache}) by
      * their features, kept under {@code featureCache}.
      */
+    /** IMML's fixed predominant modality must be one the generated data has (known before generating it). */
+    private static void requirePredominantExists(DataSource data, RegularizerSpec regularizer) {
+        if (!(regularizer instanceof RegularizerSpec.IMML(var c)) || c.predominant() < 0) return;
+        int k = switch (data) {
+            case DataSource.MmlSyn(var m) -> m.modalities();
+            case DataSource.ImageText t -> 2;
+            default -> Integer.MAX_VALUE; // a file: checked when IMML sees the data
+        };
+        if (c.predominant() >= k) {
+            throw new IllegalArgumentException("--imml.predominant " + c.predominant() + ": the data has " + k + " modalities (indices 0.." + (k - 1) + ")");
+        }
+    }
+
+    /** Every --encoder names a modality of the data, so none is recorded and silently never loaded. */
+    private void requireEncodedModalitiesExist(DataSplits raw) {
+        List<String> names = raw.modalities().stream().map(dev.causalmm.data.ModalitySpec::name).toList();
+        for (var e : encoders) {
+            if (!names.contains(e.modality())) {
+                throw new dev.causalmm.io.UserInputException("--encoder " + e.modality() + "=" + e.file() + ": the data has no modality '"
+                        + e.modality() + "' (it has " + String.join(", ", names) + ")");
+            }
+        }
+    }
+
     public DataSplits generateData(java.nio.file.Path featureCache) {
         try {
-            DataSplits d = folder != null ? ImageTextFolder.open(java.nio.file.Path.of(dataset), folder)
-                    : featureFile != null ? FeatureFileDatasets.open(java.nio.file.Path.of(dataset), featureFile)
-                    : generateSynthetic();
-            return FeatureCache.apply(d, encoders, featureCache, device);
+            DataSplits raw = data.open();
+            requireEncodedModalitiesExist(raw);
+            return FeatureCache.apply(raw, encoders, featureCache, device);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e.getMessage(), e);
         }
     }
 
-    private DataSplits generateSynthetic() {
-        return switch (dataset) {
-            case "imagetext" -> ImageTextData.generate(imagetext);
-            default -> DataSplits.of(MMLSynData.generate(mmlsyn));
-        };
-    }
-
-    /** The regularisers' settings, for {@link Regularizers#create(String, Regularizers.Settings)}. */
+    /** Every regulariser's settings: this experiment's for its own, the defaults for the others. */
     public Regularizers.Settings regularizerSettings() {
-        return new Regularizers.Settings(c3r, imml, cmir);
+        return new Regularizers.Settings(regularizer instanceof RegularizerSpec.C3R c ? c.config() : C3RConfig.defaults(),
+                regularizer instanceof RegularizerSpec.IMML i ? i.config() : IMMLConfig.defaults(),
+                regularizer instanceof RegularizerSpec.CmIR c ? c.config() : CmIRConfig.defaults());
     }
 
     /** The row label: {@code model} or {@code model+regularizer}. */
     public String label() {
-        return regularizer.equals("none") ? model : model + "+" + regularizer;
+        return regularizer instanceof RegularizerSpec.None ? model : model + "+" + regularizer.name();
+    }
+
+    /**
+     * The flat layout of {@code causalmm.results/1} (what results.json's {@code config} holds): the
+     * data's settings under {@code mmlsyn}, {@code imagetext}, {@code featureFile} or {@code folder},
+     * every regulariser's settings (the defaults for those not in use), {@code precision} only when not float32.
+     */
+    @JsonValue
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        o.put("dataset", data.name());
+        o.put("model", model);
+        o.put("regularizer", regularizer.name());
+        o.put("epochs", recipe.epochs());
+        o.put("batchSize", recipe.batchSize());
+        o.set("optimizer", Json.MAPPER.valueToTree(recipe.optimizer()));
+        o.set("schedule", Json.MAPPER.valueToTree(recipe.schedule()));
+        o.put("earlyStopPatience", recipe.earlyStopPatience());
+        o.set("seeds", Json.MAPPER.valueToTree(seeds));
+        o.set("device", Json.MAPPER.valueToTree(device));
+        if (data instanceof DataSource.MmlSyn m) o.set("mmlsyn", Json.MAPPER.valueToTree(m.config()));
+        if (data instanceof DataSource.ImageText it) o.set("imagetext", Json.MAPPER.valueToTree(it.config()));
+        o.put("dataSeed", dataSeed);
+        Regularizers.Settings r = regularizerSettings();
+        o.set("c3r", Json.MAPPER.valueToTree(r.c3r()));
+        o.set("imml", Json.MAPPER.valueToTree(r.imml()));
+        o.set("cmir", Json.MAPPER.valueToTree(r.cmir()));
+        o.put("dcor", evaluation.dcor());
+        o.set("evalNoise", Json.MAPPER.valueToTree(evaluation.noise()));
+        o.put("evalSeeds", evaluation.evalSeeds());
+        o.put("qmfCompat", evaluation.qmfCompat());
+        if (!evaluation.noiseModalities().isEmpty()) o.set("evalNoiseModalities", Json.MAPPER.valueToTree(evaluation.noiseModalities()));
+        if (data instanceof DataSource.FeatureFile f) o.set("featureFile", Json.MAPPER.valueToTree(f.options()));
+        if (data instanceof DataSource.Manifest m) o.set("folder", Json.MAPPER.valueToTree(m.options()));
+        o.set("encoders", Json.MAPPER.valueToTree(encoders));
+        if (recipe.precision() != Precision.FP32) o.set("precision", Json.MAPPER.valueToTree(recipe.precision()));
+        return o;
     }
 }

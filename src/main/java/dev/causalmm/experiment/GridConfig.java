@@ -16,10 +16,9 @@ import java.nio.file.Files;
 import dev.causalmm.causal.C3RConfig;
 import dev.causalmm.causal.CmIRConfig;
 import dev.causalmm.causal.IMMLConfig;
-import dev.causalmm.data.FeatureFileDatasets;
+import dev.causalmm.data.DataSource;
 import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.data.ImageTextConfig;
-import dev.causalmm.data.ImageTextFolder;
 import dev.causalmm.data.ImageTextFolderOptions;
 import dev.causalmm.data.MMLSynConfig;
 import dev.causalmm.io.Json;
@@ -58,12 +57,12 @@ public record GridConfig(String name, String dataset, List<String> models, List<
 
     /** Whether the grid's dataset is a feature file or feature manifest (not an image+text manifest). */
     public boolean isFileDataset() {
-        return !isImageTextManifest() && FeatureFileDatasets.isFileDataset(dataset);
+        return !isImageTextManifest() && DataSource.namesFile(dataset);
     }
 
     /** Whether the grid's dataset is an image+text manifest ({@code .jsonl}, or a {@code .csv} with an image column). */
     public boolean isImageTextManifest() {
-        return ImageTextFolder.isManifest(dataset, folder);
+        return DataSource.isImageTextManifest(dataset, folder == null ? null : folder.imageField());
     }
 
     /** The regularisers' settings that differ from the spec's defaults, for the report's header ("" if none). */
@@ -104,8 +103,8 @@ public record GridConfig(String name, String dataset, List<String> models, List<
     public GridConfig {
         // a grid is checked whole before its first cell trains: a bad value found after hours of training wastes them
         if (name == null || name.isBlank()) throw new IllegalArgumentException("the grid's name must not be empty");
-        boolean manifest = ImageTextFolder.isManifest(dataset, folder);
-        boolean file = !manifest && FeatureFileDatasets.isFileDataset(dataset);
+        boolean manifest = DataSource.isImageTextManifest(dataset, folder == null ? null : folder.imageField());
+        boolean file = !manifest && DataSource.namesFile(dataset);
         if (!ExperimentSpec.DATASETS.contains(dataset) && !file && !manifest) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; available: " + String.join(", ", ExperimentSpec.DATASETS)
                     + ", a feature file (.mat, .npz, .csv) or manifest (.yaml), or an image+text manifest (.jsonl, or .csv with an image column)");
@@ -229,12 +228,12 @@ public record GridConfig(String name, String dataset, List<String> models, List<
             folderGiven = o.deepCopy().put("resize", 0);
         }
         ImageTextFolderOptions folder = merge(mapper, folderGiven, "folder", ImageTextFolderOptions.defaults(), ImageTextFolderOptions.class, file);
-        boolean manifest = ImageTextFolder.isManifest(dataset, folder);
+        boolean manifest = DataSource.isImageTextManifest(dataset, folder == null ? null : folder.imageField());
         if (n.has("folder") && !manifest) {
             throw new IllegalArgumentException(file + ": key 'folder' has no effect: the grid's dataset '" + dataset
                     + "' is not an image+text manifest; remove it, or set \"dataset\" to a .jsonl manifest (or a .csv with an image column)");
         }
-        if (n.has("featureFile") && (manifest || !FeatureFileDatasets.isFileDataset(dataset))) {
+        if (n.has("featureFile") && (manifest || !DataSource.namesFile(dataset))) {
             throw new IllegalArgumentException(file + ": key 'featureFile' has no effect: the grid's dataset '" + dataset
                     + "' is not a feature file; remove it, or set \"dataset\" to a .mat, .npz, .csv or manifest path");
         }
@@ -249,7 +248,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         C3RConfig c3r = merge(mapper, r.c3r(), "c3r", C3RConfig.defaults(), C3RConfig.class, file);
         IMMLConfig imml = merge(mapper, r.imml(), "imml", IMMLConfig.defaults(), IMMLConfig.class, file);
         CmIRConfig cmir = merge(mapper, r.cmir(), "cmir", CmIRConfig.defaults(), CmIRConfig.class, file);
-        FeatureFileOptions ff = !manifest && FeatureFileDatasets.isFileDataset(dataset)
+        FeatureFileOptions ff = !manifest && DataSource.namesFile(dataset)
                 ? merge(mapper, r.featureFile(), "featureFile", FeatureFileOptions.defaults(), FeatureFileOptions.class, file) : null;
         try {
             return new GridConfig(or(r.name(), fname.replaceFirst("\\.(json|ya?ml)$", "")), or(r.dataset(), "mmlsyn"),

@@ -2,12 +2,17 @@ package dev.causalmm.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causalmm.causal.RegularizerSpec;
+import dev.causalmm.causal.Regularizers;
+import dev.causalmm.data.DataSource;
 import dev.causalmm.data.DataSplits;
 import dev.causalmm.data.FeatureFileOptions;
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.TTest;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.OutputFolder;
+import dev.causalmm.io.Provenance;
 import dev.causalmm.train.LrSchedule;
 import dev.causalmm.train.TrainConfig;
 import dev.causalmm.train.metrics.MetricsLoggers;
@@ -37,41 +42,64 @@ public final class GridRunner {
         return run(grid, out, device, progress, MetricsLoggers.DEFAULT);
     }
 
+    /** The experiment of one cell: the grid's data, recipe (Adam at the grid's rate) and evaluation, with one model and regulariser. */
+    public static ExperimentSpec cell(GridConfig grid, String model, String reg, Device device) {
+        long dataSeed = grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed();
+        DataSource data = DataSource.parse(grid.dataset(), new DataSource.Settings(grid.mmlsyn(), grid.imagetext(),
+                grid.isFileDataset() ? (grid.featureFile() == null ? FeatureFileOptions.defaults() : grid.featureFile()) : null,
+                grid.folder(), dataSeed));
+        var recipe = ExperimentSpec.Recipe.defaults().withEpochs(grid.epochs()).withBatchSize(grid.batchSize())
+                .withOptimizer(TrainConfig.adam(grid.lr()));
+        var evaluation = ExperimentSpec.Evaluation.defaults().withNoise(grid.noise(), grid.evalSeeds(), grid.qmfCompat());
+        return new ExperimentSpec(data, model, RegularizerSpec.parse(reg, new Regularizers.Settings(grid.c3r(), grid.imml(), grid.cmir())),
+                recipe, grid.seeds(), device, evaluation, grid.encoders(), dataSeed);
+    }
+
     /** As {@link #run(GridConfig, Path, Device, boolean)}; every seed of every cell writes its metric files per {@code loggers}. */
     public static ObjectNode run(GridConfig grid, Path out, Device device, boolean progress, MetricsLoggers loggers) throws IOException {
+        return run(grid, out, device, progress, loggers, false);
+    }
+
+    /**
+     * As {@link #run(GridConfig, Path, Device, boolean, MetricsLoggers)}; with {@code overwrite}, a
+     * folder owned by another grid or command is taken over (its outputs removed) instead of refused.
+     */
+    public static ObjectNode run(GridConfig grid, Path out, Device device, boolean progress, MetricsLoggers loggers,
+                                 boolean overwrite) throws IOException {
         long t0 = System.nanoTime();
         // every cell's spec is built (and so checked) before the first one trains
         List<ExperimentSpec> specs = new ArrayList<>();
         for (String model : grid.models()) {
             for (String reg : grid.regularizers()) {
-                specs.add(new ExperimentSpec(grid.dataset(), model, reg, grid.epochs(), grid.batchSize(),
-                        TrainConfig.adam(grid.lr()), new LrSchedule.Constant(), 0, grid.seeds(), device, grid.mmlsyn(), grid.imagetext(),
-                        grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed(), grid.c3r(), grid.imml(), grid.cmir(), false,
-                        grid.noise(), grid.evalSeeds(), grid.qmfCompat(),
-                        grid.isFileDataset() ? (grid.featureFile() == null ? FeatureFileOptions.defaults() : grid.featureFile()) : null,
-                        grid.folder(), grid.encoders()));
+                specs.add(cell(grid, model, reg, device));
             }
         }
-        checkOwnership(grid, out);
+        OutputFolder.check(out, provenance(grid), overwrite);
         List<String> changedCells = new ArrayList<>();
+        List<Path> changedDirs = new ArrayList<>();
         for (ExperimentSpec spec : specs) {
             Path cellDir = out.resolve("cells").resolve(spec.label());
             Path cellTraining = cellDir.resolve("training.json");
             if (Files.exists(cellTraining)) {
                 JsonNode stored = readJson(cellTraining);
                 JsonNode training = ExperimentRunner.trainingIdentity(spec);
-                if (!stored.equals(training)) changedCells.add(cellDir + " (" + ExperimentRunner.differingFields(training, stored) + ")");
+                var had = Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) stored);
+                var now = Provenance.of(Provenance.Kind.TRAIN, (ObjectNode) training);
+                if (!stored.equals(training)) changedDirs.add(cellDir);
+                if (!stored.equals(training)) changedCells.add(cellDir + " (" + now.explain(had, now.differences(had)) + ")");
             } else if (Files.exists(cellDir.resolve("results.json"))) {
+                changedDirs.add(cellDir);
                 changedCells.add(cellDir + " (written by an older version without training.json)");
             }
         }
-        if (!changedCells.isEmpty()) {
+        if (!changedCells.isEmpty() && !overwrite) {
             // retraining them would replace finished results with those of other settings
             throw new IllegalArgumentException("these cells of " + out + " were trained with other settings: " + String.join("; ", changedCells)
-                    + ". Finished cells are never overwritten: run the changed grid with a fresh --out (or another name),"
+                    + ". Finished cells are never overwritten: run the changed grid with a fresh --out (or another name, or --overwrite to retrain them),"
                     + " or delete those cell folders to retrain them");
         }
-        Files.createDirectories(out);
+        OutputFolder.claim(out, provenance(grid), overwrite);
+        for (Path changed : changedDirs) OutputFolder.remove(changed); // only under --overwrite: refused above otherwise
         AtomicFiles.deleteStaleTemporaries(out);
         for (ExperimentSpec spec : specs) AtomicFiles.deleteStaleTemporaries(out.resolve("cells").resolve(spec.label()));
         DataSplits data = null; // generated on the first cell that is not done yet
@@ -129,18 +157,24 @@ public final class GridRunner {
         }
     }
 
-    /** {@code out} holds nothing, or this grid's own earlier results: never another grid's or another command's. */
-    static void checkOwnership(GridConfig grid, Path out) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
-        Path results = out.resolve("results.json");
-        if (Files.isDirectory(results)) throw new IllegalArgumentException("cannot write results to " + results + ": it is a directory");
-        if (!Files.exists(results)) return;
-        JsonNode r = readJson(results);
-        if (!"causalmm.experiment/1".equals(r.path("schema").asText()) || !grid.name().equals(r.path("name").asText())) {
-            String what = r.has("name") ? "grid '" + r.path("name").asText() + "'" : "'" + r.path("command").asText(r.path("schema").asText("?")) + "'";
-            throw new IllegalArgumentException(results + " holds the results of " + what + ", not of grid '" + grid.name()
-                    + "'; use a fresh --out so they are not overwritten");
+    /** What owns a grid's output folder: the grid's name. */
+    public static Provenance provenance(GridConfig grid) {
+        ObjectNode id = Json.object();
+        id.put("name", grid.name());
+        return Provenance.of(Provenance.Kind.EXPERIMENT, id);
+    }
+
+    /**
+     * The default output folder {@code runs/<name>}; a name taken from a config must be one folder
+     * name, so the grid cannot write outside {@code runs/}.
+     */
+    public static Path defaultOut(GridConfig grid) {
+        String n = grid.name();
+        if (n == null || !n.matches("[A-Za-z0-9][A-Za-z0-9._+-]*") || n.contains("..")) {
+            throw new dev.causalmm.io.UserInputException("experiment name '" + n + "' must be one folder name (letters, digits, . _ + -,"
+                    + " no path separators or '..'); rename it in the config, or give --out");
         }
+        return Path.of("runs", n);
     }
 
     private static JsonNode readJson(Path file) throws IOException {

@@ -92,6 +92,31 @@ public final class Results {
         return root;
     }
 
+    /**
+     * results.json of {@code train}: {@link #build} with the data-parallel layout ({@code sync}'s
+     * world, {@code batchPerRank}) and what the data reports (a feature file's summary, an
+     * image+text folder's skipped rows).
+     */
+    public static ObjectNode train(ExperimentSpec spec, List<RunResult> runs, dev.causalmm.data.DataSplits splits,
+                                   dev.causalmm.train.GradientSync sync, int batchPerRank, double seconds) {
+        ObjectNode results = build("train", Json.MAPPER.valueToTree(spec), runs, seconds);
+        ObjectNode dist = results.putObject("distributed");
+        dist.put("worldSize", sync.worldSize());
+        dist.put("backend", sync.backend());
+        // --batch-size 0: the batch the rule chose (TrainingLength), the same for every seed
+        int perRank = batchPerRank > 0 ? batchPerRank : runs.stream().map(RunResult::length).filter(java.util.Objects::nonNull)
+                .mapToInt(l -> l.batchSize() / sync.worldSize()).findFirst().orElse(0);
+        dist.put("batchPerRank", perRank);
+        dist.put("globalBatch", (long) perRank * sync.worldSize());
+        if (splits.test() instanceof dev.causalmm.data.ArrayDataset a && a.task() instanceof dev.causalmm.data.Task.Classification) {
+            addWeightedF1(results, runs, a);
+        }
+        if (splits.featureFile() != null) ((ObjectNode) results.get("config")).set("data", Json.MAPPER.valueToTree(splits.featureFile().summary()));
+        var folder = dev.causalmm.data.DataSource.Manifest.folderOf(splits);
+        if (folder != null) results.set("data", Json.MAPPER.valueToTree(folder.report()));
+        return results;
+    }
+
     /** results.json of {@code eval}: one evaluation, same {@code final} layout as {@code train}. */
     public static ObjectNode evalReport(ObjectNode config, long seed, EvalResult val, EvalResult test, C3Score c3Val,
                                         C3Score c3Test, C3Score c3rTwinTest, Map<MMLSynData.Factor, Double> dcor, double seconds) {
@@ -125,10 +150,28 @@ public final class Results {
         return root;
     }
 
+    /** Each run's test weighted F1 (the MSA papers' F1 for classes) and their mean and std under {@code final.test}. */
+    private static void addWeightedF1(ObjectNode results, List<RunResult> runs, dev.causalmm.data.ArrayDataset test) {
+        int[] labels = new int[test.size()];
+        for (int i = 0; i < labels.length; i++) labels[i] = test.label(i);
+        double[] f1 = new double[runs.size()];
+        for (int k = 0; k < runs.size(); k++) {
+            int[] p = runs.get(k).test().predictions();
+            if (p.length != labels.length) return; // predictions not kept: nothing to score
+            f1[k] = dev.causalmm.eval.WeightedF1.of(p, labels, test.numClasses());
+            Json.putNumber((ObjectNode) results.get("runs").get(k).at("/final/test"), "weightedF1", f1[k]);
+        }
+        Stats st = Stats.of(f1);
+        ObjectNode t = (ObjectNode) results.at("/final/test");
+        Json.putNumber(t, "weightedF1", st.mean());
+        Json.putNumber(t, "weightedF1Std", st.std());
+    }
+
     private static void split(ObjectNode n, EvalResult r, C3Score c3, Map<MMLSynData.Factor, Double> dcor) {
         Json.putNumber(n, "accuracy", r.accuracy());
         Json.putNumber(n, "loss", r.loss());
         n.put("samples", r.samples());
+        if (r.regression() != null) n.set("regression", r.regression().toJson());
         if (c3 != null) c3(n.putObject("c3"), c3);
         if (dcor != null) {
             ObjectNode d = n.putObject("dcor");
@@ -153,7 +196,9 @@ public final class Results {
             Stats st = Stats.of(all);
             ObjectNode n = nz.putObject(epsKey(eps));
             Json.putNumber(n, "avg", st.mean());
-            Json.putNumber(n, "worst", st.worst());
+            boolean mae = runs.getFirst().test().regression() != null; // lower is better
+            n.put("metric", mae ? "MAE" : "accuracy");
+            Json.putNumber(n, "worst", mae ? st.best() : st.worst());
             Json.putNumber(n, "std", st.std());
             n.put("evaluations", st.n());
             n.put("layout", runs.getFirst().noise().get(eps).length == 1 ? "runs" : "seeds x eval-seeds");
@@ -200,6 +245,24 @@ public final class Results {
         Json.putNumber(n, "accuracyBest", acc.best());
         Json.putNumber(n, "loss", loss.mean());
         n.put("runs", acc.n());
+        if (!rs.isEmpty() && rs.stream().allMatch(r -> r.regression() != null)) aggregateRegression(n.putObject("regression"), rs);
         return n;
+    }
+
+    /**
+     * Each regression metric's mean and std over the runs (MMSA's names; {@code MAEStd}, …), and the
+     * threshold of the binary metrics when every run used the same one.
+     */
+    private static void aggregateRegression(ObjectNode n, List<EvalResult> rs) {
+        List<ObjectNode> each = rs.stream().map(r -> r.regression().toJson()).toList();
+        for (String k : List.of("MAE", "MSE", "Corr", "Has0_acc_2", "Has0_F1_score", "Non0_acc_2", "Non0_F1_score", "Mult_acc_7")) {
+            double[] v = each.stream().mapToDouble(o -> o.path(k).isNumber() ? o.get(k).asDouble() : Double.NaN).toArray();
+            Stats st = Stats.of(v);
+            Json.putNumber(n, k, st.mean());
+            Json.putNumber(n, k + "Std", st.std());
+        }
+        double t = rs.getFirst().regression().threshold();
+        if (rs.stream().allMatch(r -> r.regression().threshold() == t)) n.put("threshold", t);
+        n.put("runs", rs.size());
     }
 }

@@ -10,6 +10,8 @@ import dev.causalmm.causal.IMMLConfig;
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.data.ModalitySpec;
+import dev.causalmm.data.Task;
+import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
@@ -18,15 +20,20 @@ import dev.causalmm.engine.TensorScope;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.FormatException;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.OutputFolder;
+import dev.causalmm.io.Provenance;
 import dev.causalmm.io.SafeTensors;
+import dev.causalmm.io.Sha256;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.Encoders;
-import dev.causalmm.nn.FeatureCache;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.nn.PretrainedEncoderSpec;
+import dev.causalmm.nn.SequenceEncoderSpec;
 import dev.causalmm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,10 +99,7 @@ public final class TrainedModel implements AutoCloseable {
         }
         String name = state.path("model").asText("");
         if (name.isEmpty()) throw new FormatException(source + ": the model description has no \"model\" name");
-        if (!state.path("numClasses").canConvertToInt() || state.path("numClasses").asInt() < 1) {
-            throw new FormatException(source + ": the model description has no valid \"numClasses\"");
-        }
-        int numClasses = state.get("numClasses").asInt();
+        Task task = task(state, source);
         List<ModalitySpec> modalities;
         try {
             modalities = modalities(state);
@@ -109,12 +113,15 @@ public final class TrainedModel implements AutoCloseable {
         C3RConfig c3r = state.has("c3r") ? Json.MAPPER.treeToValue(state.get("c3r"), C3RConfig.class) : C3RConfig.defaults();
         IMMLConfig imml = state.has("imml") ? Json.MAPPER.treeToValue(state.get("imml"), IMMLConfig.class) : IMMLConfig.defaults();
         CmIRConfig cmir = state.has("cmir") ? Json.MAPPER.treeToValue(state.get("cmir"), CmIRConfig.class) : CmIRConfig.defaults();
+        // the sequence trunk the model was trained with (checkpoints before it was recorded: the default GRU)
+        var sequence = state.has("sequenceEncoder") ? Json.MAPPER.treeToValue(state.get("sequenceEncoder"), SequenceEncoderSpec.class)
+                : SequenceEncoderSpec.defaults();
         Regularizer reg = Regularizers.create(regName, new Regularizers.Settings(c3r, imml, cmir));
         MultimodalModel m = null;
         try {
             // every parameter is then overwritten, so the seed of the initial weights does not matter
-            m = reg.adapt(Encoders.withPretrained(encoders, () -> Baselines.create(name, modalities, numClasses,
-                    EncoderConfig.c3rPaper(), trainSize, 0)), 0);
+            m = reg.adapt(Encoders.withSequenceEncoder(sequence, () -> Encoders.withPretrained(encoders, () -> Baselines.create(name,
+                    modalities, task, EncoderConfig.c3rPaper(), trainSize, 0))), 0);
             reg.bind(m, 0);
             return new TrainedModel(state.deepCopy(), List.copyOf(modalities), List.copyOf(encoders), reg, m);
         } catch (RuntimeException e) {
@@ -122,6 +129,36 @@ public final class TrainedModel implements AutoCloseable {
             reg.close();
             throw e;
         }
+    }
+
+    /** A regression task as a checkpoint records it: {@code {"kind":"regression","dims":1,"loss":"L1"}}. */
+    public static ObjectNode taskJson(Task.Regression r) {
+        ObjectNode t = Json.object();
+        t.put("kind", "regression");
+        t.put("dims", r.dims());
+        t.put("loss", r.loss().name());
+        return t;
+    }
+
+    /** The checkpoint's task: its {@code task} (regression) or {@code numClasses} classes. */
+    static Task task(ObjectNode state, String source) throws FormatException {
+        var t = state.path("task");
+        if (t.path("kind").asText("").equals("regression")) {
+            try {
+                return new Task.Regression(t.path("dims").asInt(0), Task.Loss.valueOf(t.path("loss").asText("")));
+            } catch (IllegalArgumentException e) {
+                throw new FormatException(source + ": the model description's \"task\" is malformed: " + e.getMessage(), e);
+            }
+        }
+        if (!state.path("numClasses").canConvertToInt() || state.path("numClasses").asInt() < 1) {
+            throw new FormatException(source + ": the model description has no valid \"numClasses\"");
+        }
+        return new Task.Classification(state.get("numClasses").asInt());
+    }
+
+    /** True when the model predicts real-valued targets rather than classes. */
+    public boolean isRegression() {
+        return state.path("task").path("kind").asText("").equals("regression");
     }
 
     /**
@@ -148,7 +185,7 @@ public final class TrainedModel implements AutoCloseable {
      */
     public static TrainedModel load(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve(WEIGHTS_FILE) : path;
-        if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no exported model (model.safetensors) there");
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no exported model (model.safetensors) there");
         try (SafeTensors st = SafeTensors.open(file)) {
             String cardText = st.metadata().get(CARD_METADATA_KEY);
             if (cardText == null) {
@@ -203,6 +240,11 @@ public final class TrainedModel implements AutoCloseable {
      * {@code dir} (created if needed; each file replaced atomically).
      */
     public void export(Path dir, ExportOptions options) throws IOException {
+        if (isRegression()) {
+            // the card and the loaders describe class logits and class names; a regression head has neither
+            throw new UserInputException("export supports classification models; this checkpoint is a regression model ("
+                    + state.path("task") + "): use the model.ckpt itself (eval --checkpoint rebuilds it)");
+        }
         Files.createDirectories(dir);
         Map<String, Tensor> params = parameters();
         List<SafeTensors.Data> data = new ArrayList<>(params.size());
@@ -213,25 +255,54 @@ public final class TrainedModel implements AutoCloseable {
         meta.put("format", "pt"); // what Hugging Face tools expect of a PyTorch-layout file
         meta.put(CARD_METADATA_KEY, Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(card));
-        SafeTensors.write(dir.resolve(WEIGHTS_FILE), data, options.dtype(), meta);
-        AtomicFiles.writeString(dir.resolve(CARD_FILE), cardJson);
-        if (options.libtorchArchive()) {
-            try (TensorScope s = TensorScope.open("export-archive")) {
-                Map<String, Tensor> cpu = new LinkedHashMap<>();
-                for (SafeTensors.Data d : data) {
-                    Tensor t = Tensor.of(d.values(), d.shape());
-                    cpu.put(d.name(), options.dtype() == SafeTensors.DType.F32 ? t : t.to(engineDtype(options.dtype())));
-                }
-                TensorArchive.save(cpu, dir.resolve(ARCHIVE_FILE));
+        // one set: a run killed half-way leaves a marker, and the next claim of the folder removes the partial set;
+        // without an archive, an older model.pt (of this owner: another's is refused or removed) must not stay beside the new files
+        OutputFolder.writeSet(dir, List.of(WEIGHTS_FILE, CARD_FILE, ARCHIVE_FILE), () -> {
+            if (!options.libtorchArchive()) Files.deleteIfExists(dir.resolve(ARCHIVE_FILE));
+            SafeTensors.write(dir.resolve(WEIGHTS_FILE), data, options.dtype(), meta);
+            AtomicFiles.writeString(dir.resolve(CARD_FILE), cardJson);
+            if (options.libtorchArchive()) writeArchive(dir, data, options);
+        });
+    }
+
+    private static void writeArchive(Path dir, List<SafeTensors.Data> data, ExportOptions options) throws IOException {
+        try (TensorScope s = TensorScope.open("export-archive")) {
+            Map<String, Tensor> cpu = new LinkedHashMap<>();
+            for (SafeTensors.Data d : data) {
+                Tensor t = Tensor.of(d.values(), d.shape());
+                cpu.put(d.name(), options.dtype() == SafeTensors.DType.F32 ? t : t.to(engineDtype(options.dtype())));
             }
+            TensorArchive.save(cpu, dir.resolve(ARCHIVE_FILE));
         }
     }
 
-    private static dev.causalmm.engine.DType engineDtype(SafeTensors.DType d) {
+    /**
+     * Claims {@code dir} for the export of the checkpoint {@code checkpoint} ({@link OutputFolder}):
+     * another model's export, a training folder or the checkpoint's own folder is refused, naming
+     * the owner, unless {@code overwrite}. Call before {@link #export}.
+     */
+    public static void claimExportFolder(Path dir, Path checkpoint, boolean overwrite) throws IOException {
+        OutputFolder.claim(dir, Provenance.ofInput(Provenance.Kind.EXPORT, checkpoint, checkpoint), overwrite, checkpoint);
+    }
+
+    /**
+     * Which run trained this model: the record {@code train} writes into model.ckpt ({@code provenance});
+     * for a checkpoint written before that, one derived from its model, regulariser, dataset and seed.
+     */
+    public Provenance provenance() {
+        JsonNode p = state.get("provenance");
+        if (p != null) return Provenance.fromJson(p, "the checkpoint's provenance");
+        ObjectNode id = Json.object();
+        for (String k : List.of("model", "regularizer", "dataset")) if (state.has(k)) id.set(k, state.get(k));
+        if (state.has("seed")) id.set("runSeed", state.get("seed"));
+        return new Provenance(Provenance.Kind.TRAIN, id, true);
+    }
+
+    private static DType engineDtype(SafeTensors.DType d) {
         return switch (d) {
-            case F32 -> dev.causalmm.engine.DType.FLOAT32;
-            case BF16 -> dev.causalmm.engine.DType.BFLOAT16;
-            case F16 -> dev.causalmm.engine.DType.FLOAT16;
+            case F32 -> DType.FLOAT32;
+            case BF16 -> DType.BFLOAT16;
+            case F16 -> DType.FLOAT16;
             default -> throw new IllegalArgumentException("no export dtype " + d);
         };
     }
@@ -242,6 +313,7 @@ public final class TrainedModel implements AutoCloseable {
         c.put("format", CARD_FORMAT);
         c.put("created", Instant.now().toString());
         c.put("model", modelName());
+        c.set("provenance", provenance().toJson());
         ObjectNode arch = c.putObject("architecture");
         arch.put("model", modelName());
         arch.put("encoder", state.path("encoder").asText("c3r-paper"));
@@ -442,7 +514,7 @@ public final class TrainedModel implements AutoCloseable {
             String sha = o.path("sha256").asText(null);
             o.remove("sha256");
             PretrainedEncoderSpec p = Json.MAPPER.treeToValue(o, PretrainedEncoderSpec.class);
-            if (sha != null && !sha.equals(FeatureCache.sha256(Path.of(p.file())))) {
+            if (sha != null && !sha.equals(Sha256.file(Path.of(p.file())))) {
                 throw new IllegalArgumentException(source + ": the pretrained encoder " + p.file() + " of modality '" + p.modality()
                         + "' has changed since training (SHA-256 differs)");
             }

@@ -1,11 +1,19 @@
 package dev.causalmm.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -48,6 +56,9 @@ public final class AtomicFiles {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writer.writeTo(ch);
                 ch.force(true);
+            } catch (IOException e) {
+                if (e instanceof FileSystemException || e.getMessage() == null || e.getMessage().contains(target.toString())) throw e;
+                throw new IOException("cannot write " + target + ": " + e.getMessage(), e); // "No space left on device" names no file
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -63,7 +74,7 @@ public final class AtomicFiles {
     /** Writes a file's content to a stream; for {@link #writeStream(Path, Content)}. */
     @FunctionalInterface
     public interface Content {
-        void writeTo(java.io.OutputStream out) throws IOException;
+        void writeTo(OutputStream out) throws IOException;
     }
 
     /**
@@ -72,7 +83,7 @@ public final class AtomicFiles {
      */
     public static void writeStream(Path target, Content content) throws IOException {
         write(target, ch -> {
-            java.io.OutputStream out = java.nio.channels.Channels.newOutputStream(ch);
+            OutputStream out = Channels.newOutputStream(ch);
             content.writeTo(out);
             out.flush();
         });
@@ -82,16 +93,16 @@ public final class AtomicFiles {
      * A one-line description of an I/O failure that names the file and what went wrong (the JDK's
      * own messages are often just the path, or just "Is a directory").
      */
-    public static String describe(java.io.IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+    public static String describe(IOException e) {
+        if (e instanceof FileSystemException f && f.getFile() != null) {
             String reason = f.getReason();
             if (reason == null) {
                 reason = switch (f) {
-                    case java.nio.file.NoSuchFileException x -> "no such file or folder";
-                    case java.nio.file.AccessDeniedException x -> "permission denied";
-                    case java.nio.file.FileAlreadyExistsException x -> "it already exists";
-                    case java.nio.file.DirectoryNotEmptyException x -> "it is a folder that is not empty";
-                    case java.nio.file.NotDirectoryException x -> "it is not a folder";
+                    case NoSuchFileException x -> "no such file or folder";
+                    case AccessDeniedException x -> "permission denied";
+                    case FileAlreadyExistsException x -> "it already exists";
+                    case DirectoryNotEmptyException x -> "it is a folder that is not empty";
+                    case NotDirectoryException x -> "it is not a folder";
                     default -> f.getClass().getSimpleName();
                 };
             }
@@ -140,7 +151,7 @@ public final class AtomicFiles {
             try {
                 Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
                 return tmp;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) throw e;
             }
         }

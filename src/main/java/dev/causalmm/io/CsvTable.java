@@ -2,17 +2,15 @@ package dev.causalmm.io;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A numeric CSV table: an optional header line (detected when a field of the first line is not a
- * number), then one row of numbers per line. Fields are separated by {@code ,} (or {@code ;} or a
- * tab when the first line has those and no comma); double quotes around a field are removed; blank
- * lines are ignored. Rows with the wrong number of fields or a field that is not a number are
+ * number), then one row of numbers per line, read by {@link CsvReader}. Fields are separated by
+ * {@code ,} (or {@code ;} or a tab when the first line has those and no comma); double quotes around
+ * a field are removed; blank lines are ignored. Rows with the wrong number of fields or a field that is not a number are
  * errors naming the line, or, with {@code skipBad}, skipped and listed in {@link #skipped()}.
  *
  * @param header  column names (from the header, or {@code c0, c1, …})
@@ -23,58 +21,41 @@ import java.util.List;
 public record CsvTable(List<String> header, List<double[]> rows, int[] lines, List<String> skipped) {
 
     public static CsvTable read(Path file, boolean skipBad) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (CsvReader r = CsvReader.open(file, (char) 0)) {
             return parse(r, file.toString(), skipBad);
         }
     }
 
     public static CsvTable parse(BufferedReader r, String source, boolean skipBad) throws IOException {
+        return parse(new CsvReader(r, source, (char) 0), source, skipBad);
+    }
+
+    private static CsvTable parse(CsvReader csv, String source, boolean skipBad) throws IOException {
         List<String> header = null;
         List<double[]> rows = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        String line;
-        int lineNo = 0;
-        char sep = 0;
         int width = -1;
-        while ((line = r.readLine()) != null) {
-            lineNo++;
-            if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
-            if (line.isBlank()) continue;
-            if (sep == 0) sep = line.indexOf(',') >= 0 ? ',' : line.indexOf(';') >= 0 ? ';' : line.indexOf('\t') >= 0 ? '\t' : ',';
-            List<String> fields = split(line, sep);
+        List<String> fields;
+        while ((fields = csv.next()) != null) {
+            if (fields.size() == 1 && fields.getFirst().isBlank()) continue;
+            long lineNo = csv.line();
             if (width < 0) {
                 width = fields.size();
-                boolean numeric = true;
-                for (String f : fields) if (!isNumber(f)) { numeric = false; break; }
-                if (!numeric) {
+                if (!fields.stream().allMatch(CsvTable::isNumber)) {
                     header = fields.stream().map(String::strip).toList();
                     continue;
                 }
             }
-            String problem = null;
-            double[] v = null;
-            if (fields.size() != width) {
-                problem = fields.size() + " fields, expected " + width;
-            } else {
-                v = new double[width];
-                for (int i = 0; i < width; i++) {
-                    String f = fields.get(i).strip();
-                    if (!isNumber(f)) {
-                        problem = "field " + (i + 1) + (header != null ? " ('" + header.get(i) + "')" : "") + " is '"
-                                + (f.length() > 40 ? f.substring(0, 40) + "…" : f) + "', expected a number";
-                        break;
-                    }
-                    v[i] = Double.parseDouble(f);
-                }
-            }
+            double[] v = new double[width];
+            String problem = values(fields, width, header, v);
             if (problem != null) {
                 if (!skipBad) throw new FormatException(source + ": line " + lineNo + ": " + problem + " (--skip-bad skips such rows)");
                 skipped.add("line " + lineNo + ": " + problem);
                 continue;
             }
             rows.add(v);
-            lines.add(lineNo);
+            lines.add((int) lineNo);
         }
         if (width < 0) throw new FormatException(source + ": an empty CSV file");
         if (header == null) {
@@ -83,6 +64,20 @@ public record CsvTable(List<String> header, List<double[]> rows, int[] lines, Li
             header = h;
         }
         return new CsvTable(List.copyOf(header), rows, lines.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(skipped));
+    }
+
+    /** Parses a row into {@code v}; what is wrong with it, or null. */
+    private static String values(List<String> fields, int width, List<String> header, double[] v) {
+        if (fields.size() != width) return fields.size() + " fields, expected " + width;
+        for (int i = 0; i < width; i++) {
+            String f = fields.get(i).strip();
+            if (!isNumber(f)) {
+                return "field " + (i + 1) + (header != null ? " ('" + header.get(i) + "')" : "") + " is '"
+                        + (f.length() > 40 ? f.substring(0, 40) + "…" : f) + "', expected a number";
+            }
+            v[i] = Double.parseDouble(f);
+        }
+        return null;
     }
 
     /** The index of column {@code name} (a header name or a 0-based index), or an error naming the file. */
@@ -109,25 +104,5 @@ public record CsvTable(List<String> header, List<double[]> rows, int[] lines, Li
         } catch (NumberFormatException e) {
             return false;
         }
-    }
-
-    private static List<String> split(String line, char sep) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') {
-                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
-                else quoted = !quoted;
-            } else if (c == sep && !quoted) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString());
-        return out;
     }
 }

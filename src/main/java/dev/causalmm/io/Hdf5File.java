@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
@@ -81,7 +82,7 @@ public final class Hdf5File {
     }
 
     /** Opens the file, runs {@code body}, and turns every failure of jhdf into a {@link FormatException}. */
-    static <T> T open(String source, java.util.concurrent.Callable<HdfFile> opener, Function<HdfFile, T> body) throws FormatException {
+    static <T> T open(String source, Callable<HdfFile> opener, Function<HdfFile, T> body) throws FormatException {
         try (HdfFile h = opener.call()) {
             return body.apply(h);
         } catch (Failure e) {

@@ -7,6 +7,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.object.datatype.Reference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class Hdf5MatFile {
     /** True when {@code bytes} is an HDF5 file, bare or behind the 512-byte MAT header of v7.3. */
     static boolean isHdf5(byte[] bytes) {
         if (Hdf5File.looksLikeHdf5(bytes)) return true;
-        return bytes.length >= 520 && Hdf5File.looksLikeHdf5(java.util.Arrays.copyOfRange(bytes, 512, 520));
+        return bytes.length >= 520 && Hdf5File.looksLikeHdf5(Arrays.copyOfRange(bytes, 512, 520));
     }
 
     /** Every top-level variable of the v7.3 file {@code bytes}, in the file's order. */

@@ -1,6 +1,7 @@
 package dev.causalmm.io;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
@@ -101,7 +102,7 @@ public final class Nifti {
 
     /** The file's bytes ({@code .nii.gz} content when {@code gzip}); for tests and in-memory use. */
     public static byte[] toBytes(NiftiImage image, boolean gzip) throws IOException {
-        var out = new java.io.ByteArrayOutputStream();
+        var out = new ByteArrayOutputStream();
         encode(out, encodeHeader(image.header()), image, gzip);
         return out.toByteArray();
     }

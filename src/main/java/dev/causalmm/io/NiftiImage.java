@@ -2,6 +2,7 @@ package dev.causalmm.io;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -25,7 +26,7 @@ public record NiftiImage(NiftiHeader header, MemorySegment voxels) {
         long need = header.voxelCount() * header.datatype().bytes();
         if (voxels.byteSize() != need) {
             throw new IllegalArgumentException("voxels hold " + voxels.byteSize() + " bytes; " + header.datatype().name().toLowerCase()
-                    + " dims " + java.util.Arrays.toString(header.dims()) + " need " + need);
+                    + " dims " + Arrays.toString(header.dims()) + " need " + need);
         }
     }
 

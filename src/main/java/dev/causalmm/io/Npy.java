@@ -115,6 +115,46 @@ public final class Npy {
     static Header parseHeader(String header, String source) throws FormatException {
         String s = header.strip();
         if (!s.startsWith("{") || !s.endsWith("}")) throw new FormatException(source + ": .npy header is not a dict: " + clip(s));
+        Map<String, String> f = fields(s, source);
+        for (String k : List.of("descr", "fortran_order", "shape")) {
+            if (!f.containsKey(k)) throw new FormatException(source + ": .npy header lacks '" + k + "': " + clip(s));
+        }
+        String descr = f.get("descr");
+        if (descr.length() < 2 || (descr.charAt(0) != '\'' && descr.charAt(0) != '"')) {
+            throw new FormatException(source + ": .npy descr " + clip(descr) + " is not a simple dtype string (structured dtypes are not supported)");
+        }
+        descr = descr.substring(1, descr.length() - 1);
+        if (!descr.matches("[<>|=]?[biuf][0-9]+")) {
+            throw new FormatException(source + ": unsupported dtype '" + descr + "' (expected bool, int, uint or float: e.g. '<f8', '|u1')");
+        }
+        char o = descr.charAt(0);
+        String rest = Character.isLetter(o) ? descr : descr.substring(1);
+        ByteOrder order = o == '>' ? ByteOrder.BIG_ENDIAN : o == '=' ? ByteOrder.nativeOrder() : ByteOrder.LITTLE_ENDIAN;
+        String kind = rest.substring(0, 1);
+        int size;
+        try {
+            size = Integer.parseInt(rest.substring(1));
+        } catch (NumberFormatException e) {
+            throw new FormatException(source + ": unsupported dtype '" + descr + "'");
+        }
+        boolean ok = switch (kind) {
+            case "b" -> size == 1;
+            case "f" -> size == 2 || size == 4 || size == 8;
+            default -> size == 1 || size == 2 || size == 4 || size == 8;
+        };
+        if (!ok) throw new FormatException(source + ": unsupported dtype '" + descr + "'");
+        boolean fortran = switch (f.get("fortran_order")) {
+            case "True" -> true;
+            case "False" -> false;
+            default -> throw new FormatException(source + ": .npy fortran_order is '" + clip(f.get("fortran_order")) + "', expected True or False");
+        };
+        int[] shape = shape(f.get("shape"), source);
+        if (size > 1 && o == '|') throw new FormatException(source + ": dtype '" + descr + "' needs a byte order");
+        return new Header(descr, kind, size, order, fortran, shape);
+    }
+
+    /** The header dict's entries, key to the value's source text (quoted strings keep their quotes). */
+    private static Map<String, String> fields(String s, String source) throws FormatException {
         String body = s.substring(1, s.length() - 1);
         Map<String, String> f = new LinkedHashMap<>();
         int i = 0;
@@ -148,39 +188,11 @@ public final class Npy {
             }
             if (f.put(key, body.substring(vs, i).strip()) != null) throw new FormatException(source + ": .npy header: key '" + key + "' twice");
         }
-        for (String k : List.of("descr", "fortran_order", "shape")) {
-            if (!f.containsKey(k)) throw new FormatException(source + ": .npy header lacks '" + k + "': " + clip(s));
-        }
-        String descr = f.get("descr");
-        if (descr.length() < 2 || (descr.charAt(0) != '\'' && descr.charAt(0) != '"')) {
-            throw new FormatException(source + ": .npy descr " + clip(descr) + " is not a simple dtype string (structured dtypes are not supported)");
-        }
-        descr = descr.substring(1, descr.length() - 1);
-        if (!descr.matches("[<>|=]?[biuf][0-9]+")) {
-            throw new FormatException(source + ": unsupported dtype '" + descr + "' (expected bool, int, uint or float: e.g. '<f8', '|u1')");
-        }
-        char o = descr.charAt(0);
-        String rest = Character.isLetter(o) ? descr : descr.substring(1);
-        ByteOrder order = o == '>' ? ByteOrder.BIG_ENDIAN : o == '=' ? ByteOrder.nativeOrder() : ByteOrder.LITTLE_ENDIAN;
-        String kind = rest.substring(0, 1);
-        int size;
-        try {
-            size = Integer.parseInt(rest.substring(1));
-        } catch (NumberFormatException e) {
-            throw new FormatException(source + ": unsupported dtype '" + descr + "'");
-        }
-        boolean ok = switch (kind) {
-            case "b" -> size == 1;
-            case "f" -> size == 2 || size == 4 || size == 8;
-            default -> size == 1 || size == 2 || size == 4 || size == 8;
-        };
-        if (!ok) throw new FormatException(source + ": unsupported dtype '" + descr + "'");
-        boolean fortran = switch (f.get("fortran_order")) {
-            case "True" -> true;
-            case "False" -> false;
-            default -> throw new FormatException(source + ": .npy fortran_order is '" + clip(f.get("fortran_order")) + "', expected True or False");
-        };
-        String sh = f.get("shape");
+        return f;
+    }
+
+    /** The dimensions of a shape tuple such as {@code (3, 4)}, {@code (5,)} or {@code ()}. */
+    private static int[] shape(String sh, String source) throws FormatException {
         if (!sh.startsWith("(") || !sh.endsWith(")")) throw new FormatException(source + ": .npy shape " + clip(sh) + " is not a tuple");
         String inner = sh.substring(1, sh.length() - 1).strip();
         List<Integer> dims = new ArrayList<>();
@@ -200,9 +212,7 @@ public final class Npy {
                 }
             }
         }
-        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
-        if (size > 1 && o == '|') throw new FormatException(source + ": dtype '" + descr + "' needs a byte order");
-        return new Header(descr, kind, size, order, fortran, shape);
+        return dims.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static String clip(String s) {

@@ -15,6 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -197,7 +198,7 @@ public final class SafeTensors implements AutoCloseable {
         try {
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(h)); // REPORTs malformed input
             root = HEADER_READER.readTree(h);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new FormatException(source + ": the header is not valid UTF-8");
         } catch (JsonProcessingException e) {
             throw new FormatException(source + ": the header is not valid JSON: " + e.getOriginalMessage(), e);

@@ -45,6 +45,11 @@ public final class Encoders {
         return ScopedValue.where(SEQUENCE_ENCODER, java.util.Objects.requireNonNull(spec, "spec")).call(build::get);
     }
 
+    /** The sequence trunk models built here get: {@link #withSequenceEncoder}'s, or the default (what a checkpoint records). */
+    public static SequenceEncoderSpec sequenceEncoder() {
+        return SEQUENCE_ENCODER.isBound() ? SEQUENCE_ENCODER.get() : SequenceEncoderSpec.defaults();
+    }
+
     /** A sequence's trunk (GRU or transformer), then {@code config}'s MLP unless it is null. */
     private static ModalityEncoder sequence(ModalitySpec spec, EncoderConfig config, Init init) {
         SequenceEncoderSpec s = SEQUENCE_ENCODER.isBound() ? SEQUENCE_ENCODER.get() : SequenceEncoderSpec.defaults();

@@ -1,5 +1,6 @@
 package dev.causalmm.nn;
 
+import dev.causalmm.io.Sha256;
 import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
 import dev.causalmm.data.DataSplits;
@@ -22,10 +23,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -48,7 +46,7 @@ public final class FeatureCache {
             try (ScriptEncoder enc = new ScriptEncoder(spec, new PretrainedEncoderSpec(p.modality(), p.file(), "frozen", p.input()))) {
                 enc.setTraining(false);
                 enc.to(device);
-                String fileHash = sha256(Files.readAllBytes(Path.of(p.file())));
+                String fileHash = Sha256.file(Path.of(p.file()));
                 train = cached(train, k, enc, p, fileHash, cacheDir, device);
                 if (val.size() > 0) val = cached(val, k, enc, p, fileHash, cacheDir, device);
                 test = cached(test, k, enc, p, fileHash, cacheDir, device);
@@ -111,15 +109,11 @@ public final class FeatureCache {
 
     /** The SHA-256 of a file's bytes, in hex (what a checkpoint records of a pretrained encoder's file). */
     public static String sha256(Path file) throws IOException {
-        return sha256(Files.readAllBytes(file));
+        return Sha256.file(file);
     }
 
     static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(b);
     }
 
     // ------------------------------------------------------------ .npy (float32, C order, little endian)

@@ -67,6 +67,14 @@ public interface MultimodalModel extends AutoCloseable {
         return loss(out, labels);
     }
 
+    /**
+     * True when {@link ForwardOutput#modalityLogits()} holds Dirichlet parameters α (TMC), whose
+     * class probabilities are α/Σα, not softmax(α).
+     */
+    default boolean modalityOutputsAreDirichlet() {
+        return false;
+    }
+
     /** Whether {@link #loss(ForwardOutput, Tensor, Tensor)} needs the indices (else the trainer passes null). */
     default boolean usesSampleIndices() {
         return false;

@@ -44,7 +44,21 @@ public record PretrainedEncoderSpec(String modality, String file, String mode, S
             else if (MODES.contains(p)) mode = p;
             else throw new IllegalArgumentException("--encoder '" + s + "': unknown setting '" + parts[i] + "' (mode=…, input=…)");
         }
-        return new PretrainedEncoderSpec(s.substring(0, eq).trim(), parts[0].trim(), mode, input);
+        PretrainedEncoderSpec spec = new PretrainedEncoderSpec(s.substring(0, eq).trim(), parts[0].trim(), mode, input);
+        requireTorchScript(spec.file());
+        return spec;
+    }
+
+    /** A {@code torch.jit.save} file is a zip archive: refuse anything else before the run starts, not when the model is built. */
+    private static void requireTorchScript(String file) {
+        java.nio.file.Path p = java.nio.file.Path.of(file);
+        byte[] head = new byte[4];
+        try (var in = java.nio.file.Files.newInputStream(p)) {
+            if (in.readNBytes(head, 0, 4) == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) return;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--encoder " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+        throw new IllegalArgumentException("--encoder " + file + ": not a TorchScript file (torch.jit.save writes a zip archive)");
     }
 
     public boolean cached() {

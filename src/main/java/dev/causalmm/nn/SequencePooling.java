@@ -7,9 +7,9 @@ final class SequencePooling {
     private SequencePooling() {}
 
     /**
-     * The step mask, {@code B×T}: 1 where the stored mask exceeds ½. Thresholded because a
-     * regulariser's perturbation of the whole input (CmIR's environments, C3R's interventions) may
-     * move the mask channel too; a step stays real or padding whatever was added to it.
+     * The step mask, {@code B×T}: 1 where the stored mask exceeds ½ (the stored mask is exactly 0
+     * or 1: test-time noise and CmIR's environments leave the mask channel and padded steps as they
+     * are; the threshold only guards against rounding).
      */
     static Tensor mask(Tensor x, int features) {
         return x.select(2, features).gt(0.5).to(x.dtype());

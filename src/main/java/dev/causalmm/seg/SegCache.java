@@ -1,5 +1,6 @@
 package dev.causalmm.seg;
 
+import dev.causalmm.io.Sha256;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.FormatException;
 import java.io.DataOutputStream;
@@ -11,10 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -52,12 +50,7 @@ public final class SegCache {
         s.append("scheme=").append(options.labelScheme().mapText()).append('\n');
         s.append("normalise=").append(options.normalise()).append(" auto=").append(SegPreprocessor.NORMALISED_MAX_MEAN).append('/').append(SegPreprocessor.NORMALISED_MAX_STD_RATIO).append(" bg=0").append('\n');
         s.append("margin=").append(options.cropMargin()).append('\n');
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(s.toString()).substring(0, 24); // the first 12 bytes
     }
 
     private static String stamp(Path f) throws IOException {

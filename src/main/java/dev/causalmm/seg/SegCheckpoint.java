@@ -2,14 +2,17 @@ package dev.causalmm.seg;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.Provenance;
 import dev.causalmm.nn.Init;
 import dev.causalmm.nn.UNet3d;
 import dev.causalmm.train.Checkpoint;
+import dev.causalmm.train.Checkpoints;
+import dev.causalmm.train.TrainerState;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code model.ckpt} (weights, optimizer state and the step in {@link Checkpoint}'s CRC-checked
  * format), both replaced atomically. It holds everything {@code seg-eval} and {@code seg-predict} need,
  * and everything {@code seg-train --resume} needs to continue the step budget: training-only
- * parameters (C3R's, named {@code c3r.*}) are stored beside the U-Net's, and the state records the
- * step, the running loss, the step budget, the batch size and the seed.
+ * parameters (C3R's, named {@code c3r.*}) are stored beside the U-Net's, and the state is the
+ * trainer's {@link TrainerState} (step, seed, schedule) with segmentation's own fields under
+ * {@code task}: the recipe identity, the running loss, the step budget and the batch size.
  */
 public final class SegCheckpoint {
     private static final Logger LOG = LoggerFactory.getLogger(SegCheckpoint.class);
@@ -58,7 +62,13 @@ public final class SegCheckpoint {
         if (!Files.isRegularFile(c)) {
             throw new IOException(dir + " is not a segmentation checkpoint folder: " + CONFIG + " is missing (seg-train writes it)");
         }
-        return SegModelConfig.fromJson(Json.MAPPER.readTree(c.toFile()), c.toString());
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(c.toFile());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new dev.causalmm.io.FormatException(c + ": not valid JSON (" + e.getOriginalMessage() + "); the checkpoint folder is damaged");
+        }
+        return SegModelConfig.fromJson(json, c.toString());
     }
 
     /** Rebuilds the model of the folder with its trained weights (on the CPU). */
@@ -73,18 +83,49 @@ public final class SegCheckpoint {
         return model;
     }
 
-    /** Where a resumed run continues: the first step to take and the running loss so far. */
-    record ResumePoint(int step, double runningLoss) {}
-
     /**
-     * Restores {@code params} (on their device) and the optimizer's moments from the folder, after
-     * checking that the folder was written by a compatible run: the same network, modalities, patch,
-     * seed and downsampling ({@code config.json}), the same batch size and seed (the checkpoint's state). A
-     * different step budget is allowed (it extends or shortens the run) but the learning-rate decay
-     * then differs from either uninterrupted run, so it is logged.
-     *
-     * @throws IllegalArgumentException naming the field that differs
+     * The folder as a trainer's {@link Checkpoints}: {@value #WEIGHTS} is the last checkpoint, and
+     * every save writes {@value #CONFIG} beside it (both atomically). No best-epoch file.
      */
+    static Checkpoints folder(Path dir, SegModelConfig config) {
+        return new Checkpoints() {
+            @Override
+            public Path last() {
+                return dir.resolve(WEIGHTS);
+            }
+
+            @Override
+            public boolean hasLast() {
+                return exists(dir);
+            }
+
+            @Override
+            public Checkpoint readLast() {
+                try {
+                    return Checkpoint.read(last());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot resume from " + last() + ": " + AtomicFiles.describe(e), e);
+                }
+            }
+
+            @Override
+            public Map<String, float[]> readBestWeights() {
+                return null;
+            }
+
+            @Override
+            public void save(Checkpoint ck, boolean best) {
+                try {
+                    Files.createDirectories(dir);
+                    AtomicFiles.write(dir.resolve(CONFIG), Json.MAPPER.writeValueAsBytes(config.toJson()));
+                    ck.write(last());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write checkpoint " + last() + ": " + AtomicFiles.describe(e), e);
+                }
+            }
+        };
+    }
+
     /**
      * Refuses a checkpoint whose patches were drawn by another {@link PatchSampler#VERSION} (they
      * cannot be continued exactly) or whose recipe differs: "… differs in a, b; use a fresh --out".
@@ -96,56 +137,73 @@ public final class SegCheckpoint {
                     + " (one stream, replayed on resume); this build draws each patch from (seed, step, slot), version "
                     + PatchSampler.VERSION + ", and would continue with other patches; use a fresh --out");
         }
-        List<String> differ = new ArrayList<>();
-        for (var e : recipe.properties()) {
-            JsonNode h = had.get(e.getKey());
-            if (h != null && !h.equals(e.getValue())) differ.add(e.getKey() + " (" + h + ", this run " + e.getValue() + ")");
-        }
-        if (!differ.isEmpty()) {
-            throw new IllegalArgumentException("cannot resume from " + file + ": it differs in " + String.join(", ", differ)
-                    + "; use a fresh --out");
-        }
+        Provenance now = Provenance.of(Provenance.Kind.SEG_TRAIN, recipe);
+        Provenance was = new Provenance(Provenance.Kind.SEG_TRAIN, had instanceof ObjectNode o ? o : Json.object(), true);
+        List<String> differ = now.differences(was);
+        if (!differ.isEmpty()) throw Provenance.refusal(file, "a run of another recipe", now.explain(was, differ));
     }
 
-    static ResumePoint restore(Path dir, SegModelConfig config, Map<String, Tensor> params, Optimizer optimizer, int steps,
-                               int batchSize, long seed, ObjectNode recipe) throws IOException {
-        SegModelConfig saved = readConfig(dir);
+    /**
+     * Checks, before anything is restored, that the folder was written by a compatible run: the
+     * same network, modalities, patch, seed and downsampling ({@code config.json}); a trainer state
+     * (checkpoints of seg-train before it shared the trainer are refused); the same batch size,
+     * sampler and recipe; a step within this run's budget. A different step budget is allowed (it
+     * extends or shortens the run) but the learning-rate decay then differs from either
+     * uninterrupted run, so it is logged. (The seed and optimizer are the trainer's own check.)
+     *
+     * @throws IllegalArgumentException naming the field that differs
+     */
+    static void checkResume(Path dir, SegModelConfig config, Checkpoint ck, SegRecipe recipe, ObjectNode identity) {
+        checkConfig(dir, config);
+        Path file = dir.resolve(WEIGHTS);
+        JsonNode st = ck.state();
+        if (!TrainerState.isTrainerState(st) || !st.has("task")) {
+            throw new IllegalArgumentException("cannot resume from " + file + ": it was written by an earlier seg-train (no trainer state, "
+                    + "format " + TrainerState.FORMAT + "); use a fresh --out");
+        }
+        JsonNode task = st.get("task");
+        int batchSize = task.path("batchSize").asInt(-1);
+        if (batchSize != recipe.batchSize()) {
+            throw new IllegalArgumentException("cannot resume from " + file + ": it was trained with batch size " + batchSize
+                    + ", this run uses " + recipe.batchSize() + " (the patch stream would differ); use a fresh --out");
+        }
+        checkRecipe(file, task.get("recipe"), identity);
+        long step = st.path("step").asLong(-1);
+        if (step < 0 || step > recipe.steps()) {
+            throw new IllegalArgumentException("cannot resume from " + file + ": it is at step " + step + ", outside this run's --steps "
+                    + recipe.steps());
+        }
+        int steps = task.path("steps").asInt(recipe.steps());
+        if (steps != recipe.steps()) {
+            LOG.warn("resuming {} with a budget of {} steps instead of {}: the learning-rate decay follows the new budget", dir,
+                    recipe.steps(), steps);
+        }
+        if (ck.optimizerState().length == 0) throw new IllegalArgumentException(file + " holds no optimizer state; cannot resume exactly");
+    }
+
+    /** The network, modalities, patch, seed and downsampling of {@code config.json} must be this run's. */
+    private static void checkConfig(Path dir, SegModelConfig config) {
+        SegModelConfig saved;
+        try {
+            saved = readConfig(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resume from " + dir + ": " + AtomicFiles.describe(e), e);
+        }
         ObjectNode want = config.toJson();
         ObjectNode have = saved.toJson();
-        for (String field : new String[] {"unet", "modalities", "patch", "seed", "downsample"}) {
-            if (!want.get(field).equals(have.get(field))) {
-                throw new IllegalArgumentException("cannot resume from " + dir + ": its " + CONFIG + " has " + field + " " + have.get(field)
-                        + ", this run " + want.get(field) + " (use the same settings, or a fresh --out)");
-            }
-        }
+        Provenance now = provenance(config), was = provenance(saved);
+        List<String> differ = now.differences(was);
+        if (!differ.isEmpty()) throw Provenance.refusal(dir, "a seg-train run of other settings (its " + CONFIG + ")", now.explain(was, differ));
         if (!want.get("data").equals(have.get("data"))) {
             LOG.warn("resuming from {} with other data options than it was trained with: {} (was {})", dir, want.get("data"), have.get("data"));
         }
-        Path file = dir.resolve(WEIGHTS);
-        Checkpoint ck = Checkpoint.read(file);
-        ObjectNode st = ck.state();
-        JsonNode stepNode = st.get("step");
-        if (stepNode == null || !stepNode.canConvertToInt() || stepNode.asInt() < 0) {
-            throw new IllegalArgumentException(file + ": no valid \"step\" in the checkpoint state (not written by seg-train?)");
-        }
-        if (st.has("batchSize") && st.get("batchSize").asInt() != batchSize) {
-            throw new IllegalArgumentException("cannot resume from " + file + ": it was trained with batch size " + st.get("batchSize").asInt()
-                    + ", this run uses " + batchSize + " (the patch stream would differ)");
-        }
-        if (st.has("seed") && st.get("seed").asLong() != seed) {
-            throw new IllegalArgumentException("cannot resume from " + file + ": it was trained with seed " + st.get("seed").asLong()
-                    + ", this run uses " + seed);
-        }
-        checkRecipe(file, st.get("recipe"), recipe);
-        if (st.has("steps") && st.get("steps").asInt() != steps) {
-            LOG.warn("resuming {} with a budget of {} steps instead of {}: the learning-rate decay follows the new budget", dir, steps,
-                    st.get("steps").asInt());
-        }
-        ck.restoreInto(params, file.toString());
-        byte[] opt = ck.optimizerState();
-        if (opt.length == 0) throw new IllegalArgumentException(file + " holds no optimizer state; cannot resume exactly");
-        optimizer.loadState(opt);
-        JsonNode loss = st.get("loss");
-        return new ResumePoint(stepNode.asInt(), loss == null || !loss.isNumber() ? Double.NaN : loss.asDouble());
+    }
+
+    /** What owns a seg-train checkpoint folder: the network, modalities, patch, seed and downsampling of its config. */
+    public static Provenance provenance(SegModelConfig config) {
+        ObjectNode all = config.toJson();
+        ObjectNode id = Json.object();
+        for (String field : new String[] {"unet", "modalities", "patch", "seed", "downsample"}) id.set(field, all.get(field));
+        return Provenance.of(Provenance.Kind.SEG_TRAIN, id);
     }
 }

@@ -54,6 +54,9 @@ public final class SegEvaluation {
         public Settings {
             if (thresholds.length != 3) throw new IllegalArgumentException("need three thresholds (WT, TC, ET)");
             thresholds = thresholds.clone();
+            for (double t : thresholds) {
+                if (!(t > 0 && t < 1)) throw new IllegalArgumentException("--threshold must be a number in (0, 1), got " + t);
+            }
             if (etMinVoxels < 0) throw new IllegalArgumentException("ET minimum volume must be >= 0, got " + etMinVoxels);
             java.util.Objects.requireNonNull(hd95Unit, "hd95Unit");
         }

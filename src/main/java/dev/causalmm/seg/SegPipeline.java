@@ -8,6 +8,8 @@ import dev.causalmm.nn.UNet3d;
 import dev.causalmm.nn.UNetConfig;
 import dev.causalmm.train.ProgressBar;
 import dev.causalmm.train.metrics.MetricsLoggers;
+import dev.causalmm.io.OutputFolder;
+import dev.causalmm.io.Provenance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +57,24 @@ public final class SegPipeline {
      */
     public static SegTrainer.Result train(Path data, SegDataOptions options, SegRecipe recipe, Path out, boolean resume,
                                           MetricsLoggers loggers) throws IOException {
-        List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
+        return train(data, options, recipe, out, resume, loggers, false);
+    }
+
+    /**
+     * As {@link #train(Path, SegDataOptions, SegRecipe, Path, boolean, MetricsLoggers)}; first claims
+     * {@code out} ({@link OutputFolder}): a folder of another run or command is refused before any
+     * work unless {@code overwrite}.
+     */
+    public static SegTrainer.Result train(Path data, SegDataOptions options, SegRecipe recipe, Path out, boolean resume,
+                                          MetricsLoggers loggers, boolean overwrite) throws IOException {
         List<String> modalities = options.modalityNames();
         UNetConfig uc = recipe.unet(modalities.size());
         SegModelConfig cfg = new SegModelConfig(uc, modalities, recipe.patchSides(), recipe.seed(), options.labelScheme().name(),
                 optionsJson(options), recipe.downsample());
+        OutputFolder.check(out, SegCheckpoint.provenance(cfg), overwrite, data);
+        List<SegVolume> volumes = load(data, options).stream().map(v -> Resampling.downsample(v, recipe.downsample())).toList();
+        requirePatchFits(volumes, recipe);
+        OutputFolder.claim(out, SegCheckpoint.provenance(cfg), overwrite, data);
         PatchSampler sampler = new PatchSampler(volumes, recipe.sampling(), recipe.seed() ^ 0x5A3D1E5L);
         try (UNet3d model = new UNet3d(uc, Init.seeded(recipe.seed()))) {
             model.to(recipe.device());
@@ -67,11 +82,51 @@ public final class SegPipeline {
         }
     }
 
+    /**
+     * The checkpoint's model takes the options' modalities and windows: as many modalities as it was
+     * trained on, and window sides that its U-Net can halve {@code depth} times (on the training grid).
+     */
+    static void requireFits(SegModelConfig cfg, SegDataOptions options, SegEvaluation.Settings settings) {
+        List<String> names = options.modalityNames();
+        if (names.size() != cfg.modalities().size()) {
+            throw new IllegalArgumentException("--modality gives " + names.size() + " modalities " + names + ", but the checkpoint's model takes "
+                    + cfg.modalities().size() + " " + cfg.modalities() + ": give its modalities, in that order");
+        }
+        int divisor = cfg.unet().divisor();
+        for (int side : settings.window().patch()) {
+            if (side % divisor != 0) {
+                throw new IllegalArgumentException("--window " + side + ": the checkpoint's U-Net of depth " + cfg.unet().depth()
+                        + " needs a multiple of " + divisor + " (its training patch is " + cfg.patch()[0] + ")");
+            }
+        }
+    }
+
+    /**
+     * The rule for patches larger than the data: a patch may exceed a case's side (it is padded
+     * with zeros there, as before), but not the largest side of every case: such a patch is mostly
+     * padding, and at --patch 512 one patch alone is gigabytes.
+     */
+    static void requirePatchFits(List<SegVolume> volumes, SegRecipe recipe) {
+        int largest = volumes.stream().flatMapToInt(v -> java.util.Arrays.stream(v.shape())).max().orElse(0);
+        if (recipe.patch() > largest) {
+            throw new IllegalArgumentException("--patch " + recipe.patch() + " is larger than every case (largest side " + largest
+                    + " voxels" + (recipe.downsample() > 1 ? " at --downsample " + recipe.downsample() : "") + "); use at most " + largest);
+        }
+    }
+
     /** Evaluates the checkpoint folder on the labelled cases of {@code data}; writes results.json, report.md and the heat map. */
     public static SegEvaluation.Result evaluate(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                                 SegEvaluation.Settings settings, Path out) throws IOException {
+        return evaluate(checkpoint, data, override, settings, out, false);
+    }
+
+    /** As {@link #evaluate(Path, Path, Optional, SegEvaluation.Settings, Path)}, claiming {@code out} first ({@link #claim}). */
+    public static SegEvaluation.Result evaluate(Path checkpoint, Path data, Optional<SegDataOptions> override,
+                                                SegEvaluation.Settings settings, Path out, boolean overwrite) throws IOException {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
+        requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
+        claim(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
         try (UNet3d model = SegCheckpoint.load(checkpoint, cfg)) {
@@ -84,11 +139,28 @@ public final class SegPipeline {
         }
     }
 
+    /**
+     * Claims {@code out} for the outputs of {@code kind} from the checkpoint folder {@code checkpoint}
+     * (its path and the SHA-256 of its weights), before any case is read: another checkpoint's or
+     * another command's folder, the checkpoint folder itself or the data folder are refused.
+     */
+    static void claim(Provenance.Kind kind, Path checkpoint, Path data, Path out, boolean overwrite) throws IOException {
+        OutputFolder.claim(out, Provenance.ofInput(kind, checkpoint, checkpoint.resolve(SegCheckpoint.WEIGHTS)), overwrite, checkpoint, data);
+    }
+
     /** Writes one label volume per case ({@code <case>_pred.nii.gz}) with all of the case's modalities present. */
     public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
                                      SegEvaluation.Settings settings, Path out) throws IOException {
+        return predict(checkpoint, data, override, settings, out, false);
+    }
+
+    /** As {@link #predict(Path, Path, Optional, SegEvaluation.Settings, Path)}, claiming {@code out} first ({@link #claim}). */
+    public static List<Path> predict(Path checkpoint, Path data, Optional<SegDataOptions> override,
+                                     SegEvaluation.Settings settings, Path out, boolean overwrite) throws IOException {
         SegModelConfig cfg = SegCheckpoint.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
+        requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
+        claim(Provenance.Kind.SEG_PREDICT, checkpoint, data, out, overwrite);
         List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
         Files.createDirectories(out);

@@ -146,7 +146,19 @@ public final class SegPreprocessor implements AutoCloseable {
             scratch = scratchArena.allocate(Math.max(bytes, 1), 64);
         }
         float[] values = Nifti.read(f, SegmentAllocator.prefixAllocator(scratch)).toFloats();
+        requireFinite(f, c, what, values, d);
         return new Volume(new int[] {d[0], d[1], d[2]}, values);
+    }
+
+    /** A NaN or infinite voxel would turn the loss into NaN many steps later: name the case and the voxel now. */
+    private static void requireFinite(Path f, SegCase c, String what, float[] values, int[] d) throws FormatException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                int x = i % d[0], y = i / d[0] % d[1], z = i / d[0] / d[1];
+                throw new FormatException(f + ": " + what + " of case " + c.id() + " has a non-finite value " + values[i] + " at voxel (x "
+                        + x + ", y " + y + ", z " + z + "); fix or drop the case");
+            }
+        }
     }
 
     private static void sameGrid(SegCase c, int[] grid, String gridFrom, int[] shape, String what, Path f) throws FormatException {

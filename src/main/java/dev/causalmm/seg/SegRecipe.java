@@ -43,9 +43,11 @@ public record SegRecipe(int steps, int batchSize, int patch, int downsample, int
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
         if (patch <= 0) throw new IllegalArgumentException("patch side must be > 0, got " + patch);
         if (downsample < 1 || downsample > 8) throw new IllegalArgumentException("downsample must be in 1..8, got " + downsample);
-        if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+        if (!(learningRate > 0 && learningRate <= Optimizer.Settings.MAX_LR)) {
+            throw new IllegalArgumentException("learning rate (--lr) must be in (0, " + Optimizer.Settings.MAX_LR + "], got " + learningRate);
+        }
         if (!(timeLimitSeconds >= 0)) throw new IllegalArgumentException("time limit must be >= 0, got " + timeLimitSeconds);
-        if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
+        if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval (--checkpoint-every) must be >= 0, got " + checkpointEvery);
         if (logEvery < 0) throw new IllegalArgumentException("log interval must be >= 0, got " + logEvery);
         if (c3r != null && c3rVoxels <= 0) throw new IllegalArgumentException("C3R voxel sample must be > 0, got " + c3rVoxels);
         if (fusion == null) fusion = UNetConfig.Fusion.CHANNELS;

@@ -27,10 +27,13 @@ public final class SegReport {
     private SegReport() {}
 
     public static void write(Path out, SegEvaluation.Result result, String title) throws IOException {
-        Files.createDirectories(out);
-        AtomicFiles.write(out.resolve(RESULTS), Json.MAPPER.writeValueAsBytes(result.toJson()));
-        AtomicFiles.writeString(out.resolve(REPORT), markdown(result, title));
-        AtomicFiles.write(out.resolve(HEATMAP), heatmap(result, title));
+        byte[] heatmap = heatmap(result, title);
+        // one set: a run killed half-way leaves a marker, and the next run removes the partial set
+        dev.causalmm.io.OutputFolder.writeSet(out, java.util.List.of(RESULTS, REPORT, HEATMAP), () -> {
+            AtomicFiles.write(out.resolve(RESULTS), Json.MAPPER.writeValueAsBytes(result.toJson()));
+            AtomicFiles.writeString(out.resolve(REPORT), markdown(result, title));
+            AtomicFiles.write(out.resolve(HEATMAP), heatmap);
+        });
     }
 
     /** The markdown report: Dice in %, the papers' ●/○ columns over {@code universe}. */

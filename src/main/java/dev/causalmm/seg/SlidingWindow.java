@@ -34,6 +34,9 @@ public final class SlidingWindow {
      *     the coarse grid and probabilities are interpolated back ({@link Resampling}); 1 = none
      */
     public record Settings(int[] patch, double overlap, Blend blend, int downsample) {
+        /** The largest window side: a 1024³ window of four channels already needs 16 GiB of floats. */
+        public static final int MAX_SIDE = 1024;
+
         public Settings(int[] patch, double overlap, Blend blend) {
             this(patch, overlap, blend, 1);
         }
@@ -42,6 +45,9 @@ public final class SlidingWindow {
             if (downsample < 1) throw new IllegalArgumentException("downsample factor must be >= 1, got " + downsample);
             if (patch.length != 3) throw new IllegalArgumentException("window needs three sides");
             patch = patch.clone();
+            for (int p : patch) {
+                if (p < 1 || p > MAX_SIDE) throw new IllegalArgumentException("--window must be in [1, " + MAX_SIDE + "] voxels, got " + p);
+            }
             if (!(overlap >= 0 && overlap < 1)) throw new IllegalArgumentException("window overlap must be in [0, 1), got " + overlap);
             if (blend == null) throw new IllegalArgumentException("blend mode is missing (gaussian or constant)");
         }

@@ -140,6 +140,16 @@ public final class Checkpoint {
         return parse(all, file.toString());
     }
 
+    /** Fails unless {@code file} exists and starts like a checkpoint: a cheap look before any output is made. */
+    public static void requireHeader(Path file) throws IOException {
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "checkpoint file does not exist");
+        byte[] head;
+        try (var in = Files.newInputStream(file)) {
+            head = in.readNBytes(MAGIC.length);
+        }
+        if (!Arrays.equals(head, MAGIC)) throw new FormatException(file + " is not a causalmm checkpoint (bad magic or too short)");
+    }
+
     /** {@link #read} on bytes already in memory; {@code source} names them in errors. */
     public static Checkpoint parse(byte[] all, String source) throws FormatException {
         if (all.length < MAGIC.length + 16 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {

@@ -18,7 +18,7 @@ import java.util.Map;
  * {@link Checkpoint}'s and the loop that decides what to save is {@link Trainer}'s. Also holds the
  * in-memory copy of the best weights the trainer puts back at the end of a run.
  */
-public final class CheckpointStore {
+public final class CheckpointStore implements Checkpoints {
     /** The checkpoint of the latest finished epoch. */
     public static final String LAST = "last.ckpt";
     /** The checkpoint of the best epoch so far. */
@@ -35,6 +35,7 @@ public final class CheckpointStore {
         return dir;
     }
 
+    @Override
     public Path last() {
         return dir.resolve(LAST);
     }
@@ -44,11 +45,13 @@ public final class CheckpointStore {
     }
 
     /** Whether there is a run to resume. */
+    @Override
     public boolean hasLast() {
         return Files.exists(last());
     }
 
     /** Reads {@value #LAST}; a missing, unreadable or malformed file fails with the file named. */
+    @Override
     public Checkpoint readLast() {
         return read(last(), "cannot resume from ");
     }
@@ -57,6 +60,7 @@ public final class CheckpointStore {
      * The parameter values of {@value #BEST} by name, or {@code null} when there is no such file
      * (a run that never improved, or one that does not restore its best weights).
      */
+    @Override
     public Map<String, float[]> readBestWeights() {
         Path best = best();
         if (!Files.exists(best)) return null;
@@ -67,6 +71,7 @@ public final class CheckpointStore {
      * Replaces {@value #LAST} with {@code ck} (atomically: a crash leaves the old or the new file,
      * never a torn one) and, when {@code best}, {@value #BEST} too.
      */
+    @Override
     public void save(Checkpoint ck, boolean best) {
         write(ck, last());
         if (best) write(ck, best());

@@ -33,8 +33,8 @@ final class EpochMeter {
     private Tensor termSums;
     private long seen;
     private int steps;
-    /** Set when a step's labels were float targets (regression): the epoch then has no accuracy. */
-    private boolean regression;
+    /** Whether any step gave class logits with int64 labels: accuracy is NaN for a task without classes (segmentation, regression). */
+    private boolean scored;
 
     /** Creates the sums in the current (epoch) scope. */
     EpochMeter(Device device) {
@@ -65,8 +65,10 @@ final class EpochMeter {
         lossSum.add_(loss.detach().mul(rows));
         nonFiniteSoFar.add_(loss.detach().abs().lt(Double.POSITIVE_INFINITY).eq(0).to(DType.INT64));
         finitePrefix.add_(nonFiniteSoFar.eq(0).to(DType.INT64));
-        if (logits != null && labels.dtype() == DType.INT64) correct.add_(logits.argmax(1).eq(labels).sum());
-        else if (logits != null) regression = true; // float targets: no accuracy
+        if (logits != null && labels.dtype() == DType.INT64) { // float targets (regression): no accuracy
+            correct.add_(logits.argmax(1).eq(labels).sum());
+            scored = true;
+        }
         seen += rows;
         steps++;
     }
@@ -106,7 +108,7 @@ final class EpochMeter {
     Totals totals() {
         double loss = lossSum.item() / seen;
         int finite = (int) finitePrefix.item();
-        double acc = regression ? Double.NaN : correct.item() / seen;
+        double acc = scored ? correct.item() / seen : Double.NaN;
         Map<String, Double> terms = new TreeMap<>();
         if (termSums != null) {
             double[] sums = termSums.toDoubleArray();

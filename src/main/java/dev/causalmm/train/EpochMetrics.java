@@ -13,6 +13,15 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, do
         terms = Map.copyOf(terms);
     }
 
+    /**
+     * What picks the best epoch, early stopping and a plateau schedule (higher is better): the
+     * validation accuracy, or on a regression task (accuracy NaN) the negated validation loss; NaN
+     * without validation data.
+     */
+    public double selectionScore() {
+        return Double.isNaN(valAccuracy) && !Double.isNaN(valLoss) ? -valLoss : valAccuracy;
+    }
+
     public double samplesPerSecond() {
         return seconds > 0 ? samples / seconds : Double.NaN;
     }

@@ -2,37 +2,37 @@ package dev.causalmm.train;
 
 import dev.causalmm.causal.Regularizer;
 import dev.causalmm.data.Batch;
-import dev.causalmm.data.DataLoader;
 import dev.causalmm.data.MultimodalDataset;
-import dev.causalmm.engine.Autocast;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.engine.Functional;
-import dev.causalmm.engine.Precision;
 import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorScope;
 import dev.causalmm.eval.EvalResult;
-import dev.causalmm.eval.Evaluator;
-import dev.causalmm.nn.ForwardOutput;
 import dev.causalmm.nn.MultimodalModel;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Trains a {@link MultimodalModel} plus an optional {@link Regularizer}: epochs of
- * forward → base loss + regulariser loss → backward → gradient sync → clipping → optimizer step,
- * then validation, LR schedule, early stopping and a checkpoint per epoch (files:
- * {@link CheckpointStore}; format: {@link Checkpoint}). Under
- * {@link Precision#BF16} the forward pass and the losses run in an {@link Autocast} region.
+ * Trains a {@link TrainingTask}: epochs of the task's forward and loss → backward → the task's
+ * gradient hook (sync, regulariser) → clipping → optimizer step, then validation, LR schedule
+ * ({@link LrScheduler}, per epoch or per step as the task counts), early stopping
+ * ({@link EarlyStopping}), the divergence check ({@link DivergenceCheck}) and a checkpoint per
+ * epoch ({@link TrainerState} in {@link Checkpoint}'s format, stored where the task says). A run
+ * is {@code epochs} epochs or a step budget ({@link TrainConfig#withStepBudget}); a listener may
+ * stop it early ({@link TrainingListener#stopRequested}). Classification, a {@link MultimodalModel}
+ * plus an optional {@link Regularizer}, is {@link #fit(MultimodalModel, Regularizer,
+ * MultimodalDataset, MultimodalDataset)}.
  *
  * <p>Reproducibility: LibTorch's generator is re-seeded from (seed, epoch) at the start of every
  * epoch and the loader's shuffle is seeded the same way, so a run resumed from the checkpoint of
- * epoch e replays epochs e+1… exactly as the uninterrupted run would (on CPU, same thread count).
- * The per-step loop reads nothing back from the device; losses and accuracy accumulate on the
- * device and are read once per epoch (or when a progress bar asks).
+ * epoch e replays epochs e+1… exactly as the uninterrupted run would (on CPU, same thread count),
+ * except for regularisers with running state outside their parameters (PMR's prototypes, docs/methods.md).
+ * A run stopped part way through an epoch resumes at its next step. The per-step loop reads
+ * nothing back from the device; losses and accuracy accumulate on the device ({@link EpochMeter})
+ * and are read once per epoch (or when a progress bar asks).
  */
 public final class Trainer {
     private final TrainConfig config;
@@ -70,77 +70,68 @@ public final class Trainer {
         Engine.init();
         Engine.configure(config.precision(), config.device());
         Engine.seed(config.seed());
-        model.to(config.device());
-        regularizer.observeData(train, val);
-        regularizer.bind(model, config.seed());
-        regularizer.to(config.device());
-        int world = gradientSync.worldSize();
-        if (world > 1) regularizer.replica(gradientSync.rank(), world);
-        Map<String, Tensor> params = new LinkedHashMap<>(model.namedParameters());
-        regularizer.namedParameters().forEach((k, v) -> params.put("regularizer." + k, v));
-        // config.batchSize() is per rank: the global batch is batchSize × world, of which each rank loads its shard
-        DataLoader loader = new DataLoader(train, new DataLoader.Options(config.batchSize() * world, true, false,
-                config.prefetch(), config.seed(), config.device()).shard(gradientSync.rank(), world));
-        // one evaluator (one loader, one set of batch buffers) for every epoch's validation
-        Evaluator validation = val != null && val.size() > 0 ? new Evaluator(val, Math.max(config.batchSize(), 512), config.device()) : null;
-        try (Optimizer optimizer = new Optimizer(config.optimizer(), new ArrayList<>(params.values()))) {
-            Run run = new Run(model, regularizer, loader, optimizer, params, validation, plannedEpochs(loader));
-            return run.fit();
+        return fit(new ClassificationTask(config, model, regularizer, train, val, gradientSync));
+    }
+
+    /** Trains {@code task} (its parameters already on {@code config.device()}) with this trainer's configuration and listeners. */
+    public TrainResult fit(TrainingTask task) {
+        try (Optimizer optimizer = new Optimizer(config.optimizer(), new ArrayList<>(task.parameters().values()))) {
+            return new Run(task, optimizer).fit();
         }
     }
 
-    /** Epochs the run takes: {@code epochs}, or as many as the step budget needs. */
-    private int plannedEpochs(DataLoader loader) {
-        if (!config.byStepBudget()) return config.epochs();
-        return (int) Math.min(Integer.MAX_VALUE, (config.stepBudget() + loader.batchesPerEpoch() - 1) / loader.batchesPerEpoch());
-    }
-
-    /** One call of {@link #fit}: its model, data, optimizer and the pieces that track the run. */
+    /** One call of {@link #fit(TrainingTask)}: its task, optimizer and the pieces that track the run. */
     private final class Run {
-        private final MultimodalModel model;
-        private final Regularizer regularizer;
-        private final DataLoader loader;
+        private final TrainingTask task;
         private final Optimizer optimizer;
         private final Map<String, Tensor> params;
         private final List<Tensor> paramList;
-        private final Evaluator validation;
+        private final int perEpoch;
+        private final long totalSteps;
         private final int epochs;
+        private final boolean perStep;
         private final LrScheduler scheduler;
         private final EarlyStopping stopping = new EarlyStopping(config.earlyStopPatience(), config.restoreBest());
         private final List<EpochMetrics> history = new ArrayList<>();
-        private final CheckpointStore store = config.checkpointDir() == null ? null : new CheckpointStore(config.checkpointDir());
+        private final Checkpoints store;
         private long step;
+        private boolean stopRequested;
 
-        Run(MultimodalModel model, Regularizer regularizer, DataLoader loader, Optimizer optimizer, Map<String, Tensor> params,
-            Evaluator validation, int epochs) {
-            this.model = model;
-            this.regularizer = regularizer;
-            this.loader = loader;
+        Run(TrainingTask task, Optimizer optimizer) {
+            this.task = task;
             this.optimizer = optimizer;
-            this.params = params;
+            this.params = task.parameters();
             this.paramList = new ArrayList<>(params.values());
-            this.validation = validation;
-            this.epochs = epochs;
-            this.scheduler = new LrScheduler(config.schedule(), config.optimizer().lr(), epochs);
+            this.perEpoch = task.stepsPerEpoch();
+            this.totalSteps = config.byStepBudget() ? config.stepBudget() : (long) config.epochs() * perEpoch;
+            this.epochs = config.byStepBudget() ? (int) Math.min(Integer.MAX_VALUE, (totalSteps + perEpoch - 1) / perEpoch) : config.epochs();
+            this.perStep = task.scheduleUnit() == TrainingTask.ScheduleUnit.STEP;
+            this.scheduler = new LrScheduler(config.schedule(), config.optimizer().lr(),
+                    perStep ? (int) Math.min(Integer.MAX_VALUE, totalSteps) : epochs);
+            this.store = task.checkpoints();
         }
 
         TrainResult fit() {
             long t0 = System.nanoTime();
-            int startEpoch = resume();
+            long first = resume();
+            int startEpoch = (int) (first / perEpoch);
             if (gradientSync.worldSize() > 1) startInSync(params, startEpoch);
-            for (TrainingListener l : listeners) l.onTrainStart(config, loader.batchesPerEpoch());
-            if (startEpoch > 0) for (TrainingListener l : listeners) l.onResume(startEpoch, store.last());
+            task.onStart(first);
+            for (TrainingListener l : listeners) l.onTrainStart(config, perEpoch);
+            if (first > 0) for (TrainingListener l : listeners) l.onResume(startEpoch, store.last());
             boolean stoppedEarly = false;
-            for (int epoch = startEpoch; epoch < epochs; epoch++) {
+            for (int epoch = startEpoch; epoch < epochs && step < totalSteps; epoch++) {
                 if (stopping.exhausted()) {
                     stoppedEarly = true;
                     break;
                 }
-                double lr = scheduler.rateFor(epoch);
+                double lr = scheduler.rateFor(perStep ? (int) step : epoch);
                 optimizer.setLearningRate(lr);
-                endEpoch(epoch, runEpoch(epoch, lr));
+                int from = epoch == startEpoch ? (int) (first - (long) startEpoch * perEpoch) : 0;
+                endEpoch(epoch, runEpoch(epoch, lr, from));
+                if (stopRequested) break;
             }
-            if (stopping.exhausted() && history.size() < epochs) stoppedEarly = true;
+            if (stopRequested || stopping.exhausted() && history.size() < epochs) stoppedEarly = true;
             stopping.restoreBest(params, history.size() - 1);
             TrainResult result = new TrainResult(history, Math.max(stopping.bestEpoch(), 0), stoppedEarly, (System.nanoTime() - t0) / 1e9,
                     startEpoch - 1);
@@ -148,101 +139,100 @@ public final class Trainer {
             return result;
         }
 
-        /** Restores the last checkpoint when resuming; returns the first epoch to train (0 for a fresh run). */
-        private int resume() {
+        /**
+         * Restores the last checkpoint when resuming; returns the first step to take (0 for a fresh
+         * run). A checkpoint of an epoch cut short (its metrics recorded past the last complete
+         * epoch) continues inside that epoch.
+         */
+        private long resume() {
             if (!config.resume() || store == null || !store.hasLast()) return 0;
             Checkpoint ck = store.readLast();
+            task.beforeResume(ck, store.last());
             ck.restoreInto(params, store.last().toString());
             optimizer.loadState(ck.optimizerState());
             TrainerState st = TrainerState.fromJson(ck.state());
             st.checkCompatible(config, store.last());
             scheduler.restore(st.scheduler());
             stopping.restore(st, stopping.keepsBest() && st.bestEpoch() >= 0 ? store.readBestWeights() : null);
-            history.addAll(st.history());
-            step = (long) (st.epoch() + 1) * loader.batchesPerEpoch();
-            return st.epoch() + 1;
+            long next = (long) (st.epoch() + 1) * perEpoch;
+            for (EpochMetrics m : st.history()) {
+                if (m.epoch() <= st.epoch()) history.add(m);
+                else if (st.step() > next && st.step() < next + perEpoch) next = st.step();   // the cut-short epoch, trained again from its step
+            }
+            step = next;
+            task.afterResume(st, store.last());
+            return next;
         }
 
         /** Records an epoch: history, schedule, best epoch, listeners, then its checkpoint. */
         private void endEpoch(int epoch, EpochMetrics m) {
             history.add(m);
-            scheduler.observe(m.valAccuracy());
-            boolean improved = stopping.observe(epoch, m.valAccuracy(), params);
+            scheduler.observe(m.selectionScore());
+            boolean improved = stopping.observe(epoch, m.selectionScore(), params);
             // listeners first: an epoch's metric row is written before its checkpoint, so a run resumed from
             // that checkpoint finds every row up to it (and drops rows of epochs that never reached one)
             for (TrainingListener l : listeners) l.onEpochEnd(m);
             if (store != null && gradientSync.rank() == 0) { // rank 0 alone writes: the checkpoint holds the global state
-                TrainerState st = new TrainerState(epoch, step, config.seed(), config.epochs(), config.optimizer().kind().name(),
-                        scheduler.state(), stopping.bestVal(), stopping.bestEpoch(), stopping.badEpochs(), history);
+                int complete = stopRequested && step < (long) (epoch + 1) * perEpoch ? epoch - 1 : epoch;
+                TrainerState st = new TrainerState(complete, step, config.seed(), config.epochs(), config.optimizer().kind().name(),
+                        scheduler.state(), stopping.bestVal(), stopping.bestEpoch(), stopping.badEpochs(), history).withTask(task.state());
                 store.save(Checkpoint.capture(params, optimizer.saveState(), st.toJson()), improved && stopping.keepsBest());
             }
         }
 
-        /** Optimizer steps the whole run takes: the step budget, or epochs × batches per epoch. */
-        private long plannedSteps() {
-            return config.byStepBudget() ? config.stepBudget() : (long) epochs * loader.batchesPerEpoch();
-        }
-
-        /** Steps this epoch takes: the loader's batches, fewer in the last epoch of a step budget. */
+        /** Steps this epoch takes: a full epoch, fewer in the last epoch of a step budget. */
         private int stepsOf(int epoch) {
-            int full = loader.batchesPerEpoch();
-            if (!config.byStepBudget()) return full;
-            return (int) Math.min(full, config.stepBudget() - (long) epoch * full);
+            if (!config.byStepBudget()) return perEpoch;
+            return (int) Math.min(perEpoch, totalSteps - (long) epoch * perEpoch);
         }
 
-        private EpochMetrics runEpoch(int epoch, double lr) {
+        private EpochMetrics runEpoch(int epoch, double lr, int from) {
             Engine.seed(config.seed() * 1_000_003L + epoch + replicaStream(gradientSync.rank()));
-            model.setTraining(true);
-            model.startEpoch(epoch);
+            task.startEpoch(epoch);
             for (TrainingListener l : listeners) l.onEpochStart(epoch, epochs);
             long start = System.nanoTime();
             int steps = stepsOf(epoch);
-            try (var epochScope = TensorScope.open("epoch"); var batches = loader.epoch(epoch)) {
+            try (var epochScope = TensorScope.open("epoch"); var batches = task.batches(epoch, from, steps)) {
                 EpochMeter meter = new EpochMeter(config.device());
-                for (int i = 0; i < steps && batches.hasNext(); i++) {
-                    model.startStep(step, plannedSteps());
+                for (int i = from; i < steps && batches.hasNext(); i++) {
+                    task.startStep(step, totalSteps);
                     try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
-                        trainStep(b, (double) b.size() / loader.globalRows(i), meter, epoch, stepScope);
+                        trainStep(b, meter, epoch, stepScope);
                     }
                     step++;
+                    task.afterStep(step - 1, optimizer.learningRate());
                     for (TrainingListener l : listeners) l.onBatchEnd(epoch, i, steps, meter.seen(), meter::runningLoss);
+                    if (step < totalSteps && listeners.stream().anyMatch(TrainingListener::stopRequested)) {
+                        stopRequested = true;
+                        break;
+                    }
                 }
                 if (gradientSync.worldSize() > 1) meter.sumAcrossRanks(gradientSync);
                 EpochMeter.Totals t = meter.totals();
                 DivergenceCheck.check(t, epoch, steps, lr, config.seed(), listeners);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                EvalResult r = validation == null ? null : validation.evaluate(model);
+                EvalResult r = task.validate();
                 return new EpochMetrics(epoch, t.loss(), t.accuracy(), r == null ? Double.NaN : r.loss(),
                         r == null ? Double.NaN : r.accuracy(), lr, seconds, t.seen(), t.terms());
             }
         }
 
         /**
-         * One optimizer step on {@code b}, of which this rank holds {@code share} of the global batch
-         * (its gradients and terms are weighted by it): forward and losses (under autocast in bf16),
-         * backward, gradient sync, the regulariser's gradient hook, clipping, the update. Reads nothing back.
+         * One optimizer step on {@code b}: the task's forward and losses, backward, the task's
+         * gradient hook (sync, regulariser), clipping, the update (at the step's rate when the
+         * schedule counts steps). Reads nothing back.
          */
-        private void trainStep(Batch b, double share, EpochMeter meter, int epoch, TensorScope stepScope) {
-            ForwardOutput out;
-            Tensor loss;
-            Regularizer.Output reg;
-            try (var ac = config.precision() == Precision.BF16 ? Autocast.bf16(config.device()) : null) {
-                out = model.forward(b.inputs(), b.maskOrNull());
-                // dataset indices (uploaded with the batch) only for models that keep per-sample state
-                loss = model.loss(out, b.labels(), model.usesSampleIndices() ? b.indexTensor() : null);
-                reg = regularizer.compute(model, out, b.labels(), epoch);
-            }
-            if (reg != null) {
-                loss = loss.add(reg.loss());
-                meter.addTerms(reg.terms(), share, stepScope);
-            }
+        private void trainStep(Batch b, EpochMeter meter, int epoch, TensorScope stepScope) {
+            if (perStep) optimizer.setLearningRate(scheduler.rateFor((int) Math.min(Integer.MAX_VALUE, step)));
+            TrainingTask.Step s = task.forward(b, epoch, step);
+            if (!s.terms().isEmpty()) meter.addTerms(s.terms(), s.share(), stepScope);
+            Tensor loss = s.loss();
             loss.backward();
-            gradientSync.afterBackward(paramList, share);
-            regularizer.afterBackward(model);
+            task.afterBackward();
             if (config.gradClipNorm() > 0) Functional.clipGradNorm(paramList, config.gradClipNorm());
             optimizer.step();
             optimizer.zeroGrad();
-            meter.addStep(loss, out.logits(), b.labels(), b.size());
+            meter.addStep(loss, s.logits(), s.labels(), s.rows());
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.Provenance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,31 @@ import java.util.TreeMap;
  * @param bestVal   best validation score so far (−∞ before any)
  * @param bestEpoch epoch of {@code bestVal} (-1 before any)
  * @param badEpochs epochs since the last improvement (early stopping's counter)
+ * @param task      the {@link TrainingTask}'s own fields (segmentation's recipe and running loss), or null
  */
 public record TrainerState(int epoch, long step, long seed, int epochs, String optimizer, JsonNode scheduler,
-                           double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history) {
+                           double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history, JsonNode task) {
     public static final String FORMAT = "causalmm.checkpoint/1";
     private static final String RNG = "per-epoch: LibTorch seeded with seed*1000003+epoch, shuffle with (seed, epoch)";
 
     public TrainerState {
         history = List.copyOf(history);
+    }
+
+    /** A state without task fields (classification's). */
+    public TrainerState(int epoch, long step, long seed, int epochs, String optimizer, JsonNode scheduler,
+                        double bestVal, int bestEpoch, int badEpochs, List<EpochMetrics> history) {
+        this(epoch, step, seed, epochs, optimizer, scheduler, bestVal, bestEpoch, badEpochs, history, null);
+    }
+
+    /** This state with the task's fields {@code fields}. */
+    public TrainerState withTask(JsonNode fields) {
+        return new TrainerState(epoch, step, seed, epochs, optimizer, scheduler, bestVal, bestEpoch, badEpochs, history, fields);
+    }
+
+    /** Whether {@code st} is a state this class wrote (it names {@link #FORMAT}). */
+    public static boolean isTrainerState(JsonNode st) {
+        return st != null && st.has("format") && FORMAT.equals(st.get("format").asText());
     }
 
     public ObjectNode toJson() {
@@ -46,6 +64,7 @@ public record TrainerState(int epoch, long step, long seed, int epochs, String o
         ArrayNode h = st.putArray("history");
         for (EpochMetrics m : history) h.add(toJson(m));
         st.put("step", step);
+        if (task != null) st.set("task", task);
         return st;
     }
 
@@ -57,23 +76,25 @@ public record TrainerState(int epoch, long step, long seed, int epochs, String o
         return new TrainerState(st.get("epoch").asInt(), st.has("step") ? st.get("step").asLong() : -1, st.get("seed").asLong(),
                 st.get("epochs").asInt(), st.get("optimizer").asText(), st.get("scheduler"),
                 best == null || best.isNull() ? Double.NEGATIVE_INFINITY : best.asDouble(), st.get("bestEpoch").asInt(),
-                st.get("badEpochs").asInt(), history);
+                st.get("badEpochs").asInt(), history, st.get("task"));
     }
 
     /**
-     * Refuses to resume {@code config} from this state when what shapes the run differs: one
-     * message, "{@code file} differs in a, b; use a fresh --out". (A later provenance record is to
-     * replace this method; keep it the one place that compares.)
+     * Refuses to resume {@code config} from this state when what shapes the run (seed, optimizer)
+     * differs, comparing the two as {@link Provenance} records: one message form for every check.
      */
     public void checkCompatible(TrainConfig config, Path file) {
-        List<String> differ = new ArrayList<>();
-        if (seed != config.seed()) differ.add("seed (" + seed + ", this run " + config.seed() + ")");
-        if (!optimizer.equals(config.optimizer().kind().name())) {
-            differ.add("optimizer (" + optimizer + ", this run " + config.optimizer().kind().name() + ")");
-        }
-        if (!differ.isEmpty()) {
-            throw new IllegalArgumentException("checkpoint " + file + " differs in " + String.join(", ", differ) + "; use a fresh --out");
-        }
+        Provenance had = identity(seed, optimizer);
+        Provenance now = identity(config.seed(), config.optimizer().kind().name());
+        List<String> d = now.differences(had);
+        if (!d.isEmpty()) throw Provenance.refusal("checkpoint " + file, "a run of seed " + seed + ", optimizer " + optimizer, now.explain(had, d));
+    }
+
+    private static Provenance identity(long seed, String optimizer) {
+        ObjectNode id = Json.object();
+        id.put("seed", seed);
+        id.put("optimizer", optimizer);
+        return Provenance.of(Provenance.Kind.TRAIN, id);
     }
 
     static ObjectNode toJson(EpochMetrics m) {

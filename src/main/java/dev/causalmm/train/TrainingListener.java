@@ -24,4 +24,13 @@ public interface TrainingListener {
     default void onEpochEnd(EpochMetrics metrics) {}
 
     default void onTrainEnd(TrainResult result) {}
+
+    /**
+     * Asked after every step that leaves steps to take: true stops the run there (DJL's listener
+     * stop); the trainer ends the epoch early and writes its checkpoint, so a resumed run continues
+     * at the next step.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
 }

@@ -88,12 +88,7 @@ class RegressionModelsTest {
         Task.Regression task = Task.Regression.scalar(Task.Loss.L1);
         ArrayDataset train = RegressionFixtures.twoModalities("train", 600, 1, task);
         ArrayDataset test = RegressionFixtures.twoModalities("test", 200, 2, task);
-        double mean = 0;
-        for (int i = 0; i < train.size(); i++) mean += train.target(i, 0);
-        mean /= train.size();
-        double baseline = 0;
-        for (int i = 0; i < test.size(); i++) baseline += Math.abs(test.target(i, 0) - mean);
-        baseline /= test.size();
+        double baseline = RegressionFixtures.meanPredictorMae(train, test);
         Engine.seed(3);
         try (MultimodalModel model = Baselines.create("late-fusion", SPECS, task, SMALL, train.size(), 3)) {
             var fit = new Trainer(TrainConfig.defaults(30, 3).withBatchSize(32)).fit(model, train, test);

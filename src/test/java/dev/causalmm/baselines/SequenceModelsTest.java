@@ -46,6 +46,8 @@ class SequenceModelsTest {
         for (String r : Regularizers.NAMES) {
             try (Regularizer reg = Regularizers.create(r);
                  MultimodalModel m = reg.adapt(Baselines.create(model, small.modalities(), 2, EncoderConfig.c3rPaper(), small.size(), 2), 2)) {
+                if (reg instanceof dev.causalmm.causal.UMT umt) umt.withTeachers(s -> Baselines.create(model, small.modalities(), 2,
+                        EncoderConfig.c3rPaper(), small.size(), s));
                 var last = new Trainer(TrainConfig.defaults(1, 1).withBatchSize(32)).fit(m, reg, small, small).last();
                 assertTrue(Double.isFinite(last.trainLoss()) && Double.isFinite(last.valLoss()), model + "+" + r + ": " + last);
                 last.terms().forEach((k, v) -> assertTrue(Double.isFinite(v), model + "+" + r + " term " + k + " = " + v));

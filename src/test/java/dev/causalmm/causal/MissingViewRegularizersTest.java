@@ -20,7 +20,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * C3R, IMML and CmIR leave absent views out of their terms: changing the values of an absent view
+ * C3R, IMML, CmIR, PMR and UMT leave absent views out of their terms: changing the values of an absent view
  * (sample 0's view 1, sample 2's view 0) changes no term, while changing a present view does.
  */
 class MissingViewRegularizersTest {
@@ -105,6 +105,41 @@ class MissingViewRegularizersTest {
             }, "CmIR");
         } finally {
             cmir.close();
+        }
+    }
+
+    @Test
+    void pmrLeavesAbsentViewsOut() {
+        try (var s = TensorScope.open("t"); var model = new LateFusion(new int[] {6, 3}, 3, EncoderConfig.c3rPaper(), false, 4)) {
+            model.setTraining(false);
+            assertAbsentViewsLeftOut(x -> {
+                try (PMR pmr = new PMR(PMRConfig.defaults())) { // fresh: prototypes = this batch's class means
+                    Map<String, Tensor> t = new java.util.LinkedHashMap<>(pmr.compute(model, model.forward(x, mask()), labels(), 0).terms());
+                    for (int k = 0; k < 2; k++) t.put("prototype" + k, pmr.prototypesOrRunningMeans().get(k).sum());
+                    return t;
+                }
+            }, "PMR");
+        }
+    }
+
+    @Test
+    void umtLeavesAbsentViewsOut() {
+        Engine.seed(6);
+        var factory = (java.util.function.LongFunction<MultimodalModel>) seed -> new LateFusion(new int[] {6, 3}, 3, EncoderConfig.c3rPaper(), false, seed);
+        try (var s = TensorScope.open("t"); MultimodalModel model = factory.apply(5);
+             UMT umt = new UMT(UMTConfig.defaults().withTeacherEpochs(1)).withTeachers(factory)) {
+            model.setTraining(false);
+            float[][] v = {new float[B * 6], new float[B * 3]};
+            for (int i = 0; i < v[0].length; i++) v[0][i] = (i * 7 % 11) / 11f;
+            for (int i = 0; i < v[1].length; i++) v[1][i] = (i * 5 % 7) / 7f;
+            umt.observeData(new ArrayDataset("t", ModalitySpec.vectors(new int[] {6, 3}), v, new int[] {0, 1, 2, 0, 1, 2}, null, 3), null);
+            umt.bind(model, 5);
+            umt.to(Device.CPU);
+            assertAbsentViewsLeftOut(x -> umt.compute(model, model.forward(x, mask()), labels(), 0).terms(), "UMT distillation");
+            var init = dev.causalmm.nn.Init.seeded(3, "heads");
+            List<dev.causalmm.nn.Linear> heads = List.of(new dev.causalmm.nn.Linear(6, 3, init), new dev.causalmm.nn.Linear(3, 3, init));
+            assertAbsentViewsLeftOut(x -> Map.of("teacherCE", UMT.unimodalLoss(x, heads, labels(), mask())), "UMT teacher CE");
+            heads.forEach(dev.causalmm.nn.Linear::close);
         }
     }
 

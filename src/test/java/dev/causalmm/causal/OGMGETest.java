@@ -149,11 +149,57 @@ class OGMGETest {
             model.loss(out, batch.labels()).backward();
             Tensor p = model.namedParameters().entrySet().stream().filter(e -> e.getKey().startsWith("encoder1.") && e.getValue().dim() >= 2)
                     .findFirst().orElseThrow().getValue();
-            Tensor g0 = p.grad().mul(1.0).mul(c[1]);
+            Tensor raw = p.grad().mul(1.0);
+            Tensor g0 = raw.mul(c[1]);
             reg.afterBackward(model);
             double noiseStd = p.grad().sub(g0).std().item();
-            double gradStd = g0.std().item();
+            double gradStd = raw.std().item();
             assertTrue(noiseStd > 0.7 * gradStd && noiseStd < 1.3 * gradStd, "noise std " + noiseStd + " vs gradient std " + gradStd);
+        }
+    }
+
+    @Test
+    void geNoiseOnTheDominantEncoderHasTheUnscaledGradientsStd() {
+        try (var s = TensorScope.open("t"); MultimodalModel model = new ConcatFusion(new int[] {4, 4}, 3, EncoderConfig.c3rPaper(), 5);
+             OGMGE reg = new OGMGE(OGMGEConfig.defaults().withAlpha(0.5))) {
+            var batch = ImbalancedToy.rows(6, 3);
+            dev.causalmm.engine.Engine.seed(4);
+            ForwardOutput out = model.forward(batch.inputs(), null);
+            reg.compute(model, out, batch.labels(), 0);
+            double[] c = reg.lastCoefficients().toDoubleArray();
+            int u = c[0] < c[1] ? 0 : 1;
+            assertTrue(c[u] < 0.6, "α = 0.5 damps the dominant encoder to k ≤ 1 − tanh(0.5): " + c[u]);
+            model.loss(out, batch.labels()).backward();
+            Tensor p = model.namedParameters().entrySet().stream().filter(e -> e.getKey().startsWith("encoder" + u + ".") && e.getValue().dim() >= 2)
+                    .findFirst().orElseThrow().getValue();
+            Tensor raw = p.grad().mul(1.0);
+            reg.afterBackward(model);
+            double noiseStd = p.grad().sub(raw.mul(c[u])).std().item();
+            double rawStd = raw.std().item();
+            // the reference: grad * coeff + N(0, grad.std()) with std of the unscaled grad (k·std would be < 0.6·rawStd)
+            assertTrue(noiseStd > 0.8 * rawStd && noiseStd < 1.2 * rawStd, "noise std " + noiseStd + " vs unscaled gradient std " + rawStd);
+        }
+    }
+
+    @Test
+    void tmcScoresUseTheDirichletMeanAlphaOverS() {
+        try (var s = TensorScope.open("t"); MultimodalModel model = new dev.causalmm.baselines.TMC(new int[] {4, 4}, 3, EncoderConfig.c3rPaper(), 10, 5)) {
+            var batch = ImbalancedToy.rows(6, 3);
+            ForwardOutput out = model.forward(batch.inputs(), null);
+            double[] got = ModalityLogits.scores(ModalityLogits.of(model, out), batch.labels(), null).toDoubleArray();
+            long[] y = batch.labels().toLongArray();
+            for (int k = 0; k < 2; k++) {
+                Tensor alpha = out.modalityLogits().get(k);
+                int c = (int) alpha.size(1);
+                float[] a = alpha.toFloatArray();
+                double expected = 0;
+                for (int i = 0; i < y.length; i++) {
+                    double sum = 0;
+                    for (int j = 0; j < c; j++) sum += a[i * c + j];
+                    expected += a[i * c + (int) y[i]] / sum;
+                }
+                assertEquals(expected, got[k], 1e-4, "modality " + k + ": Σ_i α_y/S");
+            }
         }
     }
 

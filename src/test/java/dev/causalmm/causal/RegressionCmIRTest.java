@@ -26,12 +26,7 @@ class RegressionCmIRTest {
         Task.Regression task = Task.Regression.scalar(Task.Loss.L1);
         ArrayDataset train = RegressionFixtures.twoModalities("train", 600, 11, task);
         ArrayDataset test = RegressionFixtures.twoModalities("test", 200, 12, task);
-        double mean = 0;
-        for (int i = 0; i < train.size(); i++) mean += train.target(i, 0);
-        mean /= train.size();
-        double baseline = 0;
-        for (int i = 0; i < test.size(); i++) baseline += Math.abs(test.target(i, 0) - mean);
-        baseline /= test.size();
+        double baseline = RegressionFixtures.meanPredictorMae(train, test);
         Engine.seed(5);
         EncoderConfig enc = new EncoderConfig(List.of(32), dev.causalmm.nn.Activation.RELU, false);
         try (CmIR cmir = new CmIR(CmIRConfig.defaults());

@@ -135,12 +135,12 @@ class BadInputTest {
         Files.writeString(out.resolve("results.json"), "{\"schema\": \"causalmm.results/1\", \"command\": \"train\", \"config\": {}}");
         var before = snapshot(out);
         String o = run(2, "eval", "--checkpoint", out.resolve("checkpoints/concat-seed1/model.ckpt").toString(), "--out", out.toString());
-        assertTrue(o.contains(out.resolve("results.json") + " holds the results of 'train'") && o.contains("its own --out"), o);
+        assertTrue(o.contains(out + " holds 'train'") && o.contains("differs in kind (train, this run eval)"), o);
         assertEquals(before, snapshot(out), "the training results are untouched");
         // a training folder without results.json yet (interrupted) is refused too
         Files.delete(out.resolve("results.json"));
         String o2 = run(2, "eval", "--checkpoint", out.resolve("checkpoints/concat-seed1/model.ckpt").toString(), "--out", out.toString());
-        assertTrue(o2.contains("is a training or experiment folder"), o2);
+        assertTrue(o2.contains(out + " holds 'train' (written before owner files)"), o2);
     }
 
     @Test
@@ -150,7 +150,7 @@ class BadInputTest {
         Files.writeString(out.resolve("results.json"), "{\"command\": \"eval\", \"config\": {\"checkpoint\": \"" + dir.resolve("a/model.ckpt") + "\"}}");
         var before = snapshot(out);
         String o = run(2, "eval", "--checkpoint", dir.resolve("b/model.ckpt").toString(), "--out", out.toString());
-        assertTrue(o.contains("the evaluation of another checkpoint"), o);
+        assertTrue(o.contains("holds 'eval' of checkpoint " + dir.resolve("a/model.ckpt") + "; it differs in checkpoint"), o);
         assertEquals(before, snapshot(out));
     }
 
@@ -165,13 +165,13 @@ class BadInputTest {
                 """);
         var before = snapshot(out);
         String o = run(2, train(out, "--model", "late-fusion"));
-        assertRefused(o, out, "holds the results of another configuration (concat + none", "fresh --out");
+        assertRefused(o, out, "holds 'train' of model concat", "model (concat, this run late-fusion)", "fresh --out (or --overwrite)");
         assertEquals(before, snapshot(out), "the earlier results.json is untouched");
         String demo = run(2, "demo", "--out", out.toString(), "--epochs", "1");
         assertTrue(demo.contains("holds the results or checkpoints of another command"), demo);
         String exp = run(2, "experiment", "--config", writeGrid("g.json", "{\"models\": [\"concat\"], \"epochs\": 1}").toString(),
                 "--out", out.toString());
-        assertTrue(exp.contains("holds the results of 'train'"), exp);
+        assertTrue(exp.contains("holds 'train' of model concat; it differs in kind (train, this run experiment)"), exp);
         assertEquals(before, snapshot(out));
     }
 
@@ -194,10 +194,7 @@ class BadInputTest {
     private static String configOf(String[] args) throws Exception {
         TrainCommand t = new TrainCommand();
         new picocli.CommandLine(t).parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
-        var spec = new dev.causalmm.experiment.ExperimentSpec(t.common.dataset("mmlsyn"), t.model, t.regularizer, t.epochs, t.common.batchSize,
-                TrainCommand.optimizerSettings(t.optimizer, t.lr, t.weightDecay), dev.causalmm.train.LrSchedule.parse(t.schedule), t.earlyStop,
-                t.seeds, dev.causalmm.engine.Device.CPU, t.data.mmlsyn(), t.data.imagetext(), t.data.dataSeed, t.c3r.config(), t.imml.config(),
-                t.cmir.config(), false, t.evalNoise, t.evalSeeds, t.qmfCompat);
+        var spec = t.spec();
         return dev.causalmm.io.Json.MAPPER.writeValueAsString(spec);
     }
 
@@ -404,16 +401,13 @@ class BadInputTest {
         Files.writeString(cfg, Files.readString(cfg).replace("\"epochs\": 1", "\"epochs\": 2"));
         var before = snapshot(out);
         String o = experiment(2, cfg, out);
-        assertRefused(o, out.resolve("cells/late-fusion"), "were trained with other settings", "late-fusion (epochs)", "fresh --out");
+        assertRefused(o, out.resolve("cells/late-fusion"), "were trained with other settings", "late-fusion (epochs (1, this run 2))", "fresh --out");
         assertEquals(before, snapshot(out), "the finished cell is untouched");
     }
 
     /** The training.json GridRunner writes for the grid's single late-fusion cell. */
     private static String trainingJson(dev.causalmm.experiment.GridConfig g) throws Exception {
-        var spec = new dev.causalmm.experiment.ExperimentSpec(g.dataset(), "late-fusion", "none", g.epochs(), g.batchSize(),
-                dev.causalmm.train.TrainConfig.adam(g.lr()), new dev.causalmm.train.LrSchedule.Constant(), 0, g.seeds(),
-                dev.causalmm.engine.Device.CPU, g.mmlsyn(), g.imagetext(), g.mmlsyn().seed(), g.c3r(), g.imml(), g.cmir(), false,
-                g.noise(), g.evalSeeds(), g.qmfCompat());
+        var spec = dev.causalmm.experiment.GridRunner.cell(g, "late-fusion", "none", dev.causalmm.engine.Device.CPU);
         var id = (com.fasterxml.jackson.databind.node.ObjectNode) dev.causalmm.io.Json.MAPPER.valueToTree(spec);
         id.remove(List.of("seeds", "device", "dcor", "evalNoise", "evalSeeds", "qmfCompat"));
         return dev.causalmm.io.Json.MAPPER.writeValueAsString(id);

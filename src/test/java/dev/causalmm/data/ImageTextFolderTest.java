@@ -240,4 +240,23 @@ class ImageTextFolderTest {
         DataSplits d = ImageTextFolder.open(twoColours(List.of()), small().withText(8, tj.toString(), 1, 1000, true));
         assertEquals(ModalitySpec.tokens("text", 8, 31), d.modalities().get(1));
     }
+
+    @Test
+    void aManifestWithoutSplitsIsSplitByTheFeatureFileRule() throws Exception {
+        ImageTextFixtures.solid(dir.resolve("a.png"), 8, 8, Color.RED, "png");
+        StringBuilder csv = new StringBuilder("text,img,label\n");
+        int[] y = new int[30];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 3 == 0 ? 0 : 1; // "cat" sorts before "dog"
+            csv.append("t").append(i).append(",a.png,").append(y[i] == 0 ? "cat" : "dog").append('\n');
+        }
+        Files.writeString(dir.resolve("m.csv"), csv);
+        List<Double> ratios = List.of(0.6, 0.2, 0.2);
+        var test = (ImageTextFolder.Split) ImageTextFolder.open(dir.resolve("m.csv"), small().withSplit(ratios, 5, null, null)).test();
+        int[] expected = StratifiedSplit.split(y, 2, new double[] {0.6, 0.2, 0.2}, 5L)[2];
+        List<String> want = new ArrayList<>(), got = new ArrayList<>();
+        for (int row : expected) want.add("m.csv:" + (row + 2));
+        for (int i = 0; i < test.size(); i++) got.add(test.where(i).substring(test.where(i).lastIndexOf('/') + 1));
+        assertEquals(want, got);
+    }
 }

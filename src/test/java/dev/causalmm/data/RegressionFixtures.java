@@ -30,4 +30,14 @@ public final class RegressionFixtures {
         }
         return ArrayDataset.regression(name, ModalitySpec.vectors(new int[] {DIM, DIM}), x, y, null, task);
     }
+
+    /** Test MAE of predicting the training set's mean target: the baseline a regression model must beat. */
+    public static double meanPredictorMae(ArrayDataset train, ArrayDataset test) {
+        double mean = 0;
+        for (int i = 0; i < train.size(); i++) mean += train.target(i, 0);
+        mean /= train.size();
+        double mae = 0;
+        for (int i = 0; i < test.size(); i++) mae += Math.abs(test.target(i, 0) - mean);
+        return mae / test.size();
+    }
 }

@@ -85,4 +85,19 @@ class RegressionMetricsTest {
         assertThrows(IllegalArgumentException.class, () -> RegressionMetrics.of(new float[2], new float[3]));
         assertThrows(IllegalArgumentException.class, () -> RegressionMetrics.of(new float[0], new float[0]));
     }
+
+    @Test
+    void theNeutralPointIsZeroOnASignedScaleAndTheMiddleOfAPositiveOne() {
+        assertEquals(0, RegressionMetrics.neutralPoint(new float[] {-2.5f, 0.4f, 3f}));
+        assertEquals(3, RegressionMetrics.neutralPoint(new float[] {1.5f, 2f, 5f})); // ICT-MMMO's 1–5 scores
+        assertEquals(2.5, RegressionMetrics.neutralPoint(new float[] {1f, 4f}));
+    }
+
+    @Test
+    void aPositiveScaleSplitsAtItsThresholdAndOmitsTheSevenClassAccuracy() {
+        RegressionMetrics m = RegressionMetrics.of(new float[] {2.9f, 3.1f, 4f, 3.5f}, new float[] {2f, 4f, 3f, 2.5f}, 3);
+        assertEquals(0.75, m.acc2(), 1e-9); // three sides agree at 3; 3.5 ≥ 3 but 2.5 < 3
+        assertTrue(Double.isNaN(m.acc7()));
+        assertTrue(m.notes().stream().anyMatch(n -> n.contains("Mult_acc_7")), m.notes().toString());
+    }
 }

@@ -139,4 +139,25 @@ class SegResumeTest {
         e = assertThrows(IllegalArgumentException.class, () -> run(otherNet, out, 0, true));
         assertTrue(e.getMessage().contains("unet"), e.getMessage());
     }
+
+    @Test
+    void refusesACheckpointWrittenBeforeSegTrainSharedTheTrainer() throws Exception {
+        Setup s = plain();
+        Path out = dir.resolve("old");
+        run(s, out, 1e-9, false);
+        Checkpoint ck = Checkpoint.read(out.resolve(SegCheckpoint.WEIGHTS));
+        com.fasterxml.jackson.databind.node.ObjectNode old = dev.causalmm.io.Json.object();   // the state seg-train wrote before
+        old.set("recipe", ck.state().get("task").get("recipe"));
+        old.put("step", 1);
+        old.put("loss", 0.5);
+        old.put("steps", STEPS);
+        old.put("batchSize", SegTrainingTest.TEST.batchSize());
+        old.put("seed", s.config().seed());
+        try (UNet3d model = new UNet3d(s.unet(), Init.seeded(1))) {
+            SegCheckpoint.write(out, s.config(), model, ck.optimizerState(), old);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(s, out, 0, true));
+        assertTrue(e.getMessage().contains("written by an earlier seg-train") && e.getMessage().contains("use a fresh --out"),
+                e.getMessage());
+    }
 }

@@ -48,7 +48,7 @@ class TrainerPiecesTest {
     void aResumeWithOtherSeedAndOptimizerNamesBothInOneMessage() {
         TrainConfig cfg = TrainConfig.defaults(3, 1).withOptimizer(TrainConfig.adam(1e-3));
         var e = assertThrows(IllegalArgumentException.class, () -> state(3, "SGD").checkCompatible(cfg, Path.of("out/last.ckpt")));
-        assertTrue(e.getMessage().contains("out/last.ckpt differs in seed (3, this run 1), optimizer (SGD, this run ADAM); use a fresh --out"),
+        assertTrue(e.getMessage().contains("out/last.ckpt holds a run of seed 3, optimizer SGD; it differs in seed (3, this run 1), optimizer (SGD, this run ADAM); use a fresh --out"),
                 e.getMessage());
         assertDoesNotThrow(() -> state(1, "ADAM").checkCompatible(cfg, Path.of("x")));
     }
@@ -66,6 +66,38 @@ class TrainerPiecesTest {
             TrainResult resumed = new Trainer(cfg.withCheckpoints(dir, true)).fit(b, TrainerTest.DATA.train().dataset(), null);
             assertEquals(0, resumed.resumedFrom());
             assertEquals(r.last().trainLoss(), resumed.last().trainLoss(), 0.0);
+        }
+    }
+
+    @Test
+    void aListenerStopPartWayThroughAnEpochIsCheckpointedAndResumedAtTheNextStep(@TempDir Path dir) throws Exception {
+        // 4000 rows / 500 = 8 steps an epoch, 2 epochs; a listener stops the first run after 3 steps
+        TrainConfig cfg = TrainConfig.defaults(2, 2).withBatchSize(500).withCheckpoints(dir, true);
+        TrainingListener stopAfter3 = new TrainingListener() {
+            private int steps;
+
+            @Override
+            public void onBatchEnd(int epoch, int step, int stepsInEpoch, long seen, java.util.function.DoubleSupplier loss) {
+                steps++;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return steps >= 3;
+            }
+        };
+        try (MultimodalModel m = TrainerTest.lateFusion(2)) {
+            TrainResult first = new Trainer(cfg).addListener(stopAfter3).fit(m, TrainerTest.DATA.train().dataset(), null);
+            assertTrue(first.stoppedEarly());
+            assertEquals(3 * 500, first.last().samples());
+            TrainerState st = TrainerState.fromJson(new CheckpointStore(dir).readLast().state());
+            assertEquals(3, st.step());
+            assertEquals(-1, st.epoch(), "no epoch completed yet");
+            TrainResult rest = new Trainer(cfg).fit(m, TrainerTest.DATA.train().dataset(), null);
+            assertFalse(rest.stoppedEarly());
+            assertEquals(2, rest.history().size(), "the cut-short epoch is replaced, not repeated");
+            assertEquals(5 * 500, rest.history().get(0).samples(), "epoch 0 continued at its 4th step");
+            assertEquals(16, TrainerState.fromJson(new CheckpointStore(dir).readLast().state()).step());
         }
     }
 
@@ -94,5 +126,20 @@ class TrainerPiecesTest {
             new Trainer(TrainConfig.defaults(1, 3).withBatchSize(1000)).fit(m, hook, TrainerTest.DATA.train().dataset(), null);
         }
         assertEquals(4, calls.get(), "4000 rows in batches of 1000");
+    }
+
+    @Test
+    void regressionEpochsAreSelectedByNegatedValidationLossNotNaNAccuracy() {
+        EpochMetrics cls = new EpochMetrics(0, 0.7, 0.5, 0.9, 0.6, 1e-3, 1, 8, Map.of());
+        EpochMetrics reg = new EpochMetrics(0, 0.7, Double.NaN, 0.9, Double.NaN, 1e-3, 1, 8, Map.of());
+        EpochMetrics noVal = new EpochMetrics(0, 0.7, Double.NaN, Double.NaN, Double.NaN, 1e-3, 1, 8, Map.of());
+        assertEquals(0.6, cls.selectionScore());
+        assertEquals(-0.9, reg.selectionScore());
+        assertTrue(Double.isNaN(noVal.selectionScore()));
+        EarlyStopping s = new EarlyStopping(1, false);
+        assertTrue(s.observe(0, new EpochMetrics(0, 1, Double.NaN, 1.2, Double.NaN, 1e-3, 1, 8, Map.of()).selectionScore(), Map.of()));
+        assertFalse(s.observe(1, new EpochMetrics(1, 1, Double.NaN, 1.3, Double.NaN, 1e-3, 1, 8, Map.of()).selectionScore(), Map.of()));
+        assertEquals(0, s.bestEpoch());
+        assertTrue(s.exhausted());
     }
 }

@@ -1,0 +1,4 @@
+/**
+ * Fusion baselines: late fusion, concatenation, TMC, QMF, ConcatBow, MMBT.
+ */
+package dev.causalmm.baselines;
