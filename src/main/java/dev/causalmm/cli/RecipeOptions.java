@@ -24,8 +24,8 @@ final class RecipeOptions {
     @Option(names = "--weight-decay", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay = D.optimizer().weightDecay();
 
-    @Option(names = "--schedule", defaultValue = "constant", description = "constant, cosine, plateau (default: ${DEFAULT-VALUE}).")
-    String schedule;
+    @Option(names = "--schedule", description = "constant, cosine (to 0 over the run), plateau (default: ${DEFAULT-VALUE}).")
+    String schedule = LrSchedule.name(D.schedule());
 
     @Option(names = "--early-stop", description = "Early-stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
     int earlyStop = D.earlyStopPatience();

@@ -61,11 +61,12 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
 
         /**
          * Epochs and batch chosen from the training-set size ({@link TrainingLength#DEFAULT}: enough
-         * optimizer steps for every dataset), Adam (lr 1e-3, weight decay 1e-4), constant rate, no
-         * early stopping, float32.
+         * optimizer steps for every dataset), Adam (lr 1e-3, weight decay 1e-4) with the rate decayed
+         * to 0 over the run (cosine: the evaluated weights are not a noisy iterate; TMC on 100Leaves
+         * 0.906 against 0.888 at a constant rate, docs/methods.md), no early stopping, float32.
          */
         public static Recipe defaults() {
-            return new Recipe(0, 0, TrainConfig.adam(1e-3), new LrSchedule.Constant(), 0, Precision.FP32);
+            return new Recipe(0, 0, TrainConfig.adam(1e-3), new LrSchedule.Cosine(0, 0), 0, Precision.FP32);
         }
 
         /** The epochs and global batch a run on {@code trainRows} rows over {@code world} ranks takes (0s resolved by the rule). */
