@@ -22,10 +22,11 @@ def cell_stats(cell):
     sd = math.sqrt(sum((a - m) ** 2 for a in acc) / (s - 1)) if s > 1 else 0.0
     pt = (m * n + 2) / (n + 4)  # Agresti-Coull: a 100 % cell on 80 samples still has sampling error
     half = 1.96 * math.sqrt(sd * sd / s + pt * (1 - pt) / (n + 4))
-    secs = cell.get('wall') or [sum(e['seconds'] for e in r['epochs']) for r in runs]
+    # per run: its own wall time (train command: training + evaluation), else the grid's per-run share
+    secs = [r['seconds'] for r in runs if 'seconds' in r] or cell.get('wall') or [sum(e['seconds'] for e in r['epochs']) for r in runs]
     warn = sum(1 for r in runs if r.get('warnings'))
     tl = runs[0].get('trainingLength') or {}
-    return dict(m=m, sd=sd, lo=max(0, m - half), hi=min(1, m + half), n=n, s=s, secs=max(secs), warn=warn, tl=tl)
+    return dict(m=m, sd=sd, lo=max(0, m - half), hi=min(1, m + half), n=n, s=s, secs=sorted(secs)[len(secs) // 2], secs_max=max(secs), warn=warn, tl=tl)
 
 # published supervised accuracies for the same data, where a paper reports one (docs/results.md says
 # which are verified); every other cell: "not reported"
@@ -60,4 +61,4 @@ for (name, label) in sorted(pooled, key=key):
     w = f" ⚠ {st['warn']}" if st['warn'] else ""
     print(f"| {name} | {label} | {pct(st['m'])} ± {pct(st['sd'])} | [{pct(st['lo'])}, {pct(st['hi'])}] | "
           f"{st['s']} | {st['n']} | {tl.get('epochs', '?')}×{tl.get('batchSize', '?')} ({tl.get('steps', '?')} steps) | "
-          f"{st['secs']:.0f}{w} | {PUBLISHED.get((name, label), 'not reported')} |")
+          f"{st['secs']:.0f} ({st['secs_max']:.0f}){w} | {PUBLISHED.get((name, label), 'not reported')} |")
