@@ -53,7 +53,7 @@ public final class Baselines {
             case "late-fusion" -> new LateFusion(modalities, numClasses, encoder, false, seed);
             case "concat" -> new ConcatFusion(modalities, numClasses, encoder, seed);
             case "concatbow" -> new ConcatBow(modalities, numClasses, seed);
-            case "tmc" -> new TMC(modalities, numClasses, encoder, 10, seed);
+            case "tmc" -> new TMC(modalities, numClasses, encoder, 0, seed); // KL ramp over a share of the steps
             case "qmf" -> {
                 if (trainSize <= 0) throw new IllegalArgumentException("QMF needs the training-set size for its ranking history");
                 yield new QMF(modalities, numClasses, encoder, 1.0, true, trainSize, seed);

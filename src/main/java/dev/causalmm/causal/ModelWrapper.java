@@ -49,6 +49,7 @@ abstract class ModelWrapper implements MultimodalModel {
     @Override public Tensor loss(ForwardOutput out, Tensor labels, Tensor indices) { return base.loss(out, labels, indices); }
     @Override public boolean usesSampleIndices() { return base.usesSampleIndices(); }
     @Override public void startEpoch(int epoch) { base.startEpoch(epoch); }
+    @Override public void startStep(long step, long totalSteps) { base.startStep(step, totalSteps); }
 
     @Override
     public Map<String, Tensor> namedParameters() {

@@ -20,6 +20,7 @@ final class CommonOptions {
     @Option(names = "--out", required = true, description = "Output folder for results.json (and checkpoints).")
     java.nio.file.Path out;
 
-    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", description = "Batch size; 0 = chosen: train from the training-set size (docs/methods.md),"
+            + " eval the evaluation's own (default: ${DEFAULT-VALUE}).")
     int batchSize = dev.causalmm.experiment.ExperimentSpec.Recipe.defaults().batchSize();
 }

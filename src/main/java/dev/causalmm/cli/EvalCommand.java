@@ -2,6 +2,7 @@ package dev.causalmm.cli;
 
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.C3Score;
+import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.experiment.CheckpointEvaluation;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
@@ -67,6 +68,7 @@ final class EvalCommand implements Callable<Integer> {
         var corruption = new CheckpointEvaluation.Corruption(noise, noiseModalities, qmfCompat, missingModalities,
                 missingRate == null ? 1.0 : missingRate, evalSeed);
         return new CheckpointEvaluation.Options(model, data, corruption, metrics.contains("c3"), c3Eta == null ? C3Score.DEFAULT_ETA_REL : c3Eta,
-                metrics.contains("dcor"), common.batchSize, Device.parse(common.device), out.resolve("feature-cache"));
+                metrics.contains("dcor"),
+                common.batchSize == 0 ? ModelEvaluation.Plan.defaults().batchSize() : common.batchSize, Device.parse(common.device), out.resolve("feature-cache"));
     }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 final class RecipeOptions {
     private static final ExperimentSpec.Recipe D = ExperimentSpec.Recipe.defaults();
 
-    @Option(names = "--epochs", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", description = "Training epochs; 0 = chosen from the training-set size, 10 to 100 epochs aiming at"
+            + " 2000 optimizer steps (docs/methods.md) (default: ${DEFAULT-VALUE}).")
     int epochs = D.epochs();
 
     @Option(names = "--optimizer", description = "adam, adamw, sgd (default: ${DEFAULT-VALUE}).")
@@ -23,8 +24,8 @@ final class RecipeOptions {
     @Option(names = "--weight-decay", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay = D.optimizer().weightDecay();
 
-    @Option(names = "--schedule", defaultValue = "constant", description = "constant, cosine, plateau (default: ${DEFAULT-VALUE}).")
-    String schedule;
+    @Option(names = "--schedule", description = "constant, cosine (to 0 over the run), plateau (default: ${DEFAULT-VALUE}).")
+    String schedule = LrSchedule.name(D.schedule());
 
     @Option(names = "--early-stop", description = "Early-stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
     int earlyStop = D.earlyStopPatience();

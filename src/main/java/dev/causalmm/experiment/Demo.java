@@ -47,7 +47,8 @@ public record Demo(List<String> models, List<String> regularizers, List<Long> se
         for (String model : models) {
             for (String reg : regularizers) {
                 var regularizer = RegularizerSpec.parse(reg, new Regularizers.Settings(c3r, IMMLConfig.defaults(), CmIRConfig.defaults()));
-                specs.add(new ExperimentSpec(new DataSource.MmlSyn(mmlsyn), model, regularizer, ExperimentSpec.Recipe.defaults().withEpochs(epochs),
+                specs.add(new ExperimentSpec(new DataSource.MmlSyn(mmlsyn), model, regularizer, ExperimentSpec.Recipe.defaults().withEpochs(epochs).withBatchSize(256)
+                                .withSchedule(new dev.causalmm.train.LrSchedule.Constant(), 0),
                         seeds, device, ExperimentSpec.Evaluation.defaults().withDcor(true), List.of(), dataSeed));
             }
         }

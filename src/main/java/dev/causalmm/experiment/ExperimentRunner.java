@@ -76,12 +76,14 @@ public final class ExperimentRunner {
             String label = spec.label() + " seed " + seed;
             Path ckDir = outDir.resolve("checkpoints").resolve(spec.label() + "-seed" + seed);
             if (root) claimCheckpointDir(ckDir, spec, seed);
-            // the recipe's batch is the global batch: each of the world's ranks trains on its share
+            // the recipe's batch is the global batch: each of the world's ranks trains on its share;
+            // epochs / batch 0: chosen from the training-set size (TrainingLength)
             ExperimentSpec.Recipe r = spec.recipe();
-            if (r.batchSize() % sync.worldSize() != 0) {
-                throw new IllegalArgumentException("global batch " + r.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
+            var length = r.length(data.train().size(), sync.worldSize());
+            if (length.batchSize() % sync.worldSize() != 0) {
+                throw new IllegalArgumentException("global batch " + length.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
             }
-            TrainConfig cfg = new TrainConfig(r.epochs(), r.batchSize() / sync.worldSize(), r.optimizer(), r.schedule(),
+            TrainConfig cfg = new TrainConfig(length.epochs(), length.batchSize() / sync.worldSize(), r.optimizer(), r.schedule(),
                     r.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, r.earlyStopPatience() > 0, 4, r.precision());
             // fresh models of the run's architecture: the model, and UMT's uni-modal teachers
             LongFunction<MultimodalModel> fresh = s -> dev.causalmm.nn.Encoders.withPretrained(spec.encoders(),
@@ -98,6 +100,8 @@ public final class ExperimentRunner {
                 } catch (dev.causalmm.train.NonFiniteLossException e) {
                     throw e.in(label);
                 }
+                dev.causalmm.train.CollapseCheck.of(tr.history()).ifPresent(w ->
+                        org.slf4j.LoggerFactory.getLogger("causalmm.train").warn("{}: {}", label, w));
                 ModelEvaluation.Plan plan = ModelEvaluation.Plan.defaults().withDcor(spec.evaluation().dcor() ? data.mmlsyn().test() : null);
                 ModelEvaluation.Report ev = ModelEvaluation.evaluate(model, reg, data.val().size() > 0 ? data.val() : null, data.test(),
                         plan, spec.device());
@@ -109,7 +113,7 @@ public final class ExperimentRunner {
                 if (root) Checkpoint.capture(allParameters(model, reg), null, modelState(spec, seed, modalities, numClasses, data)).write(modelFile);
                 runs.add(new RunResult(seed, tr, ev.val(), ev.test(), ev.c3Val(), ev.c3Test(), ev.c3rTwinTest(), ev.dcor(), noise, modelFile,
                         ev.test().regression() != null ? Map.of() // per-pattern accuracy is over class predictions
-                                : dev.causalmm.eval.PatternAccuracy.of(data.test(), ev.test().predictions())));
+                                : dev.causalmm.eval.PatternAccuracy.of(data.test(), ev.test().predictions()), length));
             }
         }
         return runs;

@@ -21,6 +21,7 @@ import dev.causalmm.nn.FeatureCache;
 import dev.causalmm.nn.PretrainedEncoderSpec;
 import dev.causalmm.train.LrSchedule;
 import dev.causalmm.train.TrainConfig;
+import dev.causalmm.train.TrainingLength;
 import java.util.List;
 
 /**
@@ -46,23 +47,34 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
     /**
      * How each seed trains.
      *
-     * @param batchSize         the global batch (split over data-parallel ranks)
+     * @param epochs            training epochs, or 0: chosen from the training-set size ({@link TrainingLength#DEFAULT})
+     * @param batchSize         the global batch (split over data-parallel ranks), or 0: chosen from the training-set size
      * @param earlyStopPatience epochs without validation gain before stopping (0: off)
      * @param precision         how float32 math runs
      */
     public record Recipe(int epochs, int batchSize, Optimizer.Settings optimizer, LrSchedule schedule, int earlyStopPatience,
                          Precision precision) {
         public Recipe {
-            if (epochs <= 0) throw new IllegalArgumentException("epochs must be > 0, got " + epochs);
-            if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+            if (epochs < 0) throw new IllegalArgumentException("epochs must be > 0 (or 0: chosen from the training-set size), got " + epochs);
+            if (batchSize < 0) throw new IllegalArgumentException("batch size must be > 0 (or 0: chosen from the training-set size), got " + batchSize);
             if (earlyStopPatience < 0) throw new IllegalArgumentException("early-stopping patience must be >= 0, got " + earlyStopPatience);
             if (optimizer == null || schedule == null) throw new IllegalArgumentException("optimizer and schedule are required");
             if (precision == null) precision = Precision.FP32;
         }
 
-        /** 10 epochs of Adam (lr 1e-3, weight decay 1e-4) at batch 256, constant rate, no early stopping, float32. */
+        /**
+         * Epochs and batch chosen from the training-set size ({@link TrainingLength#DEFAULT}: enough
+         * optimizer steps for every dataset), Adam (lr 1e-3, weight decay 1e-4) with the rate decayed
+         * to 0 over the run (cosine: the evaluated weights are not a noisy iterate; TMC on 100Leaves
+         * 0.906 against 0.888 at a constant rate, docs/methods.md), no early stopping, float32.
+         */
         public static Recipe defaults() {
-            return new Recipe(10, 256, TrainConfig.adam(1e-3), new LrSchedule.Constant(), 0, Precision.FP32);
+            return new Recipe(0, 0, TrainConfig.adam(1e-3), new LrSchedule.Cosine(0, 0), 0, Precision.FP32);
+        }
+
+        /** The epochs and global batch a run on {@code trainRows} rows over {@code world} ranks takes (0s resolved by the rule). */
+        public TrainingLength.Resolved length(int trainRows, int world) {
+            return TrainingLength.DEFAULT.resolve(trainRows, epochs, batchSize, world);
         }
 
         public Recipe withEpochs(int e) {

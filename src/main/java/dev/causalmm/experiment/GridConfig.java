@@ -36,8 +36,8 @@ import java.util.Locale;
  * An experiment grid read from JSON or YAML (by extension: {@code .yaml}/{@code .yml}): every model × regulariser cell is trained for every seed and
  * evaluated at every noise level. Fields (defaults in brackets): {@code name}, {@code dataset}
  * [mmlsyn], {@code models} [late-fusion], {@code regularizers} [none, c3r], {@code seeds} [1, 2, 3],
- * {@code evalSeeds} [0: one per training seed], {@code noise} [0, 5, 10], {@code epochs} [10],
- * {@code batchSize} [256], {@code lr} [1e-3], {@code mmlsyn} (any {@link MMLSynConfig} field),
+ * {@code evalSeeds} [0: one per training seed], {@code noise} [0, 5, 10], {@code epochs} [0: by TrainingLength],
+ * {@code batchSize} [256], {@code lr} [1e-3, constant over the run], {@code mmlsyn} (any {@link MMLSynConfig} field),
  * {@code imagetext} (any {@link ImageTextConfig} field), {@code qmfCompat} [false], and the
  * regularisers' settings {@code c3r}, {@code imml}, {@code cmir} (any field of {@link C3RConfig},
  * {@link IMMLConfig}, {@link CmIRConfig}; spec defaults otherwise). {@code dataset} may also be a
@@ -141,8 +141,8 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         }
         ExperimentSpec.requireDistinct("noise level", noise);
         if (evalSeeds < 0) throw new UserInputException("evalSeeds must be >= 0, got " + evalSeeds);
-        if (epochs <= 0) throw new UserInputException("epochs must be > 0, got " + epochs);
-        if (batchSize <= 0) throw new UserInputException("batchSize must be > 0, got " + batchSize);
+        if (epochs < 0) throw new UserInputException("epochs must be > 0 (or 0 for the default rule), got " + epochs);
+        if (batchSize < 0) throw new UserInputException("batchSize must be > 0 (or 0 for the default rule), got " + batchSize);
         if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) throw new UserInputException("lr must be a finite number > 0, got " + lr);
         if (mmlsyn == null || imagetext == null || c3r == null || imml == null || cmir == null) {
             throw new UserInputException("the grid's mmlsyn, imagetext, c3r, imml and cmir settings must not be null");
@@ -258,7 +258,7 @@ public record GridConfig(String name, String dataset, List<String> models, List<
         try {
             return new GridConfig(or(r.name(), fname.replaceFirst("\\.(json|ya?ml)$", "")), or(r.dataset(), "mmlsyn"),
                     or(r.models(), List.of("late-fusion")), or(r.regularizers(), List.of("none", "c3r")), or(r.seeds(), List.of(1L, 2L, 3L)),
-                    or(r.evalSeeds(), 0), or(r.noise(), List.of(0.0, 5.0, 10.0)), or(r.epochs(), 10), or(r.batchSize(), 256),
+                    or(r.evalSeeds(), 0), or(r.noise(), List.of(0.0, 5.0, 10.0)), or(r.epochs(), 0), or(r.batchSize(), 0),
                     or(r.lr(), 1e-3), syn, it, or(r.qmfCompat(), false), c3r, imml, cmir, ff, manifest ? folder : null, r.encoders());
         } catch (IllegalArgumentException e) {
             throw new UserInputException(file + ": " + e.getMessage(), e);

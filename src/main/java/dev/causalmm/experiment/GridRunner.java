@@ -45,14 +45,18 @@ public final class GridRunner {
         return run(grid, out, device, progress, MetricsLoggers.DEFAULT);
     }
 
-    /** The experiment of one cell: the grid's data, recipe (Adam at the grid's rate) and evaluation, with one model and regulariser. */
+    /**
+     * The experiment of one cell: the grid's data, recipe (Adam at the grid's rate, held constant:
+     * a grid has no schedule key and its shipped results were trained so) and evaluation, with one
+     * model and regulariser.
+     */
     public static ExperimentSpec cell(GridConfig grid, String model, String reg, Device device) {
         long dataSeed = grid.dataset().equals("imagetext") ? grid.imagetext().seed() : grid.mmlsyn().seed();
         DataSource data = DataSource.parse(grid.dataset(), new DataSource.Settings(grid.mmlsyn(), grid.imagetext(),
                 grid.isFileDataset() ? (grid.featureFile() == null ? FeatureFileOptions.defaults() : grid.featureFile()) : null,
                 grid.folder(), dataSeed));
         var recipe = ExperimentSpec.Recipe.defaults().withEpochs(grid.epochs()).withBatchSize(grid.batchSize())
-                .withOptimizer(TrainConfig.adam(grid.lr()));
+                .withOptimizer(TrainConfig.adam(grid.lr())).withSchedule(new dev.causalmm.train.LrSchedule.Constant(), 0); // grids: a constant rate
         var evaluation = ExperimentSpec.Evaluation.defaults().withNoise(grid.noise(), grid.evalSeeds(), grid.qmfCompat());
         return new ExperimentSpec(data, model, RegularizerSpec.parse(reg, new Regularizers.Settings(grid.c3r(), grid.imml(), grid.cmir())),
                 recipe, grid.seeds(), device, evaluation, grid.encoders(), dataSeed);

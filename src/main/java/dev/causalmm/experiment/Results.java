@@ -33,6 +33,10 @@ public final class Results {
 
     public static ObjectNode build(String command, ObjectNode config, List<RunResult> runs, double totalSeconds) {
         ObjectNode root = header(command, config);
+        // the epochs and batch the runs trained with (the same for every seed: they follow the training-set size);
+        // beside config, not in it: config stays the spec as given, which re-runs compare to recognise their cells
+        runs.stream().map(RunResult::length).filter(java.util.Objects::nonNull).findFirst()
+                .ifPresent(l -> root.set("trainingLength", Json.MAPPER.valueToTree(l)));
         ArrayNode seeds = root.putArray("seeds");
         runs.forEach(r -> seeds.add(r.seed()));
         ArrayNode arr = root.putArray("runs");
@@ -59,6 +63,8 @@ public final class Results {
                 samples += m.samples();
             }
             run.put("bestEpoch", r.training().bestEpoch() + 1);
+            if (r.length() != null) run.set("trainingLength", Json.MAPPER.valueToTree(r.length()));
+            if (!r.warnings().isEmpty()) run.set("warnings", Json.MAPPER.valueToTree(r.warnings()));
             run.put("stoppedEarly", r.training().stoppedEarly());
             ObjectNode fin = run.putObject("final");
             if (r.val() != null) split(fin.putObject("val"), r.val(), r.c3Val(), null);
@@ -106,8 +112,11 @@ public final class Results {
         ObjectNode dist = results.putObject("distributed");
         dist.put("worldSize", sync.worldSize());
         dist.put("backend", sync.backend());
-        dist.put("batchPerRank", batchPerRank);
-        dist.put("globalBatch", (long) batchPerRank * sync.worldSize());
+        // --batch-size 0: the batch the rule chose (TrainingLength), the same for every seed
+        int perRank = batchPerRank > 0 ? batchPerRank : runs.stream().map(RunResult::length).filter(Objects::nonNull)
+                .mapToInt(l -> l.batchSize() / sync.worldSize()).findFirst().orElse(0);
+        dist.put("batchPerRank", perRank);
+        dist.put("globalBatch", (long) perRank * sync.worldSize());
         if (splits.test() instanceof ArrayDataset a && a.task() instanceof Task.Classification) {
             addWeightedF1(results, runs, a);
         }

@@ -86,6 +86,12 @@ public interface MultimodalModel extends AutoCloseable {
     default void startEpoch(int epoch) {}
 
     /**
+     * Told before every optimizer step: the 0-based step and the run's planned steps, for schedules
+     * that must mean the same at any data size (TMC anneals over the first 10% of the steps).
+     */
+    default void startStep(long step, long totalSteps) {}
+
+    /**
      * The task loss of fused logits alone (batch mean): what mixing regularisers such as IMML's
      * L_β train against. Cross-entropy unless the model's loss is of another kind (TMC's evidential loss).
      */

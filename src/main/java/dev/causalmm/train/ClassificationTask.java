@@ -85,6 +85,11 @@ final class ClassificationTask implements TrainingTask {
         model.startEpoch(epoch);
     }
 
+    @Override
+    public void startStep(long step, long totalSteps) {
+        model.startStep(step, totalSteps);
+    }
+
     /** Forward and losses (under autocast in bf16), this rank holding {@code share} of the global batch. Reads nothing back. */
     @Override
     public Step forward(Batch b, int epoch, long step) {

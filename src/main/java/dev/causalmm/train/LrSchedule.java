@@ -28,6 +28,12 @@ public sealed interface LrSchedule {
         }
     }
 
+    /** The command-line name of {@code s} (what {@link #parse} reads back), or its record form when it has none. */
+    public static String name(LrSchedule s) {
+        for (String n : java.util.List.of("constant", "cosine", "plateau")) if (parse(n).equals(s)) return n;
+        return s.toString();
+    }
+
     /** The command-line names: {@code constant}, {@code cosine} (to 0), {@code plateau} (×0.5 after 2 flat epochs). */
     public static LrSchedule parse(String name) {
         return switch (name) {

@@ -195,6 +195,7 @@ public final class Trainer {
             try (var epochScope = TensorScope.open("epoch"); var batches = task.batches(epoch, from, steps)) {
                 EpochMeter meter = new EpochMeter(config.device());
                 for (int i = from; i < steps && batches.hasNext(); i++) {
+                    task.startStep(step, totalSteps);
                     try (var stepScope = TensorScope.open("step"); Batch b = batches.next()) {
                         trainStep(b, meter, epoch, stepScope);
                     }

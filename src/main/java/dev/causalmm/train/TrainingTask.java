@@ -55,6 +55,12 @@ public interface TrainingTask {
      */
     Step forward(Batch batch, int epoch, long step);
 
+    /**
+     * Before optimizer step {@code step} (0-based) of the run's {@code totalSteps}: for schedules
+     * counted in steps, which mean the same at any data size (TMC's KL annealing).
+     */
+    default void startStep(long step, long totalSteps) {}
+
     /** After backward and before clipping and the update: gradient sync, a regulariser's gradient hook. */
     default void afterBackward() {}
 

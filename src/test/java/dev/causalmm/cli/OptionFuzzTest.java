@@ -48,8 +48,8 @@ class OptionFuzzTest {
     private static List<String> base(String command) {
         Path none = dir.resolve("none");
         return switch (command) {
-            case "train" -> List.of("train", "--epochs", "0", "--no-progress");
-            case "demo" -> List.of("demo", "--epochs", "0", "--no-progress");
+            case "train" -> List.of("train", "--epochs", "-1", "--no-progress"); // refused whatever else is given: nothing trains
+            case "demo" -> List.of("demo", "--epochs", "-1", "--no-progress");
             case "seg-train" -> List.of("seg-train", "--steps", "0", "--data", none.toString());
             case "experiment" -> List.of("experiment", "--config", none + ".yaml");
             case "seg-eval", "seg-predict" -> List.of(command, "--checkpoint", none.toString(), "--data", none.toString());

@@ -23,7 +23,7 @@ class CheckpointEvaluationTest {
     @Test
     void evaluatingACheckpointReproducesTheAccuracyAndC3RiskOfTraining(@TempDir Path dir) throws Exception {
         var data = new DataSource.MmlSyn(MMLSynConfig.defaults(0).withSizes(400, 100, 100));
-        var spec = new ExperimentSpec(data, "late-fusion", RegularizerSpec.parse("c3r"), ExperimentSpec.Recipe.defaults().withEpochs(2),
+        var spec = new ExperimentSpec(data, "late-fusion", RegularizerSpec.parse("c3r"), ExperimentSpec.Recipe.defaults().withEpochs(2).withBatchSize(256),
                 List.of(1L), Device.CPU, ExperimentSpec.Evaluation.defaults().withDcor(true), List.of(), 0);
         RunResult run = ExperimentRunner.run(spec, spec.generateData(), dir, false).getFirst();
 

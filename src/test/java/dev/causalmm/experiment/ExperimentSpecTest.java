@@ -71,4 +71,16 @@ class ExperimentSpecTest {
         var twice = assertThrows(IllegalArgumentException.class, () -> e.withNoiseModalities(List.of(0, 0)));
         assertTrue(twice.getMessage().contains("noise modality"), twice.getMessage());
     }
+
+    @Test
+    void theDefaultRecipeChoosesItsLengthFromTheDataAndDecaysTheRateWhileGridsKeepAConstantRate() throws Exception {
+        var d = ExperimentSpec.Recipe.defaults();
+        var leaves = d.length(1100, 1); // 100Leaves' training split
+        assertEquals(List.of(63, 35), List.of(leaves.epochs(), leaves.batchSize()));
+        assertEquals(List.of(7, 64), List.of(d.withEpochs(7).withBatchSize(64).length(1100, 1).epochs(), d.withEpochs(7).withBatchSize(64).length(1100, 1).batchSize()));
+        assertEquals("cosine", dev.causalmm.train.LrSchedule.name(d.schedule()));
+        var grid = GridConfig.read(java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("grid", ".json"), "{\"models\": [\"concat\"]}"));
+        assertEquals(new dev.causalmm.train.LrSchedule.Constant(), GridRunner.cell(grid, "concat", "none", Device.CPU).recipe().schedule(),
+                "a grid has no schedule key: its cells keep the constant rate its shipped results were trained with");
+    }
 }

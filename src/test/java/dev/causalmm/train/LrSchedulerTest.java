@@ -38,4 +38,12 @@ class LrSchedulerTest {
         assertThrows(IllegalArgumentException.class, () -> new LrSchedule.Plateau(1.5, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> LrSchedule.parse("linear"));
     }
+
+    @Test
+    void everyCommandLineScheduleNameReadsBackToItself() {
+        for (String n : java.util.List.of("constant", "cosine", "plateau")) {
+            org.junit.jupiter.api.Assertions.assertEquals(n, LrSchedule.name(LrSchedule.parse(n)));
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(new LrSchedule.Linear(0.1).toString(), LrSchedule.name(new LrSchedule.Linear(0.1)));
+    }
 }
