@@ -19,8 +19,9 @@ run() { # name, then train options
 }
 for task in mmlsyn:late-fusion mmlsyn:concat imagetext:late-fusion imagetext:concatbow; do
   ds="${task%%:*}"; model="${task#*:}"
-  extra=()
-  [ "$ds" = imagetext ] && extra=(--epochs 8 --batch-size 64)
+  # the settings the committed sweep was run with (before the defaults were chosen from the data)
+  extra=(--epochs 10 --batch-size 256 --schedule constant)
+  [ "$ds" = imagetext ] && extra=(--epochs 8 --batch-size 64 --schedule constant)
   run "$ds-$model-none" --dataset "$ds" --model "$model" --regularizer none "${extra[@]}"
   for eta in $etas; do
     run "$ds-$model-c3r-$eta" --dataset "$ds" --model "$model" --regularizer c3r --c3r.eta "$eta" "${extra[@]}"

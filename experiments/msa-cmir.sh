@@ -20,7 +20,7 @@ for noisy in ${NOISY:-0:audio 1:video}; do
         name="$ds-$model-$reg-noise-${noisy#*:}"
         if [ -f "$here/experiments/msa-cmir/$name/results.json" ]; then echo "kept $name"; continue; fi
         "${lock[@]}" "$here/causalmm" train --dataset "$data/$ds" --model "$model" --regularizer "$reg" --seed "$seeds" \
-          --epochs 30 --batch-size 32 --early-stop 10 --eval-noise 0,10 --eval-noise-modalities "${noisy%%:*}" \
+          --epochs 30 --batch-size 32 --schedule constant --early-stop 10 --eval-noise 0,10 --eval-noise-modalities "${noisy%%:*}" \
           --no-progress --out "$out/$name" > /dev/null
         mkdir -p "$here/experiments/msa-cmir/$name"
         cp "$out/$name/results.json" "$here/experiments/msa-cmir/$name/results.json"

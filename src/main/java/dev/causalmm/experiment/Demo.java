@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import dev.causalmm.io.UserInputException;
+import dev.causalmm.train.LrSchedule;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +39,8 @@ public record Demo(List<String> models, List<String> regularizers, List<Long> se
     public static final String SCHEMA = "causalmm.demo/1";
 
     public Demo {
+        // the demo's report states its epochs: a "choose from the data" 0 would print as 0 epochs
+        if (epochs < 1) throw new UserInputException("--epochs must be >= 1 for the demo, got " + epochs);
         ExperimentSpec.requireDistinct("model", models);
         ExperimentSpec.requireDistinct("regularizer", regularizers);
     }
@@ -48,7 +52,7 @@ public record Demo(List<String> models, List<String> regularizers, List<Long> se
             for (String reg : regularizers) {
                 var regularizer = RegularizerSpec.parse(reg, new Regularizers.Settings(c3r, IMMLConfig.defaults(), CmIRConfig.defaults()));
                 specs.add(new ExperimentSpec(new DataSource.MmlSyn(mmlsyn), model, regularizer, ExperimentSpec.Recipe.defaults().withEpochs(epochs).withBatchSize(256)
-                                .withSchedule(new dev.causalmm.train.LrSchedule.Constant(), 0),
+                                .withSchedule(new LrSchedule.Constant(), 0),
                         seeds, device, ExperimentSpec.Evaluation.defaults().withDcor(true), List.of(), dataSeed));
             }
         }

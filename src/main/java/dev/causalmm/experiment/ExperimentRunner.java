@@ -14,6 +14,7 @@ import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
 import dev.causalmm.io.Provenance;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.MultimodalModel;
 import dev.causalmm.baselines.Baselines;
@@ -81,7 +82,8 @@ public final class ExperimentRunner {
             ExperimentSpec.Recipe r = spec.recipe();
             var length = r.length(data.train().size(), sync.worldSize());
             if (length.batchSize() % sync.worldSize() != 0) {
-                throw new IllegalArgumentException("global batch " + length.batchSize() + " does not split evenly over " + sync.worldSize() + " ranks");
+                throw new UserInputException("the global batch " + length.batchSize() + (length.batchChosen() ? " (chosen from the data)" : "")
+                        + " does not split evenly over " + sync.worldSize() + " ranks; give --batch-size as a multiple of the rank count");
             }
             TrainConfig cfg = new TrainConfig(length.epochs(), length.batchSize() / sync.worldSize(), r.optimizer(), r.schedule(),
                     r.earlyStopPatience(), 0, seed, spec.device(), ckDir, true, r.earlyStopPatience() > 0, 4, r.precision());

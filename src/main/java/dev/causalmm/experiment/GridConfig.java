@@ -37,7 +37,7 @@ import java.util.Locale;
  * evaluated at every noise level. Fields (defaults in brackets): {@code name}, {@code dataset}
  * [mmlsyn], {@code models} [late-fusion], {@code regularizers} [none, c3r], {@code seeds} [1, 2, 3],
  * {@code evalSeeds} [0: one per training seed], {@code noise} [0, 5, 10], {@code epochs} [0: by TrainingLength],
- * {@code batchSize} [256], {@code lr} [1e-3, constant over the run], {@code mmlsyn} (any {@link MMLSynConfig} field),
+ * {@code batchSize} [0: by TrainingLength], {@code lr} [1e-3, constant over the run], {@code mmlsyn} (any {@link MMLSynConfig} field),
  * {@code imagetext} (any {@link ImageTextConfig} field), {@code qmfCompat} [false], and the
  * regularisers' settings {@code c3r}, {@code imml}, {@code cmir} (any field of {@link C3RConfig},
  * {@link IMMLConfig}, {@link CmIRConfig}; spec defaults otherwise). {@code dataset} may also be a

@@ -238,13 +238,13 @@ public final class GridRunner {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(grid.name()).append("\n\n");
         b.append(String.format(Locale.ROOT, "Dataset %s, seeds %s, %s evaluation seed(s) per run,"
-                        + " %d epochs, batch %d, Adam lr %.0e. Test accuracy (%%) with half of the samples' modalities corrupted at"
+                        + " %s, Adam lr %.0e. Test accuracy (%%) with half of the samples' modalities corrupted at"
                         + " noise level ε: Avg. = mean, Worst. = minimum over all evaluations; best per column in bold;"
                         + " p = Student t-test of the row against its base model (no regulariser). C3 nec. = necessity risk of the"
                         + " deployed predictor on the clean test set (mean over seeds; step 0.1·‖Z‖ along the model's own loss"
                         + " gradient, the same for every row; lower is better).%s%n%n",
                 grid.dataDescription(), grid.seeds(),
-                grid.evalSeeds() == 0 ? "1" : String.valueOf(grid.evalSeeds()), grid.epochs(), grid.batchSize(), grid.lr(),
+                grid.evalSeeds() == 0 ? "1" : String.valueOf(grid.evalSeeds()), lengthDescription(grid), grid.lr(),
                 grid.regularizerDescription() + (grid.qmfCompat() ? " Noise with the reference code's image quirks (qmfCompat)." : "")));
         b.append("| model |");
         for (double e : grid.noise()) b.append(" ε=").append(Results.epsKey(e)).append(" Avg. | ε=").append(Results.epsKey(e)).append(" Worst. | p |");
@@ -290,5 +290,12 @@ public final class GridRunner {
     private static String cellText(double v, double best) {
         String s = String.format(Locale.ROOT, "%.2f", 100 * v);
         return v == best ? "**" + s + "**" : s;
+    }
+
+    /** The grid's epochs and batch as the report states them: 0 is "chosen from the training-set size". */
+    private static String lengthDescription(GridConfig grid) {
+        String epochs = grid.epochs() > 0 ? grid.epochs() + " epochs" : "epochs chosen from the training-set size";
+        String batch = grid.batchSize() > 0 ? "batch " + grid.batchSize() : "batch chosen from it (results.json: trainingLength)";
+        return epochs + ", " + batch;
     }
 }

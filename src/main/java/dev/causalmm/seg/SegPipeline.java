@@ -233,10 +233,12 @@ public final class SegPipeline {
                 List.of())) {
             LOG.warn("{} was a training case of {}: its scores are not held-out scores", seen, checkpoint);
         }
-        claim(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
+        check(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
         List<SegCase> evaluated = CaseDiscovery.discover(data, options);
         TrainingCases leakage = TrainingCases.of(checkpoint, evaluated);
-        return evaluate(checkpoint, cfg, load(data, evaluated, options), settings, out, data.getFileName().toString(), leakage);
+        List<SegVolume> volumes = load(data, evaluated, options); // a bad case is refused before the folder is claimed
+        claim(Provenance.Kind.SEG_EVAL, checkpoint, data, out, overwrite);
+        return evaluate(checkpoint, cfg, volumes, settings, out, data.getFileName().toString(), leakage);
     }
 
     /**
@@ -258,9 +260,11 @@ public final class SegPipeline {
             throw new UserInputException(cases.source() + ": " + String.join("; ", seen) + " (training cases of " + checkpoint
                     + "); evaluate on cases the model has not seen");
         }
-        claim(Provenance.Kind.SEG_EVAL, checkpoint, cases.source(), out, overwrite);
+        check(Provenance.Kind.SEG_EVAL, checkpoint, cases.source(), out, overwrite);
         TrainingCases leakage = TrainingCases.of(checkpoint, found.stream().map(CasesManifest.Found::segCase).toList());
-        return evaluate(checkpoint, cfg, load(found, cache), settings, out, cases.source().getFileName().toString(), leakage);
+        List<SegVolume> volumes = load(found, cache); // a bad case is refused before the folder is claimed
+        claim(Provenance.Kind.SEG_EVAL, checkpoint, cases.source(), out, overwrite);
+        return evaluate(checkpoint, cfg, volumes, settings, out, cases.source().getFileName().toString(), leakage);
     }
 
     private static SegEvaluation.Result evaluate(Path checkpoint, SegModelConfig cfg, List<SegVolume> volumes, SegEvaluation.Settings settings,
@@ -282,6 +286,12 @@ public final class SegPipeline {
      * (its path and the SHA-256 of its weights), before any case is read: another checkpoint's or
      * another command's folder, the checkpoint folder itself or the data folder are refused.
      */
+    /** The ownership check of {@link #claim}, writing nothing: before the cases are read. */
+    static void check(Provenance.Kind kind, Path checkpoint, Path data, Path out, boolean overwrite) throws IOException {
+        Path model = Files.isDirectory(checkpoint) ? checkpoint : checkpoint.toAbsolutePath().getParent();
+        OutputFolder.check(out, Provenance.ofInput(kind, checkpoint, TrainedSegModel.weightsFile(checkpoint)), overwrite, model, data);
+    }
+
     static void claim(Provenance.Kind kind, Path checkpoint, Path data, Path out, boolean overwrite) throws IOException {
         Path model = Files.isDirectory(checkpoint) ? checkpoint : checkpoint.toAbsolutePath().getParent();
         OutputFolder.claim(out, Provenance.ofInput(kind, checkpoint, TrainedSegModel.weightsFile(checkpoint)), overwrite, model, data);
@@ -308,8 +318,9 @@ public final class SegPipeline {
         SegModelConfig cfg = TrainedSegModel.readConfig(checkpoint);
         SegDataOptions options = override.orElseGet(() -> optionsFromJson(cfg.data()));
         requireFits(cfg, options, settings); // before the output folder is claimed: a refusal writes nothing
+        check(Provenance.Kind.SEG_PREDICT, checkpoint, data, out, overwrite);
+        List<SegVolume> volumes = load(data, options); // a bad case is refused before the folder is claimed
         claim(Provenance.Kind.SEG_PREDICT, checkpoint, data, out, overwrite);
-        List<SegVolume> volumes = load(data, options);
         settings = settings.withDownsample(cfg.downsample());
         Files.createDirectories(out);
         List<Path> written = new ArrayList<>();

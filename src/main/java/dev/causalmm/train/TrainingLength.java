@@ -1,5 +1,7 @@
 package dev.causalmm.train;
 
+import dev.causalmm.io.UserInputException;
+
 /**
  * The default training length and batch size, chosen from the training-set size so that every
  * dataset gets enough optimizer steps: a fixed 10 epochs at batch 256 gives a 280-row set (ORL)
@@ -10,9 +12,10 @@ package dev.causalmm.train;
  * reaches 0.90 at batch 32 and 0.68 at batch 138 in the same 1,000 steps), then epochs
  * {@code = clamp(ceil(2000 / stepsPerEpoch), 10, 100)}: at least 10 epochs and 2000 optimizer
  * steps (TMC on 100Leaves is still climbing at 1,000: 0.883), but at most 100 epochs, so sets
- * under ~640 rows (ORL, 3-Sources) take fewer steps and stay within a minute on 2 cores. A
- * 1,100-row set trains 63 epochs of 32 steps at batch 35; from 164k rows on the old 10 epochs at
- * batch 256 are kept. An explicit epoch count or batch size always wins; a
+ * of at most 304 rows (ORL, 3-Sources) take fewer steps and stay within a minute on 2 cores. A
+ * 1,100-row set trains 63 epochs of 32 steps at batch 35; from 50,945 rows on, the old 10 epochs
+ * at batch 256 (then at least 2,000 steps) are kept. The chosen batch does not depend on the
+ * number of data-parallel ranks, so a run resumed with another {@code --nproc} keeps its batch. An explicit epoch count or batch size always wins; a
  * value of 0 means "choose by this rule".
  *
  * @param minSteps       optimizer steps every default run takes at least
@@ -42,11 +45,14 @@ public record TrainingLength(long minSteps, int minEpochs, int maxEpochs, int st
         return resolve(trainRows, epochs, batch, 1);
     }
 
-    /** As {@link #resolve(int, int, int)}, a chosen global batch rounded up to a multiple of {@code world} ranks. */
+    /**
+     * As {@link #resolve(int, int, int)} for {@code world} data-parallel ranks; the chosen global batch
+     * is the same for every world size (the caller refuses one that does not split evenly).
+     */
     public Resolved resolve(int trainRows, int epochs, int batch, int world) {
-        if (trainRows < 1) throw new IllegalArgumentException("the training split is empty: nothing to train on");
-        if (epochs < 0 || batch < 0) throw new IllegalArgumentException("epochs and batch size must be >= 0 (0 = default rule), got " + epochs + ", " + batch);
-        int b = batch > 0 ? batch : (batchFor(trainRows) + world - 1) / world * world;
+        if (trainRows < 1) throw new UserInputException("the training split is empty: nothing to train on");
+        if (epochs < 0 || batch < 0) throw new UserInputException("epochs and batch size must be >= 0 (0 = default rule), got " + epochs + ", " + batch);
+        int b = batch > 0 ? batch : batchFor(trainRows); // never by world: a resume under another --nproc keeps the batch
         long perEpoch = (trainRows + (long) b - 1) / b;
         int e = epochs > 0 ? epochs : epochsFor(perEpoch);
         return new Resolved(e, b, e * perEpoch, epochs == 0, batch == 0);

@@ -21,6 +21,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -169,6 +170,22 @@ class SegCliTest {
         assertTrue(report.contains("| 15 | ● | ● | ● | ● | 1 | "), report);
         assertTrue(report.contains("| 1 | ● | ○ | ○ | ○ | 2 | "), report);
         assertTrue(Files.size(evalOut.resolve("dice-heatmap.png")) > 1000);
+    }
+
+    @Test
+    void aCaseWithANanVoxelIsRefusedBeforeSegEvalOrSegPredictClaimItsOut() throws IOException {
+        Path bad = dir.resolve("nan-data/c0");
+        writeCase(bad, 30, brats2018Names("c0", "flair", "t1", "t1ce", "t2"), "c0_seg.nii.gz", false, ByteOrder.LITTLE_ENDIAN);
+        float[] t2 = new float[N * N * N];
+        Arrays.fill(t2, 400f);
+        t2[(3 * N + 2) * N + 1] = Float.NaN; // voxel (x 1, y 2, z 3)
+        Nifti.write(bad.resolve("c0_t2.nii.gz"), NiftiImage.ofFloats(header(ByteOrder.LITTLE_ENDIAN), new int[] {N, N, N}, t2));
+        for (String command : List.of("seg-eval", "seg-predict")) {
+            Path out = dir.resolve("nan-" + command);
+            String o = run(2, command, "--checkpoint", ckpt.toString(), "--data", bad.getParent().toString(), "--out", out.toString());
+            assertTrue(o.contains("modality t2 of case c0 has a non-finite value NaN at voxel (x 1, y 2, z 3"), o);
+            assertFalse(Files.exists(out), command + " wrote " + out + " before refusing: " + o);
+        }
     }
 
     @Test
