@@ -120,11 +120,18 @@ public record CasesManifest(Path source, List<String> modalities, List<CaseSet> 
             }
             ordered.put(e.getKey(), e.getValue().asText());
         }
+        // sets differ in their numbering: a default would silently train a 2015-numbered set on the wrong regions
+        if (!n.path("labelScheme").isTextual()) {
+            throw new UserInputException(where + ": 'labelScheme' is required (brats2015, brats2018, brats2023 or wt=..;tc=..;et=..)");
+        }
+        if (n.has("cropMargin") && !n.get("cropMargin").canConvertToExactIntegral()) {
+            throw new UserInputException(where + ": 'cropMargin' must be a whole number of voxels, got " + n.get("cropMargin"));
+        }
         try {
             SegDataOptions o = SegDataOptions.defaults().withModalities(ordered).withLabel(n.path("label").asText(null))
-                    .withMask(n.path("mask").asText(null)).withLabelScheme(LabelScheme.parse(n.path("labelScheme").asText("brats2018")));
+                    .withMask(n.path("mask").asText(null)).withLabelScheme(LabelScheme.parse(n.get("labelScheme").asText()));
             if (n.has("normalise")) o = o.withNormalise(SegDataOptions.Normalise.parse(n.get("normalise").asText()));
-            if (n.has("cropMargin")) o = o.withCropMargin(n.get("cropMargin").asInt());
+            if (n.has("cropMargin")) o = o.withCropMargin(n.get("cropMargin").intValue());
             Optional<List<String>> only = n.has("cases") ? Optional.of(strings(n.get("cases"), where + ": 'cases'")) : Optional.empty();
             List<String> exclude = n.has("exclude") ? strings(n.get("exclude"), where + ": 'exclude'") : List.of();
             return new CaseSet(name, folder, o, only, exclude);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Random hostile values for every option of every command that trains, evaluates or writes: each
  * run must end as a user error (exit 2, one line) and never as an internal error (exit 1) or a raw
- * stack trace. A base argument that cannot run ({@code --epochs 0}, {@code --steps 0}, a missing
+ * stack trace. A base argument that cannot run ({@code --epochs -1}, {@code --steps 0}, a missing
  * checkpoint) keeps every case quick should an option value itself be valid.
  */
 class OptionFuzzTest {

@@ -116,6 +116,8 @@ class CasesManifestTest {
         assertTrue(refusal(MANIFEST.replace("exclude: [p3]", "cases: [p9]")).contains("lists case p9"));
         assertTrue(refusal(MANIFEST.replace("name: b15", "name: b18")).contains("set name 'b18' is used twice"));
         assertTrue(refusal(MANIFEST.replace("labelScheme: brats2015", "labelScheme: brats1999")).contains("set 'b15'"));
+        assertTrue(refusal(MANIFEST.replace("labelScheme: brats2015", "")).contains("'labelScheme' is required"));
+        assertTrue(refusal(MANIFEST.replace("labelScheme: brats2015", "labelScheme: brats2015\n    cropMargin: 2.5")).contains("'cropMargin' must be a whole number"));
         assertTrue(refusal("modalities: [flair]\n").contains("'sets'"));
     }
 }
