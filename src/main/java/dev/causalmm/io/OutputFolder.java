@@ -115,7 +115,7 @@ public final class OutputFolder {
         if (Files.exists(out.resolve("config.json")) && Files.exists(out.resolve("model.ckpt"))) return Optional.of(unknown(Provenance.Kind.SEG_TRAIN));
         if (Files.exists(out.resolve("model.safetensors")) || Files.exists(out.resolve("model.json"))) return Optional.of(unknown(Provenance.Kind.EXPORT));
         try (Stream<Path> s = Files.list(out)) {
-            if (s.anyMatch(p -> p.getFileName().toString().endsWith("_pred.nii.gz"))) return Optional.of(unknown(Provenance.Kind.SEG_PREDICT));
+            if (s.anyMatch(OutputFolder::isPrediction)) return Optional.of(unknown(Provenance.Kind.SEG_PREDICT));
         }
         return Optional.empty();
     }
@@ -215,8 +215,13 @@ public final class OutputFolder {
     }
 
     private static boolean isOutputPattern(Path p) {
+        return isPrediction(p) || p.getFileName().toString().startsWith("events.out.tfevents.");
+    }
+
+    /** A seg-predict output: {@code <case>_pred.nii.gz}, or MONAI's layout {@code <case>/<case>_seg.nii.gz}. */
+    private static boolean isPrediction(Path p) {
         String n = p.getFileName().toString();
-        return n.endsWith("_pred.nii.gz") || n.startsWith("events.out.tfevents.");
+        return n.endsWith("_pred.nii.gz") || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(p.resolve(n + "_seg.nii.gz"));
     }
 
     /** Removes {@code p}, a file or a folder with everything in it (links are removed, not followed). */

@@ -53,6 +53,16 @@ class SegExportCliTest {
                 "--layout", "monai");
         assertArrayEquals(Files.readAllBytes(dir.resolve("p1/case1_pred.nii.gz")), Files.readAllBytes(dir.resolve("p4/case1/case1_seg.nii.gz")),
                 "MONAI's layout: <case>/<case>_seg.nii.gz");
+        // another model's MONAI-layout predictions are its own: --overwrite removes them, case folders included
+        Path stale = dir.resolve("p4/gone/gone_seg.nii.gz");
+        Files.createDirectories(stale.getParent());
+        Files.write(stale, new byte[] {1});
+        run(2, "seg-predict", "--checkpoint", ckpt.toString(), "--data", dir.resolve("data").toString(), "--out", dir.resolve("p4").toString(),
+                "--layout", "monai");
+        run(0, "seg-predict", "--checkpoint", ckpt.toString(), "--data", dir.resolve("data").toString(), "--out", dir.resolve("p4").toString(),
+                "--layout", "monai", "--overwrite");
+        assertFalse(Files.exists(stale.getParent()), "the earlier owner's case folder is removed");
+        assertTrue(Files.isRegularFile(dir.resolve("p4/case1/case1_seg.nii.gz")));
         JsonNode card = Json.MAPPER.readTree(export.resolve("model.json").toFile());
         assertEquals("segmentation", card.get("task").asText());
         assertEquals(3, card.get("steps").asInt());
