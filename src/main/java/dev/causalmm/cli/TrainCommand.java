@@ -33,7 +33,6 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin LoggerOption logger;
     @Mixin RecipeOptions recipe;
     @Mixin EvaluationOptions evaluation;
-    @Mixin DistOptions dist;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     /** Listed for --help only: Main splices the file's options into the arguments before parsing (ConfigFileArgs). */
@@ -42,6 +41,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", split = ",", defaultValue = "1") List<Long> seeds;
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true") boolean progress;
     @Mixin OverwriteOption overwrite;
+    @Option(names = "--nproc", defaultValue = "1") int nproc;
+    @Option(names = "--dist-timeout", defaultValue = "60") int distTimeout;
+
+    /** --nproc and --dist-timeout against this process's environment (local workers or a launcher's rendezvous); set by {@link #spec}. */
+    private DataParallel dp;
 
     @Override
     public Integer call() throws Exception {
@@ -49,7 +53,6 @@ final class TrainCommand implements Callable<Integer> {
         // everything is checked before any data is generated or any model trained
         java.nio.file.Path out = OutputFolder.requireFolder("--out", common.out);
         ExperimentSpec spec = Failures.userInput(this::spec);
-        DataParallel dp = dist.dataParallel();
         ExperimentRunner.checkResultsOwnership(out, spec, overwrite.overwrite);
         if (dp.launches()) {
             // everything is checked once, here; the workers run this command again without --nproc
@@ -88,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
         var evaluation = this.evaluation.evaluation(commandSpec);
         logger.loggers();
         reg.create(0).close(); // fails fast on an unavailable regulariser
-        DataParallel dp = dist.dataParallel();
+        dp = DataParallel.of(nproc, distTimeout, System.getenv());
         DataSource source = DataSource.parse(dataset, new DataSource.Settings(data.mmlsyn(), data.imagetext(),
                 file ? featureFile.options(data.dataSeed) : null,
                 manifest ? folder.folder(featureFile.split, data.dataSeed, featureFile.skipBad) : null, data.dataSeed));
