@@ -1,8 +1,5 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.io.OutputFolder;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -27,16 +24,6 @@ final class CliChecks {
             if (v <= 0) throw new TypeConversionException("must be a whole number > 0, got " + value);
             return v;
         }
-    }
-
-    /** {@link OutputFolder#requireFolder}. */
-    static Path outFolder(String option, Path out) {
-        return OutputFolder.requireFolder(option, out);
-    }
-
-    /** {@link OutputFolder#create}. */
-    static Path create(Path out) throws IOException {
-        return OutputFolder.create(out);
     }
 
     /** The long names of the options given on the command line. */

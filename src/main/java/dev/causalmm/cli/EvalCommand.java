@@ -6,6 +6,7 @@ import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.experiment.CheckpointEvaluation;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.OutputFolder;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -37,7 +38,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--qmf-compat") boolean qmfCompat;
     @Option(names = "--skip-bad") boolean skipBad;
     @Option(names = {"--seed", "--eval-seed"}, defaultValue = "1") long evalSeed;
-    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+    @Mixin OverwriteOption overwrite;
 
     static void checkMetrics(Set<String> metrics) {
         for (String m : metrics) {
@@ -49,7 +50,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         // everything the options alone decide is checked before the checkpoint is read
-        Path out = CliChecks.outFolder("--out", common.out);
+        Path out = OutputFolder.requireFolder("--out", common.out);
         CheckpointEvaluation.Options options = Failures.userInput(() -> options(out));
         CheckpointEvaluation.claimOut(out, checkpoint, overwrite.overwrite);
         CheckpointEvaluation.Report report = CheckpointEvaluation.evaluate(checkpoint, options);

@@ -5,6 +5,7 @@ import dev.causalmm.engine.Device;
 import dev.causalmm.engine.Engine;
 import dev.causalmm.experiment.GridConfig;
 import dev.causalmm.experiment.GridRunner;
+import dev.causalmm.io.OutputFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,11 +24,11 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (out != null) CliChecks.outFolder("--out", out);
+        if (out != null) OutputFolder.requireFolder("--out", out);
         var loggers = logger.loggers();
         GridConfig grid = GridConfig.read(config);
         Path dir = out != null ? out : GridRunner.defaultOut(grid);
-        CliChecks.outFolder("--out", dir);
+        OutputFolder.requireFolder("--out", dir);
         Engine.deterministic(true);
         ObjectNode root = GridRunner.run(grid, dir, Device.parse(device), progress, loggers, overwrite.overwrite);
         System.out.print(Files.readString(dir.resolve("report.md")));

@@ -2,6 +2,7 @@ package dev.causalmm.cli;
 
 import dev.causalmm.interop.ExportOptions;
 import dev.causalmm.interop.TrainedModel;
+import dev.causalmm.io.OutputFolder;
 import dev.causalmm.io.SafeTensors;
 import dev.causalmm.io.UserInputException;
 import dev.causalmm.seg.TrainedSegModel;
@@ -23,7 +24,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliChecks.outFolder("--out", out);
+        OutputFolder.requireFolder("--out", out);
         ExportOptions options = new ExportOptions(SafeTensors.DType.ofExportName(dtype), archive);
         if (TrainedSegModel.isCheckpoint(checkpoint)) return exportSegmentation(options);
         Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve("model.ckpt") : checkpoint;

@@ -22,7 +22,7 @@ final class SegEvalCommand implements Callable<Integer> {
     @Option(names = "--out", required = true) Path out;
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
-    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+    @Mixin OverwriteOption overwrite;
 
     @Override
     public Integer call() throws Exception {

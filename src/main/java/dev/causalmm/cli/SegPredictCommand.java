@@ -19,7 +19,7 @@ final class SegPredictCommand implements Callable<Integer> {
     @Mixin SegDataCliOptions dataOptions;
     @Mixin SegInferenceOptions inference;
     @Option(names = "--layout", defaultValue = "flat") String layout;
-    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+    @Mixin OverwriteOption overwrite;
 
     @Override
     public Integer call() throws Exception {

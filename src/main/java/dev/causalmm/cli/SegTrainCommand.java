@@ -45,7 +45,7 @@ final class SegTrainCommand implements Callable<Integer> {
     @Option(names = "--device") String device = D.device().toString();
     @Option(names = "--regularizer") String regularizer = "none";
     @Option(names = "--c3r-voxels") int c3rVoxels = D.c3rVoxels();
-    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+    @Mixin OverwriteOption overwrite;
 
     @Override
     public Integer call() throws Exception {

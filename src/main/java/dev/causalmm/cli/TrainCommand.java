@@ -14,6 +14,7 @@ import dev.causalmm.experiment.Results;
 import dev.causalmm.experiment.RunResult;
 import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
+import dev.causalmm.io.OutputFolder;
 import dev.causalmm.train.GradientSync;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,10 +23,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code causalmm train}: trains one model (optionally with a regulariser) over one or more seeds. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model and write OUT/results.json and OUT/checkpoints/<model>-seed<N>/{last,best,model}.ckpt"
-                + " (with metrics.csv and hparams.yaml, written as training goes)."
-                + " Re-running with the same --out resumes an interrupted run from last.ckpt.")
+@Command(name = "train", mixinStandardHelpOptions = true)
 final class TrainCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Mixin DataOptions data;
@@ -35,48 +33,38 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin LoggerOption logger;
     @Mixin RecipeOptions recipe;
     @Mixin EvaluationOptions evaluation;
-    @Mixin DistOptions dist;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     /** Listed for --help only: Main splices the file's options into the arguments before parsing (ConfigFileArgs). */
-    @Option(names = ConfigFileArgs.OPTION, paramLabel = "FILE.yaml",
-            description = "Options from a YAML file: keys are long option names without the dashes (epochs: 5, seed: [1, 2],"
-                    + " c3r: {eta: 0.2}); options given on the command line win.")
-    java.nio.file.Path config;
+    @Option(names = ConfigFileArgs.OPTION, paramLabel = "FILE.yaml") java.nio.file.Path config;
+    @Option(names = "--model", defaultValue = "late-fusion") String model;
+    @Option(names = "--seed", split = ",", defaultValue = "1") List<Long> seeds;
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true") boolean progress;
+    @Mixin OverwriteOption overwrite;
+    @Option(names = "--nproc", defaultValue = "1") int nproc;
+    @Option(names = "--dist-timeout", defaultValue = "60") int distTimeout;
 
-    @Option(names = "--model", defaultValue = "late-fusion",
-            description = "Model: late-fusion, concat, concatbow, tmc, qmf, mmbt (spec sizes), mmbt-small. Default: ${DEFAULT-VALUE}.")
-    String model;
-
-    @Option(names = "--seed", split = ",", defaultValue = "1",
-            description = "Training seed(s), comma-separated for several runs (default: ${DEFAULT-VALUE}).")
-    List<Long> seeds;
-
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Show a progress bar when attached to a terminal.")
-    boolean progress;
-
-    @picocli.CommandLine.Mixin OverwriteOption overwrite;
+    /** --nproc and --dist-timeout against this process's environment (local workers or a launcher's rendezvous); set by {@link #spec}. */
+    private DataParallel dp;
 
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         // everything is checked before any data is generated or any model trained
-        java.nio.file.Path out = CliChecks.outFolder("--out", common.out);
+        java.nio.file.Path out = OutputFolder.requireFolder("--out", common.out);
         ExperimentSpec spec = Failures.userInput(this::spec);
-        DataParallel dp = dist.dataParallel();
         ExperimentRunner.checkResultsOwnership(out, spec, overwrite.overwrite);
         if (dp.launches()) {
             // everything is checked once, here; the workers run this command again without --nproc
             return dp.launch(Main.class.getName(), commandSpec.root().commandLine().getParseResult().originalArgs(), System.out, System.err);
         }
-        if (dp.root()) dev.causalmm.io.OutputFolder.check(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
-        java.nio.file.Path made = dev.causalmm.io.OutputFolder.firstMissing(out);
-        CliChecks.create(out);
+        if (dp.root()) OutputFolder.check(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
+        java.nio.file.Path made = OutputFolder.firstMissing(out);
+        OutputFolder.create(out);
         if (dp.root()) AtomicFiles.deleteStaleTemporaries(out);
-        DataSplits splits = dev.causalmm.io.OutputFolder.undoIfFails(made, () -> spec.generateData(out.resolve("feature-cache")));
+        DataSplits splits = OutputFolder.undoIfFails(made, () -> spec.generateData(out.resolve("feature-cache")));
         // claimed once the data has opened: a data file that fails to read leaves no owner behind
-        if (dp.root()) dev.causalmm.io.OutputFolder.claim(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
+        if (dp.root()) OutputFolder.claim(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
         if (splits.featureFile() != null && dp.root()) System.out.println(splits.featureFile().describe());
         Engine.deterministic(true);
         GradientSync sync = dp.join(spec.device());
@@ -103,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
         var evaluation = this.evaluation.evaluation(commandSpec);
         logger.loggers();
         reg.create(0).close(); // fails fast on an unavailable regulariser
-        DataParallel dp = dist.dataParallel();
+        dp = DataParallel.of(nproc, distTimeout, System.getenv());
         DataSource source = DataSource.parse(dataset, new DataSource.Settings(data.mmlsyn(), data.imagetext(),
                 file ? featureFile.options(data.dataSeed) : null,
                 manifest ? folder.folder(featureFile.split, data.dataSeed, featureFile.skipBad) : null, data.dataSeed));

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
@@ -24,7 +25,17 @@ import org.bytedeco.pytorch.TensorVector;
  */
 public final class Optimizer implements AutoCloseable {
 
-    public enum Kind { ADAM, ADAMW, SGD }
+    public enum Kind {
+        ADAM, ADAMW, SGD;
+
+        /** {@code adam}, {@code adamw} or {@code sgd} (the command line's {@code --optimizer}). */
+        public static Kind parse(String name) {
+            for (Kind k : values()) {
+                if (k.name().toLowerCase(Locale.ROOT).equals(name)) return k;
+            }
+            throw new IllegalArgumentException("unknown optimizer '" + name + "' (adam, adamw, sgd)");
+        }
+    }
 
     /**
      * Hyper-parameters. {@code beta1}/{@code beta2}/{@code eps} apply to Adam and AdamW,
