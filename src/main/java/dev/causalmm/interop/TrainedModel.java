@@ -25,6 +25,7 @@ import dev.causalmm.io.Provenance;
 import dev.causalmm.io.SafeTensors;
 import dev.causalmm.io.Sha256;
 import dev.causalmm.io.UserInputException;
+import dev.causalmm.nn.SafeTensorWeights;
 import dev.causalmm.nn.EncoderConfig;
 import dev.causalmm.nn.Encoders;
 import dev.causalmm.nn.MultimodalModel;
@@ -37,13 +38,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A trained model as a library object: the Java model (and its regulariser, whose parameters C3R
@@ -217,24 +215,7 @@ public final class TrainedModel implements AutoCloseable {
     }
 
     private void restoreFrom(SafeTensors st) throws FormatException {
-        Map<String, Tensor> params = parameters();
-        Set<String> extra = new LinkedHashSet<>(st.entries().keySet());
-        extra.removeAll(params.keySet());
-        if (!extra.isEmpty()) {
-            throw new FormatException(st.source() + ": tensors " + extra + " are not parameters of the " + modelName() + " model it describes");
-        }
-        for (var e : params.entrySet()) {
-            SafeTensors.Entry en = st.entries().get(e.getKey());
-            if (en == null) throw new FormatException(st.source() + ": no tensor for parameter '" + e.getKey() + "'");
-            long[] want = e.getValue().shape();
-            if (!Arrays.equals(want, en.shape())) {
-                throw new FormatException(st.source() + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(en.shape())
-                        + ", the model expects " + Arrays.toString(want));
-            }
-            try (Tensor src = Tensor.of(st.floats(e.getKey()), want); NoGrad ng = NoGrad.enter()) {
-                e.getValue().copyFrom_(src);
-            }
-        }
+        SafeTensorWeights.copyInto(parameters(), st, modelName() + " model");
     }
 
     // ------------------------------------------------------------------ export
@@ -360,13 +341,7 @@ public final class TrainedModel implements AutoCloseable {
         w.put("dtype", options.dtype().longName());
         w.put("tensors", data.size());
         if (options.libtorchArchive()) w.put("libtorchArchive", ARCHIVE_FILE);
-        var names = w.putArray("names");
-        for (SafeTensors.Data d : data) {
-            ObjectNode o = names.addObject();
-            o.put("name", d.name());
-            var sh = o.putArray("shape");
-            for (long x : d.shape()) sh.add(x);
-        }
+        SafeTensorWeights.describe(w, data);
         c.set("state", state.deepCopy());
         return c;
     }

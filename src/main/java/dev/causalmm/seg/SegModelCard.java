@@ -7,6 +7,7 @@ import dev.causalmm.engine.Engine;
 import dev.causalmm.io.FormatException;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.SafeTensors;
+import dev.causalmm.nn.SafeTensorWeights;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -96,13 +97,7 @@ final class SegModelCard {
         w.put("dtype", dtype.longName());
         w.put("tensors", data.size());
         if (archive) w.put("libtorchArchive", TrainedSegModel.ARCHIVE_FILE);
-        ArrayNode names = w.putArray("names");
-        for (SafeTensors.Data d : data) {
-            ObjectNode o = names.addObject();
-            o.put("name", d.name());
-            ArrayNode sh = o.putArray("shape");
-            for (long x : d.shape()) sh.add(x);
-        }
+        SafeTensorWeights.describe(w, data);
     }
 
     /** The card in {@code st}'s metadata; refuses a file without one, naming it. */

@@ -3,7 +3,6 @@ package dev.causalmm.seg;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.causalmm.engine.NoGrad;
 import dev.causalmm.engine.Tensor;
 import dev.causalmm.engine.TensorArchive;
 import dev.causalmm.engine.TensorScope;
@@ -14,6 +13,7 @@ import dev.causalmm.io.OutputFolder;
 import dev.causalmm.io.Provenance;
 import dev.causalmm.io.SafeTensors;
 import dev.causalmm.nn.Init;
+import dev.causalmm.nn.SafeTensorWeights;
 import dev.causalmm.nn.UNet3d;
 import dev.causalmm.train.Checkpoint;
 import java.io.IOException;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Arrays;
 
 /**
  * A trained segmentation model as a library object: the U-Net with its weights and the
@@ -134,22 +133,7 @@ public final class TrainedSegModel implements AutoCloseable {
     }
 
     private static void restore(UNet3d model, SafeTensors st) throws FormatException {
-        Map<String, Tensor> params = model.namedParameters();
-        List<String> extra = new ArrayList<>(st.entries().keySet());
-        extra.removeAll(params.keySet());
-        if (!extra.isEmpty()) throw new FormatException(st.source() + ": tensors " + extra + " are not parameters of the U-Net it describes");
-        for (var e : params.entrySet()) {
-            SafeTensors.Entry en = st.entries().get(e.getKey());
-            if (en == null) throw new FormatException(st.source() + ": no tensor for U-Net parameter '" + e.getKey() + "'");
-            long[] want = e.getValue().shape();
-            if (!Arrays.equals(want, en.shape())) {
-                throw new FormatException(st.source() + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(en.shape())
-                        + ", the U-Net expects " + Arrays.toString(want));
-            }
-            try (Tensor src = Tensor.of(st.floats(e.getKey()), want); NoGrad ng = NoGrad.enter()) {
-                e.getValue().copyFrom_(src);
-            }
-        }
+        SafeTensorWeights.copyInto(model.namedParameters(), st, "U-Net");
     }
 
     /**
