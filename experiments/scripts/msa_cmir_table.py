@@ -61,21 +61,24 @@ def youtube(root, model, reg):
         row.append(fmt(*stats(noisy, se(noisy))))
     return row
 
+TABLES = (
+    ("ICT-MMMO (regression, L1; test n = 80; training-mean predictor: test MAE 1.36). Lower MAE is better.",
+     "| model | regulariser | MAE clean | Pearson r clean | MAE, ε=10 on audio | MAE, ε=10 on video | Acc-2 (≥3) clean |",
+     "|---|---|---|---|---|---|---|", mmmo),
+    ("YouTube (3 classes; test n = 60).",
+     "| model | regulariser | accuracy clean | weighted F1 clean | accuracy, ε=10 on audio | accuracy, ε=10 on video |",
+     "|---|---|---|---|---|---|", youtube),
+)
+
 def main(root):
-    print("ICT-MMMO (regression, L1; test n = 80; training-mean predictor: test MAE 1.36). Lower MAE is better.\n")
-    print("| model | regulariser | MAE clean | Pearson r clean | MAE, ε=10 on audio | MAE, ε=10 on video | Acc-2 (≥3) clean |")
-    print("|---|---|---|---|---|---|---|")
-    for model in ("late-fusion", "concat"):
-        for reg in ("none", "cmir"):
-            row = mmmo(root, model, reg)
-            if row: print(f"| {model} | {reg} | " + " | ".join(row) + " |")
-    print("\nYouTube (3 classes; test n = 60).\n")
-    print("| model | regulariser | accuracy clean | weighted F1 clean | accuracy, ε=10 on audio | accuracy, ε=10 on video |")
-    print("|---|---|---|---|---|---|")
-    for model in ("late-fusion", "concat"):
-        for reg in ("none", "cmir"):
-            row = youtube(root, model, reg)
-            if row: print(f"| {model} | {reg} | " + " | ".join(row) + " |")
+    for i, (title, header, rule, cells) in enumerate(TABLES):
+        print(("\n" if i else "") + title + "\n")
+        print(header)
+        print(rule)
+        for model in ("late-fusion", "concat"):
+            for reg in ("none", "cmir"):
+                row = cells(root, model, reg)
+                if row: print(f"| {model} | {reg} | " + " | ".join(row) + " |")
 
 if __name__ == "__main__":
     main(sys.argv[1])

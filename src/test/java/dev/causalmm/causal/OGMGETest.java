@@ -139,27 +139,26 @@ class OGMGETest {
 
     @Test
     void geNoiseHasTheGradientsOwnScale() {
-        try (var s = TensorScope.open("t"); MultimodalModel model = new ConcatFusion(new int[] {4, 4}, 3, EncoderConfig.c3rPaper(), 5);
-             OGMGE reg = new OGMGE(OGMGEConfig.defaults().withAlpha(0.5))) {
-            var batch = ImbalancedToy.rows(6, 3);
-            dev.causalmm.engine.Engine.seed(4);
-            ForwardOutput out = model.forward(batch.inputs(), null);
-            reg.compute(model, out, batch.labels(), 0);
-            double[] c = reg.lastCoefficients().toDoubleArray();
-            model.loss(out, batch.labels()).backward();
-            Tensor p = model.namedParameters().entrySet().stream().filter(e -> e.getKey().startsWith("encoder1.") && e.getValue().dim() >= 2)
-                    .findFirst().orElseThrow().getValue();
-            Tensor raw = p.grad().mul(1.0);
-            Tensor g0 = raw.mul(c[1]);
-            reg.afterBackward(model);
-            double noiseStd = p.grad().sub(g0).std().item();
-            double gradStd = raw.std().item();
-            assertTrue(noiseStd > 0.7 * gradStd && noiseStd < 1.3 * gradStd, "noise std " + noiseStd + " vs gradient std " + gradStd);
-        }
+        double[] r = geNoiseAfterOneStep(1);
+        double noiseStd = r[0], gradStd = r[1];
+        assertTrue(noiseStd > 0.7 * gradStd && noiseStd < 1.3 * gradStd, "noise std " + noiseStd + " vs gradient std " + gradStd);
     }
 
     @Test
     void geNoiseOnTheDominantEncoderHasTheUnscaledGradientsStd() {
+        double[] r = geNoiseAfterOneStep(-1);
+        double noiseStd = r[0], rawStd = r[1], k = r[2];
+        assertTrue(k < 0.6, "α = 0.5 damps the dominant encoder to k ≤ 1 − tanh(0.5): " + k);
+        // the reference: grad * coeff + N(0, grad.std()) with std of the unscaled grad (k·std would be < 0.6·rawStd)
+        assertTrue(noiseStd > 0.8 * rawStd && noiseStd < 1.2 * rawStd, "noise std " + noiseStd + " vs unscaled gradient std " + rawStd);
+    }
+
+    /**
+     * One OGM-GE step (α = 0.5) on the imbalanced toy: the std of the noise GE added to the first
+     * weight matrix of encoder {@code encoder} (-1: the dominant one, the smaller coefficient), the std
+     * of that matrix's unscaled gradient, and the encoder's coefficient k.
+     */
+    private static double[] geNoiseAfterOneStep(int encoder) {
         try (var s = TensorScope.open("t"); MultimodalModel model = new ConcatFusion(new int[] {4, 4}, 3, EncoderConfig.c3rPaper(), 5);
              OGMGE reg = new OGMGE(OGMGEConfig.defaults().withAlpha(0.5))) {
             var batch = ImbalancedToy.rows(6, 3);
@@ -167,17 +166,13 @@ class OGMGETest {
             ForwardOutput out = model.forward(batch.inputs(), null);
             reg.compute(model, out, batch.labels(), 0);
             double[] c = reg.lastCoefficients().toDoubleArray();
-            int u = c[0] < c[1] ? 0 : 1;
-            assertTrue(c[u] < 0.6, "α = 0.5 damps the dominant encoder to k ≤ 1 − tanh(0.5): " + c[u]);
+            int u = encoder >= 0 ? encoder : c[0] < c[1] ? 0 : 1;
             model.loss(out, batch.labels()).backward();
             Tensor p = model.namedParameters().entrySet().stream().filter(e -> e.getKey().startsWith("encoder" + u + ".") && e.getValue().dim() >= 2)
                     .findFirst().orElseThrow().getValue();
             Tensor raw = p.grad().mul(1.0);
             reg.afterBackward(model);
-            double noiseStd = p.grad().sub(raw.mul(c[u])).std().item();
-            double rawStd = raw.std().item();
-            // the reference: grad * coeff + N(0, grad.std()) with std of the unscaled grad (k·std would be < 0.6·rawStd)
-            assertTrue(noiseStd > 0.8 * rawStd && noiseStd < 1.2 * rawStd, "noise std " + noiseStd + " vs unscaled gradient std " + rawStd);
+            return new double[] {p.grad().sub(raw.mul(c[u])).std().item(), raw.std().item(), c[u]};
         }
     }
 
