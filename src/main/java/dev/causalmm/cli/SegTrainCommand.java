@@ -45,6 +45,7 @@ final class SegTrainCommand implements Callable<Integer> {
     @Option(names = "--device") String device = D.device().toString();
     @Option(names = "--regularizer") String regularizer = "none";
     @Option(names = "--c3r-voxels") int c3rVoxels = D.c3rVoxels();
+    @Mixin SegLckdOptions lckd;
     @Mixin OverwriteOption overwrite;
 
     @Override
@@ -54,6 +55,7 @@ final class SegTrainCommand implements Callable<Integer> {
                 .withForeground(foreground).withFlips(!noFlips).withModalityDropout(!noDropout).withIntensityScale(intensityScale)
                 .withTimeLimitSeconds(timeLimit).withCheckpointEvery(checkpointEvery).withRegularizer(regularizer).withC3rVoxels(c3rVoxels)
                 .withSeed(seed).withDevice(Device.parse(device));
+        recipe = lckd.apply(recipe);
         SegTrainer.Result r;
         if (dataOptions.useCases(data, cases)) {
             r = SegPipeline.train(CasesManifest.read(cases), java.util.Optional.ofNullable(dataOptions.cache), recipe, out, resume,

@@ -22,8 +22,11 @@ public final class UNet3d extends Module {
      * @param features per-voxel representation before the last 1×1×1 convolution, {@code B×width(0)×D×H×W}
      * @param tokens   per-modality bottleneck features, spatially averaged, {@code B×K×width(depth)};
      *                 {@code null} for {@link UNetConfig.Fusion#CHANNELS} (it has no per-modality features)
+     * @param modalityFeatures the shared encoder's bottleneck output of each modality before the mean
+     *                 fill, {@code B×K×width(depth)×d×h×w} (what LCKD distils); {@code null} for
+     *                 {@link UNetConfig.Fusion#CHANNELS}
      */
-    public record Output(Tensor logits, Tensor features, Tensor tokens) {}
+    public record Output(Tensor logits, Tensor features, Tensor tokens, Tensor modalityFeatures) {}
 
     private final UNetConfig config;
     private final List<Block> encoder = new ArrayList<>();
@@ -81,6 +84,7 @@ public final class UNet3d extends Module {
         List<Tensor> skips = new ArrayList<>();
         Tensor h;
         Tensor tokens = null;
+        Tensor perModality = null;
         if (shared) {
             h = x.reshape(b * k, 1, s[2], s[3], s[4]);
             Tensor m6 = mask.reshape(b, k, 1, 1, 1, 1);
@@ -91,7 +95,10 @@ public final class UNet3d extends Module {
                 Tensor f = h.reshape(b, k, hs[1], hs[2], hs[3], hs[4]);
                 Tensor mean = f.mul(m6).sum(1, true).div(count);
                 Tensor filled = f.mul(m6).add(mean.mul(m6.neg().add(1.0)));
-                if (l == config.depth()) tokens = f.mean(new long[] {3, 4, 5}, false);
+                if (l == config.depth()) {
+                    tokens = f.mean(new long[] {3, 4, 5}, false);
+                    perModality = f;
+                }
                 skips.add(filled.reshape(b, k * hs[1], hs[2], hs[3], hs[4]));
             }
         } else {
@@ -108,7 +115,7 @@ public final class UNet3d extends Module {
             Tensor up = ups.get(i).forward(h);
             h = decoder.get(i).forward(Tensor.cat(List.of(up, skips.get(l)), 1));
         }
-        return new Output(head.forward(h), h, tokens);
+        return new Output(head.forward(h), h, tokens, perModality);
     }
 
     /** conv 3³ (stride s) → IN → LReLU → conv 3³ → IN (+ 1×1×1 shortcut when residual) → LReLU. */

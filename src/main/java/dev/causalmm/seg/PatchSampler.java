@@ -98,6 +98,11 @@ public final class PatchSampler {
         }
     }
 
+    /** A sampler over the same volumes drawing with other settings and another seed (LCKD's election patches). */
+    public PatchSampler redrawn(Settings other, long otherSeed) {
+        return new PatchSampler(volumes, other, otherSeed);
+    }
+
     /** How patches are drawn. */
     public Settings settings() {
         return settings;

@@ -16,7 +16,8 @@ import java.util.SequencedMap;
 /**
  * seg-train's {@link MetricsLog} in its checkpoint folder: one row per log step with
  * {@code train/loss} (the running loss the log line shows), {@code lr}, C3R's {@code reg/c3.risk},
- * {@code reg/c3.L_v} and {@code reg/c3.L_fe} at that step when C3R is on, and {@code samples_per_sec}
+ * {@code reg/c3.L_v} and {@code reg/c3.L_fe} at that step when C3R is on, LCKD's unweighted
+ * {@code reg/lckd.kd} when LCKD is on, and {@code samples_per_sec}
  * (patches per second since the previous row). Segmentation has no epochs: rows have no epoch.
  */
 final class SegMetrics implements AutoCloseable {
@@ -62,7 +63,7 @@ final class SegMetrics implements AutoCloseable {
     }
 
     /** Writes the row of step {@code done} (1-based: optimizer steps taken). */
-    void log(int done, double runningLoss, double lr, double[] c3rTerms) {
+    void log(int done, double runningLoss, double lr, double[] c3rTerms, double lckdKd) {
         long now = System.nanoTime();
         SequencedMap<String, Double> v = new LinkedHashMap<>();
         v.put("train/loss", runningLoss);
@@ -72,6 +73,7 @@ final class SegMetrics implements AutoCloseable {
             v.put("reg/c3.L_v", c3rTerms[1]);
             v.put("reg/c3.L_fe", c3rTerms[2]);
         }
+        if (!Double.isNaN(lckdKd)) v.put("reg/lckd.kd", lckdKd);
         double seconds = (now - lastTime) / 1e9;
         v.put("samples_per_sec", seconds > 0 ? (double) (done - lastStep) * batchSize / seconds : Double.NaN);
         log.log(new MetricsRow(done, OptionalInt.empty(), v, MetricsRow.now()));

@@ -121,6 +121,7 @@ public final class SegPipeline {
 
     private static SegTrainer.Result train(Source src, SegRecipe recipe, Path out, boolean resume, MetricsLoggers loggers, boolean overwrite)
             throws IOException {
+        if (recipe.lckd() != null) SegLckd.requireSharedEncoder(recipe.fusion());   // before any case is read
         List<String> modalities = src.recorded().modalityNames();
         UNetConfig uc = recipe.unet(modalities.size());
         ObjectNode data = optionsJson(src.recorded());

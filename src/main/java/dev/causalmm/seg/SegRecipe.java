@@ -35,10 +35,11 @@ import java.util.Locale;
  * @param checkpointEvery steps between checkpoints (0 = only at the end) (default 100)
  * @param c3r C3R on segmentation, or null for the plain loss (default none)
  * @param c3rVoxels voxels per volume C3R's twin terms use (default 4096)
+ * @param lckd LCKD's teacher election and distillation, or null for none (default none; needs the shared encoder)
  * @param seed seed of the weights, the patches and C3R's voxel draws (default 1)
  * @param device where to train (default Device.CPU)
  */
-public record SegRecipe(int steps, int batchSize, int patch, int downsample, int width, int depth, boolean residual, UNetConfig.Fusion fusion, double learningRate, double weightDecay, double foreground, boolean flips, boolean modalityDropout, double intensityScale, double timeLimitSeconds, int logEvery, int checkpointEvery, C3RConfig c3r, int c3rVoxels, long seed, Device device) {
+public record SegRecipe(int steps, int batchSize, int patch, int downsample, int width, int depth, boolean residual, UNetConfig.Fusion fusion, double learningRate, double weightDecay, double foreground, boolean flips, boolean modalityDropout, double intensityScale, double timeLimitSeconds, int logEvery, int checkpointEvery, C3RConfig c3r, int c3rVoxels, LckdConfig lckd, long seed, Device device) {
 
     public SegRecipe {
         if (steps <= 0) throw new UserInputException("steps must be > 0, got " + steps);
@@ -58,7 +59,7 @@ public record SegRecipe(int steps, int batchSize, int patch, int downsample, int
 
     /** The recipe {@code seg-train} runs without options. */
     public static SegRecipe defaults() {
-        return new SegRecipe(600, 2, 48, 2, 8, 3, false, UNetConfig.Fusion.CHANNELS, 0.003, 0, 0.5, true, true, 0, 780, 0, 100, null, 4096, 1, Device.CPU);
+        return new SegRecipe(600, 2, 48, 2, 8, 3, false, UNetConfig.Fusion.CHANNELS, 0.003, 0, 0.5, true, true, 0, 780, 0, 100, null, 4096, null, 1, Device.CPU);
     }
 
     /** Steps between log lines: {@code logEvery}, or a twentieth of the run when it is 0. */
@@ -91,9 +92,10 @@ public record SegRecipe(int steps, int batchSize, int patch, int downsample, int
 
     /**
      * What a resumed run must share with the run it continues (besides the network, seed, patch and
-     * batch size, checked separately): they shape the patch draws, C3R's draws and the optimizer's
-     * trajectory. {@code sampler} is {@link PatchSampler#VERSION}; {@code sampling} is how the
-     * patches are actually drawn (the sampler's settings).
+     * batch size, checked separately): they shape the patch draws, C3R's draws, LCKD's elections and
+     * the optimizer's trajectory (LCKD's fields are 0 when it is off). {@code sampler} is
+     * {@link PatchSampler#VERSION}; {@code sampling} is how the patches are actually drawn (the
+     * sampler's settings).
      */
     public ObjectNode identity(PatchSampler.Settings sampling) {
         ObjectNode r = Json.object();
@@ -104,81 +106,84 @@ public record SegRecipe(int steps, int batchSize, int patch, int downsample, int
         r.put("intensityScale", sampling.intensityScale());
         r.put("regularizer", c3r == null ? "none" : "c3r");
         r.put("c3rVoxels", c3r == null ? 0 : c3rVoxels);
+        r.put("lckdWeight", lckd == null ? 0 : lckd.weight());
+        r.put("lckdElectEvery", lckd == null ? 0 : lckd.electEvery());
+        r.put("lckdElectionPatches", lckd == null ? 0 : lckd.electionPatches());
         r.put("learningRate", learningRate);
         r.put("weightDecay", weightDecay);
         return r;
     }
 
     public SegRecipe withSteps(int value) {
-        return new SegRecipe(value, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(value, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withBatchSize(int value) {
-        return new SegRecipe(steps, value, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, value, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withPatch(int value) {
-        return new SegRecipe(steps, batchSize, value, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, value, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withDownsample(int value) {
-        return new SegRecipe(steps, batchSize, patch, value, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, value, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withWidth(int value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, value, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, value, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withDepth(int value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, value, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, value, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withResidual(boolean value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, value, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, value, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withFusion(UNetConfig.Fusion value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, value, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, value, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withLearningRate(double value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, value, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, value, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withWeightDecay(double value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, value, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, value, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withForeground(double value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, value, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, value, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withFlips(boolean value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, value, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, value, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withModalityDropout(boolean value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, value, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, value, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withIntensityScale(double value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, value, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, value, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withTimeLimitSeconds(double value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, value, logEvery, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, value, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withLogEvery(int value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, value, checkpointEvery, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, value, checkpointEvery, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withCheckpointEvery(int value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, value, c3r, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, value, c3r, c3rVoxels, lckd, seed, device);
     }
 
     public SegRecipe withC3r(C3RConfig value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, value, c3rVoxels, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, value, c3rVoxels, lckd, seed, device);
     }
 
     /** {@code none} (no regulariser) or {@code c3r} (C3R at its defaults), as the command line names them. */
@@ -190,15 +195,19 @@ public record SegRecipe(int steps, int batchSize, int patch, int downsample, int
         };
     }
 
+    public SegRecipe withLckd(LckdConfig value) {
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, value, seed, device);
+    }
+
     public SegRecipe withC3rVoxels(int value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, value, seed, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, value, lckd, seed, device);
     }
 
     public SegRecipe withSeed(long value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, value, device);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, value, device);
     }
 
     public SegRecipe withDevice(Device value) {
-        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, seed, value);
+        return new SegRecipe(steps, batchSize, patch, downsample, width, depth, residual, fusion, learningRate, weightDecay, foreground, flips, modalityDropout, intensityScale, timeLimitSeconds, logEvery, checkpointEvery, c3r, c3rVoxels, lckd, seed, value);
     }
 }

@@ -6,6 +6,7 @@ import dev.causalmm.data.Batch;
 import dev.causalmm.data.DataLoader;
 import dev.causalmm.engine.DType;
 import dev.causalmm.engine.Tensor;
+import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
 import dev.causalmm.nn.UNet3d;
 import dev.causalmm.train.Checkpoint;
@@ -14,6 +15,8 @@ import dev.causalmm.train.NonFiniteLossException;
 import dev.causalmm.train.TrainerState;
 import dev.causalmm.train.TrainingTask;
 import dev.causalmm.train.metrics.MetricsLoggers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Segmentation as a {@link TrainingTask}: each {@link SegRecipe#checkpointEvery()} steps are an
  * "epoch" whose patches come through a {@link DataLoader} from a {@link PatchDataset} starting at
- * that epoch's (or the resumed) step; the loss is soft Dice + BCE (+ C3R's terms when configured);
+ * that epoch's (or the resumed) step; the loss is soft Dice + BCE (+ C3R's terms, + LCKD's weighted
+ * distillation, when configured; LCKD's elections follow their steps, see {@link SegLckd});
  * the schedule counts steps. The running loss (an exponential average, on the device) and C3R's
  * terms are read back on log steps only, where a row of the metric files ({@link SegMetrics}) and a
  * log line are written; checkpoints are {@link SegCheckpoint} folders whose state is a
@@ -36,12 +40,15 @@ final class SegTask implements TrainingTask, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegTrainer.class);
     /** Steps of patches drawn ahead of the training step. */
     private static final int PREFETCH = 2;
+    /** LCKD's elected teachers and elections, written into the checkpoint folder after each election. */
+    static final String LCKD_FILE = "lckd.json";
 
     private final UNet3d model;
     private final SegModelConfig config;
     private final PatchSampler sampler;
     private final SegRecipe recipe;
     private final SegC3R c3r;
+    private final SegLckd lckd;
     private final Map<String, Tensor> named = new LinkedHashMap<>();
     private final Path out;
     private final MetricsLoggers loggers;
@@ -53,6 +60,8 @@ final class SegTask implements TrainingTask, AutoCloseable {
     private Tensor running;
     /** C3R's terms of the current step, read back on a log step only. */
     private double[] terms;
+    /** LCKD's unweighted distillation of the current step, read back on a log step only (NaN otherwise). */
+    private double kd = Double.NaN;
     private double lr;
     private int done;
 
@@ -67,6 +76,7 @@ final class SegTask implements TrainingTask, AutoCloseable {
         this.identity = recipe.identity(sampler.settings());
         this.c3r = recipe.c3r() == null ? null : new SegC3R(recipe.c3r(), model, recipe.c3rVoxels(), recipe.seed());
         if (c3r != null) c3r.to(recipe.device());
+        this.lckd = recipe.lckd() == null ? null : new SegLckd(recipe.lckd(), model.config(), config.modalities(), sampler, recipe.seed());
         named.putAll(model.namedParameters());
         if (c3r != null) c3r.namedParameters().forEach((k, v) -> named.put("c3r." + k, v));
         this.lr = recipe.learningRate();
@@ -110,6 +120,9 @@ final class SegTask implements TrainingTask, AutoCloseable {
         Tensor loss = SegLoss.diceBce(o.logits(), y);
         SegC3R.Terms t = c3r == null ? null : c3r.compute(model, o, y, m, (int) step);
         if (t != null) loss = loss.add(t.total());
+        Tensor distil = lckd == null ? null : lckd.distillation(o, m);
+        if (distil != null) loss = loss.add(distil.mul(recipe.lckd().weight()));
+        kd = distil != null && logStep(step + 1) ? distil.item() : Double.NaN;
         Tensor l64 = loss.detach().to(DType.FLOAT64);
         Tensor next = running == null ? l64 : running.mul(0.9).add(l64, 0.1);
         if (running != null) running.close();
@@ -127,12 +140,25 @@ final class SegTask implements TrainingTask, AutoCloseable {
     public void afterStep(long step, double rate) {
         done = (int) step + 1;
         lr = rate;
+        if (lckd != null && lckd.electionDue(step)) elect(step);
         if (!logStep(done)) return;
         double loss = readRunning();
         curve.add(loss);
-        metrics.log(done, loss, rate, terms);
+        metrics.log(done, loss, rate, terms, kd);
         String c3rPart = terms == null ? "" : " (C3R risk " + fmt(terms[0]) + " L_v " + fmt(terms[1]) + " L_fe " + fmt(terms[2]) + ")";
-        LOG.info("step {}/{} loss {}{} {} s", done, recipe.steps(), fmt(loss), c3rPart, fmt((System.nanoTime() - t0) / 1e9));
+        String kdPart = Double.isNaN(kd) ? "" : " (LCKD distillation " + fmt(kd) + ")";
+        LOG.info("step {}/{} loss {}{}{} {} s", done, recipe.steps(), fmt(loss), c3rPart, kdPart, fmt((System.nanoTime() - t0) / 1e9));
+    }
+
+    /** LCKD's election after {@code step}; the teachers so far go to {@code lckd.json} in the checkpoint folder. */
+    private void elect(long step) {
+        lckd.elect(model, step);
+        if (out == null) return;
+        try {
+            AtomicFiles.writeString(out.resolve(LCKD_FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(lckd.state()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out.resolve(LCKD_FILE) + ": " + AtomicFiles.describe(e), e);
+        }
     }
 
     @Override
@@ -156,6 +182,7 @@ final class SegTask implements TrainingTask, AutoCloseable {
         JsonNode loss = state.task().get("loss");
         if (loss != null && loss.isNumber()) running = Tensor.full(loss.asDouble(), DType.FLOAT64, recipe.device()).unscoped();
         done = (int) state.step();
+        if (lckd != null) lckd.restore(state.task().get("lckd"));
         LOG.info("seg-train: resumed from {} at step {} of {}", out, done, recipe.steps());
     }
 
@@ -173,6 +200,7 @@ final class SegTask implements TrainingTask, AutoCloseable {
         Json.putNumber(s, "loss", readRunning());
         s.put("steps", recipe.steps());
         s.put("batchSize", recipe.batchSize());
+        if (lckd != null) s.set("lckd", lckd.state());
         return s;
     }
 
