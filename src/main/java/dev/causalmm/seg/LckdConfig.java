@@ -12,8 +12,9 @@ import dev.causalmm.io.UserInputException;
  * @param weight          weight of the distillation term in the loss (reference: {@code kd_wt = 0.1})
  * @param electEvery      an election after every step whose 0-based index is a multiple of this
  *                        (reference: validation at {@code i_iter % val_pred_every == 0}, default 100)
- * @param electionPatches tumour-centred patches drawn once from the training cases to elect on
- *                        (the reference validates on a held-out case list; seg-train has none)
+ * @param electionPatches tumour-centred patches drawn once from the training cases to elect on, one
+ *                        case after the other (the reference validates on a held-out case list;
+ *                        seg-train has none)
  */
 public record LckdConfig(double weight, int electEvery, int electionPatches) {
     /** The most election patches: each election runs K forward passes over all of them at once. */
@@ -30,9 +31,9 @@ public record LckdConfig(double weight, int electEvery, int electionPatches) {
         }
     }
 
-    /** The reference's weight (0.1) and election interval (train.py's default 100 steps); 4 election patches. */
+    /** The reference's weight (0.1) and election interval (train.py's default 100 steps); 8 election patches. */
     public static LckdConfig defaults() {
-        return new LckdConfig(0.1, 100, 4);
+        return new LckdConfig(0.1, 100, 8);
     }
 
     public LckdConfig withWeight(double value) {

@@ -98,9 +98,14 @@ public final class PatchSampler {
         }
     }
 
-    /** A sampler over the same volumes drawing with other settings and another seed (LCKD's election patches). */
-    public PatchSampler redrawn(Settings other, long otherSeed) {
-        return new PatchSampler(volumes, other, otherSeed);
+    /** A sampler over volume {@code index} alone, drawing with other settings and another seed (LCKD's election patches). */
+    public PatchSampler ofVolume(int index, Settings other, long otherSeed) {
+        return new PatchSampler(List.of(volumes.get(index)), other, otherSeed);
+    }
+
+    /** Number of volumes patches are drawn from. */
+    public int volumeCount() {
+        return volumes.size();
     }
 
     /** How patches are drawn. */

@@ -36,13 +36,35 @@ final class SegLckd {
     private int[] teachers = new int[3];
     private final List<LckdElection> elections = new ArrayList<>();
 
-    /** Draws the election patches (tumour-centred, no flips or dropout) from {@code sampler}'s volumes. */
+    /** Draws the election patches from {@code sampler}'s volumes ({@link #electionPatches}). */
     SegLckd(LckdConfig config, UNetConfig unet, List<String> modalities, PatchSampler sampler, long seed) {
         requireSharedEncoder(unet.fusion());
         this.config = config;
         this.modalities = List.copyOf(modalities);
+        this.patches = electionPatches(sampler, config.electionPatches(), seed ^ 0x1CCD_E1EC7L);
+    }
+
+    /**
+     * {@code n} tumour-centred patches without flips or dropout (every modality the case has), patch
+     * b from volume b mod V in the training order, so that every case (and so every modality some
+     * case has) is scored once n reaches the number of cases; drawn from {@code seed}, the same on resume.
+     */
+    static PatchSampler.Batch electionPatches(PatchSampler sampler, int n, long seed) {
         PatchSampler.Settings s = new PatchSampler.Settings(sampler.settings().patch(), 1.0, false, false);
-        this.patches = sampler.redrawn(s, seed ^ 0x1CCD_E1EC7L).batch(0, config.electionPatches());
+        int volumes = Math.min(n, sampler.volumeCount());
+        PatchSampler[] of = new PatchSampler[volumes];
+        for (int v = 0; v < volumes; v++) of[v] = sampler.ofVolume(v, s, seed + v);
+        int k = sampler.modalities();
+        int[] p = s.patch();
+        int pv = p[0] * p[1] * p[2];
+        float[] x = new float[n * k * pv], mask = new float[n * k], y = new float[n * 3 * pv];
+        for (int b = 0; b < n; b++) {
+            PatchSampler.Batch one = of[b % volumes].batch(b / volumes, 1);
+            System.arraycopy(one.x(), 0, x, b * k * pv, k * pv);
+            System.arraycopy(one.mask(), 0, mask, b * k, k);
+            System.arraycopy(one.y(), 0, y, b * 3 * pv, 3 * pv);
+        }
+        return new PatchSampler.Batch(n, k, p, x, mask, y);
     }
 
     /** LCKD needs each modality's own encoder features, which only the shared-encoder U-Net has. */

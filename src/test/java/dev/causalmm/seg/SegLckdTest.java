@@ -92,6 +92,25 @@ class SegLckdTest {
     }
 
     @Test
+    void electionPatchesTakeEveryCaseInTurnWithAllItsModalitiesAndTumour() {
+        List<SegVolume> vols = List.of(SyntheticBrats.make("a", N, 0b0101, 1), SyntheticBrats.make("b", N, 0b1111, 2),
+                SyntheticBrats.make("c", N, 0b0011, 3));
+        PatchSampler sampler = new PatchSampler(vols, new PatchSampler.Settings(PATCH, 0, true, true), 4);
+        PatchSampler.Batch p = SegLckd.electionPatches(sampler, 5, 11);
+        int[] expected = {0b0101, 0b1111, 0b0011, 0b0101, 0b1111};
+        int pv = N * N * N;
+        for (int b = 0; b < 5; b++) {
+            int bits = 0;
+            for (int m = 0; m < 4; m++) if (p.mask()[b * 4 + m] != 0) bits |= 1 << m;
+            assertEquals(expected[b], bits, "patch " + b + " has every modality of case " + (b % 3));
+            double wt = 0;
+            for (int i = 0; i < pv; i++) wt += p.y()[b * 3 * pv + i];
+            assertTrue(wt > 0, "patch " + b + " contains tumour");
+        }
+        assertArrayEquals(p.x(), SegLckd.electionPatches(sampler, 5, 11).x(), "drawn from the seed");
+    }
+
+    @Test
     void distillationIsTheL1DistanceToTheTeacherOverSamplesThatHaveBoth() {
         try (var scope = TensorScope.open("t")) {
             // B=2, K=3, C=2, 2×2×2: modality 1 = teacher + 0.5 in sample 0 and + 3 in sample 1; modality 2 = teacher + 1
@@ -162,19 +181,31 @@ class SegLckdTest {
         assertTrue(assertThrows(UserInputException.class, () -> LckdConfig.defaults().withElectEvery(0)).getMessage().contains("--lckd.elect-every"));
         assertTrue(assertThrows(UserInputException.class, () -> LckdConfig.defaults().withElectionPatches(0)).getMessage()
                 .contains("--lckd.election-patches"));
-        assertEquals(new LckdConfig(0.1, 100, 4), LckdConfig.defaults(), "the reference's kd_wt and val_pred_every");
+        assertEquals(new LckdConfig(0.1, 100, 8), LckdConfig.defaults(), "the reference's kd_wt and val_pred_every");
     }
 
     /** One seg-train invocation with LCKD (elections after steps 1, 3, 5), as SegResumeTest runs them. */
     private static SegTrainer.Result run(Path out, double timeLimit, boolean resume) throws Exception {
+        return run(out, timeLimit, resume, new LckdConfig(0.5, 2, 2));
+    }
+
+    private static SegTrainer.Result run(Path out, double timeLimit, boolean resume, LckdConfig lckd) throws Exception {
         UNetConfig uc = shared(4);
         SegModelConfig cfg = new SegModelConfig(uc, SyntheticBrats.MODALITIES, PATCH, 9, "brats2018", null);
         List<SegVolume> vols = List.of(SyntheticBrats.make("a", N, 0b0101, 1), SyntheticBrats.make("b", N, 0b1111, 2));
         PatchSampler sampler = new PatchSampler(vols, new PatchSampler.Settings(PATCH, 0.5, true, true), 9 ^ 77);
         try (UNet3d model = new UNet3d(uc, Init.seeded(9))) {
-            return SegTrainer.train(model, cfg, sampler, recipe(6, new LckdConfig(0.5, 2, 2), 9).withLearningRate(3e-3)
+            return SegTrainer.train(model, cfg, sampler, recipe(6, lckd, 9).withLearningRate(3e-3)
                     .withTimeLimitSeconds(timeLimit).withCheckpointEvery(2), out, null, resume, MetricsLoggers.DEFAULT);
         }
+    }
+
+    @Test
+    void resumingWithOtherLckdSettingsIsRefused() throws Exception {
+        Path out = dir.resolve("other");
+        run(out, 1e-9, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(out, 0, true, new LckdConfig(0.2, 2, 2)));
+        assertTrue(e.getMessage().contains("lckdWeight") && e.getMessage().contains("use a fresh --out"), e.getMessage());
     }
 
     private static Map<String, float[]> weights(Path out) throws Exception {
