@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * features of the shared encoder, taken over the samples that have both t and s after modality
  * dropout, summed over the pairs. Before the first election the teacher is the first modality (the
  * reference's {@code --teachers 0}). The teachers are training state: they are checkpointed and
- * restored on resume. It stays on the device; elections read their Dice back, nothing else does.
+ * restored on resume. The term stays on the device (read back on log steps only); an election reads
+ * its Dice back once.
  */
 final class SegLckd {
     private static final Logger LOG = LoggerFactory.getLogger(SegTrainer.class);
