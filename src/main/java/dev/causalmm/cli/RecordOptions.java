@@ -1,44 +1,90 @@
 package dev.causalmm.cli;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * One {@code --NAME.<component>} option per component of a settings record (a regulariser's config):
- * {@code lambdaInv} is {@code --NAME.lambda-inv}, the record's {@code defaults()} give the initial
- * values, Help.properties the help (key {@code NAME.<component>}), and the record's constructor
- * checks the values. A boolean component that is on by default becomes the flag
- * {@code --NAME.no-<component>}. So a regulariser whose config is such a record needs no option class.
+ * One option per component of a settings record (a regulariser's config, the segmentation recipe):
+ * in a group {@code --NAME.}, {@code lambdaInv} is {@code --NAME.lambda-inv}; the record's
+ * {@code defaults()} give the initial values, Help.properties the help (key {@code NAME.<component>},
+ * or {@code causalmm.<command>.<option>}), and the record's constructor checks the values. A boolean
+ * component that is on by default becomes the flag {@code --NAME.no-<component>}; a type with a
+ * static {@code parse(String)} (an enum, a device) is given as text and parsed by it, so its refusal
+ * reads as before. A component that is a record without such a parser (an optional sub-config) has
+ * options of its own and keeps its default here. So such a record needs no option class.
  */
 final class RecordOptions {
     private RecordOptions() {}
 
-    /** Adds the options of {@code defaults}' components to {@code command}. */
-    static void add(CommandSpec command, String name, Record defaults) {
-        for (RecordComponent c : defaults.getClass().getRecordComponents()) {
-            boolean negated = onByDefault(c, defaults);
-            command.addOption(OptionSpec.builder(option(name, c, negated)).type(negated ? boolean.class : c.getType())
-                    .initialValue(negated ? false : value(c, defaults)).hasInitialValue(true).paramLabel("<" + c.getName() + ">").build());
+    /**
+     * How components become options: {@code prefix} before the kebab-case name ({@code --} or
+     * {@code --NAME.}), {@code renamed} components spelt as the help shows them ({@code --lr=<lr>}),
+     * {@code skipped} components kept at their default.
+     */
+    record Naming(String prefix, Map<String, String> renamed, Set<String> skipped) {
+        /** The group {@code --NAME.<component>}, every component under its own name. */
+        static Naming group(String name) {
+            return new Naming("--" + name + ".", Map.of(), Set.of());
+        }
+
+        Binding bind(RecordComponent c, Record defaults) {
+            Method parse = parser(c.getType());
+            if (skipped.contains(c.getName()) || c.getType().isRecord() && parse == null) return null;
+            boolean negated = Boolean.TRUE.equals(value(c, defaults));
+            String kebab = c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+            String[] spelt = renamed.getOrDefault(c.getName(), prefix + (negated ? "no-" : "") + kebab + "=<" + c.getName() + ">").split("=", 2);
+            return new Binding(spelt[0], spelt[1], negated, parse);
         }
     }
 
-    /** The record that {@code command}'s options spell; refused (IllegalArgumentException) by its constructor's checks. */
+    /** A component as an option: its name and value label, whether it is a no-flag, and the type's own parser (or null). */
+    private record Binding(String option, String label, boolean negated, Method parse) {
+        OptionSpec spec(Class<?> type, Object initial) {
+            Object text = initial instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(initial);
+            Object shown = negated ? false : parse == null ? initial : text;
+            return OptionSpec.builder(option).type(negated ? boolean.class : parse == null ? type : String.class).initialValue(shown)
+                    .hasInitialValue(true).paramLabel(label).build();
+        }
+
+        Object read(Object given) {
+            if (negated) return !(Boolean) given;
+            return parse == null ? given : reflect(() -> parse.invoke(null, given));
+        }
+    }
+
+    /** Adds the options of {@code defaults}' components to {@code command}. */
+    static void add(CommandSpec command, Naming naming, Record defaults) {
+        for (RecordComponent c : defaults.getClass().getRecordComponents()) {
+            Binding b = naming.bind(c, defaults);
+            if (b != null) command.addOption(b.spec(c.getType(), value(c, defaults)));
+        }
+    }
+
+    /** The record that {@code command}'s options spell; refused (IllegalArgumentException) by its constructor's or a parser's checks. */
     @SuppressWarnings("unchecked")
-    static <R extends Record> R read(CommandSpec command, String name, R defaults) {
+    static <R extends Record> R read(CommandSpec command, Naming naming, R defaults) {
         RecordComponent[] components = defaults.getClass().getRecordComponents();
         Object[] values = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
-            boolean negated = onByDefault(components[i], defaults);
-            Object given = command.findOption(option(name, components[i], negated)).getValue();
-            values[i] = negated ? !(Boolean) given : given;
+            Binding b = naming.bind(components[i], defaults);
+            values[i] = b == null ? value(components[i], defaults) : b.read(command.findOption(b.option()).getValue());
         }
+        Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        return (R) reflect(() -> defaults.getClass().getDeclaredConstructor(types).newInstance(values));
+    }
+
+    /** A reflective call whose own refusal (a RuntimeException) is passed on as it is. */
+    private static Object reflect(ReflectiveCall call) {
         try {
-            Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
-            return (R) defaults.getClass().getDeclaredConstructor(types).newInstance(values);
+            return call.run();
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException refused) throw refused;
             throw new IllegalStateException(e.getCause());
@@ -47,19 +93,22 @@ final class RecordOptions {
         }
     }
 
-    private static String option(String name, RecordComponent c, boolean negated) {
-        return "--" + name + "." + (negated ? "no-" : "") + c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+    private interface ReflectiveCall {
+        Object run() throws ReflectiveOperationException;
     }
 
-    private static boolean onByDefault(RecordComponent c, Record defaults) {
-        return Boolean.TRUE.equals(value(c, defaults));
+    /** {@code type}'s public static {@code parse(String)} returning a {@code type}, or null. */
+    private static Method parser(Class<?> type) {
+        if (type.isPrimitive() || type == String.class) return null;
+        try {
+            Method m = type.getMethod("parse", String.class);
+            return Modifier.isStatic(m.getModifiers()) && m.getReturnType() == type ? m : null;
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     private static Object value(RecordComponent c, Record r) {
-        try {
-            return c.getAccessor().invoke(r);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return reflect(() -> c.getAccessor().invoke(r));
     }
 }

@@ -5,6 +5,7 @@ import dev.causalmm.causal.PMRConfig;
 import dev.causalmm.causal.RegularizerSpec;
 import dev.causalmm.causal.Regularizers;
 import dev.causalmm.causal.UMTConfig;
+import dev.causalmm.cli.RecordOptions.Naming;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -28,7 +29,7 @@ final class RegularizerOptions {
     static final class RecordSettings implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            RECORD_SETTINGS.forEach((regularizer, defaults) -> RecordOptions.add(spec, regularizer, defaults));
+            RECORD_SETTINGS.forEach((regularizer, defaults) -> RecordOptions.add(spec, Naming.group(regularizer), defaults));
             return spec;
         }
     }
@@ -37,7 +38,7 @@ final class RegularizerOptions {
     RegularizerSpec spec(CommandSpec command) {
         for (String n : Regularizers.NAMES) CliChecks.onlyWith(command, "--" + n + ".", name.equals(n), "--regularizer " + n, "--regularizer " + name);
         return RegularizerSpec.parse(name, new Regularizers.Settings(c3r.config(), imml.config(), cmir.config(),
-                RecordOptions.read(command, "ogm-ge", OGMGEConfig.defaults()), RecordOptions.read(command, "pmr", PMRConfig.defaults()),
-                RecordOptions.read(command, "umt", UMTConfig.defaults())));
+                RecordOptions.read(command, Naming.group("ogm-ge"), OGMGEConfig.defaults()),
+                RecordOptions.read(command, Naming.group("pmr"), PMRConfig.defaults()), RecordOptions.read(command, Naming.group("umt"), UMTConfig.defaults())));
     }
 }
