@@ -1,13 +1,11 @@
 package dev.causalmm.cli;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import dev.causalmm.io.Records;
 import java.lang.reflect.RecordComponent;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -35,10 +33,11 @@ final class RecordOptions {
             return new Naming("--" + name + ".", Map.of(), Set.of());
         }
 
-        Binding bind(RecordComponent c, Record defaults) {
-            Method parse = parser(c.getType());
+        /** {@code c} as an option, or null when it has none. */
+        private Binding bind(RecordComponent c, Record defaults) {
+            Function<String, Object> parse = Records.parser(c.getType());
             if (skipped.contains(c.getName()) || c.getType().isRecord() && parse == null) return null;
-            boolean negated = Boolean.TRUE.equals(value(c, defaults));
+            boolean negated = Boolean.TRUE.equals(Records.value(c, defaults));
             String kebab = c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
             String[] spelt = renamed.getOrDefault(c.getName(), prefix + (negated ? "no-" : "") + kebab + "=<" + c.getName() + ">").split("=", 2);
             return new Binding(spelt[0], spelt[1], negated, parse);
@@ -46,17 +45,9 @@ final class RecordOptions {
     }
 
     /** A component as an option: its name and value label, whether it is a no-flag, and the type's own parser (or null). */
-    private record Binding(String option, String label, boolean negated, Method parse) {
-        OptionSpec spec(Class<?> type, Object initial) {
-            Object text = initial instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(initial);
-            Object shown = negated ? false : parse == null ? initial : text;
-            return OptionSpec.builder(option).type(negated ? boolean.class : parse == null ? type : String.class).initialValue(shown)
-                    .hasInitialValue(true).paramLabel(label).build();
-        }
-
+    private record Binding(String option, String label, boolean negated, Function<String, Object> parse) {
         Object read(Object given) {
-            if (negated) return !(Boolean) given;
-            return parse == null ? given : reflect(() -> parse.invoke(null, given));
+            return negated ? !(Boolean) given : parse == null ? given : parse.apply((String) given);
         }
     }
 
@@ -64,7 +55,11 @@ final class RecordOptions {
     static void add(CommandSpec command, Naming naming, Record defaults) {
         for (RecordComponent c : defaults.getClass().getRecordComponents()) {
             Binding b = naming.bind(c, defaults);
-            if (b != null) command.addOption(b.spec(c.getType(), value(c, defaults)));
+            if (b == null) continue;
+            Object initial = Records.value(c, defaults);
+            Object text = initial instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(initial);
+            command.addOption(OptionSpec.builder(b.option()).type(b.negated() ? boolean.class : b.parse() == null ? c.getType() : String.class)
+                    .initialValue(b.negated() ? false : b.parse() == null ? initial : text).hasInitialValue(true).paramLabel(b.label()).build());
         }
     }
 
@@ -75,40 +70,8 @@ final class RecordOptions {
         Object[] values = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
             Binding b = naming.bind(components[i], defaults);
-            values[i] = b == null ? value(components[i], defaults) : b.read(command.findOption(b.option()).getValue());
+            values[i] = b == null ? Records.value(components[i], defaults) : b.read(command.findOption(b.option()).getValue());
         }
-        Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
-        return (R) reflect(() -> defaults.getClass().getDeclaredConstructor(types).newInstance(values));
-    }
-
-    /** A reflective call whose own refusal (a RuntimeException) is passed on as it is. */
-    private static Object reflect(ReflectiveCall call) {
-        try {
-            return call.run();
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException refused) throw refused;
-            throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private interface ReflectiveCall {
-        Object run() throws ReflectiveOperationException;
-    }
-
-    /** {@code type}'s public static {@code parse(String)} returning a {@code type}, or null. */
-    private static Method parser(Class<?> type) {
-        if (type.isPrimitive() || type == String.class) return null;
-        try {
-            Method m = type.getMethod("parse", String.class);
-            return Modifier.isStatic(m.getModifiers()) && m.getReturnType() == type ? m : null;
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
-    }
-
-    private static Object value(RecordComponent c, Record r) {
-        return reflect(() -> c.getAccessor().invoke(r));
+        return Records.construct((Class<R>) defaults.getClass(), values);
     }
 }
