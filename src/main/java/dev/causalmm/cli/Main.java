@@ -2,6 +2,7 @@ package dev.causalmm.cli;
 
 import dev.causalmm.engine.EnvironmentReport;
 import dev.causalmm.experiment.Failure;
+import dev.causalmm.experiment.InterruptNotice;
 import dev.causalmm.io.UserInputException;
 import dev.causalmm.train.Verbosity;
 import java.io.IOException;
@@ -96,33 +97,12 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // train and experiment resume where they stopped: say so when Ctrl-C (or a kill) stops them
-        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread notice = interruptNotice(args, finished::get, System.err);
-        if (notice != null) Runtime.getRuntime().addShutdownHook(notice);
-        int code;
-        try {
-            code = execute(args);
-        } finally {
-            finished.set(true); // whatever ended the command, it was not Ctrl-C or a kill
-        }
-        System.exit(code);
+        System.exit(resumes(args) ? InterruptNotice.around(() -> execute(args), System.err) : execute(args));
     }
 
-    /**
-     * For the commands that resume ({@code train}, {@code experiment}): a shutdown hook that, when
-     * the JVM stops before the command finished (Ctrl-C, kill), tells the user how to go on.
-     * Null for the other commands.
-     */
-    static Thread interruptNotice(String[] args, java.util.function.BooleanSupplier finished, java.io.PrintStream err) {
+    /** Whether the command resumes where it stopped: {@code train} and {@code experiment}. */
+    static boolean resumes(String[] args) {
         String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(""); // after -q/-v
-        boolean resumable = command.equals("train") || command.equals("experiment");
-        if (!resumable) return null;
-        return new Thread(() -> {
-            if (!finished.getAsBoolean()) {
-                err.println();
-                err.println("causalmm: interrupted — rerun the same command to resume from the last finished epoch");
-                err.flush();
-            }
-        }, "causalmm-interrupt-notice");
+        return command.equals("train") || command.equals("experiment");
     }
 }
