@@ -10,10 +10,8 @@ import dev.causalmm.engine.Engine;
 import dev.causalmm.experiment.ExperimentRunner;
 import dev.causalmm.experiment.ExperimentSpec;
 import dev.causalmm.experiment.Report;
-import dev.causalmm.experiment.Results;
 import dev.causalmm.experiment.RunResult;
-import dev.causalmm.io.AtomicFiles;
-import dev.causalmm.io.Json;
+import dev.causalmm.experiment.TrainFolder;
 import dev.causalmm.io.OutputFolder;
 import dev.causalmm.train.GradientSync;
 import java.util.List;
@@ -58,13 +56,7 @@ final class TrainCommand implements Callable<Integer> {
             // everything is checked once, here; the workers run this command again without --nproc
             return dp.launch(Main.class.getName(), commandSpec.root().commandLine().getParseResult().originalArgs(), System.out, System.err);
         }
-        if (dp.root()) OutputFolder.check(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
-        java.nio.file.Path made = OutputFolder.firstMissing(out);
-        OutputFolder.create(out);
-        if (dp.root()) AtomicFiles.deleteStaleTemporaries(out);
-        DataSplits splits = OutputFolder.undoIfFails(made, () -> spec.generateData(out.resolve("feature-cache")));
-        // claimed once the data has opened: a data file that fails to read leaves no owner behind
-        if (dp.root()) OutputFolder.claim(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
+        DataSplits splits = TrainFolder.open(spec, out, dp.root(), overwrite.overwrite);
         if (splits.featureFile() != null && dp.root()) System.out.println(splits.featureFile().describe());
         Engine.deterministic(true);
         GradientSync sync = dp.join(spec.device());
@@ -73,8 +65,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("rank " + sync.rank() + " of " + sync.worldSize() + " done (rank 0 writes the results)");
             return 0;
         }
-        ObjectNode results = Results.train(spec, runs, splits, sync, common.batchSize, (System.nanoTime() - t0) / 1e9);
-        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
+        ObjectNode results = TrainFolder.writeResults(out, spec, runs, splits, sync, common.batchSize, (System.nanoTime() - t0) / 1e9);
         System.out.print(Report.trainSummary(spec.label(), runs, results));
         System.out.println("wrote " + out.resolve("results.json"));
         return 0;
