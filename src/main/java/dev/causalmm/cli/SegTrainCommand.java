@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 final class SegTrainCommand implements Callable<Integer> {
     /** The recipe's options ({@link RecordOptions}): {@code --steps} … {@code --device}, three of them under shorter names. */
     static final Naming RECIPE = new Naming("--", Map.of("batchSize", "--batch-size=<batch>", "learningRate", "--lr=<lr>",
-            "timeLimitSeconds", "--time-limit=<timeLimit>"), Set.of("logEvery"));
+            "timeLimitSeconds", "--time-limit=<timeLimit>"), Set.of("logEvery"), Map.of());
 
     @Spec CommandSpec spec;
     @Option(names = "--data") Path data;

@@ -17,7 +17,7 @@ public final class Records {
 
     /** {@code r}'s value of component {@code c}. */
     public static Object value(RecordComponent c, Record r) {
-        return reflect(() -> c.getAccessor().invoke(r));
+        return reflect(() -> accessible(c.getAccessor()).invoke(r));
     }
 
     /**
@@ -26,7 +26,7 @@ public final class Records {
      */
     public static <R extends Record> R construct(Class<R> type, Object[] values) {
         Class<?>[] types = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getType).toArray(Class<?>[]::new);
-        return type.cast(reflect(() -> type.getDeclaredConstructor(types).newInstance(values)));
+        return type.cast(reflect(() -> accessible(type.getDeclaredConstructor(types)).newInstance(values)));
     }
 
     /**
@@ -38,10 +38,16 @@ public final class Records {
         try {
             Method m = type.getMethod("parse", String.class);
             if (!Modifier.isStatic(m.getModifiers()) || m.getReturnType() != type) return null;
-            return text -> reflect(() -> m.invoke(null, text));
+            return text -> reflect(() -> accessible(m).invoke(null, text));
         } catch (NoSuchMethodException e) {
             return null;
         }
+    }
+
+    /** {@code member}, callable also when its record is not public (a caller's own settings record). */
+    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
+        member.setAccessible(true);
+        return member;
     }
 
     private interface ReflectiveCall {

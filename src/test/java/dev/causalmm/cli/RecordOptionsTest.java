@@ -57,7 +57,8 @@ class RecordOptionsTest {
 
     record Recipe(int batchSize, Mode mode, Knobs knobs, int logEvery) {}
 
-    private static final RecordOptions.Naming RECIPE = new RecordOptions.Naming("--", Map.of("batchSize", "--batch=<n>"), Set.of("logEvery"));
+    private static final RecordOptions.Naming RECIPE = new RecordOptions.Naming("--", Map.of("batchSize", "--batch=<n>"), Set.of("logEvery"),
+            Map.of());
     private static final Recipe DEFAULTS = new Recipe(2, Mode.FAST, new Knobs(0.5, 3, true), 7);
 
     private static CommandSpec recipeSpec(String... args) {
