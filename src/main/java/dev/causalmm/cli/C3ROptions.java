@@ -28,7 +28,7 @@ final class C3ROptions {
         int s = C3RConfig.parseSign(sign);
         C3RConfig.Risk r = C3RConfig.Risk.parse(risk);
         boolean normalizedStep = C3RConfig.parseNormalizedStep(step);
-        return D.withLambdas(lambdaV, lambdaFe).withAlpha(a).withSign(s).withStep(e, normalizedStep, secondOrder).withDetachInstrument(detachInstrument)
-                .withRisk(r).withNecessityWarmup(necessityWarmup);
+        return D.withLambdas(lambdaV, lambdaFe).withAlpha(a).withSign(s).withStep(e, normalizedStep, secondOrder)
+                .withDetachInstrument(detachInstrument).withRisk(r).withNecessityWarmup(necessityWarmup);
     }
 }

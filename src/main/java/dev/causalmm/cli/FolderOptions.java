@@ -33,16 +33,8 @@ final class FolderOptions {
         if (split != null && split.size() != 3) {
             throw new IllegalArgumentException("--split takes train,val,test shares for an image+text manifest, got " + split);
         }
-        return new ImageTextFolderOptions(textField, imageField, labelField, splitField, valManifest, testManifest, split, seed,
-                imageSize, resize, augment, textLength, tokenizer(), minCount, maxVocab, lowercase, skipBad, null, null);
-    }
-
-    /** {@code --tokenizer}: {@code word}, or a file named relative to the working directory (not the manifest's folder). */
-    private String tokenizer() {
-        if (tokenizer == null || tokenizer.equals("word")) return tokenizer;
-        java.nio.file.Path file = java.nio.file.Path.of(tokenizer).toAbsolutePath();
-        if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("--tokenizer " + tokenizer + ": no such file (" + file + ")");
-        return file.toString();
+        return new ImageTextFolderOptions(textField, imageField, labelField, splitField, valManifest, testManifest, split, seed, imageSize,
+                resize, augment, textLength, ImageTextFolderOptions.givenTokenizer(tokenizer), minCount, maxVocab, lowercase, skipBad, null, null);
     }
 
     List<PretrainedEncoderSpec> encoders() {
