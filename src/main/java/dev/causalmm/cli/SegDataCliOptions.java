@@ -1,6 +1,5 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.seg.LabelScheme;
 import dev.causalmm.seg.SegDataOptions;
 import java.util.List;
 import java.util.Optional;
@@ -22,15 +21,7 @@ final class SegDataCliOptions {
 
     /** The options given on top of {@code base}. */
     SegDataOptions apply(SegDataOptions base) {
-        SegDataOptions o = base;
-        if (modalities != null) o = o.withModalities(SegDataOptions.parseModalities(modalities));
-        if (label != null) o = o.withLabel(label);
-        if (mask != null) o = o.withMask(mask);
-        if (labelScheme != null) o = o.withLabelScheme(LabelScheme.parse(labelScheme));
-        if (normalize != null) o = o.withNormalise(SegDataOptions.Normalise.parse(normalize));
-        if (cropMargin != null) o = o.withCropMargin(cropMargin);
-        if (cache != null) o = o.withCacheDir(cache);
-        return o;
+        return base.withGiven(modalities, label, mask, labelScheme, normalize, cropMargin, cache);
     }
 
     /**
