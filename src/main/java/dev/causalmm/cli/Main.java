@@ -6,7 +6,6 @@ import dev.causalmm.experiment.InterruptNotice;
 import dev.causalmm.io.UserInputException;
 import dev.causalmm.train.Verbosity;
 import java.io.IOException;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,12 +77,7 @@ public final class Main implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(parsed.subcommands().isEmpty() ? cl : parsed.asCommandLineList().getLast(), e.getMessage());
             }
-            Map<String, String> previous = level.apply();
-            try {
-                return new CommandLine.RunLast().execute(parsed);
-            } finally {
-                Verbosity.restore(previous); // for callers that run several commands in one JVM (tests)
-            }
+            return level.during(() -> new CommandLine.RunLast().execute(parsed));
         });
         try {
             return cl.execute(ConfigFileArgs.expand(cl, args));

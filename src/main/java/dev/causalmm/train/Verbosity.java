@@ -61,6 +61,16 @@ public enum Verbosity {
         return previous;
     }
 
+    /** Runs {@code work} at this level and restores the previous one after it, for callers that run several commands in one JVM (tests). */
+    public <T> T during(java.util.function.Supplier<T> work) {
+        Map<String, String> previous = apply();
+        try {
+            return work.get();
+        } finally {
+            restore(previous);
+        }
+    }
+
     public static void restore(Map<String, String> previous) {
         previous.forEach((k, v) -> {
             if (v == null) System.clearProperty(k);
