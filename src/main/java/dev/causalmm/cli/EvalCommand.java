@@ -3,8 +3,6 @@ package dev.causalmm.cli;
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.C3Score;
 import dev.causalmm.experiment.CheckpointEvaluation;
-import dev.causalmm.io.AtomicFiles;
-import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
 import java.nio.file.Path;
 import java.util.Set;
@@ -45,9 +43,7 @@ final class EvalCommand implements Callable<Integer> {
         // everything the options alone decide is checked before the checkpoint is read
         Path out = OutputFolder.requireFolder("--out", common.out);
         CheckpointEvaluation.Options options = Failures.userInput(() -> options(out));
-        CheckpointEvaluation.claimOut(out, checkpoint, overwrite.overwrite);
-        CheckpointEvaluation.Report report = CheckpointEvaluation.evaluate(checkpoint, options);
-        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(report.toJson((System.nanoTime() - t0) / 1e9)));
+        CheckpointEvaluation.Report report = CheckpointEvaluation.evaluateInto(out, checkpoint, options, overwrite.overwrite, t0);
         System.out.print(report.summary());
         System.out.println("wrote " + out.resolve("results.json"));
         return 0;

@@ -20,6 +20,7 @@ import dev.causalmm.eval.MissingModalityDataset;
 import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.eval.NoiseProtocol;
 import dev.causalmm.interop.TrainedModel;
+import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
 import dev.causalmm.io.Provenance;
@@ -154,6 +155,17 @@ public final class CheckpointEvaluation {
             if (metrics.dcor() != null) b.append("dCor(representation, factor) on test: ").append(metrics.dcor()).append(System.lineSeparator());
             return b.toString();
         }
+    }
+
+    /**
+     * {@code causalmm eval}: claims {@code out} ({@link #claimOut}), evaluates {@code checkpoint} and writes
+     * OUT/results.json, whose seconds count from {@code startNanos} ({@link System#nanoTime}); returns the report.
+     */
+    public static Report evaluateInto(Path out, Path checkpoint, Options o, boolean overwrite, long startNanos) throws IOException {
+        claimOut(out, checkpoint, overwrite);
+        Report report = evaluate(checkpoint, o);
+        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(report.toJson((System.nanoTime() - startNanos) / 1e9)));
+        return report;
     }
 
     /** Loads {@code checkpoint}, reopens its data and evaluates it. */
