@@ -1,5 +1,6 @@
 package dev.causalmm.cli;
 
+import dev.causalmm.seg.CasesManifest;
 import dev.causalmm.seg.SegDataOptions;
 import java.util.List;
 import java.util.Optional;
@@ -24,17 +25,9 @@ final class SegDataCliOptions {
         return base.withGiven(modalities, label, mask, labelScheme, normalize, cropMargin, cache);
     }
 
-    /**
-     * Whether the command reads a cases manifest ({@code --cases}) rather than a folder ({@code --data}):
-     * exactly one of them; the discovery options belong to the manifest's sets then.
-     */
+    /** Whether the command reads a cases manifest ({@code --cases}) rather than a folder ({@code --data}): {@link CasesManifest#chosen}. */
     boolean useCases(java.nio.file.Path data, java.nio.file.Path cases) {
-        if ((data == null) == (cases == null)) throw new IllegalArgumentException("give either --data DIR or --cases FILE (a cases manifest)");
-        if (cases != null && anyGiven()) {
-            throw new IllegalArgumentException("--cases: the manifest gives each set's --modality/--label/--mask/--label-scheme/--normalize/"
-                    + "--crop-margin; drop them from the command line");
-        }
-        return cases != null;
+        return CasesManifest.chosen(data, cases, anyGiven());
     }
 
     /** For eval/predict: empty (use the checkpoint's) unless some option was given. */

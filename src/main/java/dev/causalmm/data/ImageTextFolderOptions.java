@@ -68,6 +68,14 @@ public record ImageTextFolderOptions(String textField, String imageField, String
         return new ImageTextFolderOptions(null, null, null, null, null, null, null, 0, 0, 0, true, 0, null, 0, 0, true, false, null, null);
     }
 
+    /** {@code --split} as given for an image+text manifest (null: left out): train,val,test, three shares. */
+    public static List<Double> givenSplit(List<Double> split) {
+        if (split != null && split.size() != 3) {
+            throw new UserInputException("--split takes train,val,test shares for an image+text manifest, got " + split);
+        }
+        return split;
+    }
+
     /**
      * {@code --tokenizer} as given: {@code word} (or null, left out), or a tokenizer.json named relative to
      * the working directory (not the manifest's folder), made absolute; a file that is not there is refused.

@@ -98,6 +98,12 @@ public final class SegEvaluation {
             this(universe, modelModalities, rows, meanDice, meanHd95, scores, DistanceUnit.MM);
         }
 
+        /** The line seg-eval prints: the mean Dice per region over the subsets, and where the report is; empty without one. */
+        public java.util.Optional<String> summary(java.nio.file.Path report) {
+            return java.util.Optional.ofNullable(meanDice).map(d -> String.format(Locale.ROOT,
+                    "seg-eval: mean Dice over subsets WT %.4f TC %.4f ET %.4f -> %s", d[0], d[1], d[2], report));
+        }
+
         public ObjectNode toJson() {
             ObjectNode o = Json.object();
             o.put("hd95Unit", hd95Unit.label());
