@@ -7,7 +7,6 @@ import dev.causalmm.seg.SegPipeline;
 import dev.causalmm.seg.SegRecipe;
 import dev.causalmm.seg.SegTrainer;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,8 +54,7 @@ final class SegTrainCommand implements Callable<Integer> {
         } else {
             r = SegPipeline.train(data, dataOptions.apply(SegDataOptions.defaults()), recipe, out, resume, logger.loggers(), overwrite.overwrite);
         }
-        System.out.printf(Locale.ROOT, "seg-train: %d steps in %.0f s, final loss %.4f%s -> %s%n", r.steps(), r.seconds(), r.finalLoss(),
-                r.stoppedByTimeLimit() ? " (stopped by --time-limit)" : "", out);
+        System.out.println(r.summary(out));
         return 0;
     }
 }
