@@ -2,6 +2,8 @@ package dev.causalmm.data;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.causalmm.io.UserInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -82,8 +84,8 @@ public record ImageTextFolderOptions(String textField, String imageField, String
      */
     public static String givenTokenizer(String tokenizer) {
         if (tokenizer == null || tokenizer.equals("word")) return tokenizer;
-        java.nio.file.Path file = java.nio.file.Path.of(tokenizer).toAbsolutePath();
-        if (!java.nio.file.Files.isRegularFile(file)) throw new UserInputException("--tokenizer " + tokenizer + ": no such file (" + file + ")");
+        Path file = Path.of(tokenizer).toAbsolutePath();
+        if (!Files.isRegularFile(file)) throw new UserInputException("--tokenizer " + tokenizer + ": no such file (" + file + ")");
         return file.toString();
     }
 

@@ -1,5 +1,6 @@
 package dev.causalmm.io;
 
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -45,7 +46,7 @@ public final class Records {
     }
 
     /** {@code member}, callable also when its record is not public (a caller's own settings record). */
-    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
+    private static <T extends AccessibleObject> T accessible(T member) {
         member.setAccessible(true);
         return member;
     }

@@ -2,6 +2,7 @@ package dev.causalmm.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * How much the library logs: the command line's global {@code -q} / {@code -v} / {@code -vv} switches. They work by setting slf4j-simple's
@@ -62,7 +63,7 @@ public enum Verbosity {
     }
 
     /** Runs {@code work} at this level and restores the previous one after it, for callers that run several commands in one JVM (tests). */
-    public <T> T during(java.util.function.Supplier<T> work) {
+    public <T> T during(Supplier<T> work) {
         Map<String, String> previous = apply();
         try {
             return work.get();
