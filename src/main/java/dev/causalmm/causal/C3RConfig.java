@@ -1,5 +1,6 @@
 package dev.causalmm.causal;
 
+import dev.causalmm.io.UserInputException;
 import java.util.Locale;
 
 /**
@@ -65,6 +66,25 @@ public record C3RConfig(double lambdaV, double lambdaFe, double alpha, int sign,
             case "plain" -> false;
             default -> throw new IllegalArgumentException("--c3r.step must be normalized or plain, got '" + name + "'");
         };
+    }
+
+    /**
+     * {@code --c3r.eta} as the user gave it (null: left out) as the {@code eta} component: NaN, the
+     * step kind's default, when left out; a NaN, infinite or non-positive value given is refused.
+     */
+    public static double givenEta(Double eta) {
+        if (eta != null && !(eta > 0 && Double.isFinite(eta))) {
+            throw new UserInputException("--c3r.eta must be a finite number > 0 (leave it out for the default), got " + eta);
+        }
+        return eta == null ? Double.NaN : eta;
+    }
+
+    /** {@code --c3r.alpha} as the user gave it (null: left out) as the {@code alpha} component, as {@link #givenEta} does. */
+    public static double givenAlpha(Double alpha) {
+        if (alpha != null && !Double.isFinite(alpha)) {
+            throw new UserInputException("--c3r.alpha must be a finite number >= 0 (leave it out for the default 1/(2·sqrt(d))), got " + alpha);
+        }
+        return alpha == null ? Double.NaN : alpha;
     }
 
     /**

@@ -23,17 +23,12 @@ final class C3ROptions {
     @Option(names = "--c3r.necessity-warmup") int necessityWarmup = D.necessityWarmupEpochs();
 
     C3RConfig config() {
-        if (eta != null && !(eta > 0 && Double.isFinite(eta))) {
-            throw new IllegalArgumentException("--c3r.eta must be a finite number > 0 (leave it out for the default), got " + eta);
-        }
-        if (alpha != null && !Double.isFinite(alpha)) {
-            throw new IllegalArgumentException("--c3r.alpha must be a finite number >= 0 (leave it out for the default 1/(2·sqrt(d))), got " + alpha);
-        }
+        double e = C3RConfig.givenEta(eta);
+        double a = C3RConfig.givenAlpha(alpha);
         int s = C3RConfig.parseSign(sign);
         C3RConfig.Risk r = C3RConfig.Risk.parse(risk);
         boolean normalizedStep = C3RConfig.parseNormalizedStep(step);
-        return D.withLambdas(lambdaV, lambdaFe).withAlpha(alpha == null ? Double.NaN : alpha).withSign(s)
-                .withStep(eta == null ? Double.NaN : eta, normalizedStep, secondOrder).withDetachInstrument(detachInstrument).withRisk(r)
-                .withNecessityWarmup(necessityWarmup);
+        return D.withLambdas(lambdaV, lambdaFe).withAlpha(a).withSign(s).withStep(e, normalizedStep, secondOrder)
+                .withDetachInstrument(detachInstrument).withRisk(r).withNecessityWarmup(necessityWarmup);
     }
 }

@@ -35,9 +35,7 @@ final class DemoCommand implements Callable<Integer> {
         OutputFolder.requireFolder("--out", out);
         Demo demo = Failures.userInput(() -> {
             CliChecks.onlyWith(commandSpec, "--c3r.", regularizers.contains("c3r"), "--regularizers including c3r", "--regularizers " + regularizers);
-            Demo d = new Demo(models, regularizers, seeds, epochs, Device.parse(device), data.mmlsyn(), data.dataSeed, c3r.config());
-            d.specs(); // every cell is checked before any trains
-            return d;
+            return new Demo(models, regularizers, seeds, epochs, Device.parse(device), data.mmlsyn(), data.dataSeed, c3r.config()).checked();
         });
         demo.run(out, progress, System.out, overwrite.overwrite);
         return 0;

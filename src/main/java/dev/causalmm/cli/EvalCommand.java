@@ -2,10 +2,7 @@ package dev.causalmm.cli;
 
 import dev.causalmm.engine.Device;
 import dev.causalmm.eval.C3Score;
-import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.experiment.CheckpointEvaluation;
-import dev.causalmm.io.AtomicFiles;
-import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
 import java.nio.file.Path;
 import java.util.Set;
@@ -40,21 +37,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = {"--seed", "--eval-seed"}, defaultValue = "1") long evalSeed;
     @Mixin OverwriteOption overwrite;
 
-    static void checkMetrics(Set<String> metrics) {
-        for (String m : metrics) {
-            if (!m.equals("c3") && !m.equals("dcor")) throw new IllegalArgumentException("unknown metric '" + m + "' (c3, dcor)");
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         // everything the options alone decide is checked before the checkpoint is read
         Path out = OutputFolder.requireFolder("--out", common.out);
         CheckpointEvaluation.Options options = Failures.userInput(() -> options(out));
-        CheckpointEvaluation.claimOut(out, checkpoint, overwrite.overwrite);
-        CheckpointEvaluation.Report report = CheckpointEvaluation.evaluate(checkpoint, options);
-        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(report.toJson((System.nanoTime() - t0) / 1e9)));
+        CheckpointEvaluation.Report report = CheckpointEvaluation.evaluateInto(out, checkpoint, options, overwrite.overwrite, t0);
         System.out.print(report.summary());
         System.out.println("wrote " + out.resolve("results.json"));
         return 0;
@@ -62,14 +51,12 @@ final class EvalCommand implements Callable<Integer> {
 
     /** The options as the library's request (whose records check the values); fails on any that do not fit together. */
     private CheckpointEvaluation.Options options(Path out) {
-        checkMetrics(metrics);
+        CheckpointEvaluation.checkMetrics(metrics);
         CliChecks.needs(commandSpec, "--c3-eta", metrics.contains("c3"), "the c3 metric (--metrics c3)");
         CliChecks.needs(commandSpec, "--missing-rate", missingModalities != null, "--missing-modalities");
         var data = new CheckpointEvaluation.DataChoice(common.dataset, dataFile, spuriousTest, testSize, skipBad);
-        var corruption = new CheckpointEvaluation.Corruption(noise, noiseModalities, qmfCompat, missingModalities,
-                missingRate == null ? 1.0 : missingRate, evalSeed);
-        return new CheckpointEvaluation.Options(model, data, corruption, metrics.contains("c3"), c3Eta == null ? C3Score.DEFAULT_ETA_REL : c3Eta,
-                metrics.contains("dcor"),
-                common.batchSize == 0 ? ModelEvaluation.Plan.defaults().batchSize() : common.batchSize, Device.parse(common.device), out.resolve("feature-cache"));
+        var corruption = new CheckpointEvaluation.Corruption(noise, noiseModalities, qmfCompat, missingModalities, missingRate, evalSeed);
+        return CheckpointEvaluation.Options.of(model, data, corruption, metrics, c3Eta, common.batchSize, Device.parse(common.device),
+                out.resolve("feature-cache"));
     }
 }

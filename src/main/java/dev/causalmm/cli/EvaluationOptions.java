@@ -1,5 +1,6 @@
 package dev.causalmm.cli;
 
+import dev.causalmm.experiment.CheckpointEvaluation;
 import dev.causalmm.experiment.ExperimentSpec;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +19,7 @@ final class EvaluationOptions {
         boolean noise = evalNoise != null && !evalNoise.isEmpty();
         CliChecks.needs(spec, "--eval-seeds", noise, "--eval-noise");
         if (qmfCompat && !noise) throw new IllegalArgumentException("--qmf-compat changes the noise protocol: give --eval-noise too");
-        EvalCommand.checkMetrics(metrics);
+        CheckpointEvaluation.checkMetrics(metrics);
         CliChecks.needs(spec, "--eval-noise-modalities", noise, "--eval-noise");
         return new ExperimentSpec.Evaluation(metrics.contains("dcor"), evalNoise, evalSeeds, qmfCompat, evalNoiseModalities);
     }

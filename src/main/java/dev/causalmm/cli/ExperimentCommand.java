@@ -6,7 +6,6 @@ import dev.causalmm.engine.Engine;
 import dev.causalmm.experiment.GridConfig;
 import dev.causalmm.experiment.GridRunner;
 import dev.causalmm.io.OutputFolder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,9 +30,7 @@ final class ExperimentCommand implements Callable<Integer> {
         OutputFolder.requireFolder("--out", dir);
         Engine.deterministic(true);
         ObjectNode root = GridRunner.run(grid, dir, Device.parse(device), progress, loggers, overwrite.overwrite);
-        System.out.print(Files.readString(dir.resolve("report.md")));
-        System.out.printf("%ntotal %.1f s; wrote %s, %s, %s%n", root.get("totalSeconds").asDouble(), dir.resolve("results.json"),
-                dir.resolve("report.md"), dir.resolve("accuracy-vs-noise.png"));
+        System.out.print(GridRunner.summary(dir, root));
         return 0;
     }
 }

@@ -13,8 +13,6 @@ import picocli.CommandLine.ParameterException;
  * step the commands run through {@link #userInput} are user input too.
  */
 final class Failures {
-    static final String REPORT_AT = "https://github.com/causalmm/causalmm/issues";
-
     private Failures() {}
 
     /** Runs {@code step}, which turns options into settings: whatever it refuses is the user's input. */
@@ -31,18 +29,12 @@ final class Failures {
         return ex instanceof ParameterException ? Failure.USER_INPUT.exitCode : Failure.of(ex).exitCode;
     }
 
-    /** Prints {@code ex} as the user should see it and returns the exit status. */
+    /** Prints {@code ex} as the user should see it (a bug with its stack trace when {@code debug}) and returns the exit status. */
     static int report(Throwable ex, PrintWriter err, boolean debug) {
         int code = exitCode(ex);
-        if (code != Failure.INTERNAL.exitCode) {
-            err.println("causalmm: " + Failure.message(ex));
-        } else {
-            StackTraceElement at = ex.getStackTrace().length > 0 ? ex.getStackTrace()[0] : null;
-            err.println("causalmm: internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
-                    + (at == null ? "" : " (at " + at + ")") + (debug ? "" : "; rerun with --debug for the stack trace")
-                    + "; this is a bug in causalmm, please report it at " + REPORT_AT);
-            if (debug) ex.printStackTrace(err);
-        }
+        boolean bug = code == Failure.INTERNAL.exitCode;
+        err.println("causalmm: " + (bug ? Failure.internalError(ex, debug) : Failure.message(ex)));
+        if (bug && debug) ex.printStackTrace(err);
         err.flush();
         return code;
     }

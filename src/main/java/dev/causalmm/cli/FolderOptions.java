@@ -30,19 +30,10 @@ final class FolderOptions {
      * of the augmentation ({@code --data-seed}) and {@code --skip-bad} are shared with feature files.
      */
     ImageTextFolderOptions folder(List<Double> split, long seed, boolean skipBad) {
-        if (split != null && split.size() != 3) {
-            throw new IllegalArgumentException("--split takes train,val,test shares for an image+text manifest, got " + split);
-        }
-        return new ImageTextFolderOptions(textField, imageField, labelField, splitField, valManifest, testManifest, split, seed,
-                imageSize, resize, augment, textLength, tokenizer(), minCount, maxVocab, lowercase, skipBad, null, null);
-    }
-
-    /** {@code --tokenizer}: {@code word}, or a file named relative to the working directory (not the manifest's folder). */
-    private String tokenizer() {
-        if (tokenizer == null || tokenizer.equals("word")) return tokenizer;
-        java.nio.file.Path file = java.nio.file.Path.of(tokenizer).toAbsolutePath();
-        if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("--tokenizer " + tokenizer + ": no such file (" + file + ")");
-        return file.toString();
+        List<Double> shares = ImageTextFolderOptions.givenSplit(split);
+        String tokenizerFile = ImageTextFolderOptions.givenTokenizer(tokenizer);
+        return new ImageTextFolderOptions(textField, imageField, labelField, splitField, valManifest, testManifest, shares, seed, imageSize,
+                resize, augment, textLength, tokenizerFile, minCount, maxVocab, lowercase, skipBad, null, null);
     }
 
     List<PretrainedEncoderSpec> encoders() {

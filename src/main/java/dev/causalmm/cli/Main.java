@@ -2,10 +2,10 @@ package dev.causalmm.cli;
 
 import dev.causalmm.engine.EnvironmentReport;
 import dev.causalmm.experiment.Failure;
+import dev.causalmm.experiment.InterruptNotice;
 import dev.causalmm.io.UserInputException;
 import dev.causalmm.train.Verbosity;
 import java.io.IOException;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,11 +22,6 @@ import picocli.CommandLine.ScopeType;
                 SegTrainCommand.class, SegEvalCommand.class, SegPredictCommand.class, EnvCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    /** Exit status of a training run whose loss became NaN or infinite. */
-    public static final int EXIT_DIVERGED = Failure.DIVERGED.exitCode;
-    /** Exit status of a data-parallel worker whose peers died, hung or never arrived (a c10d collective failed). */
-    public static final int EXIT_PEER_FAILED = Failure.PEER_FAILED.exitCode;
-
     private int quiet;
     private int verbose;
 
@@ -77,12 +72,7 @@ public final class Main implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(parsed.subcommands().isEmpty() ? cl : parsed.asCommandLineList().getLast(), e.getMessage());
             }
-            Map<String, String> previous = level.apply();
-            try {
-                return new CommandLine.RunLast().execute(parsed);
-            } finally {
-                Verbosity.restore(previous); // for callers that run several commands in one JVM (tests)
-            }
+            return level.during(() -> new CommandLine.RunLast().execute(parsed));
         });
         try {
             return cl.execute(ConfigFileArgs.expand(cl, args));
@@ -96,33 +86,6 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // train and experiment resume where they stopped: say so when Ctrl-C (or a kill) stops them
-        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread notice = interruptNotice(args, finished::get, System.err);
-        if (notice != null) Runtime.getRuntime().addShutdownHook(notice);
-        int code;
-        try {
-            code = execute(args);
-        } finally {
-            finished.set(true); // whatever ended the command, it was not Ctrl-C or a kill
-        }
-        System.exit(code);
-    }
-
-    /**
-     * For the commands that resume ({@code train}, {@code experiment}): a shutdown hook that, when
-     * the JVM stops before the command finished (Ctrl-C, kill), tells the user how to go on.
-     * Null for the other commands.
-     */
-    static Thread interruptNotice(String[] args, java.util.function.BooleanSupplier finished, java.io.PrintStream err) {
-        String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(""); // after -q/-v
-        boolean resumable = command.equals("train") || command.equals("experiment");
-        if (!resumable) return null;
-        return new Thread(() -> {
-            if (!finished.getAsBoolean()) {
-                err.println();
-                err.println("causalmm: interrupted — rerun the same command to resume from the last finished epoch");
-                err.flush();
-            }
-        }, "causalmm-interrupt-notice");
+        System.exit(InterruptNotice.appliesTo(args) ? InterruptNotice.around(() -> execute(args), System.err) : execute(args));
     }
 }

@@ -1,6 +1,5 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.engine.Optimizer;
 import dev.causalmm.engine.Precision;
 import dev.causalmm.experiment.ExperimentSpec;
 import dev.causalmm.train.LrSchedule;
@@ -19,9 +18,9 @@ final class RecipeOptions {
     @Option(names = "--early-stop") int earlyStop = D.earlyStopPatience();
     @Option(names = "--precision", paramLabel = "fp32|tf32|bf16") String precision = D.precision().name().toLowerCase(Locale.ROOT);
 
-    /** The recipe with a global batch of {@code globalBatch}; the command line's moments: β 0.9/0.999, SGD momentum 0.9. */
+    /** The recipe with a global batch of {@code globalBatch}; the optimizer's moments: {@link ExperimentSpec.Recipe#optimizer}. */
     ExperimentSpec.Recipe recipe(int globalBatch) {
-        var optimizer = new Optimizer.Settings(Optimizer.Kind.parse(this.optimizer), lr, weightDecay, 0.9, 0.999, 1e-8, 0.9);
+        var optimizer = ExperimentSpec.Recipe.optimizer(this.optimizer, lr, weightDecay);
         return new ExperimentSpec.Recipe(epochs, globalBatch, optimizer, LrSchedule.parse(schedule), earlyStop, Precision.parse(precision));
     }
 }

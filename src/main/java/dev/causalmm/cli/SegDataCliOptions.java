@@ -1,6 +1,6 @@
 package dev.causalmm.cli;
 
-import dev.causalmm.seg.LabelScheme;
+import dev.causalmm.seg.CasesManifest;
 import dev.causalmm.seg.SegDataOptions;
 import java.util.List;
 import java.util.Optional;
@@ -22,28 +22,12 @@ final class SegDataCliOptions {
 
     /** The options given on top of {@code base}. */
     SegDataOptions apply(SegDataOptions base) {
-        SegDataOptions o = base;
-        if (modalities != null) o = o.withModalities(SegDataOptions.parseModalities(modalities));
-        if (label != null) o = o.withLabel(label);
-        if (mask != null) o = o.withMask(mask);
-        if (labelScheme != null) o = o.withLabelScheme(LabelScheme.parse(labelScheme));
-        if (normalize != null) o = o.withNormalise(SegDataOptions.Normalise.parse(normalize));
-        if (cropMargin != null) o = o.withCropMargin(cropMargin);
-        if (cache != null) o = o.withCacheDir(cache);
-        return o;
+        return base.withGiven(modalities, label, mask, labelScheme, normalize, cropMargin, cache);
     }
 
-    /**
-     * Whether the command reads a cases manifest ({@code --cases}) rather than a folder ({@code --data}):
-     * exactly one of them; the discovery options belong to the manifest's sets then.
-     */
+    /** Whether the command reads a cases manifest ({@code --cases}) rather than a folder ({@code --data}): {@link CasesManifest#chosen}. */
     boolean useCases(java.nio.file.Path data, java.nio.file.Path cases) {
-        if ((data == null) == (cases == null)) throw new IllegalArgumentException("give either --data DIR or --cases FILE (a cases manifest)");
-        if (cases != null && anyGiven()) {
-            throw new IllegalArgumentException("--cases: the manifest gives each set's --modality/--label/--mask/--label-scheme/--normalize/"
-                    + "--crop-margin; drop them from the command line");
-        }
-        return cases != null;
+        return CasesManifest.chosen(data, cases, anyGiven());
     }
 
     /** For eval/predict: empty (use the checkpoint's) unless some option was given. */

@@ -7,7 +7,6 @@ import dev.causalmm.seg.SegModelConfig;
 import dev.causalmm.seg.SegPipeline;
 import dev.causalmm.seg.SegReport;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +31,7 @@ final class SegEvalCommand implements Callable<Integer> {
                         inference.settings(cfg.patch()), out, overwrite.overwrite)
                 : SegPipeline.evaluate(checkpoint, data, dataOptions.override(SegPipeline.optionsFromJson(cfg.data())),
                         inference.settings(cfg.patch()), out, overwrite.overwrite);
-        if (r.meanDice() != null) {
-            System.out.printf(Locale.ROOT, "seg-eval: mean Dice over subsets WT %.4f TC %.4f ET %.4f -> %s%n", r.meanDice()[0],
-                    r.meanDice()[1], r.meanDice()[2], out.resolve(SegReport.REPORT));
-        }
+        r.summary(out.resolve(SegReport.REPORT)).ifPresent(System.out::println);
         return 0;
     }
 }

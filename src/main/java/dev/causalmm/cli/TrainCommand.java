@@ -1,21 +1,14 @@
 package dev.causalmm.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.causal.RegularizerSpec;
 import dev.causalmm.data.DataSource;
-import dev.causalmm.data.DataSplits;
 import dev.causalmm.dist.DataParallel;
 import dev.causalmm.engine.Device;
-import dev.causalmm.engine.Engine;
 import dev.causalmm.experiment.ExperimentRunner;
 import dev.causalmm.experiment.ExperimentSpec;
 import dev.causalmm.experiment.Report;
-import dev.causalmm.experiment.Results;
-import dev.causalmm.experiment.RunResult;
-import dev.causalmm.io.AtomicFiles;
-import dev.causalmm.io.Json;
+import dev.causalmm.experiment.TrainingRun;
 import dev.causalmm.io.OutputFolder;
-import dev.causalmm.train.GradientSync;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,24 +51,13 @@ final class TrainCommand implements Callable<Integer> {
             // everything is checked once, here; the workers run this command again without --nproc
             return dp.launch(Main.class.getName(), commandSpec.root().commandLine().getParseResult().originalArgs(), System.out, System.err);
         }
-        if (dp.root()) OutputFolder.check(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
-        java.nio.file.Path made = OutputFolder.firstMissing(out);
-        OutputFolder.create(out);
-        if (dp.root()) AtomicFiles.deleteStaleTemporaries(out);
-        DataSplits splits = OutputFolder.undoIfFails(made, () -> spec.generateData(out.resolve("feature-cache")));
-        // claimed once the data has opened: a data file that fails to read leaves no owner behind
-        if (dp.root()) OutputFolder.claim(out, ExperimentRunner.provenance(spec), overwrite.overwrite);
-        if (splits.featureFile() != null && dp.root()) System.out.println(splits.featureFile().describe());
-        Engine.deterministic(true);
-        GradientSync sync = dp.join(spec.device());
-        List<RunResult> runs = ExperimentRunner.run(spec, splits, out, progress, sync, logger.loggers());
-        if (!dp.root()) {
-            System.out.println("rank " + sync.rank() + " of " + sync.worldSize() + " done (rank 0 writes the results)");
+        var run = new TrainingRun(spec, out, dp.root(), dp::join, overwrite.overwrite)
+                .train(progress, logger.loggers(), common.batchSize, t0, System.out);
+        if (run.results() == null) {
+            System.out.println("rank " + run.sync().rank() + " of " + run.sync().worldSize() + " done (rank 0 writes the results)");
             return 0;
         }
-        ObjectNode results = Results.train(spec, runs, splits, sync, common.batchSize, (System.nanoTime() - t0) / 1e9);
-        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(results));
-        System.out.print(Report.trainSummary(spec.label(), runs, results));
+        System.out.print(Report.trainSummary(spec.label(), run.runs(), run.results()));
         System.out.println("wrote " + out.resolve("results.json"));
         return 0;
     }

@@ -1,6 +1,9 @@
 package dev.causalmm.data;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.causalmm.io.UserInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -65,6 +68,25 @@ public record ImageTextFolderOptions(String textField, String imageField, String
     /** Field names {@code text}, {@code img}, {@code label}, {@code split} (UPMC Food-101 / MVSA-Single); 64-pixel crops of 73-pixel images; 32 words. */
     public static ImageTextFolderOptions defaults() {
         return new ImageTextFolderOptions(null, null, null, null, null, null, null, 0, 0, 0, true, 0, null, 0, 0, true, false, null, null);
+    }
+
+    /** {@code --split} as given for an image+text manifest (null: left out): train,val,test, three shares. */
+    public static List<Double> givenSplit(List<Double> split) {
+        if (split != null && split.size() != 3) {
+            throw new UserInputException("--split takes train,val,test shares for an image+text manifest, got " + split);
+        }
+        return split;
+    }
+
+    /**
+     * {@code --tokenizer} as given: {@code word} (or null, left out), or a tokenizer.json named relative to
+     * the working directory (not the manifest's folder), made absolute; a file that is not there is refused.
+     */
+    public static String givenTokenizer(String tokenizer) {
+        if (tokenizer == null || tokenizer.equals("word")) return tokenizer;
+        Path file = Path.of(tokenizer).toAbsolutePath();
+        if (!Files.isRegularFile(file)) throw new UserInputException("--tokenizer " + tokenizer + ": no such file (" + file + ")");
+        return file.toString();
     }
 
     public ImageTextFolderOptions withFields(String text, String image, String label, String split) {

@@ -20,6 +20,7 @@ import dev.causalmm.eval.MissingModalityDataset;
 import dev.causalmm.eval.ModelEvaluation;
 import dev.causalmm.eval.NoiseProtocol;
 import dev.causalmm.interop.TrainedModel;
+import dev.causalmm.io.AtomicFiles;
 import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
 import dev.causalmm.io.Provenance;
@@ -29,7 +30,9 @@ import dev.causalmm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Evaluates a {@code model.ckpt} as {@code causalmm eval} does: the model is rebuilt from the
@@ -68,12 +71,13 @@ public final class CheckpointEvaluation {
      * @param noise             noise-protocol level ε (null: none)
      * @param noiseModalities   modalities the noise reaches (null: all)
      * @param missingModalities modalities that go missing (null: none)
-     * @param missingRate       share of samples that lose each of them
+     * @param missingRate       share of samples that lose each of them (null: 1, all)
      * @param evalSeed          seed of the noise and the missing draws
      */
-    public record Corruption(Double noise, int[] noiseModalities, boolean qmfCompat, int[] missingModalities, double missingRate,
+    public record Corruption(Double noise, int[] noiseModalities, boolean qmfCompat, int[] missingModalities, Double missingRate,
                              long evalSeed) {
         public Corruption {
+            if (missingRate == null) missingRate = 1.0;
             if (noise != null) NoiseProtocol.of(noise, evalSeed); // a finite level >= 0
             if (qmfCompat && noise == null) throw new UserInputException("--qmf-compat changes the noise protocol: give --noise EPS too");
             if (noiseModalities != null && noise == null) throw new UserInputException("--noise-modalities has no effect without --noise EPS");
@@ -96,6 +100,24 @@ public final class CheckpointEvaluation {
         public Options {
             if (!(c3Eta > 0 && Double.isFinite(c3Eta))) throw new UserInputException("--c3-eta must be a finite number > 0, got " + c3Eta);
             if (batchSize <= 0) throw new UserInputException("--batch-size must be > 0, got " + batchSize);
+        }
+
+        /**
+         * The command line's request: {@code metrics} names the extra metrics ({@link #checkMetrics}), a
+         * left-out {@code c3Eta} (null) is {@link C3Score#DEFAULT_ETA_REL}, a {@code batchSize} of 0 the evaluation's own.
+         */
+        public static Options of(String expectedModel, DataChoice data, Corruption corruption, Set<String> metrics, Double c3Eta, int batchSize,
+                                 Device device, Path featureCache) {
+            checkMetrics(metrics);
+            return new Options(expectedModel, data, corruption, metrics.contains("c3"), c3Eta == null ? C3Score.DEFAULT_ETA_REL : c3Eta,
+                    metrics.contains("dcor"), batchSize == 0 ? ModelEvaluation.Plan.defaults().batchSize() : batchSize, device, featureCache);
+        }
+    }
+
+    /** Refuses a metric other than the extra ones an evaluation computes: c3 (the hard C3 risks) and dcor. */
+    public static void checkMetrics(Collection<String> metrics) {
+        for (String m : metrics) {
+            if (!m.equals("c3") && !m.equals("dcor")) throw new UserInputException("unknown metric '" + m + "' (c3, dcor)");
         }
     }
 
@@ -133,6 +155,17 @@ public final class CheckpointEvaluation {
             if (metrics.dcor() != null) b.append("dCor(representation, factor) on test: ").append(metrics.dcor()).append(System.lineSeparator());
             return b.toString();
         }
+    }
+
+    /**
+     * {@code causalmm eval}: claims {@code out} ({@link #claimOut}), evaluates {@code checkpoint} and writes
+     * OUT/results.json, whose seconds count from {@code startNanos} ({@link System#nanoTime}); returns the report.
+     */
+    public static Report evaluateInto(Path out, Path checkpoint, Options o, boolean overwrite, long startNanos) throws IOException {
+        claimOut(out, checkpoint, overwrite);
+        Report report = evaluate(checkpoint, o);
+        AtomicFiles.writeString(out.resolve("results.json"), Json.MAPPER.writeValueAsString(report.toJson((System.nanoTime() - startNanos) / 1e9)));
+        return report;
     }
 
     /** Loads {@code checkpoint}, reopens its data and evaluates it. */

@@ -45,6 +45,12 @@ public record Demo(List<String> models, List<String> regularizers, List<Long> se
         ExperimentSpec.requireDistinct("regularizer", regularizers);
     }
 
+    /** This demo once every cell's spec is built, so checked, before any cell trains. */
+    public Demo checked() {
+        specs();
+        return this;
+    }
+
     /** One experiment per model and regulariser, in that order: Adam at 1e-3, batch 256, constant rate, dcor on. */
     public List<ExperimentSpec> specs() {
         List<ExperimentSpec> specs = new ArrayList<>();

@@ -72,6 +72,11 @@ public record ExperimentSpec(DataSource data, String model, RegularizerSpec regu
             return new Recipe(0, 0, TrainConfig.adam(1e-3), new LrSchedule.Cosine(0, 0), 0, Precision.FP32);
         }
 
+        /** An optimizer named as the command line and config files do, at rate {@code lr}: β 0.9/0.999, ε 1e-8, SGD momentum 0.9. */
+        public static Optimizer.Settings optimizer(String kind, double lr, double weightDecay) {
+            return new Optimizer.Settings(Optimizer.Kind.parse(kind), lr, weightDecay, 0.9, 0.999, 1e-8, 0.9);
+        }
+
         /** The epochs and global batch a run on {@code trainRows} rows over {@code world} ranks takes (0s resolved by the rule). */
         public TrainingLength.Resolved length(int trainRows, int world) {
             return TrainingLength.DEFAULT.resolve(trainRows, epochs, batchSize, world);

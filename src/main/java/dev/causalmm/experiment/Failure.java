@@ -71,6 +71,19 @@ public enum Failure {
         return MODEL_RUN.contains(pkg) && !parsing;
     }
 
+    /** Where a bug in causalmm is reported. */
+    public static final String REPORT_AT = "https://github.com/causalmm/causalmm/issues";
+
+    /**
+     * The one line for an {@link #INTERNAL} failure, a bug: the exception, the frame that threw it and
+     * where to report it; without {@code debug}, how to get the stack trace.
+     */
+    public static String internalError(Throwable ex, boolean debug) {
+        StackTraceElement at = ex.getStackTrace().length > 0 ? ex.getStackTrace()[0] : null;
+        return "internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage() + (at == null ? "" : " (at " + at + ")")
+                + (debug ? "" : "; rerun with --debug for the stack trace") + "; this is a bug in causalmm, please report it at " + REPORT_AT;
+    }
+
     /** The one line that tells the user what went wrong, for a failure that is not {@link #INTERNAL}. */
     public static String message(Throwable ex) {
         return switch (ex) {

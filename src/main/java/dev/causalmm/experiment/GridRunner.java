@@ -189,6 +189,12 @@ public final class GridRunner {
         }
     }
 
+    /** What {@code causalmm experiment} prints after the grid {@code results} ran into {@code dir}: report.md and the files written. */
+    public static String summary(Path dir, ObjectNode results) throws IOException {
+        return Files.readString(dir.resolve("report.md")) + String.format("%ntotal %.1f s; wrote %s, %s, %s%n",
+                results.get("totalSeconds").asDouble(), dir.resolve("results.json"), dir.resolve("report.md"), dir.resolve("accuracy-vs-noise.png"));
+    }
+
     /** What owns a grid's output folder: the grid's name. */
     public static Provenance provenance(GridConfig grid) {
         ObjectNode id = Json.object();

@@ -271,6 +271,32 @@ public final class TrainedModel implements AutoCloseable {
     }
 
     /**
+     * {@code causalmm export}: the model of {@code checkpoint} (a model.ckpt, or the checkpoint folder
+     * train writes that holds one) exported into the claimed {@code dir}; returns the line that says what
+     * was written. A checkpoint that cannot be read as one is the user's input.
+     */
+    public static String exportCheckpoint(Path checkpoint, Path dir, ExportOptions options, boolean overwrite) throws IOException {
+        Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve("model.ckpt") : checkpoint;
+        if (Files.isDirectory(checkpoint) && !Files.exists(file)) {
+            throw new UserInputException("--checkpoint " + checkpoint + " is a folder without a model.ckpt; give the folder"
+                    + " train writes under checkpoints/ (or the model.ckpt in it)");
+        }
+        TrainedModel trained;
+        try {
+            trained = fromCheckpoint(file);
+        } catch (IllegalArgumentException e) {
+            throw UserInputException.of(e);
+        }
+        try (trained) {
+            claimExportFolder(dir, file, overwrite);
+            trained.export(dir, options);
+            return "exported " + trained.modelName() + " (" + trained.parameters().size() + " tensors, " + options.dtype().longName() + ") to "
+                    + dir.resolve(WEIGHTS_FILE) + " and " + dir.resolve(CARD_FILE)
+                    + (options.libtorchArchive() ? " and " + dir.resolve(ARCHIVE_FILE) : "");
+        }
+    }
+
+    /**
      * Which run trained this model: the record {@code train} writes into model.ckpt ({@code provenance});
      * for a checkpoint written before that, one derived from its model, regulariser, dataset and seed.
      */

@@ -70,6 +70,20 @@ public record CasesManifest(Path source, List<String> modalities, List<CaseSet> 
         patients = patients.stream().map(List::copyOf).toList();
     }
 
+    /**
+     * Whether a command reads a manifest ({@code --cases}) rather than a case folder ({@code --data}):
+     * exactly one of them is given, and with a manifest no case-discovery options ({@code discoveryGiven}),
+     * since its sets give their own.
+     */
+    public static boolean chosen(Path data, Path cases, boolean discoveryGiven) {
+        if ((data == null) == (cases == null)) throw new UserInputException("give either --data DIR or --cases FILE (a cases manifest)");
+        if (cases != null && discoveryGiven) {
+            throw new UserInputException("--cases: the manifest gives each set's --modality/--label/--mask/--label-scheme/--normalize/"
+                    + "--crop-margin; drop them from the command line");
+        }
+        return cases != null;
+    }
+
     /** Reads and checks a manifest; relative folders are relative to the manifest's folder. */
     public static CasesManifest read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no cases manifest there");

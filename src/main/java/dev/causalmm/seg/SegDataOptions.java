@@ -132,6 +132,23 @@ public record SegDataOptions(
         return new SegDataOptions(modalities, labelGlob, maskGlob, labelScheme, normalise, cropMargin, Optional.ofNullable(dir));
     }
 
+    /**
+     * The case-discovery options a command line gave, on top of these (null: left out): modalities as
+     * NAME=GLOB specs, the label and mask globs, the label scheme and normalisation by name, the crop
+     * margin and the cache folder.
+     */
+    public SegDataOptions withGiven(List<String> modalitySpecs, String label, String mask, String scheme, String normalisation, Integer margin,
+                                    Path cache) {
+        SegDataOptions o = this;
+        if (modalitySpecs != null) o = o.withModalities(parseModalities(modalitySpecs));
+        if (label != null) o = o.withLabel(label);
+        if (mask != null) o = o.withMask(mask);
+        if (scheme != null) o = o.withLabelScheme(LabelScheme.parse(scheme));
+        if (normalisation != null) o = o.withNormalise(Normalise.parse(normalisation));
+        if (margin != null) o = o.withCropMargin(margin);
+        return cache != null ? o.withCacheDir(cache) : o;
+    }
+
     private static Map<String, String> orderedOf(String... kv) {
         LinkedHashMap<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causalmm.io.Json;
 import dev.causalmm.nn.UNet3d;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +98,12 @@ public final class SegEvaluation {
         public Result(List<String> universe, List<String> modelModalities, List<Row> rows, double[] meanDice, double[] meanHd95,
                       List<CaseScore> scores) {
             this(universe, modelModalities, rows, meanDice, meanHd95, scores, DistanceUnit.MM);
+        }
+
+        /** The line seg-eval prints: the mean Dice per region over the subsets, and where the report is; empty without one. */
+        public Optional<String> summary(Path report) {
+            return Optional.ofNullable(meanDice).map(d -> String.format(Locale.ROOT,
+                    "seg-eval: mean Dice over subsets WT %.4f TC %.4f ET %.4f -> %s", d[0], d[1], d[2], report));
         }
 
         public ObjectNode toJson() {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,13 @@ public final class SegTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SegTrainer.class);
 
     /** What a run did: steps taken, final running loss, seconds, and the loss every log step. */
-    public record Result(int steps, double finalLoss, double seconds, List<Double> lossCurve, boolean stoppedByTimeLimit) {}
+    public record Result(int steps, double finalLoss, double seconds, List<Double> lossCurve, boolean stoppedByTimeLimit) {
+        /** The line seg-train prints: steps, time, final loss, whether the time limit stopped it, and where it went. */
+        public String summary(Path out) {
+            return String.format(Locale.ROOT, "seg-train: %d steps in %.0f s, final loss %.4f%s -> %s", steps, seconds, finalLoss,
+                    stoppedByTimeLimit ? " (stopped by --time-limit)" : "", out);
+        }
+    }
 
     private SegTrainer() {}
 

@@ -12,6 +12,7 @@ import dev.causalmm.io.Json;
 import dev.causalmm.io.OutputFolder;
 import dev.causalmm.io.Provenance;
 import dev.causalmm.io.SafeTensors;
+import dev.causalmm.io.UserInputException;
 import dev.causalmm.nn.Init;
 import dev.causalmm.nn.SafeTensorWeights;
 import dev.causalmm.nn.UNet3d;
@@ -144,6 +145,27 @@ public final class TrainedSegModel implements AutoCloseable {
     public static void claimExportFolder(Path dir, Path checkpoint, boolean overwrite) throws IOException {
         Path folder = folderOf(checkpoint);
         OutputFolder.claim(dir, Provenance.ofInput(Provenance.Kind.EXPORT, folder, weightsFile(folder)), overwrite, folder);
+    }
+
+    /**
+     * {@code causalmm export} of a seg-train folder: its U-Net and card exported into the claimed
+     * {@code dir}; returns the line that says what was written. A checkpoint that cannot be read as one
+     * is the user's input.
+     */
+    public static String exportCheckpoint(Path checkpoint, Path dir, SafeTensors.DType dtype, boolean archive, boolean overwrite) throws IOException {
+        TrainedSegModel trained;
+        try {
+            trained = fromCheckpoint(checkpoint);
+        } catch (IllegalArgumentException e) {
+            throw UserInputException.of(e);
+        }
+        try (trained) {
+            claimExportFolder(dir, checkpoint, overwrite);
+            trained.export(dir, dtype, archive);
+            return "exported segmentation unet3d " + trained.config().modalities() + " (" + trained.model().namedParameters().size() + " tensors, "
+                    + dtype.longName() + ") to " + dir.resolve(WEIGHTS_FILE) + " and " + dir.resolve(CARD_FILE)
+                    + (archive ? " and " + dir.resolve(ARCHIVE_FILE) : "");
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.causalmm.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * How much the library logs: the command line's global {@code -q} / {@code -v} / {@code -vv} switches. They work by setting slf4j-simple's
@@ -59,6 +60,16 @@ public enum Verbosity {
             System.setProperty(k, v);
         });
         return previous;
+    }
+
+    /** Runs {@code work} at this level and restores the previous one after it, for callers that run several commands in one JVM (tests). */
+    public <T> T during(Supplier<T> work) {
+        Map<String, String> previous = apply();
+        try {
+            return work.get();
+        } finally {
+            restore(previous);
+        }
     }
 
     public static void restore(Map<String, String> previous) {

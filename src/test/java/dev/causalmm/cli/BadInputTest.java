@@ -1,6 +1,7 @@
 package dev.causalmm.cli;
 
 import dev.causalmm.experiment.Failure;
+import dev.causalmm.experiment.InterruptNotice;
 
 import static dev.causalmm.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.*;
@@ -107,7 +108,7 @@ class BadInputTest {
     @Test
     void divergingTrainingStopsWithAClearErrorAndStoresNoResults() {
         Path out = dir.resolve("run");
-        String o = run(Main.EXIT_DIVERGED, train(out, "--lr", "1e9", "--epochs", "2", "--batch-size", "32"));
+        String o = run(Failure.DIVERGED.exitCode, train(out, "--lr", "1e9", "--epochs", "2", "--batch-size", "32"));
         assertTrue(o.contains("causalmm: late-fusion seed 1: training diverged") && o.contains("epoch 1, step")
                 && o.contains("learning rate 1.0E9"), o);
         assertFalse(Files.exists(out.resolve("results.json")), "no results with a NaN loss");
@@ -119,15 +120,16 @@ class BadInputTest {
     void anInterruptedTrainingSaysHowToResume() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         boolean[] finished = {false};
-        Thread hook = Main.interruptNotice(new String[] {"train", "--out", "x"}, () -> finished[0], new PrintStream(buf, true));
+        assertTrue(InterruptNotice.appliesTo(new String[] {"-q", "train", "--out", "x"}));
+        Thread hook = InterruptNotice.hook(() -> finished[0], new PrintStream(buf, true));
         hook.run(); // what the JVM runs on Ctrl-C while training
         assertTrue(buf.toString().contains("interrupted — rerun the same command to resume"), buf.toString());
         buf.reset();
         finished[0] = true;
         hook.run(); // a normal exit says nothing
         assertEquals("", buf.toString());
-        assertNull(Main.interruptNotice(new String[] {"eval"}, () -> false, System.err), "eval does not resume");
-        assertNotNull(Main.interruptNotice(new String[] {"experiment"}, () -> false, System.err));
+        assertFalse(InterruptNotice.appliesTo(new String[] {"eval"}), "eval does not resume");
+        assertTrue(InterruptNotice.appliesTo(new String[] {"experiment"}));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.causalmm.cli;
 
+import dev.causalmm.experiment.Failure;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,7 +95,7 @@ class DistCliTest {
             assertTrue(training.await(90, TimeUnit.SECONDS), "rank 0 never reached epoch 2: " + out0);
             ps.get(1).destroyForcibly();
             assertTrue(p0.waitFor(30, TimeUnit.SECONDS), "rank 0 still running: " + out0);
-            assertEquals(Main.EXIT_PEER_FAILED, p0.exitValue(), out0.toString());
+            assertEquals(Failure.PEER_FAILED.exitCode, p0.exitValue(), out0.toString());
             assertTrue(out0.toString().contains("causalmm: rank 0 of 2: "), out0.toString());
         } finally {
             ps.forEach(Process::destroyForcibly);

@@ -3,6 +3,7 @@ package dev.causalmm.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.causalmm.engine.Tensor;
+import dev.causalmm.experiment.Failure;
 import dev.causalmm.io.SafeTensors;
 import dev.causalmm.io.UserInputException;
 import dev.causalmm.seg.SegRecipe;
@@ -31,7 +32,7 @@ class FailuresTest {
         String out = buf.toString();
         assertEquals(1, out.lines().count(), out);
         assertTrue(out.startsWith("causalmm: internal error: IllegalArgumentException: copy of shape [3, 2] into [2, 3]"), out);
-        assertTrue(out.contains("Tensor.java") && out.contains("--debug") && out.contains(Failures.REPORT_AT), out);
+        assertTrue(out.contains("Tensor.java") && out.contains("--debug") && out.contains(Failure.REPORT_AT), out);
     }
 
     @Test

@@ -38,7 +38,7 @@ class SegLckdCliTest {
     @Test
     void anLckdSettingWithoutLckdIsRefusedNotIgnored() throws Exception {
         String o = run(2, train("--fusion", "shared", "--lckd.weight", "0.5"));
-        assertTrue(o.contains("--lckd.weight") && o.contains("give --lckd"), o);
+        assertTrue(o.contains("--lckd.weight") && o.contains("only with --lckd"), o);
     }
 
     @Test
